@@ -1,0 +1,164 @@
+/*
+ * boot.c - the loader that runs inside the sandbox before it is sealed.
+ *
+ * Trusted until the seccomp filter is installed, untrusted after: boot keeps
+ * no secrets and leaves nothing the program could use. It is freestanding
+ * (no libc), linked as a tiny static-PIE and exec'd by the supervisor's
+ * child with an empty environment, ASLR off and exactly the descriptors
+ * named in boot_abi.h.
+ *
+ * Steps: read the boot block from the memfd, map every guest region at its
+ * fixed address, close the memfd, remove the vDSO (it would give the program
+ * a clock outside our control), switch rdtsc to faulting, install the
+ * filter (listener on fd 0), close the sync socket to tell the supervisor,
+ * and jump to the program with a clean register file.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <asm/unistd.h>
+#include <linux/auxvec.h>
+#include <linux/elf.h>
+#include <linux/filter.h>
+#include <linux/mman.h>
+#include <linux/prctl.h>
+#include <linux/seccomp.h>
+#include <linux/signal.h>
+
+#include "boot_abi.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* The range below the vDSO that may hold the kernel's vvar pages. Nothing
+ * else lives there: guest memory is far below, boot's image far above. */
+#define VVAR_SPAN (1ul << 20)
+
+long boot_syscall6(long nr, long a, long b, long c, long d, long e, long f);
+__attribute__((noreturn)) void boot_enter(uint64_t entry, uint64_t sp);
+__attribute__((noreturn)) void boot_main(const uint64_t *initial_sp);
+
+#define sys(nr, a, b, c, d, e, f) \
+	boot_syscall6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+static struct boot_block block_buf;
+static struct sock_filter filter_buf[BOOT_FILTER_MAX];
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t i = 0;
+	for (; i + 1 < n && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+}
+
+__attribute__((noreturn)) static void fail(enum boot_stage stage, long ret, const char *what)
+{
+	struct boot_error e = {.stage = stage, .err = (int32_t)-ret};
+	copy_str(e.what, sizeof e.what, what);
+	sys(__NR_write, BOOT_SYNC_FD, &e, sizeof e, 0, 0, 0);
+	for (;;)
+		sys(__NR_exit_group, 127, 0, 0, 0, 0, 0);
+}
+
+static void read_full(void *dst, uint64_t len, uint64_t off, const char *what)
+{
+	char *p = dst;
+	while (len) {
+		long r = sys(__NR_pread64, BOOT_MEMFD_FD, p, len, off, 0, 0);
+		if (r <= 0)
+			fail(BOOT_STAGE_BLOCK, r ? r : -5, what);
+		p += r;
+		off += (uint64_t)r;
+		len -= (uint64_t)r;
+	}
+}
+
+/* Size of the vDSO image from its own program headers. */
+static uint64_t vdso_size(uint64_t base)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)base;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(base + eh->e_phoff);
+	uint64_t end = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	return (end + 4095) & ~4095ull;
+}
+
+static void drop_vdso(const uint64_t *sp)
+{
+	uint64_t argc = *sp++;
+	sp += argc + 1;
+	while (*sp)
+		sp++;
+	for (sp++; sp[0] != AT_NULL; sp += 2) {
+		if (sp[0] != AT_SYSINFO_EHDR || !sp[1])
+			continue;
+		uint64_t base = sp[1];
+		uint64_t len = vdso_size(base);
+		long r = sys(__NR_munmap, base - VVAR_SPAN, VVAR_SPAN + len, 0, 0, 0, 0);
+		if (r < 0)
+			fail(BOOT_STAGE_MAP, r, "munmap vdso");
+	}
+}
+
+__attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
+{
+	struct boot_block *b = &block_buf;
+	long r;
+
+	read_full(b, sizeof *b, 0, "boot block");
+	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX ||
+	    b->nfilter == 0 || b->nfilter > BOOT_FILTER_MAX)
+		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
+	read_full(filter_buf, (uint64_t)b->nfilter * sizeof filter_buf[0],
+		  BOOT_FILTER_OFFSET, "filter");
+
+	for (uint32_t i = 0; i < b->nregions; i++) {
+		const struct boot_region *g = &b->region[i];
+		r = sys(__NR_mmap, g->addr, g->len, g->prot,
+			MAP_SHARED | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, g->addr);
+		if (r < 0)
+			fail(BOOT_STAGE_MAP, r, "mmap guest region");
+		if ((uint64_t)r != g->addr)
+			fail(BOOT_STAGE_MAP, -14, "guest region misplaced");
+	}
+	sys(__NR_close, BOOT_MEMFD_FD, 0, 0, 0, 0, 0);
+	drop_vdso(initial_sp);
+
+	/* Already set by the supervisor's child; repeated here because boot is
+	 * the last trusted code and must not depend on its caller. */
+	r = sys(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_PRCTL, r, "no_new_privs");
+	r = sys(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_PRCTL, r, "pdeathsig");
+	if (b->flags & BOOT_F_TSC_SIGSEGV) {
+		r = sys(__NR_prctl, PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0, 0);
+		if (r < 0)
+			fail(BOOT_STAGE_PRCTL, r, "PR_SET_TSC");
+	}
+
+	struct sock_fprog prog = {.len = (unsigned short)b->nfilter, .filter = filter_buf};
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	r = sys(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog, 0, 0, 0);
+	if (r == -22) { /* kernels before 6.0 lack WAIT_KILLABLE_RECV */
+		flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		r = sys(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog, 0, 0, 0);
+	}
+	if (r < 0)
+		fail(BOOT_STAGE_FILTER, r, "seccomp");
+	if (r != BOOT_LISTENER_FD)
+		fail(BOOT_STAGE_FILTER, -9, "listener fd");
+
+	/* Sealed. The filter allows exactly this close; the supervisor wakes up
+	 * on end-of-file and takes the listener. */
+	sys(__NR_close, BOOT_SYNC_FD, 0, 0, 0, 0, 0);
+	boot_enter(b->entry, b->sp);
+}

@@ -1,0 +1,86 @@
+/*
+ * boot_abi.h - the contract between the supervisor (src/) and boot (boot/).
+ *
+ * The supervisor prepares everything in the guest-memory memfd before it
+ * starts the sandbox: program segments, user manifest, initial stack, the
+ * trap trampoline and, in the first 64 KiB (which the guest never sees), a
+ * boot block telling boot what to map and which seccomp filter to install.
+ * Boot is exec'd with exactly two descriptors:
+ *
+ *   fd 0 (BOOT_MEMFD_FD)  the guest-memory memfd
+ *   fd 1 (BOOT_SYNC_FD)   a socket to the supervisor
+ *
+ * Boot maps the regions, closes fd 0, installs the filter with a new
+ * notification listener (which lands on fd 0, the lowest free descriptor),
+ * then closes fd 1. The supervisor sees end-of-file on its end of the socket
+ * and copies the listener out with pidfd_getfd(). If boot fails before
+ * sealing it writes one struct boot_error to fd 1 and exits.
+ *
+ * Guest address == memfd offset for every guest mapping, so the supervisor
+ * reaches guest address A at (its mapping base + A).
+ */
+#ifndef ZVM_BOOT_ABI_H
+#define ZVM_BOOT_ABI_H
+
+#include <stdint.h>
+
+#define BOOT_MEMFD_FD 0
+#define BOOT_SYNC_FD 1
+#define BOOT_LISTENER_FD 0 /* where the seccomp listener lands in boot */
+
+#define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
+#define BOOT_BLOCK_SIZE 0x10000u         /* the unmapped bottom 64 KiB */
+#define BOOT_FILTER_OFFSET 0x1000u       /* sock_filter array in the block */
+#define BOOT_FILTER_MAX ((BOOT_BLOCK_SIZE - BOOT_FILTER_OFFSET) / 8u)
+#define BOOT_REGIONS_MAX 32u
+
+/* The private system call number used by the trap trampoline. It is far
+ * above every real x86-64 syscall number, so the kernel would answer ENOSYS
+ * if the filter ever let it through; the filter turns it into a user
+ * notification for the supervisor. */
+#define ZVM_TRAP_SYSCALL 0x7a76
+
+/* Guest address space. */
+#define GUEST_TRAMPOLINE 0x10000u /* trap entry, one page, read+exec */
+#define GUEST_MANIFEST_PTR 0x10ff8u /* holds the struct UserManifest pointer */
+#define GUEST_LOW_END 0x11000u    /* program may not load below this */
+
+/* Boot flags. */
+#define BOOT_F_TSC_SIGSEGV 0x1u /* trap rdtsc with PR_SET_TSC */
+
+struct boot_region {
+	uint64_t addr; /* guest address == memfd offset, page aligned */
+	uint64_t len;  /* page multiple */
+	uint32_t prot; /* PROT_* */
+	uint32_t pad;
+};
+
+struct boot_block {
+	uint64_t magic;
+	uint64_t entry;       /* guest entry point */
+	uint64_t sp;          /* initial stack pointer (argc at *sp) */
+	uint32_t nregions;
+	uint32_t nfilter;     /* sock_filter instructions at BOOT_FILTER_OFFSET */
+	uint32_t flags;       /* BOOT_F_* */
+	uint32_t pad;
+	struct boot_region region[BOOT_REGIONS_MAX];
+};
+
+/* What boot writes to BOOT_SYNC_FD when it cannot seal. The pre-exec child
+ * in the supervisor uses the same message. */
+enum boot_stage {
+	BOOT_STAGE_CHILD = 1, /* supervisor's child before exec */
+	BOOT_STAGE_BLOCK,     /* reading the boot block */
+	BOOT_STAGE_MAP,       /* mapping guest memory */
+	BOOT_STAGE_PRCTL,     /* no_new_privs, tsc, death signal */
+	BOOT_STAGE_FILTER,    /* installing the seccomp filter */
+	BOOT_STAGE_EXEC,      /* exec of boot itself */
+};
+
+struct boot_error {
+	uint32_t stage; /* enum boot_stage */
+	int32_t err;    /* positive errno */
+	char what[56];  /* short NUL-terminated detail */
+};
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * trampoline.S - the trap entry the guest calls at GUEST_TRAMPOLINE.
+ *
+ * Runs inside the sandbox (untrusted). Assembled into the supervisor only as
+ * bytes: the supervisor copies them to guest address 0x10000 before start.
+ *
+ *   int32_t trap(uint64_t *args)      rdi = args
+ *
+ * The private syscall becomes a seccomp user notification; the supervisor
+ * does the work and answers with the return value. Two calls need a native
+ * action after the answer, because the supervisor cannot act on the guest's
+ * own address space or life:
+ *   jail/unjail that the supervisor accepted  -> mprotect(addr, size, prot)
+ *   exit                                       -> exit_group(code)
+ * The filter allows those native calls only with guest-memory arguments.
+ */
+#define ZVM_TRAP_SYSCALL 0x7a76
+#define ID_JAIL   0x6c69614a
+#define ID_UNJAIL 0x6c6a6e55
+#define ID_EXIT   0x74697845
+
+	.section .rodata.trampoline, "a"
+	.globl zvm_trampoline_start, zvm_trampoline_end
+zvm_trampoline_start:
+	mov	$ZVM_TRAP_SYSCALL, %eax
+	syscall
+	test	%eax, %eax
+	jnz	1f			/* error or byte count: done */
+	mov	(%rdi), %edx
+	cmp	$ID_EXIT, %edx
+	je	3f
+	mov	$5, %r10d		/* PROT_READ|PROT_EXEC */
+	cmp	$ID_JAIL, %edx
+	je	2f
+	mov	$3, %r10d		/* PROT_READ|PROT_WRITE */
+	cmp	$ID_UNJAIL, %edx
+	jne	1f
+2:	mov	%r10, %rdx		/* prot */
+	mov	24(%rdi), %rsi		/* size */
+	mov	16(%rdi), %rdi		/* addr */
+	mov	$10, %eax		/* __NR_mprotect */
+	syscall
+1:	ret
+3:	mov	16(%rdi), %rdi		/* user return code */
+	mov	$231, %eax		/* __NR_exit_group */
+	syscall
+	hlt
+zvm_trampoline_end:
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,80 @@
+/*
+ * zvm_start.h - what a raw guest needs to start without a C library.
+ *
+ * Include it in exactly one source file of a program built with
+ *   gcc -static -nostdlib -ffreestanding -fno-stack-protector -I include ...
+ * It provides _start (calls main(argc, argv) and zvm_exit() with its result)
+ * and the memcpy/memset/memmove/memcmp/strlen that compilers may emit calls
+ * to. Programs linked with a C library (issue: ZRT) do not need it.
+ */
+#ifndef ZVM_START_H
+#define ZVM_START_H
+
+#include <stddef.h>
+
+#include "zvm.h"
+
+int main(int argc, char **argv);
+
+__attribute__((used, noreturn)) static void zvm_start_c(long *sp)
+{
+	zvm_exit(main((int)sp[0], (char **)(sp + 1)));
+}
+
+__asm__(".text\n"
+	".globl _start\n"
+	"_start:\n"
+	"	xor %ebp, %ebp\n"
+	"	mov %rsp, %rdi\n"
+	"	and $-16, %rsp\n"
+	"	call zvm_start_c\n"
+	"	hlt\n");
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *a = d;
+	const unsigned char *b = s;
+	while (n--)
+		*a++ = *b++;
+	return d;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+	unsigned char *a = d;
+	const unsigned char *b = s;
+	if (a < b)
+		while (n--)
+			*a++ = *b++;
+	else
+		while (n--)
+			a[n] = b[n];
+	return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	unsigned char *a = d;
+	while (n--)
+		*a++ = (unsigned char)c;
+	return d;
+}
+
+int memcmp(const void *x, const void *y, size_t n)
+{
+	const unsigned char *a = x, *b = y;
+	for (; n; n--, a++, b++)
+		if (*a != *b)
+			return *a - *b;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+#endif

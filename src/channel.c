@@ -1,0 +1,336 @@
+/*
+ * channel.c - opening, serving and closing channel sources, see channel.h.
+ *
+ * Source kinds (ZEROVM.md section 2): regular files read-only, write-only
+ * (created 0600, preallocated to put_size unless -P, trimmed at close) or
+ * read-write (random-read types only); character devices and FIFOs one way
+ * only. The host paths /dev/stdin, /dev/stdout and /dev/stderr are the
+ * supervisor's own descriptors 0-2 (duplicated, never reopened): reopening
+ * would truncate a redirected output file under the report that follows it.
+ */
+#include "channel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- quota arithmetic (pure) ------------------------------------------ */
+
+int64_t channel_quota_check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir,
+			    int64_t size, int64_t offset)
+{
+	int calls = dir ? LIMIT_PUTS : LIMIT_GETS;
+	int bytes = dir ? LIMIT_PUT_SIZE : LIMIT_GET_SIZE;
+	if (size < 0)
+		return -EFAULT;
+	if (size == 0)
+		return 0;
+	if (offset < 0)
+		return -EINVAL;
+	if (used[calls] >= limit[calls])
+		return -EDQUOT;
+	int64_t left = limit[bytes] - used[bytes];
+	if (left <= 0)
+		return -EDQUOT;
+	return size < left ? size : left;
+}
+
+void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n)
+{
+	used[dir ? LIMIT_PUTS : LIMIT_GETS] += 1;
+	used[dir ? LIMIT_PUT_SIZE : LIMIT_GET_SIZE] += n;
+}
+
+int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want)
+{
+	if (offset >= size)
+		return 0;
+	return want < size - offset ? want : size - offset;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static int std_fd(const char *path)
+{
+	static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(path, std[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Handle order: the three standard aliases first, the rest by alias. */
+static int handle_rank(const char *alias)
+{
+	static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(alias, std[i]) == 0)
+			return i;
+	return 3;
+}
+
+static int cmp_handle(const void *a, const void *b)
+{
+	const struct channel *x = a, *y = b;
+	int rx = handle_rank(x->mc->alias), ry = handle_rank(y->mc->alias);
+	if (rx != ry)
+		return rx - ry;
+	return strcmp(x->mc->alias, y->mc->alias);
+}
+
+static bool open_source(struct channel *c, unsigned i, const struct channel_opts *o, struct zvm_error *err)
+{
+	const struct manifest_channel *mc = c->mc;
+	const char *path = mc->uri[i];
+	int fd;
+
+	if (strncmp(path, "tcp:", 4) == 0)
+		return zvm_fail(err, ZVM_EXIT_PROTO,
+				"channel %s: %s: network channels are not supported yet", mc->alias, path);
+
+	int sfd = std_fd(path);
+	if (sfd >= 0) {
+		fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s is not open: %s", mc->alias, path,
+					strerror(errno));
+	} else {
+		struct stat st;
+		bool exists = stat(path, &st) == 0;
+		if (exists && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
+			return zvm_fail(err, ZVM_EXIT_PROTO,
+					"channel %s: %s: unsupported source (not a file, character device or FIFO)",
+					mc->alias, path);
+		bool regular = !exists || S_ISREG(st.st_mode);
+		int flags = O_CLOEXEC | O_NOCTTY;
+		if (c->readable && c->writable) {
+			if (!regular)
+				return zvm_fail(err, ZVM_EXIT_MANIFEST,
+						"channel %s: %s: a device or FIFO can be read or written, not both",
+						mc->alias, path);
+			if (!channel_random_read(c))
+				return zvm_fail(err, ZVM_EXIT_MANIFEST,
+						"channel %s: a read-write file needs a random-read type (1 or 3)",
+						mc->alias);
+			flags |= O_RDWR | O_CREAT;
+		} else if (c->writable) {
+			flags |= O_WRONLY | (regular ? O_CREAT | O_TRUNC : 0);
+		} else {
+			flags |= O_RDONLY;
+		}
+		fd = open(path, flags, 0600);
+		if (fd < 0)
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot open %s: %s", mc->alias, path,
+					strerror(errno));
+	}
+	c->fd[i] = fd;
+	c->nfd = i + 1;
+
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s: %s", mc->alias, path, strerror(errno));
+	enum source_kind kind = S_ISREG(st.st_mode)	 ? SOURCE_REGULAR
+				: S_ISFIFO(st.st_mode) ? SOURCE_FIFO
+				: S_ISCHR(st.st_mode)	 ? SOURCE_CHAR
+							 : (enum source_kind)-1;
+	if ((int)kind < 0) /* a standard stream that is a socket, say */
+		return zvm_fail(err, ZVM_EXIT_PROTO, "channel %s: %s: unsupported source", mc->alias, path);
+	if (i > 0 && kind != c->kind)
+		return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: replicated sources are of different kinds",
+				mc->alias);
+	c->kind = kind;
+	if (kind != SOURCE_REGULAR && c->readable && c->writable)
+		return zvm_fail(err, ZVM_EXIT_MANIFEST,
+				"channel %s: %s: a device or FIFO can be read or written, not both", mc->alias, path);
+	if (kind != SOURCE_REGULAR || i > 0)
+		return true;
+
+	/* First source of a regular-file channel: size, append position,
+	 * preallocation. Standard streams are never preallocated. */
+	if (c->readable && channel_random_read(c))
+		c->size = st.st_size;
+	if (c->writable && c->readable) {
+		c->end = st.st_size;
+		if (!channel_random_write(c))
+			c->putpos = st.st_size; /* type 1 appends */
+	}
+	bool fresh = !c->readable || st.st_size == 0;
+	if (c->writable && fresh && sfd < 0 && !o->no_prealloc && strcmp(path, "/dev/null") != 0) {
+		if (ftruncate(fd, mc->limit[LIMIT_PUT_SIZE]) < 0)
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot preallocate %s: %s", mc->alias,
+					path, strerror(errno));
+		c->preallocated = true;
+	}
+	if (c->writable && sfd < 0 && !channel_random_write(c) && c->putpos)
+		if (lseek(fd, c->putpos, SEEK_SET) < 0)
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s: %s", mc->alias, path, strerror(errno));
+	return true;
+}
+
+int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,
+		  struct zvm_error *err)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->ch = calloc(m->nchannel ? m->nchannel : 1, sizeof *cs->ch);
+	if (!cs->ch)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "channels: out of memory"), -1;
+	cs->n = (uint32_t)m->nchannel;
+	for (uint32_t i = 0; i < cs->n; i++) {
+		struct channel *c = &cs->ch[i];
+		c->mc = &m->channel[i];
+		for (unsigned j = 0; j < CHANNEL_URIS_MAX; j++)
+			c->fd[j] = -1;
+		c->readable = manifest_channel_readable(c->mc);
+		c->writable = manifest_channel_writable(c->mc);
+	}
+	qsort(cs->ch, cs->n, sizeof *cs->ch, cmp_handle);
+
+	for (uint32_t i = 0; i < cs->n; i++) {
+		struct channel *c = &cs->ch[i];
+		for (unsigned j = 0; j < c->mc->nuri; j++)
+			if (!open_source(c, j, o, err))
+				goto fail;
+		if (c->mc->etag && !(c->etag = etag_new())) {
+			zvm_fail(err, ZVM_EXIT_NOMEM, "channel %s: cannot start etag", c->mc->alias);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	channels_close(cs, err);
+	return -1;
+}
+
+void channels_close(struct channels *cs, struct zvm_error *err)
+{
+	for (uint32_t i = 0; i < cs->n; i++) {
+		struct channel *c = &cs->ch[i];
+		for (unsigned j = 0; j < c->nfd; j++) {
+			if (c->fd[j] < 0)
+				continue;
+			if (c->preallocated) {
+				int64_t real = c->end > c->putpos ? c->end : c->putpos;
+				if (ftruncate(c->fd[j], real) < 0)
+					zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot truncate %s: %s",
+						 c->mc->alias, c->mc->uri[j], strerror(errno));
+			}
+			if (close(c->fd[j]) < 0 && errno != EINTR)
+				zvm_fail(err, ZVM_EXIT_IO, "channel %s: closing %s: %s", c->mc->alias,
+					 c->mc->uri[j], strerror(errno));
+			c->fd[j] = -1;
+		}
+		if (c->etag) {
+			etag_finish(c->etag, c->hex);
+			c->etag = NULL;
+		}
+	}
+}
+
+/* ---- serving ----------------------------------------------------------- */
+
+/* Read exactly n bytes unless end of input comes first. Sequential sources
+ * use the descriptor's own position; random ones pread at off. Looping on
+ * short reads makes results independent of pipe timing. */
+static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random)
+{
+	int64_t done = 0;
+	while (done < n) {
+		ssize_t r = random ? pread(fd, dst + done, (size_t)(n - done), off + done)
+				   : read(fd, dst + done, (size_t)(n - done));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return done ? done : -errno;
+		}
+		if (r == 0)
+			break;
+		done += r;
+	}
+	return done;
+}
+
+static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool random)
+{
+	int64_t done = 0;
+	while (done < n) {
+		ssize_t r = random ? pwrite(fd, src + done, (size_t)(n - done), off + done)
+				   : write(fd, src + done, (size_t)(n - done));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += r;
+	}
+	return done;
+}
+
+int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t size, int64_t offset)
+{
+	int64_t n = channel_quota_check(c->mc->limit, c->used, 0, size, offset);
+	if (n <= 0)
+		return (int32_t)n;
+	bool random = channel_random_read(c);
+	if (random)
+		n = channel_clip_random(c->size, offset, n);
+	else if (c->eof)
+		n = 0;
+
+	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random) : 0;
+	if (got < 0)
+		return (int32_t)got;
+	/* Replicas must agree with the first source. */
+	for (unsigned j = 1; j < c->nfd && got > 0; j++) {
+		char *tmp = malloc((size_t)got);
+		if (!tmp)
+			return -ENOMEM;
+		int64_t r = read_full(c->fd[j], tmp, got, offset, random);
+		bool same = r == got && memcmp(tmp, dst, (size_t)got) == 0;
+		free(tmp);
+		if (!same)
+			return -EIO;
+	}
+	if (!random && got < n)
+		c->eof = true;
+	channel_quota_charge(c->used, 0, got);
+	cs->reads++;
+	cs->read_bytes += got;
+	etag_update(c->etag, dst, (size_t)got);
+	return (int32_t)got;
+}
+
+int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size,
+		      int64_t offset, const struct channel_opts *o)
+{
+	int64_t n = channel_quota_check(c->mc->limit, c->used, 1, size, offset);
+	if (n <= 0)
+		return (int32_t)n;
+	bool random = channel_random_write(c);
+	int64_t at = random ? offset : c->putpos;
+	if (c->kind == SOURCE_REGULAR && at + n > o->fsize_limit)
+		return CHANNEL_FSIZE_EXCEEDED;
+
+	for (unsigned j = 0; j < c->nfd; j++) {
+		int64_t r = write_full(c->fd[j], src, n, at, random);
+		if (r < 0)
+			return (int32_t)r;
+	}
+	if (random) {
+		if (at + n > c->end)
+			c->end = at + n;
+		if (c->readable && at + n > c->size)
+			c->size = at + n;
+	} else {
+		c->putpos += n;
+		if (c->readable && channel_random_read(c) && c->putpos > c->size)
+			c->size = c->putpos;
+	}
+	channel_quota_charge(c->used, 1, n);
+	cs->writes++;
+	cs->write_bytes += n;
+	etag_update(c->etag, src, (size_t)n);
+	return (int32_t)n;
+}

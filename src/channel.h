@@ -1,0 +1,97 @@
+/*
+ * channel.h - the program's declared I/O channels, host side.
+ *
+ * Every channel source is opened before the program starts and closed after
+ * it ends (truncating preallocated files to what was really written). The
+ * trap handlers call channel_read()/channel_write() with a pointer into the
+ * supervisor's mapping of guest memory, so data moves between the host file
+ * and guest memory with one pread/pwrite and no bounce buffer.
+ *
+ * Quota arithmetic is split out as pure functions (channel_quota_*) so that
+ * every rule of ZEROVM.md section 3 is unit-tested without files.
+ */
+#ifndef ZVM_CHANNEL_H
+#define ZVM_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "etag.h"
+#include "manifest.h"
+
+enum source_kind { SOURCE_REGULAR, SOURCE_CHAR, SOURCE_FIFO };
+
+struct channel {
+	const struct manifest_channel *mc; /* alias, type, limits; owned by the manifest */
+	int fd[CHANNEL_URIS_MAX];          /* one per source, -1 when closed */
+	unsigned nfd;
+	enum source_kind kind;
+	bool readable, writable;
+	bool preallocated; /* regular file extended to put_size; trim at close */
+	bool eof;          /* sequential end of input seen: sticky */
+	int64_t size;      /* random-access size (0 for sequential channels) */
+	int64_t putpos;    /* sequential write position */
+	int64_t end;       /* furthest byte written, for the final truncation */
+	int64_t used[LIMITS_N]; /* gets, bytes got, puts, bytes put */
+	struct etag *etag;      /* NULL when etag is off */
+	char hex[ETAG_HEX_LEN + 1];
+};
+
+struct channel_opts {
+	bool no_prealloc;    /* -P */
+	int64_t fsize_limit; /* -l, bytes; a write past it ends the session */
+};
+
+struct channels {
+	struct channel *ch; /* in handle order: stdin, stdout, stderr, then by alias */
+	uint32_t n;
+	/* Accounting for the report: local calls and bytes. */
+	int64_t reads, read_bytes, writes, write_bytes;
+};
+
+/* Open every channel of m in handle order. On failure returns -1 with *err
+ * set (93 unsupported source, 5 open failure, 14 bad combination, 12 out of
+ * memory) and everything opened so far closed again. */
+int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,
+		  struct zvm_error *err);
+
+/* Close every source; trim preallocated files; finish etags into c->hex.
+ * Errors are recorded in err (first one wins) but every channel is closed. */
+void channels_close(struct channels *cs, struct zvm_error *err);
+
+/*
+ * The guest's read/write, after the handle and the buffer were checked by
+ * the caller. Return bytes moved (>= 0) or -errno for the guest. A write
+ * past the -l file size limit returns CHANNEL_FSIZE_EXCEEDED: the caller
+ * ends the session with "disk quota exceeded".
+ */
+#define CHANNEL_FSIZE_EXCEEDED (-1000)
+int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t size, int64_t offset);
+int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size,
+		      int64_t offset, const struct channel_opts *o);
+
+/*
+ * Quota rules, pure. channel_quota_check() applies, in order: size < 0
+ * -EFAULT; size 0 -> 0 (nothing charged); offset < 0 -EINVAL; call count
+ * used up -EDQUOT; byte quota used up -EDQUOT; else the size clipped to what
+ * is left of the byte quota (> 0). dir is 0 for reads, 1 for writes.
+ */
+int64_t channel_quota_check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir,
+			    int64_t size, int64_t offset);
+/* Charge one call and n bytes. */
+void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n);
+/* A random read of want bytes at offset from a channel of size: what can be
+ * read (0 at or past the end). */
+int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want);
+
+static inline bool channel_random_read(const struct channel *c)
+{
+	return c->mc->type & 1;
+}
+static inline bool channel_random_write(const struct channel *c)
+{
+	return c->mc->type & 2;
+}
+
+#endif

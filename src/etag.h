@@ -1,0 +1,24 @@
+/*
+ * etag.h - running SHA-1 digests of channel traffic and guest memory.
+ *
+ * A thin wrapper over OpenSSL's libcrypto EVP interface. The digest is
+ * fetched once per process and only when some etag is switched on, so runs
+ * without etags never initialise OpenSSL.
+ */
+#ifndef ZVM_ETAG_H
+#define ZVM_ETAG_H
+
+#include <stddef.h>
+
+#define ETAG_HEX_LEN 40 /* SHA-1, as the original "tag1" builds */
+
+struct etag;
+
+/* A fresh digest, or NULL when out of memory or libcrypto fails. */
+struct etag *etag_new(void);
+void etag_update(struct etag *t, const void *data, size_t len);
+/* Finish into hex[ETAG_HEX_LEN + 1] (lowercase, NUL-terminated) and free. */
+void etag_finish(struct etag *t, char *hex);
+void etag_free(struct etag *t);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * guest.c - guest memory layout and contents, see guest.h.
+ */
+#include "guest.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../include/zvm.h"
+
+extern const unsigned char zvm_trampoline_start[], zvm_trampoline_end[];
+
+#define PAGE 4096ull
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+
+int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
+{
+	memset(g, 0, sizeof *g);
+	g->memfd = -1;
+	size = ALIGN_DOWN(size, PAGE);
+	if (size > GUEST_MEMORY_MAX)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is more than the supported %llu",
+				(unsigned long long)size, (unsigned long long)GUEST_MEMORY_MAX),
+		       -1;
+	if (size < GUEST_LOW_END + 4 * GUEST_STACK_MIN)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is too small for any program",
+				(unsigned long long)size),
+		       -1;
+	g->size = size;
+	g->memfd = memfd_create("zerovm-guest", MFD_CLOEXEC);
+	if (g->memfd < 0 || ftruncate(g->memfd, (off_t)size) < 0)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create guest memory: %s", strerror(errno)),
+		       -1;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, g->memfd, 0);
+	if (p == MAP_FAILED)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot map guest memory: %s", strerror(errno)),
+		       -1;
+	g->base = p;
+	return guest_add_region(g, GUEST_TRAMPOLINE, PAGE, PROT_READ | PROT_EXEC, err);
+}
+
+void guest_destroy(struct guest *g)
+{
+	if (g->base)
+		munmap(g->base, g->size);
+	if (g->memfd >= 0)
+		close(g->memfd);
+	free(g->jailed);
+	memset(g, 0, sizeof *g);
+	g->memfd = -1;
+}
+
+int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot, struct zvm_error *err)
+{
+	if (g->nregion == BOOT_REGIONS_MAX)
+		return zvm_fail(err, ZVM_EXIT_NOEXEC, "program: too many memory regions"), -1;
+	uint32_t i = g->nregion;
+	while (i > 0 && g->region[i - 1].addr > addr) {
+		g->region[i] = g->region[i - 1];
+		i--;
+	}
+	g->region[i] = (struct boot_region){.addr = addr, .len = len, .prot = prot};
+	g->nregion++;
+	return 0;
+}
+
+static void put(struct guest *g, uint64_t addr, const void *src, size_t n)
+{
+	memcpy(g->base + addr, src, n);
+}
+
+/* Push n bytes below *sp (aligned to align) and return the new address. */
+static uint64_t push(struct guest *g, uint64_t *sp, const void *src, size_t n, uint64_t align)
+{
+	*sp = ALIGN_DOWN(*sp - n, align);
+	put(g, *sp, src, n);
+	return *sp;
+}
+
+static int write_user_manifest(struct guest *g, const struct channels *cs, uint64_t at, uint64_t *end)
+{
+	uint64_t man = at;
+	uint64_t chans = ALIGN_UP(man + sizeof(struct UserManifest), 16);
+	uint64_t names = chans + (uint64_t)cs->n * sizeof(struct ZVMChannel);
+	uint64_t p = names;
+	for (uint32_t i = 0; i < cs->n; i++) {
+		const struct channel *c = &cs->ch[i];
+		size_t len = strlen(c->mc->alias) + 1;
+		if (p + len > g->size)
+			return -1;
+		struct ZVMChannel zc;
+		memset(&zc, 0, sizeof zc);
+		for (int k = 0; k < LimitsNumber; k++)
+			zc.limits[k] = c->mc->limit[k];
+		zc.size = c->size;
+		zc.type = (enum ChannelType)c->mc->type;
+		zc.name = (char *)(uintptr_t)p;
+		put(g, p, c->mc->alias, len);
+		put(g, chans + (uint64_t)i * sizeof zc, &zc, sizeof zc);
+		p += len;
+	}
+	*end = p;
+	return 0;
+}
+
+int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, struct zvm_error *err)
+{
+	/* Stack: an eighth of memory, 64 KiB to 8 MiB. */
+	uint64_t stack = ALIGN_DOWN(g->size / 8, GUEST_JAIL_CHUNK);
+	stack = stack < GUEST_STACK_MIN ? GUEST_STACK_MIN : stack > GUEST_STACK_MAX ? GUEST_STACK_MAX : stack;
+	g->stack_start = g->size - stack;
+
+	uint64_t man = ALIGN_UP(g->prog_end, PAGE), man_end;
+	if (man >= g->stack_start || write_user_manifest(g, cs, man, &man_end) < 0 ||
+	    ALIGN_UP(man_end, GUEST_JAIL_CHUNK) >= g->stack_start)
+		return zvm_fail(err, ZVM_EXIT_NOMEM,
+				"memory: %llu bytes leave no heap after the program and its %u channels",
+				(unsigned long long)g->size, cs->n),
+		       -1;
+	g->heap_start = ALIGN_UP(man_end, GUEST_JAIL_CHUNK);
+	g->heap_end = g->stack_start;
+	uint64_t heap = g->heap_end - g->heap_start;
+	g->jailed = calloc(heap / GUEST_JAIL_CHUNK + 1, 1);
+	if (!g->jailed)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: out of memory"), -1;
+
+	struct UserManifest um = {
+		.heap_ptr = (void *)(uintptr_t)g->heap_start,
+		.heap_size = heap > 0xffff0000ull ? 0xffff0000u : (uint32_t)heap,
+		.stack_size = (uint32_t)stack,
+		.channels_count = (int32_t)cs->n,
+		.channels = (struct ZVMChannel *)(uintptr_t)ALIGN_UP(man + sizeof um, 16),
+	};
+	put(g, man, &um, sizeof um);
+	uint64_t man_ptr = man;
+	put(g, GUEST_MANIFEST_PTR, &man_ptr, sizeof man_ptr);
+	size_t tlen = (size_t)(zvm_trampoline_end - zvm_trampoline_start);
+	put(g, GUEST_TRAMPOLINE, zvm_trampoline_start, tlen);
+
+	if (guest_add_region(g, man, ALIGN_UP(man_end, PAGE) - man, PROT_READ, err) < 0 ||
+	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->stack_start - ALIGN_UP(man_end, PAGE),
+			     PROT_READ | PROT_WRITE, err) < 0 ||
+	    guest_add_region(g, g->stack_start, stack, PROT_READ | PROT_WRITE, err) < 0)
+		return -1;
+
+	/* Initial stack (System V ABI): strings and AT_RANDOM bytes at the
+	 * top, then auxv, envp, argv, argc. Everything is fixed: no ASLR, no
+	 * entropy, so the same manifest gives the same bytes every run. */
+	uint64_t sp = g->size;
+	static const char platform[] = "x86_64";
+	static const unsigned char random16[16] = "zerovm-at-random";
+	uint64_t a_name = push(g, &sp, argv0, strlen(argv0) + 1, 1);
+	uint64_t a_plat = push(g, &sp, platform, sizeof platform, 1);
+	uint64_t a_rand = push(g, &sp, random16, sizeof random16, 16);
+	const uint64_t aux[] = {
+		AT_PHDR, g->phdr,  AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, g->phnum, AT_PAGESZ, PAGE,
+		AT_BASE, 0,        AT_FLAGS, 0,                  AT_ENTRY, g->entry, AT_UID,    1000,
+		AT_EUID, 1000,     AT_GID,   1000,               AT_EGID,  1000,     AT_SECURE, 0,
+		AT_RANDOM, a_rand, AT_EXECFN, a_name,            AT_PLATFORM, a_plat, AT_HWCAP, 0,
+		AT_CLKTCK, 100,    AT_NULL,  0,
+	};
+	const uint64_t vec[] = {1, a_name, 0, 0}; /* argc, argv[0], NULL, envp NULL */
+	sp = ALIGN_DOWN(sp - sizeof aux - sizeof vec, 16);
+	put(g, sp, vec, sizeof vec);
+	put(g, sp + sizeof vec, aux, sizeof aux);
+	g->sp = sp;
+	return 0;
+}
+
+void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags)
+{
+	struct boot_block *b = (struct boot_block *)g->base;
+	memset(b, 0, sizeof *b);
+	b->magic = BOOT_MAGIC;
+	b->entry = g->entry;
+	b->sp = g->sp;
+	b->nregions = g->nregion;
+	b->nfilter = nfilter;
+	b->flags = flags;
+	memcpy(b->region, g->region, g->nregion * sizeof g->region[0]);
+}
+
+bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool write)
+{
+	if (len == 0)
+		return true;
+	if (addr + len < addr || addr + len > g->size)
+		return false;
+	uint64_t end = addr + len;
+	for (uint32_t i = 0; i < g->nregion && addr < end; i++) {
+		const struct boot_region *r = &g->region[i];
+		if (addr < r->addr)
+			return false; /* a hole */
+		if (addr >= r->addr + r->len)
+			continue;
+		if (!(r->prot & (write ? PROT_WRITE : PROT_READ)))
+			return false;
+		uint64_t stop = end < r->addr + r->len ? end : r->addr + r->len;
+		if (write && addr < g->heap_end && stop > g->heap_start) {
+			uint64_t a = addr > g->heap_start ? addr : g->heap_start;
+			uint64_t e = stop < g->heap_end ? stop : g->heap_end;
+			for (uint64_t c = (a - g->heap_start) / GUEST_JAIL_CHUNK;
+			     c <= (e - 1 - g->heap_start) / GUEST_JAIL_CHUNK; c++)
+				if (g->jailed[c])
+					return false;
+		}
+		addr = stop;
+	}
+	return addr >= end;
+}
+
+int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail)
+{
+	if (size <= 0 || addr % GUEST_JAIL_CHUNK || addr < g->heap_start || addr >= g->heap_end ||
+	    (uint64_t)size > g->heap_end - addr)
+		return -EINVAL;
+	uint64_t first = (addr - g->heap_start) / GUEST_JAIL_CHUNK;
+	uint64_t last = (addr + (uint64_t)size - 1 - g->heap_start) / GUEST_JAIL_CHUNK;
+	for (uint64_t c = first; c <= last; c++)
+		g->jailed[c] = jail;
+	return 0;
+}
+
+static bool page_is_zero(const uint8_t *p)
+{
+	const uint64_t *q = (const uint64_t *)p;
+	for (size_t i = 0; i < PAGE / 8; i++)
+		if (q[i])
+			return false;
+	return true;
+}
+
+int guest_memory_etag(const struct guest *g, char *hex)
+{
+	struct etag *t = etag_new();
+	if (!t)
+		return -ENOMEM;
+	/* Only pages the memfd really holds can be non-zero: walk its data
+	 * extents instead of reading (and faulting in) every hole. */
+	off_t off = GUEST_TRAMPOLINE;
+	while ((uint64_t)off < g->size) {
+		off_t data = lseek(g->memfd, off, SEEK_DATA);
+		if (data < 0)
+			break;
+		off_t hole = lseek(g->memfd, data, SEEK_HOLE);
+		if (hole < 0)
+			hole = (off_t)g->size;
+		for (uint64_t a = ALIGN_DOWN((uint64_t)data, PAGE); a < (uint64_t)hole; a += PAGE) {
+			if (page_is_zero(g->base + a))
+				continue;
+			etag_update(t, &a, sizeof a);
+			etag_update(t, g->base + a, PAGE);
+		}
+		off = hole;
+	}
+	etag_finish(t, hex);
+	return 0;
+}

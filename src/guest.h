@@ -1,0 +1,74 @@
+/*
+ * guest.h - guest memory: one memfd, mapped by the supervisor and, at fixed
+ * addresses, by the sandbox.
+ *
+ * Layout (guest address == memfd offset; docs/memory.md):
+ *
+ *   0x00000 - 0x0ffff  never mapped in the guest; holds the boot block
+ *   0x10000            trap trampoline page (R+X); MANIFEST pointer at 0x10ff8
+ *   program            PT_LOAD segments at their link address (static),
+ *                      or at GUEST_PIE_BASE (static-PIE)
+ *   user manifest      read-only, right after the program
+ *   heap               64 KiB aligned, up to the stack (R+W)
+ *   stack              top of memory (R+W), argc/argv/envp/auxv at the top
+ *
+ * The supervisor fills all of it before the sandbox starts; boot only maps.
+ */
+#ifndef ZVM_GUEST_H
+#define ZVM_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../boot/boot_abi.h"
+#include "channel.h"
+#include "error.h"
+
+#define GUEST_PIE_BASE 0x400000ull
+#define GUEST_MEMORY_MAX (1ull << 40) /* 1 TiB: far below boot's image */
+#define GUEST_STACK_MAX (8ull << 20)
+#define GUEST_STACK_MIN (64ull << 10)
+#define GUEST_JAIL_CHUNK 0x10000ull
+
+struct guest {
+	int memfd;
+	uint8_t *base; /* supervisor's mapping: guest address A is base + A */
+	uint64_t size; /* bytes of guest memory (page multiple) */
+	uint64_t entry, sp;
+	uint64_t prog_end; /* first page after the program */
+	uint64_t phdr, phnum; /* for the auxiliary vector */
+	uint64_t heap_start, heap_end, stack_start;
+	struct boot_region region[BOOT_REGIONS_MAX]; /* sorted by address */
+	uint32_t nregion;
+	uint8_t *jailed; /* one byte per heap chunk: 1 = jailed (R+X) */
+};
+
+/* Create guest memory of size bytes (Memory key). 12 on failure. */
+int guest_create(struct guest *g, uint64_t size, struct zvm_error *err);
+void guest_destroy(struct guest *g);
+
+/* Add a region to the boot map (program segments, etc.). */
+int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot, struct zvm_error *err);
+
+/* After the program is loaded: lay out the user manifest, heap and stack,
+ * write the trampoline and the initial stack. argv0 is the program name the
+ * guest sees. */
+int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, struct zvm_error *err);
+
+/* Write the boot block (regions, entry, stack, flags); the filter must
+ * already be at BOOT_FILTER_OFFSET with nfilter instructions. */
+void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags);
+
+/* May the guest read (write) [addr, addr+len)? Follows the mapped regions
+ * and jail state; len 0 is always allowed. */
+bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool write);
+
+/* jail/unjail rules of ZEROVM.md section 3: 0 or -EINVAL. On success the
+ * jail map is updated (the mprotect itself is done inside the sandbox). */
+int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
+
+/* SHA-1 of every non-zero page of guest memory, each prefixed by its
+ * address: the memory etag. hex gets ETAG_HEX_LEN + 1 bytes. */
+int guest_memory_etag(const struct guest *g, char *hex);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * main.c - zerovm [options] <manifest>
+ *
+ * The session, step by step, each step stopping at the first failure with
+ * ZeroVM's exit code (docs/exit-codes.md); the report is printed in every
+ * case but a bad command line:
+ *
+ *   options -> manifest -> platform self-check -> guest memory -> program
+ *   (load, validate) -> channels -> layout, filter, boot block -> [-F stops]
+ *   -> sandbox -> traps until exit -> close channels -> etags -> report
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "session.h"
+
+#define ZEROVM_VERSION "0.1.0"
+
+static const char usage[] =
+	"Usage: zerovm [options] <manifest>\n"
+	"Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
+	"channels the manifest declares, and print the six-line report.\n"
+	"\n"
+	"  -l <GB>    file size limit for output channels (default 4)\n"
+	"  -s         skip validation of the program\n"
+	"  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
+	"             every second (2); default 0\n"
+	"  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
+	"  -F         load, validate and open channels, report, and quit before the\n"
+	"             program runs\n"
+	"  -P         do not preallocate write channels\n"
+	"  -Q         skip the platform self-check\n"
+	"  -T <file>  append one line per trap call, with timings, to <file>\n"
+	"  -M <file>  the manifest (same as giving it as the argument)\n"
+	"  --help     this text\n"
+	"  --version  version and build information\n"
+	"\n"
+	"Exit status: 0 when the session ran (the program's own code is report line\n"
+	"3); otherwise the errno of the first failure (see zerovm(1)).\n";
+
+struct options {
+	const char *manifest;
+	int64_t fsize_gb;
+	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck;
+	int report_mode, verbosity;
+	const char *trace;
+};
+
+__attribute__((noreturn, format(printf, 1, 2))) static void bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zerovm: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	fputs(usage, stderr);
+	exit(ZVM_EXIT_INVAL);
+}
+
+static int small_int(const char *s, int lo, int hi, char opt)
+{
+	int64_t v;
+	if (manifest_parse_int(s, &v) < 0 || v < lo || v > hi)
+		bad_usage("invalid value '%s' for -%c (%d to %d)", s, opt, lo, hi);
+	return (int)v;
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->fsize_gb = 4;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("zerovm %s (manifest version %s, etags SHA-1, seccomp user notification traps)\n",
+			       ZEROVM_VERSION, MANIFEST_VERSION);
+			exit(0);
+		}
+	}
+	opterr = 0;
+	int c;
+	while ((c = getopt(argc, argv, ":l:st:v:FPQT:M:")) != -1) {
+		switch (c) {
+		case 'l': {
+			int64_t v;
+			if (manifest_parse_int(optarg, &v) < 0 || v < 1 || v > (1 << 20))
+				bad_usage("invalid file size limit '%s' (whole gigabytes, 1 or more)", optarg);
+			o->fsize_gb = v;
+			break;
+		}
+		case 's': o->skip_validation = true; break;
+		case 't': o->report_mode = small_int(optarg, 0, 2, 't'); break;
+		case 'v': o->verbosity = small_int(optarg, 0, 3, 'v'); break;
+		case 'F': o->stop_before_run = true; break;
+		case 'P': o->no_prealloc = true; break;
+		case 'Q': o->skip_selfcheck = true; break;
+		case 'T': o->trace = optarg; break;
+		case 'M':
+			if (o->manifest)
+				bad_usage("second manifest '%s'", optarg);
+			o->manifest = optarg;
+			break;
+		case ':': bad_usage("option -%c needs an argument", optopt);
+		default: bad_usage("unknown option -%c", optopt);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (o->manifest)
+			bad_usage("second manifest '%s'", argv[optind]);
+		o->manifest = argv[optind];
+	}
+	if (!o->manifest)
+		bad_usage("no manifest given");
+}
+
+__attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, int level, const char *fmt, ...)
+{
+	if (s->verbosity < level)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zerovm: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int read_manifest(struct session *s, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return zvm_fail(&s->err, errno == ENOENT ? ZVM_EXIT_NOENT : ZVM_EXIT_IO,
+				"manifest %s: cannot open: %s", path, strerror(errno)),
+		       -1;
+	/* One byte more than the limit tells "too large" from "exactly full". */
+	size_t cap = MANIFEST_MAX_BYTES + 1, len = 0;
+	char *buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return zvm_fail(&s->err, ZVM_EXIT_NOMEM, "manifest: out of memory"), -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: read error: %s", path, strerror(errno));
+			break;
+		}
+		if (r == 0 || (len += (size_t)r) == cap)
+			break;
+	}
+	close(fd);
+	if (!s->err.code && len == 0)
+		zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: empty", path);
+	int rc = s->err.code ? -1 : manifest_parse(buf, len, &s->m, &s->err);
+	free(buf);
+	return rc;
+}
+
+/* The kernel features the sandbox stands on. A missing one would otherwise
+ * show up as an obscure failure in the child; -Q skips the check. */
+static int selfcheck(struct session *s)
+{
+	struct seccomp_notif_sizes sz;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
+		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST,
+				"platform: seccomp user notification is not supported (Linux 5.0+ needed): %s",
+				strerror(errno)),
+		       -1;
+	errno = 0;
+	if (syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == ENOSYS)
+		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST, "platform: pidfd_getfd is not supported (Linux 5.6+ needed)"),
+		       -1;
+	errno = 0;
+	if (syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS)
+		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST, "platform: clone3 is not supported (Linux 5.3+ needed)"),
+		       -1;
+	return 0;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b && b[1] ? b + 1 : p;
+}
+
+static int prepare(struct session *s, const struct options *o)
+{
+	if (read_manifest(s, o->manifest) < 0)
+		return -1;
+	if (o->trace) {
+		s->trace = fopen(o->trace, "ae");
+		if (!s->trace)
+			return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)),
+			       -1;
+		fprintf(s->trace, "[%d] %048o\n", (int)getpid(), 0);
+	}
+	if (!o->skip_selfcheck && selfcheck(s) < 0)
+		return -1;
+	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
+		return -1;
+	if (elf_load(&s->g, s->m.program, !o->skip_validation, &s->vstate, &s->err) < 0)
+		return -1;
+	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
+		return -1;
+	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
+		return -1;
+	int nfilter = policy_build(&s->g, &s->err);
+	if (nfilter < 0)
+		return -1;
+	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	parse_options(argc, argv, &o);
+
+	static struct session s; /* large; zero-initialised */
+	s.g.memfd = -1;
+	s.sb.pidfd = s.sb.listener = -1;
+	s.vstate = VALIDATION_NOT_RUN;
+	s.report_mode = o.report_mode;
+	s.verbosity = o.verbosity;
+	s.copts.no_prealloc = o.no_prealloc;
+	s.copts.fsize_limit = o.fsize_gb << 30;
+	s.t0 = session_now();
+	/* A closed pipe channel is an error for the program, not a signal
+	 * for us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
+		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + s.m.timeout * 1000;
+		struct sandbox_opts so = {.timeout = s.m.timeout, .deadline_ms = s.deadline_ms};
+		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
+			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
+			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");
+			trap_serve(&s);
+		} else {
+			sandbox_kill(&s.sb);
+		}
+		sandbox_close(&s.sb);
+	}
+	channels_close(&s.cs, &s.err);
+
+	char mem_hex[ETAG_HEX_LEN + 1] = "";
+	if (s.m.memory_etag && s.g.base && !o.stop_before_run && guest_memory_etag(&s.g, mem_hex) < 0)
+		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
+	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
+		fprintf(stderr, "zerovm: %s\n", s.err.msg);
+	report_print(&s, mem_hex);
+	if (s.trace)
+		fclose(s.trace);
+	guest_destroy(&s.g);
+	free(s.cs.ch);
+	manifest_free(&s.m);
+	return s.err.code;
+}

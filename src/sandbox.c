@@ -1,0 +1,311 @@
+/*
+ * sandbox.c - the sandbox process, see sandbox.h and docs/security.md.
+ *
+ * Parent                                   Child (this file, then boot)
+ *   clone3(CLONE_PIDFD|CLONE_NEWPID)  --->   drop to nobody, death signal,
+ *                                            unshare user/mount/ipc/uts/net,
+ *                                            empty read-only root, rlimits,
+ *                                            no_new_privs, no ASLR,
+ *   read sync socket until EOF        <---   execveat(boot) ... boot seals
+ *   pidfd_getfd(listener)                    and closes the sync socket
+ *
+ * Every hardening step says why it is there. Steps that the kernel refuses
+ * (no user namespaces, say) fall back and are reported at -v; steps that
+ * the wall depends on (no_new_privs, the filter) are never skipped.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define NOBODY 65534 /* unprivileged ids the sandbox runs as when we are root */
+
+extern const unsigned char zvm_boot_start[], zvm_boot_end[];
+
+/* Namespaces we ask for beyond the pid namespace. */
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+/* ---- the child, before exec: errors go to the sync socket ------------- */
+
+__attribute__((noreturn)) static void child_die(int sync, int err, const char *what)
+{
+	struct boot_error e = {.stage = BOOT_STAGE_CHILD, .err = err};
+	snprintf(e.what, sizeof e.what, "%s", what);
+	if (write(sync, &e, sizeof e) < 0) {
+		/* nothing more we can do */
+	}
+	_exit(127);
+}
+
+static void child_note(int sync, uint32_t got)
+{
+	struct boot_error e = {.stage = 0, .err = (int32_t)got};
+	if (write(sync, &e, sizeof e) < 0)
+		child_die(sync, errno, "sync write");
+}
+
+static void set_limit(int sync, int res, rlim_t v)
+{
+	struct rlimit rl = {v, v};
+	if (setrlimit(res, &rl) < 0)
+		child_die(sync, errno, "setrlimit");
+}
+
+__attribute__((noreturn)) static void child_main(const struct guest *g, int sync, int bootfd,
+						 const struct sandbox_opts *o, bool root, uint32_t have)
+{
+	/* Leave the supervisor's ids first: in a user namespace of its own a
+	 * root-owned sandbox would still be uid 0 to every host file. */
+	if (root) {
+		if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) < 0)
+			child_die(sync, errno, "drop to nobody");
+	}
+	/* Die with the supervisor. Set after the id change, which clears it;
+	 * then make sure the supervisor did not die before we set it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_die(sync, errno, "pdeathsig");
+	struct pollfd pf = {.fd = sync, .events = POLLIN};
+	if (poll(&pf, 1, 0) != 0)
+		_exit(127);
+
+	/* Fresh namespaces: nothing of the host's mounts, network, IPC or
+	 * hostname is reachable even if the filter had a hole. */
+	uint32_t want = NS_FLAGS & ~have;
+	if (want && unshare((int)want) == 0)
+		have |= want;
+	else if (want && unshare((int)(want & ~(uint32_t)CLONE_NEWNET)) == 0)
+		have |= want & ~(uint32_t)CLONE_NEWNET;
+	if (have & CLONE_NEWNS) {
+		/* An empty, read-only root: no host path resolves. */
+		if (mount("zerovm", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+			  "size=4k,nr_inodes=2,mode=0555") == 0 &&
+		    chdir("/tmp") == 0 && chroot(".") == 0 && chdir("/") == 0)
+			have |= 1u; /* bit 0: empty root */
+	}
+	child_note(sync, have);
+
+	/* Exactly fd 0 = guest memory, fd 1 = sync, fd 2 = boot (close on
+	 * exec). Move everything high first so dup2 cannot clobber. */
+	int m = fcntl(g->memfd, F_DUPFD, 10), s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
+	if (m < 0 || s < 0 || b < 0 || dup2(m, BOOT_MEMFD_FD) < 0 || dup2(s, BOOT_SYNC_FD) < 0 || dup2(b, 2) < 0 ||
+	    fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
+		child_die(sync, errno, "descriptors");
+	sync = BOOT_SYNC_FD;
+	syscall(SYS_close_range, 3u, ~0u, 0u);
+
+	/* Limits: no files, no processes, no core dumps, no locked memory;
+	 * address space of guest memory plus room for boot; CPU time a little
+	 * over the wall-clock timeout as a second line behind the supervisor. */
+	set_limit(sync, RLIMIT_NOFILE, 2);
+	set_limit(sync, RLIMIT_NPROC, 0);
+	set_limit(sync, RLIMIT_FSIZE, 0);
+	set_limit(sync, RLIMIT_CORE, 0);
+	set_limit(sync, RLIMIT_MEMLOCK, 0);
+	set_limit(sync, RLIMIT_MSGQUEUE, 0);
+	set_limit(sync, RLIMIT_AS, g->size + (64u << 20));
+	set_limit(sync, RLIMIT_CPU, (rlim_t)o->timeout + 2);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_die(sync, errno, "no_new_privs");
+	/* Same addresses every run: part of determinism. */
+	if (personality(ADDR_NO_RANDOMIZE) < 0)
+		child_die(sync, errno, "personality");
+
+
+	char *const argv[] = {"zerovm-boot", NULL};
+	char *const envp[] = {NULL};
+	syscall(SYS_execveat, 2, "", argv, envp, AT_EMPTY_PATH);
+	child_die(BOOT_SYNC_FD, errno, "execveat boot");
+}
+
+/* ---- the parent -------------------------------------------------------- */
+
+static int boot_fd(struct zvm_error *err)
+{
+	int fd = memfd_create("zerovm-boot", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("zerovm-boot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "sandbox: memfd for boot: %s", strerror(errno)), -1;
+	size_t n = (size_t)(zvm_boot_end - zvm_boot_start);
+	if (write(fd, zvm_boot_start, n) != (ssize_t)n ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		close(fd);
+		return zvm_fail(err, ZVM_EXIT_IO, "sandbox: writing boot: %s", strerror(errno)), -1;
+	}
+	/* exec refuses a file open for writing (ETXTBSY): reopen read-only. */
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int ro = open(path, O_RDONLY | O_CLOEXEC);
+	close(fd);
+	if (ro < 0)
+		return zvm_fail(err, ZVM_EXIT_IO, "sandbox: reopening boot (is /proc mounted?): %s", strerror(errno)),
+		       -1;
+	return ro;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static const char *stage_name(uint32_t s)
+{
+	switch (s) {
+	case BOOT_STAGE_CHILD: return "sandbox setup";
+	case BOOT_STAGE_BLOCK: return "boot block";
+	case BOOT_STAGE_MAP: return "mapping guest memory";
+	case BOOT_STAGE_PRCTL: return "process hardening";
+	case BOOT_STAGE_FILTER: return "seccomp filter";
+	default: return "boot";
+	}
+}
+
+static void describe(struct sandbox *s, uint32_t have)
+{
+	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s",
+		 have & CLONE_NEWPID ? " pid" : "", have & CLONE_NEWUSER ? " user" : "",
+		 have & CLONE_NEWNS ? " mount" : "", have & CLONE_NEWIPC ? " ipc" : "",
+		 have & CLONE_NEWUTS ? " uts" : "", have & CLONE_NEWNET ? " net" : "",
+		 have & CLONE_NEWCGROUP ? " cgroup" : "", have & 1u ? "; empty root" : "; host root visible");
+}
+
+/* Wait for boot to seal: messages until end-of-file. */
+static int wait_sealed(struct sandbox *s, int sync, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	for (;;) {
+		int64_t left = o->deadline_ms - now_ms();
+		struct pollfd pf = {.fd = sync, .events = POLLIN};
+		int r = poll(&pf, 1, left > 0 ? (int)left : 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return zvm_fail(err, ZVM_EXIT_SIGNAL, "session timeout"), -1;
+		struct boot_error e;
+		ssize_t n = read(sync, &e, sizeof e);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof e)
+			return zvm_fail(err, ZVM_EXIT_IO, "sandbox: bad message from boot"), -1;
+		if (e.stage == 0) {
+			describe(s, (uint32_t)e.err);
+			continue;
+		}
+		e.what[sizeof e.what - 1] = 0;
+		return zvm_fail(err, e.stage == BOOT_STAGE_MAP ? ZVM_EXIT_NOMEM : ZVM_EXIT_MANIFEST,
+				"sandbox: %s failed: %s: %s", stage_name(e.stage), e.what, strerror(e.err)),
+		       -1;
+	}
+}
+
+static pid_t clone_child(uint64_t flags, int *pidfd)
+{
+	struct clone_args a;
+	memset(&a, 0, sizeof a);
+	a.flags = flags | CLONE_PIDFD;
+	a.pidfd = (uint64_t)(uintptr_t)pidfd;
+	a.exit_signal = SIGCHLD;
+	return (pid_t)syscall(SYS_clone3, &a, sizeof a);
+}
+
+int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->pidfd = s->listener = -1;
+	s->pid = -1;
+	int sv[2] = {-1, -1};
+	int bfd = boot_fd(err);
+	if (bfd < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(bfd);
+		return zvm_fail(err, ZVM_EXIT_IO, "sandbox: socketpair: %s", strerror(errno)), -1;
+	}
+
+	bool root = geteuid() == 0;
+	/* Root can make the pid namespace itself and then create the others
+	 * as nobody; anyone else needs a user namespace for all of them. */
+	uint64_t first = root ? CLONE_NEWPID : CLONE_NEWUSER | CLONE_NEWPID;
+	pid_t pid = clone_child(first, &s->pidfd);
+	uint32_t have = (uint32_t)first;
+	if (pid < 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
+		pid = clone_child(0, &s->pidfd);
+		have = 0;
+	}
+	if (pid < 0) {
+		int e = errno;
+		close(bfd), close(sv[0]), close(sv[1]);
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "sandbox: clone3: %s", strerror(e)), -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(g, sv[1], bfd, o, root, have);
+	}
+	s->pid = pid;
+	close(sv[1]);
+	close(bfd);
+	snprintf(s->isolation, sizeof s->isolation, "namespaces: none");
+	int r = wait_sealed(s, sv[0], o, err);
+	close(sv[0]);
+	if (r < 0)
+		return -1;
+
+	s->listener = (int)syscall(SYS_pidfd_getfd, s->pidfd, BOOT_LISTENER_FD, 0);
+	if (s->listener < 0)
+		return 0; /* the program already ended; the event loop reaps it */
+	fcntl(s->listener, F_SETFD, FD_CLOEXEC);
+	/* Wake the sandbox on our CPU when we answer: a trap becomes a pair
+	 * of direct switches instead of two scheduler wake-ups (kernel 6.6+). */
+	s->sync_wakeup = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) == 0;
+	return 0;
+}
+
+void sandbox_kill(struct sandbox *s)
+{
+	if (s->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
+}
+
+void sandbox_close(struct sandbox *s)
+{
+	if (s->listener >= 0)
+		close(s->listener);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->listener = s->pidfd = -1;
+}

@@ -1,0 +1,263 @@
+/*
+ * trap.c - the supervisor's event loop and the six trap calls.
+ *
+ * One loop: poll the seccomp listener and the sandbox's pidfd with the time
+ * left before the deadline. A notification is one trap: its argument is a
+ * pointer to the guest's uint64_t args[]; we read them through our mapping
+ * of guest memory, check everything (ZEROVM.md section 3), do the work and
+ * answer with the return value. The guest is single-threaded and blocked
+ * while we work, so nothing changes under us.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../include/zvm.h"
+#include "session.h"
+
+static volatile sig_atomic_t stop_signal; /* a signal asked the supervisor to stop */
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+double session_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char *trap_name(uint64_t id)
+{
+	switch (id) {
+	case TrapRead: return "TrapRead";
+	case TrapWrite: return "TrapWrite";
+	case TrapJail: return "TrapJail";
+	case TrapUnjail: return "TrapUnjail";
+	case TrapExit: return "TrapExit";
+	case TrapFork: return "TrapFork";
+	default: return "Invalid";
+	}
+}
+
+static unsigned trap_argc(uint64_t id)
+{
+	switch (id) {
+	case TrapRead:
+	case TrapWrite: return 6;
+	case TrapJail:
+	case TrapUnjail: return 4;
+	case TrapExit: return 3;
+	default: return 2;
+	}
+}
+
+static int64_t trap_io(struct session *s, const uint64_t *a, bool write)
+{
+	int32_t h = (int32_t)a[2];
+	uint64_t buf = a[3];
+	int32_t size = (int32_t)a[4];
+	int64_t off = (int64_t)a[5];
+	if (h < 0 || (uint32_t)h >= s->cs.n)
+		return -EINVAL;
+	if (size < 0)
+		return -EFAULT;
+	if (size == 0)
+		return 0;
+	if (off < 0)
+		return -EINVAL;
+	/* pread needs memory the program may write; pwrite memory it may read. */
+	if (!guest_range_ok(&s->g, buf, (uint64_t)size, !write))
+		return -EINVAL;
+	struct channel *c = &s->cs.ch[h];
+	if (!write)
+		return channel_read(&s->cs, c, s->g.base + buf, size, off);
+	int32_t r = channel_write(&s->cs, c, s->g.base + buf, size, off, &s->copts);
+	if (r == CHANNEL_FSIZE_EXCEEDED) {
+		zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "disk quota exceeded");
+		sandbox_kill(&s->sb);
+		return -EDQUOT;
+	}
+	return r;
+}
+
+static int64_t trap_call(struct session *s, uint64_t argp, uint64_t *a)
+{
+	memset(a, 0, 6 * sizeof *a);
+	if (!guest_range_ok(&s->g, argp, 2 * sizeof *a, false))
+		return -EFAULT;
+	memcpy(a, s->g.base + argp, 2 * sizeof *a);
+	unsigned n = trap_argc(a[0]);
+	if (!guest_range_ok(&s->g, argp, n * sizeof *a, false))
+		return -EFAULT;
+	memcpy(a, s->g.base + argp, n * sizeof *a);
+
+	switch (a[0]) {
+	case TrapRead: return trap_io(s, a, false);
+	case TrapWrite: return trap_io(s, a, true);
+	case TrapJail:
+	case TrapUnjail: return guest_jail(&s->g, a[2], (int32_t)a[3], a[0] == TrapJail);
+	case TrapExit:
+		s->user_code = (int32_t)a[2];
+		s->exited_by_trap = true;
+		return 0; /* the trampoline calls exit_group next */
+	case TrapFork:
+		/* Daemon mode needs a Job socket (not implemented yet); without
+		 * one fork does nothing, as in ZeroVM. */
+		return s->m.job ? -ENOSYS : 0;
+	default: return -EPERM;
+	}
+}
+
+static void trace_line(struct session *s, const uint64_t *a, int64_t rc, double start, double end)
+{
+	char args[128] = "";
+	switch (a[0]) {
+	case TrapRead:
+	case TrapWrite:
+		snprintf(args, sizeof args, "%d, 0x%" PRIx64 ", %d, %" PRId64, (int32_t)a[2], a[3], (int32_t)a[4],
+			 (int64_t)a[5]);
+		break;
+	case TrapJail:
+	case TrapUnjail: snprintf(args, sizeof args, "0x%" PRIx64 ", %d", a[2], (int32_t)a[3]); break;
+	case TrapExit: snprintf(args, sizeof args, "%d", (int32_t)a[2]); break;
+	default: break;
+	}
+	fprintf(s->trace, "%.6f [%.6f]: %s(%s) = %" PRId64 "\n", start - s->t0, end - start, trap_name(a[0]), args,
+		rc);
+}
+
+static void reap(struct session *s)
+{
+	siginfo_t info;
+	struct rusage ru;
+	memset(&info, 0, sizeof info);
+	memset(&ru, 0, sizeof ru);
+	while (syscall(SYS_waitid, P_PIDFD, s->sb.pidfd, &info, WEXITED, &ru) < 0 && errno == EINTR)
+		;
+	struct rusage self;
+	getrusage(RUSAGE_SELF, &self);
+	s->sys_time = (double)(ru.ru_stime.tv_sec + self.ru_stime.tv_sec) +
+		      (double)(ru.ru_stime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+	s->user_time = (double)(ru.ru_utime.tv_sec + self.ru_utime.tv_sec) +
+		       (double)(ru.ru_utime.tv_usec + self.ru_utime.tv_usec) / 1e6;
+
+	if (info.si_code == CLD_EXITED) {
+		if (!s->exited_by_trap)
+			s->user_code = info.si_status;
+		return;
+	}
+	/* Killed: by us (the reason is already recorded) or by its own fault. */
+	zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "Signal %d from untrusted code: %s", info.si_status,
+		 strsignal(info.si_status));
+}
+
+static void fast_report(struct session *s)
+{
+	char line[256];
+	report_accounting(s, line, sizeof line);
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+void trap_serve(struct session *s)
+{
+	struct seccomp_notif_sizes sz;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0) {
+		sz.seccomp_notif = sizeof(struct seccomp_notif);
+		sz.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	}
+	/* The kernel's structs may be larger than our headers' (newer kernel). */
+	struct seccomp_notif *req = calloc(1, sz.seccomp_notif > sizeof *req ? sz.seccomp_notif : sizeof *req);
+	struct seccomp_notif_resp *resp =
+		calloc(1, sz.seccomp_notif_resp > sizeof *resp ? sz.seccomp_notif_resp : sizeof *resp);
+	if (!req || !resp) {
+		zvm_fail(&s->err, ZVM_EXIT_NOMEM, "supervisor: out of memory");
+		sandbox_kill(&s->sb);
+		reap(s);
+		free(req), free(resp);
+		return;
+	}
+
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	int listener = s->sb.listener;
+	bool killed = false;
+	double next_fast = s->t0 + 1.0;
+	for (;;) {
+		if (stop_signal && !killed) {
+			zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "Signal %d from trusted code: session stopped",
+				 (int)stop_signal);
+			sandbox_kill(&s->sb);
+			killed = true;
+		}
+		double now = session_now();
+		int64_t left = s->deadline_ms - (int64_t)(now * 1000.0);
+		if (left <= 0 && !killed) {
+			zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "session timeout");
+			sandbox_kill(&s->sb);
+			killed = true;
+		}
+		if (s->report_mode == 2 && now >= next_fast) {
+			fast_report(s);
+			next_fast += 1.0;
+		}
+		int wait = killed ? -1 : (int)(left > 0 ? left : 0);
+		if (s->report_mode == 2 && !killed) {
+			int64_t f = (int64_t)((next_fast - now) * 1000.0) + 1;
+			if (f < wait)
+				wait = (int)f;
+		}
+		struct pollfd pf[2] = {{.fd = listener, .events = POLLIN}, {.fd = s->sb.pidfd, .events = POLLIN}};
+		int r = poll(pf, 2, wait);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			zvm_fail(&s->err, ZVM_EXIT_IO, "supervisor: poll: %s", strerror(errno));
+			sandbox_kill(&s->sb);
+			killed = true;
+			continue;
+		}
+		if (pf[0].revents & POLLIN) {
+			memset(req, 0, sz.seccomp_notif);
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+				continue; /* the program died or was killed meanwhile */
+			uint64_t a[6];
+			double t = s->trace ? session_now() : 0;
+			int64_t rc = trap_call(s, req->data.args[0], a);
+			memset(resp, 0, sz.seccomp_notif_resp);
+			resp->id = req->id;
+			resp->val = rc;
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: it died */
+			if (s->trace)
+				trace_line(s, a, a[0] == TrapExit ? (int32_t)a[2] : rc, t, session_now());
+			continue;
+		}
+		if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			listener = -1; /* no more traps can come: wait on the pidfd only */
+		if (pf[1].revents & POLLIN) {
+			reap(s);
+			break;
+		}
+	}
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	free(req);
+	free(resp);
+}
