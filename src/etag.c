@@ -1,43 +1,52 @@
-/* etag.c - SHA-1 etags with libcrypto, see etag.h. */
+/*
+ * etag.c - SHA-1 etags with libcrypto, see etag.h.
+ *
+ * We use libcrypto's SHA-1 core (SHA1_Init/Update/Final) rather than EVP:
+ * EVP would start OpenSSL's provider and configuration machinery (files,
+ * locks, a few hundred microseconds) for every session, and the supervisor
+ * is linked statically against musl, where only libcrypto's self-contained
+ * digest code is safe to use (docs/performance.md, "Why musl").
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA1_* are deprecated in 3.0, not removed */
 #include "etag.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-static EVP_MD *sha1; /* fetched once; lives until exit */
+struct etag {
+	SHA_CTX ctx;
+};
 
 struct etag *etag_new(void)
 {
-	if (!sha1 && !(sha1 = EVP_MD_fetch(NULL, "SHA1", NULL)))
-		return NULL;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	if (c && !EVP_DigestInit_ex(c, sha1, NULL)) {
-		EVP_MD_CTX_free(c);
-		c = NULL;
+	struct etag *t = malloc(sizeof *t);
+	if (t && !SHA1_Init(&t->ctx)) {
+		free(t);
+		t = NULL;
 	}
-	return (struct etag *)c;
+	return t;
 }
 
 void etag_update(struct etag *t, const void *data, size_t len)
 {
 	if (t && len)
-		EVP_DigestUpdate((EVP_MD_CTX *)t, data, len);
+		SHA1_Update(&t->ctx, data, len);
 }
 
 void etag_finish(struct etag *t, char *hex)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
+	unsigned char md[SHA_DIGEST_LENGTH];
 	hex[0] = 0;
 	if (!t)
 		return;
-	if (EVP_DigestFinal_ex((EVP_MD_CTX *)t, md, &n))
-		for (unsigned i = 0; i < n && i < ETAG_HEX_LEN / 2; i++)
+	if (SHA1_Final(md, &t->ctx))
+		for (unsigned i = 0; i < SHA_DIGEST_LENGTH; i++)
 			snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	etag_free(t);
+	free(t);
 }
 
 void etag_free(struct etag *t)
 {
-	EVP_MD_CTX_free((EVP_MD_CTX *)t);
+	free(t);
 }

@@ -221,7 +221,7 @@ static int prepare(struct session *s, const struct options *o)
 		return -1;
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;
-	int nfilter = policy_build(&s->g, &s->err);
+	int nfilter = policy_write(&s->g, &s->err);
 	if (nfilter < 0)
 		return -1;
 	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 	channels_close(&s.cs, &s.err);
 
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
-	if (s.m.memory_etag && s.g.base && !o.stop_before_run && guest_memory_etag(&s.g, mem_hex) < 0)
+	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
 	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
 		fprintf(stderr, "zerovm: %s\n", s.err.msg);

@@ -1,20 +1,24 @@
 /*
- * policy.h - the seccomp filter: the security boundary of the sandbox.
+ * policy.h - the seccomp filter the sandbox runs under.
  *
- * Built with libseccomp and exported as raw BPF straight into the boot
- * block, where boot installs it. The allowlist is the table in policy.c;
- * docs/security.md gives the reason for every entry.
+ * The filter is generated at build time from src/policy/allowlist.c with
+ * libseccomp (src/policy/gen.c) and embedded here; docs/security.md gives
+ * the reason for every entry.
  */
 #ifndef ZVM_POLICY_H
 #define ZVM_POLICY_H
 
-#include <stdint.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "guest.h"
 
-/* Write the filter for g at BOOT_FILTER_OFFSET of its memfd. Returns the
- * number of BPF instructions, or -1 with err set. */
-int policy_build(const struct guest *g, struct zvm_error *err);
+/* Write the filter at BOOT_FILTER_OFFSET of g's memfd. Returns the number
+ * of BPF instructions, or -1 with err set. */
+int policy_write(const struct guest *g, struct zvm_error *err);
+
+/* The filter itself (for tests): instruction count and program. */
+size_t policy_length(void);
+const void *policy_program(void);
 
 #endif
