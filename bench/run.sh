@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# bench/run.sh - zerovm benchmarks (not tests: `make check` never runs them).
+#
+#   bench/run.sh [build-dir]        (what `make bench` runs, after building)
+#
+# Builds the benchmark guests of bench/guests/ twice from the same source: as
+# raw ZeroVM guests (traps) and as native static programs (plain system calls,
+# bench/native_zvm.h). Times whole commands with hyperfine (-N, JSON export)
+# and takes medians; the runs of the commands compared are interleaved in
+# rounds, so that a noisy neighbour hurts both sides alike. Measures:
+#
+#   1. cold start of hello: zerovm vs native exec vs bubblewrap
+#   2. trap round trip: (t(N traps) - t(0 traps)) / N
+#   3. channel read throughput: a 256 MiB file in 1 MiB reads vs pread(2)
+#   4. a CPU-bound kernel (~0.7 s) under zerovm vs native
+#
+# Prints a results table and writes it, with the machine and the run counts,
+# between the <!-- bench:begin --> and <!-- bench:end --> markers of
+# docs/performance.md (the rest of that file is left alone).
+#
+# Knobs (environment): COLD_ROUNDS COLD_RUNS TRAP_N TRAP_ROUNDS TRAP_RUNS
+# TP_ROUNDS TP_RUNS TP_MIB CPU_ROUNDS CPU_SECONDS BENCH_TMP BENCH_NO_DOC=1
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+ZVM=$BUILD/zerovm
+OUT=$BUILD/bench
+G=$OUT/guests
+J=$OUT/json
+M=$OUT/manifests
+DOC=$ROOT/docs/performance.md
+
+COLD_ROUNDS=${COLD_ROUNDS:-5}   # x COLD_RUNS runs per command (plus warmup)
+COLD_RUNS=${COLD_RUNS:-100}
+TRAP_N=${TRAP_N:-200000}
+TRAP_ROUNDS=${TRAP_ROUNDS:-5}
+TRAP_RUNS=${TRAP_RUNS:-3}
+TP_ROUNDS=${TP_ROUNDS:-10}
+TP_RUNS=${TP_RUNS:-2}
+TP_MIB=${TP_MIB:-256}
+CPU_ROUNDS=${CPU_ROUNDS:-11}
+CPU_SECONDS=${CPU_SECONDS:-0.7}
+BENCH_TMP=${BENCH_TMP:-/tmp}
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+[ -x "$ZVM" ] || die "$ZVM not built (run make first)"
+for t in gcc hyperfine bwrap jq awk; do
+	command -v "$t" >/dev/null || die "$t not found"
+done
+rm -rf "$J" "$M" "$OUT/hyperfine.log"
+mkdir -p "$G" "$J" "$M"
+
+# ---- build -----------------------------------------------------------------
+RAW_CFLAGS=(-std=c17 -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -fno-builtin
+	-fno-pie -no-pie -static -nostdlib -fcf-protection=none -I"$ROOT/include")
+
+# build <src> <out-name> [-Dextra...]: <out>.zvm (traps) and <out>.native
+build() {
+	local src=$ROOT/bench/guests/$1.c name=$2
+	shift 2
+	gcc "${RAW_CFLAGS[@]}" "$@" -o "$G/$name.zvm" "$src"
+	gcc "${RAW_CFLAGS[@]}" -DZVM_NATIVE "$@" -o "$G/$name.native" "$src"
+}
+
+log "building guests in $G"
+TP_BYTES=$((TP_MIB * 1048576))
+build hello hello
+build traps traps0 -DNTRAPS=0
+build traps trapsN -DNTRAPS="$TRAP_N"
+build readfile readfile -DEXPECT_BYTES="$TP_BYTES"
+build cpu cpu-calib -DITERS=50000000L
+
+# ---- helpers ---------------------------------------------------------------
+# manifest <name> <program> <channel line>...: writes $M/<name>.manifest
+manifest() {
+	local f=$M/$1.manifest prog=$2
+	shift 2
+	{
+		echo "Version = 20130611"
+		echo "Program = $prog"
+		echo "Memory = 67108864, 0"
+		echo "Timeout = 60"
+		for c in "$@"; do echo "Channel = $c"; done
+	} >"$f"
+	echo "$f"
+}
+
+STD_IN="/dev/stdin, /dev/stdin, 0, 0, 1, 1, 0, 0"
+STD_OUT="/dev/stdout, /dev/stdout, 0, 0, 0, 0, 100, 1000"
+STD_ERR="/dev/stderr, /dev/stderr, 0, 0, 0, 0, 100, 1000"
+
+FAILURES=()
+# zvm_check <manifest> <expected program output>: one session, checks the
+# report (user code 0, state ok) and the output; prints the problem if any.
+zvm_check() {
+	local out n
+	out=$("$ZVM" "$1" </dev/null 2>&1) || { echo "zerovm exit $?: $(tail -n1 <<<"$out")"; return 1; }
+	n=$(wc -l <<<"$out")
+	if [ "$n" -lt 6 ] || [ "$(tail -n1 <<<"$out")" != ok ] || [ "$(tail -n4 <<<"$out" | head -n1)" != 0 ]; then
+		echo "report: user code $(tail -n4 <<<"$out" | head -n1), state '$(tail -n1 <<<"$out")'"
+		return 1
+	fi
+	if [ "$(head -n $((n - 6)) <<<"$out")" != "$2" ]; then
+		echo "output '$(head -n $((n - 6)) <<<"$out" | head -c 200)', expected '$2'"
+		return 1
+	fi
+}
+# native_check <expected output> <command...>
+native_check() {
+	local want=$1 out
+	shift
+	out=$("$@" </dev/null 2>&1) || { echo "$1: exit $?"; return 1; }
+	[ "$out" = "$want" ] || { echo "$1: output '${out:0:200}', expected '$want'"; return 1; }
+}
+# native_quiet <command...>: runs it with stdout on /dev/null, checks exit 0
+native_quiet() {
+	"$@" </dev/null >/dev/null 2>&1 || { echo "$1: exit $?"; return 1; }
+}
+
+# bench <tag> <rounds> <runs> <warmup> <command>...: runs hyperfine <rounds>
+# times, <runs> runs of every command each time, and prints one line per
+# command: median and number of runs (seconds). JSON in $J/<tag>-<round>.json.
+bench() {
+	local tag=$1 rounds=$2 runs=$3 warmup=$4 r
+	shift 4
+	for ((r = 1; r <= rounds; r++)); do
+		hyperfine -N --style none --warmup "$warmup" --runs "$runs" \
+			--export-json "$J/$tag-$r.json" "$@" >/dev/null 2>>"$OUT/hyperfine.log" ||
+			die "hyperfine failed ($tag), see $OUT/hyperfine.log"
+	done
+	jq -s -r '[.[].results] | transpose[] | [.[].times[]] | sort
+		| (length) as $n
+		| (if $n % 2 == 1 then .[($n - 1) / 2] else (.[$n / 2 - 1] + .[$n / 2]) / 2 end) as $m
+		| "\($m) \($n)"' "$J/$tag"-*.json
+}
+
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+yesno() { awk "BEGIN { print (($1) ? \"yes\" : \"**no**\") }"; }
+
+ROWS=()  # markdown table rows
+RUNS=()  # run counts, one line each
+row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+
+# ---- 1. cold start ---------------------------------------------------------
+log "1/4 cold start (hello): $COLD_ROUNDS rounds x $COLD_RUNS runs of each command"
+HELLO_M=$(manifest hello "$G/hello.zvm" "$STD_IN" "$STD_OUT" "$STD_ERR")
+BWRAP=(bwrap --unshare-all --ro-bind "$G" "$G" "$G/hello.native")
+err=""
+if err=$(zvm_check "$HELLO_M" "hello, world") && err=$(native_check "hello, world" "$G/hello.native") &&
+	err=$(native_check "hello, world" "${BWRAP[@]}"); then
+	mapfile -t res < <(bench cold "$COLD_ROUNDS" "$COLD_RUNS" 20 \
+		"$ZVM $HELLO_M" "$G/hello.native" "${BWRAP[*]}")
+	read -r t_zvm n_zvm <<<"${res[0]}"
+	read -r t_nat _ <<<"${res[1]}"
+	read -r t_bw _ <<<"${res[2]}"
+	zms=$(calc %.3f "$t_zvm * 1000")
+	row "cold start, hello (median)" "$zms ms" "-" "-" "<= 1 ms" "$(yesno "$t_zvm <= 0.001")"
+	row "cold start vs native exec" "$zms ms" "native $(calc %.3f "$t_nat * 1000") ms" \
+		"$(calc %.2fx "$t_zvm / $t_nat")" "<= 5x native" "$(yesno "$t_zvm <= 5 * $t_nat")"
+	row "cold start vs bubblewrap" "$zms ms" "bwrap --unshare-all $(calc %.3f "$t_bw * 1000") ms" \
+		"$(calc "%.2fx faster" "$t_bw / $t_zvm")" ">= 2.5x faster than bwrap" \
+		"$(yesno "$t_bw >= 2.5 * $t_zvm")"
+	RUNS+=("cold start: $n_zvm runs of each command ($COLD_ROUNDS interleaved rounds, 20 warmup runs per round)")
+else
+	FAILURES+=("cold start: $err")
+	row "cold start, hello" "FAILED" "-" "-" "<= 1 ms" "**no**"
+fi
+
+# ---- 2. trap round trip ----------------------------------------------------
+log "2/4 trap round trip: $TRAP_N one-byte writes to /dev/null"
+NULL_OUT="/dev/null, /dev/stdout, 0, 0, 0, 0, $((TRAP_N + 10)), $((TRAP_N + 10))"
+T0_M=$(manifest traps0 "$G/traps0.zvm" "$STD_IN" "$NULL_OUT" "$STD_ERR")
+TN_M=$(manifest trapsN "$G/trapsN.zvm" "$STD_IN" "$NULL_OUT" "$STD_ERR")
+err=""
+if err=$(zvm_check "$T0_M" "") && err=$(zvm_check "$TN_M" "") &&
+	err=$(native_quiet "$G/traps0.native") && err=$(native_quiet "$G/trapsN.native"); then
+	mapfile -t res < <(bench traps "$TRAP_ROUNDS" "$TRAP_RUNS" 1 \
+		"$ZVM $T0_M" "$ZVM $TN_M" "$G/traps0.native" "$G/trapsN.native")
+	read -r z0 n_t <<<"${res[0]}"
+	read -r zn _ <<<"${res[1]}"
+	read -r n0 _ <<<"${res[2]}"
+	read -r nn _ <<<"${res[3]}"
+	tz=$(calc %.9f "($zn - $z0) / $TRAP_N")
+	tn=$(calc %.9f "($nn - $n0) / $TRAP_N")
+	row "trap round trip (1-byte zvm_pwrite)" "$(calc %.2f "$tz * 1e6") us" \
+		"native pwrite64 $(calc %.3f "$tn * 1e6") us" "$(calc %.1fx "$tz / $tn")" "<= 3 us" \
+		"$(yesno "$tz <= 3e-6")"
+	RUNS+=("trap round trip: $n_t runs each of N = $TRAP_N and N = 0, zerovm and native ($TRAP_ROUNDS rounds); per trap = (median(N) - median(0)) / N")
+else
+	FAILURES+=("trap round trip: $err")
+	row "trap round trip" "FAILED" "-" "-" "<= 3 us" "**no**"
+fi
+
+# ---- 3. channel read throughput --------------------------------------------
+DATA=$BENCH_TMP/zerovm-bench-${TP_MIB}m.bin
+if [ "$(stat -c %s "$DATA" 2>/dev/null || echo 0)" != "$TP_BYTES" ]; then
+	log "creating $DATA"
+	head -c "$TP_BYTES" /dev/urandom >"$DATA.tmp" && mv "$DATA.tmp" "$DATA"
+fi
+cat "$DATA" >/dev/null  # warm the page cache
+log "3/4 read throughput: $TP_MIB MiB in 1 MiB reads"
+TP_M=$(manifest readfile "$G/readfile.zvm" "$STD_IN" "$STD_OUT" "$STD_ERR" \
+	"$DATA, /dev/input, 0, 0, 1000000, $((TP_BYTES * 2)), 0, 0")
+err=""
+if want=$("$G/readfile.native" "$DATA" </dev/null) && err=$(zvm_check "$TP_M" "$want"); then
+	mapfile -t res < <(bench read "$TP_ROUNDS" "$TP_RUNS" 1 "$ZVM $TP_M" "$G/readfile.native $DATA")
+	read -r tz n_tp <<<"${res[0]}"
+	read -r tn _ <<<"${res[1]}"
+	bz=$(calc %.0f "$TP_MIB / $tz")
+	bn=$(calc %.0f "$TP_MIB / $tn")
+	row "channel read throughput ($TP_MIB MiB file, 1 MiB reads)" "$bz MiB/s" "native pread $bn MiB/s" \
+		"$(calc %.3fx "$bz / $bn")" ">= 0.9x native" "$(yesno "$bz >= 0.9 * $bn")"
+	RUNS+=("read throughput: $n_tp runs of each command ($TP_ROUNDS rounds); whole-process time, start-up included; page cache warm")
+else
+	FAILURES+=("read throughput: ${err:-native run failed}")
+	row "channel read throughput" "FAILED" "-" "-" ">= 0.9x native" "**no**"
+fi
+
+# ---- 4. CPU-bound ----------------------------------------------------------
+# Calibrate the iteration count so that the native run takes CPU_SECONDS.
+read -r tc _ < <(bench cpucal 1 3 1 "$G/cpu-calib.native")
+ITERS=$(calc %.0f "50000000 * $CPU_SECONDS / $tc")
+ITERS=$(( (ITERS + 500000) / 1000000 * 1000000 ))
+build cpu cpu -DITERS="${ITERS}L"
+log "4/4 CPU-bound kernel: $ITERS iterations, $CPU_ROUNDS interleaved runs"
+CPU_M=$(manifest cpu "$G/cpu.zvm" "$STD_IN" "$STD_OUT" "$STD_ERR")
+err=""
+if want=$("$G/cpu.native" </dev/null) && err=$(zvm_check "$CPU_M" "$want"); then
+	mapfile -t res < <(bench cpu "$CPU_ROUNDS" 1 0 "$ZVM $CPU_M" "$G/cpu.native")
+	read -r tz n_c <<<"${res[0]}"
+	read -r tn _ <<<"${res[1]}"
+	row "CPU-bound kernel ($((ITERS / 1000000))M rounds of a 64-bit mix)" "$(calc %.3f "$tz") s" \
+		"native $(calc %.3f "$tn") s" "$(calc %.4fx "$tz / $tn")" "<= 1.01x" "$(yesno "$tz <= 1.01 * $tn")"
+	RUNS+=("CPU-bound: $n_c runs of each command, interleaved one by one")
+else
+	FAILURES+=("CPU-bound: ${err:-native build failed}")
+	row "CPU-bound kernel" "FAILED" "-" "-" "<= 1.01x" "**no**"
+fi
+
+# ---- report ----------------------------------------------------------------
+BLOCK=$OUT/results.md
+{
+	echo "<!-- bench:begin -->"
+	echo "<!-- Generated by bench/run.sh (make bench); edits here are overwritten. -->"
+	echo "## Results"
+	echo
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs," \
+		"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), Linux $(uname -r)."
+	echo "All times are medians of whole-process wall-clock times (hyperfine -N)."
+	echo
+	echo "| metric | zerovm | baseline | ratio | target | met? |"
+	echo "|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "Runs:"
+	echo
+	for r in "${RUNS[@]}"; do echo "- $r"; done
+	if [ ${#FAILURES[@]} -gt 0 ]; then
+		echo
+		echo "Failures:"
+		echo
+		for f in "${FAILURES[@]}"; do echo "- $f"; done
+	fi
+	echo "<!-- bench:end -->"
+} >"$BLOCK"
+
+sed -e '/^<!--/d' "$BLOCK"
+
+if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
+	mkdir -p "$(dirname "$DOC")"
+	if [ ! -f "$DOC" ]; then
+		cat >"$DOC" <<'EOF'
+# Performance
+
+How fast zerovm starts, how much a trap costs, how fast channels move data
+and what the sandbox costs a CPU-bound program, each against a native (or
+bubblewrap) baseline. The block below is regenerated by `make bench`
+(bench/run.sh); prose outside it is kept.
+
+EOF
+	fi
+	tmp=$(mktemp "$DOC.XXXXXX")
+	if grep -q '^<!-- bench:begin -->' "$DOC" && grep -q '^<!-- bench:end -->' "$DOC"; then
+		awk -v block="$BLOCK" '
+			/^<!-- bench:begin -->/ { while ((getline l < block) > 0) print l; skip = 1; next }
+			/^<!-- bench:end -->/ { skip = 0; next }
+			!skip { print }' "$DOC" >"$tmp"
+	else
+		{ cat "$DOC"; echo; cat "$BLOCK"; } >"$tmp"
+	fi
+	chmod 644 "$tmp"
+	mv "$tmp" "$DOC"
+	log "results written to ${DOC#"$ROOT"/}"
+fi
+
+[ ${#FAILURES[@]} -eq 0 ] || { printf 'bench: FAILED: %s\n' "${FAILURES[@]}" >&2; exit 1; }

@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# Functional tests: real guest programs under a real zerovm.
+#
+#   tests/func/run.sh ZEROVM GUEST_DIR [smoke]
+#
+# Each test writes a manifest (and, for the probe guest, a script of trap
+# calls on its stdin channel), runs zerovm and checks the program's output,
+# the six-line report, the exit code and the host files. "smoke" runs a
+# short subset (used for the clang build). Ends with "N passed, N failed".
+set -u
+ZVM=$(readlink -f "$1")
+G=$(readlink -f "$2")
+MODE=${3:-full}
+T=$(mktemp -d /tmp/zvm-func.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASS=0
+FAIL=0
+OUT=$T/stdout
+ERR=$T/stderr
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "not ok - $1"
+	echo "#   $2"
+	sed 's/^/#   | /' "$OUT" | tail -n 20
+	sed 's/^/#   ! /' "$ERR" | tail -n 5
+}
+# check NAME GOT WANT
+check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
+# check_re NAME GOT REGEX
+check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
+
+# The report is the last six lines of stdout; line N of it:
+rep() { tail -n 6 "$OUT" | sed -n "${1}p"; }
+# Program output: everything before the report.
+prog_out() { head -n -6 "$OUT"; }
+
+STD_IN="Channel = $T/script, /dev/stdin, 0, 0, 100000, 100000, 0, 0"
+STD_OUT="Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 100000, 10000000"
+STD_ERR="Channel = /dev/stderr, /dev/stderr, 0, 0, 0, 0, 1000, 100000"
+
+# manifest FILE PROGRAM [extra lines...]: Memory 32 MiB, Timeout 5 unless
+# overridden with MEM= / TIMEOUT= / ETAG=.
+manifest() {
+	local f=$1 prog=$2
+	shift 2
+	{
+		echo "Version = 20130611"
+		echo "Program = $prog"
+		echo "Memory = ${MEM:-33554432}, ${METAG:-0}"
+		echo "Timeout = ${TIMEOUT:-5}"
+		echo "$STD_IN"
+		echo "$STD_OUT"
+		echo "$STD_ERR"
+		for l in "$@"; do echo "$l"; done
+	} >"$f"
+}
+
+# probe SCRIPT [extra manifest lines...] [-- zerovm options]: run the probe
+# guest with SCRIPT on stdin. Sets RC.
+probe() {
+	printf '%b' "$1" >"$T/script"
+	shift
+	local lines=() opts=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do lines+=("$1"); shift; done
+	[ $# -gt 0 ] && shift && opts=("$@")
+	manifest "$T/m" "$G/probe" "${lines[@]}"
+	"$ZVM" "${opts[@]}" "$T/m" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+run_m() { "$ZVM" "$@" >"$OUT" 2>"$ERR" </dev/null; RC=$?; }
+
+# ---------------------------------------------------------------- basics
+: >"$T/script"
+manifest "$T/hello.m" "$G/hello"
+run_m "$T/hello.m"
+check "hello: program output" "$(prog_out)" "hello, world"
+check "hello: exit code 0" "$RC" 0
+check "hello: validator state passed" "$(rep 1)" 0
+check "hello: daemon 0" "$(rep 2)" 0
+check "hello: user return code" "$(rep 3)" 0
+check "hello: etags disabled" "$(rep 4)" disabled
+check_re "hello: accounting line" "$(rep 5)" '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} 0 0 1 13 0 0 0 0$'
+check "hello: exit state ok" "$(rep 6)" ok
+
+probe 'x 7\n'
+check "zvm_exit code is report line 3" "$(rep 3)" 7
+check "zvm_exit: session ran, exit code 0" "$RC" 0
+probe 'e 3\n'
+check "plain exit_group code is report line 3" "$(rep 3)" 3
+
+if [ "$MODE" == smoke ]; then
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	exit
+fi
+
+# ---------------------------------------------------------------- manifest view
+printf 'abcdefghij' >"$T/ten"
+probe 'm\n' "Channel = $T/ten, /dev/zz, 1, 0, 5, 50, 0, 0" "Channel = $T/w1, /dev/aa, 0, 0, 0, 0, 3, 30"
+check "user manifest: channels sorted stdin, stdout, stderr, then by alias" \
+	"$(prog_out | tail -n 5 | awk '{print $1, $2, $4, $6, $7, $8, $9, $10}')" \
+	"$(printf '%s\n' '0 /dev/stdin 0 0 100000 100000 0 0' '1 /dev/stdout 0 0 0 0 100000 10000000' \
+		'2 /dev/stderr 0 0 0 0 1000 100000' '3 /dev/aa 0 0 0 0 3 30' '4 /dev/zz 1 10 5 50 0 0')"
+check_re "user manifest: heap and stack" "$(prog_out | head -n 1)" '^heap 0x[0-9a-f]+0000 size [0-9]+ stack [0-9]+ channels 5$'
+
+# ---------------------------------------------------------------- read quotas
+printf '01234567890123456789' >"$T/twenty"
+probe 'r 3 6 0\nr 3 6 0\nr 3 1 0\n' "Channel = $T/twenty, /dev/in, 0, 0, 100, 10, 0, 0"
+check "get_size: clipped at the exact byte, then EDQUOT" "$(prog_out)" "$(printf '= 6 012345\n= 4 6789\n= -122')"
+probe 'r 3 2 0\nr 3 2 0\nr 3 2 0\n' "Channel = $T/twenty, /dev/in, 0, 0, 2, 100, 0, 0"
+check "gets: the call after the last allowed one gets EDQUOT" "$(prog_out)" "$(printf '= 2 01\n= 2 23\n= -122')"
+probe 'r 3 10 0\nr 3 1 0\n' "Channel = $T/ten, /dev/in, 0, 0, 100, 10, 0, 0"
+check "10-byte file, get_size 10: no end of input, EDQUOT next" "$(prog_out)" "$(printf '= 10 abcdefghij\n= -122')"
+printf 'abcde' >"$T/five"
+probe 'r 3 3 0\nr 3 10 0\nr 3 10 0\nr 3 10 0\n' "Channel = $T/five, /dev/in, 0, 0, 100, 100, 0, 0"
+check "sequential end of input is sticky" "$(prog_out)" "$(printf '= 3 abc\n= 2 de\n= 0\n= 0')"
+probe 'r 3 3 7\nr 3 3 0\n' "Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0"
+check "sequential read ignores the offset" "$(prog_out)" "$(printf '= 3 abc\n= 3 def')"
+probe 'r 3 4 8\nr 3 4 10\nr 3 4 20\nr 3 3 2\nr 3 3 -1\n' "Channel = $T/ten, /dev/in, 1, 0, 100, 100, 0, 0"
+check "random read: clipped at the end, 0 past it, offset honoured, negative offset EINVAL" \
+	"$(prog_out)" "$(printf '= 2 ij\n= 0\n= 0\n= 3 cde\n= -22')"
+probe 'r 3 0 0\nr 3 -5 0\n' "Channel = $T/ten, /dev/in, 0, 0, 1, 1, 0, 0"
+check "size 0 returns 0, size < 0 EFAULT" "$(prog_out)" "$(printf '= 0\n= -14')"
+
+# ---------------------------------------------------------------- write quotas
+probe 'w 3 5 0 a\nw 3 8 0 b\nw 3 1 0 c\n' "Channel = $T/wq, /dev/out, 0, 0, 0, 0, 100, 10"
+check "put_size: clipped at the exact byte, then EDQUOT" "$(prog_out)" "$(printf '= 5\n= 5\n= -122')"
+check "put_size: file holds exactly the bytes allowed" "$(cat "$T/wq")" "aaaaabbbbb"
+probe 'w 3 1 0 a\nw 3 1 0 b\nw 3 1 0 c\n' "Channel = $T/wq2, /dev/out, 0, 0, 0, 0, 2, 100"
+check "puts: the call after the last allowed one gets EDQUOT" "$(prog_out)" "$(printf '= 1\n= 1\n= -122')"
+probe 'w 3 1 0 a\nr 4 1 0\n' "Channel = $T/ten, /dev/in, 0, 0, 10, 10, 0, 0" "Channel = $T/wo, /dev/out, 0, 0, 0, 0, 10, 10"
+check "write to a read-only channel and read from a write-only one fail" "$(prog_out)" "$(printf '= -122\n= -122')"
+probe 'r 9 1 0\nr -1 1 0\nw 99 1 0 a\n'
+check "bad handle: EINVAL" "$(prog_out)" "$(printf '= -22\n= -22\n= -22')"
+
+# ---------------------------------------------------------------- positions
+probe 'W 3 5 abc\nW 3 0 xy\n' "Channel = $T/rw, /dev/out, 2, 0, 0, 0, 10, 100"
+check "random write honours offsets" "$(od -An -c "$T/rw" | tr -s ' ')" " x y \\0 \\0 \\0 a b c"
+check "random write: file truncated to the furthest byte written" "$(stat -c %s "$T/rw")" 8
+probe 'W 3 5 abc\nW 3 0 xy\n' "Channel = $T/sw, /dev/out, 0, 0, 0, 0, 10, 100"
+check "sequential write ignores offsets" "$(cat "$T/sw")" "abcxy"
+printf 'abc' >"$T/app"
+probe 'W 3 0 de\nr 3 10 0\n' "Channel = $T/app, /dev/app, 1, 0, 10, 100, 10, 100"
+check "read-write type 1 appends and reads back" "$(prog_out)" "$(printf '= 2\n= 5 abcde')"
+check "read-write type 1 file content" "$(cat "$T/app")" "abcde"
+
+# ---------------------------------------------------------------- buffers
+probe 'ra 3 0x10000 4 0\nra 3 0x0 4 0\nra 3 0xffffffff00000000 4 0\nwa 1 0xfffffffffffff000 4 0\nwa 1 0x10000 2 0\n' \
+	"Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0"
+check "buffers outside writable (readable) memory: EINVAL; trampoline is readable" \
+	"$(prog_out | head -n 4)" "$(printf '= -22\n= -22\n= -22\n= -22')"
+check_re "pwrite from the trampoline page works" "$(prog_out | tail -n 1)" '= 2$'
+probe 'm\nM\n'
+heap=$(prog_out | head -n 1 | awk '{print $2}')
+man=$(prog_out | tail -n 1 | awk '{print $2}')
+probe "ra 3 $man 4 0\nwa 1 $man 4 0\n" "Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0"
+check "the user manifest is readable, not writable" "$(prog_out | head -n 1; prog_out | tail -n 1 | cut -c5-)" "$(printf '= -22\n= 4')"
+probe 'ta 0\nta 0x8\nt 5\nt 0x6b726f46\n'
+check "bad args pointer EFAULT, unknown trap EPERM" "$(prog_out | head -n 3)" "$(printf '= -14\n= -14\n= -1')"
+check "fork without Job returns 0" "$(prog_out | tail -n 1)" "= 0"
+
+# ---------------------------------------------------------------- jail
+printf '\xb8\x2a\x00\x00\x00\xc3' >"$T/code"
+probe 'ra 3 HEAP 6 0\njh 0 65536\ncallh 0\nra 3 HEAP 6 0\nuh 0 65536\nra 3 HEAP 6 0\njh 1 100\nj 0x400000 65536\njh 0 0\n' \
+	"Channel = $T/code, /dev/code, 1, 0, 100, 100, 0, 0"
+sed -i "s/HEAP/$heap/g" "$T/script"
+"$ZVM" "$T/m" >"$OUT" 2>"$ERR" </dev/null
+check "jail: code read into the heap runs after jail; jailed memory is not writable; unjail restores" \
+	"$(prog_out)" "$(printf '= 6\n= 0\n= 42\n= -22\n= 0\n= 6\n= -22\n= -22\n= -22')"
+probe "ra 3 $heap 6 0\ncallh 0\n" "Channel = $T/code, /dev/code, 1, 0, 100, 100, 0, 0"
+check_re "heap is not executable without jail" "$(rep 6)" '^Signal 11 from untrusted code'
+
+# ---------------------------------------------------------------- etags
+printf 'some input data\n' >"$T/edata"
+METAG=1 probe 'r 3 100 0\nW 4 0 written bytes\n' "Channel = $T/edata, /dev/in, 0, 1, 10, 100, 0, 0" \
+	"Channel = $T/eout, /dev/out, 0, 1, 0, 0, 10, 100"
+want="/dev/in $(sha1sum <"$T/edata" | cut -d' ' -f1) /dev/out $(printf 'written bytes' | sha1sum | cut -d' ' -f1)"
+check_re "channel etags equal sha1sum of the data" "$(rep 4)" "^$want /dev/memory [0-9a-f]{40}\$"
+m1=$(rep 4)
+METAG=1 probe 'r 3 100 0\nW 4 0 written bytes\n' "Channel = $T/edata, /dev/in, 0, 1, 10, 100, 0, 0" \
+	"Channel = $T/eout, /dev/out, 0, 1, 0, 0, 10, 100"
+check "determinism: a second run gives the same etags and memory etag" "$(rep 4)" "$m1"
+METAG=1 probe 'r 3 100 0\nW 4 0 written bytez\n' "Channel = $T/edata, /dev/in, 0, 1, 10, 100, 0, 0" \
+	"Channel = $T/eout, /dev/out, 0, 1, 0, 0, 10, 100"
+[ "$(rep 4 | awk '{print $6}')" != "$(echo "$m1" | awk '{print $6}')" ] && ok "memory etag changes with memory content" ||
+	bad "memory etag changes with memory content" "same etag for different runs"
+
+# ---------------------------------------------------------------- preallocation
+TIMEOUT=2 probe 'W 3 0 abc\nspin\n' "Channel = $T/pre, /dev/out, 0, 0, 0, 0, 10, 4096" &
+sleep 1
+during=$(stat -c %s "$T/pre" 2>/dev/null)
+wait
+check "write channel preallocated to put_size while running" "$during" 4096
+check "preallocated file truncated to the bytes written" "$(stat -c %s "$T/pre")" 3
+check "timeout: exit state" "$(rep 6)" "session timeout"
+TIMEOUT=2 probe 'W 3 0 abc\nspin\n' "Channel = $T/pre2, /dev/out, 0, 0, 0, 0, 10, 4096" -- -P &
+sleep 1
+during=$(stat -c %s "$T/pre2" 2>/dev/null)
+wait
+check "-P: no preallocation" "$during" 3
+
+# ---------------------------------------------------------------- ending badly
+TIMEOUT=1 probe 'spin\n'
+check "timeout: exit code 4" "$RC" 4
+check "timeout: state" "$(rep 6)" "session timeout"
+probe 'W 1 0 partial output\nW 3 0 partial file\npeek 8\nW 1 0 never\n' "Channel = $T/crash, /dev/out, 0, 0, 0, 0, 10, 1000"
+check_re "crash: Signal 11 reported" "$(rep 6)" '^Signal 11 from untrusted code'
+check "crash: exit code 4" "$RC" 4
+check "crash: partial program output kept, nothing after the crash" "$(prog_out | head -n 1 | cut -c1-14) $(prog_out | grep -c never)" "partial output 0"
+check "crash: partial file output kept and truncated" "$(cat "$T/crash")" "partial file"
+probe 'touch 1048576\n'
+check "memory: touching 1 MiB of heap works" "$(prog_out)" "= 1048576"
+probe 'touch 67108864\n'
+check_re "memory exhaustion: touching past guest memory is stopped" "$(rep 6)" '^Signal 11 from untrusted code'
+probe 'W 3 1073741820 abcd\nW 3 1073741823 xy\nW 3 0 never\n' "Channel = $T/big2, /dev/out, 2, 0, 0, 0, 10, 100" -- -P -l 1
+check "-l: a write ending exactly at the limit is fine; one byte past ends the session" "$(prog_out)" "$(printf '= 4')"
+check "-l: output past the file size limit: disk quota exceeded" "$(rep 6)" "disk quota exceeded"
+check "-l: exit code 4" "$RC" 4
+check "-l: the file ends at the limit" "$(stat -c %s "$T/big2")" 1073741824
+rm -f "$T/big2"
+
+# ---------------------------------------------------------------- the wall
+probe 'W 1 0 before\nsys 39\n'
+check "plain Linux syscall (getpid) kills the guest with SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+check "plain syscall: output before it kept" "$(prog_out)" "before= 6"
+probe 'sys 57\n'
+check "fork syscall: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+probe 'sys 0x40000027\n'
+check "x32 syscall number: killed" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+probe 'rdtsc\n'
+check_re "rdtsc traps" "$(rep 6)" '^Signal 11 from untrusted code'
+probe 'peek 0x7ffff7f45000\n'
+check_re "the vDSO is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
+probe 'peek 0x7ffff7f3f000\n'
+check_re "the vvar page is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
+probe "mprot $heap 65536 3\nmprot $heap 65536 7\n"
+check "mprotect inside guest memory R+W is allowed" "$(prog_out)" "= 0"
+check "mprotect W+X: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+probe 'mprot 0x20000000000 4096 1\n'
+check "mprotect outside guest memory: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+
+# ---------------------------------------------------------------- channel sources
+probe 'r 4 8 0\nW 3 0 gone\n' "Channel = /dev/zero, /dev/zero, 0, 0, 10, 100, 0, 0" \
+	"Channel = /dev/null, /dev/null, 0, 0, 0, 0, 10, 100"
+check "character devices: /dev/zero reads zeros, /dev/null swallows" "$(prog_out | od -An -c | tr -s ' ' | tr -d '\n')" " = 8 \\0 \\0 \\0 \\0 \\0 \\0 \\0 \\0 \\n = 4 \\n"
+rm -f "$T/fifo" && mkfifo "$T/fifo"
+(printf 'through a fifo' >"$T/fifo") &
+probe 'r 3 100 0\n' "Channel = $T/fifo, /dev/fifo, 0, 0, 10, 100, 0, 0"
+wait
+check "FIFO source" "$(prog_out)" "= 14 through a fifo"
+manifest "$T/hello.m" "$G/hello"
+"$ZVM" "$T/hello.m" >"$T/redirected" 2>"$ERR" </dev/null
+check "stdout redirected to a file: output then report, nothing truncated" "$(head -n 1 "$T/redirected"; tail -n 1 "$T/redirected")" "$(printf 'hello, world\nok')"
+
+# ---------------------------------------------------------------- errors and exit codes
+err_case() { # NAME WANT_RC STATE_REGEX MANIFEST_FILE [options]
+	local name=$1 want=$2 re=$3
+	shift 3
+	run_m "$@"
+	check "$name: exit code $want" "$RC" "$want"
+	check_re "$name: report says why" "$(rep 6)" "$re"
+}
+err_case "missing manifest" 2 "cannot open" "$T/nope.m"
+: >"$T/empty.m"
+err_case "empty manifest" 5 "empty" "$T/empty.m"
+sed 's/^Version = .*/Version = 20120101/' "$T/hello.m" >"$T/e1.m"
+err_case "wrong version" 14 "manifest line 1: Version" "$T/e1.m"
+grep -v '^Program' "$T/hello.m" >"$T/e2.m"
+err_case "Program missing" 14 "Program not specified" "$T/e2.m"
+{ cat "$T/hello.m"; echo "Timeout = 3"; } >"$T/e3.m"
+err_case "duplicate key" 14 "duplicate Timeout keyword" "$T/e3.m"
+grep -v 'stderr' "$T/hello.m" >"$T/e4.m"
+err_case "stderr channel missing" 14 "/dev/stderr not specified" "$T/e4.m"
+manifest "$T/e5.m" "$T/does-not-exist"
+err_case "program missing" 2 "cannot open" "$T/e5.m"
+check "program missing: validator not run" "$(rep 1)" 2
+manifest "$T/e6.m" /dev/zero
+err_case "Program = /dev/zero" 5 "not a regular file" "$T/e6.m"
+head -c 40 "$G/hello" >"$T/trunc"
+manifest "$T/e7.m" "$T/trunc"
+err_case "truncated ELF" 8 "truncated" "$T/e7.m"
+head -c 2000 "$G/hello" >"$T/trunc2"
+manifest "$T/e7b.m" "$T/trunc2"
+err_case "ELF with segments cut off" 8 "truncated or malformed segment" "$T/e7b.m"
+printf 'this is not an executable at all, just text long enough to hold an ELF header\n' >"$T/text"
+manifest "$T/e8.m" "$T/text"
+err_case "not an ELF" 8 "not an ELF" "$T/e8.m"
+manifest "$T/e9.m" /bin/true
+err_case "dynamic executable" 8 "validation failed: dynamically linked" "$T/e9.m"
+check "dynamic executable: validator state failed" "$(rep 1)" 1
+manifest "$T/e10.m" "$G/hello" "Channel = tcp:127.0.0.1:9, /dev/net, 0, 0, 1, 1, 0, 0"
+err_case "tcp channel" 93 "network channels are not supported yet" "$T/e10.m"
+manifest "$T/e11.m" "$G/hello" "Channel = $T, /dev/dir, 0, 0, 1, 1, 0, 0"
+err_case "directory channel" 93 "unsupported source" "$T/e11.m"
+manifest "$T/e12.m" "$G/hello" "Channel = $T/x, /dev/x, 0, 0, 0, 10, 0, 10"
+err_case "channel neither readable nor writable" 22 "neither readable" "$T/e12.m"
+MEM=0 manifest "$T/e13.m" "$G/hello"
+err_case "Memory = 0" 12 "invalid memory size" "$T/e13.m"
+MEM=1048576 manifest "$T/e14.m" "$G/hello"
+err_case "program does not fit in Memory" 8 "does not fit" "$T/e14.m"
+manifest "$T/e15.m" "$G/hello" "Channel = $T/nonexistent-in, /dev/in, 0, 0, 1, 1, 0, 0"
+err_case "missing input file" 5 "cannot open" "$T/e15.m"
+{
+	cat "$T/hello.m"
+	for i in $(seq 1 10913); do echo "Channel=/dev/null,/dev/c$i,0,0,0,0,1,1"; done
+} >"$T/e16.m"
+err_case "too many channels" 23 "too many channels" "$T/e16.m"
+head -n -1 "$T/e16.m" >"$T/e17.m"
+run_m "$T/e17.m"
+check "10915 channels run" "$(rep 6)" ok
+run_m -Z "$T/hello.m"
+check "unknown option: exit 22" "$RC" 22
+check "unknown option: no report" "$(wc -l <"$OUT")" 0
+run_m
+check "no manifest: exit 22" "$RC" 22
+run_m --help
+check "--help: exit 0" "$RC" 0
+check_re "--help: usage" "$(head -n 1 "$OUT")" "^Usage: zerovm"
+run_m --version
+check_re "--version" "$(cat "$OUT")" "^zerovm [0-9]"
+
+# ---------------------------------------------------------------- options
+run_m -F "$T/hello.m"
+check "-F: program not run" "$(prog_out)" ""
+check "-F: validated, state ok" "$(rep 1) $(rep 6)" "0 ok"
+run_m -s "$T/hello.m"
+check "-s: validator state 2 (not run)" "$(rep 1)" 2
+check "-s: program still runs" "$(prog_out)" "hello, world"
+rm -f "$T/trace"
+probe 'W 1 0 a\nr 3 1 0\nx 5\n' "Channel = $T/ten, /dev/in, 0, 0, 10, 10, 0, 0" -- -T "$T/trace"
+# 20 one-byte script reads, the W command's write and result line, the r
+# command's read and result line, the exit.
+check "-T: one line per trap" "$(grep -c ': Trap' "$T/trace")" "$((20 + 2 + 2 + 1))"
+check_re "-T: header line" "$(head -n 1 "$T/trace")" '^\[[0-9]+\] 0{48}$'
+check_re "-T: line format" "$(grep TrapWrite "$T/trace" | head -n 1)" \
+	'^[0-9]+\.[0-9]{6} \[[0-9]+\.[0-9]{6}\]: TrapWrite\(1, 0x[0-9a-f]+, 1, 0\) = 1$'
+check_re "-T: exit traced with its code" "$(tail -n 1 "$T/trace")" 'TrapExit\(5\) = 5$'
+TIMEOUT=3 probe 'spin\n' -- -t 2
+check_re "-t 2: a fast accounting line each second" "$(prog_out | head -n 1)" '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+'
+run_m -v 1 "$T/hello.m"
+check_re "-v 1: says how the sandbox is isolated" "$(cat "$ERR")" "sandbox: namespaces:"
+
+# ---------------------------------------------------------------- host untouched
+before=$(ls -la /tmp | md5sum)
+probe 'sys 2\n'
+check "open syscall is stopped" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+
+# The sandbox dies with its supervisor.
+printf 'spin\n' >"$T/script"
+TIMEOUT=60 manifest "$T/spin.m" "$G/probe"
+"$ZVM" "$T/spin.m" >/dev/null 2>&1 &
+zpid=$!
+child=""
+for _ in $(seq 50); do
+	child=$(cat /proc/$zpid/task/*/children 2>/dev/null | tr -d ' ')
+	[ -n "$child" ] && [ "$(readlink /proc/$child/exe 2>/dev/null)" != "$ZVM" ] && break
+	sleep 0.05
+done
+kill -9 $zpid
+wait $zpid 2>/dev/null
+for _ in $(seq 50); do [ -d /proc/$child ] || break; sleep 0.05; done
+if [ -n "$child" ] && [ ! -d /proc/$child ]; then ok "supervisor killed: the sandbox dies too"; else
+	bad "supervisor killed: the sandbox dies too" "sandbox pid [$child] still there"; fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
