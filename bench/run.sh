@@ -122,7 +122,8 @@ native_quiet() {
 
 # bench <tag> <rounds> <runs> <warmup> <command>...: runs hyperfine <rounds>
 # times, <runs> runs of every command each time, and prints one line per
-# command: median and number of runs (seconds). JSON in $J/<tag>-<round>.json.
+# command: median wall time, number of runs, minimum wall time, mean user+sys
+# CPU time (seconds). JSON in $J/<tag>-<round>.json.
 bench() {
 	local tag=$1 rounds=$2 runs=$3 warmup=$4 r
 	shift 4
@@ -131,10 +132,22 @@ bench() {
 			--export-json "$J/$tag-$r.json" "$@" >/dev/null 2>>"$OUT/hyperfine.log" ||
 			die "hyperfine failed ($tag), see $OUT/hyperfine.log"
 	done
-	jq -s -r '[.[].results] | transpose[] | [.[].times[]] | sort
+	jq -s -r '[.[].results] | transpose[]
+		| ([.[] | .user + .system] | add / length) as $cpu
+		| [.[].times[]] | sort
 		| (length) as $n
 		| (if $n % 2 == 1 then .[($n - 1) / 2] else (.[$n / 2 - 1] + .[$n / 2]) / 2 end) as $m
-		| "\($m) \($n)"' "$J/$tag"-*.json
+		| "\($m) \($n) \(.[0]) \($cpu)"' "$J/$tag"-*.json
+}
+
+# pair_ratio <tag> <i> <j>: median over rounds of time(command i) / time(command
+# j) within the same round (runs of a round are close in time, so this cancels
+# slow drifts of the machine's speed).
+pair_ratio() {
+	jq -s -r --argjson i "$2" --argjson j "$3" '[.[] | .results
+		| ([.[$i].times[]] | add) / ([.[$j].times[]] | add)] | sort
+		| (length) as $n
+		| (if $n % 2 == 1 then .[($n - 1) / 2] else (.[$n / 2 - 1] + .[$n / 2]) / 2 end)' "$J/$1"-*.json
 }
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
@@ -207,13 +220,13 @@ TP_M=$(manifest readfile "$G/readfile.zvm" "$STD_IN" "$STD_OUT" "$STD_ERR" \
 err=""
 if want=$("$G/readfile.native" "$DATA" </dev/null) && err=$(zvm_check "$TP_M" "$want"); then
 	mapfile -t res < <(bench read "$TP_ROUNDS" "$TP_RUNS" 1 "$ZVM $TP_M" "$G/readfile.native $DATA")
-	read -r tz n_tp <<<"${res[0]}"
-	read -r tn _ <<<"${res[1]}"
+	read -r tz n_tp mz _ <<<"${res[0]}"
+	read -r tn _ mn _ <<<"${res[1]}"
 	bz=$(calc %.0f "$TP_MIB / $tz")
 	bn=$(calc %.0f "$TP_MIB / $tn")
 	row "channel read throughput ($TP_MIB MiB file, 1 MiB reads)" "$bz MiB/s" "native pread $bn MiB/s" \
 		"$(calc %.3fx "$bz / $bn")" ">= 0.9x native" "$(yesno "$bz >= 0.9 * $bn")"
-	RUNS+=("read throughput: $n_tp runs of each command ($TP_ROUNDS rounds); whole-process time, start-up included; page cache warm")
+	RUNS+=("read throughput: $n_tp runs of each command ($TP_ROUNDS rounds); whole-process time, start-up included; page cache warm. Other estimators of the ratio: median of per-round ratios $(calc %.3fx "1 / $(pair_ratio read 0 1)"), best runs $(calc %.3fx "$mn / $mz") ($(calc %.0f "$TP_MIB / $mz") vs $(calc %.0f "$TP_MIB / $mn") MiB/s)")
 else
 	FAILURES+=("read throughput: ${err:-native run failed}")
 	row "channel read throughput" "FAILED" "-" "-" ">= 0.9x native" "**no**"
@@ -230,11 +243,11 @@ CPU_M=$(manifest cpu "$G/cpu.zvm" "$STD_IN" "$STD_OUT" "$STD_ERR")
 err=""
 if want=$("$G/cpu.native" </dev/null) && err=$(zvm_check "$CPU_M" "$want"); then
 	mapfile -t res < <(bench cpu "$CPU_ROUNDS" 1 0 "$ZVM $CPU_M" "$G/cpu.native")
-	read -r tz n_c <<<"${res[0]}"
-	read -r tn _ <<<"${res[1]}"
+	read -r tz n_c mz cz <<<"${res[0]}"
+	read -r tn _ mn cn <<<"${res[1]}"
 	row "CPU-bound kernel ($((ITERS / 1000000))M rounds of a 64-bit mix)" "$(calc %.3f "$tz") s" \
 		"native $(calc %.3f "$tn") s" "$(calc %.4fx "$tz / $tn")" "<= 1.01x" "$(yesno "$tz <= 1.01 * $tn")"
-	RUNS+=("CPU-bound: $n_c runs of each command, interleaved one by one")
+	RUNS+=("CPU-bound: $n_c runs of each command, interleaved one by one. Other estimators of the ratio: median of per-round ratios $(calc %.4fx "$(pair_ratio cpu 0 1)"), best runs $(calc %.4fx "$mz / $mn"), user+system CPU time $(calc %.4fx "$cz / $cn")")
 else
 	FAILURES+=("CPU-bound: ${err:-native build failed}")
 	row "CPU-bound kernel" "FAILED" "-" "-" "<= 1.01x" "**no**"

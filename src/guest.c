@@ -130,13 +130,15 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	if (!g->jailed)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: out of memory"), -1;
 
-	struct UserManifest um = {
-		.heap_ptr = (void *)(uintptr_t)g->heap_start,
-		.heap_size = heap > 0xffff0000ull ? 0xffff0000u : (uint32_t)heap,
-		.stack_size = (uint32_t)stack,
-		.channels_count = (int32_t)cs->n,
-		.channels = (struct ZVMChannel *)(uintptr_t)ALIGN_UP(man + sizeof um, 16),
-	};
+	/* memset, not an initializer: the padding must be zero too, or bytes of
+	 * our stack would reach the guest (and break determinism). */
+	struct UserManifest um;
+	memset(&um, 0, sizeof um);
+	um.heap_ptr = (void *)(uintptr_t)g->heap_start;
+	um.heap_size = heap > 0xffff0000ull ? 0xffff0000u : (uint32_t)heap;
+	um.stack_size = (uint32_t)stack;
+	um.channels_count = (int32_t)cs->n;
+	um.channels = (struct ZVMChannel *)(uintptr_t)ALIGN_UP(man + sizeof um, 16);
 	put(g, man, &um, sizeof um);
 	uint64_t man_ptr = man;
 	put(g, GUEST_MANIFEST_PTR, &man_ptr, sizeof man_ptr);

@@ -343,7 +343,6 @@ run_m -v 1 "$T/hello.m"
 check_re "-v 1: says how the sandbox is isolated" "$(cat "$ERR")" "sandbox: namespaces:"
 
 # ---------------------------------------------------------------- host untouched
-before=$(ls -la /tmp | md5sum)
 probe 'sys 2\n'
 check "open syscall is stopped" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
 
