@@ -103,7 +103,8 @@ $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
 
-demo: deps $(BUILD)/zerovm $(BUILD)/examples/wordfreq
+demo: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -149,7 +150,9 @@ check: deps
 	@$(MAKE) --no-print-directory clang-build
 
 # ---- bench -----------------------------------------------------------------
-bench: deps $(BUILD)/zerovm $(GUESTS)
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all $(GUESTS)
 	@bench/run.sh $(BUILD)
 
 clean:

@@ -1,9 +1,14 @@
 #!/bin/sh
-# deps.sh - install the Debian packages zerovm needs to build, test and
-# benchmark, if any are missing. Called by `make demo`, `make check` and
-# `make bench`.
+# deps.sh [bench] - install the Debian packages zerovm needs, if any are
+# missing. Called by `make demo` and `make check`; `make bench` adds the
+# benchmark baselines.
+#   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
+#           libseccomp (build-time filter generation), libcrypto (SHA-1)
+#   test:   cmocka, clang (warnings and a second compiler)
+#   bench:  hyperfine (timings), bubblewrap (the baseline sandbox)
 set -eu
-pkgs="build-essential clang libseccomp-dev libssl-dev libcmocka-dev pkg-config bubblewrap"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang"
+[ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
