@@ -10,7 +10,9 @@
  *
  * Written with one write(2) so it cannot interleave with anything else.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -24,45 +26,59 @@ void report_accounting(const struct session *s, char *buf, size_t n)
 		 (long long)s->cs.write_bytes);
 }
 
-void report_print(const struct session *s, const char *memory_etag)
+/* Line 4: "disabled", or "<alias> <hex>" pairs in handle order, then the
+ * memory etag. Returns a malloc'd string (NULL when out of memory). */
+static char *etag_line(const struct session *s, const char *memory_etag)
 {
-	char etags[8192] = "";
+	size_t cap = 64 + (memory_etag ? ETAG_HEX_LEN + 16 : 0);
+	for (uint32_t i = 0; i < s->cs.n; i++)
+		if (s->cs.ch[i].mc->etag)
+			cap += strlen(s->cs.ch[i].mc->alias) + ETAG_HEX_LEN + 2;
+	char *line = malloc(cap);
+	if (!line)
+		return NULL;
 	size_t len = 0;
-	for (uint32_t i = 0; i < s->cs.n && len < sizeof etags - 1; i++) {
+	line[0] = 0;
+	for (uint32_t i = 0; i < s->cs.n; i++) {
 		const struct channel *c = &s->cs.ch[i];
 		if (c->mc->etag && c->hex[0])
-			len += (size_t)snprintf(etags + len, sizeof etags - len, "%s%s %s", len ? " " : "",
-						c->mc->alias, c->hex);
+			len += (size_t)snprintf(line + len, cap - len, "%s%s %s", len ? " " : "", c->mc->alias, c->hex);
 	}
-	if (memory_etag && memory_etag[0] && len < sizeof etags - 1)
-		len += (size_t)snprintf(etags + len, sizeof etags - len, "%s/dev/memory %s", len ? " " : "",
-					memory_etag);
-	if (!etags[0])
-		snprintf(etags, sizeof etags, "disabled");
+	if (memory_etag && memory_etag[0])
+		len += (size_t)snprintf(line + len, cap - len, "%s/dev/memory %s", len ? " " : "", memory_etag);
+	if (!len)
+		snprintf(line, cap, "disabled");
+	return line;
+}
 
+void report_print(const struct session *s, const char *memory_etag)
+{
+	char *etags = etag_line(s, memory_etag);
 	char acct[256];
 	report_accounting(s, acct, sizeof acct);
 	const char *state = s->err.code ? s->err.msg : "ok";
 	const char *eol = s->report_mode == 1 ? "; " : "\n";
 
-	char out[sizeof etags + 1024];
-	int n = snprintf(out, sizeof out, "%d%s%d%s%d%s%s%s%s%s%s%s", (int)s->vstate, eol, 0, eol, (int)s->user_code,
-			 eol, etags, eol, acct, eol, state, eol);
+	char *out = NULL;
+	int n = asprintf(&out, "%d%s%d%s%d%s%s%s%s%s%s%s", (int)s->vstate, eol, 0, eol, (int)s->user_code, eol,
+			 etags ? etags : "(out of memory)", eol, acct, eol, state, eol);
+	free(etags);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof out)
-		n = (int)sizeof out - 1;
 	if (s->report_mode == 1) {
 		openlog("zerovm", LOG_PID, LOG_USER);
 		syslog(LOG_INFO, "%s", out);
 		closelog();
-		return;
+	} else {
+		fflush(stdout);
+		for (int off = 0; off < n;) {
+			ssize_t w = write(STDOUT_FILENO, out + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (int)w;
+		}
 	}
-	fflush(stdout);
-	for (int off = 0; off < n;) {
-		ssize_t w = write(STDOUT_FILENO, out + off, (size_t)(n - off));
-		if (w <= 0)
-			break;
-		off += (int)w;
-	}
+	free(out);
 }

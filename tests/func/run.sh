@@ -221,6 +221,17 @@ check "-l: exit code 4" "$RC" 4
 check "-l: the file ends at the limit" "$(stat -c %s "$T/big2")" 1073741824
 rm -f "$T/big2"
 
+printf 'W 1 0 partial\nspin\n' >"$T/script"
+TIMEOUT=30 manifest "$T/term.m" "$G/probe"
+"$ZVM" "$T/term.m" >"$OUT" 2>"$ERR" &
+zpid=$!
+sleep 0.5
+kill -TERM $zpid
+wait $zpid
+RC=$?
+check "SIGTERM to zerovm: clean report" "$(rep 6)" "Signal 15 from trusted code: session stopped"
+check "SIGTERM to zerovm: exit code 4, output kept" "$RC $(prog_out)" "4 partial= 7"
+
 # ---------------------------------------------------------------- the wall
 probe 'W 1 0 before\nsys 39\n'
 check "plain Linux syscall (getpid) kills the guest with SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
@@ -307,9 +318,10 @@ err_case "missing input file" 5 "cannot open" "$T/e15.m"
 	for i in $(seq 1 10913); do echo "Channel=/dev/null,/dev/c$i,0,0,0,0,1,1"; done
 } >"$T/e16.m"
 err_case "too many channels" 23 "too many channels" "$T/e16.m"
-head -n -1 "$T/e16.m" >"$T/e17.m"
+head -n -1 "$T/e16.m" | sed 's/,0,0,0,0,1,1$/,0,1,0,0,1,1/' >"$T/e17.m"
 run_m "$T/e17.m"
 check "10915 channels run" "$(rep 6)" ok
+check "10915 channels: every etag reported" "$(rep 4 | wc -w)" $((2 * 10912))
 run_m -Z "$T/hello.m"
 check "unknown option: exit 22" "$RC" 22
 check "unknown option: no report" "$(wc -l <"$OUT")" 0

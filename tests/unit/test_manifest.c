@@ -15,6 +15,7 @@
  * The error cases are one table (error_tests); each row runs as its own
  * cmocka test so a failure names the row.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,10 +130,10 @@ static void check_channel(const struct manifest_channel *c, unsigned nuri, const
 	assert_int_equal(c->line, line);
 }
 
-static void assert_points_into(const struct manifest *m, const char *s)
+/* s lies in the manifest's own copy of the len-byte input. */
+static void assert_points_into(const struct manifest *m, size_t len, const char *s)
 {
-	size_t n = strlen(m->text);
-	assert_true(s >= m->text && s < m->text + n);
+	assert_true(s >= m->text && s < m->text + len);
 }
 
 /* ---- valid manifests ---------------------------------------------------- */
@@ -184,11 +185,11 @@ static void test_full_manifest(void **state)
 		      14);
 
 	/* Every string lives in the manifest's own copy, not in the input. */
-	assert_points_into(&m, m.program);
-	assert_points_into(&m, m.name_server);
-	assert_points_into(&m, m.job);
-	assert_points_into(&m, m.channel[1].uri[2]);
-	assert_points_into(&m, m.channel[5].alias);
+	assert_points_into(&m, sizeof text - 1, m.program);
+	assert_points_into(&m, sizeof text - 1, m.name_server);
+	assert_points_into(&m, sizeof text - 1, m.job);
+	assert_points_into(&m, sizeof text - 1, m.channel[1].uri[2]);
+	assert_points_into(&m, sizeof text - 1, m.channel[5].alias);
 
 	manifest_free(&m);
 	assert_null(m.text);
@@ -420,7 +421,7 @@ static void test_sixteen_sources_accepted(void **state)
 	parse_ok(text, &m);
 	assert_int_equal(m.channel[0].nuri, 16);
 	for (int i = 0; i < 16; i++) {
-		char want[16];
+		char want[32];
 		snprintf(want, sizeof want, "/src/%d", i);
 		assert_string_equal(m.channel[0].uri[i], want);
 	}
@@ -877,7 +878,8 @@ static const struct CMUnitTest error_tests[] = {
 	BAD_TCP("tcp_port_junk", "tcp:1.2.3.4:80x"),
 	BAD_TCP("tcp_port_negative", "tcp:1.2.3.4:-80"),
 	BAD_TCP("tcp_port_name", "tcp:1.2.3.4:http"),
-	BAD_TCP("tcp_replica", "tcp:1.2.3.4:80;tcp:1.2.3.4"),
+	CHAN("tcp_bad_replica", "tcp:1.2.3.4:80;tcp:1.2.3.4, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "Channel: bad network source 'tcp:1.2.3.4' (expected tcp:<host>:<port>)"),
 
 	/* Node */
 	ERR("node_duplicate", BASE "Node = 1\nNode = 2\n", 14, 9, "duplicate Node keyword (first on line 8)"),
