@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -310,8 +311,11 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 		return (int32_t)n;
 	bool random = channel_random_write(c);
 	int64_t at = random ? offset : c->putpos;
-	if (c->kind == SOURCE_REGULAR && at + n > o->fsize_limit)
+	/* The guest chooses the offset: compare without overflowing. */
+	if (c->kind == SOURCE_REGULAR && n > o->fsize_limit - at)
 		return CHANNEL_FSIZE_EXCEEDED;
+	if (at > INT64_MAX - n)
+		return -EINVAL;
 
 	for (unsigned j = 0; j < c->nfd; j++) {
 		int64_t r = write_full(c->fd[j], src, n, at, random);

@@ -236,7 +236,7 @@ static bool parse_memory(struct parse *p, char *value)
 static bool parse_name_server(struct parse *p, const char *v)
 {
 	const char *colon = strrchr(v, ':');
-	if (strncmp(v, "udp:", 4) != 0 || !colon || colon == v + 3 || !valid_port(colon + 1))
+	if (strncmp(v, "udp:", 4) != 0 || !colon || colon <= v + 4 || !valid_port(colon + 1))
 		return fail(p, ZVM_EXIT_MANIFEST, "NameServer: expected udp:<ipv4>:<port>, got '%s'%s", v, "");
 	for (const char *c = v + 4; c < colon; c++)
 		if (!isdigit((unsigned char)*c) && *c != '.')

@@ -907,7 +907,7 @@ static const struct CMUnitTest error_tests[] = {
 	NS("nameserver_port_junk", "udp:10.0.0.1:53x", "NameServer: expected udp:<ipv4>:<port>"),
 	NS("nameserver_host_name", "udp:ns.example.org:53", "NameServer: 'udp:ns.example.org:53' is not an IPv4 address"),
 	NS("nameserver_host_colon", "udp:1:2:53", "is not an IPv4 address"),
-	/* Known bug (see the report): the empty host is accepted. */
+	/* Fails as of this writing: parse_name_server() accepts an empty host. */
 	NS("nameserver_empty_host", "udp::54321", "NameServer"),
 
 	/* Job */
