@@ -249,6 +249,7 @@ int main(int argc, char **argv)
 	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
 		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + s.m.timeout * 1000;
 		struct sandbox_opts so = {.timeout = s.m.timeout, .deadline_ms = s.deadline_ms};
+		trap_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
 			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");

@@ -87,6 +87,11 @@ static void set_limit(int sync, int res, rlim_t v)
 __attribute__((noreturn)) static void child_main(const struct guest *g, int sync, int bootfd,
 						 const struct sandbox_opts *o, bool root, uint32_t have)
 {
+	/* The supervisor blocked its event-loop signals; start clean. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
 	/* Leave the supervisor's ids first: in a user namespace of its own a
 	 * root-owned sandbox would still be uid 0 to every host file. */
 	if (root) {
@@ -287,6 +292,9 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 		return -1;
 
 	s->listener = (int)syscall(SYS_pidfd_getfd, s->pidfd, BOOT_LISTENER_FD, 0);
+	if (s->listener < 0 && (errno == EPERM || errno == EACCES || errno == ENOSYS))
+		return zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: cannot take the trap listener: %s", strerror(errno)),
+		       -1;
 	if (s->listener < 0)
 		return 0; /* the program already ended; the event loop reaps it */
 	fcntl(s->listener, F_SETFD, FD_CLOEXEC);

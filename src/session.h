@@ -39,6 +39,10 @@ struct session {
 
 double session_now(void);
 
+/* Block the signals the trap loop waits for; call before starting the
+ * sandbox so that none is lost before the loop runs. */
+void trap_block_signals(void);
+
 /* Serve traps until the program ends, the timeout expires or the session
  * must stop (disk quota, supervisor signal). Leaves the outcome in s->err
  * (nothing for a normal end) and s->user_code. */
