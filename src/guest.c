@@ -45,17 +45,6 @@ int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
 	return guest_add_region(g, GUEST_TRAMPOLINE, PAGE, PROT_READ | PROT_EXEC, err);
 }
 
-void guest_destroy(struct guest *g)
-{
-	if (g->base)
-		munmap(g->base, g->size);
-	if (g->memfd >= 0)
-		close(g->memfd);
-	free(g->jailed);
-	memset(g, 0, sizeof *g);
-	g->memfd = -1;
-}
-
 int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot, struct zvm_error *err)
 {
 	if (g->nregion == BOOT_REGIONS_MAX)

@@ -45,7 +45,6 @@ struct guest {
 
 /* Create guest memory of size bytes (Memory key). 12 on failure. */
 int guest_create(struct guest *g, uint64_t size, struct zvm_error *err);
-void guest_destroy(struct guest *g);
 
 /* Add a region to the boot map (program segments, etc.). */
 int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot, struct zvm_error *err);

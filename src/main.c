@@ -269,7 +269,10 @@ int main(int argc, char **argv)
 	report_print(&s, mem_hex);
 	if (s.trace)
 		fclose(s.trace);
-	guest_destroy(&s.g);
+	/* Guest memory is left to exit(): unmapping it here would cost a TLB
+	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so
+	 * that leak checkers see a clean exit. */
+	free(s.g.jailed);
 	free(s.cs.ch);
 	manifest_free(&s.m);
 	return s.err.code;
