@@ -38,6 +38,7 @@ struct zvm_error {
  * callers can write `return zvm_fail(...)` in bool functions. */
 bool zvm_fail(struct zvm_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-bool zvm_vfail(struct zvm_error *e, int code, const char *fmt, va_list ap);
+bool zvm_vfail(struct zvm_error *e, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif
