@@ -264,6 +264,14 @@ else
 	row "CPU-bound kernel" "FAILED" "-" "-" "<= 1.01x" "**no**"
 fi
 
+# ---- 5. what the namespaces cost --------------------------------------------
+# Not a target: the numbers behind the choice of namespaces
+# (docs/performance.md, "Where a cold start goes").
+NSCOST=""
+if gcc -O2 -o "$OUT/nscost" bench/nscost.c 2>/dev/null; then
+	NSCOST=$("$OUT/nscost" 2>&1)
+fi
+
 # ---- report ----------------------------------------------------------------
 BLOCK=$OUT/results.md
 {
@@ -282,6 +290,14 @@ BLOCK=$OUT/results.md
 	echo "Runs:"
 	echo
 	for r in "${RUNS[@]}"; do echo "- $r"; done
+	if [ -n "$NSCOST" ]; then
+		echo
+		echo "Namespace cost (bench/nscost.c: median of 400 clone + setup + exit + reap, as src/sandbox.c does it):"
+		echo
+		echo '```'
+		echo "$NSCOST"
+		echo '```'
+	fi
 	if [ ${#FAILURES[@]} -gt 0 ]; then
 		echo
 		echo "Failures:"
