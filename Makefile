@@ -23,7 +23,7 @@ LIBDIR   := /usr/lib/x86_64-linux-gnu
 # The release supervisor is linked statically against musl. glibc's own
 # start-up runs ~70 CPUID instructions (cache geometry), and a CPUID costs
 # ~12 us in our virtual machines: 0.9 ms before main(), our whole cold-start
-# budget. musl's start-up runs none (docs/performance.md, "Why musl").
+# budget. musl's start-up runs none (docs/performance.md, "Decisions made for speed").
 # Debian's static libcrypto (its self-contained SHA-1 core) links cleanly
 # against musl given the kernel and OpenSSL headers below.
 SUP_CC   ?= musl-gcc

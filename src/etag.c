@@ -5,7 +5,7 @@
  * EVP would start OpenSSL's provider and configuration machinery (files,
  * locks, a few hundred microseconds) for every session, and the supervisor
  * is linked statically against musl, where only libcrypto's self-contained
- * digest code is safe to use (docs/performance.md, "Why musl").
+ * digest code is safe to use (docs/performance.md, "Decisions made for speed").
  */
 #define OPENSSL_SUPPRESS_DEPRECATED /* SHA1_* are deprecated in 3.0, not removed */
 #include "etag.h"
