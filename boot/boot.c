@@ -37,6 +37,12 @@
 /* The range below the vDSO that may hold the kernel's vvar pages. Nothing
  * else lives there: guest memory is far below, boot's image far above. */
 #define VVAR_SPAN (1ul << 20)
+/* The kernel's initial stack lies around the initial stack pointer: what
+ * grew below it (boot never ran on it) and the argument strings, auxv and
+ * AT_RANDOM bytes above it. */
+#define OLD_STACK_BELOW (64ul << 20)
+#define OLD_STACK_ABOVE (64ul << 10)
+#define USER_TOP_4LEVEL 0x7ffffffff000ull
 
 long boot_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 __attribute__((noreturn)) void boot_enter(uint64_t entry, uint64_t sp);
@@ -130,6 +136,16 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	}
 	sys(__NR_close, BOOT_MEMFD_FD, 0, 0, 0, 0, 0);
 	drop_vdso(initial_sp);
+	/* The kernel's initial stack holds 16 random bytes (AT_RANDOM) and
+	 * this machine's auxv: a program could read them and differ between
+	 * runs. Boot runs on its own stack (start.S), so drop it whole. */
+	uint64_t sp_page = (uint64_t)initial_sp & ~4095ull;
+	uint64_t end = sp_page + OLD_STACK_ABOVE;
+	if (sp_page < USER_TOP_4LEVEL && end > USER_TOP_4LEVEL)
+		end = USER_TOP_4LEVEL; /* munmap refuses ranges past the user top */
+	r = sys(__NR_munmap, sp_page - OLD_STACK_BELOW, end - (sp_page - OLD_STACK_BELOW), 0, 0, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_MAP, r, "munmap initial stack");
 
 	/* Already set by the supervisor's child; repeated here because boot is
 	 * the last trusted code and must not depend on its caller. */

@@ -8,9 +8,17 @@
 _start:
 	xor	%ebp, %ebp
 	mov	%rsp, %rdi		/* argc, argv, envp, auxv */
-	and	$-16, %rsp
+	/* Run on a stack inside boot's own image, so that boot can unmap the
+	 * kernel's initial stack (it holds AT_RANDOM's 16 random bytes). */
+	lea	boot_stack_top(%rip), %rsp
 	call	boot_main
 	hlt
+
+	.bss
+	.balign 16
+	.space	16384
+boot_stack_top:
+	.text
 
 /* long boot_syscall6(long nr, long a, long b, long c, long d, long e, long f) */
 	.globl boot_syscall6

@@ -143,11 +143,21 @@ static bool open_source(struct channel *c, unsigned i, const struct channel_opts
 		return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: replicated sources are of different kinds",
 				mc->alias);
 	c->kind = kind;
+	/* A device or FIFO has no offsets: it is used sequentially whatever
+	 * the declared type (which the program still sees). */
+	if (kind != SOURCE_REGULAR)
+		c->seekable = false;
 	if (kind != SOURCE_REGULAR && c->readable && c->writable)
 		return zvm_fail(err, ZVM_EXIT_MANIFEST,
 				"channel %s: %s: a device or FIFO can be read or written, not both", mc->alias, path);
-	if (kind != SOURCE_REGULAR || i > 0)
+	if (kind != SOURCE_REGULAR)
 		return true;
+	if (i > 0) { /* a replica appends where the first source does */
+		if (c->writable && sfd < 0 && !channel_random_write(c) && c->putpos &&
+		    lseek(fd, c->putpos, SEEK_SET) < 0)
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s: %s", mc->alias, path, strerror(errno));
+		return true;
+	}
 
 	/* First source of a regular-file channel: size, append position,
 	 * preallocation. Standard streams are never preallocated. */
@@ -186,6 +196,7 @@ int channels_open(struct channels *cs, const struct manifest *m, const struct ch
 			c->fd[j] = -1;
 		c->readable = manifest_channel_readable(c->mc);
 		c->writable = manifest_channel_writable(c->mc);
+		c->seekable = true;
 	}
 	qsort(cs->ch, cs->n, sizeof *cs->ch, cmp_handle);
 
@@ -235,14 +246,15 @@ void channels_close(struct channels *cs, struct zvm_error *err)
 /* Read exactly n bytes unless end of input comes first. Sequential sources
  * use the descriptor's own position; random ones pread at off. Looping on
  * short reads makes results independent of pipe timing. */
-static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random)
+static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
+			 const volatile sig_atomic_t *stop)
 {
 	int64_t done = 0;
 	while (done < n) {
 		ssize_t r = random ? pread(fd, dst + done, (size_t)(n - done), off + done)
 				   : read(fd, dst + done, (size_t)(n - done));
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !(stop && *stop))
 				continue;
 			return done ? done : -errno;
 		}
@@ -253,14 +265,15 @@ static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random)
 	return done;
 }
 
-static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool random)
+static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool random,
+			  const volatile sig_atomic_t *stop)
 {
 	int64_t done = 0;
 	while (done < n) {
 		ssize_t r = random ? pwrite(fd, src + done, (size_t)(n - done), off + done)
 				   : write(fd, src + done, (size_t)(n - done));
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !(stop && *stop))
 				continue;
 			return -errno;
 		}
@@ -280,15 +293,15 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 	else if (c->eof)
 		n = 0;
 
-	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random) : 0;
+	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random, cs->stop) : 0;
 	if (got < 0)
 		return (int32_t)got;
-	/* Replicas must agree with the first source. */
-	for (unsigned j = 1; j < c->nfd && got > 0; j++) {
-		char *tmp = malloc((size_t)got);
+	/* Replicas must agree with the first source, end of input included. */
+	for (unsigned j = 1; j < c->nfd && n > 0; j++) {
+		char *tmp = malloc((size_t)n);
 		if (!tmp)
 			return -ENOMEM;
-		int64_t r = read_full(c->fd[j], tmp, got, offset, random);
+		int64_t r = read_full(c->fd[j], tmp, n, offset, random, cs->stop);
 		bool same = r == got && memcmp(tmp, dst, (size_t)got) == 0;
 		free(tmp);
 		if (!same)
@@ -318,7 +331,7 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 		return -EINVAL;
 
 	for (unsigned j = 0; j < c->nfd; j++) {
-		int64_t r = write_full(c->fd[j], src, n, at, random);
+		int64_t r = write_full(c->fd[j], src, n, at, random, cs->stop);
 		if (r < 0)
 			return (int32_t)r;
 	}

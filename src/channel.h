@@ -13,6 +13,7 @@
 #ifndef ZVM_CHANNEL_H
 #define ZVM_CHANNEL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct channel {
 	unsigned nfd;
 	enum source_kind kind;
 	bool readable, writable;
+	bool seekable;     /* false for devices and FIFOs: offsets are ignored */
 	bool preallocated; /* regular file extended to put_size; trim at close */
 	bool eof;          /* sequential end of input seen: sticky */
 	int64_t size;      /* random-access size (0 for sequential channels) */
@@ -46,6 +48,10 @@ struct channel_opts {
 struct channels {
 	struct channel *ch; /* in handle order: stdin, stdout, stderr, then by alias */
 	uint32_t n;
+	/* Set (by a signal handler) when the session is ending: a read or
+	 * write blocked on a FIFO or terminal gives up instead of retrying
+	 * after the interrupting signal. NULL: always retry. */
+	const volatile sig_atomic_t *stop;
 	/* Accounting for the report: local calls and bytes. */
 	int64_t reads, read_bytes, writes, write_bytes;
 };
@@ -87,11 +93,11 @@ int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want);
 
 static inline bool channel_random_read(const struct channel *c)
 {
-	return c->mc->type & 1;
+	return c->seekable && (c->mc->type & 1);
 }
 static inline bool channel_random_write(const struct channel *c)
 {
-	return c->mc->type & 2;
+	return c->seekable && (c->mc->type & 2);
 }
 
 #endif

@@ -186,11 +186,12 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 			zvm_fail(err, ZVM_EXIT_NOEXEC, "program %s: validation failed: %s", path, why);
 			goto out;
 		}
-		*state = VALIDATION_PASSED;
 	}
-
+	/* Also the last validation check: segments sharing a page. */
 	if (add_segments(g, ph, eh.e_phnum, base, validate, path, err) < 0)
 		goto out;
+	if (validate)
+		*state = VALIDATION_PASSED;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD || !p->p_filesz)

@@ -3,7 +3,7 @@
  *
  * Internally functions return -errno. The first failure that ends a session
  * is recorded once in a struct zvm_error: ZeroVM's process exit code (an
- * errno value, see docs/exit-codes.md), where it happened and a message.
+ * errno value, see docs/zerovm.1.md, EXIT STATUS), where it happened and a message.
  * Later failures never overwrite the first, so the report names the cause.
  */
 #ifndef ZVM_ERROR_H

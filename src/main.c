@@ -2,7 +2,7 @@
  * main.c - zerovm [options] <manifest>
  *
  * The session, step by step, each step stopping at the first failure with
- * ZeroVM's exit code (docs/exit-codes.md); the report is printed in every
+ * ZeroVM's exit code (docs/zerovm.1.md, EXIT STATUS); the report is printed in every
  * case but a bad command line:
  *
  *   options -> manifest -> platform self-check -> guest memory -> program
@@ -94,7 +94,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	opterr = 0;
 	int c;
-	while ((c = getopt(argc, argv, ":l:st:v:FPQT:M:")) != -1) {
+	/* A leading '-': operands come back as option 1, in place, so that
+	 * options may follow the manifest with any getopt (musl's does not
+	 * permute). */
+	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:")) != -1) {
 		switch (c) {
 		case 'l': {
 			int64_t v;
@@ -110,6 +113,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'P': o->no_prealloc = true; break;
 		case 'Q': o->skip_selfcheck = true; break;
 		case 'T': o->trace = optarg; break;
+		case 1:
 		case 'M':
 			if (o->manifest)
 				bad_usage("second manifest '%s'", optarg);
@@ -230,6 +234,13 @@ static int prepare(struct session *s, const struct options *o)
 
 int main(int argc, char **argv)
 {
+	/* Descriptors 0-2 must be open: otherwise the files we open next
+	 * would take their numbers, and a /dev/stdin channel or the report
+	 * would reach one of them (guest memory, say). */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return ZVM_EXIT_IO;
+
 	struct options o;
 	parse_options(argc, argv, &o);
 
@@ -247,8 +258,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
-		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + s.m.timeout * 1000;
-		struct sandbox_opts so = {.timeout = s.m.timeout, .deadline_ms = s.deadline_ms};
+		/* Timeouts beyond a century are a century: no overflow below. */
+		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
+		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + timeout * 1000;
+		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
 		trap_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);

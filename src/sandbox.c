@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -215,9 +216,11 @@ static int wait_sealed(struct sandbox *s, int sync, const struct sandbox_opts *o
 	for (;;) {
 		int64_t left = o->deadline_ms - now_ms();
 		struct pollfd pf = {.fd = sync, .events = POLLIN};
-		int r = poll(&pf, 1, left > 0 ? (int)left : 0);
+		int r = poll(&pf, 1, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0 && o->deadline_ms - now_ms() > 0)
+			continue; /* a poll slice shorter than a very long timeout */
 		if (r == 0)
 			return zvm_fail(err, ZVM_EXIT_SIGNAL, "session timeout"), -1;
 		struct boot_error e;

@@ -40,24 +40,39 @@
 
 static volatile sig_atomic_t stop_signal; /* a signal asked the supervisor to stop */
 static volatile sig_atomic_t child_ended, timed_out, fast_due;
+static volatile sig_atomic_t ending; /* any of the above that ends the session */
 static int sig_pidfd = -1, sig_listener = -1, sig_null = -1;
+static pid_t sig_pid = -1;
 
-static void on_signal(int sig)
+/* Signals that did not come from where we expect (another process sending
+ * SIGCHLD or SIGALRM by hand) are ignored: only our child's end and our own
+ * timers count. SIGTERM, SIGINT and SIGHUP count from anyone. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	(void)uc;
 	int e = errno;
 	switch (sig) {
 	case SIGCHLD:
-		child_ended = 1;
+		if (si->si_pid != sig_pid || (si->si_code != CLD_EXITED && si->si_code != CLD_KILLED &&
+					       si->si_code != CLD_DUMPED))
+			break;
+		child_ended = ending = 1;
 		if (sig_listener >= 0 && sig_null >= 0)
 			dup2(sig_null, sig_listener);
 		break;
 	case SIGALRM:
-		timed_out = 1;
+		if (si->si_code != SI_TIMER)
+			break;
+		timed_out = ending = 1;
 		syscall(SYS_pidfd_send_signal, sig_pidfd, SIGKILL, NULL, 0);
 		break;
-	case SIGUSR1: fast_due = 1; break;
+	case SIGUSR1:
+		if (si->si_code == SI_TIMER)
+			fast_due = 1;
+		break;
 	default:
 		stop_signal = sig;
+		ending = 1;
 		syscall(SYS_pidfd_send_signal, sig_pidfd, SIGKILL, NULL, 0);
 		break;
 	}
@@ -235,9 +250,11 @@ void trap_serve(struct session *s)
 	}
 
 	sig_pidfd = s->sb.pidfd;
+	sig_pid = s->sb.pid;
+	s->cs.stop = &ending;
 	sig_listener = s->sb.listener;
 	sig_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP};
+	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_NOCLDSTOP};
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof loop_signals / sizeof loop_signals[0]; i++)
 		sigaction(loop_signals[i], &sa, NULL);
@@ -299,6 +316,7 @@ void trap_serve(struct session *s)
 	if (have_deadline)
 		timer_delete(deadline);
 	sig_listener = sig_pidfd = -1;
+	s->cs.stop = NULL;
 	if (sig_null >= 0)
 		close(sig_null);
 	for (size_t i = 0; i < sizeof loop_signals / sizeof loop_signals[0]; i++)

@@ -169,6 +169,9 @@ sed -i "s/HEAP/$heap/g" "$T/script"
 "$ZVM" "$T/m" >"$OUT" 2>"$ERR" </dev/null
 check "jail: code read into the heap runs after jail; jailed memory is not writable; unjail restores" \
 	"$(prog_out)" "$(printf '= 6\n= 0\n= 42\n= -22\n= 0\n= 6\n= -22\n= -22\n= -22')"
+probe "jh 0 100\nra 3 $((heap + 8192)) 6 0\npoke $((heap + 8192))\n" "Channel = $T/code, /dev/code, 1, 0, 100, 100, 0, 0"
+check "jail covers whole 64 KiB chunks, for the supervisor and the CPU alike" "$(prog_out)" "$(printf '= 0\n= -22')"
+check_re "jail: the rest of the chunk is not writable" "$(rep 6)" '^Signal 11 from untrusted code'
 probe "ra 3 $heap 6 0\ncallh 0\n" "Channel = $T/code, /dev/code, 1, 0, 100, 100, 0, 0"
 check_re "heap is not executable without jail" "$(rep 6)" '^Signal 11 from untrusted code'
 
@@ -232,6 +235,34 @@ RC=$?
 check "SIGTERM to zerovm: clean report" "$(rep 6)" "Signal 15 from trusted code: session stopped"
 check "SIGTERM to zerovm: exit code 4, output kept" "$RC $(prog_out)" "4 partial= 7"
 
+printf 'spin\n' >"$T/script"
+TIMEOUT=5 manifest "$T/alrm.m" "$G/probe"
+"$ZVM" "$T/alrm.m" >"$OUT" 2>"$ERR" &
+zpid=$!
+sleep 0.3
+kill -ALRM $zpid
+kill -CHLD $zpid
+sleep 0.3
+kill -TERM $zpid
+wait $zpid
+check "SIGALRM and SIGCHLD from another process are ignored" "$(rep 6)" "Signal 15 from trusted code: session stopped"
+rm -f "$T/fifo2" && mkfifo "$T/fifo2"
+(exec 3>"$T/fifo2"; sleep 6) &
+holder=$!
+printf 'r 3 10 0\n' >"$T/script"
+manifest "$T/fifo2.m" "$G/probe" "Channel = $T/fifo2, /dev/fifo, 0, 0, 10, 100, 0, 0"
+start=$(date +%s%N)
+"$ZVM" "$T/fifo2.m" >"$OUT" 2>"$ERR" &
+zpid=$!
+sleep 0.5
+kill -TERM $zpid
+wait $zpid
+ms=$((($(date +%s%N) - start) / 1000000))
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+check "SIGTERM while zerovm waits on a FIFO: prompt report" "$(rep 6) $([ $ms -lt 3000 ] && echo prompt || echo "slow ${ms}ms")" \
+	"Signal 15 from trusted code: session stopped prompt"
+
 # ---------------------------------------------------------------- the wall
 probe 'W 1 0 before\nsys 39\n'
 check "plain Linux syscall (getpid) kills the guest with SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
@@ -246,6 +277,8 @@ probe 'peek 0x7ffff7f45000\n'
 check_re "the vDSO is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
 probe 'peek 0x7ffff7f3f000\n'
 check_re "the vvar page is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
+probe 'peek 0x7fffffffe000\n'
+check_re "the kernel's initial stack (AT_RANDOM) is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
 probe "mprot $heap 65536 3\nmprot $heap 65536 7\n"
 check "mprotect inside guest memory R+W is allowed" "$(prog_out)" "= 0"
 check "mprotect W+X: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
@@ -264,6 +297,16 @@ check "FIFO source" "$(prog_out)" "= 14 through a fifo"
 manifest "$T/hello.m" "$G/hello"
 "$ZVM" "$T/hello.m" >"$T/redirected" 2>"$ERR" </dev/null
 check "stdout redirected to a file: output then report, nothing truncated" "$(head -n 1 "$T/redirected"; tail -n 1 "$T/redirected")" "$(printf 'hello, world\nok')"
+
+probe 'r 3 4 100\n' "Channel = /dev/zero, /dev/zero, 1, 0, 10, 100, 0, 0"
+check "a device with a random-read type is read sequentially" "$(prog_out | od -An -c | tr -s ' ' | tr -d '\n')" " = 4 \\0 \\0 \\0 \\0 \\n"
+printf 'ab' >"$T/rep1"
+printf 'ab' >"$T/rep2"
+probe 'W 3 0 cd\nr 3 10 0\n' "Channel = $T/rep1;$T/rep2, /dev/rep, 1, 0, 10, 100, 10, 100"
+check "replicated append channel: both sources appended, reads agree" "$(prog_out; cat "$T/rep1" "$T/rep2")" "$(printf '= 2\n= 4 abcd\nabcdabcd')"
+printf 'abc' >"$T/rep3"
+probe 'r 3 10 0\n' "Channel = $T/rep1;$T/rep3, /dev/rep, 0, 0, 10, 100, 0, 0"
+check "replicated sources that disagree: EIO" "$(prog_out)" "= -5"
 
 # ---------------------------------------------------------------- errors and exit codes
 err_case() { # NAME WANT_RC STATE_REGEX MANIFEST_FILE [options]
@@ -334,6 +377,10 @@ run_m --version
 check_re "--version" "$(cat "$OUT")" "^zerovm [0-9]"
 
 # ---------------------------------------------------------------- options
+run_m "$T/hello.m" -s
+check "options may follow the manifest" "$(rep 1) $(prog_out)" "2 hello, world"
+"$ZVM" "$T/hello.m" <&- >"$OUT" 2>"$ERR"
+check "stdin closed: the session runs" "$(prog_out) $(rep 6)" "hello, world ok"
 run_m -F "$T/hello.m"
 check "-F: program not run" "$(prog_out)" ""
 check "-F: validated, state ok" "$(rep 1) $(rep 6)" "0 ok"

@@ -482,6 +482,7 @@ static void chan_open(struct chan *t, enum channel_type type, const int64_t limi
 	t->c.fd[0] = fd;
 	t->c.nfd = 1;
 	t->c.kind = SOURCE_REGULAR;
+	t->c.seekable = true;
 	t->c.readable = manifest_channel_readable(&t->mc);
 	t->c.writable = manifest_channel_writable(&t->mc);
 	if (t->c.readable && channel_random_read(&t->c))
