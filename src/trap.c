@@ -286,9 +286,20 @@ void trap_serve(struct session *s)
 		}
 		memset(req, 0, sz.seccomp_notif);
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* a signal, or the trap's caller died */
-			break;            /* listener replaced (sandbox ended) or broken */
+			if (errno == EINTR)
+				continue; /* a signal: the loop condition decides */
+			if (errno != ENOENT)
+				break; /* listener replaced (sandbox ended) or broken */
+			/* ENOENT: the sandbox is going away (the filter has no
+			 * task left, or the trap's caller died). The receive
+			 * would fail at once again: wait for the end instead of
+			 * spinning, which would steal the CPU its exit needs. */
+			struct pollfd pf[2] = {{.fd = listener, .events = POLLIN}, {.fd = s->sb.pidfd, .events = POLLIN}};
+			if (poll(pf, 2, -1) > 0 && (pf[0].revents & POLLIN))
+				continue;
+			while (!child_ended && poll(&pf[1], 1, -1) < 0 && errno == EINTR)
+				;
+			break;
 		}
 		uint64_t a[6];
 		double t = s->trace ? session_now() : 0;
