@@ -47,7 +47,7 @@ SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
 GUEST_CFLAGS := $(CSTD) -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -fno-builtin \
                 -fno-pie -no-pie -static -nostdlib -Iinclude -fcf-protection=none
 GUEST_SRC := $(wildcard tests/guests/*.c)
-GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%)
+GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
 .PHONY: all deps demo check unit func func-asan clang-build bench clean
 all: $(BUILD)/zerovm
@@ -97,6 +97,11 @@ $(BUILD)/zerovm: $(SUP_OBJ) $(BUILD)/obj/boot_blob.o $(BUILD)/obj/trampoline.o
 $(BUILD)/guests/%: tests/guests/%.c include/zvm.h include/zvm_start.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+# The same hello as a static-PIE (ET_DYN, loaded at 0x400000).
+$(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.h
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $<
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h

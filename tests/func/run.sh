@@ -344,6 +344,24 @@ err_case "not an ELF" 8 "not an ELF" "$T/e8.m"
 manifest "$T/e9.m" /bin/true
 err_case "dynamic executable" 8 "validation failed: dynamically linked" "$T/e9.m"
 check "dynamic executable: validator state failed" "$(rep 1)" 1
+# patch FILE OFFSET BYTES: overwrite bytes of a copy of an ELF file.
+patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+entry_rodata=$(readelf -lW "$G/hello" | awk '$1 == "LOAD" && $7 == "R" { print $3; exit }')
+cp "$G/hello" "$T/badentry"
+patch "$T/badentry" 24 "$(printf '%016x' $((entry_rodata)) | sed 's/../&\n/g' | tac | tr -d '\n' | sed 's/../\\x&/g')"
+manifest "$T/e18.m" "$T/badentry"
+err_case "entry point outside executable segments" 8 "validation failed: entry point" "$T/e18.m"
+check "bad entry point: validator state failed" "$(rep 1)" 1
+text_idx=$(readelf -lW "$G/hello" | awk '$1 == "LOAD" { if ($7 == "R" && $8 == "E") { print n; exit } n++ }')
+cp "$G/hello" "$T/wx"
+patch "$T/wx" $((64 + 56 * text_idx + 4)) '\x07'
+manifest "$T/e19.m" "$T/wx"
+err_case "writable and executable segment" 8 "both writable and executable" "$T/e19.m"
+run_m -s "$T/e19.m"
+check "writable and executable segment with -s: runs, validator not run" "$(rep 1) $(prog_out)" "2 hello, world"
+manifest "$T/pie.m" "$G/hello-pie"
+run_m "$T/pie.m"
+check "static-PIE program runs" "$(rep 1) $(prog_out) $(rep 6)" "0 hello, world ok"
 manifest "$T/e10.m" "$G/hello" "Channel = tcp:127.0.0.1:9, /dev/net, 0, 0, 1, 1, 0, 0"
 err_case "tcp channel" 93 "network channels are not supported yet" "$T/e10.m"
 manifest "$T/e11.m" "$G/hello" "Channel = $T, /dev/dir, 0, 0, 1, 1, 0, 0"
