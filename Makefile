@@ -2,8 +2,9 @@
 #
 #   make          build build/zerovm (static) with boot embedded
 #   make demo     build and run the word-frequency example on a bundled text
-#   make check    unit tests, functional tests, the functional tests again
-#                 under an ASan+UBSan supervisor, and a clang build
+#   make check    unit tests, functional tests, the syscall sweep, the
+#                 functional tests again under an ASan+UBSan supervisor, and a
+#                 clang build
 #   make bench    benchmarks (not tests), results in docs/performance.md
 #
 # `make deps` installs missing Debian packages (as root); demo, check and
@@ -49,7 +50,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -f
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check unit func func-asan clang-build bench clean
+.PHONY: all deps demo check unit func security func-asan clang-build bench clean
 all: $(BUILD)/zerovm
 
 deps:
@@ -126,6 +127,10 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
+# The syscall sweep and the policy table, against the live kernel.
+security: $(BUILD)/zerovm $(GUESTS)
+	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
+
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
 $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S $(BUILD)/boot/boot $(GEN)/policy_bpf.h
@@ -151,6 +156,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory func
+	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory func-asan
 	@$(MAKE) --no-print-directory clang-build
 
