@@ -2,9 +2,10 @@
 #
 #   make          build build/zerovm (static) with boot embedded
 #   make demo     build and run the word-frequency example on a bundled text
-#   make check    unit tests, functional tests, the syscall sweep, the
-#                 functional tests again under an ASan+UBSan supervisor, and a
-#                 clang build
+#   make check    unit tests, functional tests, the syscall sweep, short fuzz
+#                 runs, the functional tests again under an ASan+UBSan
+#                 supervisor, and a clang build
+#   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
 #   make bench    benchmarks (not tests), results in docs/performance.md
 #
 # `make deps` installs missing Debian packages (as root); demo, check and
@@ -50,7 +51,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -f
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check unit func security func-asan clang-build bench clean
+.PHONY: all deps demo check unit func security fuzz fuzz-short func-asan clang-build bench clean
 all: $(BUILD)/zerovm
 
 deps:
@@ -117,7 +118,7 @@ demo: deps
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -o $@ $< \
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src -o $@ $< \
 		$(filter-out src/main.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
@@ -130,6 +131,40 @@ func: $(BUILD)/zerovm $(GUESTS)
 # The syscall sweep and the policy table, against the live kernel.
 security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
+
+# libFuzzer targets (clang): the manifest parser and the ELF loader. `make
+# check` runs each for FUZZ_SHORT seconds so regressions show in CI;
+# `make fuzz` runs each for FUZZ_TIME seconds. New inputs go to build/fuzz,
+# crashes to build/fuzz/crash-*; the seed corpus is tests/fuzz/corpus.
+FUZZ_SHORT ?= 20
+FUZZ_TIME  ?= 600
+FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src
+FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf
+$(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
+		boot/trampoline.S $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
+		src/manifest.c src/error.c boot/trampoline.S $(GLIBC_LIBS)
+
+# run-fuzzer NAME SECONDS
+define run-fuzzer
+	@mkdir -p $(BUILD)/fuzz/corpus-$(1) && cp -n tests/fuzz/corpus/$(1)/* $(BUILD)/fuzz/corpus-$(1)/
+	@echo "fuzz: $(1) for $(2) s"
+	@cd $(BUILD)/fuzz && ./fuzz_$(1) -max_total_time=$(2) -print_final_stats=1 -rss_limit_mb=4096 \
+		corpus-$(1) 2>fuzz_$(1).log || { tail -n 40 fuzz_$(1).log; exit 1; }
+	@grep -E '^stat::number_of_executed_units|^stat::new_units_added' $(BUILD)/fuzz/fuzz_$(1).log | tr '\n' ' '; echo
+endef
+
+fuzz-short: $(FUZZERS)
+	$(call run-fuzzer,manifest,$(FUZZ_SHORT))
+	$(call run-fuzzer,elf,$(FUZZ_SHORT))
+
+fuzz: $(FUZZERS)
+	$(call run-fuzzer,manifest,$(FUZZ_TIME))
+	$(call run-fuzzer,elf,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
@@ -157,6 +192,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory func
 	@$(MAKE) --no-print-directory security
+	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory func-asan
 	@$(MAKE) --no-print-directory clang-build
 

@@ -4,10 +4,11 @@
 # benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
 #           libseccomp (build-time filter generation), libcrypto (SHA-1)
-#   test:   cmocka, clang (warnings and a second compiler)
+#   test:   cmocka, clang (warnings, a second compiler) and its runtime
+#           for libFuzzer
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox)
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang libclang-rt-14-dev"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap"
 missing=""
 for p in $pkgs; do
