@@ -275,7 +275,7 @@ static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool 
 		if (r < 0) {
 			if (errno == EINTR && !(stop && *stop))
 				continue;
-			return -errno;
+			return done ? done : -errno; /* what was written counts */
 		}
 		done += r;
 	}
@@ -330,10 +330,13 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 	if (at > INT64_MAX - n)
 		return -EINVAL;
 
+	/* Every source gets the same bytes; a short write (disk full, say)
+	 * shortens the call for all, and the next call reports the error. */
 	for (unsigned j = 0; j < c->nfd; j++) {
 		int64_t r = write_full(c->fd[j], src, n, at, random, cs->stop);
 		if (r < 0)
 			return (int32_t)r;
+		n = r < n ? r : n;
 	}
 	if (random) {
 		if (at + n > c->end)

@@ -308,6 +308,30 @@ printf 'abc' >"$T/rep3"
 probe 'r 3 10 0\n' "Channel = $T/rep1;$T/rep3, /dev/rep, 0, 0, 10, 100, 0, 0"
 check "replicated sources that disagree: EIO" "$(prog_out)" "= -5"
 
+# ---------------------------------------------------------------- faults
+mkdir -p "$T/small"
+if mount -t tmpfs -o size=64k zvm-test "$T/small" 2>/dev/null; then
+	probe 'flood 3 1024\n' "Channel = $T/small/out, /dev/out, 0, 0, 0, 0, 100000, 1048576"
+	written=$(prog_out | awk '{print $2}')
+	size=$(stat -c %s "$T/small/out")
+	check "disk full: the program gets ENOSPC, the session ends normally" "$(prog_out | sed 's/= .*/=/') $(rep 6)" "= ok"
+	check_re "disk full: everything written before is kept, nothing more" "$size" "^[1-9][0-9]*$"
+	umount "$T/small"
+else
+	echo "ok - disk full # SKIP cannot mount a small tmpfs here"
+fi
+chmod 0555 "$T/small"
+probe 'W 3 0 x\n' "Channel = $T/small/denied/out, /dev/out, 0, 0, 0, 0, 10, 100"
+check "output path that cannot be created: exit code 5" "$RC" 5
+check_re "output path that cannot be created: named in the report" "$(rep 6)" "channel /dev/out: cannot open .*/small/denied/out"
+head -c 100000 /dev/urandom >"$T/shrink"
+(sleep 0.2; truncate -s 50000 "$T/shrink") &
+TIMEOUT=10 probe "ra 3 $heap 4096 0\nbusy 300\nra 3 $heap 4096 90000\nra 3 $heap 4096 49000\n" \
+	"Channel = $T/shrink, /dev/in, 1, 0, 100, 1000000, 0, 0"
+wait
+check "input truncated while read: reads past the new end return 0, a short read what is left" \
+	"$(prog_out | tr '\n' ' ')$(rep 6)" "= 4096 = 300 = 0 = 1000 ok"
+
 # ---------------------------------------------------------------- errors and exit codes
 err_case() { # NAME WANT_RC STATE_REGEX MANIFEST_FILE [options]
 	local name=$1 want=$2 re=$3

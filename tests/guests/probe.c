@@ -23,7 +23,7 @@
  *   sys NR              raw Linux syscall NR (no arguments)
  *   mprot ADDR LEN PROT raw mprotect
  *   rdtsc               execute rdtsc
- *   spin                loop forever
+ *   spin                loop forever;  busy N: loop N million times
  *   touch N             write one byte every 4 KiB of N bytes from heap_ptr
  *   flood H N           write N KiB to H in 4 KiB pieces, stop at an error
  */
@@ -247,6 +247,11 @@ static void run(void)
 		flush();
 		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 		result(lo);
+	} else if (word("busy")) {
+		a = num();
+		for (volatile long long i = 0; i < a * 1000000; i++)
+			;
+		result(a);
 	} else if (word("spin")) {
 		flush();
 		for (;;)
