@@ -128,9 +128,11 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# The syscall sweep and the policy table, against the live kernel.
+# The syscall sweep and the policy table, against the live kernel; the
+# end-to-end quota property test against a model of the trap rules.
 security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # libFuzzer targets (clang): the manifest parser and the ELF loader. `make
 # check` runs each for FUZZ_SHORT seconds so regressions show in CI;
