@@ -92,51 +92,6 @@ __asm__(".text\n"
 	"	call nz_start_c\n"
 	"	hlt\n");
 
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *a = d;
-	const unsigned char *b = s;
-	while (n--)
-		*a++ = *b++;
-	return d;
-}
-
-void *memmove(void *d, const void *s, size_t n)
-{
-	unsigned char *a = d;
-	const unsigned char *b = s;
-	if (a < b)
-		while (n--)
-			*a++ = *b++;
-	else
-		while (n--)
-			a[n] = b[n];
-	return d;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *a = d;
-	while (n--)
-		*a++ = (unsigned char)c;
-	return d;
-}
-
-int memcmp(const void *x, const void *y, size_t n)
-{
-	const unsigned char *a = x, *b = y;
-	for (; n; n--, a++, b++)
-		if (*a != *b)
-			return *a - *b;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
+#include "zvm_mem.h" /* the same freestanding mem* as the guest build */
 
 #endif

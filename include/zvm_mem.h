@@ -1,0 +1,58 @@
+/*
+ * zvm_mem.h - memcpy, memmove, memset, memcmp and strlen for programs built
+ * without a C library (compilers may emit calls to them). Included by
+ * zvm_start.h; include it in exactly one source file.
+ */
+#ifndef ZVM_MEM_H
+#define ZVM_MEM_H
+
+#include <stddef.h>
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *a = d;
+	const unsigned char *b = s;
+	while (n--)
+		*a++ = *b++;
+	return d;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+	unsigned char *a = d;
+	const unsigned char *b = s;
+	if (a < b)
+		while (n--)
+			*a++ = *b++;
+	else
+		while (n--)
+			a[n] = b[n];
+	return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	unsigned char *a = d;
+	while (n--)
+		*a++ = (unsigned char)c;
+	return d;
+}
+
+int memcmp(const void *x, const void *y, size_t n)
+{
+	const unsigned char *a = x, *b = y;
+	for (; n; n--, a++, b++)
+		if (*a != *b)
+			return *a - *b;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+#endif
