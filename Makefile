@@ -2,7 +2,7 @@
 #
 #   make          build build/zerovm (static) with boot embedded
 #   make demo     build and run the word-frequency example on a bundled text
-#   make check    unit tests, functional tests, the syscall sweep, short fuzz
+#   make check    unit tests, functional tests, attacks, the syscall sweep, short fuzz
 #                 runs, the functional tests again under an ASan+UBSan
 #                 supervisor, and a clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
@@ -128,9 +128,11 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# The syscall sweep and the policy table, against the live kernel; the
+# The attack suite (one guest per escape attempt, host checked after each),
+# the syscall sweep and the policy table against the live kernel, and the
 # end-to-end quota property test against a model of the trap rules.
 security: $(BUILD)/zerovm $(GUESTS)
+	@tests/security/attacks.sh $(BUILD)/zerovm $(BUILD)/attacks
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 

@@ -36,9 +36,9 @@ zvm_trampoline_start:
 	cmp	$ID_UNJAIL, %edx
 	jne	1f
 2:	mov	%r10, %rdx		/* prot */
-	mov	24(%rdi), %rsi		/* size, rounded up to whole 64 KiB */
-	add	$0xffff, %rsi		/* chunks as the supervisor counts */
-	and	$-0x10000, %rsi		/* them (ZeroVM's page size) */
+	movslq	24(%rdi), %rsi		/* int32 size, as the supervisor read it, */
+	add	$0xffff, %rsi		/* rounded up to whole 64 KiB chunks as */
+	and	$-0x10000, %rsi		/* it counts them (ZeroVM's page size) */
 	mov	16(%rdi), %rdi		/* addr */
 	mov	$10, %eax		/* __NR_mprotect */
 	syscall

@@ -170,7 +170,7 @@ static int64_t trap_call(struct session *s, uint64_t argp, uint64_t *a)
 	case TrapExit:
 		s->user_code = (int32_t)a[2];
 		s->exited_by_trap = true;
-		return 0; /* the trampoline calls exit_group next */
+		return 0; /* trap_serve ends the session */
 	case TrapFork:
 		/* Daemon mode needs a Job socket (not implemented yet); without
 		 * one fork does nothing, as in ZeroVM. */
@@ -212,9 +212,10 @@ static void reap(struct session *s)
 	s->user_time = (double)(ru.ru_utime.tv_sec + self.ru_utime.tv_sec) +
 		       (double)(ru.ru_utime.tv_usec + self.ru_utime.tv_usec) / 1e6;
 
+	if (s->exited_by_trap)
+		return; /* killed by us after zvm_exit: a normal end */
 	if (info.si_code == CLD_EXITED) {
-		if (!s->exited_by_trap)
-			s->user_code = info.si_status;
+		s->user_code = info.si_status;
 		return;
 	}
 	/* Killed: by us (the reason is already recorded) or by its own fault. */
@@ -332,6 +333,15 @@ void trap_serve(struct session *s)
 		uint64_t a[6];
 		double t = s->trace ? session_now() : 0;
 		int64_t rc = trap_call(s, req->data.args[0], a);
+		if (s->exited_by_trap) {
+			/* zvm_exit ends the session whatever the program does
+			 * next: it is killed, not answered, and the trap's code
+			 * is the user return code (reap() knows). */
+			sandbox_kill(&s->sb);
+			if (s->trace)
+				trace_line(s, a, (int32_t)a[2], t, session_now());
+			continue;
+		}
 		memset(resp, 0, sz.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->val = rc;

@@ -1,0 +1,16 @@
+/*
+ * offset_neg: a negative offset (-1) on a sequential channel, which
+ * otherwise ignores offsets; as an unsigned file position it is 2^64 - 1.
+ * Tries: zvm_pread(stdin, buf, 1, -1).
+ * Must:  -EINVAL (-22); "ok".
+ */
+#include "attack.h"
+
+int main(int argc, char **argv)
+{
+	static char b[16];
+	(void)argc, (void)argv;
+	say("try pread offset -1");
+	saynum("pread", zvm_pread(0, b, 1, -1));
+	return 0;
+}
