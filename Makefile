@@ -11,6 +11,7 @@
 # `make deps` installs missing Debian packages (as root); demo, check and
 # bench call it first.
 
+SHELL    := /bin/bash
 CC       ?= gcc
 BUILD    ?= build
 # Warnings are a contract: clean under gcc and clang.
@@ -191,14 +192,19 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 clang-build: $(CLANG_BUILD)/zerovm
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
+# Every suite, in order; the output is kept in build/check.log and the last
+# line adds up the suites' own "N passed, N failed" lines (cmocka's
+# "[  PASSED  ] N test(s)" counted as passed).
+CHECK_SUITES := unit func security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory func
-	@$(MAKE) --no-print-directory security
-	@$(MAKE) --no-print-directory fuzz-short
-	@$(MAKE) --no-print-directory func-asan
-	@$(MAKE) --no-print-directory clang-build
+	@mkdir -p $(BUILD)
+	@set -o pipefail; for s in $(CHECK_SUITES); do \
+		$(MAKE) --no-print-directory $$s || exit 1; \
+	done 2>&1 | tee $(BUILD)/check.log
+	@awk '/^[0-9]+ passed, [0-9]+ failed$$/ { p += $$1; f += $$3 } \
+		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
+		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log
 
 # ---- bench -----------------------------------------------------------------
 bench:
