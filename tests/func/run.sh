@@ -332,6 +332,33 @@ wait
 check "input truncated while read: reads past the new end return 0, a short read what is left" \
 	"$(prog_out | tr '\n' ' ')$(rep 6)" "= 4096 = 300 = 0 = 1000 ok"
 
+HERE=$(cd "$(dirname "$0")" && pwd)
+if gcc -std=c17 -O2 -ffreestanding -fno-stack-protector -fno-builtin -fno-pie -no-pie -static -nostdlib \
+	-fcf-protection=none -I"$HERE/../../include" -o "$T/big" "$HERE/big.c" 2>"$ERR"; then
+	MEM=536870912 manifest "$T/big.m" "$T/big"
+	run_m "$T/big.m"
+	check "a program of 300 MiB loads and runs" "$(rep 1) $(rep 3) $(rep 6)" "0 3 ok"
+	MEM=268435456 manifest "$T/big2.m" "$T/big"
+	run_m "$T/big2.m"
+	check "a program of 300 MiB in 256 MiB of memory: exit 8, named" "$RC $(rep 6 | grep -c 'does not fit')" "8 1"
+	rm -f "$T/big"
+else
+	bad "a program of 300 MiB" "cannot build it: $(head -n 3 "$ERR")"
+fi
+
+# A manifest of exactly 512 KiB (comment lines pad it) works; a byte more does not.
+cp "$T/hello.m" "$T/pad.m"
+while [ $(stat -c %s "$T/pad.m") -lt $((512 * 1024 - 100)) ]; do
+	printf '== %096d\n' 0 >>"$T/pad.m"
+done
+pad=$((512 * 1024 - $(stat -c %s "$T/pad.m") - 1))
+{ printf '=%*s' "$((pad - 1))" ''; echo; } >>"$T/pad.m"
+run_m "$T/pad.m"
+check "a manifest of exactly 512 KiB runs" "$(stat -c %s "$T/pad.m") $(rep 6)" "524288 ok"
+echo >>"$T/pad.m"
+run_m "$T/pad.m"
+check "a manifest of 512 KiB + 1 byte: exit 14" "$RC $(rep 6)" "14 manifest: larger than 512 KiB"
+
 # ---------------------------------------------------------------- errors and exit codes
 err_case() { # NAME WANT_RC STATE_REGEX MANIFEST_FILE [options]
 	local name=$1 want=$2 re=$3
