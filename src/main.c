@@ -151,8 +151,13 @@ static int read_manifest(struct session *s, const char *path)
 		return zvm_fail(&s->err, errno == ENOENT ? ZVM_EXIT_NOENT : ZVM_EXIT_IO,
 				"manifest %s: cannot open: %s", path, strerror(errno)),
 		       -1;
-	/* One byte more than the limit tells "too large" from "exactly full". */
+	/* One byte more than the limit tells "too large" from "exactly full".
+	 * A regular file gets a buffer of its own size (plus that byte), not
+	 * the whole limit: the usual manifest is a few hundred bytes. */
 	size_t cap = MANIFEST_MAX_BYTES + 1, len = 0;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < MANIFEST_MAX_BYTES)
+		cap = (size_t)st.st_size + 1;
 	char *buf = malloc(cap);
 	if (!buf) {
 		close(fd);
@@ -170,6 +175,8 @@ static int read_manifest(struct session *s, const char *path)
 			break;
 	}
 	close(fd);
+	if (!s->err.code && len == cap && cap <= MANIFEST_MAX_BYTES)
+		zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: grew while being read", path);
 	if (!s->err.code && len == 0)
 		zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: empty", path);
 	int rc = s->err.code ? -1 : manifest_parse(buf, len, &s->m, &s->err);
@@ -204,10 +211,18 @@ static const char *basename_of(const char *p)
 	return b && b[1] ? b + 1 : p;
 }
 
+/* -v 2: each step of the session with the time since start, so that a
+ * user can see where a slow start goes. */
+static void step(const struct session *s, const char *what)
+{
+	vlog(s, 2, "[%8.3f ms] %s", (session_now() - s->t0) * 1e3, what);
+}
+
 static int prepare(struct session *s, const struct options *o)
 {
 	if (read_manifest(s, o->manifest) < 0)
 		return -1;
+	step(s, "manifest read and parsed");
 	if (o->trace) {
 		s->trace = fopen(o->trace, "ae");
 		if (!s->trace)
@@ -217,18 +232,23 @@ static int prepare(struct session *s, const struct options *o)
 	}
 	if (!o->skip_selfcheck && selfcheck(s) < 0)
 		return -1;
+	step(s, o->skip_selfcheck ? "platform self-check skipped (-Q)" : "platform self-check passed");
 	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
 		return -1;
+	step(s, "guest memory created");
 	if (elf_load(&s->g, s->m.program, !o->skip_validation, &s->vstate, &s->err) < 0)
 		return -1;
+	step(s, o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
 		return -1;
+	step(s, "channels open");
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;
 	int nfilter = policy_write(&s->g, &s->err);
 	if (nfilter < 0)
 		return -1;
 	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
+	step(s, "user manifest, stack, filter and boot block written");
 	return 0;
 }
 
@@ -264,9 +284,11 @@ int main(int argc, char **argv)
 		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
 		trap_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
+			step(&s, "sandbox sealed, program running");
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
 			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");
 			trap_serve(&s);
+			step(&s, "program ended, sandbox reaped");
 		} else {
 			sandbox_kill(&s.sb);
 		}
@@ -274,11 +296,13 @@ int main(int argc, char **argv)
 	}
 	channels_close(&s.cs, &s.err);
 
+	step(&s, "channels closed");
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
 	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
 	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
 		fprintf(stderr, "zerovm: %s\n", s.err.msg);
+	step(&s, "etags done, report follows");
 	report_print(&s, mem_hex);
 	if (s.trace)
 		fclose(s.trace);
