@@ -95,11 +95,13 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 
 	/* Leave the supervisor's ids first: in a user namespace of its own a
 	 * root-owned sandbox would still be uid 0 to every host file. */
-	if (root) {
-		if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-		    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-			child_die(sync, errno, "drop to nobody");
-	}
+	bool dropped = !root;
+	if (root)
+		dropped = setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
+			  setresuid(NOBODY, NOBODY, NOBODY) == 0;
+	/* Root inside a user namespace where nobody is not mapped (or where
+	 * setgroups is denied) cannot drop; the user namespace below then
+	 * takes its place, or the sandbox does not start. */
 	/* Die with the supervisor. Set after the id change, which clears it;
 	 * then make sure the supervisor did not die before we set it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -113,6 +115,10 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	uint32_t want = NS_FLAGS & ~have;
 	if (want && unshare((int)want) == 0)
 		have |= want;
+	if (!dropped && !(have & CLONE_NEWUSER))
+		child_die(sync, EPERM, "cannot drop to nobody, nor enter a user namespace");
+	if (!dropped)
+		have |= 2u; /* bit 1: ids kept (unmapped inside the user namespace) */
 	if (have & CLONE_NEWNS) {
 		/* An empty, read-only root: no host path resolves. */
 		if (mount("zerovm", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
@@ -203,11 +209,12 @@ static const char *stage_name(uint32_t s)
 
 static void describe(struct sandbox *s, uint32_t have)
 {
-	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s",
+	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s%s",
 		 have & CLONE_NEWPID ? " pid" : "", have & CLONE_NEWUSER ? " user" : "",
 		 have & CLONE_NEWNS ? " mount" : "", have & CLONE_NEWIPC ? " ipc" : "",
 		 have & CLONE_NEWUTS ? " uts" : "", have & CLONE_NEWNET ? " net" : "",
-		 have & CLONE_NEWCGROUP ? " cgroup" : "", have & 1u ? "; empty root" : "; host root visible");
+		 have & CLONE_NEWCGROUP ? " cgroup" : "", have & 1u ? "; empty root" : "; host root visible",
+		 have & 2u ? "; ids kept (nobody is not mapped here)" : "");
 }
 
 /* Wait for boot to seal: messages until end-of-file. */

@@ -470,6 +470,25 @@ check_re "-t 2: a fast accounting line each second" "$(prog_out | head -n 1)" '^
 run_m -v 1 "$T/hello.m"
 check_re "-v 1: says how the sandbox is isolated" "$(cat "$ERR")" "sandbox: namespaces:"
 
+# ---------------------------------------------------------------- privileges and fallbacks
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && command -v setpriv >/dev/null; then
+	P=$(mktemp -d /tmp/zvm-priv.XXXXXX)
+	cp "$G/hello" "$P/hello"
+	STD_IN="Channel = /dev/null, /dev/stdin, 0, 0, 1, 1, 0, 0" manifest "$P/m" "$P/hello"
+	chmod -R a+rX "$P"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$ZVM" -v 1 "$P/m" >"$OUT" 2>"$ERR" </dev/null
+	check "as an unprivileged user: runs with every namespace" "$(prog_out) $(rep 6) $(grep -c 'pid user mount ipc uts cgroup; empty root' "$ERR")" "hello, world ok 1"
+	unshare -U -r "$ZVM" -v 1 "$P/m" >"$OUT" 2>"$ERR" </dev/null
+	check "as root of a user namespace without nobody: ids kept, still isolated" \
+		"$(prog_out) $(rep 6) $(grep -c 'user mount ipc uts cgroup; empty root; ids kept' "$ERR")" "hello, world ok 1"
+	unshare -U -r sh -c "echo 0 >/proc/sys/user/max_user_namespaces && exec '$ZVM' '$P/m'" >"$OUT" 2>"$ERR" </dev/null
+	check "neither nobody nor a user namespace: refuses to start (exit 14)" \
+		"$(tail -n 1 "$OUT" | grep -c 'cannot drop to nobody, nor enter a user namespace') $(wc -l <"$OUT")" "1 6"
+	rm -rf "$P"
+else
+	echo "ok - privilege fallbacks # SKIP needs root, unshare and setpriv"
+fi
+
 # ---------------------------------------------------------------- host untouched
 probe 'sys 2\n'
 check "open syscall is stopped" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
