@@ -7,17 +7,16 @@
  *   int32_t trap(uint64_t *args)      rdi = args
  *
  * The private syscall becomes a seccomp user notification; the supervisor
- * does the work and answers with the return value. Two calls need a native
- * action after the answer, because the supervisor cannot act on the guest's
- * own address space or life:
- *   jail/unjail that the supervisor accepted  -> mprotect(addr, size, prot)
- *   exit                                       -> exit_group(code)
- * The filter allows those native calls only with guest-memory arguments.
+ * does the work and answers with the return value. A jail or unjail the
+ * supervisor accepted needs a native action after the answer, because the
+ * supervisor cannot change the guest's address space:
+ *   mprotect(addr, size, R+X or R+W)
+ * which the filter allows only inside guest memory. Exit is never
+ * answered: the supervisor ends the process itself (src/trap.c).
  */
 #define ZVM_TRAP_SYSCALL 0x7a76
 #define ID_JAIL   0x6c69614a
 #define ID_UNJAIL 0x6c6a6e55
-#define ID_EXIT   0x74697845
 
 	.section .rodata.trampoline, "a"
 	.globl zvm_trampoline_start, zvm_trampoline_end
@@ -27,8 +26,6 @@ zvm_trampoline_start:
 	test	%eax, %eax
 	jnz	1f			/* error or byte count: done */
 	mov	(%rdi), %edx
-	cmp	$ID_EXIT, %edx
-	je	3f
 	mov	$5, %r10d		/* PROT_READ|PROT_EXEC */
 	cmp	$ID_JAIL, %edx
 	je	2f
@@ -43,10 +40,6 @@ zvm_trampoline_start:
 	mov	$10, %eax		/* __NR_mprotect */
 	syscall
 1:	ret
-3:	mov	16(%rdi), %rdi		/* user return code */
-	mov	$231, %eax		/* __NR_exit_group */
-	syscall
-	hlt
 zvm_trampoline_end:
 
 	.section .note.GNU-stack,"",@progbits

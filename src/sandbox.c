@@ -155,7 +155,6 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	if (personality(ADDR_NO_RANDOMIZE) < 0)
 		child_die(sync, errno, "personality");
 
-
 	char *const argv[] = {"zerovm-boot", NULL};
 	char *const envp[] = {NULL};
 	syscall(SYS_execveat, 2, "", argv, envp, AT_EMPTY_PATH);
@@ -209,11 +208,11 @@ static const char *stage_name(uint32_t s)
 
 static void describe(struct sandbox *s, uint32_t have)
 {
+	bool any = have & (CLONE_NEWPID | NS_FLAGS);
 	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s%s",
 		 have & CLONE_NEWPID ? " pid" : "", have & CLONE_NEWUSER ? " user" : "",
 		 have & CLONE_NEWNS ? " mount" : "", have & CLONE_NEWIPC ? " ipc" : "",
-		 have & CLONE_NEWUTS ? " uts" : "", have & CLONE_NEWNET ? " net" : "",
-		 have & CLONE_NEWCGROUP ? " cgroup" : "", have & 1u ? "; empty root" : "; host root visible",
+		 have & CLONE_NEWUTS ? " uts" : "", have & CLONE_NEWCGROUP ? " cgroup" : "", any ? "" : " none", have & 1u ? "; empty root" : "; host root visible",
 		 have & 2u ? "; ids kept (nobody is not mapped here)" : "");
 }
 

@@ -197,6 +197,11 @@ static void trace_line(struct session *s, const uint64_t *a, int64_t rc, double 
 		rc);
 }
 
+static double seconds(struct timeval t)
+{
+	return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
 static void reap(struct session *s)
 {
 	siginfo_t info;
@@ -207,10 +212,8 @@ static void reap(struct session *s)
 		;
 	struct rusage self;
 	getrusage(RUSAGE_SELF, &self);
-	s->sys_time = (double)(ru.ru_stime.tv_sec + self.ru_stime.tv_sec) +
-		      (double)(ru.ru_stime.tv_usec + self.ru_stime.tv_usec) / 1e6;
-	s->user_time = (double)(ru.ru_utime.tv_sec + self.ru_utime.tv_sec) +
-		       (double)(ru.ru_utime.tv_usec + self.ru_utime.tv_usec) / 1e6;
+	s->sys_time = seconds(ru.ru_stime) + seconds(self.ru_stime);
+	s->user_time = seconds(ru.ru_utime) + seconds(self.ru_utime);
 
 	if (s->exited_by_trap)
 		return; /* killed by us after zvm_exit: a normal end */
@@ -229,8 +232,7 @@ static void cpu_so_far(struct session *s)
 {
 	struct rusage self;
 	getrusage(RUSAGE_SELF, &self);
-	double user = (double)self.ru_utime.tv_sec + (double)self.ru_utime.tv_usec / 1e6;
-	double sys = (double)self.ru_stime.tv_sec + (double)self.ru_stime.tv_usec / 1e6;
+	double user = seconds(self.ru_utime), sys = seconds(self.ru_stime);
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)s->sb.pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -302,8 +304,11 @@ void trap_serve(struct session *s)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (!have_deadline) {
-		zvm_fail(&s->err, ZVM_EXIT_NOMEM, "supervisor: cannot arm the timeout: %s", strerror(errno));
+	if (!have_deadline || sig_null < 0) {
+		/* Without the timer there is no timeout; without /dev/null a
+		 * signal just before a receive could leave us waiting. */
+		zvm_fail(&s->err, ZVM_EXIT_NOMEM, "supervisor: cannot %s: %s",
+			 have_deadline ? "open /dev/null" : "arm the timeout", strerror(errno));
 		sandbox_kill(&s->sb);
 	}
 
@@ -347,7 +352,7 @@ void trap_serve(struct session *s)
 		resp->val = rc;
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: it died */
 		if (s->trace)
-			trace_line(s, a, a[0] == TrapExit ? (int32_t)a[2] : rc, t, session_now());
+			trace_line(s, a, rc, t, session_now());
 	}
 	/* The loop also ends if the listener broke without the sandbox ending:
 	 * make sure it ends, then collect it. */

@@ -28,7 +28,7 @@ int policy_allowlist(scmp_filter_ctx ctx)
 	int r = 0;
 	/* The trap: served by the supervisor. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, ZVM_TRAP_SYSCALL, 0);
-	/* Ending the process: the trampoline's zvm_exit and any plain exit. */
+	/* A program may end itself (zvm_exit is ended by the supervisor). */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
 	/* Returning from a signal handler (the runtime's SIGSYS handler);

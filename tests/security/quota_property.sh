@@ -107,7 +107,11 @@ M
 		echo "#   state [$state], output size $size, want $want_size"
 	fi
 done
-echo "ok - $PASS of $SESSIONS random sessions ($OPS calls) matched the quota model exactly"
-[ "$FAIL" -eq 0 ] && PASS=1 || PASS=0
-echo "$PASS passed, $FAIL failed"
+if [ "$FAIL" -eq 0 ]; then
+	echo "ok - all $SESSIONS random sessions ($OPS calls) matched the quota model exactly"
+	echo "1 passed, 0 failed"
+else
+	echo "not ok - $FAIL of $SESSIONS random sessions differ from the quota model"
+	echo "0 passed, 1 failed"
+fi
 [ "$FAIL" -eq 0 ]
