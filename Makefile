@@ -1,8 +1,11 @@
 # zerovm - build, test, demo, bench.
 #
-#   make          build build/zerovm (static) with boot embedded
-#   make demo     build and run the word-frequency example on a bundled text
-#   make check    unit tests, functional tests, attacks, the syscall sweep, short fuzz
+#   make          build build/zerovm (static, boot and the runtime ZRT embedded)
+#                 and build/zvsh (the front end)
+#   make demo     build and run the examples on a bundled text: a raw ZeroVM
+#                 program, then a pipeline of busybox applets under zvsh
+#   make check    unit tests, functional tests, the runtime with busybox, Lua
+#                 and glibc programs, attacks, the syscall sweep, short fuzz
 #                 runs, the functional tests again under an ASan+UBSan
 #                 supervisor, and a clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
@@ -43,6 +46,16 @@ BOOT_CFLAGS := $(CSTD) $(WARN) -Os -g0 -ffreestanding -fno-stack-protector -fPIE
                -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none
 BOOT_LDFLAGS := -nostdlib -static-pie -Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,norelro
 
+# ZRT, the runtime inside the sandbox: freestanding like boot, linked at a
+# fixed guest address by zrt/zrt.ld (no relocations to apply) and embedded
+# in zerovm.
+ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-pie -fno-builtin \
+              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-unwind-tables \
+              -fcf-protection=none -mno-red-zone
+ZRT_SRC  := $(wildcard zrt/*.c)
+ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(BUILD)/zrt/start.o
+ZRT_HDR  := $(wildcard zrt/*.h) include/zvm.h
+
 SUP_SRC  := $(wildcard src/*.c)
 SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
 
@@ -52,8 +65,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -f
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check unit func security fuzz fuzz-short func-asan clang-build bench clean
-all: $(BUILD)/zerovm
+.PHONY: all deps demo check unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+all: $(BUILD)/zerovm $(BUILD)/zvsh
 
 deps:
 	@scripts/deps.sh
@@ -62,6 +75,18 @@ $(BUILD)/boot/boot: boot/boot.c boot/start.S boot/boot_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(BOOT_CFLAGS) $(BOOT_LDFLAGS) -o $@ boot/start.S boot/boot.c
 	@if readelf -r $@ | grep -q 'R_X86_64'; then echo "boot has relocations" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/zrt/%.o: zrt/%.c $(ZRT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/zrt/start.o: zrt/start.S
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $<
+
+$(BUILD)/zrt/zrt: $(ZRT_OBJ) zrt/zrt.ld
+	$(CC) -nostdlib -static -no-pie -Wl,-T,zrt/zrt.ld -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $(ZRT_OBJ) -lgcc
+	@if readelf -r $@ | grep -q 'R_X86_64'; then echo "zrt has relocations" >&2; rm -f $@; exit 1; fi
 
 # Kernel and OpenSSL headers for musl-gcc, which does not look
 # in the glibc include directories.
@@ -82,7 +107,7 @@ $(GEN)/policy_bpf.h: $(BUILD)/policy-gen
 	@mkdir -p $(@D)
 	$(BUILD)/policy-gen header > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) boot/boot_abi.h include/zvm.h $(MUSL_INC)/.stamp $(GEN)/policy_bpf.h
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) boot/boot_abi.h zrt/zrt_abi.h include/zvm.h $(MUSL_INC)/.stamp $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
 	$(SUP_CC) $(SUP_CFLAGS) -c -o $@ $<
 
@@ -90,11 +115,15 @@ $(BUILD)/obj/boot_blob.o: src/boot_blob.S $(BUILD)/boot/boot
 	@mkdir -p $(@D)
 	$(CC) -c -DBOOT_BIN='"$(BUILD)/boot/boot"' -o $@ src/boot_blob.S
 
+$(BUILD)/obj/zrt_blob.o: src/zrt_blob.S $(BUILD)/zrt/zrt
+	@mkdir -p $(@D)
+	$(CC) -c -DZRT_BIN='"$(BUILD)/zrt/zrt"' -o $@ src/zrt_blob.S
+
 $(BUILD)/obj/trampoline.o: boot/trampoline.S
 	@mkdir -p $(@D)
 	$(CC) -c -o $@ $<
 
-$(BUILD)/zerovm: $(SUP_OBJ) $(BUILD)/obj/boot_blob.o $(BUILD)/obj/trampoline.o
+$(BUILD)/zerovm: $(SUP_OBJ) $(BUILD)/obj/boot_blob.o $(BUILD)/obj/zrt_blob.o $(BUILD)/obj/trampoline.o
 	$(SUP_CC) $(CFLAGS) -static -o $@ $^ $(SUP_LIBS)
 
 $(BUILD)/guests/%: tests/guests/%.c include/zvm.h include/zvm_start.h
@@ -106,13 +135,33 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $<
 
+# ---- zvsh, the front end ------------------------------------------------------
+# A host program (glibc); it reads images with the runtime's own tar reader
+# and writes nvram values with its escaper.
+ZVSH_SRC := $(wildcard tools/*.c)
+$(BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
+
+# Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
+# interpreter, both gcc -static (busybox comes from Debian's busybox-static).
+LUA_INC := /usr/include/lua5.4
+$(BUILD)/zrt/libc: tests/zrt/libc.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+$(BUILD)/zrt/lua: tests/zrt/lua.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -Wall -Wextra -O2 -static -I$(LUA_INC) -o $@ $< $(LIBDIR)/liblua5.4.a -lm 2>&1 | \
+		{ grep -v "dlopen\|loadlib\|lookforfunc" || true; }
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/lua
+
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -120,8 +169,17 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src -o $@ $< \
-		$(filter-out src/main.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c,$(SUP_SRC)) \
+		$(filter-out src/main.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
+
+# The runtime's parsers are tested on the host, built from the same sources.
+ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt
+$(BUILD)/unit/test_nvram: tests/unit/test_nvram.c zrt/nvram.c zrt/nvram.h zrt/util.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_nvram.c zrt/nvram.c -lcmocka
+$(BUILD)/unit/test_tar: tests/unit/test_tar.c zrt/tar.c zrt/tar.h zrt/util.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_tar.c zrt/tar.c -lcmocka
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
@@ -132,6 +190,11 @@ func: $(BUILD)/zerovm $(GUESTS)
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, and the
 # end-to-end quota property test against a model of the trap rules.
+# The runtime end to end: busybox applets against native runs, Lua, glibc,
+# images, determinism, containment; and zvsh's own behaviour.
+zrt: $(BUILD)/zerovm $(ZRT_PROGS)
+	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
+
 security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/attacks.sh $(BUILD)/zerovm $(BUILD)/attacks
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
@@ -144,7 +207,13 @@ security: $(BUILD)/zerovm $(GUESTS)
 FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
 FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src
-FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf
+FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar
+$(BUILD)/fuzz/fuzz_nvram: tests/fuzz/fuzz_nvram.c zrt/nvram.c zrt/nvram.h zrt/util.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -iquote zrt -o $@ tests/fuzz/fuzz_nvram.c zrt/nvram.c
+$(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c zrt/tar.c zrt/tar.h zrt/util.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -iquote zrt -o $@ tests/fuzz/fuzz_tar.c zrt/tar.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
@@ -166,17 +235,23 @@ endef
 fuzz-short: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_SHORT))
 	$(call run-fuzzer,elf,$(FUZZ_SHORT))
+	$(call run-fuzzer,nvram,$(FUZZ_SHORT))
+	$(call run-fuzzer,tar,$(FUZZ_SHORT))
 
 fuzz: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_TIME))
 	$(call run-fuzzer,elf,$(FUZZ_TIME))
+	$(call run-fuzzer,nvram,$(FUZZ_TIME))
+	$(call run-fuzzer,tar,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
-$(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S $(BUILD)/boot/boot $(GEN)/policy_bpf.h
+BLOBS := src/boot_blob.S src/zrt_blob.S -DBOOT_BIN='"$(BUILD)/boot/boot"' -DZRT_BIN='"$(BUILD)/zrt/zrt"'
+$(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		-DBOOT_BIN='"$(BUILD)/boot/boot"' -o $@ $(SUP_SRC) src/boot_blob.S boot/trampoline.S $(GLIBC_LIBS)
+		-o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
 
 func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -184,18 +259,28 @@ func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
-$(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S $(BUILD)/boot/boot $(GEN)/policy_bpf.h
+$(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -DBOOT_BIN='"$(BUILD)/boot/boot"' -o $@ $(SUP_SRC) src/boot_blob.S \
-		boot/trampoline.S $(GLIBC_LIBS)
+	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
 
-clang-build: $(CLANG_BUILD)/zerovm
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
+# The runtime's freestanding sources must be warning-clean under clang too.
+$(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
+	@mkdir -p $(@D)
+	for f in $(ZRT_SRC); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
+		-c -o $(CLANG_BUILD)/zrt-$$(basename $$f .c).o $$f || exit 1; done
+	@touch $@
+
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order; the output is kept in build/check.log and the last
 # line adds up the suites' own "N passed, N failed" lines (cmocka's
 # "[  PASSED  ] N test(s)" counted as passed).
-CHECK_SUITES := unit func security fuzz-short func-asan clang-build
+CHECK_SUITES := unit func zrt security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -209,7 +294,7 @@ check: deps
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
 	@bench/run.sh $(BUILD)
 
 clean:

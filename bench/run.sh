@@ -13,13 +13,17 @@
 #   2. trap round trip: (t(N traps) - t(0 traps)) / N
 #   3. channel read throughput: a 256 MiB file in 1 MiB reads vs pread(2)
 #   4. a CPU-bound kernel (~0.7 s) under zerovm vs native
+#   6. the runtime (ZRT): one emulated system call, busybox sha256sum of a
+#      256 MiB channel vs native, zvsh start-up of busybox true vs native
+#      exec, Lua start-up vs Debian's lua5.4 -e ''
 #
 # Prints a results table and writes it, with the machine and the run counts,
 # between the <!-- bench:begin --> and <!-- bench:end --> markers of
 # docs/performance.md (the rest of that file is left alone).
 #
 # Knobs (environment): COLD_ROUNDS COLD_RUNS TRAP_N TRAP_ROUNDS TRAP_RUNS
-# TP_ROUNDS TP_RUNS TP_MIB CPU_ROUNDS CPU_SECONDS BENCH_TMP BENCH_NO_DOC=1
+# TP_ROUNDS TP_RUNS TP_MIB CPU_ROUNDS CPU_SECONDS SYS_N ZRT_ROUNDS ZRT_RUNS
+# SHA_ROUNDS BENCH_TMP BENCH_NO_DOC=1
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,12 +46,18 @@ TP_MIB=${TP_MIB:-256}
 CPU_ROUNDS=${CPU_ROUNDS:-21}
 CPU_SECONDS=${CPU_SECONDS:-0.7}
 BENCH_TMP=${BENCH_TMP:-/tmp}
+SYS_N=${SYS_N:-1000000}
+ZRT_ROUNDS=${ZRT_ROUNDS:-5}
+ZRT_RUNS=${ZRT_RUNS:-30}
+SHA_ROUNDS=${SHA_ROUNDS:-5}
+ZVSH=$BUILD/zvsh
+BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 die() { echo "bench: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 [ -x "$ZVM" ] || die "$ZVM not built (run make first)"
-for t in gcc hyperfine bwrap jq awk; do
+for t in gcc hyperfine bwrap jq awk lua5.4; do
 	command -v "$t" >/dev/null || die "$t not found"
 done
 rm -rf "$J" "$M" "$OUT/hyperfine.log"
@@ -73,6 +83,9 @@ build traps trapsN -DNTRAPS="$TRAP_N"
 build readfile readfile -DEXPECT_BYTES="$TP_BYTES"
 build readfile readfile0 -DEXPECT_BYTES=0
 build cpu cpu-calib -DITERS=50000000L
+SYS_CFLAGS=(-std=c17 -O2 -ffreestanding -fno-stack-protector -fno-pie -no-pie -static -nostdlib -fcf-protection=none)
+gcc "${SYS_CFLAGS[@]}" -DNSYS=0 -o "$G/sys0" "$ROOT/bench/guests/sysloop.c"
+gcc "${SYS_CFLAGS[@]}" -DNSYS="$SYS_N" -o "$G/sysN" "$ROOT/bench/guests/sysloop.c"
 
 # ---- helpers ---------------------------------------------------------------
 # manifest <name> <program> <channel line>...: writes $M/<name>.manifest
@@ -262,6 +275,55 @@ if want=$("$G/cpu.native" </dev/null) && err=$(zvm_check "$CPU_M" "$want"); then
 else
 	FAILURES+=("CPU-bound: ${err:-native build failed}")
 	row "CPU-bound kernel" "FAILED" "-" "-" "<= 1.01x" "**no**"
+fi
+
+# ---- 6. the runtime (ZRT) ---------------------------------------------------
+log "6/6 runtime: emulated system calls, busybox sha256sum, zvsh and Lua start-up"
+SYS0_M=$(manifest sys0 "$G/sys0" "$STD_IN" "$STD_OUT" "$STD_ERR")
+SYSN_M=$(manifest sysN "$G/sysN" "$STD_IN" "$STD_OUT" "$STD_ERR")
+err=""
+if err=$(zvm_check "$SYS0_M" "") && err=$(zvm_check "$SYSN_M" "") && err=$(native_quiet "$G/sysN"); then
+	mapfile -t res < <(bench sys "$TRAP_ROUNDS" "$TRAP_RUNS" 1 "$ZVM $SYS0_M" "$ZVM $SYSN_M" "$G/sys0" "$G/sysN")
+	read -r z0 n_s _ <<<"${res[0]}"
+	read -r zn _ _ <<<"${res[1]}"
+	read -r n0 _ _ <<<"${res[2]}"
+	read -r nn _ _ <<<"${res[3]}"
+	tz=$(calc %.9f "($zn - $z0) / $SYS_N")
+	tn=$(calc %.9f "($nn - $n0) / $SYS_N")
+	row "emulated system call (getppid, ZRT's SIGSYS handler)" "$(calc %.2f "$tz * 1e6") us" \
+		"native getppid $(calc %.3f "$tn * 1e6") us" "$(calc %.1fx "$tz / $tn")" "<= 1.5 us" "$(yesno "$tz <= 1.5e-6")"
+	RUNS+=("emulated system call: $n_s runs each of N = $SYS_N and N = 0 getppid calls, under zerovm and native ($TRAP_ROUNDS rounds); per call = (median(N) - median(0)) / N")
+else
+	FAILURES+=("emulated system call: $err")
+	row "emulated system call" "FAILED" "-" "-" "<= 1.5 us" "**no**"
+fi
+if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
+	want=$("$BUSYBOX" sha256sum "$DATA" | cut -d' ' -f1)
+	got=$("$ZVSH" "$BUSYBOX" sha256sum "@$DATA" 2>&1 | cut -d' ' -f1)
+	if [ "$got" = "$want" ]; then
+		mapfile -t res < <(bench sha "$SHA_ROUNDS" 1 1 "$ZVSH $BUSYBOX sha256sum @$DATA" \
+			"$BUSYBOX sha256sum $DATA")
+		read -r tz n_sh _ <<<"${res[0]}"
+		read -r tn _ _ <<<"${res[1]}"
+		row "busybox sha256sum of a $TP_MIB MiB channel" "$(calc %.3f "$tz") s" "native $(calc %.3f "$tn") s" \
+			"$(calc %.3fx "$tz / $tn")" "<= 1.1x" "$(yesno "$tz <= 1.1 * $tn")"
+		RUNS+=("busybox sha256sum: $n_sh runs of each command ($SHA_ROUNDS rounds); the file is a read-only channel under zvsh, a file natively")
+	else
+		FAILURES+=("busybox sha256sum: zvsh gave '${got:0:100}', native '$want'")
+	fi
+	mapfile -t res < <(bench zvshtrue "$ZRT_ROUNDS" "$ZRT_RUNS" 5 "$ZVSH $BUSYBOX true" "$BUSYBOX true")
+	read -r tz n_z _ <<<"${res[0]}"
+	read -r tn _ _ <<<"${res[1]}"
+	row "zvsh busybox true (start-up)" "$(calc %.3f "$tz * 1000") ms" "native exec $(calc %.3f "$tn * 1000") ms" \
+		"$(calc %.2fx "$tz / $tn")" "<= 5x native" "$(yesno "$tz <= 5 * $tn")"
+	mapfile -t res < <(bench luastart "$ZRT_ROUNDS" "$ZRT_RUNS" 5 "$ZVSH $BUILD/zrt/lua -e ''" "lua5.4 -e ''")
+	read -r tz n_l _ <<<"${res[0]}"
+	read -r tn _ _ <<<"${res[1]}"
+	row "Lua 5.4 start-up (zvsh lua -e '')" "$(calc %.3f "$tz * 1000") ms" "Debian lua5.4 -e '' $(calc %.3f "$tn * 1000") ms" \
+		"$(calc %.2fx "$tz / $tn")" "<= 1.5x" "$(yesno "$tz <= 1.5 * $tn")"
+	RUNS+=("start-up: $n_z runs of zvsh busybox true and native busybox true, $n_l of each Lua command ($ZRT_ROUNDS rounds); zvsh's time includes writing the manifest and nvram and running zerovm")
+else
+	FAILURES+=("runtime start-up: $ZVSH or $BUSYBOX missing")
 fi
 
 # ---- 5. what the namespaces cost --------------------------------------------

@@ -113,6 +113,44 @@ static void drop_vdso(const uint64_t *sp)
 	}
 }
 
+/* The kernel's struct sigaction for rt_sigaction. */
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+#define K_SA_SIGINFO 0x4ul
+#define K_SA_ONSTACK 0x08000000ul
+#define K_SA_RESTORER 0x04000000ul
+
+/* The runtime answers the program's system calls from a SIGSYS handler
+ * and rdtsc from a SIGSEGV handler, on its own stack (mapped here, outside
+ * guest memory: boot_abi.h) with every signal blocked. The filter will not let the program change them (rt_sigaction
+ * and sigaltstack are not allowed; the runtime emulates them). */
+static void install_runtime(const struct boot_block *b)
+{
+	long r = sys(__NR_mmap, b->rt_altstack, b->rt_altstack_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (r < 0 || (uint64_t)r != b->rt_altstack)
+		fail(BOOT_STAGE_MAP, r < 0 ? r : -14, "signal stack");
+	struct {
+		uint64_t sp;
+		int32_t flags, pad;
+		uint64_t size;
+	} ss = {b->rt_altstack, 0, 0, b->rt_altstack_size};
+	r = sys(__NR_sigaltstack, &ss, 0, 0, 0, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_PRCTL, r, "sigaltstack");
+	struct ksigaction sa = {b->rt_sigsys, K_SA_SIGINFO | K_SA_ONSTACK | K_SA_RESTORER, b->rt_restorer, ~0ull};
+	r = sys(__NR_rt_sigaction, SIGSYS, &sa, 0, 8, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_PRCTL, r, "SIGSYS handler");
+	if (b->flags & BOOT_F_TSC_SIGSEGV) {
+		sa.handler = b->rt_sigsegv;
+		r = sys(__NR_rt_sigaction, SIGSEGV, &sa, 0, 8, 0, 0);
+		if (r < 0)
+			fail(BOOT_STAGE_PRCTL, r, "SIGSEGV handler");
+	}
+}
+
 __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 {
 	struct boot_block *b = &block_buf;
@@ -160,6 +198,17 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 		if (r < 0)
 			fail(BOOT_STAGE_PRCTL, r, "PR_SET_TSC");
 	}
+	/* cpuid tells the program which CPU it runs on (APIC ids): with the
+	 * runtime it faults and is answered from a fixed table. A CPU without
+	 * CPUID faulting (ENODEV) leaves it native, as documented. */
+	if (b->flags & BOOT_F_CPUID_FAULT) {
+		r = sys(__NR_arch_prctl, 0x1012 /* ARCH_SET_CPUID */, 0, 0, 0, 0, 0);
+		if (r < 0 && r != -19)
+			fail(BOOT_STAGE_PRCTL, r, "ARCH_SET_CPUID");
+	}
+
+	if (b->flags & BOOT_F_RUNTIME)
+		install_runtime(b);
 
 	struct sock_fprog prog = {.len = (unsigned short)b->nfilter, .filter = filter_buf};
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;

@@ -7,12 +7,13 @@
  * boot block telling boot what to map and which seccomp filter to install.
  * Boot is exec'd with exactly two descriptors:
  *
- *   fd 0 (BOOT_MEMFD_FD)  the guest-memory memfd
- *   fd 1 (BOOT_SYNC_FD)   a socket to the supervisor
+ *   fd 0    (BOOT_MEMFD_FD)  the guest-memory memfd
+ *   fd 1023 (BOOT_SYNC_FD)   a socket to the supervisor (high, so that the
+ *                            runtime's descriptors never share its number)
  *
  * Boot maps the regions, closes fd 0, installs the filter with a new
  * notification listener (which lands on fd 0, the lowest free descriptor),
- * then closes fd 1. The supervisor sees end-of-file on its end of the socket
+ * then closes BOOT_SYNC_FD. The supervisor sees end-of-file on its end of the socket
  * and copies the listener out with pidfd_getfd(). If boot fails before
  * sealing it writes one struct boot_error to fd 1 and exits.
  *
@@ -25,7 +26,7 @@
 #include <stdint.h>
 
 #define BOOT_MEMFD_FD 0
-#define BOOT_SYNC_FD 1
+#define BOOT_SYNC_FD 1023
 #define BOOT_LISTENER_FD 0 /* where the seccomp listener lands in boot */
 
 #define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
@@ -45,8 +46,17 @@
 #define GUEST_MANIFEST_PTR 0x10ff8u /* holds the struct UserManifest pointer */
 #define GUEST_LOW_END 0x11000u    /* program may not load below this */
 
+/* The runtime's signal stack: private anonymous memory that boot maps
+ * outside guest memory (above 2^41, where the mprotect rule of the filter
+ * cannot reach). The kernel writes FPU state into signal frames, and which
+ * parts it writes depends on scheduling, so inside guest memory it would
+ * make the memory etag vary from run to run. */
+#define BOOT_ALTSTACK_ADDR 0x30000000000ull
+
 /* Boot flags. */
 #define BOOT_F_TSC_SIGSEGV 0x1u /* trap rdtsc with PR_SET_TSC */
+#define BOOT_F_RUNTIME 0x2u     /* install the runtime's handlers (rt_* below) */
+#define BOOT_F_CPUID_FAULT 0x4u /* make cpuid fault (ARCH_SET_CPUID), if the CPU can */
 
 struct boot_region {
 	uint64_t addr; /* guest address == memfd offset, page aligned */
@@ -64,6 +74,10 @@ struct boot_block {
 	uint32_t flags;       /* BOOT_F_* */
 	uint32_t pad;
 	struct boot_region region[BOOT_REGIONS_MAX];
+	/* BOOT_F_RUNTIME: the runtime's SIGSYS handler (and SIGSEGV handler,
+	 * for rdtsc, with BOOT_F_TSC_SIGSEGV) on its own signal stack; entry
+	 * is then the runtime's entry point (zrt/zrt_abi.h). */
+	uint64_t rt_sigsys, rt_sigsegv, rt_restorer, rt_altstack, rt_altstack_size;
 };
 
 /* What boot writes to BOOT_SYNC_FD when it cannot seal. The pre-exec child

@@ -1,7 +1,10 @@
 #!/bin/sh
-# demo.sh BUILD_DIR - run the word-frequency example under zerovm on the
-# bundled text and show what a session looks like: the program's output,
-# then ZeroVM's six-line report.
+# demo.sh BUILD_DIR - two acts on the bundled text.
+#  1. the word-frequency example, a raw ZeroVM program, under zerovm with a
+#     hand-written manifest: the program's output, then the six-line report;
+#  2. the same question answered by unmodified busybox applets (Debian's
+#     busybox-static), each in its own sandbox under zvsh, joined by host
+#     pipes.
 set -eu
 build=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,4 +43,17 @@ tail -n 6 "$dir/out.txt" | {
 }
 echo "zerovm exit code  $rc"
 echo "(input sha1sum    $(sha1sum <"$here/data/tale-of-two-cities.txt" | cut -d' ' -f1))"
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+
+text=$here/data/tale-of-two-cities.txt
+zvsh=$build/zvsh
+bb=${BUSYBOX:-/bin/busybox}
+echo
+echo "== act 2: busybox applets, one sandbox each, under zvsh"
+printf '%s\n' "zvsh busybox tr -cs A-Za-z '\\n' <text | zvsh busybox tr A-Z a-z | zvsh busybox sort \\" \
+	"  | zvsh busybox uniq -c | zvsh busybox sort -rn | zvsh busybox head -n 10"
+"$zvsh" "$bb" tr -cs A-Za-z '\n' <"$text" | "$zvsh" "$bb" tr A-Z a-z | "$zvsh" "$bb" sort |
+	"$zvsh" "$bb" uniq -c | "$zvsh" "$bb" sort -rn | "$zvsh" "$bb" head -n 10
+echo
+echo "== zvsh --report busybox wc @$(basename "$text")   (a host file as a channel; report on stderr)"
+(cd "$here/data" && "$zvsh" --report "$bb" wc "@$(basename "$text")")

@@ -5,11 +5,13 @@
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
 #           libseccomp (build-time filter generation), libcrypto (SHA-1)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
-#           for libFuzzer
-#   bench:  hyperfine (timings), bubblewrap (the baseline sandbox)
+#           for libFuzzer; busybox-static and liblua5.4-dev (the runtime's
+#           test programs: busybox applets, a static Lua interpreter)
+#   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
+#           (Debian's native interpreter, the Lua start-up baseline)
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang libclang-rt-14-dev"
-[ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
+[ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

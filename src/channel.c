@@ -54,12 +54,71 @@ int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want)
 
 /* ---- opening ----------------------------------------------------------- */
 
+/* Inherited descriptors named "/dev/fd/N" (N > 2), duplicated as soon as
+ * the manifest is read, before zerovm opens anything that could take the
+ * number (channels_inherit). */
+#define INHERITED_MAX 16
+static struct {
+	int n, fd;
+} inherited[INHERITED_MAX];
+static int ninherited;
+
+/* N of "/dev/fd/N" (decimal, no leading zero, below 65536), or -1. */
+static int fd_number(const char *path)
+{
+	if (strncmp(path, "/dev/fd/", 8) != 0 || !path[8] || (path[8] == '0' && path[9]))
+		return -1;
+	int n = 0;
+	for (const char *p = path + 8; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 6553)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+int channels_inherit(const struct manifest *m, struct zvm_error *err)
+{
+	for (size_t i = 0; i < m->nchannel; i++) {
+		const struct manifest_channel *mc = &m->channel[i];
+		for (unsigned k = 0; k < mc->nuri; k++) {
+			int n = fd_number(mc->uri[k]), j = 0;
+			if (n <= 2)
+				continue;
+			while (j < ninherited && inherited[j].n != n)
+				j++;
+			if (j < ninherited)
+				continue;
+			if (ninherited == INHERITED_MAX)
+				return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: more than %d inherited descriptors",
+						mc->alias, INHERITED_MAX),
+				       -1;
+			int fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
+			if (fd < 0)
+				return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s is not open: %s", mc->alias,
+						mc->uri[k], strerror(errno)),
+				       -1;
+			inherited[ninherited].n = n;
+			inherited[ninherited++].fd = fd;
+		}
+	}
+	return 0;
+}
+
+/* The descriptor a standard-stream or "/dev/fd/N" source stands for, or -1
+ * for an ordinary path. */
 static int std_fd(const char *path)
 {
 	static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
 	for (int i = 0; i < 3; i++)
 		if (strcmp(path, std[i]) == 0)
 			return i;
+	int n = fd_number(path);
+	if (n >= 0 && n <= 2)
+		return n;
+	for (int j = 0; j < ninherited; j++)
+		if (inherited[j].n == n)
+			return inherited[j].fd;
 	return -1;
 }
 
@@ -218,6 +277,9 @@ fail:
 
 void channels_close(struct channels *cs, struct zvm_error *err)
 {
+	for (int j = 0; j < ninherited; j++)
+		close(inherited[j].fd);
+	ninherited = 0;
 	for (uint32_t i = 0; i < cs->n; i++) {
 		struct channel *c = &cs->ch[i];
 		for (unsigned j = 0; j < c->nfd; j++) {

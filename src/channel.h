@@ -56,6 +56,10 @@ struct channels {
 	int64_t reads, read_bytes, writes, write_bytes;
 };
 
+/* Duplicate the inherited descriptors that "/dev/fd/N" sources name (N > 2),
+ * before zerovm opens anything of its own. 5 when one is not open. */
+int channels_inherit(const struct manifest *m, struct zvm_error *err);
+
 /* Open every channel of m in handle order. On failure returns -1 with *err
  * set (93 unsupported source, 5 open failure, 14 bad combination, 12 out of
  * memory) and everything opened so far closed again. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "runtime.h"
 #include "session.h"
 
 #define ZEROVM_VERSION "0.1.0"
@@ -42,6 +43,8 @@ static const char usage[] =
 	"  -P         do not preallocate write channels\n"
 	"  -Q         skip the platform self-check\n"
 	"  -T <file>  append one line per trap call, with timings, to <file>\n"
+	"  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
+	"             the trap interface, and any other system call kills it\n"
 	"  -M <file>  the manifest (same as giving it as the argument)\n"
 	"  --help     this text\n"
 	"  --version  version and build information\n"
@@ -52,7 +55,7 @@ static const char usage[] =
 struct options {
 	const char *manifest;
 	int64_t fsize_gb;
-	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck;
+	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw;
 	int report_mode, verbosity;
 	const char *trace;
 };
@@ -97,7 +100,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	/* A leading '-': operands come back as option 1, in place, so that
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
-	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:")) != -1) {
+	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:Z")) != -1) {
 		switch (c) {
 		case 'l': {
 			int64_t v;
@@ -113,6 +116,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'P': o->no_prealloc = true; break;
 		case 'Q': o->skip_selfcheck = true; break;
 		case 'T': o->trace = optarg; break;
+		case 'Z': o->raw = true; break;
 		case 1:
 		case 'M':
 			if (o->manifest)
@@ -220,7 +224,7 @@ static void step(const struct session *s, const char *what)
 
 static int prepare(struct session *s, const struct options *o)
 {
-	if (read_manifest(s, o->manifest) < 0)
+	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->m, &s->err) < 0)
 		return -1;
 	step(s, "manifest read and parsed");
 	if (o->trace) {
@@ -239,15 +243,22 @@ static int prepare(struct session *s, const struct options *o)
 	if (elf_load(&s->g, s->m.program, !o->skip_validation, &s->vstate, &s->err) < 0)
 		return -1;
 	step(s, o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
+	if (!o->raw) {
+		if (runtime_load(&s->g, &s->err) < 0)
+			return -1;
+		step(s, "runtime loaded");
+	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
 		return -1;
 	step(s, "channels open");
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;
-	int nfilter = policy_write(&s->g, &s->err);
+	int nfilter = policy_write(&s->g, !o->raw, &s->err);
 	if (nfilter < 0)
 		return -1;
 	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
+	if (!o->raw)
+		runtime_finish(&s->g);
 	step(s, "user manifest, stack, filter and boot block written");
 	return 0;
 }

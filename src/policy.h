@@ -8,17 +8,19 @@
 #ifndef ZVM_POLICY_H
 #define ZVM_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
 #include "guest.h"
 
-/* Write the filter at BOOT_FILTER_OFFSET of g's memfd. Returns the number
- * of BPF instructions, or -1 with err set. */
-int policy_write(const struct guest *g, struct zvm_error *err);
+/* Write the filter (runtime: the one for sessions with ZRT) at
+ * BOOT_FILTER_OFFSET of g's memfd. Returns the number of BPF instructions,
+ * or -1 with err set. */
+int policy_write(const struct guest *g, bool runtime, struct zvm_error *err);
 
 /* The filter itself (for tests): instruction count and program. */
-size_t policy_length(void);
-const void *policy_program(void);
+size_t policy_length(bool runtime);
+const void *policy_program(bool runtime);
 
 #endif

@@ -128,14 +128,22 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	}
 	child_note(sync, have);
 
-	/* Exactly fd 0 = guest memory, fd 1 = sync, fd 2 = boot (close on
-	 * exec). Move everything high first so dup2 cannot clobber. */
+	/* Exactly fd 0 = guest memory, fd 1023 = sync, fd 2 = boot (close on
+	 * exec). Move everything high first so dup2 cannot clobber. The sync
+	 * descriptor's number needs a descriptor limit above it for now. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur <= BOOT_SYNC_FD) {
+		nofile.rlim_cur = BOOT_SYNC_FD + 1;
+		if (nofile.rlim_max < nofile.rlim_cur || setrlimit(RLIMIT_NOFILE, &nofile) < 0)
+			child_die(sync, EMFILE, "descriptor limit below 1024");
+	}
 	int m = fcntl(g->memfd, F_DUPFD, 10), s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
 	if (m < 0 || s < 0 || b < 0 || dup2(m, BOOT_MEMFD_FD) < 0 || dup2(s, BOOT_SYNC_FD) < 0 || dup2(b, 2) < 0 ||
 	    fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
 		child_die(sync, errno, "descriptors");
 	sync = BOOT_SYNC_FD;
-	syscall(SYS_close_range, 3u, ~0u, 0u);
+	syscall(SYS_close_range, 3u, BOOT_SYNC_FD - 1u, 0u);
+	syscall(SYS_close_range, BOOT_SYNC_FD + 1u, ~0u, 0u);
 
 	/* Limits: no files, no processes, no core dumps, no locked memory;
 	 * address space of guest memory plus room for boot; CPU time a little

@@ -23,14 +23,27 @@
 #include "../guest.h"
 #include "allowlist.h"
 
-int policy_allowlist(scmp_filter_ctx ctx)
+int policy_allowlist(scmp_filter_ctx ctx, bool runtime)
 {
 	int r = 0;
 	/* The trap: served by the supervisor. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, ZVM_TRAP_SYSCALL, 0);
-	/* A program may end itself (zvm_exit is ended by the supervisor). */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
+	if (!runtime) {
+		/* A raw program may end itself (zvm_exit is ended by the
+		 * supervisor). With the runtime, exit and exit_group go to it
+		 * (SIGSYS) so that it can write access=wo images back first; it
+		 * ends the session with the exit trap. */
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
+	} else {
+		/* C libraries set their thread pointer (TLS) with
+		 * arch_prctl(ARCH_SET_FS) before anything else; it changes a
+		 * register of this process only. ARCH_GET_FS reads it back. */
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
+				      SCMP_A0(SCMP_CMP_EQ, 0x1002 /* ARCH_SET_FS */));
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
+				      SCMP_A0(SCMP_CMP_EQ, 0x1003 /* ARCH_GET_FS */));
+	}
 	/* Returning from a signal handler (the runtime's SIGSYS handler);
 	 * without a handler installed it can only fail. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
@@ -47,7 +60,9 @@ int policy_allowlist(scmp_filter_ctx ctx)
 				      SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)prots[i]));
 	/* Boot's last act before jumping to the program: closing its sync
 	 * socket tells the supervisor the filter is in place. Only that
-	 * descriptor number; the guest can create no descriptors to reuse it. */
+	 * descriptor number (1023, above every descriptor the runtime hands
+	 * out, so a program's close() of its own descriptors reaches the
+	 * runtime); the guest can create no descriptors to reuse it. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 1, SCMP_A0(SCMP_CMP_EQ, BOOT_SYNC_FD));
 	return r;
 }

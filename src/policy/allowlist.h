@@ -4,7 +4,10 @@
 
 #include <seccomp.h>
 
-/* Add the allowlist to ctx; 0 on success. */
-int policy_allowlist(scmp_filter_ctx ctx);
+#include <stdbool.h>
+
+/* Add the allowlist to ctx; 0 on success. runtime: the filter for sessions
+ * with the in-sandbox runtime (ZRT) instead of raw guests. */
+int policy_allowlist(scmp_filter_ctx ctx, bool runtime);
 
 #endif

@@ -264,14 +264,14 @@ check "SIGTERM while zerovm waits on a FIFO: prompt report" "$(rep 6) $([ $ms -l
 	"Signal 15 from trusted code: session stopped prompt"
 
 # ---------------------------------------------------------------- the wall
-probe 'W 1 0 before\nsys 39\n'
+probe 'W 1 0 before\nsys 39\n' -- -Z
 check "plain Linux syscall (getpid) kills the guest with SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
 check "plain syscall: output before it kept" "$(prog_out)" "before= 6"
-probe 'sys 57\n'
+probe 'sys 57\n' -- -Z
 check "fork syscall: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
 probe 'sys 0x40000027\n'
 check "x32 syscall number: killed" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
-probe 'rdtsc\n'
+probe 'rdtsc\n' -- -Z
 check_re "rdtsc traps" "$(rep 6)" '^Signal 11 from untrusted code'
 probe 'peek 0x7ffff7f45000\n'
 check_re "the vDSO is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
@@ -279,11 +279,20 @@ probe 'peek 0x7ffff7f3f000\n'
 check_re "the vvar page is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
 probe 'peek 0x7fffffffe000\n'
 check_re "the kernel's initial stack (AT_RANDOM) is not mapped" "$(rep 6)" '^Signal 11 from untrusted code'
-probe "mprot $heap 65536 3\nmprot $heap 65536 7\n"
+probe "mprot $heap 65536 3\nmprot $heap 65536 7\n" -- -Z
 check "mprotect inside guest memory R+W is allowed" "$(prog_out)" "= 0"
 check "mprotect W+X: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
-probe 'mprot 0x20000000000 4096 1\n'
+probe 'mprot 0x20000000000 4096 1\n' -- -Z
 check "mprotect outside guest memory: SIGSYS" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
+
+# The same acts with the runtime (the default): answered inside the sandbox.
+probe 'W 1 0 before\nsys 39\nsys 57\nrdtsc\nrdtsc\n'
+check "runtime: getpid is 1, fork is EAGAIN, rdtsc from the virtual clock" "$(prog_out | tr '\n' ' ')" \
+	"before= 6 = 1 = -11 = 1000 = 2000 "
+check "runtime: the session ends normally" "$(rep 6)" ok
+probe "mprot $heap 65536 7\nmprot 0x20000000000 4096 1\nsys 2\n"
+check "runtime: mprotect W+X and outside guest memory refused, open(NULL) EFAULT" "$(prog_out | tr '\n' ' ')" \
+	"= -13 = -13 = -14 "
 
 # ---------------------------------------------------------------- channel sources
 probe 'r 4 8 0\nW 3 0 gone\n' "Channel = /dev/zero, /dev/zero, 0, 0, 10, 100, 0, 0" \
@@ -434,7 +443,7 @@ head -n -1 "$T/e16.m" | sed 's/,0,0,0,0,1,1$/,0,1,0,0,1,1/' >"$T/e17.m"
 run_m "$T/e17.m"
 check "10915 channels run" "$(rep 6)" ok
 check "10915 channels: every etag reported" "$(rep 4 | wc -w)" $((2 * 10912))
-run_m -Z "$T/hello.m"
+run_m -X "$T/hello.m"
 check "unknown option: exit 22" "$RC" 22
 check "unknown option: no report" "$(wc -l <"$OUT")" 0
 run_m
@@ -490,7 +499,7 @@ else
 fi
 
 # ---------------------------------------------------------------- host untouched
-probe 'sys 2\n'
+probe 'sys 2\n' -- -Z
 check "open syscall is stopped" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"
 
 # The sandbox dies with its supervisor.

@@ -450,7 +450,7 @@ run_attack() {
 	local t0 ms
 	now_ms
 	t0=$NOW
-	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" "$R/manifest"
+	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" -Z "$R/manifest"
 	now_ms
 	ms=$((NOW - t0))
 	if [ -n "$holder" ]; then
@@ -565,7 +565,7 @@ for row in "${ROWS[@]}"; do
 done
 
 # Nothing left once all have run: no zerovm of ours still running.
-if pgrep -f "^$ZVM $T/" >/dev/null 2>&1; then
+if pgrep -f "^$ZVM -Z $T/" >/dev/null 2>&1; then
 	say_bad "cleanup: a zerovm session of this run is still running"
 fi
 

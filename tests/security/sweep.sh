@@ -29,7 +29,7 @@ M
 # run ABI NR ARGS... -> sets GOT to a normalised outcome
 run() {
 	echo "$*" >"$T/call"
-	"$ZVM" "$T/m" >"$T/report" 2>/dev/null
+	"$ZVM" -Z "$T/m" >"$T/report" 2>/dev/null
 	local rc=$? R out=""
 	mapfile -t R <"$T/report"
 	IFS= read -r -d '' out <"$T/out"
@@ -104,7 +104,7 @@ else
 	FAIL=$((FAIL + 1))
 	echo "not ok - sweep: files left: $left"
 fi
-if pgrep -f "^$ZVM $T" >/dev/null; then
+if pgrep -f "^$ZVM -Z $T" >/dev/null; then
 	FAIL=$((FAIL + 1))
 	echo "not ok - sweep: a session is still running"
 else

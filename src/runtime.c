@@ -1,0 +1,142 @@
+/*
+ * runtime.c - put the runtime (ZRT) into guest memory, see runtime.h.
+ *
+ * The image is ours, built with zrt/zrt.ld: two PT_LOAD segments at fixed
+ * addresses, a struct zrt_header at ZRT_BASE. It is still checked, since a
+ * broken build must fail loudly rather than start a broken sandbox.
+ */
+#include "runtime.h"
+
+#include <elf.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../zrt/zrt_abi.h"
+
+extern const unsigned char zvm_zrt_start[], zvm_zrt_end[];
+
+#define PAGE 4096ull
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+
+static uint64_t zrt_end;
+
+int runtime_load(struct guest *g, struct zvm_error *err)
+{
+	size_t size = (size_t)(zvm_zrt_end - zvm_zrt_start);
+	Elf64_Ehdr eh;
+	if (size < sizeof eh)
+		return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
+	memcpy(&eh, zvm_zrt_start, sizeof eh);
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > size)
+		return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
+	/* Every program region (after the trampoline) must lie above the
+	 * runtime: the user manifest and heap follow the program. */
+	uint64_t lo = ~0ull, hi = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, zvm_zrt_start + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset + ph.p_filesz > size || ph.p_filesz > ph.p_memsz || ph.p_vaddr < ZRT_BASE ||
+		    ph.p_vaddr + ph.p_memsz > ZRT_LIMIT || (ph.p_vaddr & (PAGE - 1)))
+			return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
+		lo = ph.p_vaddr < lo ? ph.p_vaddr : lo;
+		hi = ALIGN_UP(ph.p_vaddr + ph.p_memsz, PAGE) > hi ? ALIGN_UP(ph.p_vaddr + ph.p_memsz, PAGE) : hi;
+	}
+	for (uint32_t i = 0; i < g->nregion; i++)
+		if (g->region[i].addr > GUEST_TRAMPOLINE && g->region[i].addr < hi)
+			return zvm_fail(err, ZVM_EXIT_NOEXEC,
+					"program: loads at 0x%llx, inside the runtime (0x%llx-0x%llx); link it at "
+					"0x400000 or run it raw with -Z",
+					(unsigned long long)g->region[i].addr, (unsigned long long)lo,
+					(unsigned long long)hi),
+			       -1;
+	if (hi >= g->size)
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is too small for the runtime",
+				(unsigned long long)g->size),
+		       -1;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, zvm_zrt_start + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		memcpy(g->base + ph.p_vaddr, zvm_zrt_start + ph.p_offset, ph.p_filesz);
+		uint32_t prot = ((ph.p_flags & PF_R) ? PROT_READ : 0) | ((ph.p_flags & PF_W) ? PROT_WRITE : 0) |
+				((ph.p_flags & PF_X) ? PROT_EXEC : 0);
+		if (guest_add_region(g, ph.p_vaddr, ALIGN_UP(ph.p_memsz, PAGE), prot, err) < 0)
+			return -1;
+	}
+	struct zrt_header h;
+	memcpy(&h, g->base + ZRT_BASE, sizeof h);
+	if (h.magic != ZRT_MAGIC || h.info < lo || h.info + sizeof(struct zrt_info) > hi)
+		return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
+	zrt_end = hi;
+	return 0;
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static bool subleaf_indexed(uint32_t leaf)
+{
+	static const uint32_t idx[] = {4,    7,    0xb,  0xd,  0xf,  0x10, 0x12,       0x14,       0x17,      0x18,
+				       0x1b, 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x8000001d, 0x80000020, 0x80000026};
+	for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
+		if (idx[i] == leaf)
+			return true;
+	return false;
+}
+
+/* The host's CPUID leaves with every APIC id zeroed (zrt_abi.h). */
+static void cpuid_table(struct zrt_info *info)
+{
+	uint32_t r[4], n = 0;
+	static const uint32_t bases[] = {0, 0x80000000u};
+	for (int b = 0; b < 2; b++) {
+		cpuid(bases[b], 0, r);
+		uint32_t max = r[0] < bases[b] || r[0] > bases[b] + 0x40 ? bases[b] : r[0];
+		for (uint32_t leaf = bases[b]; leaf <= max; leaf++) {
+			bool ix = subleaf_indexed(leaf);
+			for (uint32_t sub = 0; sub < (ix ? 8u : 1u) && n < ZRT_CPUID_MAX; sub++) {
+				struct zrt_cpuid *c = &info->cpuid[n++];
+				cpuid(leaf, sub, r);
+				if (leaf == 1)
+					r[1] &= 0x00ffffffu; /* initial APIC id */
+				if (leaf == 0xb || leaf == 0x1f)
+					r[3] = 0; /* x2APIC id */
+				if (leaf == 0x8000001e)
+					r[0] = 0; /* extended APIC id */
+				*c = (struct zrt_cpuid){leaf, sub, r[0], r[1], r[2], r[3], ix, 0};
+			}
+		}
+	}
+	info->ncpuid = n;
+}
+
+void runtime_finish(struct guest *g)
+{
+	struct zrt_header h;
+	memcpy(&h, g->base + ZRT_BASE, sizeof h);
+	static struct zrt_info info; /* 12 KiB; zero padding, no stack bytes */
+	memset(&info, 0, sizeof info);
+	info.memory_size = g->size;
+	info.heap_start = g->heap_start;
+	info.heap_end = g->heap_end;
+	info.stack_start = g->stack_start;
+	info.prog_start = zrt_end;
+	info.prog_end = g->prog_end;
+	cpuid_table(&info);
+	memcpy(g->base + h.info, &info, sizeof info);
+	struct boot_block *b = (struct boot_block *)g->base;
+	b->entry = h.entry;
+	b->flags |= BOOT_F_RUNTIME | BOOT_F_CPUID_FAULT;
+	b->rt_sigsys = h.sigsys;
+	b->rt_sigsegv = h.sigsegv;
+	b->rt_restorer = h.restorer;
+	b->rt_altstack = BOOT_ALTSTACK_ADDR;
+	b->rt_altstack_size = h.altstack_size;
+}

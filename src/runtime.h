@@ -1,0 +1,21 @@
+/*
+ * runtime.h - the in-sandbox runtime (ZRT, zrt/) from the supervisor's side:
+ * its image goes into guest memory at ZRT_BASE, and boot is told where its
+ * entry point and signal handlers are (zrt/zrt_abi.h).
+ */
+#ifndef ZVM_RUNTIME_H
+#define ZVM_RUNTIME_H
+
+#include "error.h"
+#include "guest.h"
+
+/* Copy the runtime's segments into guest memory (after the program was
+ * loaded: the program must lie above the runtime). 8 (ENOEXEC) when the
+ * program overlaps it, 12 when memory is too small. */
+int runtime_load(struct guest *g, struct zvm_error *err);
+
+/* After guest_finish(): describe the session to the runtime (struct
+ * zrt_info) and point the boot block at its entry and handlers. */
+void runtime_finish(struct guest *g);
+
+#endif

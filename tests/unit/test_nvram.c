@@ -1,0 +1,1191 @@
+/*
+ * test_nvram.c - unit tests for the ZRT configuration parser (zrt/nvram.c).
+ *
+ * Covers docs/nvram.md as nvram_parse() implements it: a full configuration
+ * checked field by field; the line language (comments, blank lines, CR LF,
+ * trimming, sections in any order and repeated, a last line without LF, a
+ * buffer that is not NUL-terminated); values (quotes, \xHH escapes, [args]
+ * word splitting); the defaults of [fstab]; the ranges of [time] and
+ * [debug]; nvram_escape() output, truncation and its round trip through the
+ * parser for every byte value in every kind of value; the limits (1024
+ * arguments and environment entries, 64 mounts, 256 mappings, 1 MiB of
+ * text); the arena (exact size, one byte short, any alignment, untouched on
+ * failure, nvram_arena_size() as a bound for worst-case texts); the error
+ * buffer (truncated, NUL-terminated, never overrun); and every error, with
+ * its full message and line number.
+ *
+ * The error cases are one table (error_tests); each row runs as its own
+ * cmocka test so a failure names the row.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nvram.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* A parse result and the arena it lives in. */
+struct parsed {
+	struct nvram nv;
+	char *arena;
+	size_t arena_size;
+};
+
+static bool in_arena(const struct parsed *r, const void *p, size_t n)
+{
+	const char *c = p;
+	return c >= r->arena && c <= r->arena + r->nv.arena_used && n <= (size_t)(r->arena + r->nv.arena_used - c);
+}
+
+static void assert_string_in_arena(const struct parsed *r, const char *s)
+{
+	assert_non_null(s);
+	assert_true(in_arena(r, s, strlen(s) + 1));
+}
+
+/* Every pointer of a good result points into the used part of the arena,
+ * and the arrays are NULL-terminated / NULL when empty as documented. */
+static void check_layout(const struct parsed *r, size_t len)
+{
+	const struct nvram *nv = &r->nv;
+	assert_true(nv->arena_used <= r->arena_size);
+	assert_true(nv->arena_used <= nvram_arena_size(len));
+	assert_true(in_arena(r, nv->argv, ((size_t)nv->argc + 1) * sizeof *nv->argv));
+	assert_true(in_arena(r, nv->envp, ((size_t)nv->envc + 1) * sizeof *nv->envp));
+	assert_int_equal((uintptr_t)nv->argv % _Alignof(const char *), 0);
+	assert_int_equal((uintptr_t)nv->envp % _Alignof(const char *), 0);
+	assert_null(nv->argv[nv->argc]);
+	assert_null(nv->envp[nv->envc]);
+	for (int i = 0; i < nv->argc; i++)
+		assert_string_in_arena(r, nv->argv[i]);
+	for (int i = 0; i < nv->envc; i++)
+		assert_string_in_arena(r, nv->envp[i]);
+	if (nv->nfstab) {
+		assert_true(in_arena(r, nv->fstab, (size_t)nv->nfstab * sizeof *nv->fstab));
+		assert_int_equal((uintptr_t)nv->fstab % _Alignof(struct nvram_fstab), 0);
+	} else {
+		assert_null(nv->fstab);
+	}
+	for (int i = 0; i < nv->nfstab; i++) {
+		assert_string_in_arena(r, nv->fstab[i].channel);
+		assert_string_in_arena(r, nv->fstab[i].mountpoint);
+	}
+	if (nv->nmapping) {
+		assert_true(in_arena(r, nv->mapping, (size_t)nv->nmapping * sizeof *nv->mapping));
+		assert_int_equal((uintptr_t)nv->mapping % _Alignof(struct nvram_mapping), 0);
+	} else {
+		assert_null(nv->mapping);
+	}
+	for (int i = 0; i < nv->nmapping; i++)
+		assert_string_in_arena(r, nv->mapping[i].channel);
+}
+
+/* Parse len bytes into a malloc'd arena of nvram_arena_size(len) bytes
+ * (ASan catches a write past it); must succeed. */
+static void parse_ok_len(const char *text, size_t len, struct parsed *r)
+{
+	r->arena_size = nvram_arena_size(len);
+	r->arena = malloc(r->arena_size);
+	assert_non_null(r->arena);
+	char err[256];
+	int ret = nvram_parse(text, len, r->arena, r->arena_size, &r->nv, err, sizeof err);
+	if (ret != 0)
+		fail_msg("nvram_parse returned %d: %s", ret, err);
+	assert_string_equal(err, "");
+	check_layout(r, len);
+}
+
+static void parse_ok(const char *text, struct parsed *r)
+{
+	parse_ok_len(text, strlen(text), r);
+}
+
+static void parsed_free(struct parsed *r)
+{
+	free(r->arena);
+	memset(r, 0, sizeof *r);
+}
+
+/* Parse len bytes expecting exactly the message want; *out must be left
+ * all zeros and the arena untouched. */
+static void parse_fails_len(const char *text, size_t len, const char *want)
+{
+	size_t size = nvram_arena_size(len);
+	unsigned char *arena = malloc(size);
+	assert_non_null(arena);
+	memset(arena, 0x5a, size);
+	struct nvram nv;
+	memset(&nv, 0xa5, sizeof nv);
+	char err[256];
+	memset(err, 'Z', sizeof err);
+	int ret = nvram_parse(text, len, arena, size, &nv, err, sizeof err);
+	if (ret == 0)
+		fail_msg("accepted, expected: %s", want);
+	assert_int_equal(ret, -1);
+	if (strcmp(err, want) != 0)
+		fail_msg("message\n  got:      %s\n  expected: %s", err, want);
+	static const struct nvram zero;
+	assert_memory_equal(&nv, &zero, sizeof nv);
+	for (size_t i = 0; i < size; i++)
+		if (arena[i] != 0x5a)
+			fail_msg("arena byte %zu written on failure", i);
+	free(arena);
+}
+
+static void parse_fails(const char *text, const char *want)
+{
+	parse_fails_len(text, strlen(text), want);
+}
+
+/* A growing text buffer for generated configurations. */
+struct text {
+	char *s;
+	size_t n, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void text_add(struct text *t, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int k = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
+		va_end(ap);
+		assert_true(k >= 0);
+		if (t->s && t->n + (size_t)k < t->cap) {
+			t->n += (size_t)k;
+			return;
+		}
+		t->cap = (t->cap + (size_t)k + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+}
+
+/* The escaped form of value[0..len), as a malloc'd string. */
+static char *escaped(const char *value, size_t len)
+{
+	size_t need = nvram_escape(value, len, NULL, 0);
+	char *out = malloc(need + 1);
+	assert_non_null(out);
+	assert_int_equal(nvram_escape(value, len, out, need + 1), need);
+	assert_int_equal(strlen(out), need);
+	return out;
+}
+
+/* ---- valid configurations ---------------------------------------------- */
+
+static void test_full_config(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"# ZRT configuration written by hand\n"                                          /* 1 */
+		"[args]\n"                                                                       /* 2 */
+		"args = busybox sort \"/dev/my file\" arg\\x2cwith\\x2ccommas\n"                 /* 3 */
+		"[env]\n"                                                                        /* 4 */
+		"name=HOME, value=/\n"                                                           /* 5 */
+		"name=LANG, value=C\n"                                                           /* 6 */
+		"[fstab]\n"                                                                      /* 7 */
+		"channel=/dev/image.tar, mountpoint=/, access=ro, removable=no\n"                /* 8 */
+		"channel=/dev/out.tar, mountpoint=/out, access=wo\n"                             /* 9 */
+		"mountpoint=/mnt/usb, removable=yes, channel=/dev/usb.tar\n"                     /* 10 */
+		"[mapping]\n"                                                                    /* 11 */
+		"channel=/dev/stdin, mode=pipe\n"                                                /* 12 */
+		"channel=/dev/data, mode=file\n"                                                 /* 13 */
+		"mode=char, channel=/dev/tty\n"                                                  /* 14 */
+		"[time]\n"                                                                       /* 15 */
+		"seconds=1370454582\n"                                                           /* 16 */
+		"[debug]\n"                                                                      /* 17 */
+		"verbosity=2\n"                                                                  /* 18 */
+		"[args]\n"                                                                       /* 19 */
+		"args = -r \"\" last\n";                                                         /* 20 */
+	char copy[sizeof text];
+	memcpy(copy, text, sizeof text);
+
+	struct parsed r;
+	parse_ok(copy, &r);
+	assert_memory_equal(copy, text, sizeof text); /* the input is not modified */
+	const struct nvram *nv = &r.nv;
+
+	assert_int_equal(nv->argc, 7);
+	assert_string_equal(nv->argv[0], "busybox");
+	assert_string_equal(nv->argv[1], "sort");
+	assert_string_equal(nv->argv[2], "/dev/my file");
+	assert_string_equal(nv->argv[3], "arg,with,commas");
+	assert_string_equal(nv->argv[4], "-r");
+	assert_string_equal(nv->argv[5], "");
+	assert_string_equal(nv->argv[6], "last");
+	assert_null(nv->argv[7]);
+
+	assert_int_equal(nv->envc, 2);
+	assert_string_equal(nv->envp[0], "HOME=/");
+	assert_string_equal(nv->envp[1], "LANG=C");
+	assert_null(nv->envp[2]);
+
+	assert_int_equal(nv->nfstab, 3);
+	assert_string_equal(nv->fstab[0].channel, "/dev/image.tar");
+	assert_string_equal(nv->fstab[0].mountpoint, "/");
+	assert_int_equal(nv->fstab[0].access, NVRAM_RO);
+	assert_false(nv->fstab[0].removable);
+	assert_string_equal(nv->fstab[1].channel, "/dev/out.tar");
+	assert_string_equal(nv->fstab[1].mountpoint, "/out");
+	assert_int_equal(nv->fstab[1].access, NVRAM_WO);
+	assert_false(nv->fstab[1].removable);
+	assert_string_equal(nv->fstab[2].channel, "/dev/usb.tar");
+	assert_string_equal(nv->fstab[2].mountpoint, "/mnt/usb");
+	assert_int_equal(nv->fstab[2].access, NVRAM_RO);
+	assert_true(nv->fstab[2].removable);
+
+	assert_int_equal(nv->nmapping, 3);
+	assert_string_equal(nv->mapping[0].channel, "/dev/stdin");
+	assert_int_equal(nv->mapping[0].mode, NVRAM_MODE_PIPE);
+	assert_string_equal(nv->mapping[1].channel, "/dev/data");
+	assert_int_equal(nv->mapping[1].mode, NVRAM_MODE_FILE);
+	assert_string_equal(nv->mapping[2].channel, "/dev/tty");
+	assert_int_equal(nv->mapping[2].mode, NVRAM_MODE_CHAR);
+
+	assert_true(nv->has_time);
+	assert_int_equal(nv->time_seconds, 1370454582);
+	assert_int_equal(nv->verbosity, 2);
+	parsed_free(&r);
+}
+
+static void test_empty_text(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "\n", "\n\n\r\n", "# only a comment", "  \t \n# x\n   # y\r\n"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		struct parsed r;
+		parse_ok(texts[i], &r);
+		assert_int_equal(r.nv.argc, 0);
+		assert_non_null(r.nv.argv);
+		assert_null(r.nv.argv[0]);
+		assert_int_equal(r.nv.envc, 0);
+		assert_non_null(r.nv.envp);
+		assert_null(r.nv.envp[0]);
+		assert_int_equal(r.nv.nfstab, 0);
+		assert_int_equal(r.nv.nmapping, 0);
+		assert_false(r.nv.has_time);
+		assert_int_equal(r.nv.time_seconds, 0);
+		assert_int_equal(r.nv.verbosity, 0);
+		parsed_free(&r);
+	}
+
+	/* Zero bytes: the text pointer is not read at all. */
+	struct nvram nv;
+	char arena[64], err[64];
+	assert_int_equal(nvram_parse(NULL, 0, arena, sizeof arena, &nv, err, sizeof err), 0);
+	assert_int_equal(nv.argc, 0);
+	assert_null(nv.argv[0]);
+}
+
+/* Sections may be empty, come in any order and repeat: entries add up. */
+static void test_sections_any_order(void **state)
+{
+	(void)state;
+	static const char text[] = "[debug]\n"
+				   "[time]\n"
+				   "[env]\n"
+				   "name=A, value=1\n"
+				   "[args]\n"
+				   "args=one two\n"
+				   "args=three\n"
+				   "args=\n" /* no words: nothing added */
+				   "[env]\n"
+				   "name=B, value=2\n"
+				   "[args]\n"
+				   "args=four\n"
+				   "[mapping]\n"
+				   "[fstab]\n";
+	struct parsed r;
+	parse_ok(text, &r);
+	assert_int_equal(r.nv.argc, 4);
+	assert_string_equal(r.nv.argv[0], "one");
+	assert_string_equal(r.nv.argv[1], "two");
+	assert_string_equal(r.nv.argv[2], "three");
+	assert_string_equal(r.nv.argv[3], "four");
+	assert_int_equal(r.nv.envc, 2);
+	assert_string_equal(r.nv.envp[0], "A=1");
+	assert_string_equal(r.nv.envp[1], "B=2");
+	assert_false(r.nv.has_time);
+	assert_int_equal(r.nv.verbosity, 0);
+	parsed_free(&r);
+}
+
+static void test_comments(void **state)
+{
+	(void)state;
+	static const char text[] = "# leading comment\n"
+				   "   # indented comment\n"
+				   "[args] # after a header\n"
+				   "args = a b # the rest is a comment, c\n"
+				   "args = \"c # d\" e\\x23f#g\n"
+				   "#args = never\n"
+				   "[env]#no space needed\n"
+				   "name=X, value=\"#\"# quoted hash is data\n";
+	struct parsed r;
+	parse_ok(text, &r);
+	assert_int_equal(r.nv.argc, 4);
+	assert_string_equal(r.nv.argv[0], "a");
+	assert_string_equal(r.nv.argv[1], "b");
+	assert_string_equal(r.nv.argv[2], "c # d");
+	assert_string_equal(r.nv.argv[3], "e#f");
+	assert_int_equal(r.nv.envc, 1);
+	assert_string_equal(r.nv.envp[0], "X=#");
+	parsed_free(&r);
+}
+
+static void test_whitespace_trimmed(void **state)
+{
+	(void)state;
+	static const char text[] = "\t[ env ]\t\n"
+				   "  name\t=  HOME \t,\tvalue =  /home/my dir  \n"
+				   "name=EMPTY,value=\n"
+				   "name=SPACES, value=\"  padded  \"\n"
+				   "name = E2 , value = \\x20x\\x20 \n"
+				   "[fstab]\n"
+				   " channel = /dev/a b , mountpoint = /m n , access = wo , removable = yes \n"
+				   "[time]\n"
+				   "  seconds  =  42  \n"
+				   "[ debug]\n"
+				   "verbosity=\t4\t\n";
+	struct parsed r;
+	parse_ok(text, &r);
+	assert_int_equal(r.nv.envc, 4);
+	assert_string_equal(r.nv.envp[0], "HOME=/home/my dir"); /* inner space kept */
+	assert_string_equal(r.nv.envp[1], "EMPTY=");
+	assert_string_equal(r.nv.envp[2], "SPACES=  padded  ");
+	assert_string_equal(r.nv.envp[3], "E2= x ");
+	assert_int_equal(r.nv.nfstab, 1);
+	assert_string_equal(r.nv.fstab[0].channel, "/dev/a b");
+	assert_string_equal(r.nv.fstab[0].mountpoint, "/m n");
+	assert_int_equal(r.nv.fstab[0].access, NVRAM_WO);
+	assert_true(r.nv.fstab[0].removable);
+	assert_int_equal(r.nv.time_seconds, 42);
+	assert_int_equal(r.nv.verbosity, 4);
+	parsed_free(&r);
+}
+
+static const char crlf_text[] = "# comment\r\n"
+				"[args]\r\n"
+				"args = a \"b c\"\r\n"
+				"[env]\r\n"
+				"name=K, value=v\r\n"
+				"[fstab]\r\n"
+				"channel=/dev/i.tar, mountpoint=/, access=wo, removable=yes\r\n"
+				"[mapping]\r\n"
+				"channel=/dev/stdin, mode=char\r\n"
+				"[time]\r\n"
+				"seconds=7\r\n"
+				"[debug]\r\n"
+				"verbosity=3\r\n";
+
+static void check_crlf_config(const struct nvram *nv)
+{
+	assert_int_equal(nv->argc, 2);
+	assert_string_equal(nv->argv[0], "a");
+	assert_string_equal(nv->argv[1], "b c");
+	assert_int_equal(nv->envc, 1);
+	assert_string_equal(nv->envp[0], "K=v"); /* no CR in the value */
+	assert_int_equal(nv->nfstab, 1);
+	assert_int_equal(nv->fstab[0].access, NVRAM_WO);
+	assert_true(nv->fstab[0].removable);
+	assert_int_equal(nv->nmapping, 1);
+	assert_int_equal(nv->mapping[0].mode, NVRAM_MODE_CHAR);
+	assert_int_equal(nv->time_seconds, 7);
+	assert_int_equal(nv->verbosity, 3);
+}
+
+static void test_crlf(void **state)
+{
+	(void)state;
+	struct parsed r;
+	parse_ok(crlf_text, &r);
+	check_crlf_config(&r.nv);
+	parsed_free(&r);
+
+	/* The last line without any line end, and with a lone CR. */
+	parse_ok_len(crlf_text, sizeof crlf_text - 2, &r); /* cut the final LF */
+	check_crlf_config(&r.nv);
+	parsed_free(&r);
+	parse_ok_len(crlf_text, sizeof crlf_text - 3, &r); /* cut CR LF */
+	check_crlf_config(&r.nv);
+	parsed_free(&r);
+
+	/* Only one CR before the LF is a line end; a CR elsewhere is data. */
+	parse_ok("[env]\nname=A, value=x\ry\r\r\n", &r);
+	assert_string_equal(r.nv.envp[0], "A=x\ry\r");
+	parsed_free(&r);
+
+	/* An error on a CR LF line names the right line. */
+	parse_fails("[args]\r\nargs=a\r\n\r\n[time]\r\nseconds=x\r\n",
+		    "nvram line 5: [time] seconds: must be a decimal integer from 0 to 9223372036854775807, not 'x'");
+}
+
+/* Only len bytes are read: the buffer need not be NUL-terminated, and bytes
+ * past len do not count. */
+static void test_reads_only_len_bytes(void **state)
+{
+	(void)state;
+	static const char base[] = "[args]\nargs=a b\n[debug]\nverbosity=1\n";
+	size_t len = sizeof base - 1;
+	char *exact = malloc(len); /* no terminator: ASan catches an over-read */
+	assert_non_null(exact);
+	memcpy(exact, base, len);
+	struct parsed r;
+	parse_ok_len(exact, len, &r);
+	assert_int_equal(r.nv.argc, 2);
+	assert_int_equal(r.nv.verbosity, 1);
+	parsed_free(&r);
+
+	/* Cut inside the value: "verbosity=" is all that is left. */
+	parse_fails_len(exact, len - 2, "nvram line 4: [debug] verbosity: must be 0, 1, 2, 3 or 4, not ''");
+	free(exact);
+
+	/* A bad line beyond len is not seen. */
+	static const char more[] = "[args]\nargs=x\n[bad]\n";
+	parse_ok_len(more, 14, &r);
+	assert_int_equal(r.nv.argc, 1);
+	parsed_free(&r);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static void test_args_words(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value;
+		int argc;
+		const char *argv[5];
+	} rows[] = {
+		{"", 0, {NULL}},
+		{"   \t ", 0, {NULL}},
+		{"a", 1, {"a"}},
+		{"a b", 2, {"a", "b"}},
+		{"a \t  b\tc", 3, {"a", "b", "c"}},
+		{"\"a b\"", 1, {"a b"}},
+		{"\"\"", 1, {""}},
+		{"\"\" \"\"", 2, {"", ""}},
+		{"x\"y z\"w", 1, {"xy zw"}},         /* quotes inside a word */
+		{"\"a\"\"b\"", 1, {"ab"}},           /* adjacent quoted parts join */
+		{"\" lead\" \"trail \"", 2, {" lead", "trail "}},
+		{"\"\t\"", 1, {"\t"}},
+		{"a\\x20b", 1, {"a b"}},             /* escaped space does not split */
+		{"\"a\\x22b\"", 1, {"a\"b"}},        /* escapes work inside quotes */
+		{"\\x22quoted\\x22", 1, {"\"quoted\""}},
+		{"\"a,b#c=d\"", 1, {"a,b#c=d"}},     /* ',' and '#' in quotes */
+		{"a=b", 1, {"a=b"}},                 /* '=' needs nothing */
+		{"'single' quotes", 2, {"'single'", "quotes"}},
+		{"\\x5c \\x5cx41", 2, {"\\", "\\x41"}},
+		{"\\xff\\x01", 1, {"\xff\x01"}},
+		{"\\xC3\\xa9t\\xC3\\xA9", 1, {"\xc3\xa9t\xc3\xa9"}}, /* either case of hex */
+		{"a b c d e", 5, {"a", "b", "c", "d", "e"}},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct text t = {0};
+		text_add(&t, "[args]\nargs = %s\n", rows[i].value);
+		struct parsed r;
+		parse_ok(t.s, &r);
+		if (r.nv.argc != rows[i].argc)
+			fail_msg("args = %s: %d words, expected %d", rows[i].value, r.nv.argc, rows[i].argc);
+		for (int k = 0; k < rows[i].argc; k++)
+			assert_string_equal(r.nv.argv[k], rows[i].argv[k]);
+		parsed_free(&r);
+		free(t.s);
+	}
+}
+
+/* Every value is decoded the same way; these would fail unless decoded. */
+static void test_escapes_in_every_value(void **state)
+{
+	(void)state;
+	static const char text[] = "[env]\n"
+				   "name=\\x41\\x42, value=\\x2c\\x0a\\x0d\\x22\\x5c\\x23\\x3d\n"
+				   "name=\"Q\", value=\"\"\n"
+				   "[fstab]\n"
+				   "channel=\\x2fdev\\x2fimg, mountpoint=\\x2f, access=\\x77o, removable=\"yes\"\n"
+				   "[mapping]\n"
+				   "channel=\"/dev/a b\", mode=p\\x69pe\n"
+				   "[time]\n"
+				   "seconds=\\x31\"2\"3\n"
+				   "[debug]\n"
+				   "verbosity=\\x34\n";
+	struct parsed r;
+	parse_ok(text, &r);
+	assert_string_equal(r.nv.envp[0], "AB=,\n\r\"\\#=");
+	assert_string_equal(r.nv.envp[1], "Q=");
+	assert_string_equal(r.nv.fstab[0].channel, "/dev/img");
+	assert_string_equal(r.nv.fstab[0].mountpoint, "/");
+	assert_int_equal(r.nv.fstab[0].access, NVRAM_WO);
+	assert_true(r.nv.fstab[0].removable);
+	assert_string_equal(r.nv.mapping[0].channel, "/dev/a b");
+	assert_int_equal(r.nv.mapping[0].mode, NVRAM_MODE_PIPE);
+	assert_int_equal(r.nv.time_seconds, 123);
+	assert_int_equal(r.nv.verbosity, 4);
+	parsed_free(&r);
+}
+
+static void test_fstab_and_mapping(void **state)
+{
+	(void)state;
+	static const char text[] = "[fstab]\n"
+				   "channel=/dev/a, mountpoint=/a\n"
+				   "channel=/dev/b, mountpoint=/b, access=ro\n"
+				   "channel=/dev/c, mountpoint=/c, access=wo\n"
+				   "channel=/dev/d, mountpoint=/d, removable=no\n"
+				   "channel=/dev/e, mountpoint=/e, removable=yes, access=wo\n"
+				   "channel=relative, mountpoint=/\n" /* an alias need not be a path */
+				   "[mapping]\n"
+				   "channel=/dev/p, mode=pipe\n"
+				   "channel=/dev/c, mode=char\n"
+				   "channel=/dev/f, mode=file\n"
+				   "channel=/dev/f, mode=pipe\n"; /* kept, in order: the runtime decides */
+	static const struct {
+		const char *channel, *mountpoint;
+		enum nvram_access access;
+		bool removable;
+	} fstab[] = {
+		{"/dev/a", "/a", NVRAM_RO, false}, {"/dev/b", "/b", NVRAM_RO, false}, {"/dev/c", "/c", NVRAM_WO, false},
+		{"/dev/d", "/d", NVRAM_RO, false}, {"/dev/e", "/e", NVRAM_WO, true},  {"relative", "/", NVRAM_RO, false},
+	};
+	static const struct {
+		const char *channel;
+		enum nvram_mode mode;
+	} mapping[] = {
+		{"/dev/p", NVRAM_MODE_PIPE},
+		{"/dev/c", NVRAM_MODE_CHAR},
+		{"/dev/f", NVRAM_MODE_FILE},
+		{"/dev/f", NVRAM_MODE_PIPE},
+	};
+	struct parsed r;
+	parse_ok(text, &r);
+	assert_int_equal(r.nv.nfstab, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(r.nv.fstab[i].channel, fstab[i].channel);
+		assert_string_equal(r.nv.fstab[i].mountpoint, fstab[i].mountpoint);
+		assert_int_equal(r.nv.fstab[i].access, fstab[i].access);
+		assert_int_equal(r.nv.fstab[i].removable, fstab[i].removable);
+	}
+	assert_int_equal(r.nv.nmapping, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(r.nv.mapping[i].channel, mapping[i].channel);
+		assert_int_equal(r.nv.mapping[i].mode, mapping[i].mode);
+	}
+	parsed_free(&r);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int64_t seconds;
+		int verbosity;
+	} rows[] = {
+		{"[time]\nseconds=0\n", 0, 0},
+		{"[time]\nseconds=1\n[debug]\nverbosity=0\n", 1, 0},
+		{"[time]\nseconds=9223372036854775807\n", INT64_MAX, 0},
+		{"[time]\nseconds=0009223372036854775807\n", INT64_MAX, 0}, /* leading zeros */
+		{"[time]\nseconds=00000000000000000000000000000000000000000000000000000000000000000000012\n", 12, 0},
+		{"[debug]\nverbosity=1\n[time]\nseconds=1370454582\n", 1370454582, 1},
+		{"[debug]\nverbosity=00004\n", 0, 4},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct parsed r;
+		parse_ok(rows[i].text, &r);
+		assert_true(r.nv.time_seconds == rows[i].seconds);
+		assert_int_equal(r.nv.has_time, strstr(rows[i].text, "[time]") != NULL);
+		assert_int_equal(r.nv.verbosity, rows[i].verbosity);
+		parsed_free(&r);
+	}
+	for (int v = 0; v <= NVRAM_VERBOSITY_MAX; v++) {
+		char text[64];
+		snprintf(text, sizeof text, "[debug]\nverbosity=%d", v);
+		struct parsed r;
+		parse_ok(text, &r);
+		assert_int_equal(r.nv.verbosity, v);
+		parsed_free(&r);
+	}
+}
+
+/* ---- nvram_escape ------------------------------------------------------ */
+
+static void test_escape_output(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} rows[] = {
+		{"", 0, ""},
+		{"plain/path_1.tar", 16, "plain/path_1.tar"},
+		{"a,b", 3, "a\\x2cb"},
+		{"\"q\"", 3, "\\x22q\\x22"},
+		{"back\\slash", 10, "back\\x5cslash"},
+		{"#", 1, "\\x23"},
+		{"two words", 9, "two\\x20words"},
+		{"\n\r\t", 3, "\\x0a\\x0d\\x09"},
+		{"\x01\x1f\x7f\x80\xff", 5, "\\x01\\x1f\\x7f\\x80\\xff"},
+		{"=[]'~!", 6, "=[]'~!"}, /* need nothing */
+		{"a\0b", 3, "a\\x00b"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char out[64];
+		memset(out, 'Z', sizeof out);
+		size_t n = nvram_escape(rows[i].in, rows[i].len, out, sizeof out);
+		assert_int_equal(n, strlen(rows[i].out));
+		assert_string_equal(out, rows[i].out);
+	}
+}
+
+/* Like snprintf: the return is the full length; the output is cut, never
+ * in the middle of an escape, and always NUL-terminated. */
+static void test_escape_truncation(void **state)
+{
+	(void)state;
+	static const char in[] = "ab,cd";
+	static const struct {
+		size_t outsize;
+		const char *out;
+	} rows[] = {
+		{1, ""}, {2, "a"}, {3, "ab"}, {4, "ab"}, {5, "ab"}, {6, "ab"}, {7, "ab\\x2c"}, {8, "ab\\x2cc"},
+		{9, "ab\\x2ccd"}, {10, "ab\\x2ccd"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char out[16];
+		memset(out, 'Z', sizeof out);
+		assert_int_equal(nvram_escape(in, 5, out, rows[i].outsize), 8);
+		assert_string_equal(out, rows[i].out);
+		assert_true(out[rows[i].outsize] == 'Z' || rows[i].outsize >= sizeof out); /* not overrun */
+	}
+	char z = 'Z';
+	assert_int_equal(nvram_escape(in, 5, &z, 0), 8); /* outsize 0: nothing written */
+	assert_int_equal(z, 'Z');
+	assert_int_equal(nvram_escape(in, 5, NULL, 0), 8);
+}
+
+/* Parse pre ESC mid ESC post (just pre ESC post when mid is NULL), ESC
+ * being the escaped value, and compare what comes back with want. */
+static void round_trip(const char *pre, const char *mid, const char *post, const char *value, size_t len,
+		       const char *want)
+{
+	char *esc = escaped(value, len);
+	struct text t = {0};
+	text_add(&t, "%s%s", pre, esc);
+	if (mid)
+		text_add(&t, "%s%s", mid, esc);
+	text_add(&t, "%s", post);
+	struct parsed r;
+	parse_ok(t.s, &r);
+	const char *got = r.nv.argc ? r.nv.argv[0]
+			  : r.nv.envc ? r.nv.envp[0]
+			  : r.nv.nfstab ? r.nv.fstab[0].mountpoint
+					: r.nv.mapping[0].channel;
+	if (strcmp(got, want) != 0)
+		fail_msg("round trip through '%s' gave '%s'", t.s, got);
+	if (r.nv.argc)
+		assert_int_equal(r.nv.argc, 1); /* one word, whatever it holds */
+	if (r.nv.nfstab)
+		assert_string_equal(r.nv.fstab[0].channel, value);
+	parsed_free(&r);
+	free(t.s);
+	free(esc);
+}
+
+static void test_escape_round_trip(void **state)
+{
+	(void)state;
+	/* Every byte but NUL, alone and all in one value. */
+	char all[257] = {'/'};
+	for (int c = 1; c < 256; c++) {
+		char v[4] = {'/', (char)c, 'x', 0};
+		char want[16];
+		round_trip("[args]\nargs=", NULL, "\n", v, 3, v);
+		round_trip("[args]\nargs=\"", NULL, "\"\n", v, 3, v);
+		snprintf(want, sizeof want, "N=%s", v);
+		round_trip("[env]\nname=N, value=", NULL, "\n", v, 3, want);
+		round_trip("[fstab]\nchannel=", ", mountpoint=", "\n", v, 3, v);
+		round_trip("[mapping]\nchannel=", NULL, ", mode=file\n", v, 3, v);
+		if (c != '=') {
+			snprintf(want, sizeof want, "%s=v", v);
+			round_trip("[env]\nname=", NULL, ", value=v\n", v, 3, want);
+		}
+		all[c] = (char)c;
+	}
+	all[256] = 0;
+	round_trip("[args]\nargs=", NULL, "\n", all, 256, all);
+	round_trip("[fstab]\nchannel=", ", mountpoint=", "\n", all, 256, all);
+	/* Leading and trailing spaces survive trimming once escaped. */
+	round_trip("[env]\nname=S, value=", NULL, "\n", "  x  ", 5, "S=  x  ");
+	round_trip("[args]\nargs=", NULL, "\n", " ", 1, " ");
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+/* [args] with n one-letter words over lines of per_line words. */
+static char *many_args(int n, int per_line, size_t *len)
+{
+	struct text t = {0};
+	text_add(&t, "[args]\n");
+	for (int i = 0; i < n; i += per_line) {
+		text_add(&t, "args =");
+		for (int k = i; k < n && k < i + per_line; k++)
+			text_add(&t, " w%d", k);
+		text_add(&t, "\n");
+	}
+	*len = t.n;
+	return t.s;
+}
+
+static void test_args_limit(void **state)
+{
+	(void)state;
+	size_t len;
+	for (int per_line = 1; per_line <= NVRAM_ARGS_MAX; per_line *= 32) {
+		char *t = many_args(NVRAM_ARGS_MAX, per_line, &len);
+		struct parsed r;
+		parse_ok_len(t, len, &r);
+		assert_int_equal(r.nv.argc, NVRAM_ARGS_MAX);
+		assert_string_equal(r.nv.argv[0], "w0");
+		assert_string_equal(r.nv.argv[NVRAM_ARGS_MAX - 1], "w1023");
+		assert_null(r.nv.argv[NVRAM_ARGS_MAX]);
+		parsed_free(&r);
+		free(t);
+
+		t = many_args(NVRAM_ARGS_MAX + 1, per_line, &len);
+		char want[64];
+		snprintf(want, sizeof want, "nvram line %d: [args]: more than 1024 arguments",
+			 1 + (NVRAM_ARGS_MAX + per_line) / per_line);
+		parse_fails_len(t, len, want);
+		free(t);
+	}
+}
+
+/* A section header, then n lines "<pre><i><post>". */
+static char *many_lines(const char *header, const char *pre, const char *post, int n, size_t *len)
+{
+	struct text t = {0};
+	text_add(&t, "%s\n", header);
+	for (int i = 0; i < n; i++)
+		text_add(&t, "%s%d%s\n", pre, i, post);
+	*len = t.n;
+	return t.s;
+}
+
+static void test_section_limits(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *header, *pre, *post;
+		int max;
+		const char *what;
+	} rows[] = {
+		{"[env]", "name=V", ", value=x", NVRAM_ENV_MAX, "[env]: more than 1024 entries"},
+		{"[fstab]", "channel=/dev/c", ", mountpoint=/m", NVRAM_FSTAB_MAX, "[fstab]: more than 64 entries"},
+		{"[mapping]", "channel=/dev/c", ", mode=file", NVRAM_MAPPING_MAX, "[mapping]: more than 256 entries"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		size_t len;
+		char *t = many_lines(rows[i].header, rows[i].pre, rows[i].post, rows[i].max, &len);
+		struct parsed r;
+		parse_ok_len(t, len, &r);
+		assert_int_equal(r.nv.envc + r.nv.nfstab + r.nv.nmapping, rows[i].max);
+		parsed_free(&r);
+		free(t);
+
+		t = many_lines(rows[i].header, rows[i].pre, rows[i].post, rows[i].max + 1, &len);
+		char want[96];
+		snprintf(want, sizeof want, "nvram line %d: %s", rows[i].max + 2, rows[i].what);
+		parse_fails_len(t, len, want);
+		free(t);
+	}
+}
+
+static void test_text_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(NVRAM_TEXT_MAX, 1048576);
+	static const char head[] = "[args]\nargs=a\n#";
+	char *t = malloc(NVRAM_TEXT_MAX + 1);
+	assert_non_null(t);
+	memcpy(t, head, sizeof head - 1);
+	memset(t + sizeof head - 1, 'x', NVRAM_TEXT_MAX + 1 - (sizeof head - 1)); /* one long comment */
+	struct parsed r;
+	parse_ok_len(t, NVRAM_TEXT_MAX, &r);
+	assert_int_equal(r.nv.argc, 1);
+	parsed_free(&r);
+	parse_fails_len(t, NVRAM_TEXT_MAX + 1, "nvram: larger than 1048576 bytes");
+	free(t);
+	/* The length is checked before any byte is read. */
+	parse_fails_len(head, SIZE_MAX, "nvram: larger than 1048576 bytes");
+}
+
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	static const char t1[] = "[args]\nargs=a\0b\n";
+	parse_fails_len(t1, sizeof t1 - 1, "nvram line 2: contains a NUL byte");
+	static const char t2[] = "# x\n\n# \0\n";
+	parse_fails_len(t2, sizeof t2 - 1, "nvram line 3: contains a NUL byte"); /* even in a comment */
+	static const char t3[] = "[args]\nargs=a\n\0";
+	parse_fails_len(t3, sizeof t3 - 1, "nvram line 3: contains a NUL byte");
+	/* The NUL right after len is not part of the text. */
+	struct parsed r;
+	parse_ok_len(t3, sizeof t3 - 2, &r);
+	parsed_free(&r);
+}
+
+/* ---- the arena and the error buffer ------------------------------------ */
+
+static void test_arena_exact_and_short(void **state)
+{
+	(void)state;
+	static const char text[] = "[args]\nargs=prog \"an arg\"\n[env]\nname=A, value=b\n"
+				   "[fstab]\nchannel=/dev/t, mountpoint=/\n[mapping]\nchannel=/dev/x, mode=char\n";
+	size_t len = sizeof text - 1;
+	struct parsed r;
+	parse_ok(text, &r);
+	size_t used = r.nv.arena_used;
+	/* 3 + 2 pointers, one mount, one mapping, "prog" "an arg" "A=b" "/dev/t" "/" "/dev/x" */
+	assert_int_equal(used, 5 * sizeof(char *) + sizeof(struct nvram_fstab) + sizeof(struct nvram_mapping) + 5 +
+				       7 + 4 + 7 + 2 + 7);
+	parsed_free(&r);
+
+	/* Exactly used bytes (malloc'd: ASan sees any write past them). */
+	char *arena = malloc(used);
+	assert_non_null(arena);
+	struct nvram nv;
+	char err[64];
+	assert_int_equal(nvram_parse(text, len, arena, used, &nv, err, sizeof err), 0);
+	assert_int_equal(nv.arena_used, used);
+	assert_string_equal(nv.argv[1], "an arg");
+	assert_string_equal(nv.mapping[0].channel, "/dev/x");
+	free(arena);
+
+	/* One byte short, or none at all: out of memory, arena untouched. */
+	arena = malloc(used);
+	assert_non_null(arena);
+	memset(arena, 0x5a, used);
+	memset(&nv, 0xa5, sizeof nv);
+	assert_int_equal(nvram_parse(text, len, arena, used - 1, &nv, err, sizeof err), -1);
+	assert_string_equal(err, "nvram: out of memory");
+	for (size_t i = 0; i < used; i++)
+		assert_int_equal((unsigned char)arena[i], 0x5a);
+	assert_int_equal(nv.argc, 0);
+	assert_null(nv.argv);
+	free(arena);
+	assert_int_equal(nvram_parse(text, len, NULL, 0, &nv, err, sizeof err), -1);
+	assert_string_equal(err, "nvram: out of memory");
+	/* Even an empty text needs the two terminators. */
+	char small[2 * sizeof(char *)] __attribute__((aligned(16)));
+	assert_int_equal(nvram_parse("", 0, small, sizeof small - 1, &nv, err, sizeof err), -1);
+	assert_string_equal(err, "nvram: out of memory");
+	assert_int_equal(nvram_parse("", 0, small, sizeof small, &nv, err, sizeof err), 0);
+	assert_true(nv.argv == (const char **)(void *)small);
+	assert_null(nv.argv[0]);
+	assert_null(nv.envp[0]);
+}
+
+/* The arena may start at any address; the arrays are aligned within it. */
+static void test_arena_any_alignment(void **state)
+{
+	(void)state;
+	static const char text[] = "[args]\nargs=a\n[fstab]\nchannel=/c, mountpoint=/\n";
+	size_t len = sizeof text - 1;
+	size_t size = nvram_arena_size(len);
+	char *buf = malloc(size + 32);
+	assert_non_null(buf);
+	for (size_t off = 0; off < 32; off++) {
+		struct parsed r = {.arena = buf + off, .arena_size = size};
+		char err[64];
+		assert_int_equal(nvram_parse(text, len, r.arena, size, &r.nv, err, sizeof err), 0);
+		check_layout(&r, len);
+		assert_string_equal(r.nv.argv[0], "a");
+		assert_string_equal(r.nv.fstab[0].mountpoint, "/");
+	}
+	free(buf);
+}
+
+/* nvram_arena_size() holds for the texts that need the most per byte. */
+static void test_arena_size_bound(void **state)
+{
+	(void)state;
+	struct text worst[7] = {{0}};
+	text_add(&worst[0], "[args]\nargs=");
+	for (int i = 0; i < NVRAM_ARGS_MAX; i++)
+		text_add(&worst[0], "a ");
+	text_add(&worst[1], "[args]\n");
+	for (int i = 0; i < NVRAM_ARGS_MAX; i++)
+		text_add(&worst[1], "args=\"\"\n");
+	text_add(&worst[2], "[env]\n");
+	for (int i = 0; i < NVRAM_ENV_MAX; i++)
+		text_add(&worst[2], "name=a,value=\n");
+	text_add(&worst[3], "[fstab]\n");
+	for (int i = 0; i < NVRAM_FSTAB_MAX; i++)
+		text_add(&worst[3], "channel=a,mountpoint=/\n");
+	text_add(&worst[4], "[mapping]\n");
+	for (int i = 0; i < NVRAM_MAPPING_MAX; i++)
+		text_add(&worst[4], "channel=a,mode=pipe\n");
+	text_add(&worst[5], "[args]\nargs=a");
+	text_add(&worst[6], "[args]\nargs=");
+	for (int i = 0; i < 20000; i++)
+		text_add(&worst[6], "0123456789"); /* strings, not arrays, dominate */
+	for (size_t i = 0; i < 7; i++) {
+		struct parsed r;
+		parse_ok_len(worst[i].s, worst[i].n, &r); /* checks arena_used <= the bound */
+		parsed_free(&r);
+		free(worst[i].s);
+	}
+	/* The bound grows with len and stops at NVRAM_TEXT_MAX. */
+	size_t prev = 0;
+	for (size_t len = 0; len < 4096; len++) {
+		assert_true(nvram_arena_size(len) >= prev);
+		prev = nvram_arena_size(len);
+	}
+	assert_true(nvram_arena_size(NVRAM_TEXT_MAX) < NVRAM_TEXT_MAX + 32 * 1024);
+	assert_int_equal(nvram_arena_size(SIZE_MAX), nvram_arena_size(NVRAM_TEXT_MAX));
+}
+
+static void test_error_buffer(void **state)
+{
+	(void)state;
+	static const char text[] = "[nope]\n";
+	static const char full[] = "nvram line 1: unknown section 'nope'";
+	char err[64];
+	struct nvram nv;
+	for (size_t errlen = 1; errlen < sizeof full + 4; errlen++) {
+		memset(err, 'Z', sizeof err);
+		assert_int_equal(nvram_parse(text, sizeof text - 1, NULL, 0, &nv, err, errlen), -1);
+		size_t n = errlen - 1 < sizeof full - 1 ? errlen - 1 : sizeof full - 1;
+		assert_int_equal(strlen(err), n);
+		assert_memory_equal(err, full, n);
+		assert_int_equal(err[errlen], 'Z'); /* not overrun */
+	}
+	err[0] = 'Z';
+	assert_int_equal(nvram_parse(text, sizeof text - 1, NULL, 0, &nv, err, 0), -1);
+	assert_int_equal(err[0], 'Z');
+	assert_int_equal(nvram_parse(text, sizeof text - 1, NULL, 0, &nv, NULL, 0), -1);
+
+	/* A long or unprintable value is shown cut and escaped. */
+	parse_fails("[mapping]\nchannel=/c, mode=0123456789012345678901234567890123456789x\n",
+		    "nvram line 2: [mapping] mode: must be pipe, char or file, not "
+		    "'0123456789012345678901234567890123456789...'");
+	parse_fails("[mapping]\nchannel=/c, mode=\x01\xff\x1b[2J\n",
+		    "nvram line 2: [mapping] mode: must be pipe, char or file, not '\\x01\\xff\\x1b[2J'");
+}
+
+/* ---- the error table ----------------------------------------------------- */
+
+struct error_case {
+	const char *text;
+	size_t len;
+	const char *msg;
+};
+
+static void run_error_case(void **state)
+{
+	const struct error_case *c = *state;
+	parse_fails_len(c->text, c->len, c->msg);
+}
+
+/* text_ must be a string literal: its length is taken with sizeof, so rows
+ * may hold NUL bytes. */
+#define ERR(id, text_, msg_)                                                                        \
+	{                                                                                           \
+		.name = "error_" id, .test_func = run_error_case,                                   \
+		.initial_state = &(struct error_case){(text_), sizeof(text_) - 1, (msg_)}           \
+	}
+#define BADESC "bad escape (a backslash must start \\xHH, with two hex digits)"
+#define NULESC "\\x00 is not allowed (strings cannot contain NUL)"
+#define SECONDS "must be a decimal integer from 0 to 9223372036854775807, not "
+#define VERBOSITY "must be 0, 1, 2, 3 or 4, not "
+
+static const struct CMUnitTest error_tests[] = {
+	/* Lines */
+	ERR("nul_byte", "[args]\nargs=a\0b\n", "nvram line 2: contains a NUL byte"),
+	ERR("outside_section", "args = a\n", "nvram line 1: key=value line outside any section"),
+	ERR("outside_after_comments", "# a\n\n  # b\nname=A, value=B\n[env]\n",
+	    "nvram line 4: key=value line outside any section"),
+	ERR("unterminated_quote", "[args]\nargs = \"abc\n", "nvram line 2: unterminated quote"),
+	ERR("unterminated_quote_odd", "[args]\nargs = \"a\" \"b\" \"c\n", "nvram line 2: unterminated quote"),
+	ERR("quote_hides_comment", "[args]\nargs = \"a # b\n", "nvram line 2: unterminated quote"),
+	ERR("unterminated_quote_header", "[args \"]\n", "nvram line 1: unterminated quote"),
+	ERR("escaped_quote_does_not_close", "[args]\nargs = \"a\\\"\n", "nvram line 2: unterminated quote"),
+	ERR("first_error_wins", "[args]\nargs=\\q\n[nope]\n", "nvram line 2: [args] args: " BADESC),
+
+	/* Section headers */
+	ERR("header_unclosed", "[args\n", "nvram line 1: section header without ']'"),
+	ERR("header_junk_after", "[args] x\n", "nvram line 1: text after section header"),
+	ERR("header_double_bracket", "[args]]\n", "nvram line 1: text after section header"),
+	ERR("header_unknown", "[arguments]\n", "nvram line 1: unknown section 'arguments'"),
+	ERR("header_case", "\n[Env]\n", "nvram line 2: unknown section 'Env'"),
+	ERR("header_empty", "[]\n", "nvram line 1: unknown section ''"),
+	ERR("header_blank", "[  ]\n", "nvram line 1: unknown section ''"),
+	ERR("header_nested", "[[args]]\n", "nvram line 1: text after section header"),
+
+	/* Pairs */
+	ERR("no_equals", "[args]\nfoo\n", "nvram line 2: expected key=value, not 'foo'"),
+	ERR("args_comma", "[args]\nargs = a, b\n", "nvram line 2: expected key=value, not 'b'"),
+	ERR("empty_pair_middle", "[env]\nname=A,, value=B\n",
+	    "nvram line 2: empty key=value pair (two commas, or one at an end)"),
+	ERR("empty_pair_trailing", "[env]\nname=A, value=B,\n",
+	    "nvram line 2: empty key=value pair (two commas, or one at an end)"),
+	ERR("empty_pair_leading", "[env]\n , name=A, value=B\n",
+	    "nvram line 2: empty key=value pair (two commas, or one at an end)"),
+	ERR("empty_key", "[env]\n= x, name=A, value=B\n", "nvram line 2: [env]: empty key"),
+	ERR("unknown_key", "[env]\nname=A, value=B, export=yes\n", "nvram line 2: [env]: unknown key 'export'"),
+	ERR("unknown_key_case", "[env]\nName=A, value=B\n", "nvram line 2: [env]: unknown key 'Name'"),
+	ERR("key_of_other_section", "[mapping]\nchannel=/c, mode=pipe, access=ro\n",
+	    "nvram line 2: [mapping]: unknown key 'access'"),
+	ERR("unknown_key_quoted", "[args]\n\"args\"=a\n", "nvram line 2: [args]: unknown key '\"args\"'"),
+	ERR("duplicate_key", "[env]\nname=A, value=B, name=C\n", "nvram line 2: [env]: duplicate key 'name'"),
+	ERR("duplicate_args", "[args]\nargs=a, args=b\n", "nvram line 2: [args]: duplicate key 'args'"),
+
+	/* Escapes */
+	ERR("escape_other_letter", "[args]\nargs=a\\qb\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_one_digit", "[args]\nargs=\\x4\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_one_digit_more", "[args]\nargs=\\x4 b\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_not_hex", "[args]\nargs=\\x4g\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_upper_x", "[args]\nargs=\\X41\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_at_end", "[args]\nargs=abc\\\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_backslash", "[args]\nargs=a\\\\b\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_quote", "[args]\nargs=a\\\"b\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_hash", "[args]\nargs=a\\#b\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_comma", "[args]\nargs=a\\,b\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_in_quotes", "[args]\nargs=\"a \\n\"\n", "nvram line 2: [args] args: " BADESC),
+	ERR("escape_nul_args", "[args]\nargs=a\\x00\n", "nvram line 2: [args] args: " NULESC),
+	ERR("escape_env_name", "[env]\nname=\\x, value=v\n", "nvram line 2: [env] name: " BADESC),
+	ERR("escape_env_value", "[env]\nname=A, value=\\x2\n", "nvram line 2: [env] value: " BADESC),
+	ERR("escape_nul_env_name", "[env]\nname=A\\x00, value=v\n", "nvram line 2: [env] name: " NULESC),
+	ERR("escape_nul_env_value", "[env]\nname=A, value=\\x00\n", "nvram line 2: [env] value: " NULESC),
+	ERR("escape_fstab_channel", "[fstab]\nchannel=\\y, mountpoint=/\n",
+	    "nvram line 2: [fstab] channel: " BADESC),
+	ERR("escape_fstab_mountpoint", "[fstab]\nchannel=/c, mountpoint=/\\x0\n",
+	    "nvram line 2: [fstab] mountpoint: " BADESC),
+	ERR("escape_fstab_access", "[fstab]\nchannel=/c, mountpoint=/, access=r\\o\n",
+	    "nvram line 2: [fstab] access: " BADESC),
+	ERR("escape_fstab_removable", "[fstab]\nchannel=/c, mountpoint=/, removable=\\x00\n",
+	    "nvram line 2: [fstab] removable: " NULESC),
+	ERR("escape_mapping_channel", "[mapping]\nchannel=\\x00, mode=pipe\n",
+	    "nvram line 2: [mapping] channel: " NULESC),
+	ERR("escape_mapping_mode", "[mapping]\nchannel=/c, mode=pip\\e\n", "nvram line 2: [mapping] mode: " BADESC),
+	ERR("escape_seconds", "[time]\nseconds=1\\x3\n", "nvram line 2: [time] seconds: " BADESC),
+	ERR("escape_verbosity", "[debug]\nverbosity=\\x00\n", "nvram line 2: [debug] verbosity: " NULESC),
+
+	/* [env] */
+	ERR("env_name_missing", "[env]\nvalue=x\n", "nvram line 2: [env] name: missing"),
+	ERR("env_value_missing", "[env]\nname=A\n", "nvram line 2: [env] value: missing"),
+	ERR("env_name_empty", "[env]\nname=, value=x\n", "nvram line 2: [env] name: is empty"),
+	ERR("env_name_empty_quotes", "[env]\nname=\"\", value=x\n", "nvram line 2: [env] name: is empty"),
+	ERR("env_name_equals", "[env]\nname=A=B, value=x\n", "nvram line 2: [env] name: contains '=': 'A=B'"),
+	ERR("env_name_escaped_equals", "[env]\nname=A\\x3dB, value=x\n",
+	    "nvram line 2: [env] name: contains '=': 'A\\x3dB'"),
+
+	/* [fstab] */
+	ERR("fstab_channel_missing", "[fstab]\nmountpoint=/\n", "nvram line 2: [fstab] channel: missing"),
+	ERR("fstab_mountpoint_missing", "[fstab]\nchannel=/dev/a\n", "nvram line 2: [fstab] mountpoint: missing"),
+	ERR("fstab_channel_empty", "[fstab]\nchannel=, mountpoint=/\n", "nvram line 2: [fstab] channel: is empty"),
+	ERR("fstab_mountpoint_relative", "[fstab]\nchannel=/c, mountpoint=mnt\n",
+	    "nvram line 2: [fstab] mountpoint: must be an absolute path, not 'mnt'"),
+	ERR("fstab_mountpoint_empty", "[fstab]\nchannel=/c, mountpoint=\n",
+	    "nvram line 2: [fstab] mountpoint: must be an absolute path, not ''"),
+	ERR("fstab_mountpoint_space", "[fstab]\nchannel=/c, mountpoint=\" /\"\n",
+	    "nvram line 2: [fstab] mountpoint: must be an absolute path, not '\" /\"'"),
+	ERR("fstab_access_rw", "[fstab]\nchannel=/c, mountpoint=/, access=rw\n",
+	    "nvram line 2: [fstab] access: must be ro or wo, not 'rw'"),
+	ERR("fstab_access_case", "[fstab]\nchannel=/c, mountpoint=/, access=RO\n",
+	    "nvram line 2: [fstab] access: must be ro or wo, not 'RO'"),
+	ERR("fstab_access_empty", "[fstab]\nchannel=/c, mountpoint=/, access=\n",
+	    "nvram line 2: [fstab] access: must be ro or wo, not ''"),
+	ERR("fstab_access_long", "[fstab]\nchannel=/c, mountpoint=/, access=rorororo\n",
+	    "nvram line 2: [fstab] access: must be ro or wo, not 'rorororo'"),
+	ERR("fstab_removable_true", "[fstab]\nchannel=/c, mountpoint=/, removable=true\n",
+	    "nvram line 2: [fstab] removable: must be yes or no, not 'true'"),
+	ERR("fstab_removable_1", "[fstab]\nchannel=/c, mountpoint=/, removable=1\n",
+	    "nvram line 2: [fstab] removable: must be yes or no, not '1'"),
+
+	/* [mapping] */
+	ERR("mapping_channel_missing", "[mapping]\nmode=pipe\n", "nvram line 2: [mapping] channel: missing"),
+	ERR("mapping_mode_missing", "[mapping]\nchannel=/dev/a\n", "nvram line 2: [mapping] mode: missing"),
+	ERR("mapping_channel_empty", "[mapping]\nchannel=\"\", mode=pipe\n", "nvram line 2: [mapping] channel: is empty"),
+	ERR("mapping_mode_bad", "[mapping]\nchannel=/c, mode=socket\n",
+	    "nvram line 2: [mapping] mode: must be pipe, char or file, not 'socket'"),
+	ERR("mapping_mode_number", "[mapping]\nchannel=/c, mode=0\n",
+	    "nvram line 2: [mapping] mode: must be pipe, char or file, not '0'"),
+
+	/* [time] */
+	ERR("seconds_misspelt", "[time]\nsecond=1\n", "nvram line 2: [time]: unknown key 'second'"),
+	ERR("seconds_negative", "[time]\nseconds=-1\n", "nvram line 2: [time] seconds: " SECONDS "'-1'"),
+	ERR("seconds_plus", "[time]\nseconds=+1\n", "nvram line 2: [time] seconds: " SECONDS "'+1'"),
+	ERR("seconds_empty", "[time]\nseconds=\n", "nvram line 2: [time] seconds: " SECONDS "''"),
+	ERR("seconds_fraction", "[time]\nseconds=1.5\n", "nvram line 2: [time] seconds: " SECONDS "'1.5'"),
+	ERR("seconds_hex", "[time]\nseconds=0x10\n", "nvram line 2: [time] seconds: " SECONDS "'0x10'"),
+	ERR("seconds_two_numbers", "[time]\nseconds=1 2\n", "nvram line 2: [time] seconds: " SECONDS "'1 2'"),
+	ERR("seconds_suffix", "[time]\nseconds=10s\n", "nvram line 2: [time] seconds: " SECONDS "'10s'"),
+	ERR("seconds_overflow", "[time]\nseconds=9223372036854775808\n",
+	    "nvram line 2: [time] seconds: " SECONDS "'9223372036854775808'"),
+	ERR("seconds_overflow_big", "[time]\nseconds=99999999999999999999999\n",
+	    "nvram line 2: [time] seconds: " SECONDS "'99999999999999999999999'"),
+	ERR("seconds_twice", "[time]\nseconds=1\nseconds=1\n",
+	    "nvram line 3: [time] seconds: given twice (first on line 2)"),
+	ERR("seconds_twice_sections", "[time]\nseconds=1\n[args]\n[time]\n\nseconds=2\n",
+	    "nvram line 6: [time] seconds: given twice (first on line 2)"),
+	ERR("seconds_duplicate_on_line", "[time]\nseconds=1, seconds=2\n",
+	    "nvram line 2: [time]: duplicate key 'seconds'"),
+
+	/* [debug] */
+	ERR("verbosity_5", "[debug]\nverbosity=5\n", "nvram line 2: [debug] verbosity: " VERBOSITY "'5'"),
+	ERR("verbosity_negative", "[debug]\nverbosity=-1\n", "nvram line 2: [debug] verbosity: " VERBOSITY "'-1'"),
+	ERR("verbosity_empty", "[debug]\nverbosity=\n", "nvram line 2: [debug] verbosity: " VERBOSITY "''"),
+	ERR("verbosity_word", "[debug]\nverbosity=high\n", "nvram line 2: [debug] verbosity: " VERBOSITY "'high'"),
+	ERR("verbosity_huge", "[debug]\nverbosity=18446744073709551620\n",
+	    "nvram line 2: [debug] verbosity: " VERBOSITY "'18446744073709551620'"),
+	ERR("verbosity_twice", "[debug]\nverbosity=1\n# x\nverbosity=2\n",
+	    "nvram line 4: [debug] verbosity: given twice (first on line 2)"),
+	ERR("verbosity_missing", "[debug]\nlevel=1\n", "nvram line 2: [debug]: unknown key 'level'"),
+
+	/* Line numbers count every line, CR LF or not, blank or comment. */
+	ERR("line_numbers", "# 1\r\n\r\n[env]\r\n# 4\n\nname=A, value=a\r\nname=B\r\n",
+	    "nvram line 7: [env] value: missing"),
+	ERR("line_last_without_lf", "[env]\nname=A, value=a\nname=", "nvram line 3: [env] value: missing"),
+};
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_empty_text),
+		cmocka_unit_test(test_sections_any_order),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_whitespace_trimmed),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_reads_only_len_bytes),
+		cmocka_unit_test(test_args_words),
+		cmocka_unit_test(test_escapes_in_every_value),
+		cmocka_unit_test(test_fstab_and_mapping),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_escape_output),
+		cmocka_unit_test(test_escape_truncation),
+		cmocka_unit_test(test_escape_round_trip),
+		cmocka_unit_test(test_args_limit),
+		cmocka_unit_test(test_section_limits),
+		cmocka_unit_test(test_text_limit),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_arena_exact_and_short),
+		cmocka_unit_test(test_arena_any_alignment),
+		cmocka_unit_test(test_arena_size_bound),
+		cmocka_unit_test(test_error_buffer),
+	};
+	int failed = cmocka_run_group_tests_name("nvram", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("nvram errors", error_tests, NULL, NULL);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,490 @@
+/*
+ * zvsh.c - the front end people type: "zvsh busybox sort @names.txt".
+ *
+ * zvsh turns a command line into a ZeroVM session: it writes the manifest
+ * and the runtime's nvram configuration into a work directory, makes
+ * @hostfile arguments and --image tars into channels, runs zerovm with the
+ * program's standard streams on inherited descriptors and the report on a
+ * pipe of its own, and exits with the program's status.
+ *
+ * This file is the first step (see zvsh.h): it parses the command line into
+ * struct zvsh and touches nothing on the host. Options end at the first
+ * word that is not one (the program), so "zvsh busybox ls -l" passes -l to
+ * the program; "--" ends them explicitly. ZeroVM's zvsh spellings
+ * (--zvm-image, --zvm-getrc, ...) are accepted as aliases.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zvsh.h"
+
+static const char usage_text[] =
+	"usage: zvsh [options] [--] program [args...]\n"
+	"\n"
+	"Run an unmodified static x86-64 program under zerovm, with the runtime\n"
+	"ZRT: a manifest and nvram are written for you, standard streams are\n"
+	"passed through, and zvsh exits with the program's status.\n"
+	"\n"
+	"  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
+	"                               directory MOUNT is written to TAR at exit\n"
+	"  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
+	"  --timeout S       wall-clock seconds for the session (default 3600)\n"
+	"  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
+	"                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
+	"                    /usr/bin, HOME=/, LANG=C)\n"
+	"  --trace FILE      append a trace of every trap call to FILE (zerovm -T)\n"
+	"  --keep DIR        write manifest, nvram and report into DIR and keep them\n"
+	"  --getrc           exit with zerovm's exit code, not the program's\n"
+	"  --report          print zerovm's six-line report on standard error\n"
+	"  --verbose         zerovm -v 1, the files and the command, and the report\n"
+	"  --help, --version\n"
+	"\n"
+	"An argument @FILE becomes a channel: an existing FILE is read, a missing\n"
+	"one is created and written; the program gets its name under /dev (e.g.\n"
+	"/dev/names.txt). @@x passes @x. ZeroVM's spellings --zvm-image,\n"
+	"--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
+	"Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
+	"2 for a zvsh error, 127 if the program or zerovm is not found.\n";
+
+int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zvsh: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	if (!z->status)
+		z->status = status;
+	return -1;
+}
+
+int zvsh_oom(struct zvsh *z)
+{
+	return zvsh_fail(z, ZVSH_EXIT_USAGE, "out of memory");
+}
+
+void zvsh_note(const struct zvsh *z, const char *fmt, ...)
+{
+	if (!z->verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zvsh: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Room for element len of arr (*cap elements allocated): the array, moved
+ * if it had to grow, or NULL when out of memory (arr is then unchanged). */
+void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem)
+{
+	if (len < *cap)
+		return arr;
+	size_t n = *cap ? *cap * 2 : 8;
+	void *p = reallocarray(arr, n, elem);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...)
+{
+	if (b->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = b->cap - b->len;
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap - b->len <= (size_t)n)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+}
+
+const char *zvsh_env_get(const struct zvsh *z, const char *name)
+{
+	for (size_t i = 0; i < z->nenv; i++)
+		if (strcmp(z->env[i].name, name) == 0)
+			return z->env[i].value;
+	return NULL;
+}
+
+/* Set NAME in the program's environment: replaced in place when present
+ * (so defaults keep their position), else appended. */
+static int env_set(struct zvsh *z, const char *name, size_t nlen, const char *value)
+{
+	char *n = strndup(name, nlen), *v = strdup(value);
+	if (!n || !v) {
+		free(n);
+		free(v);
+		return zvsh_oom(z);
+	}
+	for (size_t i = 0; i < z->nenv; i++) {
+		if (strcmp(z->env[i].name, n) == 0) {
+			free(z->env[i].value);
+			free(n);
+			z->env[i].value = v;
+			return 0;
+		}
+	}
+	struct zvsh_env *e = zvsh_grow(z->env, &z->envcap, z->nenv, sizeof *e);
+	if (!e) {
+		free(n);
+		free(v);
+		return zvsh_oom(z);
+	}
+	z->env = e;
+	e[z->nenv].name = n;
+	e[z->nenv++].value = v;
+	return 0;
+}
+
+/* "--env NAME=value", or "--env NAME": the host's value, if it has one. */
+static int opt_env(struct zvsh *z, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+	if (nlen == 0)
+		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
+	if (eq)
+		return env_set(z, arg, nlen, eq + 1);
+	const char *host = getenv(arg);
+	return host ? env_set(z, arg, nlen, host) : 0;
+}
+
+/* Decimal digits at *s (at least one), advancing *s past them: 0 and the
+ * number, or -1 when there is none or it overflows. */
+static int parse_digits(const char **s, uint64_t *out)
+{
+	const char *p = *s;
+	if (*p < '0' || *p > '9')
+		return -1;
+	uint64_t v = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+/* N, or N with K, M, G or T (powers of 1024): 0 and the number, or -1. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v;
+	if (parse_digits(&s, &v) < 0)
+		return -1;
+	unsigned shift = 0;
+	switch (*s) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	case 0: break;
+	default: return -1;
+	}
+	if (shift && *++s)
+		return -1;
+	if (v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+/*
+ * A path made clean for the runtime's [fstab]: absolute, no empty or "."
+ * component, no trailing '/'. ".." is refused (the runtime would refuse
+ * it too, and it makes finding a program in the image ambiguous).
+ */
+static char *clean_mountpoint(const char *m)
+{
+	if (m[0] != '/')
+		return NULL;
+	char *out = malloc(strlen(m) + 2), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = m; *p;) {
+		while (*p == '/')
+			p++;
+		const char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t n = (size_t)(q - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			free(out);
+			return NULL;
+		}
+		if (n && !(n == 1 && p[0] == '.')) {
+			*o++ = '/';
+			memcpy(o, p, n);
+			o += n;
+		}
+		p = q;
+	}
+	if (o == out)
+		*o++ = '/';
+	*o = 0;
+	return out;
+}
+
+/* "--image path.tar[,mountpoint[,ro|wo]]" */
+static int opt_image(struct zvsh *z, const char *arg)
+{
+	if (z->nimg == ZVSH_IMAGES_MAX)
+		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
+	struct zvsh_image *im = zvsh_grow(z->img, &z->imgcap, z->nimg, sizeof *im);
+	if (!im)
+		return zvsh_oom(z);
+	z->img = im;
+	im = &im[z->nimg];
+	*im = (struct zvsh_image){.spec = arg, .chan = -1};
+
+	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	if (c2 && strchr(c2 + 1, ','))
+		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
+	size_t hl = c1 ? (size_t)(c1 - arg) : strlen(arg);
+	if (hl == 0)
+		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
+	const char *acc = c2 ? c2 + 1 : "ro";
+	if (strcmp(acc, "ro") == 0)
+		im->wo = false;
+	else if (strcmp(acc, "wo") == 0)
+		im->wo = true;
+	else
+		return zvsh_fail(z, ZVSH_EXIT_USAGE,
+				 "--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'",
+				 arg, acc);
+	char *mount = NULL;
+	if (c1) {
+		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
+		if (!mount)
+			return zvsh_oom(z);
+	}
+	im->mount = clean_mountpoint(mount && *mount ? mount : "/");
+	if (!im->mount) {
+		int r = zvsh_fail(z, ZVSH_EXIT_USAGE,
+				  "--image %s: the mountpoint must be an absolute path without '..', not '%s'", arg,
+				  mount);
+		free(mount);
+		return r;
+	}
+	free(mount);
+	im->host = strndup(arg, hl);
+	if (!im->host)
+		return zvsh_oom(z);
+	z->nimg++;
+	return 0;
+}
+
+enum opt_id {
+	OPT_IMAGE, OPT_MEMORY, OPT_TIMEOUT, OPT_ENV, OPT_TRACE, OPT_KEEP,
+	OPT_GETRC, OPT_REPORT, OPT_VERBOSE, OPT_HELP, OPT_VERSION
+};
+
+enum opt_arg {
+	ARG_NONE,     /* a flag */
+	ARG_REQUIRED, /* --opt VALUE or --opt=VALUE */
+	ARG_OPTIONAL, /* --opt or --opt=VALUE (ZeroVM's --zvm-trace took none) */
+};
+
+static const struct option_def {
+	const char *name;
+	enum opt_id id;
+	enum opt_arg arg;
+} options[] = {
+	{"--image", OPT_IMAGE, ARG_REQUIRED},
+	{"--zvm-image", OPT_IMAGE, ARG_REQUIRED},
+	{"--memory", OPT_MEMORY, ARG_REQUIRED},
+	{"--timeout", OPT_TIMEOUT, ARG_REQUIRED},
+	{"--env", OPT_ENV, ARG_REQUIRED},
+	{"--trace", OPT_TRACE, ARG_REQUIRED},
+	{"--zvm-trace", OPT_TRACE, ARG_OPTIONAL},
+	{"--keep", OPT_KEEP, ARG_REQUIRED},
+	{"--zvm-save-dir", OPT_KEEP, ARG_REQUIRED},
+	{"--getrc", OPT_GETRC, ARG_NONE},
+	{"--zvm-getrc", OPT_GETRC, ARG_NONE},
+	{"--report", OPT_REPORT, ARG_NONE},
+	{"--verbose", OPT_VERBOSE, ARG_NONE},
+	{"--zvm-debug", OPT_VERBOSE, ARG_NONE},
+	{"--help", OPT_HELP, ARG_NONE},
+	{"-h", OPT_HELP, ARG_NONE},
+	{"--version", OPT_VERSION, ARG_NONE},
+};
+
+/* The original wrote its trace here when --zvm-trace was given alone. */
+#define ZVM_TRACE_DEFAULT "zvsh.trace.log"
+
+static int apply_option(struct zvsh *z, enum opt_id id, const char *name, const char *val)
+{
+	switch (id) {
+	case OPT_IMAGE:
+		return opt_image(z, val);
+	case OPT_MEMORY:
+		if (parse_size(val, &z->memory) < 0 || z->memory == 0 || z->memory > ZVSH_MEMORY_MAX)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE,
+					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
+					 name, val);
+		return 0;
+	case OPT_TIMEOUT: {
+		const char *p = val;
+		if (parse_digits(&p, &z->timeout) < 0 || *p || z->timeout == 0 || z->timeout > INT64_MAX)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
+		return 0;
+	}
+	case OPT_ENV:
+		return opt_env(z, val);
+	case OPT_TRACE:
+		if (!*val)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty file name", name);
+		z->trace = val;
+		return 0;
+	case OPT_KEEP:
+		if (!*val)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
+		z->keep = val;
+		return 0;
+	case OPT_GETRC: z->getrc = true; return 0;
+	case OPT_REPORT: z->report = true; return 0;
+	case OPT_VERBOSE: z->verbose = true; return 0;
+	case OPT_HELP:
+	case OPT_VERSION: break;
+	}
+	return 0;
+}
+
+static int usage_error(struct zvsh *z, const char *what, const char *arg)
+{
+	zvsh_fail(z, ZVSH_EXIT_USAGE, "%s%s", what, arg);
+	fputs("Try 'zvsh --help'.\n", stderr);
+	return -1;
+}
+
+/*
+ * Parse argv into z. Returns 0 to go on, 1 when --help or --version was
+ * handled (exit 0), -1 on a bad command line (message printed, status 2).
+ */
+static int parse_args(struct zvsh *z, int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == 0)
+			break; /* the program; "-" alone is not an option either */
+		const struct option_def *o = NULL;
+		const char *val = NULL;
+		size_t alen = strcspn(a, "=");
+		for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
+			if (strlen(options[k].name) == alen && strncmp(a, options[k].name, alen) == 0) {
+				o = &options[k];
+				break;
+			}
+		}
+		if (!o)
+			return usage_error(z, "unknown option ", a);
+		if (a[alen] == '=') {
+			if (o->arg == ARG_NONE)
+				return usage_error(z, "this option takes no value: ", a);
+			val = a + alen + 1;
+		} else if (o->arg == ARG_REQUIRED) {
+			if (i + 1 >= argc)
+				return usage_error(z, "this option needs a value: ", a);
+			val = argv[++i];
+		} else if (o->arg == ARG_OPTIONAL) {
+			val = ZVM_TRACE_DEFAULT;
+		}
+		if (o->id == OPT_HELP) {
+			fputs(usage_text, stdout);
+			return 1;
+		}
+		if (o->id == OPT_VERSION) {
+			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
+			return 1;
+		}
+		if (apply_option(z, o->id, o->name, val) < 0)
+			return -1;
+	}
+	if (i >= argc)
+		return usage_error(z, "no program given", "");
+	if (!*argv[i])
+		return usage_error(z, "the program name is empty", "");
+	z->program = argv[i];
+	z->args = argv + i + 1;
+	z->nargs = argc - i - 1;
+	return 0;
+}
+
+/* Descriptors 0, 1 and 2 closed at start get /dev/null, so that nothing
+ * zvsh opens takes their numbers (and the program reads nothing, or writes
+ * into nothing, there). */
+static int open_std(struct zvsh *z)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		int n = open("/dev/null", O_RDWR);
+		if (n != fd) {
+			if (n >= 0)
+				close(n);
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot open /dev/null onto descriptor %d", fd);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct zvsh z = {.memory = ZVSH_MEMORY_DEFAULT, .timeout = ZVSH_TIMEOUT_DEFAULT};
+	int status;
+	/* The default environment: what a program expects to find, nothing of
+	 * the host's. --env replaces or adds. */
+	if (open_std(&z) < 0 || env_set(&z, "PATH", 4, "/bin:/usr/bin") < 0 || env_set(&z, "HOME", 4, "/") < 0 ||
+	    env_set(&z, "LANG", 4, "C") < 0) {
+		status = z.status;
+	} else {
+		int r = parse_args(&z, argc, argv);
+		if (r > 0) {
+			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
+		} else if (r < 0) {
+			status = z.status;
+		} else {
+			/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or
+			 * ends zvsh cleanly before it starts): the work directory is
+			 * never left behind. */
+			zvsh_block_signals(&z);
+			status = zvsh_prepare(&z) == 0 ? zvsh_run(&z) : z.status;
+		}
+	}
+	zvsh_cleanup(&z);
+	return status;
+}

@@ -1,0 +1,180 @@
+/*
+ * zvsh.h - the front end's state: what the command line asked for, and the
+ * session it turns into.
+ *
+ * zvsh is a pipeline of three steps, one file each, over one struct zvsh:
+ *
+ *   zvsh.c         parse the command line (nothing on the host is touched);
+ *   zvsh_config.c  prepare: the work directory, the program (a host file, or
+ *                  a member of a --image tar: zvsh_image.c), the channels
+ *                  (standard streams, nvram, images, @hostfile arguments),
+ *                  then the manifest and the nvram files;
+ *   zvsh_run.c     run zerovm with the program's streams on inherited
+ *                  descriptors and its report on a pipe of its own, forward
+ *                  signals, read the report and turn it into an exit status.
+ *
+ * Every function that can fail prints "zvsh: <what>" itself (zvsh_fail),
+ * records the exit status of the first failure in z->status and returns -1.
+ * docs/zvsh.1.md is the user's reference.
+ */
+#ifndef ZVSH_H
+#define ZVSH_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ZVSH_VERSION "0.1.0"
+
+/* Exit statuses of zvsh's own (not the program's) outcomes. */
+#define ZVSH_EXIT_USAGE 2      /* bad command line, unusable file, any other zvsh failure */
+#define ZVSH_EXIT_TIMEOUT 124  /* "session timeout", as timeout(1) */
+#define ZVSH_EXIT_NOEXEC 126   /* the program (or zerovm) exists but cannot be used */
+#define ZVSH_EXIT_NOTFOUND 127 /* the program (or zerovm) was not found */
+#define ZVSH_EXIT_QUOTA 153    /* "disk quota exceeded": 128 + SIGXFSZ, as the original's RLIMIT_FSIZE */
+
+/*
+ * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
+ * They are there because the manifest needs numbers, not to limit anyone;
+ * zerovm is given -l 1024 so that its file size limit agrees.
+ */
+#define ZVSH_LIMIT ((uint64_t)1 << 40)
+#define ZVSH_FILE_LIMIT_GB "1024"
+#define ZVSH_MEMORY_DEFAULT ((uint64_t)4 << 30) /* only touched pages cost host memory */
+#define ZVSH_MEMORY_MAX ((uint64_t)1 << 40)     /* zerovm's limit */
+#define ZVSH_TIMEOUT_DEFAULT 3600
+#define ZVSH_IMAGES_MAX 64 /* the runtime's [fstab] limit */
+
+/*
+ * zerovm's descriptors. 0 is the program's standard input; 1 is a pipe that
+ * carries zerovm's report to zvsh, 2 one that carries zerovm's own messages
+ * (so that a failure is said once, as "zvsh: ..."); the program's standard
+ * output and error are 3 and 4 ("/dev/fd/3", "/dev/fd/4" in the manifest),
+ * and descriptors named by @/dev/fd/N arguments follow from 5. zerovm takes
+ * at most 16 inherited descriptors above 2.
+ */
+#define ZVSH_FD_OUT 3
+#define ZVSH_FD_ERR 4
+#define ZVSH_FD_PASS 5
+#define ZVSH_PASS_MAX 14
+
+/* What the runtime's stat() says a channel is ([mapping]). */
+enum zvsh_map { ZVSH_MAP_DEFAULT, ZVSH_MAP_PIPE, ZVSH_MAP_CHAR, ZVSH_MAP_FILE };
+
+struct zvsh_image {
+	const char *spec; /* the --image value, for messages */
+	char *host;       /* host path of the tar, as given */
+	char *mount;      /* mountpoint: absolute, clean ("/", "/a/b") */
+	bool wo;          /* written out at exit instead of mounted read-only */
+	int chan;         /* index in zvsh.ch */
+};
+
+struct zvsh_env {
+	char *name, *value;
+};
+
+struct zvsh_channel {
+	char *source;      /* the manifest's source field */
+	char *alias;       /* "/dev/..." */
+	char *key;         /* what makes two @arguments the same channel; NULL: never shared */
+	int type;          /* 0 sequential, 1 random read */
+	bool write;        /* writable (sequential), else readable */
+	enum zvsh_map map; /* [mapping] line, unless DEFAULT */
+	int passfd;        /* zvsh's descriptor handed to zerovm, or -1 */
+	int childfd;       /* its number in zerovm ("/dev/fd/N", the source), or -1 */
+};
+
+struct zvsh {
+	/* The command line (zvsh.c). */
+	struct zvsh_image *img;
+	size_t nimg, imgcap;
+	struct zvsh_env *env; /* defaults, then --env in order; names unique */
+	size_t nenv, envcap;
+	uint64_t memory, timeout;
+	const char *trace; /* --trace FILE */
+	const char *keep;  /* --keep DIR */
+	bool getrc, report, verbose;
+	const char *program; /* as typed: argv[0] of the program */
+	char **args;         /* the program's arguments, as typed */
+	int nargs;
+
+	/* The session (zvsh_config.c). */
+	char *workdir;
+	bool workdir_made; /* a private temporary directory, removed at the end */
+	char **files;      /* paths created in workdir, removed at the end unless --keep */
+	size_t nfiles, filescap;
+	char *program_path; /* the manifest's Program */
+	char **words;       /* the [args] words: program as typed, then arguments with aliases */
+	size_t nwords;
+	struct zvsh_channel *ch;
+	size_t nch, chcap;
+	int npass; /* channels with passfd >= 0 */
+	char *manifest_path;
+
+	/* What zvsh was given, restored for zerovm (zvsh_block_signals). */
+	sigset_t sigmask;
+	bool sigpipe_ignored;
+
+	int status; /* the exit status of the first failure, 0 while none */
+};
+
+/* Text built piece by piece; a failed allocation is remembered (oom) and
+ * checked once at the end. */
+struct zvsh_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+/* ---- zvsh.c: helpers for every step -------------------------------------- */
+
+/* Print "zvsh: <message>" on stderr, record status if it is the first
+ * failure (z->status), and return -1. */
+__attribute__((format(printf, 3, 4))) int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...);
+/* zvsh_fail(z, ZVSH_EXIT_USAGE, "out of memory"). */
+int zvsh_oom(struct zvsh *z);
+/* Print "zvsh: <message>" on stderr with --verbose only. */
+__attribute__((format(printf, 2, 3))) void zvsh_note(const struct zvsh *z, const char *fmt, ...);
+/* Room for element number len in arr (*cap allocated, of elem bytes each):
+ * the array, moved if it grew (*cap updated), or NULL when out of memory
+ * (arr is then unchanged and still owned by the caller). */
+void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem);
+/* Append to b (always NUL-terminated once anything was appended); on a
+ * failed allocation b->oom is set and later calls do nothing. */
+__attribute__((format(printf, 2, 3))) void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...);
+/* The value of NAME in the program's environment, or NULL. */
+const char *zvsh_env_get(const struct zvsh *z, const char *name);
+
+/* ---- zvsh_config.c: the files of the session ------------------------------ */
+
+/* Work directory, program, channels, manifest and nvram. 0, or -1 (the
+ * message printed, z->status set; zvsh_cleanup() removes what was made). */
+int zvsh_prepare(struct zvsh *z);
+/* Create NAME in the work directory (replacing an earlier one), recorded
+ * for removal: a descriptor open for writing and the path in *path (owned
+ * by z), or -1. */
+int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char **path);
+/* write(2) all of data: 0, or -1 with errno set. */
+int zvsh_write_all(int fd, const void *data, size_t len);
+/* Remove the work directory and its files (unless --keep), free z. */
+void zvsh_cleanup(struct zvsh *z);
+
+/* ---- zvsh_image.c: the program from an image ------------------------------- */
+
+/* Find the program name in the ro images and extract it into the work
+ * directory: 0 with its path in *path (malloc'd), 1 when no image has it,
+ * -1 on an unusable image (message printed). */
+int zvsh_image_find(struct zvsh *z, const char *name, char **path);
+
+/* ---- zvsh_run.c: the session ----------------------------------------------- */
+
+/* Block SIGINT, SIGTERM, SIGHUP and SIGCHLD for the signalfd of zvsh_run
+ * (the mask before is kept in z for zerovm), ignore SIGPIPE. */
+void zvsh_block_signals(struct zvsh *z);
+/* Run zerovm on the prepared manifest and wait for it: zvsh's exit status
+ * (EXIT STATUS in docs/zvsh.1.md), messages printed. */
+int zvsh_run(struct zvsh *z);
+
+#endif

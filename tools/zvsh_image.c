@@ -1,0 +1,314 @@
+/*
+ * zvsh_image.c - find the program inside the ro images and extract it.
+ *
+ * "zvsh --image rootfs.tar sh -c 'ls /'" names a program that exists only
+ * in an image, but zerovm loads the program from a host file. So zvsh reads
+ * the images' headers with the runtime's own reader (zrt/tar.c), lays their
+ * entries over one another as the runtime mounts them (in --image order,
+ * each under its mountpoint, a later entry replacing an earlier one of the
+ * same path), finds the program there the way a path walk inside the sandbox
+ * would (symbolic links followed, also in directories: merged-/usr images
+ * have /bin -> usr/bin; hard links followed to their file), and copies its
+ * data into the work directory as "program".
+ *
+ * Archives are untrusted: paths come sanitized from tar_scan(), symbolic
+ * link targets are only ever looked up in this index (never on the host),
+ * walks stop after LINKS_MAX links, and the data copied is the member's
+ * [offset, offset + size), which tar_scan() checked lies in the archive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tar.h"
+#include "zvsh.h"
+
+#define LINKS_MAX 40 /* as the kernel's ELOOP */
+#define WALK_MAX (2 * TAR_PATH_MAX + 256)
+
+/* One entry of an image, by its path inside the sandbox. */
+struct node {
+	char *path; /* "/bin/sh"; the mountpoint itself for the archive's root */
+	char *link; /* symlink: the target as stored; hard link: its sandbox path */
+	enum tar_type type;
+	uint64_t size, offset;
+	size_t img; /* index in zvsh.img */
+	int fd;     /* the image, open for reading */
+};
+
+struct index {
+	struct node *n;
+	size_t len, cap;
+	bool oom;
+	size_t img;        /* the image being scanned: its index, mountpoint, descriptor */
+	const char *mount;
+	int fd;
+};
+
+/* The sandbox path of an image member: mount joined with the sanitized
+ * relative path ("" is the mountpoint itself). */
+static char *sandbox_path(const char *mount, const char *rel)
+{
+	char *s;
+	if (!*rel)
+		return strdup(mount);
+	if (asprintf(&s, "%s/%s", strcmp(mount, "/") == 0 ? "" : mount, rel) < 0)
+		return NULL;
+	return s;
+}
+
+static int64_t read_at(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	int fd = *(const int *)ctx;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+static int on_entry(void *ctx, const struct tar_entry *e)
+{
+	struct index *ix = ctx;
+	const char *mount = ix->mount;
+	struct node *n = zvsh_grow(ix->n, &ix->cap, ix->len, sizeof *n);
+	if (!n)
+		return ix->oom = true, 1;
+	ix->n = n;
+	n = &n[ix->len];
+	*n = (struct node){.type = e->type, .size = e->size, .offset = e->offset, .img = ix->img, .fd = ix->fd};
+	n->path = sandbox_path(mount, e->path);
+	if (e->type == TAR_HARDLINK)
+		n->link = sandbox_path(mount, e->link);
+	else if (e->type == TAR_SYMLINK)
+		n->link = strdup(e->link);
+	if (!n->path || ((e->type == TAR_HARDLINK || e->type == TAR_SYMLINK) && !n->link)) {
+		free(n->path);
+		free(n->link);
+		return ix->oom = true, 1;
+	}
+	ix->len++;
+	return 0;
+}
+
+static void index_free(struct index *ix)
+{
+	for (size_t i = 0; i < ix->len; i++) {
+		free(ix->n[i].path);
+		free(ix->n[i].link);
+	}
+	free(ix->n);
+}
+
+/* Scan every ro image into ix. Image descriptors end up in fds[]. */
+static int index_load(struct zvsh *z, struct index *ix, int *fds)
+{
+	for (size_t i = 0; i < z->nimg; i++) {
+		const struct zvsh_image *im = &z->img[i];
+		if (im->wo)
+			continue;
+		struct stat st;
+		int fd = open(im->host, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+		fds[i] = fd;
+		if (fstat(fd, &st) < 0)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+		ix->img = i;
+		ix->fd = fd;
+		ix->mount = im->mount;
+		int r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
+		if (ix->oom)
+			return zvsh_oom(z);
+		if (r < 0)
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
+					 r == -TAR_EIO ? "read error" : "not a valid tar archive");
+	}
+	return 0;
+}
+
+/* The node of exactly this sandbox path; the last one wins, as the runtime
+ * replaces an earlier entry with a later one. */
+static const struct node *lookup(const struct index *ix, const char *path)
+{
+	for (size_t i = ix->len; i-- > 0;)
+		if (strcmp(ix->n[i].path, path) == 0)
+			return &ix->n[i];
+	return NULL;
+}
+
+/*
+ * Walk the absolute sandbox path over the index, component by component, as
+ * a path walk in the sandbox would: "." and ".." (".." of "/" is "/"),
+ * symbolic links anywhere (relative ones from their directory), a missing
+ * intermediate directory taken as one (archives often list only files),
+ * a file in the middle a failure. Then hard links to their file. The node
+ * of a regular file, or NULL.
+ */
+static const struct node *resolve(const struct index *ix, const char *path)
+{
+	char todo[WALK_MAX], cur[WALK_MAX], tmp[WALK_MAX];
+	if (strlen(path) >= sizeof todo)
+		return NULL;
+	strcpy(todo, path);
+	size_t pos = 0, clen = 0; /* cur[0..clen) is the directory reached: "" for "/", else "/a/b" */
+	int links = 0;
+	cur[0] = 0;
+	for (;;) {
+		while (todo[pos] == '/')
+			pos++;
+		if (!todo[pos])
+			break;
+		size_t s = pos;
+		while (todo[pos] && todo[pos] != '/')
+			pos++;
+		size_t len = pos - s;
+		if (len == 1 && todo[s] == '.')
+			continue;
+		if (len == 2 && todo[s] == '.' && todo[s + 1] == '.') {
+			while (clen && cur[clen - 1] != '/')
+				clen--;
+			if (clen)
+				clen--;
+			cur[clen] = 0;
+			continue;
+		}
+		if (clen + 1 + len >= sizeof cur)
+			return NULL;
+		cur[clen] = '/';
+		memcpy(cur + clen + 1, todo + s, len);
+		cur[clen + 1 + len] = 0;
+		const struct node *n = lookup(ix, cur);
+		if (n && n->type == TAR_SYMLINK) {
+			if (++links > LINKS_MAX)
+				return NULL;
+			int k = snprintf(tmp, sizeof tmp, "%s/%s", n->link, todo + pos);
+			if (k < 0 || (size_t)k >= sizeof tmp)
+				return NULL;
+			memcpy(todo, tmp, (size_t)k + 1);
+			pos = 0;
+			if (n->link[0] == '/')
+				clen = 0;
+			cur[clen] = 0;
+			continue;
+		}
+		bool more = todo[pos + strspn(todo + pos, "/")] != 0;
+		if (n && more && n->type != TAR_DIR)
+			return NULL;
+		clen += 1 + len;
+	}
+	const struct node *n = clen ? lookup(ix, cur) : NULL;
+	for (int hops = 0; n && n->type == TAR_HARDLINK; hops++)
+		n = hops < LINKS_MAX ? lookup(ix, n->link) : NULL;
+	return n && n->type == TAR_FILE ? n : NULL;
+}
+
+/* Try dir + "/" + name (dir made absolute from "/"); on a hit, *where is set. */
+static const struct node *try_in(const struct index *ix, const char *dir, size_t dlen, const char *name,
+				 char **where)
+{
+	char *cand;
+	if (asprintf(&cand, "%s%.*s/%s", dlen && dir[0] == '/' ? "" : "/", (int)dlen, dir, name) < 0)
+		return NULL;
+	const struct node *n = resolve(ix, cand);
+	if (n)
+		*where = cand;
+	else
+		free(cand);
+	return n;
+}
+
+/*
+ * Candidates for the program as typed: a path (with '/') is that path in
+ * the sandbox, relative ones from "/"; a bare name is looked up in each
+ * directory of the program's PATH, then at the top of each ro image.
+ */
+static const struct node *find(const struct zvsh *z, const struct index *ix, const char *name, char **where)
+{
+	if (strchr(name, '/'))
+		return try_in(ix, "", 0, name[0] == '/' ? name + 1 : name, where);
+	const char *path = zvsh_env_get(z, "PATH");
+	for (const char *p = path; p && *p;) {
+		size_t n = strcspn(p, ":");
+		const struct node *hit = try_in(ix, p, n, name, where);
+		if (hit)
+			return hit;
+		p += n + (p[n] == ':');
+	}
+	for (size_t i = 0; i < z->nimg; i++) {
+		if (z->img[i].wo)
+			continue;
+		const char *m = z->img[i].mount;
+		const struct node *hit = try_in(ix, m, strcmp(m, "/") == 0 ? 0 : strlen(m), name, where);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+static int extract(struct zvsh *z, const struct node *n, char **path)
+{
+	const char *p;
+	int out = zvsh_create_file(z, "program", 0700, &p);
+	if (out < 0)
+		return -1;
+	char buf[65536];
+	uint64_t off = n->offset, left = n->size;
+	while (left) {
+		size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+		int fd = n->fd;
+		int64_t got = read_at(&fd, buf, want, off);
+		if (got <= 0 || zvsh_write_all(out, buf, (size_t)got) < 0) {
+			close(out);
+			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
+					 z->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
+		}
+		off += (uint64_t)got;
+		left -= (uint64_t)got;
+	}
+	if (close(out) < 0)
+		return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+	return (*path = strdup(p)) ? 0 : zvsh_oom(z);
+}
+
+/*
+ * Find the program name (as typed) in the ro images and extract it into the
+ * work directory. Returns 0 with the host path in *path (malloc'd), 1 when
+ * no image has it, -1 on an error (an unreadable or malformed image).
+ */
+int zvsh_image_find(struct zvsh *z, const char *name, char **path)
+{
+	struct index ix = {0};
+	int fds[ZVSH_IMAGES_MAX];
+	for (size_t i = 0; i < ZVSH_IMAGES_MAX; i++)
+		fds[i] = -1;
+	int r = index_load(z, &ix, fds);
+	char *where = NULL;
+	if (r == 0) {
+		const struct node *n = find(z, &ix, name, &where);
+		if (n) {
+			r = extract(z, n, path);
+			if (r == 0)
+				zvsh_note(z, "%s: %s from --image %s", name, where, z->img[n->img].spec);
+		} else {
+			r = 1;
+		}
+	}
+	free(where);
+	index_free(&ix);
+	for (size_t i = 0; i < ZVSH_IMAGES_MAX; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}

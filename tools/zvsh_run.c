@@ -1,0 +1,563 @@
+/*
+ * zvsh_run.c - the third step: run zerovm, and turn its report into zvsh's
+ * exit status.
+ *
+ * zerovm gets these descriptors (zvsh.h):
+ *   0  zvsh's standard input            the program's /dev/stdin
+ *   1  a pipe to zvsh                   zerovm's report
+ *   2  a pipe to zvsh                   zerovm's own messages
+ *   3  zvsh's standard output           the program's /dev/stdout
+ *   4  zvsh's standard error            the program's /dev/stderr
+ *   5… descriptors named by @/dev/fd/N  their channels
+ * so the program's output goes straight where zvsh's goes, the report never
+ * mixes with it, and a failure is said once, by zvsh. zerovm refuses a
+ * socket as a channel source, so a standard stream that is a socket (a
+ * service's journal, a socketpair) is relayed through a pipe by zvsh.
+ *
+ * SIGINT, SIGTERM and SIGHUP are blocked from the start (main) and read from
+ * a signalfd with SIGCHLD: each is forwarded to zerovm, which stops the
+ * session and still reports; zvsh itself never dies of them, so the work
+ * directory is always removed. zerovm gets SIGTERM if zvsh dies.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "zvsh.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* What zvsh keeps of zerovm's report and messages: a report is six short
+ * lines; anything past this is not one. */
+#define CAPTURE_MAX 65536
+#define RELAY_BUF 65536
+
+static void stop_signals(sigset_t *s)
+{
+	sigemptyset(s);
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGTERM);
+	sigaddset(s, SIGHUP);
+	sigaddset(s, SIGCHLD);
+}
+
+void zvsh_block_signals(struct zvsh *z)
+{
+	sigset_t s;
+	stop_signals(&s);
+	sigprocmask(SIG_BLOCK, &s, &z->sigmask);
+	/* A write to a closed pipe (the program's reader gone) is EPIPE for a
+	 * relay, not the end of zvsh. */
+	struct sigaction old, ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
+	sigaction(SIGPIPE, &ign, &old);
+	z->sigpipe_ignored = old.sa_handler == SIG_IGN;
+	/* An ignored SIGCHLD (inherited) would reap zerovm behind zvsh's back
+	 * and never reach the signalfd. */
+	sigaction(SIGCHLD, &dfl, NULL);
+}
+
+/* ---- finding and starting zerovm --------------------------------------------- */
+
+static bool executable(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+/* $ZEROVM; else "zerovm" beside zvsh's own executable; else in $PATH. */
+static char *find_zerovm(struct zvsh *z)
+{
+	const char *env = getenv("ZEROVM");
+	if (env && *env)
+		return strdup(env);
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash && (size_t)(slash - self) + sizeof "/zerovm" <= sizeof self) {
+			strcpy(slash, "/zerovm");
+			if (executable(self))
+				return strdup(self);
+		}
+	}
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : "/bin:/usr/bin"; *p;) {
+		size_t len = strcspn(p, ":");
+		char *cand;
+		if (len && asprintf(&cand, "%.*s/zerovm", (int)len, p) >= 0) {
+			if (executable(cand))
+				return cand;
+			free(cand);
+		}
+		p += len + (p[len] == ':');
+	}
+	zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
+	return NULL;
+}
+
+struct spawn {
+	char **argv;
+	int src[ZVSH_FD_PASS + ZVSH_PASS_MAX]; /* zvsh's descriptor for each of zerovm's */
+	int n;
+	int errfd; /* exec failure: errno is written here */
+	pid_t parent;
+};
+
+/* In the child: descriptors in place, signals as zvsh found them, then exec.
+ * Only async-signal-safe calls. */
+__attribute__((noreturn)) static void child(const struct zvsh *z, const struct spawn *sp)
+{
+	int tmp[ZVSH_FD_PASS + ZVSH_PASS_MAX], e;
+	/* zerovm stops the session (and reports) when zvsh dies. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != sp->parent)
+		_exit(127);
+	if (!z->sigpipe_ignored)
+		signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &z->sigmask, NULL);
+	/* Copies above every target first, so no dup2 below overwrites a source. */
+	for (int i = 0; i < sp->n; i++)
+		if ((tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
+			goto fail;
+	for (int i = 0; i < sp->n; i++)
+		if (dup2(tmp[i], i) < 0)
+			goto fail;
+	/* Nothing else zvsh inherited reaches zerovm (CLOSE_RANGE_CLOEXEC needs
+	 * Linux 5.11; before, one by one). */
+	if (close_range((unsigned)sp->n, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+		for (int fd = sp->n; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	execvp(sp->argv[0], sp->argv);
+fail:
+	e = errno;
+	if (write(sp->errfd, &e, sizeof e) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* ---- the session ------------------------------------------------------------- */
+
+/*
+ * One direction of copying while zerovm runs, for a standard stream that is
+ * a socket: zvsh's stdin into a pipe (in), or a pipe into zvsh's stdout or
+ * stderr (out, err). The relay owns its pipe end; zvsh's 0, 1, 2 stay open.
+ */
+struct relay {
+	int from, to; /* -1 when done */
+	char *buf;
+	size_t len, off; /* in: bytes read from the socket, not yet in the pipe */
+	bool eof;        /* in: the socket is at its end; close the pipe once buf is empty */
+};
+
+struct session {
+	pid_t pid;
+	int sfd;
+	int rep, diag;               /* read ends, -1 at end */
+	struct zvsh_buf report, msg; /* what they carried */
+	struct relay in, out, err;   /* stdin, stdout, stderr when sockets */
+	bool reaped;
+	int wstatus;
+	int forwarded; /* the last signal passed on to zerovm, 0 if none */
+};
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void relay_close(struct relay *r)
+{
+	if (r->from > 2)
+		close(r->from);
+	if (r->to > 2)
+		close(r->to);
+	r->from = r->to = -1;
+}
+
+/* Write all of p to fd, waiting when it is non-blocking and full. */
+static int put_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pf = {.fd = fd, .events = POLLOUT};
+			poll(&pf, 1, -1);
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Append what fd has (non-blocking) to b, up to CAPTURE_MAX; or pass it to
+ * stderr when echo. Returns false at end of file or on an error. */
+static bool capture(int fd, struct zvsh_buf *b, bool echo)
+{
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0)
+			return false;
+		if (echo)
+			put_all(2, buf, (size_t)n);
+		else if (b->len + (size_t)n <= CAPTURE_MAX)
+			zvsh_buf_printf(b, "%.*s", (int)n, buf);
+	}
+}
+
+/* zvsh's stdin socket into zerovm's pipe, as far as each side is ready
+ * (the pipe is non-blocking: the program may never read it). */
+static void pump_in(struct relay *r, bool can_read, bool can_write)
+{
+	if (can_read && r->len == 0 && !r->eof) {
+		ssize_t n = read(r->from, r->buf, RELAY_BUF);
+		if (n > 0)
+			r->len = (size_t)n, r->off = 0;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			r->eof = true;
+	}
+	if (can_write && r->len) {
+		ssize_t n = write(r->to, r->buf + r->off, r->len);
+		if (n > 0)
+			r->off += (size_t)n, r->len -= (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			r->len = 0, r->eof = true; /* the program's side is closed */
+	}
+	if (r->eof && r->len == 0)
+		relay_close(r);
+}
+
+/* zerovm's pipe (non-blocking) out to zvsh's stdout or stderr socket.
+ * Returns true when it moved something. When that side is gone, the pipe
+ * is closed so that the program's next write fails with EPIPE. */
+static bool pump_out(struct relay *r)
+{
+	ssize_t n = read(r->from, r->buf, RELAY_BUF);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n <= 0 || put_all(r->to, r->buf, (size_t)n) < 0) {
+		relay_close(r);
+		return false;
+	}
+	return true;
+}
+
+/* After zerovm has ended: what is still in the pipes goes out, then all
+ * is closed (nothing else can write into them any more). */
+static void drain(struct session *s, const struct zvsh *z)
+{
+	if (s->rep >= 0)
+		capture(s->rep, &s->report, false);
+	if (s->diag >= 0)
+		capture(s->diag, &s->msg, z->verbose);
+	close_fd(&s->rep);
+	close_fd(&s->diag);
+	while (s->out.from >= 0 && pump_out(&s->out))
+		;
+	while (s->err.from >= 0 && pump_out(&s->err))
+		;
+	relay_close(&s->in);
+	relay_close(&s->out);
+	relay_close(&s->err);
+}
+
+static void on_signals(struct session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo != SIGCHLD) {
+			s->forwarded = (int)si.ssi_signo;
+			kill(s->pid, (int)si.ssi_signo);
+		}
+	}
+	if (s->reaped)
+		return;
+	pid_t r = waitpid(s->pid, &s->wstatus, WNOHANG);
+	if (r == s->pid) {
+		s->reaped = true;
+	} else if (r < 0 && errno == ECHILD) {
+		/* Reaped by someone else: its status is lost, the report is not. */
+		s->reaped = true;
+		s->wstatus = 0;
+	}
+}
+
+/* Serve the pipes and signals until zerovm has ended. */
+static void serve(struct session *s, const struct zvsh *z)
+{
+	while (!s->reaped) {
+		struct pollfd pf[8];
+		int n = 0, i_sfd = -1, i_rep = -1, i_diag = -1, i_in_r = -1, i_in_w = -1, i_out = -1, i_err = -1;
+		pf[i_sfd = n++] = (struct pollfd){.fd = s->sfd, .events = POLLIN};
+		if (s->rep >= 0)
+			pf[i_rep = n++] = (struct pollfd){.fd = s->rep, .events = POLLIN};
+		if (s->diag >= 0)
+			pf[i_diag = n++] = (struct pollfd){.fd = s->diag, .events = POLLIN};
+		if (s->in.from >= 0 && s->in.len == 0 && !s->in.eof)
+			pf[i_in_r = n++] = (struct pollfd){.fd = s->in.from, .events = POLLIN};
+		if (s->in.to >= 0 && s->in.len)
+			pf[i_in_w = n++] = (struct pollfd){.fd = s->in.to, .events = POLLOUT};
+		if (s->out.from >= 0)
+			pf[i_out = n++] = (struct pollfd){.fd = s->out.from, .events = POLLIN};
+		if (s->err.from >= 0)
+			pf[i_err = n++] = (struct pollfd){.fd = s->err.from, .events = POLLIN};
+		/* Once zerovm has closed its pipes it is about to end: look for that
+		 * now and then too, not only on SIGCHLD. */
+		int wait_ms = s->rep < 0 && s->diag < 0 ? 100 : -1;
+		int ready = poll(pf, (nfds_t)n, wait_ms);
+		if (ready == 0) {
+			on_signals(s);
+			continue;
+		}
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue;
+			on_signals(s); /* cannot poll: wait a little, reap if it is time */
+			poll(NULL, 0, 100);
+			continue;
+		}
+#define READY(i) ((i) >= 0 && pf[i].revents)
+		if (READY(i_rep) && !capture(s->rep, &s->report, false))
+			close_fd(&s->rep);
+		if (READY(i_diag) && !capture(s->diag, &s->msg, z->verbose))
+			close_fd(&s->diag);
+		if (READY(i_in_r) || READY(i_in_w))
+			pump_in(&s->in, READY(i_in_r), READY(i_in_w));
+		if (READY(i_out))
+			pump_out(&s->out);
+		if (READY(i_err))
+			pump_out(&s->err);
+		if (READY(i_sfd))
+			on_signals(s);
+#undef READY
+	}
+	drain(s, z);
+}
+
+/* ---- the report -------------------------------------------------------------- */
+
+/*
+ * The last six lines of text (the report) into line[0..5], in place.
+ * false when there are fewer than six.
+ */
+static bool split_report(char *text, size_t len, char *line[6])
+{
+	if (len && text[len - 1] == '\n')
+		text[--len] = 0;
+	int k = 6;
+	size_t end = len;
+	while (k > 0) {
+		size_t start = end;
+		while (start && text[start - 1] != '\n')
+			start--;
+		line[--k] = text + start;
+		text[end] = 0;
+		if (k && start == 0)
+			return false;
+		end = start ? start - 1 : 0;
+	}
+	return true;
+}
+
+/*
+ * zvsh's exit status from zerovm's wait status and report; prints what the
+ * user should see ("zvsh: <exit state>", the report when asked for).
+ */
+static int outcome(struct zvsh *z, struct session *s)
+{
+	struct zvsh_buf *rb = &s->report;
+	zvsh_buf_printf(rb, "%s", ""); /* a NUL-terminated string, even if empty */
+	if (z->report || z->verbose)
+		put_all(2, rb->p ? rb->p : "", rb->len);
+	if (z->keep) {
+		const char *path;
+		int fd = zvsh_create_file(z, "report", 0600, &path);
+		if (fd >= 0) {
+			zvsh_write_all(fd, rb->p, rb->len);
+			close(fd);
+		}
+	}
+	if (WIFSIGNALED(s->wstatus)) {
+		int sig = WTERMSIG(s->wstatus);
+		if (sig != s->forwarded)
+			zvsh_fail(z, 128 + sig, "zerovm was killed by signal %d (%s)", sig, strsignal(sig));
+		return 128 + sig;
+	}
+	int code = WEXITSTATUS(s->wstatus);
+	char *line[6];
+	if (rb->oom || !rb->p || !split_report(rb->p, rb->len, line)) {
+		/* No report: zerovm's own message is all there is. */
+		if (!z->verbose && s->msg.len)
+			put_all(2, s->msg.p, s->msg.len);
+		if (code == 0)
+			zvsh_fail(z, ZVSH_EXIT_USAGE, "zerovm ended without a report");
+		return code ? code : ZVSH_EXIT_USAGE;
+	}
+	const char *state = line[5];
+	int status, sig;
+	char from[16];
+	if (strcmp(state, "ok") == 0) {
+		status = (int)((unsigned)strtol(line[2], NULL, 10) & 0xff);
+	} else if (strcmp(state, "session timeout") == 0) {
+		status = ZVSH_EXIT_TIMEOUT;
+		fprintf(stderr, "zvsh: %s\n", state);
+	} else if (strcmp(state, "disk quota exceeded") == 0) {
+		status = ZVSH_EXIT_QUOTA;
+		fprintf(stderr, "zvsh: %s\n", state);
+	} else if (sscanf(state, "Signal %d from %15s code", &sig, from) == 2 && sig > 0 && sig < 128) {
+		status = 128 + sig;
+		/* A stop asked for from outside (Ctrl-C) needs no word; a crash does. */
+		if (strcmp(from, "trusted") != 0)
+			fprintf(stderr, "zvsh: %s\n", state);
+	} else {
+		status = code ? code : ZVSH_EXIT_USAGE;
+		fprintf(stderr, "zvsh: %s\n", state);
+	}
+	return z->getrc ? code : status;
+}
+
+int zvsh_run(struct zvsh *z)
+{
+	char *zvm = find_zerovm(z);
+	if (!zvm)
+		return z->status;
+	char *argv[12];
+	int a = 0;
+	argv[a++] = zvm;
+	argv[a++] = "-P"; /* sequential outputs: preallocation would only leave big files after a SIGKILL */
+	argv[a++] = "-l";
+	argv[a++] = ZVSH_FILE_LIMIT_GB;
+	if (z->verbose)
+		argv[a++] = "-v", argv[a++] = "1";
+	if (z->trace)
+		argv[a++] = "-T", argv[a++] = (char *)z->trace;
+	argv[a++] = z->manifest_path;
+	argv[a] = NULL;
+	if (z->verbose) {
+		fputs("zvsh: running", stderr);
+		for (int i = 0; i < a; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+
+	/* A stop signal before zerovm exists: nothing to run. */
+	sigset_t pending, stops;
+	stop_signals(&stops);
+	sigpending(&pending);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGCHLD && sigismember(&stops, sig) == 1 && sigismember(&pending, sig) == 1)
+			return free(zvm), 128 + sig;
+
+	struct session s = {.pid = -1, .sfd = -1, .rep = -1, .diag = -1};
+	struct relay *rel[3] = {&s.in, &s.out, &s.err};
+	for (int i = 0; i < 3; i++)
+		*rel[i] = (struct relay){.from = -1, .to = -1};
+	int rep[2] = {-1, -1}, diag[2] = {-1, -1}, errp[2] = {-1, -1};
+	int relay_pipe[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
+	int status = -1;
+	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + z->npass, .parent = getpid()};
+
+	if ((s.sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
+	    pipe2(diag, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+		goto out;
+	}
+	sp.src[0] = 0;
+	sp.src[1] = rep[1];
+	sp.src[2] = diag[1];
+	sp.src[ZVSH_FD_OUT] = 1;
+	sp.src[ZVSH_FD_ERR] = 2;
+	for (size_t i = 0; i < z->nch; i++)
+		if (z->ch[i].passfd >= 0)
+			sp.src[z->ch[i].childfd] = z->ch[i].passfd;
+	/* Standard streams that are sockets go through pipes. */
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+		if (fstat(i, &st) < 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		if (pipe2(relay_pipe[i], O_CLOEXEC) < 0 || !(rel[i]->buf = malloc(RELAY_BUF))) {
+			status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
+			goto out;
+		}
+		/* in: zvsh writes the pipe, zerovm reads it; out, err: the reverse. */
+		int mine = relay_pipe[i][i == 0], theirs = relay_pipe[i][i != 0];
+		fcntl(mine, F_SETFL, O_NONBLOCK);
+		rel[i]->from = i == 0 ? 0 : mine;
+		rel[i]->to = i == 0 ? mine : i;
+		relay_pipe[i][i == 0] = -1; /* the relay's now */
+		sp.src[i == 0 ? 0 : i == 1 ? ZVSH_FD_OUT : ZVSH_FD_ERR] = theirs;
+	}
+	sp.errfd = errp[1];
+	fcntl(rep[0], F_SETFL, O_NONBLOCK);
+	fcntl(diag[0], F_SETFL, O_NONBLOCK);
+
+	s.pid = fork();
+	if (s.pid < 0) {
+		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+		goto out;
+	}
+	if (s.pid == 0)
+		child(z, &sp);
+	close_fd(&rep[1]);
+	close_fd(&diag[1]);
+	close_fd(&errp[1]);
+	for (int i = 0; i < 3; i++)
+		close_fd(&relay_pipe[i][i != 0]);
+	s.rep = rep[0], rep[0] = -1;
+	s.diag = diag[0], diag[0] = -1;
+
+	int e;
+	ssize_t n;
+	while ((n = read(errp[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof e) {
+		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		status = zvsh_fail(z, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", zvm,
+				   strerror(e));
+		drain(&s, z);
+		goto out;
+	}
+	serve(&s, z);
+	status = outcome(z, &s);
+out:
+	close_fd(&s.sfd);
+	close_fd(&s.rep);
+	close_fd(&s.diag);
+	int *fds[] = {&rep[0], &rep[1], &diag[0], &diag[1], &errp[0], &errp[1]};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		close_fd(fds[i]);
+	for (int i = 0; i < 3; i++) {
+		close_fd(&relay_pipe[i][0]);
+		close_fd(&relay_pipe[i][1]);
+		relay_close(rel[i]);
+		free(rel[i]->buf);
+	}
+	free(s.report.p);
+	free(s.msg.p);
+	free(zvm);
+	return status < 0 ? z->status : status;
+}

@@ -1,0 +1,1988 @@
+/*
+ * fs.c - files: channels under their aliases, an in-memory filesystem at
+ * "/", tar images mounted from channels, and the descriptor table.
+ *
+ * Everything here is the program's own state inside the sandbox; the host
+ * is reached only through channel traps, which the supervisor checks and
+ * counts. Memory for files comes from the program's heap (mem.c), so a full
+ * heap is ENOSPC for a write and ENOMEM for an allocation, never a crash.
+ *
+ * Images (nvram [fstab], access=ro) are walked once at start, header by
+ * header; their files' data stays in the image and is read through the
+ * channel when the program reads it. Writing to such a file first copies it
+ * into memory: the image itself never changes. A directory mounted with
+ * access=wo is written to its channel as a tar when the program exits.
+ */
+#include "nvram.h"
+#include "tar.h"
+#include "zrt.h"
+
+enum { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM };
+
+struct inode;
+struct dent {
+	struct dent *next;
+	struct inode *ino;
+	size_t alloc;
+	char name[];
+};
+
+struct inode {
+	uint32_t mode, nlink, opens, dev;
+	uint64_t ino;
+	uint64_t mtime, ctime, atime; /* ns of the virtual clock */
+	struct inode *parent;         /* directories */
+	struct dent *first, *last;    /* directories, in creation order */
+	uint64_t nent;
+	unsigned char *data; /* file contents or symlink target */
+	uint64_t size, cap;
+	struct zchan *tar; /* file contents still in an image */
+	uint64_t tar_off;
+	struct zchan *chan; /* a channel's device node */
+};
+
+struct ofd {
+	struct inode *ino;
+	uint64_t pos;
+	int flags;
+	uint32_t refs;
+};
+
+static struct {
+	struct ofd *o;
+	bool cloexec;
+} fdt[ZRT_FD_MAX];
+
+static struct zchan *chans;
+static int nchan;
+static struct inode *root, *cwd;
+static uint64_t next_ino = 1;
+static uint32_t umask_bits = 022;
+struct nvram zrt_nvram;
+static const char *nvram_text;
+static size_t nvram_len;
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+#define IO_CHUNK (1u << 30) /* a trap moves at most an int32_t */
+
+/* File times read the virtual clock without advancing it. */
+static uint64_t now(void)
+{
+	return clock_peek();
+}
+
+/* ---- channels ------------------------------------------------------------- */
+
+struct zchan *chan_find(const char *alias)
+{
+	for (int i = 0; i < nchan; i++)
+		if (strcmp(chans[i].alias, alias) == 0)
+			return &chans[i];
+	return 0;
+}
+
+static int64_t chan_io(struct zchan *c, uint32_t id, void *buf, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+	while (done < len) {
+		uint64_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
+		/* Static: the handlers run on a stack outside guest memory
+		 * (boot_abi.h), where the supervisor cannot read arguments. */
+		static uint64_t a[6];
+		a[0] = id, a[1] = 0, a[2] = (uint64_t)c->handle, a[3] = (uint64_t)buf + done, a[4] = n;
+		a[5] = off + done;
+		int32_t r = zrt_trap(a);
+		if (r < 0)
+			return done ? (int64_t)done : r;
+		done += (uint64_t)r;
+		if ((uint64_t)r < n)
+			break;
+	}
+	return (int64_t)done;
+}
+
+int64_t chan_pread(struct zchan *c, void *buf, uint64_t len, uint64_t off)
+{
+	if (c->random_read && off >= c->size)
+		return 0;
+	if (c->random_read && len > c->size - off)
+		len = c->size - off;
+	return chan_io(c, TrapRead, buf, len, off);
+}
+
+int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off)
+{
+	int64_t r = chan_io(c, TrapWrite, (void *)buf, len, off);
+	if (r > 0 && c->random_write && off + (uint64_t)r > c->size)
+		c->size = off + (uint64_t)r;
+	return r;
+}
+
+static int chans_init(void)
+{
+	const struct UserManifest *um = MANIFEST;
+	nchan = um->channels_count;
+	chans = zalloc((size_t)(nchan ? nchan : 1) * sizeof *chans);
+	if (!chans)
+		return -ENOMEM;
+	for (int i = 0; i < nchan; i++) {
+		const struct ZVMChannel *zc = &um->channels[i];
+		struct zchan *c = &chans[i];
+		c->zc = zc;
+		c->handle = i;
+		c->alias = zc->name;
+		c->readable = zc->limits[GetsLimit] > 0 && zc->limits[GetSizeLimit] > 0;
+		c->writable = zc->limits[PutsLimit] > 0 && zc->limits[PutSizeLimit] > 0;
+		c->random_read = (zc->type & 1) != 0;
+		c->random_write = (zc->type & 2) != 0;
+		c->size = (uint64_t)zc->size;
+		c->mode = (c->random_read || c->random_write) ? ZCHAN_FILE : ZCHAN_CHAR;
+	}
+	return 0;
+}
+
+/* ---- inodes and directories ----------------------------------------------------- */
+
+static struct inode *inode_new(uint32_t mode)
+{
+	struct inode *n = zalloc(sizeof *n);
+	if (!n)
+		return 0;
+	n->mode = mode;
+	n->ino = next_ino++;
+	n->mtime = n->ctime = n->atime = now();
+	return n;
+}
+
+static void inode_put(struct inode *n)
+{
+	if (!n || n->nlink > 0 || n->opens > 0 || n == root)
+		return;
+	if (n->data)
+		zfree(n->data, n->cap);
+	zfree(n, sizeof *n);
+}
+
+static struct inode *dir_lookup(struct inode *d, const char *name, size_t len)
+{
+	if (len == 1 && name[0] == '.')
+		return d;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return d->parent ? d->parent : d;
+	for (struct dent *e = d->first; e; e = e->next)
+		if (strncmp(e->name, name, len) == 0 && e->name[len] == 0)
+			return e->ino;
+	return 0;
+}
+
+static int dir_add(struct inode *d, const char *name, size_t len, struct inode *n)
+{
+	size_t sz = sizeof(struct dent) + len + 1;
+	struct dent *e = zalloc(sz);
+	if (!e)
+		return -ENOSPC;
+	e->alloc = sz;
+	e->ino = n;
+	memcpy(e->name, name, len);
+	e->name[len] = 0;
+	if (d->last)
+		d->last->next = e;
+	else
+		d->first = e;
+	d->last = e;
+	d->nent++;
+	if (S_ISDIR(n->mode)) {
+		n->nlink = 2; /* its name and its "." */
+		n->parent = d;
+		d->nlink++;   /* its ".." */
+	} else {
+		n->nlink++;
+	}
+	d->mtime = d->ctime = now();
+	return 0;
+}
+
+static void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len)
+{
+	struct dent *prev = 0;
+	for (struct dent *e = d->first; e; prev = e, e = e->next) {
+		if (e->ino != n || strncmp(e->name, name, len) != 0 || e->name[len] != 0)
+			continue;
+		if (prev)
+			prev->next = e->next;
+		else
+			d->first = e->next;
+		if (d->last == e)
+			d->last = prev;
+		d->nent--;
+		zfree(e, e->alloc);
+		n->nlink--;
+		if (S_ISDIR(n->mode)) {
+			d->nlink--;
+			n->nlink = 0;
+		}
+		d->mtime = d->ctime = now();
+		return;
+	}
+}
+
+/* ---- path resolution ------------------------------------------------------------ */
+
+struct walk {
+	struct inode *parent; /* directory holding the last component */
+	struct inode *node;   /* what the path names, NULL if it does not exist */
+	char name[256];       /* the last component */
+	size_t len;
+	bool slash;           /* the path ended in '/' */
+};
+
+static char pathbuf[2][ZRT_PATH_MAX];
+
+static long copy_path(const char *upath, char *out)
+{
+	if (!upath || !mem_user_ok((uint64_t)upath, 1))
+		return -EFAULT;
+	for (size_t i = 0; i < ZRT_PATH_MAX; i++) {
+		if (!mem_user_ok((uint64_t)upath + i, 1))
+			return -EFAULT;
+		out[i] = upath[i];
+		if (!out[i])
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* Descriptors and flags are C ints: the upper half of the register is
+ * whatever the caller left there (mov $-100, %edi zero-extends). */
+static struct ofd *fd_get(long fd)
+{
+	fd = (int)fd;
+	if (fd < 0 || fd >= ZRT_FD_MAX)
+		return 0;
+	return fdt[fd].o;
+}
+
+static long start_dir(long dirfd, const char *path, struct inode **start)
+{
+	dirfd = (int)dirfd;
+	if (path[0] == '/') {
+		*start = root;
+		return 0;
+	}
+	if (dirfd == AT_FDCWD) {
+		*start = cwd;
+		return 0;
+	}
+	struct ofd *o = fd_get(dirfd);
+	if (!o)
+		return -EBADF;
+	if (!S_ISDIR(o->ino->mode))
+		return -ENOTDIR;
+	*start = o->ino;
+	return 0;
+}
+
+/* Resolve path from dirfd. follow: follow a symlink in the last component.
+ * The last component may be missing (w->node NULL); anything missing before
+ * it is ENOENT. */
+static long walk(long dirfd, const char *upath, bool follow, struct walk *w)
+{
+	char *buf = pathbuf[0], *tmp = pathbuf[1];
+	long n = copy_path(upath, buf);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENOENT;
+	struct inode *cur;
+	long r = start_dir(dirfd, buf, &cur);
+	if (r < 0)
+		return r;
+	int links = 0;
+	char *p = buf;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p) { /* "/" or a path ending in "/." handled as the directory itself */
+			w->parent = cur->parent ? cur->parent : cur;
+			w->node = cur;
+			w->name[0] = '.', w->name[1] = 0, w->len = 1;
+			w->slash = true;
+			return 0;
+		}
+		char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t len = (size_t)(q - p);
+		if (len > 255)
+			return -ENAMETOOLONG;
+		char *rest = q;
+		while (*rest == '/')
+			rest++;
+		bool last = !*rest;
+		if (!S_ISDIR(cur->mode))
+			return -ENOTDIR;
+		struct inode *next = dir_lookup(cur, p, len);
+		if (last) {
+			w->parent = cur;
+			memcpy(w->name, p, len);
+			w->name[len] = 0;
+			w->len = len;
+			w->slash = *q == '/';
+			if (!next || !S_ISLNK(next->mode) || !(follow || w->slash)) {
+				w->node = next;
+				return 0;
+			}
+		}
+		if (!next)
+			return -ENOENT;
+		if (S_ISLNK(next->mode)) {
+			if (++links > 40)
+				return -ELOOP;
+			size_t tl = next->size, rl = strlen(rest);
+			if (tl + 1 + rl + 1 > ZRT_PATH_MAX)
+				return -ENAMETOOLONG;
+			memcpy(tmp, next->data, tl);
+			tmp[tl] = '/';
+			memcpy(tmp + tl + 1, rest, rl + 1);
+			if (last && !w->slash)
+				tmp[tl] = 0;
+			char *t = buf;
+			buf = tmp;
+			tmp = t;
+			p = buf;
+			if (*p == '/')
+				cur = root;
+			continue;
+		}
+		cur = next;
+		p = rest;
+		if (last) {
+			w->node = cur;
+			return 0;
+		}
+	}
+}
+
+/* mkdir -p for the runtime's own use (channel aliases, mountpoints). */
+static struct inode *mkdirs(const char *path, size_t len)
+{
+	struct inode *cur = root;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		size_t j = i;
+		while (j < len && path[j] != '/')
+			j++;
+		if (j == i)
+			break;
+		struct inode *n = dir_lookup(cur, path + i, j - i);
+		if (!n) {
+			n = inode_new(S_IFDIR | 0755);
+			if (!n || dir_add(cur, path + i, j - i, n) < 0)
+				return 0;
+		}
+		if (!S_ISDIR(n->mode))
+			return 0;
+		cur = n;
+		i = j;
+	}
+	return cur;
+}
+
+static long add_node(const char *path, struct inode *n)
+{
+	size_t len = strlen(path);
+	size_t k = len;
+	while (k && path[k - 1] != '/')
+		k--;
+	struct inode *d = mkdirs(path, k);
+	if (!d || k == len)
+		return -EINVAL;
+	if (dir_lookup(d, path + k, len - k))
+		return -EEXIST;
+	return dir_add(d, path + k, len - k, n);
+}
+
+/* ---- file contents --------------------------------------------------------------- */
+
+/* Make room for size bytes of a file in memory; copies an image's file
+ * into memory the first time it is to be changed. */
+static long file_reserve(struct inode *n, uint64_t size)
+{
+	if (n->tar) {
+		struct zchan *t = n->tar;
+		uint64_t sz = n->size;
+		n->tar = 0;
+		n->size = 0;
+		long r = file_reserve(n, sz > size ? sz : size);
+		if (r < 0) {
+			n->tar = t, n->size = sz;
+			return r;
+		}
+		if (sz && chan_pread(t, n->data, sz, n->tar_off) != (int64_t)sz) {
+			n->tar = t, n->size = sz;
+			return -EIO;
+		}
+		n->size = sz;
+		return 0;
+	}
+	if (size <= n->cap)
+		return 0;
+	uint64_t cap = n->cap ? n->cap * 2 : 64;
+	if (cap < size)
+		cap = size;
+	unsigned char *d = cap < size * 2 + (1u << 20) ? zalloc(cap) : 0;
+	if (!d) {
+		cap = size;
+		d = zalloc(cap);
+	}
+	if (!d)
+		return -ENOSPC;
+	if (n->data) {
+		memcpy(d, n->data, n->size);
+		zfree(n->data, n->cap);
+	}
+	n->data = d;
+	n->cap = cap;
+	return 0;
+}
+
+static long file_truncate(struct inode *n, uint64_t size)
+{
+	if (S_ISDIR(n->mode))
+		return -EISDIR;
+	if (!S_ISREG(n->mode))
+		return -EINVAL;
+	if (n->chan)
+		return 0; /* a channel's size is the host's business */
+	long r = file_reserve(n, size);
+	if (r < 0)
+		return r;
+	if (size < n->size)
+		memset(n->data + size, 0, n->size - size);
+	n->size = size;
+	n->mtime = n->ctime = now();
+	return 0;
+}
+
+static int64_t node_read(struct inode *n, void *buf, uint64_t len, uint64_t off, uint64_t *pos_adv)
+{
+	*pos_adv = 0;
+	if (n->chan) {
+		if (!n->chan->readable)
+			return -EBADF;
+		int64_t r = chan_pread(n->chan, buf, len, off);
+		if (r > 0)
+			*pos_adv = (uint64_t)r;
+		return r;
+	}
+	switch (n->dev) {
+	case DEV_NULL: return 0;
+	case DEV_ZERO: case DEV_FULL: memset(buf, 0, len); *pos_adv = len; return (int64_t)len;
+	case DEV_RANDOM: rng_fill(buf, len); *pos_adv = len; return (int64_t)len;
+	}
+	if (S_ISDIR(n->mode))
+		return -EISDIR;
+	if (off >= n->size)
+		return 0;
+	if (len > n->size - off)
+		len = n->size - off;
+	int64_t r;
+	if (n->tar) {
+		r = chan_pread(n->tar, buf, len, n->tar_off + off);
+		if (r >= 0 && (uint64_t)r < len)
+			r = -EIO; /* the image is shorter than its own header says */
+	} else {
+		memcpy(buf, n->data + off, len);
+		r = (int64_t)len;
+	}
+	if (r > 0)
+		*pos_adv = (uint64_t)r;
+	return r;
+}
+
+static int64_t node_write(struct inode *n, const void *buf, uint64_t len, uint64_t off)
+{
+	if (n->chan) {
+		if (!n->chan->writable)
+			return -EBADF;
+		return chan_pwrite(n->chan, buf, len, off);
+	}
+	switch (n->dev) {
+	case DEV_NULL: case DEV_ZERO: case DEV_RANDOM: return (int64_t)len;
+	case DEV_FULL: return -ENOSPC;
+	}
+	if (off + len < off)
+		return -EFBIG;
+	long r = file_reserve(n, off + len);
+	if (r < 0)
+		return r;
+	memcpy(n->data + off, buf, len);
+	if (off + len > n->size)
+		n->size = off + len;
+	n->mtime = n->ctime = now();
+	return (int64_t)len;
+}
+
+/* ---- descriptors ---------------------------------------------------------------------- */
+
+static long fd_alloc(long from, struct ofd *o, bool cloexec)
+{
+	for (long fd = from < 0 ? 0 : from; fd < ZRT_FD_MAX; fd++) {
+		if (!fdt[fd].o) {
+			fdt[fd].o = o;
+			fdt[fd].cloexec = cloexec;
+			o->refs++;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+static void ofd_put(struct ofd *o)
+{
+	if (--o->refs)
+		return;
+	o->ino->opens--;
+	inode_put(o->ino);
+	zfree(o, sizeof *o);
+}
+
+static long fd_close(long fd)
+{
+	fd = (int)fd;
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	fdt[fd].o = 0;
+	ofd_put(o);
+	return 0;
+}
+
+static long open_node(struct inode *n, int flags)
+{
+	struct ofd *o = zalloc(sizeof *o);
+	if (!o)
+		return -ENOMEM;
+	o->ino = n;
+	o->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+	n->opens++;
+	long fd = fd_alloc(0, o, flags & O_CLOEXEC);
+	if (fd < 0) {
+		n->opens--;
+		zfree(o, sizeof *o);
+	}
+	return fd;
+}
+
+static bool may(const struct inode *n, int acc)
+{
+	if (n->chan)
+		return !((acc == O_RDONLY || acc == O_RDWR) && !n->chan->readable) &&
+		       !((acc == O_WRONLY || acc == O_RDWR) && !n->chan->writable);
+	return true;
+}
+
+static long sys_openat(long dirfd, const char *path, long flags, long mode)
+{
+	struct walk w;
+	bool follow = !(flags & O_NOFOLLOW) || (flags & O_PATH);
+	long r = walk(dirfd, path, follow, &w);
+	if (r < 0)
+		return r;
+	int acc = (int)(flags & O_ACCMODE);
+	if (acc == 3)
+		return -EINVAL;
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		if (!w.node || !S_ISDIR(w.node->mode))
+			return -ENOENT;
+		struct inode *n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits));
+		if (!n)
+			return -ENOSPC;
+		long fd = open_node(n, (int)(flags & ~O_TMPFILE) | O_RDWR);
+		if (fd < 0)
+			inode_put(n);
+		return fd;
+	}
+	struct inode *n = w.node;
+	if (!n) {
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		if (w.slash)
+			return -EISDIR;
+		n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits));
+		if (!n)
+			return -ENOSPC;
+		r = dir_add(w.parent, w.name, w.len, n);
+		if (r < 0) {
+			inode_put(n);
+			return r;
+		}
+	} else {
+		if ((flags & O_CREAT) && (flags & O_EXCL))
+			return -EEXIST;
+		if (S_ISLNK(n->mode) && !(flags & O_PATH))
+			return -ELOOP;
+		if ((flags & O_DIRECTORY) && !S_ISDIR(n->mode))
+			return -ENOTDIR;
+		if (S_ISDIR(n->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
+			return -EISDIR;
+		if (!may(n, acc))
+			return -EACCES;
+		if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(n->mode)) {
+			r = file_truncate(n, 0);
+			if (r < 0)
+				return r;
+		}
+	}
+	return open_node(n, (int)flags);
+}
+
+/* ---- read and write --------------------------------------------------------------- */
+
+static bool is_seq(const struct inode *n)
+{
+	return n->chan ? !(n->chan->random_read || n->chan->random_write) : n->dev != DEV_NONE;
+}
+
+static int64_t fd_read(long fd, void *buf, uint64_t len, const uint64_t *at)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_PATH))
+		return -EBADF;
+	if (len && !mem_user_ok((uint64_t)buf, len))
+		return -EFAULT;
+	if (at && is_seq(o->ino))
+		return -ESPIPE;
+	uint64_t adv;
+	int64_t r = node_read(o->ino, buf, len, at ? *at : o->pos, &adv);
+	if (!at)
+		o->pos += adv;
+	return r;
+}
+
+static int64_t fd_write(long fd, const void *buf, uint64_t len, const uint64_t *at)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	if ((o->flags & O_ACCMODE) == O_RDONLY || (o->flags & O_PATH))
+		return -EBADF;
+	if (len && !mem_user_ok((uint64_t)buf, len))
+		return -EFAULT;
+	struct inode *n = o->ino;
+	if (at && is_seq(n))
+		return -ESPIPE;
+	uint64_t off = at ? *at : o->pos;
+	if ((o->flags & O_APPEND) && !at)
+		off = n->chan ? n->chan->size : n->size;
+	if (len == 0)
+		return 0;
+	int64_t r = node_write(n, buf, len, off);
+	if (r > 0 && !at)
+		o->pos = off + (uint64_t)r;
+	return r;
+}
+
+struct iovec_k {
+	uint64_t base, len;
+};
+
+static int64_t fd_rwv(long fd, const struct iovec_k *iov, long cnt, const uint64_t *at, bool wr)
+{
+	if (cnt < 0 || cnt > 1024)
+		return -EINVAL;
+	if (cnt && !mem_user_ok((uint64_t)iov, (uint64_t)cnt * sizeof *iov))
+		return -EFAULT;
+	int64_t total = 0;
+	uint64_t off = at ? *at : 0;
+	for (long i = 0; i < cnt; i++) {
+		if (!iov[i].len)
+			continue;
+		int64_t r = wr ? fd_write(fd, (void *)iov[i].base, iov[i].len, at ? &off : 0)
+			       : fd_read(fd, (void *)iov[i].base, iov[i].len, at ? &off : 0);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		off += (uint64_t)r;
+		if ((uint64_t)r < iov[i].len)
+			break;
+	}
+	return total;
+}
+
+/* sendfile and copy_file_range through a bounce buffer in the heap. */
+static int64_t fd_copy(long out, long in, uint64_t *inoff, uint64_t count)
+{
+	static unsigned char *bounce;
+	enum { BOUNCE = 256u << 10 };
+	if (!bounce && !(bounce = zalloc(BOUNCE)))
+		return -ENOMEM;
+	int64_t total = 0;
+	while ((uint64_t)total < count) {
+		uint64_t n = count - (uint64_t)total < BOUNCE ? count - (uint64_t)total : BOUNCE;
+		int64_t r = fd_read(in, bounce, n, inoff);
+		if (r <= 0)
+			return total ? total : r;
+		if (inoff)
+			*inoff += (uint64_t)r;
+		int64_t w = fd_write(out, bounce, (uint64_t)r, 0);
+		if (w < 0)
+			return total ? total : w;
+		total += w;
+		if (w < r || (uint64_t)r < n)
+			break;
+	}
+	return total;
+}
+
+static long sys_lseek(long fd, int64_t off, long whence)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	struct inode *n = o->ino;
+	if (is_seq(n)) {
+		if (n->dev != DEV_NONE)
+			return 0;
+		return -ESPIPE;
+	}
+	int64_t base;
+	uint64_t size = n->chan ? n->chan->size : n->size;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)o->pos; break;
+	case SEEK_END: base = (int64_t)size; break;
+	case 3: /* SEEK_DATA */
+		if ((uint64_t)off >= size)
+			return -ENXIO;
+		o->pos = (uint64_t)off;
+		return off;
+	case 4: /* SEEK_HOLE */
+		if ((uint64_t)off >= size)
+			return -ENXIO;
+		o->pos = size;
+		return (long)size;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	o->pos = (uint64_t)(base + off);
+	return (long)o->pos;
+}
+
+/* ---- stat ------------------------------------------------------------------------ */
+
+struct kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t unused[3];
+};
+_Static_assert(sizeof(struct kstat) == 144, "struct stat of x86-64");
+
+static uint32_t node_mode(const struct inode *n)
+{
+	if (!n->chan)
+		return n->mode;
+	uint32_t perm = (n->chan->readable ? 0444u : 0) | (n->chan->writable ? 0222u : 0);
+	switch (n->chan->mode) {
+	case ZCHAN_PIPE: return S_IFIFO | (perm & 0600);
+	case ZCHAN_FILE: return S_IFREG | (perm & 0644);
+	default: return S_IFCHR | perm;
+	}
+}
+
+static void fill_stat(const struct inode *n, struct kstat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->dev = n->chan ? 5 : 1;
+	st->ino = n->ino;
+	st->nlink = n->nlink ? n->nlink : (n->chan || n->dev ? 1 : 0);
+	st->mode = node_mode(n);
+	st->uid = st->gid = 1000;
+	if (n->chan || n->dev)
+		st->rdev = n->chan ? (uint64_t)(0x100 + n->chan->handle) : (1u << 8) | n->dev;
+	uint64_t size = n->chan ? (n->chan->mode == ZCHAN_FILE ? n->chan->size : 0)
+				: S_ISDIR(n->mode) ? 4096 : n->size;
+	st->size = (int64_t)size;
+	st->blksize = 4096;
+	/* Whole pages, as tmpfs and ext4 count; short symlinks take none. */
+	st->blocks = S_ISLNK(n->mode) ? 0 : (int64_t)(ALIGN_UP(size, 4096) / 512);
+	st->atime = n->atime / 1000000000u, st->atime_ns = n->atime % 1000000000u;
+	st->mtime = n->mtime / 1000000000u, st->mtime_ns = n->mtime % 1000000000u;
+	st->ctime = n->ctime / 1000000000u, st->ctime_ns = n->ctime % 1000000000u;
+}
+
+static long node_at(long dirfd, const char *path, long flags, struct inode **out)
+{
+	dirfd = (int)dirfd;
+	if ((flags & AT_EMPTY_PATH) && path && mem_user_ok((uint64_t)path, 1) && path[0] == 0) {
+		if (dirfd == AT_FDCWD) {
+			*out = cwd;
+			return 0;
+		}
+		struct ofd *o = fd_get(dirfd);
+		if (!o)
+			return -EBADF;
+		*out = o->ino;
+		return 0;
+	}
+	struct walk w;
+	long r = walk(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &w);
+	if (r < 0)
+		return r;
+	if (!w.node)
+		return -ENOENT;
+	if (w.slash && !S_ISDIR(w.node->mode))
+		return -ENOTDIR;
+	*out = w.node;
+	return 0;
+}
+
+static long sys_fstatat(long dirfd, const char *path, struct kstat *st, long flags)
+{
+	struct inode *n;
+	long r = node_at(dirfd, path, flags, &n);
+	if (r < 0)
+		return r;
+	if (!mem_user_ok((uint64_t)st, sizeof *st))
+		return -EFAULT;
+	fill_stat(n, st);
+	return 0;
+}
+
+static long sys_statx(long dirfd, const char *path, long flags, unsigned char *sx)
+{
+	struct inode *n;
+	long r = node_at(dirfd, path, flags, &n);
+	if (r < 0)
+		return r;
+	if (!mem_user_ok((uint64_t)sx, 256))
+		return -EFAULT;
+	struct kstat st;
+	fill_stat(n, &st);
+	memset(sx, 0, 256);
+	uint32_t mask = 0x7ff, blk = 4096, nl = (uint32_t)st.nlink, uid = 1000;
+	uint16_t mode = (uint16_t)st.mode;
+	memcpy(sx + 0, &mask, 4);
+	memcpy(sx + 4, &blk, 4);
+	memcpy(sx + 16, &nl, 4);
+	memcpy(sx + 20, &uid, 4);
+	memcpy(sx + 24, &uid, 4);
+	memcpy(sx + 28, &mode, 2);
+	memcpy(sx + 32, &st.ino, 8);
+	memcpy(sx + 40, &st.size, 8);
+	memcpy(sx + 48, &st.blocks, 8);
+	const uint64_t t[4][2] = {{st.atime, st.atime_ns}, {st.ctime, st.ctime_ns},
+				  {st.ctime, st.ctime_ns}, {st.mtime, st.mtime_ns}};
+	for (int i = 0; i < 4; i++) { /* atime, btime, ctime, mtime at 64, 80, 96, 112 */
+		memcpy(sx + 64 + 16 * i, &t[i][0], 8);
+		uint32_t ns = (uint32_t)t[i][1];
+		memcpy(sx + 72 + 16 * i, &ns, 4);
+	}
+	uint32_t rmaj = (uint32_t)(st.rdev >> 8), rmin = (uint32_t)(st.rdev & 0xff), dmaj = 0,
+		 dmin = (uint32_t)st.dev;
+	memcpy(sx + 128, &rmaj, 4);
+	memcpy(sx + 132, &rmin, 4);
+	memcpy(sx + 136, &dmaj, 4);
+	memcpy(sx + 140, &dmin, 4);
+	return 0;
+}
+
+/* ---- directories ------------------------------------------------------------------- */
+
+static unsigned char dtype(const struct inode *n)
+{
+	uint32_t m = node_mode(n) & S_IFMT;
+	return m == S_IFDIR ? DT_DIR : m == S_IFREG ? DT_REG : m == S_IFLNK ? DT_LNK : m == S_IFIFO ? DT_FIFO : DT_CHR;
+}
+
+static long sys_getdents64(long fd, unsigned char *buf, uint64_t count)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	struct inode *d = o->ino;
+	if (!S_ISDIR(d->mode))
+		return -ENOTDIR;
+	if (!mem_user_ok((uint64_t)buf, count))
+		return -EFAULT;
+	/* The position counts entries: "." is 0, ".." is 1, then the list. */
+	uint64_t idx = o->pos, used = 0;
+	struct dent *e = d->first;
+	for (uint64_t k = 2; k < idx && e; k++)
+		e = e->next;
+	for (;;) {
+		const char *name;
+		const struct inode *n;
+		if (idx == 0)
+			name = ".", n = d;
+		else if (idx == 1)
+			name = "..", n = d->parent ? d->parent : d;
+		else if (e)
+			name = e->name, n = e->ino;
+		else
+			break;
+		size_t nl = strlen(name);
+		size_t rec = ALIGN_UP(19 + nl + 1, 8);
+		if (used + rec > count) {
+			if (!used)
+				return -EINVAL;
+			break;
+		}
+		unsigned char *r = buf + used;
+		uint64_t ino = n->ino;
+		int64_t next = (int64_t)idx + 1;
+		uint16_t reclen = (uint16_t)rec;
+		memcpy(r, &ino, 8);
+		memcpy(r + 8, &next, 8);
+		memcpy(r + 16, &reclen, 2);
+		r[18] = dtype(n);
+		memcpy(r + 19, name, nl);
+		memset(r + 19 + nl, 0, rec - 19 - nl);
+		used += rec;
+		if (idx >= 2)
+			e = e->next;
+		idx++;
+	}
+	o->pos = idx;
+	d->atime = now();
+	return (long)used;
+}
+
+static long sys_getcwd(char *buf, uint64_t size)
+{
+	char tmp[ZRT_PATH_MAX];
+	size_t pos = sizeof tmp - 1;
+	tmp[pos] = 0;
+	for (struct inode *n = cwd; n != root && n->parent;) {
+		struct inode *p = n->parent;
+		struct dent *e = p->first;
+		while (e && e->ino != n)
+			e = e->next;
+		if (!e)
+			return -ENOENT; /* removed */
+		size_t l = strlen(e->name);
+		if (l + 1 > pos)
+			return -ENAMETOOLONG;
+		pos -= l;
+		memcpy(tmp + pos, e->name, l);
+		tmp[--pos] = '/';
+		n = p;
+	}
+	if (pos == sizeof tmp - 1)
+		tmp[--pos] = '/';
+	size_t len = sizeof tmp - pos;
+	if (len > size)
+		return -ERANGE;
+	if (!mem_user_ok((uint64_t)buf, len))
+		return -EFAULT;
+	memcpy(buf, tmp + pos, len);
+	return (long)len;
+}
+
+static long sys_chdir(const char *path)
+{
+	struct walk w;
+	long r = walk(AT_FDCWD, path, true, &w);
+	if (r < 0)
+		return r;
+	if (!w.node)
+		return -ENOENT;
+	if (!S_ISDIR(w.node->mode))
+		return -ENOTDIR;
+	cwd = w.node;
+	return 0;
+}
+
+static long sys_mkdirat(long dirfd, const char *path, long mode)
+{
+	struct walk w;
+	long r = walk(dirfd, path, false, &w);
+	if (r < 0)
+		return r;
+	if (w.node)
+		return -EEXIST;
+	struct inode *n = inode_new(S_IFDIR | ((uint32_t)mode & 07777 & ~umask_bits));
+	if (!n)
+		return -ENOSPC;
+	r = dir_add(w.parent, w.name, w.len, n);
+	if (r < 0)
+		inode_put(n);
+	return r;
+}
+
+static long sys_unlinkat(long dirfd, const char *path, long flags)
+{
+	struct walk w;
+	long r = walk(dirfd, path, false, &w);
+	if (r < 0)
+		return r;
+	struct inode *n = w.node;
+	if (!n)
+		return -ENOENT;
+	if (flags & AT_REMOVEDIR) {
+		if (!S_ISDIR(n->mode))
+			return -ENOTDIR;
+		if (n == root || (w.len == 1 && w.name[0] == '.'))
+			return n == root ? -EBUSY : -EINVAL;
+		if (n->nent)
+			return -ENOTEMPTY;
+		if (n == cwd)
+			cwd = root;
+	} else if (S_ISDIR(n->mode)) {
+		return -EISDIR;
+	} else if (w.slash) {
+		return -ENOTDIR;
+	}
+	dir_remove(w.parent, n, w.name, w.len);
+	inode_put(n);
+	return 0;
+}
+
+static bool is_ancestor(const struct inode *a, const struct inode *d)
+{
+	for (; d; d = d->parent)
+		if (d == a)
+			return true;
+	return false;
+}
+
+static long sys_renameat(long odir, const char *opath, long ndir, const char *npath, long flags)
+{
+	struct walk a, b;
+	long r = walk(odir, opath, false, &a);
+	if (r < 0)
+		return r;
+	if (!a.node)
+		return -ENOENT;
+	struct inode *from_dir = a.parent, *n = a.node;
+	char oname[256];
+	size_t olen = a.len;
+	memcpy(oname, a.name, olen + 1);
+	r = walk(ndir, npath, false, &b);
+	if (r < 0)
+		return r;
+	if (flags & ~1l)
+		return -EINVAL;
+	if (b.node && (flags & 1)) /* RENAME_NOREPLACE */
+		return -EEXIST;
+	if (n == root || (olen == 1 && oname[0] == '.'))
+		return -EBUSY;
+	if (b.node == n)
+		return 0;
+	if (S_ISDIR(n->mode) && is_ancestor(n, b.parent))
+		return -EINVAL;
+	if (b.node) {
+		if (S_ISDIR(n->mode) && !S_ISDIR(b.node->mode))
+			return -ENOTDIR;
+		if (!S_ISDIR(n->mode) && S_ISDIR(b.node->mode))
+			return -EISDIR;
+		if (S_ISDIR(b.node->mode) && b.node->nent)
+			return -ENOTEMPTY;
+		struct inode *old = b.node;
+		dir_remove(b.parent, old, b.name, b.len);
+		inode_put(old);
+	}
+	/* Move the entry: a new name first, so a full heap changes nothing. */
+	size_t sz = sizeof(struct dent) + b.len + 1;
+	struct dent *ne = zalloc(sz);
+	if (!ne)
+		return -ENOSPC;
+	ne->alloc = sz;
+	ne->ino = n;
+	memcpy(ne->name, b.name, b.len + 1);
+	struct dent *prev = 0, *e = from_dir->first;
+	while (e && !(e->ino == n && strcmp(e->name, oname) == 0))
+		prev = e, e = e->next;
+	if (!e) {
+		zfree(ne, sz);
+		return -ENOENT;
+	}
+	if (prev)
+		prev->next = e->next;
+	else
+		from_dir->first = e->next;
+	if (from_dir->last == e)
+		from_dir->last = prev;
+	from_dir->nent--;
+	zfree(e, e->alloc);
+	struct inode *to = b.parent;
+	if (to->last)
+		to->last->next = ne;
+	else
+		to->first = ne;
+	to->last = ne;
+	to->nent++;
+	if (S_ISDIR(n->mode)) {
+		from_dir->nlink--;
+		to->nlink++;
+		n->parent = to;
+	}
+	from_dir->mtime = from_dir->ctime = to->mtime = to->ctime = now();
+	r = 0;
+	n->ctime = now();
+	return r;
+}
+
+static long sys_linkat(long odir, const char *opath, long ndir, const char *npath, long flags)
+{
+	struct inode *n;
+	long r = node_at(odir, opath, (flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW, &n);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(n->mode))
+		return -EPERM;
+	struct walk w;
+	r = walk(ndir, npath, false, &w);
+	if (r < 0)
+		return r;
+	if (w.node)
+		return -EEXIST;
+	return dir_add(w.parent, w.name, w.len, n);
+}
+
+static long sys_symlinkat(const char *target, long dirfd, const char *path)
+{
+	char t[ZRT_PATH_MAX];
+	long tl = copy_path(target, t);
+	if (tl < 0)
+		return tl;
+	if (tl == 0)
+		return -ENOENT;
+	struct walk w;
+	long r = walk(dirfd, path, false, &w);
+	if (r < 0)
+		return r;
+	if (w.node)
+		return -EEXIST;
+	struct inode *n = inode_new(S_IFLNK | 0777);
+	if (!n)
+		return -ENOSPC;
+	if (file_reserve(n, (uint64_t)tl) < 0) {
+		inode_put(n);
+		return -ENOSPC;
+	}
+	memcpy(n->data, t, (size_t)tl);
+	n->size = (uint64_t)tl;
+	r = dir_add(w.parent, w.name, w.len, n);
+	if (r < 0)
+		inode_put(n);
+	return r;
+}
+
+static long sys_readlinkat(long dirfd, const char *path, char *buf, long size)
+{
+	if (size <= 0)
+		return -EINVAL;
+	struct inode *n;
+	long r = node_at(dirfd, path, AT_SYMLINK_NOFOLLOW, &n);
+	if (r < 0)
+		return r;
+	if (!S_ISLNK(n->mode))
+		return -EINVAL;
+	uint64_t len = n->size < (uint64_t)size ? n->size : (uint64_t)size;
+	if (!mem_user_ok((uint64_t)buf, len))
+		return -EFAULT;
+	memcpy(buf, n->data, len);
+	return (long)len;
+}
+
+static long sys_faccessat(long dirfd, const char *path, long mode, long flags)
+{
+	struct inode *n;
+	long r = node_at(dirfd, path, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), &n);
+	if (r < 0)
+		return r;
+	uint32_t m = node_mode(n);
+	if ((mode & 1) && !(m & 0111) && !S_ISDIR(m))
+		return -EACCES;
+	if ((mode & 2) && n->chan && !n->chan->writable)
+		return -EACCES;
+	if ((mode & 4) && n->chan && !n->chan->readable)
+		return -EACCES;
+	return 0;
+}
+
+static long sys_utimensat(long dirfd, const char *path, const int64_t *ts, long flags)
+{
+	struct inode *n;
+	long r = path ? node_at(dirfd, path, flags, &n) : node_at(dirfd, "", AT_EMPTY_PATH, &n);
+	if (r < 0)
+		return r;
+	uint64_t t = now();
+	uint64_t v[2] = {t, t};
+	if (ts) {
+		if (!mem_user_ok((uint64_t)ts, 32))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			int64_t s = ts[2 * i], ns = ts[2 * i + 1];
+			if (ns == UTIME_OMIT)
+				v[i] = i ? n->mtime : n->atime;
+			else if (ns != UTIME_NOW)
+				v[i] = (uint64_t)s * 1000000000u + (uint64_t)ns;
+		}
+	}
+	n->atime = v[0];
+	n->mtime = v[1];
+	n->ctime = t;
+	return 0;
+}
+
+/* ---- fcntl, ioctl, poll --------------------------------------------------------------- */
+
+static long sys_fcntl(long fd, long cmd, long arg)
+{
+	fd = (int)fd, cmd = (int)cmd;
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	switch (cmd) {
+	case 0:    /* F_DUPFD */
+	case 1030: /* F_DUPFD_CLOEXEC */
+		arg = (int)arg;
+		if (arg < 0 || arg >= ZRT_FD_MAX)
+			return -EINVAL;
+		return fd_alloc(arg, o, cmd == 1030);
+	case 1: return fdt[fd].cloexec ? 1 : 0; /* F_GETFD */
+	case 2: fdt[fd].cloexec = arg & 1; return 0; /* F_SETFD */
+	case 3: return o->flags | (o->ino->chan || S_ISREG(o->ino->mode) ? 0x8000 : 0); /* F_GETFL, O_LARGEFILE */
+	case 4: o->flags = (o->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK)); return 0;
+	case 5: case 6: case 7: case 36: case 37: case 38: return 0; /* locks: one process */
+	case 1031: return 0; /* F_SETPIPE_SZ */
+	case 1032: return 65536;
+	default: return -EINVAL;
+	}
+}
+
+static long sys_ioctl(long fd, unsigned long req, long arg)
+{
+	fd = (int)fd;
+	req = (unsigned)req;
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	bool tty = o->ino->chan && o->ino->chan->mode == ZCHAN_CHAR;
+	switch (req) {
+	case 0x5401: /* TCGETS */
+		if (!tty)
+			return -ENOTTY;
+		if (!mem_user_ok((uint64_t)arg, 36))
+			return -EFAULT;
+		memset((void *)arg, 0, 36);
+		((uint32_t *)arg)[0] = 0x500;  /* ICRNL IXON */
+		((uint32_t *)arg)[1] = 0x5;    /* OPOST ONLCR */
+		((uint32_t *)arg)[2] = 0xbf;   /* B38400 CS8 CREAD */
+		((uint32_t *)arg)[3] = 0x8a3b; /* ISIG ICANON ECHO... */
+		return 0;
+	case 0x5413: /* TIOCGWINSZ */
+		if (!tty)
+			return -ENOTTY;
+		if (!mem_user_ok((uint64_t)arg, 8))
+			return -EFAULT;
+		((uint16_t *)arg)[0] = 24, ((uint16_t *)arg)[1] = 80;
+		((uint16_t *)arg)[2] = ((uint16_t *)arg)[3] = 0;
+		return 0;
+	case 0x5402: case 0x5403: case 0x5404: case 0x5414: /* TCSETS*, TIOCSWINSZ */
+		return tty ? 0 : -ENOTTY;
+	case 0x540f: /* TIOCGPGRP */
+		if (!tty)
+			return -ENOTTY;
+		if (!mem_user_ok((uint64_t)arg, 4))
+			return -EFAULT;
+		*(int32_t *)arg = 1;
+		return 0;
+	case 0x541b: /* FIONREAD */
+		if (!mem_user_ok((uint64_t)arg, 4))
+			return -EFAULT;
+		*(int32_t *)arg = S_ISREG(o->ino->mode) && !o->ino->chan && o->pos < o->ino->size
+					  ? (int32_t)(o->ino->size - o->pos > 0x7fffffff ? 0x7fffffff : o->ino->size - o->pos)
+					  : 0;
+		return 0;
+	case 0x5451: fdt[fd].cloexec = true; return 0;  /* FIOCLEX */
+	case 0x5450: fdt[fd].cloexec = false; return 0; /* FIONCLEX */
+	case 0x5421: return 0;                          /* FIONBIO */
+	default: return -ENOTTY;
+	}
+}
+
+/* Everything is always ready: channel reads block in the supervisor until
+ * they have their bytes, so readiness never depends on timing. */
+static long sys_poll(int32_t *fds, uint64_t n)
+{
+	if (n > ZRT_FD_MAX * 4)
+		return -EINVAL;
+	if (n && !mem_user_ok((uint64_t)fds, n * 8))
+		return -EFAULT;
+	long ready = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		int32_t fd = fds[2 * i];
+		int16_t ev = (int16_t)(fds[2 * i + 1] & 0xffff), rev;
+		if (fd < 0)
+			rev = 0;
+		else if (!fd_get(fd))
+			rev = 0x20; /* POLLNVAL */
+		else
+			rev = (int16_t)(ev & (0x1 | 0x4 | 0x40 | 0x100)); /* IN OUT RDNORM WRNORM */
+		((int16_t *)&fds[2 * i + 1])[1] = rev;
+		if (rev)
+			ready++;
+	}
+	return ready;
+}
+
+static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e)
+{
+	if (nfds < 0 || nfds > ZRT_FD_MAX + 1)
+		return -EINVAL;
+	uint64_t words = ((uint64_t)nfds + 63) / 64;
+	uint64_t *sets[2] = {r, w};
+	long ready = 0;
+	for (int s = 0; s < 2; s++) {
+		if (!sets[s])
+			continue;
+		if (!mem_user_ok((uint64_t)sets[s], words * 8))
+			return -EFAULT;
+		for (long fd = 0; fd < nfds; fd++) {
+			if (!((sets[s][fd / 64] >> (fd % 64)) & 1))
+				continue;
+			if (!fd_get(fd))
+				return -EBADF;
+			ready++;
+		}
+	}
+	if (e && mem_user_ok((uint64_t)e, words * 8))
+		memset(e, 0, words * 8);
+	return ready;
+}
+
+static long sys_statfs(unsigned char *buf)
+{
+	if (!mem_user_ok((uint64_t)buf, 120))
+		return -EFAULT;
+	memset(buf, 0, 120);
+	int64_t v[7] = {0x01021994, 4096, (int64_t)(mem_total_bytes() / 4096), (int64_t)(mem_free_bytes() / 4096),
+			(int64_t)(mem_free_bytes() / 4096), 1 << 20, 1 << 20};
+	memcpy(buf, v, sizeof v); /* type bsize blocks bfree bavail files ffree */
+	int64_t namelen = 255, frsize = 4096;
+	memcpy(buf + 64, &namelen, 8);
+	memcpy(buf + 72, &frsize, 8);
+	return 0;
+}
+
+static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	if (off & (PAGE - 1))
+		return -EINVAL;
+	if ((flags & 3) == 1 && (prot & 2)) /* MAP_SHARED writable: changes would not reach the file */
+		return -ENODEV;
+	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
+		return -ENODEV;
+	long a = mem_mmap(addr, len, 3, (int)(flags & ~0x20));
+	if (a < 0)
+		return a;
+	uint64_t adv;
+	int64_t r = node_read(o->ino, (void *)a, len, off, &adv);
+	if (r < 0) {
+		mem_munmap((uint64_t)a, len);
+		return r;
+	}
+	long p = mem_mprotect((uint64_t)a, ALIGN_UP(len, PAGE), (int)prot);
+	if (p < 0) {
+		mem_munmap((uint64_t)a, len);
+		return p;
+	}
+	return a;
+}
+
+static long sys_memfd_create(const char *name, long flags)
+{
+	char tmp[ZRT_PATH_MAX];
+	long r = copy_path(name, tmp);
+	if (r < 0)
+		return r;
+	if (r > 249)
+		return -EINVAL;
+	struct inode *n = inode_new(S_IFREG | 0777);
+	if (!n)
+		return -ENOMEM;
+	r = open_node(n, O_RDWR | ((flags & 1) ? O_CLOEXEC : 0));
+	if (r < 0)
+		inode_put(n);
+	return r;
+}
+
+/* ---- the table ----------------------------------------------------------------------- */
+
+long fs_syscall(long nr, const long *a, bool *handled)
+{
+	*handled = true;
+	uint64_t off;
+	switch (nr) {
+	case 0: return fd_read(a[0], (void *)a[1], (uint64_t)a[2], 0);
+	case 1: return fd_write(a[0], (const void *)a[1], (uint64_t)a[2], 0);
+	case 17: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_read(a[0], (void *)a[1], (uint64_t)a[2], &off);
+	case 18: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_write(a[0], (const void *)a[1], (uint64_t)a[2], &off);
+	case 19: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false);
+	case 20: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true);
+	case 295: case 327: off = (uint64_t)a[3]; return a[3] == -1 ? fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false)
+							  : fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, false);
+	case 296: case 328: off = (uint64_t)a[3]; return a[3] == -1 ? fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true)
+							  : fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, true);
+	case 40: /* sendfile */
+		if (a[2]) {
+			if (!mem_user_ok((uint64_t)a[2], 8))
+				return -EFAULT;
+			return fd_copy(a[0], a[1], (uint64_t *)a[2], (uint64_t)a[3]);
+		}
+		return fd_copy(a[0], a[1], 0, (uint64_t)a[3]);
+	case 326: /* copy_file_range */
+		if (a[3] || a[5])
+			return -EINVAL;
+		if (a[1]) {
+			if (!mem_user_ok((uint64_t)a[1], 8))
+				return -EFAULT;
+			return fd_copy(a[2], a[0], (uint64_t *)a[1], (uint64_t)a[4]);
+		}
+		return fd_copy(a[2], a[0], 0, (uint64_t)a[4]);
+	case 2: return sys_openat(AT_FDCWD, (const char *)a[0], a[1], a[2]);
+	case 85: return sys_openat(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1]);
+	case 257: return sys_openat(a[0], (const char *)a[1], a[2], a[3]);
+	case 437: /* openat2 */
+		if (!mem_user_ok((uint64_t)a[2], 24))
+			return -EFAULT;
+		return sys_openat(a[0], (const char *)a[1], ((const long *)a[2])[0], ((const long *)a[2])[1]);
+	case 3: return fd_close(a[0]);
+	case 436: /* close_range */
+		for (long fd = (unsigned)a[0]; fd <= (long)(unsigned)a[1] && fd < ZRT_FD_MAX; fd++)
+			if (fdt[fd].o) {
+				if (a[2] & 4) /* CLOSE_RANGE_CLOEXEC */
+					fdt[fd].cloexec = true;
+				else
+					fd_close(fd);
+			}
+		return 0;
+	case 8: return sys_lseek(a[0], (int64_t)a[1], a[2]);
+	case 4: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], 0);
+	case 6: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], AT_SYMLINK_NOFOLLOW);
+	case 5: return sys_fstatat(a[0], "", (struct kstat *)a[1], AT_EMPTY_PATH);
+	case 262: return sys_fstatat(a[0], (const char *)a[1], (struct kstat *)a[2], a[3]);
+	case 332: return sys_statx(a[0], (const char *)a[1], a[2], (unsigned char *)a[4]);
+	case 217: return sys_getdents64(a[0], (unsigned char *)a[1], (uint64_t)a[2]);
+	case 72: return sys_fcntl(a[0], a[1], a[2]);
+	case 16: return sys_ioctl(a[0], (unsigned long)a[1], a[2]);
+	case 32: {
+		struct ofd *o = fd_get(a[0]);
+		return o ? fd_alloc(0, o, false) : -EBADF;
+	}
+	case 33: case 292: { /* dup2, dup3 */
+		long nfd = (int)a[1];
+		struct ofd *o = fd_get(a[0]);
+		if (!o)
+			return -EBADF;
+		if (nfd < 0 || nfd >= ZRT_FD_MAX)
+			return -EBADF;
+		if ((int)a[0] == nfd)
+			return nr == 33 ? nfd : -EINVAL;
+		if (fdt[nfd].o)
+			fd_close(nfd);
+		return fd_alloc(nfd, o, nr == 292 && (a[2] & O_CLOEXEC));
+	}
+	case 21: return sys_faccessat(AT_FDCWD, (const char *)a[0], a[1], 0);
+	case 269: return sys_faccessat(a[0], (const char *)a[1], a[2], 0);
+	case 439: return sys_faccessat(a[0], (const char *)a[1], a[2], a[3]);
+	case 79: return sys_getcwd((char *)a[0], (uint64_t)a[1]);
+	case 80: return sys_chdir((const char *)a[0]);
+	case 81: {
+		struct ofd *o = fd_get(a[0]);
+		if (!o)
+			return -EBADF;
+		if (!S_ISDIR(o->ino->mode))
+			return -ENOTDIR;
+		cwd = o->ino;
+		return 0;
+	}
+	case 83: return sys_mkdirat(AT_FDCWD, (const char *)a[0], a[1]);
+	case 258: return sys_mkdirat(a[0], (const char *)a[1], a[2]);
+	case 84: return sys_unlinkat(AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
+	case 87: return sys_unlinkat(AT_FDCWD, (const char *)a[0], 0);
+	case 263: return sys_unlinkat(a[0], (const char *)a[1], a[2]);
+	case 82: return sys_renameat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	case 264: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], 0);
+	case 316: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	case 86: return sys_linkat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	case 265: return sys_linkat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	case 88: return sys_symlinkat((const char *)a[0], AT_FDCWD, (const char *)a[1]);
+	case 266: return sys_symlinkat((const char *)a[0], a[1], (const char *)a[2]);
+	case 89: return sys_readlinkat(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2]);
+	case 267: return sys_readlinkat(a[0], (const char *)a[1], (char *)a[2], a[3]);
+	case 90: case 91: case 268: { /* chmod, fchmod, fchmodat */
+		struct inode *n;
+		long r = nr == 91 ? node_at(a[0], "", AT_EMPTY_PATH, &n)
+				  : node_at(nr == 90 ? AT_FDCWD : a[0], (const char *)a[nr == 90 ? 0 : 1], 0, &n);
+		if (r < 0)
+			return r;
+		n->mode = (n->mode & S_IFMT) | ((uint32_t)a[nr == 268 ? 2 : 1] & 07777);
+		n->ctime = now();
+		return 0;
+	}
+	case 92: case 93: case 94: case 260: return 0; /* chown: one user */
+	case 95: { /* umask */
+		long old = umask_bits;
+		umask_bits = (uint32_t)a[0] & 0777;
+		return old;
+	}
+	case 76: case 77: { /* truncate, ftruncate */
+		if (a[1] < 0)
+			return -EINVAL;
+		struct inode *n;
+		long r;
+		if (nr == 77) {
+			struct ofd *o = fd_get(a[0]);
+			if (!o)
+				return -EBADF;
+			if ((o->flags & O_ACCMODE) == O_RDONLY)
+				return -EINVAL;
+			n = o->ino;
+		} else if ((r = node_at(AT_FDCWD, (const char *)a[0], 0, &n)) < 0) {
+			return r;
+		}
+		return file_truncate(n, (uint64_t)a[1]);
+	}
+	case 285: { /* fallocate: mode 0 only */
+		struct ofd *o = fd_get(a[0]);
+		if (!o)
+			return -EBADF;
+		if (a[1] != 0 || a[2] < 0 || a[3] <= 0)
+			return -EOPNOTSUPP;
+		uint64_t end = (uint64_t)a[2] + (uint64_t)a[3];
+		return end > o->ino->size ? file_truncate(o->ino, end) : 0;
+	}
+	case 74: case 75: case 162: case 306: case 277: return 0; /* fsync... */
+	case 73: case 221: return fd_get(a[0]) ? 0 : -EBADF; /* flock, fadvise64 */
+	case 280: return sys_utimensat(a[0], (const char *)a[1], (const int64_t *)a[2], a[3]);
+	case 132: case 235: case 261: { /* utime, utimes, futimesat: now */
+		struct inode *n;
+		long r = node_at(nr == 261 ? a[0] : AT_FDCWD, (const char *)a[nr == 261 ? 1 : 0], 0, &n);
+		if (r < 0)
+			return r;
+		n->mtime = n->atime = n->ctime = now();
+		return 0;
+	}
+	case 7: return sys_poll((int32_t *)a[0], (uint64_t)a[1]);
+	case 271: return sys_poll((int32_t *)a[0], (uint64_t)a[1]);
+	case 23: case 270: return sys_select(a[0], (uint64_t *)a[1], (uint64_t *)a[2], (uint64_t *)a[3]);
+	case 137: case 138: return sys_statfs((unsigned char *)a[1]);
+	case 9:
+		if (a[3] & 0x20) /* MAP_ANONYMOUS */
+			return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
+		return sys_mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
+	case 319: return sys_memfd_create((const char *)a[0], a[1]);
+	case 133: case 259: return -EPERM; /* mknod */
+	case 22: case 293: return -ENFILE; /* pipe: no second process to talk to */
+	case 188: case 189: case 190: case 191: case 192: case 193: case 194: case 195: case 196: case 197: case 198:
+	case 199: return -95; /* xattrs: ENOTSUP */
+	default:
+		*handled = false;
+		return -ENOSYS;
+	}
+}
+
+/* ---- images ------------------------------------------------------------------------------ */
+
+/* Headers are read through a 64 KiB window so an image of many small files
+ * costs a trap per window, not per header. */
+struct tarsrc {
+	struct zchan *c;
+	unsigned char *win;
+	uint64_t win_off, win_len;
+};
+#define TAR_WIN (64u << 10)
+
+static int64_t tar_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct tarsrc *s = ctx;
+	if (len > TAR_WIN)
+		return chan_pread(s->c, buf, len, off);
+	if (!(off >= s->win_off && off + len <= s->win_off + s->win_len)) {
+		int64_t r = chan_pread(s->c, s->win, TAR_WIN, off);
+		if (r < 0)
+			return r;
+		s->win_off = off;
+		s->win_len = (uint64_t)r;
+	}
+	uint64_t have = s->win_off + s->win_len > off ? s->win_off + s->win_len - off : 0;
+	if (have > len)
+		have = len;
+	memcpy(buf, s->win + (off - s->win_off), have);
+	return (int64_t)have;
+}
+
+struct mountctx {
+	struct tarsrc src;
+	struct inode *top;
+	const char *mp;
+	long err;
+};
+
+static struct inode *sub_lookup(struct inode *top, const char *path, size_t len, bool create_dirs)
+{
+	(void)create_dirs;
+	struct inode *cur = top;
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && path[j] != '/')
+			j++;
+		struct inode *n = dir_lookup(cur, path + i, j - i);
+		if (!n) {
+			if (!create_dirs)
+				return 0;
+			n = inode_new(S_IFDIR | 0755);
+			if (!n || dir_add(cur, path + i, j - i, n) < 0)
+				return 0;
+		}
+		if (!S_ISDIR(n->mode) && j < len)
+			return 0;
+		cur = n;
+		i = j + 1;
+	}
+	return cur;
+}
+
+static int add_entry(struct mountctx *m, struct inode *d, const struct tar_entry *e, const char *name, size_t nl);
+
+/* An archive's time in clock nanoseconds, clamped to what 64 bits hold. */
+static uint64_t tar_time(int64_t secs)
+{
+	const int64_t max = (int64_t)(UINT64_MAX / 1000000000u / 2);
+	return (uint64_t)(secs < 0 ? 0 : secs > max ? max : secs) * 1000000000u;
+}
+
+static int mount_entry(void *ctxv, const struct tar_entry *e)
+{
+	struct mountctx *m = ctxv;
+	size_t len = strlen(e->path);
+	if (len == 0)
+		return 0; /* the root: the mountpoint itself */
+	size_t k = len;
+	while (k && e->path[k - 1] != '/')
+		k--;
+	struct inode *d = k ? sub_lookup(m->top, e->path, k - 1, true) : m->top;
+	if (!d || !S_ISDIR(d->mode)) {
+		zrt_log(1, "zrt: %s: %s: parent is not a directory, skipped", m->mp, e->path);
+		return 0;
+	}
+	const char *name = e->path + k;
+	size_t nl = len - k;
+	struct inode *old = dir_lookup(d, name, nl);
+	if (old && S_ISDIR(old->mode) && e->type == TAR_DIR) {
+		old->mode = S_IFDIR | (e->mode & 07777);
+		old->mtime = old->ctime = tar_time(e->mtime);
+		return 0;
+	}
+	if (old) { /* a later entry replaces an earlier one, as tar -x does */
+		if (S_ISDIR(old->mode) && old->nent)
+			return 0;
+		dir_remove(d, old, name, nl);
+		inode_put(old);
+	}
+	/* The directory keeps the time its own entry gave it (tar -x does the
+	 * same): adding to it here is not a change the program made. */
+	uint64_t mtime = d->mtime, ctime = d->ctime;
+	int r = add_entry(m, d, e, name, nl);
+	d->mtime = mtime;
+	d->ctime = ctime;
+	return r;
+}
+
+static int add_entry(struct mountctx *m, struct inode *d, const struct tar_entry *e, const char *name, size_t nl)
+{
+	struct inode *n;
+	if (e->type == TAR_HARDLINK) {
+		n = sub_lookup(m->top, e->link, strlen(e->link), false);
+		if (!n || S_ISDIR(n->mode)) {
+			zrt_log(1, "zrt: %s: %s: link target %s not found, skipped", m->mp, e->path, e->link);
+			return 0;
+		}
+		if (dir_add(d, name, nl, n) < 0)
+			return m->err = -ENOSPC, 1;
+		return 0;
+	}
+	uint32_t type = e->type == TAR_DIR ? S_IFDIR : e->type == TAR_SYMLINK ? S_IFLNK : S_IFREG;
+	n = inode_new(type | (e->mode & 07777));
+	if (!n)
+		return m->err = -ENOSPC, 1;
+	n->mtime = n->ctime = n->atime = tar_time(e->mtime);
+	if (e->type == TAR_SYMLINK) {
+		size_t tl = strlen(e->link);
+		if (file_reserve(n, tl ? tl : 1) < 0)
+			return inode_put(n), m->err = -ENOSPC, 1;
+		memcpy(n->data, e->link, tl);
+		n->size = tl;
+	} else if (e->type == TAR_FILE) {
+		n->tar = m->src.c;
+		n->tar_off = e->offset;
+		n->size = e->size;
+	}
+	if (dir_add(d, name, nl, n) < 0)
+		return inode_put(n), m->err = -ENOSPC, 1;
+	return 0;
+}
+
+static long mount_image(const struct nvram_fstab *f, char *err, size_t errlen)
+{
+	struct zchan *c = chan_find(f->channel);
+	if (!c)
+		return zrt_fmt(err, errlen, "fstab: no channel %s", f->channel), -1;
+	struct inode *top = mkdirs(f->mountpoint, strlen(f->mountpoint));
+	if (!top)
+		return zrt_fmt(err, errlen, "fstab: cannot create mountpoint %s", f->mountpoint), -1;
+	if (f->access == NVRAM_WO) {
+		if (!c->writable)
+			return zrt_fmt(err, errlen, "fstab: channel %s is not writable", f->channel), -1;
+		return 0;
+	}
+	if (!c->readable || !c->random_read)
+		return zrt_fmt(err, errlen, "fstab: channel %s is not a random-read channel", f->channel), -1;
+	static struct mountctx m;
+	memset(&m, 0, sizeof m);
+	m.src.c = c;
+	m.src.win = zalloc(TAR_WIN);
+	m.top = top;
+	m.mp = f->mountpoint;
+	if (!m.src.win)
+		return zrt_fmt(err, errlen, "fstab: out of memory"), -1;
+	struct tar_stats st = {0};
+	int r = tar_scan(tar_read, &m.src, c->size, mount_entry, &m, &st);
+	zfree(m.src.win, TAR_WIN);
+	if (r != 0 || m.err)
+		return zrt_fmt(err, errlen, "fstab: %s: %s", f->channel,
+			       m.err ? "out of memory" : r == -TAR_EIO ? "read error" : "not a valid tar archive"),
+		       -1;
+	zrt_log(1, "zrt: mounted %s at %s: %llu entries, %llu skipped", f->channel, f->mountpoint,
+		(unsigned long long)st.entries, (unsigned long long)st.skipped);
+	return 0;
+}
+
+/* ---- write-back of access=wo mounts ---------------------------------------------------- */
+
+struct wb {
+	struct zchan *c;
+	unsigned char *hdr;
+	struct tar_entry *e;
+	char path[TAR_PATH_MAX];
+	bool failed;
+};
+
+static void wb_put(struct wb *w, const void *p, uint64_t n)
+{
+	if (!w->failed && n && chan_pwrite(w->c, p, n, 0) != (int64_t)n)
+		w->failed = true;
+}
+
+static void wb_node(struct wb *w, struct inode *n, size_t plen)
+{
+	struct tar_entry *e = w->e;
+	memset(e, 0, sizeof *e);
+	memcpy(e->path, w->path, plen);
+	e->path[plen] = 0;
+	e->mode = n->mode & 07777;
+	e->mtime = (int64_t)(n->mtime / 1000000000u);
+	e->uid = e->gid = 1000;
+	if (S_ISDIR(n->mode))
+		e->type = TAR_DIR;
+	else if (S_ISLNK(n->mode))
+		e->type = TAR_SYMLINK, memcpy(e->link, n->data, n->size < TAR_PATH_MAX - 1 ? n->size : TAR_PATH_MAX - 1);
+	else if (S_ISREG(n->mode) && !n->chan)
+		e->type = TAR_FILE, e->size = n->size;
+	else
+		return;
+	if (plen) {
+		size_t h = tar_header(e, w->hdr);
+		wb_put(w, w->hdr, h);
+	}
+	if (e->type == TAR_FILE) {
+		if (n->tar) {
+			static unsigned char buf[64 << 10];
+			for (uint64_t off = 0; off < n->size && !w->failed;) {
+				uint64_t k = n->size - off < sizeof buf ? n->size - off : sizeof buf;
+				uint64_t adv;
+				if (node_read(n, buf, k, off, &adv) != (int64_t)k) {
+					w->failed = true;
+					break;
+				}
+				wb_put(w, buf, k);
+				off += k;
+			}
+		} else {
+			wb_put(w, n->data, n->size);
+		}
+		static const unsigned char zero[TAR_BLOCK];
+		wb_put(w, zero, tar_padding(n->size));
+	}
+	if (e->type != TAR_DIR)
+		return;
+	for (struct dent *d = n->first; d; d = d->next) {
+		size_t l = strlen(d->name);
+		if (plen + (plen ? 1 : 0) + l + 1 > TAR_PATH_MAX)
+			continue;
+		size_t at = plen;
+		if (plen)
+			w->path[at++] = '/';
+		memcpy(w->path + at, d->name, l);
+		wb_node(w, d->ino, at + l);
+	}
+}
+
+void fs_writeback(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	for (int i = 0; i < zrt_nvram.nfstab; i++) {
+		const struct nvram_fstab *f = &zrt_nvram.fstab[i];
+		if (f->access != NVRAM_WO)
+			continue;
+		struct walk w;
+		if (walk(AT_FDCWD, f->mountpoint, true, &w) < 0 || !w.node || !S_ISDIR(w.node->mode))
+			continue;
+		static struct wb b;
+		memset(&b, 0, sizeof b);
+		b.c = chan_find(f->channel);
+		b.hdr = zalloc(TAR_HDR_MAX);
+		b.e = zalloc(sizeof *b.e);
+		if (!b.c || !b.hdr || !b.e) {
+			zrt_log(0, "zrt: %s: cannot write the image back: out of memory", f->channel);
+			continue;
+		}
+		wb_node(&b, w.node, 0);
+		static unsigned char end[2 * TAR_BLOCK]; /* not on the signal stack */
+		wb_put(&b, end, tar_end(end));
+		if (b.failed)
+			zrt_log(0, "zrt: %s: writing the image back failed", f->channel);
+	}
+}
+
+/* ---- start ----------------------------------------------------------------------------- */
+
+static long read_nvram(char *err, size_t errlen)
+{
+	struct zchan *c = chan_find("/dev/nvram");
+	if (!c || !c->readable)
+		return 0;
+	uint64_t cap = c->random_read ? c->size : 64 << 10;
+	if (cap > NVRAM_TEXT_MAX)
+		return zrt_fmt(err, errlen, "nvram: larger than %u bytes", (unsigned)NVRAM_TEXT_MAX), -1;
+	char *buf = zalloc(NVRAM_TEXT_MAX + 1);
+	if (!buf)
+		return zrt_fmt(err, errlen, "nvram: out of memory"), -1;
+	int64_t r = chan_pread(c, buf, NVRAM_TEXT_MAX + 1, 0);
+	if (r < 0)
+		return zrt_fmt(err, errlen, "nvram: read error %d", (int)r), -1;
+	if ((uint64_t)r > NVRAM_TEXT_MAX)
+		return zrt_fmt(err, errlen, "nvram: larger than %u bytes", (unsigned)NVRAM_TEXT_MAX), -1;
+	nvram_text = buf;
+	nvram_len = (size_t)r;
+	return 0;
+}
+
+uint64_t fs_seed(void)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the configuration */
+	for (size_t i = 0; i < nvram_len; i++)
+		h = (h ^ (unsigned char)nvram_text[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static const struct {
+	const char *path;
+	int dev;
+} devices[] = {
+	{"/dev/null", DEV_NULL}, {"/dev/zero", DEV_ZERO}, {"/dev/full", DEV_FULL},
+	{"/dev/random", DEV_RANDOM}, {"/dev/urandom", DEV_RANDOM},
+};
+
+int fs_init(const char *text, size_t len, char *err, size_t errlen)
+{
+	(void)text, (void)len;
+	if (chans_init() < 0 || !(root = inode_new(S_IFDIR | 0755)))
+		return zrt_fmt(err, errlen, "out of memory"), -1;
+	root->nlink = 2;
+	cwd = root;
+	if (read_nvram(err, errlen) < 0)
+		return -1;
+	if (nvram_text) {
+		void *arena = zalloc(nvram_arena_size(nvram_len));
+		if (!arena)
+			return zrt_fmt(err, errlen, "nvram: out of memory"), -1;
+		if (nvram_parse(nvram_text, nvram_len, arena, nvram_arena_size(nvram_len), &zrt_nvram, err, errlen) < 0)
+			return -1;
+		zrt_verbosity = zrt_nvram.verbosity;
+	}
+	if (!mkdirs("/dev", 4) || !mkdirs("/tmp", 4))
+		return zrt_fmt(err, errlen, "out of memory"), -1;
+	for (int i = 0; i < zrt_nvram.nmapping; i++) {
+		struct zchan *c = chan_find(zrt_nvram.mapping[i].channel);
+		if (!c)
+			return zrt_fmt(err, errlen, "mapping: no channel %s", zrt_nvram.mapping[i].channel), -1;
+		c->mode = zrt_nvram.mapping[i].mode == NVRAM_MODE_PIPE   ? ZCHAN_PIPE
+			  : zrt_nvram.mapping[i].mode == NVRAM_MODE_CHAR ? ZCHAN_CHAR
+									 : ZCHAN_FILE;
+	}
+	for (int i = 0; i < nchan; i++) {
+		if (chans[i].alias[0] != '/')
+			continue; /* not a path: reachable by handle only */
+		struct inode *n = inode_new(S_IFCHR | 0666);
+		if (!n)
+			return zrt_fmt(err, errlen, "out of memory"), -1;
+		n->chan = &chans[i];
+		if (add_node(chans[i].alias, n) < 0) {
+			inode_put(n);
+			zrt_log(1, "zrt: channel %s: the path is taken, reachable by handle only", chans[i].alias);
+		}
+	}
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		if (chan_find(devices[i].path))
+			continue;
+		struct inode *n = inode_new(S_IFCHR | 0666);
+		if (!n)
+			return zrt_fmt(err, errlen, "out of memory"), -1;
+		n->dev = (uint32_t)devices[i].dev;
+		add_node(devices[i].path, n);
+	}
+	for (int i = 0; i < zrt_nvram.nfstab; i++)
+		if (mount_image(&zrt_nvram.fstab[i], err, errlen) < 0)
+			return -1;
+	static const char *const stdio[3] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+	for (int fd = 0; fd < 3; fd++) {
+		/* A missing one is /dev/null, so the numbers stay where programs
+		 * expect them. */
+		const char *path = chan_find(stdio[fd]) ? stdio[fd] : "/dev/null";
+		struct walk w;
+		if (walk(AT_FDCWD, path, true, &w) < 0 || !w.node)
+			return zrt_fmt(err, errlen, "cannot open %s", path), -1;
+		if (open_node(w.node, fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return zrt_fmt(err, errlen, "cannot open %s as descriptor %d", path, fd), -1;
+	}
+	return 0;
+}

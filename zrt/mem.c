@@ -1,0 +1,361 @@
+/*
+ * mem.c - the program's heap: brk, mmap, munmap, mremap, and the runtime's
+ * own allocations (files, directories, open files) from the same pages.
+ *
+ * The heap is [heap_start, heap_end) of guest memory, already mapped R+W by
+ * boot; nothing here asks the kernel for memory. brk grows up from the
+ * bottom; mmap and the runtime's allocations are carved from the top of the
+ * highest free extent down, so the two meet only when the heap is full.
+ * Free space is a sorted array of page extents.
+ *
+ * Memory handed out must read as zeros, as fresh kernel pages do. Pages
+ * never used are zero already (guest memory starts as a zero-filled memfd);
+ * two watermarks bound the pages ever handed out (brk_hwm from below,
+ * top_low from above), and only those are cleared on reuse.
+ */
+#include "zrt.h"
+
+#define EXT_MAX 16384
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+struct ext {
+	uint64_t start, end;
+};
+
+static struct ext fr[EXT_MAX];
+static int nfr;
+static uint64_t heap_lo, heap_hi, brk_cur, brk_hwm, top_low, free_bytes;
+
+void mem_init(uint64_t heap_start, uint64_t heap_end)
+{
+	heap_lo = brk_cur = brk_hwm = heap_start;
+	heap_hi = top_low = heap_end;
+	fr[0] = (struct ext){heap_start, heap_end};
+	nfr = 1;
+	free_bytes = heap_end - heap_start;
+}
+
+uint64_t mem_free_bytes(void)
+{
+	return free_bytes;
+}
+
+uint64_t mem_total_bytes(void)
+{
+	return heap_hi - heap_lo;
+}
+
+bool mem_user_ok(uint64_t addr, uint64_t len)
+{
+	return addr >= 0x10000 && addr + len >= addr && addr + len <= zrt_info.memory_size;
+}
+
+/* Clear what of [a, b) may have been handed out before. */
+static void clean(uint64_t a, uint64_t b)
+{
+	if (a < brk_hwm)
+		memset((void *)a, 0, (b < brk_hwm ? b : brk_hwm) - a);
+	uint64_t s = a > top_low ? a : top_low;
+	if (s < b)
+		memset((void *)s, 0, b - s);
+}
+
+/* Remove [a, b) from extent i, which contains it. */
+static int take(int i, uint64_t a, uint64_t b)
+{
+	struct ext *e = &fr[i];
+	if (a == e->start && b == e->end) {
+		memmove(&fr[i], &fr[i + 1], (size_t)(nfr - i - 1) * sizeof fr[0]);
+		nfr--;
+	} else if (a == e->start) {
+		e->start = b;
+	} else if (b == e->end) {
+		e->end = a;
+	} else {
+		if (nfr == EXT_MAX)
+			return -ENOMEM;
+		memmove(&fr[i + 2], &fr[i + 1], (size_t)(nfr - i - 1) * sizeof fr[0]);
+		fr[i + 1] = (struct ext){b, e->end};
+		e->end = a;
+		nfr++;
+	}
+	free_bytes -= b - a;
+	return 0;
+}
+
+/* Return [a, b) to the free list, merging with neighbours and with any
+ * part of it that is already free. */
+static int give(uint64_t a, uint64_t b)
+{
+	if (a >= b)
+		return 0;
+	int i = 0;
+	while (i < nfr && fr[i].end < a)
+		i++;
+	/* fr[i] is the first extent that ends at or after a. */
+	int j = i;
+	uint64_t s = a, e = b, merged = 0;
+	while (j < nfr && fr[j].start <= b) {
+		if (fr[j].start < s)
+			s = fr[j].start;
+		if (fr[j].end > e)
+			e = fr[j].end;
+		merged += fr[j].end - fr[j].start;
+		j++;
+	}
+	if (j == i) {
+		if (nfr == EXT_MAX)
+			return -ENOMEM;
+		memmove(&fr[i + 1], &fr[i], (size_t)(nfr - i) * sizeof fr[0]);
+		nfr++;
+	} else {
+		memmove(&fr[i + 1], &fr[j], (size_t)(nfr - j) * sizeof fr[0]);
+		nfr -= j - i - 1;
+	}
+	fr[i] = (struct ext){s, e};
+	free_bytes += (e - s) - merged;
+	return 0;
+}
+
+/* Pages from the top of the highest extent that has room. */
+static uint64_t alloc_top(uint64_t len)
+{
+	for (int i = nfr - 1; i >= 0; i--) {
+		if (fr[i].end - fr[i].start < len)
+			continue;
+		uint64_t a = fr[i].end - len;
+		if (take(i, a, a + len) < 0)
+			return 0;
+		clean(a, a + len);
+		if (a < top_low)
+			top_low = a;
+		return a;
+	}
+	return 0;
+}
+
+/* Make [a, b) allocated whatever it was (MAP_FIXED). */
+static int claim(uint64_t a, uint64_t b)
+{
+	for (int i = 0; i < nfr && a < b;) {
+		uint64_t s = fr[i].start > a ? fr[i].start : a;
+		uint64_t e = fr[i].end < b ? fr[i].end : b;
+		if (s < e) {
+			int before = nfr;
+			if (take(i, s, e) < 0)
+				return -ENOMEM;
+			if (nfr < before)
+				continue;
+		}
+		i++;
+	}
+	clean(a, b);
+	if (a < top_low)
+		top_low = a;
+	return 0;
+}
+
+uint64_t mem_brk(uint64_t want)
+{
+	if (want < heap_lo)
+		return brk_cur;
+	uint64_t cur = ALIGN_UP(brk_cur, PAGE), next = ALIGN_UP(want, PAGE);
+	if (next > cur) {
+		/* The pages above the break must be one free extent. */
+		int i = 0;
+		while (i < nfr && fr[i].start < cur)
+			i++;
+		if (i == nfr || fr[i].start != cur || fr[i].end < next)
+			return brk_cur;
+		if (take(i, cur, next) < 0)
+			return brk_cur;
+		clean(cur, next);
+		if (next > brk_hwm)
+			brk_hwm = next;
+	} else if (next < cur) {
+		zrt_syscall6(10, (long)next, (long)(cur - next), PROT_READ | PROT_WRITE, 0, 0, 0);
+		give(next, cur);
+	}
+	brk_cur = want;
+	return brk_cur;
+}
+
+/* Apply the program's protection to pages the allocator keeps R+W. The
+ * wall allows none, R, R+W and R+X, never W+X. */
+long mem_mprotect(uint64_t a, uint64_t len, int prot)
+{
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+	if (prot == (PROT_READ | PROT_WRITE))
+		return 0;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
+	if (prot == PROT_WRITE)
+		prot = PROT_READ | PROT_WRITE;
+	if (prot == PROT_EXEC)
+		prot = PROT_READ | PROT_EXEC;
+	return zrt_syscall6(10, (long)a, (long)len, prot, 0, 0, 0);
+}
+
+long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)
+{
+	if (len == 0 || (addr & (PAGE - 1)))
+		return -EINVAL;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
+	len = ALIGN_UP(len, PAGE);
+	if (len == 0 || len > heap_hi - heap_lo)
+		return -ENOMEM;
+	uint64_t a;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr < ALIGN_UP(brk_cur, PAGE) || addr + len > heap_hi || addr + len < addr)
+			return -ENOMEM;
+		if (flags & MAP_FIXED_NOREPLACE) {
+			for (uint64_t p = addr; p < addr + len;) {
+				int i = 0;
+				while (i < nfr && fr[i].end <= p)
+					i++;
+				if (i == nfr || fr[i].start > p)
+					return -EEXIST;
+				p = fr[i].end;
+			}
+		}
+		if (claim(addr, addr + len) < 0)
+			return -ENOMEM;
+		a = addr;
+	} else {
+		a = alloc_top(len);
+		if (!a)
+			return -ENOMEM;
+	}
+	long r = mem_mprotect(a, len, prot);
+	if (r < 0) {
+		give(a, a + len);
+		return r;
+	}
+	return (long)a;
+}
+
+long mem_munmap(uint64_t addr, uint64_t len)
+{
+	if ((addr & (PAGE - 1)) || len == 0)
+		return -EINVAL;
+	uint64_t a = addr, b = addr + ALIGN_UP(len, PAGE);
+	if (b < a)
+		return -EINVAL;
+	uint64_t lo = ALIGN_UP(brk_cur, PAGE);
+	if (a < lo)
+		a = lo;
+	if (b > heap_hi)
+		b = heap_hi;
+	if (a >= b)
+		return 0; /* nothing of the heap: the program's own pages stay */
+	zrt_syscall6(10, (long)a, (long)(b - a), PROT_READ | PROT_WRITE, 0, 0, 0);
+	return give(a, b);
+}
+
+long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr)
+{
+	(void)newaddr;
+	if ((old & (PAGE - 1)) || newlen == 0 || (flags & MREMAP_FIXED))
+		return (flags & MREMAP_FIXED) ? -ENOSYS : -EINVAL;
+	oldlen = ALIGN_UP(oldlen, PAGE);
+	newlen = ALIGN_UP(newlen, PAGE);
+	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0)
+		return -EFAULT;
+	if (newlen <= oldlen) {
+		mem_munmap(old + newlen, oldlen - newlen);
+		return (long)old;
+	}
+	/* Grow in place when the pages after it are free. */
+	uint64_t a = old + oldlen, b = old + newlen;
+	for (int i = 0; i < nfr; i++) {
+		if (fr[i].start <= a && fr[i].end >= b && b <= heap_hi) {
+			if (take(i, a, b) < 0)
+				break;
+			clean(a, b);
+			if (a < top_low)
+				top_low = a;
+			return (long)old;
+		}
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t n = alloc_top(newlen);
+	if (!n)
+		return -ENOMEM;
+	memcpy((void *)n, (void *)old, oldlen);
+	mem_munmap(old, oldlen);
+	return (long)n;
+}
+
+/* ---- the runtime's own objects ------------------------------------------------ */
+
+/* Small objects come from 64 KiB slabs in power-of-two classes of 16 bytes
+ * to 2 KiB with a free list each; anything larger is whole pages. */
+#define SLAB (64u << 10)
+#define CLASSES 8 /* 16 .. 2048 */
+
+struct freeobj {
+	struct freeobj *next;
+};
+static struct freeobj *freelist[CLASSES];
+
+static int class_of(size_t n)
+{
+	int c = 0;
+	size_t s = 16;
+	while (s < n)
+		s <<= 1, c++;
+	return c;
+}
+
+void *zalloc(size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > 2048) {
+		uint64_t a = alloc_top(ALIGN_UP(n, PAGE));
+		return (void *)a;
+	}
+	int c = class_of(n);
+	size_t sz = (size_t)16 << c;
+	if (!freelist[c]) {
+		uint64_t a = alloc_top(SLAB);
+		if (!a)
+			return 0;
+		for (size_t off = SLAB; off >= sz; off -= sz) {
+			struct freeobj *o = (struct freeobj *)(a + off - sz);
+			o->next = freelist[c];
+			freelist[c] = o;
+		}
+	}
+	struct freeobj *o = freelist[c];
+	freelist[c] = o->next;
+	memset(o, 0, sz);
+	return o;
+}
+
+void zfree(void *p, size_t n)
+{
+	if (!p)
+		return;
+	if (n == 0)
+		n = 1;
+	if (n > 2048) {
+		give((uint64_t)p, (uint64_t)p + ALIGN_UP(n, PAGE));
+		return;
+	}
+	int c = class_of(n);
+	struct freeobj *o = p;
+	o->next = freelist[c];
+	freelist[c] = o;
+}

@@ -1,0 +1,682 @@
+/*
+ * sys.c - the runtime's entry, its signal handlers, and the system calls
+ * that are not about files: memory, time, randomness, identity, signals,
+ * limits, and the acts a sandboxed program may not do.
+ *
+ * Every call the seccomp wall does not allow raises SIGSYS; zrt_sigsys()
+ * reads the number and arguments from the signal frame, answers, and puts
+ * the result in rax of the frame, so the program continues after its
+ * `syscall` instruction as if the kernel had answered (docs/zrt.md lists
+ * every call and what it does).
+ */
+#include "nvram.h"
+#include "zrt.h"
+
+/* ---- the header the supervisor reads (zrt_abi.h) ---------------------------- */
+
+#define ALTSTACK_SIZE (256u << 10) /* mapped by boot outside guest memory */
+struct zrt_info zrt_info;
+unsigned char zrt_init_stack[128u << 10] __attribute__((aligned(16))); /* start.S */
+void zrt_entry(void);
+
+__attribute__((section(".zrt_header"), used)) const struct zrt_header zrt_header = {
+	.magic = ZRT_MAGIC,
+	.entry = (uint64_t)zrt_entry,
+	.sigsys = (uint64_t)zrt_sigsys,
+	.sigsegv = (uint64_t)zrt_sigsegv,
+	.restorer = (uint64_t)zrt_restorer,
+	.altstack = 0,
+	.altstack_size = ALTSTACK_SIZE,
+	.info = (uint64_t)&zrt_info,
+};
+
+/* The x86-64 signal frame: struct ucontext with the sigcontext inside. */
+enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
+struct ucontext_k {
+	uint64_t flags, link;
+	uint64_t ss_sp, ss_flags, ss_size;
+	uint64_t gregs[18];
+	uint64_t cs_gs_fs_ss, err, trapno, oldmask, cr2, fpstate, reserved[8];
+	uint64_t sigmask;
+};
+_Static_assert(__builtin_offsetof(struct ucontext_k, sigmask) == 296, "ucontext layout");
+
+/* ---- time ----------------------------------------------------------------- */
+
+/* ZEROVM.md section 7: the clock starts at [time] seconds and every read
+ * advances it by one microsecond; sleeping advances it and returns. */
+static uint64_t clock_ns, clock_start;
+
+void clock_set(uint64_t ns)
+{
+	clock_ns = clock_start = ns;
+}
+
+uint64_t clock_peek(void)
+{
+	return clock_ns;
+}
+
+uint64_t clock_tick(void)
+{
+	clock_ns += 1000;
+	return clock_ns;
+}
+
+void clock_advance(uint64_t ns)
+{
+	clock_ns += ns;
+}
+
+struct ts {
+	int64_t sec, nsec;
+};
+
+static long put_time(uint64_t ns, struct ts *t)
+{
+	if (!mem_user_ok((uint64_t)t, sizeof *t))
+		return -EFAULT;
+	t->sec = (int64_t)(ns / 1000000000u);
+	t->nsec = (int64_t)(ns % 1000000000u);
+	return 0;
+}
+
+static long sys_clock_gettime(long id, struct ts *t)
+{
+	uint64_t now = clock_tick();
+	if (id == 2 || id == 3) /* process and thread CPU time */
+		now -= clock_start;
+	else if (id < 0 || id > 11)
+		return -EINVAL;
+	return put_time(now, t);
+}
+
+static long sys_nanosleep(const struct ts *req, bool absolute)
+{
+	if (!mem_user_ok((uint64_t)req, sizeof *req))
+		return -EFAULT;
+	if (req->nsec < 0 || req->nsec >= 1000000000 || req->sec < 0)
+		return -EINVAL;
+	uint64_t ns = (uint64_t)req->sec * 1000000000u + (uint64_t)req->nsec;
+	if (absolute)
+		clock_ns = ns > clock_ns ? ns : clock_ns;
+	else
+		clock_advance(ns);
+	return 0;
+}
+
+/* ---- randomness: xoshiro256**, seeded by the configuration ------------------ */
+
+static uint64_t rs[4];
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void rng_seed(uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		rs[i] = splitmix(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(void)
+{
+	uint64_t r = rotl(rs[1] * 5, 7) * 9, t = rs[1] << 17;
+	rs[2] ^= rs[0];
+	rs[3] ^= rs[1];
+	rs[1] ^= rs[2];
+	rs[0] ^= rs[3];
+	rs[2] ^= t;
+	rs[3] = rotl(rs[3], 45);
+	return r;
+}
+
+void rng_fill(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	while (n) {
+		uint64_t r = rng_next();
+		size_t k = n < 8 ? n : 8;
+		memcpy(p, &r, k);
+		p += k;
+		n -= k;
+	}
+}
+
+/* ---- signals: recorded, never delivered (ZEROVM.md section 7) ------------------- */
+
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+static struct ksigaction sigact[65];
+static uint64_t sigmask;
+static uint64_t altss[3];
+
+#define SIG_IGN 1
+/* Signals whose default action is to do nothing. */
+static bool default_ignored(long sig)
+{
+	return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
+}
+
+static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
+{
+	if (sig < 1 || sig > 64 || size != 8)
+		return -EINVAL;
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, sizeof *old))
+			return -EFAULT;
+		*old = sigact[sig];
+	}
+	if (act) {
+		if (sig == 9 || sig == 19)
+			return -EINVAL;
+		if (!mem_user_ok((uint64_t)act, sizeof *act))
+			return -EFAULT;
+		sigact[sig] = *act;
+	}
+	return 0;
+}
+
+static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
+{
+	if (size != 8)
+		return -EINVAL;
+	uint64_t prev = sigmask;
+	if (set) {
+		if (!mem_user_ok((uint64_t)set, 8))
+			return -EFAULT;
+		if (how == 0)
+			sigmask |= *set;
+		else if (how == 1)
+			sigmask &= ~*set;
+		else if (how == 2)
+			sigmask = *set;
+		else
+			return -EINVAL;
+		sigmask &= ~((1ull << 8) | (1ull << 18)); /* SIGKILL, SIGSTOP */
+	}
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, 8))
+			return -EFAULT;
+		*old = prev;
+	}
+	return 0;
+}
+
+/* A signal the program sends itself: a default action that ends the
+ * process ends the session (exit status 128 + the signal, said on stderr:
+ * the supervisor's report cannot say "Signal N" for a signal the kernel
+ * never sent); handled, ignored and blocked signals are not delivered. */
+static long self_signal(long sig)
+{
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (sig == 0 || default_ignored(sig) || sigact[sig].handler == SIG_IGN)
+		return 0;
+	if (sigact[sig].handler != 0 || ((sigmask >> (sig - 1)) & 1))
+		return 0;
+	zrt_log(0, "zrt: the program killed itself with signal %d", (int)sig);
+	fs_writeback();
+	zrt_exit(128 + (int)sig);
+}
+
+/* ---- identity and limits ------------------------------------------------------ */
+
+#define ZRT_UID 1000
+#define ZRT_PID 1
+
+static long put_str(char *dst, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(dst, s, n + 1);
+	return 0;
+}
+
+static long sys_uname(char *u)
+{
+	if (!mem_user_ok((uint64_t)u, 65 * 6))
+		return -EFAULT;
+	memset(u, 0, 65 * 6);
+	put_str(u, "Linux");
+	put_str(u + 65, "zerovm");
+	put_str(u + 130, "6.1.0-zerovm");
+	put_str(u + 195, "#1 SMP zerovm");
+	put_str(u + 260, "x86_64");
+	put_str(u + 325, "(none)");
+	return 0;
+}
+
+static long sys_sysinfo(unsigned char *s)
+{
+	if (!mem_user_ok((uint64_t)s, 112))
+		return -EFAULT;
+	memset(s, 0, 112);
+	uint64_t v[8] = {(clock_tick() - clock_start) / 1000000000u, 0, 0, 0,
+			 mem_total_bytes(), mem_free_bytes(), 0, 0};
+	memcpy(s, v, sizeof v);
+	uint16_t procs = 1;
+	memcpy(s + 80, &procs, 2);
+	uint32_t unit = 1;
+	memcpy(s + 104, &unit, 4);
+	return 0;
+}
+
+static void limit_of(long res, uint64_t lim[2])
+{
+	lim[0] = lim[1] = ~0ull;
+	if (res == 3) /* STACK */
+		lim[0] = lim[1] = zrt_info.memory_size - zrt_info.stack_start;
+	else if (res == 7) /* NOFILE */
+		lim[0] = lim[1] = ZRT_FD_MAX;
+	else if (res == 9 || res == 2) /* AS, DATA */
+		lim[0] = lim[1] = zrt_info.memory_size;
+	else if (res == 6) /* NPROC */
+		lim[0] = lim[1] = 1;
+	else if (res == 4) /* CORE */
+		lim[0] = lim[1] = 0;
+}
+
+static long sys_prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
+{
+	if (pid != 0 && pid != ZRT_PID)
+		return -ESRCH;
+	if (res < 0 || res > 15)
+		return -EINVAL;
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, 16))
+			return -EFAULT;
+		limit_of(res, old);
+	}
+	if (newl && !mem_user_ok((uint64_t)newl, 16))
+		return -EFAULT;
+	return 0; /* new limits are accepted and change nothing */
+}
+
+static long put_ids(uint32_t *a, uint32_t *b, uint32_t *c)
+{
+	uint32_t *p[3] = {a, b, c};
+	for (int i = 0; i < 3; i++) {
+		if (!mem_user_ok((uint64_t)p[i], 4))
+			return -EFAULT;
+		*p[i] = ZRT_UID;
+	}
+	return 0;
+}
+
+static long same_id(long id)
+{
+	return (id == ZRT_UID || id == -1) ? 0 : -EPERM;
+}
+
+static char comm[16] = "program";
+
+static long sys_prctl(long op, long a)
+{
+	switch (op) {
+	case 15: /* PR_SET_NAME */
+		if (!mem_user_ok((uint64_t)a, 1))
+			return -EFAULT;
+		for (int i = 0; i < 15; i++) {
+			comm[i] = ((const char *)a)[i];
+			if (!comm[i])
+				break;
+		}
+		comm[15] = 0;
+		return 0;
+	case 16: /* PR_GET_NAME */
+		if (!mem_user_ok((uint64_t)a, 16))
+			return -EFAULT;
+		memcpy((void *)a, comm, 16);
+		return 0;
+	case 3:  /* PR_GET_DUMPABLE */
+		return 0;
+	case 4:  /* PR_SET_DUMPABLE */
+	case 1:  /* PR_SET_PDEATHSIG */
+	case 38: /* PR_SET_NO_NEW_PRIVS */
+		return 0;
+	case 39: /* PR_GET_NO_NEW_PRIVS */
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- memory ----------------------------------------------------------------- */
+
+static long sys_madvise(uint64_t addr, uint64_t len, long advice)
+{
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	if (advice == 4 && len && addr >= zrt_info.heap_start && addr + len <= zrt_info.heap_end &&
+	    addr + len > addr)
+		memset((void *)addr, 0, ALIGN_UP(len, PAGE)); /* MADV_DONTNEED: fresh zero pages */
+	return 0;
+}
+
+static long sys_futex(uint32_t *uaddr, long op, long val)
+{
+	switch (op & 0x7f) {
+	case 0: /* WAIT: no other thread can ever wake it */
+	case 9: /* WAIT_BITSET */
+		if (!mem_user_ok((uint64_t)uaddr, 4))
+			return -EFAULT;
+		return *uaddr != (uint32_t)val ? -EAGAIN : -ETIMEDOUT;
+	case 1:  /* WAKE */
+	case 10: /* WAKE_BITSET */
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+static long dispatch(long nr, const long *a)
+{
+	switch (nr) {
+	/* memory */
+	case 12: return (long)mem_brk((uint64_t)a[0]);
+	case 11: return mem_munmap((uint64_t)a[0], (uint64_t)a[1]);
+	case 25: return mem_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3], (uint64_t)a[4]);
+	case 10: return -EACCES; /* mprotect the wall refused: W+X, or outside guest memory */
+	case 28: return sys_madvise((uint64_t)a[0], (uint64_t)a[1], a[2]);
+	case 26: case 149: case 150: case 151: case 152: case 325: return 0; /* msync, mlock... */
+	/* time */
+	case 228: return sys_clock_gettime(a[0], (struct ts *)a[1]);
+	case 229: return a[1] ? (mem_user_ok((uint64_t)a[1], 16) ? put_time(1000, (struct ts *)a[1]) : -EFAULT) : 0;
+	case 96: { /* gettimeofday */
+		uint64_t now = clock_tick();
+		if (a[0]) {
+			if (!mem_user_ok((uint64_t)a[0], 16))
+				return -EFAULT;
+			int64_t *tv = (int64_t *)a[0];
+			tv[0] = (int64_t)(now / 1000000000u);
+			tv[1] = (int64_t)(now % 1000000000u) / 1000;
+		}
+		if (a[1] && mem_user_ok((uint64_t)a[1], 8))
+			memset((void *)a[1], 0, 8);
+		return 0;
+	}
+	case 201: { /* time */
+		int64_t t = (int64_t)(clock_tick() / 1000000000u);
+		if (a[0]) {
+			if (!mem_user_ok((uint64_t)a[0], 8))
+				return -EFAULT;
+			*(int64_t *)a[0] = t;
+		}
+		return t;
+	}
+	case 35: return sys_nanosleep((const struct ts *)a[0], false);
+	case 230: return sys_nanosleep((const struct ts *)a[2], a[1] & 1);
+	case 37: return 0; /* alarm: never fires */
+	case 36: case 38: /* getitimer, setitimer */
+		if (a[nr == 36 ? 1 : 2] && mem_user_ok((uint64_t)a[nr == 36 ? 1 : 2], 32))
+			memset((void *)a[nr == 36 ? 1 : 2], 0, 32);
+		return 0;
+	case 98: /* getrusage */
+		if (!mem_user_ok((uint64_t)a[1], 144))
+			return -EFAULT;
+		memset((void *)a[1], 0, 144);
+		return 0;
+	case 100: /* times */
+		if (a[0] && mem_user_ok((uint64_t)a[0], 32))
+			memset((void *)a[0], 0, 32);
+		return (long)(clock_tick() / 10000000u);
+	/* randomness */
+	case 318:
+		if (!mem_user_ok((uint64_t)a[0], (uint64_t)a[1]))
+			return -EFAULT;
+		rng_fill((void *)a[0], (size_t)a[1]);
+		return a[1];
+	/* identity */
+	case 63: return sys_uname((char *)a[0]);
+	case 99: return sys_sysinfo((unsigned char *)a[0]);
+	case 102: case 104: case 107: case 108: return ZRT_UID; /* get[e]uid, get[e]gid */
+	case 118: case 120: return put_ids((uint32_t *)a[0], (uint32_t *)a[1], (uint32_t *)a[2]);
+	case 105: case 106: case 113: case 114: case 117: case 119: case 122: case 123:
+		return same_id(a[0]);
+	case 115: return 0; /* getgroups: none */
+	case 116: return a[0] ? -EPERM : 0;
+	case 39: case 186: case 111: case 121: case 124: return ZRT_PID; /* getpid, gettid, getpgrp, getpgid, getsid */
+	case 110: return 0; /* getppid */
+	case 109: return 0; /* setpgid */
+	case 112: return -EPERM; /* setsid: already a session leader */
+	case 218: return ZRT_PID; /* set_tid_address */
+	case 273: return 0; /* set_robust_list */
+	case 334: return -ENOSYS; /* rseq */
+	case 157: return sys_prctl(a[0], a[1]);
+	case 302: return sys_prlimit(a[0], a[1], (const uint64_t *)a[2], (uint64_t *)a[3]);
+	case 97: return sys_prlimit(0, a[0], 0, (uint64_t *)a[1]);
+	case 160: return sys_prlimit(0, a[0], (const uint64_t *)a[1], 0);
+	case 95: { /* umask */
+		static long mask = 022;
+		long old = mask;
+		mask = a[0] & 0777;
+		return old;
+	}
+	case 24: return 0; /* sched_yield */
+	case 204: /* sched_getaffinity: one CPU */
+		if ((uint64_t)a[1] < 8 || !mem_user_ok((uint64_t)a[2], 8))
+			return -EINVAL;
+		memset((void *)a[2], 0, 8);
+		*(unsigned char *)a[2] = 1;
+		return 8;
+	case 203: return 0; /* sched_setaffinity */
+	case 309: /* getcpu */
+		if (a[0] && mem_user_ok((uint64_t)a[0], 4))
+			*(uint32_t *)a[0] = 0;
+		if (a[1] && mem_user_ok((uint64_t)a[1], 4))
+			*(uint32_t *)a[1] = 0;
+		return 0;
+	case 202: return sys_futex((uint32_t *)a[0], a[1], a[2]);
+	case 135: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
+	/* signals */
+	case 13: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
+	case 14: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
+	case 127: /* rt_sigpending */
+		if (!mem_user_ok((uint64_t)a[0], 8))
+			return -EFAULT;
+		*(uint64_t *)a[0] = 0;
+		return 0;
+	case 131: /* sigaltstack */
+		if (a[1]) {
+			if (!mem_user_ok((uint64_t)a[1], 24))
+				return -EFAULT;
+			memcpy((void *)a[1], altss, 24);
+			if (!altss[0])
+				((uint64_t *)a[1])[1] = 2; /* SS_DISABLE */
+		}
+		if (a[0]) {
+			if (!mem_user_ok((uint64_t)a[0], 24))
+				return -EFAULT;
+			memcpy(altss, (void *)a[0], 24);
+		}
+		return 0;
+	case 34: case 130: return -EINTR; /* pause, rt_sigsuspend: nothing will come */
+	case 62: /* kill */
+		return (a[0] == ZRT_PID || a[0] == 0 || a[0] == -1) ? self_signal(a[1]) : -ESRCH;
+	case 200: return a[0] == ZRT_PID ? self_signal(a[1]) : -ESRCH;                      /* tkill */
+	case 234: return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? self_signal(a[2]) : -ESRCH; /* tgkill */
+	/* the end */
+	case 60: case 231:
+		fs_writeback();
+		zrt_exit((int)(a[0] & 0xff));
+	/* what a locked-down kernel refuses */
+	case 56: case 57: case 58: return -EAGAIN; /* clone, fork, vfork: one process only */
+	case 435: return -ENOSYS;                  /* clone3: libc falls back to clone */
+	case 59: case 322: return -EACCES;         /* execve, execveat */
+	case 61: case 247: return -ECHILD;         /* wait4, waitid */
+	case 41: case 53: return -EACCES;          /* socket, socketpair */
+	case 42: case 43: case 44: case 45: case 46: case 47: case 48: case 49: case 50: case 51:
+	case 52: case 54: case 55: case 288: case 299: case 307:
+		return -ENOTSOCK;
+	case 101: return -EPERM; /* ptrace */
+	case 310: case 311: return -EPERM; /* process_vm_readv/writev */
+	case 165: case 166: case 155: case 161: case 272: case 308: return -EPERM; /* mount... setns */
+	case 154: case 172: case 173: return -EPERM; /* modify_ldt, iopl, ioperm */
+	case 317: return -EPERM; /* seccomp */
+	case 321: case 323: case 425: case 426: case 427: return -EPERM; /* bpf, userfaultfd, io_uring */
+	case 298: return -EACCES; /* perf_event_open */
+	case 248: case 249: case 250: return -EPERM; /* add_key, request_key, keyctl */
+	case 169: case 246: case 320: return -EPERM; /* reboot, kexec */
+	case 175: case 176: case 313: return -EPERM; /* modules */
+	default: return -ENOSYS;
+	}
+}
+
+void zrt_sigsys(int sig, void *info, void *ucv)
+{
+	(void)sig;
+	struct ucontext_k *uc = ucv;
+	uint64_t *g = uc->gregs;
+	long nr = *(const int32_t *)((const char *)info + 24); /* si_syscall */
+	const long a[6] = {(long)g[RDI], (long)g[RSI], (long)g[RDX], (long)g[R10], (long)g[R8], (long)g[R9]};
+	bool handled = false;
+	long r = fs_syscall(nr, a, &handled);
+	if (!handled)
+		r = dispatch(nr, a);
+	g[RAX] = (uint64_t)r;
+}
+
+/* cpuid from the table the supervisor recorded (zrt_abi.h): an exact
+ * (leaf, subleaf) match for indexed leaves, the leaf alone otherwise;
+ * unknown leaves read as zeros. */
+static void cpuid_answer(uint64_t *g)
+{
+	uint32_t leaf = (uint32_t)g[RAX], sub = (uint32_t)g[RCX];
+	uint32_t r[4] = {0, 0, 0, 0};
+	for (uint32_t i = 0; i < zrt_info.ncpuid && i < ZRT_CPUID_MAX; i++) {
+		const struct zrt_cpuid *c = &zrt_info.cpuid[i];
+		if (c->leaf == leaf && (!c->indexed || c->subleaf == sub)) {
+			r[0] = c->eax, r[1] = c->ebx, r[2] = c->ecx, r[3] = c->edx;
+			break;
+		}
+	}
+	g[RAX] = r[0], g[RBX] = r[1], g[RCX] = r[2], g[RDX] = r[3];
+}
+
+/* rdtsc and rdtscp fault (PR_SET_TSC); answer them from the virtual clock.
+ * cpuid faults too (ARCH_SET_CPUID) and is answered from the table.
+ * Any other SIGSEGV is a real fault: return with SIGSEGV blocked, so the
+ * instruction faults again and the kernel ends the process with it. */
+void zrt_sigsegv(int sig, void *info, void *ucv)
+{
+	(void)sig;
+	struct ucontext_k *uc = ucv;
+	uint64_t *g = uc->gregs;
+	const unsigned char *ip = (const unsigned char *)g[RIP];
+	unsigned len = 0;
+	if (mem_user_ok(g[RIP], 2) && ip[0] == 0x0f && ip[1] == 0xa2 && zrt_info.ncpuid) {
+		cpuid_answer(g);
+		g[RIP] += 2;
+		return;
+	}
+	if (mem_user_ok(g[RIP], 3) && ip[0] == 0x0f && ip[1] == 0x31)
+		len = 2;
+	else if (mem_user_ok(g[RIP], 3) && ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xf9)
+		len = 3, g[RCX] = 0;
+	if (!len) {
+		zrt_log(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
+			(unsigned long long)*(const uint64_t *)((const char *)info + 16));
+		uc->sigmask |= 1ull << (11 - 1);
+		return;
+	}
+	uint64_t t = clock_tick();
+	g[RAX] = t & 0xffffffffu;
+	g[RDX] = t >> 32;
+	g[RIP] += len;
+}
+
+/* ---- start ------------------------------------------------------------------------ */
+
+struct start {
+	uint64_t sp, entry;
+};
+
+static uint64_t push_bytes(uint64_t *sp, const void *src, size_t n)
+{
+	*sp -= n;
+	memcpy((void *)*sp, src, n);
+	return *sp;
+}
+
+/* Build the program's initial stack below the one the supervisor made:
+ * argv and environment from the nvram, the same auxiliary vector. */
+static uint64_t build_stack(const uint64_t *old, const struct nvram *nv)
+{
+	uint64_t argc = old[0];
+	const uint64_t *oargv = old + 1, *oenv = old + argc + 2, *aux = oenv;
+	while (*aux)
+		aux++;
+	aux++;
+	size_t naux = 0;
+	while (aux[naux * 2] != 0)
+		naux++;
+	naux++;
+	int nargc = nv->argc > 0 ? nv->argc : (int)argc;
+	uint64_t sp = (uint64_t)old - 256;
+	uint64_t *ptrs = zalloc(((size_t)nargc + (size_t)nv->envc + 2) * 8);
+	if (!ptrs)
+		return (uint64_t)old;
+	for (int i = 0; i < nargc; i++) {
+		const char *s = nv->argc > 0 ? nv->argv[i] : (const char *)oargv[i];
+		ptrs[i] = push_bytes(&sp, s, strlen(s) + 1);
+	}
+	for (int i = 0; i < nv->envc; i++)
+		ptrs[nargc + 1 + i] = push_bytes(&sp, nv->envp[i], strlen(nv->envp[i]) + 1);
+	size_t words = 1 + (size_t)nargc + 1 + (size_t)nv->envc + 1 + naux * 2;
+	sp = ALIGN_DOWN(sp - words * 8, 16);
+	uint64_t *w = (uint64_t *)sp;
+	*w++ = (uint64_t)nargc;
+	for (int i = 0; i < nargc; i++)
+		*w++ = ptrs[i];
+	*w++ = 0;
+	for (int i = 0; i < nv->envc; i++)
+		*w++ = ptrs[nargc + 1 + i];
+	*w++ = 0;
+	memcpy(w, aux, naux * 16);
+	zfree(ptrs, ((size_t)nargc + (size_t)nv->envc + 2) * 8);
+	return sp;
+}
+
+static uint64_t auxv_get(const uint64_t *sp, uint64_t key)
+{
+	const uint64_t *p = sp + sp[0] + 2;
+	while (*p)
+		p++;
+	for (p++; p[0]; p += 2)
+		if (p[0] == key)
+			return p[1];
+	return 0;
+}
+
+extern struct nvram zrt_nvram;
+struct start zrt_main(uint64_t *sp);
+
+struct start zrt_main(uint64_t *sp)
+{
+	mem_init(zrt_info.heap_start, zrt_info.heap_end);
+	char err[256];
+	if (fs_init(0, 0, err, sizeof err) < 0) {
+		zrt_log(0, "zrt: %s", err);
+		zrt_exit(127);
+	}
+	const struct nvram *nv = &zrt_nvram;
+	/* The clock counts nanoseconds in 64 bits: it reaches the year 2554. */
+	uint64_t secs = nv->has_time ? (uint64_t)nv->time_seconds : 0, max = UINT64_MAX / 1000000000u / 2;
+	clock_set((secs < max ? secs : max) * 1000000000u);
+	rng_seed(fs_seed());
+	uint64_t entry = auxv_get(sp, 9 /* AT_ENTRY */);
+	uint64_t nsp = (nv->argc > 0 || nv->envc > 0) ? build_stack(sp, nv) : (uint64_t)sp;
+	return (struct start){nsp, entry};
+}

@@ -1,0 +1,187 @@
+/*
+ * util.c - the C library pieces the runtime needs, and its way out.
+ *
+ * memcpy and memset use `rep movsb` / `rep stosb` (fast strings on every
+ * x86-64 this project targets); the rest is plain C.
+ */
+#include <stdarg.h>
+
+#include "zrt.h"
+
+int zrt_verbosity;
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+	void *d = dst;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	void *d = dst;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] - y[i];
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return 0;
+	}
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+struct out {
+	char *buf;
+	size_t n, len;
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->len + 1 < o->n)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void put_u(struct out *o, unsigned long long v, unsigned base)
+{
+	char tmp[24];
+	int i = 0;
+	do {
+		tmp[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (i)
+		put(o, tmp[--i]);
+}
+
+static size_t vfmt(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	struct out o = {buf, n, 0};
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			put(&o, *fmt);
+			continue;
+		}
+		int lng = 0;
+		fmt++;
+		while (*fmt == 'l' || *fmt == 'z')
+			lng++, fmt++;
+		switch (*fmt) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			for (s = s ? s : "(null)"; *s; s++)
+				put(&o, *s);
+			break;
+		}
+		case 'c': put(&o, (char)va_arg(ap, int)); break;
+		case 'd': {
+			long long v = lng ? va_arg(ap, long long) : va_arg(ap, int);
+			if (v < 0)
+				put(&o, '-'), put_u(&o, 0ull - (unsigned long long)v, 10);
+			else
+				put_u(&o, (unsigned long long)v, 10);
+			break;
+		}
+		case 'u': put_u(&o, lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned), 10); break;
+		case 'x': put_u(&o, lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned), 16); break;
+		case '%': put(&o, '%'); break;
+		default: put(&o, '?'); break;
+		}
+	}
+	if (n)
+		buf[o.len < n ? o.len : n - 1] = 0;
+	return o.len;
+}
+
+size_t zrt_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	size_t r = vfmt(buf, n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Diagnostics go to the /dev/stderr channel, when there is one and the
+ * nvram's [debug] verbosity asks for them (level 0: always). */
+void zrt_log(int level, const char *fmt, ...)
+{
+	if (level > zrt_verbosity)
+		return;
+	static char buf[512]; /* written by a trap: not on the signal stack */
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n = vfmt(buf, sizeof buf - 1, fmt, ap);
+	va_end(ap);
+	if (n > sizeof buf - 2)
+		n = sizeof buf - 2;
+	buf[n++] = '\n';
+	struct zchan *c = chan_find("/dev/stderr");
+	if (c && c->writable)
+		chan_pwrite(c, buf, n, 0);
+}
+
+/* The end: the supervisor ends the sandbox on TrapExit and reports code. */
+__attribute__((noreturn)) void zrt_exit(int code)
+{
+	static uint64_t a[6]; /* read by the supervisor: not on the signal stack */
+	a[0] = TrapExit, a[2] = (uint64_t)(int64_t)code;
+	for (;;) {
+		zrt_trap(a);
+		zrt_syscall6(231, code, 0, 0, 0, 0, 0); /* not reached */
+	}
+}

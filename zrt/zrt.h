@@ -1,0 +1,136 @@
+/*
+ * zrt.h - the runtime inside the sandbox (ZRT): shared declarations.
+ *
+ * ZRT is freestanding, untrusted code that lives in guest memory next to the
+ * program (docs/zrt.md). Boot installs its SIGSYS handler before sealing the
+ * sandbox; from then on every Linux system call of the program that the
+ * seccomp wall does not allow arrives here and is answered from in-memory
+ * state or turned into channel traps. Quotas, limits and accounting stay in
+ * the supervisor: nothing in ZRT is trusted, and nothing it does can reach
+ * past what the program itself could do with the trap interface.
+ *
+ * The signal handlers run on a stack outside guest memory (boot_abi.h), so
+ * nothing passed to a trap (argument arrays, buffers) may live on the
+ * stack: the supervisor only reads and writes guest memory.
+ */
+#ifndef ZRT_ZRT_H
+#define ZRT_ZRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../include/zvm.h"
+#include "util.h"
+#include "zrt_abi.h"
+
+/* Linux errno values (the program sees them as -errno). */
+enum {
+	EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
+	EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
+	EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23,
+	EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31,
+	EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
+	ENODATA = 61, EOVERFLOW = 75, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
+	ETIMEDOUT = 110, EDQUOT = 122,
+};
+
+/* File types and open flags of the x86-64 Linux ABI. */
+#define S_IFMT 0170000u
+#define S_IFSOCK 0140000u
+#define S_IFLNK 0120000u
+#define S_IFREG 0100000u
+#define S_IFBLK 0060000u
+#define S_IFDIR 0040000u
+#define S_IFCHR 0020000u
+#define S_IFIFO 0010000u
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+
+#define O_ACCMODE 03
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+#define O_TMPFILE 020200000
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+
+#define ZRT_FD_MAX 1023 /* below BOOT_SYNC_FD (boot_abi.h), see fs.c */
+#define ZRT_PATH_MAX 4096
+#define PAGE 4096ull
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+
+/* ---- util.c ------------------------------------------------------------ */
+long zrt_syscall6(long nr, long a, long b, long c, long d, long e, long f);
+int32_t zrt_trap(uint64_t *args);
+__attribute__((noreturn)) void zrt_exit(int code);
+void zrt_log(int level, const char *fmt, ...);       /* to /dev/stderr at [debug] verbosity >= level */
+size_t zrt_fmt(char *buf, size_t n, const char *fmt, ...); /* %s %d %u %x %lld %llu %llx %c %zu */
+extern int zrt_verbosity;
+
+/* ---- mem.c: guest heap ------------------------------------------------- */
+void mem_init(uint64_t heap_start, uint64_t heap_end);
+uint64_t mem_brk(uint64_t want);
+long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);
+long mem_munmap(uint64_t addr, uint64_t len);
+long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr);
+long mem_mprotect(uint64_t addr, uint64_t len, int prot);
+void *zalloc(size_t n);          /* zeroed, NULL when the heap is full */
+void zfree(void *p, size_t n);   /* n: the size given to zalloc */
+uint64_t mem_free_bytes(void);
+uint64_t mem_total_bytes(void);
+bool mem_user_ok(uint64_t addr, uint64_t len); /* inside guest memory at all */
+
+/* ---- time --------------------------------------------------------------- */
+uint64_t clock_tick(void);
+uint64_t clock_peek(void);       /* the clock without advancing it */       /* the virtual clock in ns, +1 us per call */
+void clock_advance(uint64_t ns);
+void clock_set(uint64_t ns);
+
+/* ---- channels ------------------------------------------------------------- */
+struct zchan {
+	const struct ZVMChannel *zc;
+	int handle;
+	const char *alias;
+	bool readable, writable, random_read, random_write;
+	int mode;        /* ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE: what stat says */
+	uint64_t size;   /* bytes known to exist (random channels) */
+};
+enum { ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE };
+int64_t chan_pread(struct zchan *c, void *buf, uint64_t len, uint64_t off);
+int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off);
+struct zchan *chan_find(const char *alias);
+
+/* ---- fs.c ------------------------------------------------------------------ */
+int fs_init(const char *nvram_text, size_t nvram_len, char *err, size_t errlen);
+void fs_writeback(void);
+long fs_syscall(long nr, const long *a, bool *handled);
+uint64_t fs_seed(void);
+
+/* ---- sys.c ------------------------------------------------------------------ */
+struct sigcontext;
+void zrt_sigsys(int sig, void *info, void *uc);
+void zrt_sigsegv(int sig, void *info, void *uc);
+void zrt_restorer(void);
+void rng_fill(void *buf, size_t n);
+void rng_seed(uint64_t seed);
+
+extern struct zrt_info zrt_info;
+extern unsigned char zrt_init_stack[];
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * zrt_abi.h - the contract between the supervisor (src/), boot (boot/) and
+ * the runtime (zrt/).
+ *
+ * The runtime is linked at a fixed guest address (ZRT_BASE, below the
+ * 0x400000 where static programs are linked) by zrt/zrt.ld and embedded in
+ * zerovm. The first bytes of its image are a struct zrt_header: where its
+ * entry point and signal handlers are, and where the supervisor writes the
+ * struct zrt_info that describes the session. The supervisor copies the
+ * image into guest memory, fills zrt_info, and tells boot (boot block) to
+ * install the handlers on the alternate signal stack before sealing, then
+ * to jump to zrt_header.entry instead of the program's entry point. The
+ * runtime finds the program's entry in the auxiliary vector (AT_ENTRY).
+ */
+#ifndef ZRT_ABI_H
+#define ZRT_ABI_H
+
+#include <stdint.h>
+
+#define ZRT_BASE 0x100000ull
+#define ZRT_LIMIT 0x400000ull /* the runtime's image ends below this */
+#define ZRT_MAGIC 0x315452527a5a767aull /* "zvZzRRT1" */
+
+struct zrt_header {
+	uint64_t magic;
+	uint64_t entry;         /* void zrt_entry(void), rsp = initial stack */
+	uint64_t sigsys;        /* SIGSYS handler (SA_SIGINFO) */
+	uint64_t sigsegv;       /* SIGSEGV handler: rdtsc emulation */
+	uint64_t restorer;      /* SA_RESTORER: rt_sigreturn */
+	uint64_t altstack;      /* unused (0): boot maps the signal stack */
+	uint64_t altstack_size; /* at BOOT_ALTSTACK_ADDR, outside guest memory */
+	uint64_t info;          /* guest address of struct zrt_info */
+};
+
+/* CPUID answers: the host's, recorded by the supervisor, with the APIC ids
+ * (which tell the CPU the program happens to run on) set to 0. The runtime
+ * answers the faulting cpuid instruction from this table. */
+#define ZRT_CPUID_MAX 512
+struct zrt_cpuid {
+	uint32_t leaf, subleaf; /* subleaf only matters when indexed */
+	uint32_t eax, ebx, ecx, edx;
+	uint32_t indexed, pad;
+};
+
+struct zrt_info {
+	uint64_t memory_size;   /* bytes of guest memory */
+	uint64_t heap_start;    /* the heap the runtime manages: brk, mmap, files */
+	uint64_t heap_end;
+	uint64_t stack_start;   /* the stack runs from here to memory_size */
+	uint64_t prog_start;    /* the program's first and last mapped byte + 1 */
+	uint64_t prog_end;
+	uint32_t ncpuid;        /* 0: cpuid is not trapped on this host */
+	uint32_t pad;
+	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
+};
+
+#endif
