@@ -194,6 +194,7 @@ func: $(BUILD)/zerovm $(GUESTS)
 # images, determinism, containment; and zvsh's own behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS)
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/attacks.sh $(BUILD)/zerovm $(BUILD)/attacks
@@ -287,7 +288,7 @@ check: deps
 	@set -o pipefail; for s in $(CHECK_SUITES); do \
 		$(MAKE) --no-print-directory $$s || exit 1; \
 	done 2>&1 | tee $(BUILD)/check.log
-	@awk '/^[0-9]+ passed, [0-9]+ failed$$/ { p += $$1; f += $$3 } \
+	@awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
 		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log
 

@@ -1,0 +1,562 @@
+#!/usr/bin/env bash
+# zvsh's own behaviour: options, the manifest and nvram it writes, @file
+# channels, images, finding the program and zerovm, exit statuses, signals,
+# socket relays.
+#
+#   tests/func/zvsh.sh ZVSH [ZEROVM]
+#
+# Almost everything runs against a fake zerovm (a script, given as
+# $ZEROVM) that copies the manifest and nvram it is given, records its
+# arguments and descriptors, writes what it is told to the program's
+# descriptors and prints a chosen report with a chosen exit code. With
+# ZEROVM, a few sessions also run for real (busybox, when a static one is
+# installed). Ends with "N passed, M failed"; exit status 1 if any failed.
+set -u
+ZVSH=$(readlink -f "$1")
+REAL=${2:+$(readlink -f "$2")}
+T=$(mktemp -d /tmp/zvsh-test.XXXXXX)
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+PASS=0
+FAIL=0
+SKIP=0
+OUT=$T/stdout
+ERR=$T/stderr
+F=$T/fake # what the fake zerovm recorded
+FAKE=$T/fakezvm
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+skip() { SKIP=$((SKIP + 1)); echo "ok - $1 # SKIP $2"; }
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "not ok - $1"
+	echo "#   $2"
+	sed 's/^/#   | /' "$OUT" 2>/dev/null | tail -n 10
+	sed 's/^/#   ! /' "$ERR" 2>/dev/null | tail -n 10
+}
+# check NAME GOT WANT
+check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
+# check_re NAME GOT REGEX
+check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
+# has NAME FILE LINE: FILE has exactly this line
+has() { if grep -qxF -- "$3" "$2" 2>/dev/null; then ok "$1"; else bad "$1" "no line [$3] in $(basename "$2"): $(tr '\n' '|' <"$2" 2>/dev/null)"; fi; }
+# hasnt NAME FILE REGEX: no line of FILE matches
+hasnt() { if grep -qE -- "$3" "$2" 2>/dev/null; then bad "$1" "a line matches /$3/: $(grep -E -- "$3" "$2" | head -n 3 | tr '\n' '|')"; else ok "$1"; fi; }
+
+# ---------------------------------------------------------------- the fake
+# FAKE_CODE, FAKE_STATE, FAKE_RC: report line 3, line 6, exit code.
+# FAKE_NOREPORT: print none. FAKE_OUT, FAKE_ERR, FAKE_DIAG: a line to the
+# program's stdout (fd 3), stderr (fd 4), and zerovm's own stderr (fd 2).
+# FAKE_CAT=N: copy descriptor N to fd 3. FAKE_WAIT: wait for a stop signal
+# and report it as zerovm does. FAKE_KILL=SIG: die of SIG.
+cat >"$FAKE" <<'EOF'
+#!/usr/bin/env bash
+d=${FAKE_DIR:?}
+mkdir -p "$d"
+m=${*: -1}
+printf '%s\n' "$@" >"$d/argv"
+cp "$m" "$d/manifest"
+cp "$(sed -n 's|^Channel = \(.*\), /dev/nvram, .*|\1|p' "$m")" "$d/nvram"
+# zerovm's descriptors, "N target" (listed by a child: a redirection here
+# would change them; 255 is bash's own).
+ls -l /proc/$$/fd >"$d/fds.ls"
+sed -n 's/.* \([0-9]*\) -> \(.*\)/\1 \2/p' "$d/fds.ls" | grep -v '^255 ' | sort -n >"$d/fds"
+report() { printf '0\n0\n%s\ndisabled\n0.00 0.00 0 0 0 0 0 0 0 0\n%s\n' "$1" "$2"; }
+[ -n "${FAKE_DIAG:-}" ] && echo "$FAKE_DIAG" >&2
+[ -n "${FAKE_OUT:-}" ] && echo "$FAKE_OUT" >&3
+[ -n "${FAKE_ERR:-}" ] && echo "$FAKE_ERR" >&4
+[ -n "${FAKE_CAT:-}" ] && cat <&"$FAKE_CAT" >&3
+if [ -n "${FAKE_WAIT:-}" ]; then
+	for s in 1 2 15; do trap "report 0 'Signal $s from trusted code: session stopped'; exit 4" $s; done
+	touch "$d/ready"
+	for _ in $(seq 200); do sleep 0.05; done
+	exit 99
+fi
+[ -n "${FAKE_KILL:-}" ] && kill -"$FAKE_KILL" $$
+[ -z "${FAKE_NOREPORT:-}" ] && report "${FAKE_CODE:-0}" "${FAKE_STATE:-ok}"
+exit "${FAKE_RC:-0}"
+EOF
+chmod +x "$FAKE"
+
+# A program for the fake to "run": any file zvsh can find in $PATH.
+mkdir -p "$T/bin" "$T/tmp" "$T/w"
+printf 'not really a program\n' >"$T/bin/prog"
+chmod +x "$T/bin/prog"
+export PATH="$T/bin:$PATH"
+export TMPDIR=$T/tmp
+cd "$T/w" || exit 1
+
+# run ARGS...: zvsh with the fake; stdin from $STDIN (/dev/null). Sets RC.
+run() {
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE "$ZVSH" "$@" >"$OUT" 2>"$ERR" <"${STDIN:-/dev/null}"
+	RC=$?
+}
+M=$F/manifest
+N=$F/nvram
+L=1099511627776 # every quota: 2^40
+
+# ---------------------------------------------------------------- options
+"$ZVSH" --help >"$OUT" 2>"$ERR"
+RC=$?
+check "--help: exit 0" "$RC" 0
+check_re "--help: usage on stdout" "$(head -n 1 "$OUT")" "^usage: zvsh "
+"$ZVSH" --version >"$OUT" 2>"$ERR"
+check_re "--version" "$?:$(cat "$OUT")" "^0:zvsh [0-9]+\.[0-9]+\.[0-9]+ "
+run
+check "no program: exit 2" "$RC" 2
+check_re "no program: message" "$(head -n 1 "$ERR")" "^zvsh: no program given"
+run --frobnicate prog
+check "unknown option: exit 2" "$RC" 2
+check_re "unknown option: named" "$(cat "$ERR")" "unknown option --frobnicate"
+[ ! -e "$F" ]
+check "a bad command line does not run zerovm" "$?" 0
+run --memory
+check "option without its value: exit 2" "$RC" 2
+run --report=yes prog
+check "flag with a value: exit 2" "$RC" 2
+for v in 12X 0 2T -5 1.5G ""; do
+	run --memory "$v" prog
+	check "--memory '$v' refused" "$RC" 2
+done
+for v in 0 abc 5s -1 ""; do
+	run --timeout "$v" prog
+	check "--timeout '$v' refused" "$RC" 2
+done
+run --image x.tar,/,rw prog
+check "--image access rw refused" "$RC" 2
+check_re "--image access: message" "$(cat "$ERR")" "access must be ro"
+run --image x.tar,relative prog
+check "--image relative mountpoint refused" "$RC" 2
+run --image x.tar,/a/../b prog
+check "--image mountpoint with .. refused" "$RC" 2
+run --image x.tar,/,ro,extra prog
+check "--image with four fields refused" "$RC" 2
+run --image ,/ prog
+check "--image without a file refused" "$RC" 2
+run --env =x prog
+check "--env without a name refused" "$RC" 2
+run prog -l --report --memory 5
+check "options stop at the program: exit 0" "$RC" 0
+has "options stop at the program: its arguments" "$N" "args = prog -l --report --memory 5"
+check "options after the program are the program's" "$(cat "$ERR")" ""
+run --report -- prog
+check_re "-- ends the options" "$(cat "$ERR")" "^0"
+has "-- ends the options: the program" "$N" "args = prog"
+run -- --report
+check "-- then an option-looking program: not found, 127" "$RC" 127
+
+# ---------------------------------------------------------------- manifest
+run prog
+check "fake session: exit 0" "$RC" 0
+check "manifest: line 1" "$(sed -n 1p "$M")" "Version = 20130611"
+has "manifest: Program is the absolute path found in PATH" "$M" "Program = $T/bin/prog"
+has "manifest: Memory 4 GiB by default" "$M" "Memory = 4294967296, 0"
+has "manifest: Timeout 3600 by default" "$M" "Timeout = 3600"
+has "manifest: stdin from descriptor 0" "$M" "Channel = /dev/fd/0, /dev/stdin, 0, 0, $L, $L, 0, 0"
+has "manifest: stdout from descriptor 3" "$M" "Channel = /dev/fd/3, /dev/stdout, 0, 0, 0, 0, $L, $L"
+has "manifest: stderr from descriptor 4" "$M" "Channel = /dev/fd/4, /dev/stderr, 0, 0, 0, 0, $L, $L"
+nvsrc=$(sed -n 's|^Channel = \(.*\), /dev/nvram, .*|\1|p' "$M")
+has "manifest: nvram readable at random offsets" "$M" "Channel = $nvsrc, /dev/nvram, 1, 0, $L, $L, 0, 0"
+check_re "manifest: nvram in a private directory under \$TMPDIR" "$nvsrc" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/nvram$"
+check "the work directory is removed" "$(ls "$T/tmp")" ""
+check "zerovm's options: -P -l 1024 MANIFEST" "$(head -n 3 "$F/argv" | tr '\n' ' ')" "-P -l 1024 "
+check_re "zerovm's last argument: the manifest" "$(tail -n 1 "$F/argv")" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest$"
+for m in "64M 67108864" "1G 1073741824" "123k 125952" "1048576 1048576" "1T 1099511627776"; do
+	set -- $m
+	run --memory "$1" prog
+	has "--memory $1" "$M" "Memory = $2, 0"
+done
+run --memory=8m --timeout=10 prog
+has "--memory=8m" "$M" "Memory = 8388608, 0"
+has "--timeout=10" "$M" "Timeout = 10"
+run --timeout 7 prog
+has "--timeout 7" "$M" "Timeout = 7"
+run --trace "$T/tr" prog
+check "--trace FILE: -T FILE" "$(grep -A1 -x -- -T "$F/argv" | tail -n 1)" "$T/tr"
+run --zvm-trace prog
+check "--zvm-trace alone: -T zvsh.trace.log" "$(grep -A1 -x -- -T "$F/argv" | tail -n 1)" "zvsh.trace.log"
+run --zvm-trace="$T/tr2" prog
+check "--zvm-trace=FILE" "$(grep -A1 -x -- -T "$F/argv" | tail -n 1)" "$T/tr2"
+run --verbose prog
+check "--verbose: -v 1" "$(grep -A1 -x -- -v "$F/argv" | tail -n 1)" "1"
+check_re "--verbose: names the manifest" "$(cat "$ERR")" "zvsh: manifest $T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest"
+check_re "--verbose: shows the command" "$(cat "$ERR")" "zvsh: running $FAKE -P -l 1024 -v 1 "
+check_re "--verbose: shows the report" "$(tail -n 1 "$ERR")" "^ok$"
+
+# ---------------------------------------------------------------- nvram
+run prog "a b" "" 'x,y#z"q\w' @@at @ tab$'\t'end
+has "nvram: [args] with argv[0] as typed, quoted and escaped words" "$N" \
+	'args = prog "a\x20b" "" x\x2cy\x23z\x22q\x5cw @at @ "tab\x09end"'
+has "nvram: PATH by default" "$N" "name=PATH, value=/bin:/usr/bin"
+has "nvram: HOME by default" "$N" "name=HOME, value=/"
+has "nvram: LANG by default" "$N" "name=LANG, value=C"
+has "nvram: the clock starts at 0" "$N" "seconds=0"
+check "nvram: section order" "$(grep '^\[' "$N" | tr '\n' ' ')" "[args] [env] [mapping] [time] "
+run --env PATH=/sbin --env NEW="a, b" --env HOME= prog
+check "--env: replaces defaults in place, appends new names" "$(grep '^name=' "$N" | tr '\n' '|')" \
+	"name=PATH, value=/sbin|name=HOME, value=|name=LANG, value=C|name=NEW, value=a\x2c\x20b|"
+ZVSH_T_VAR=fromhost run --env ZVSH_T_VAR --env ZVSH_T_UNSET prog
+has "--env NAME copies the host's value" "$N" "name=ZVSH_T_VAR, value=fromhost"
+hasnt "--env NAME not set on the host: nothing" "$N" "ZVSH_T_UNSET"
+run --env A=1 --env A=2 prog
+check "--env twice: the last wins, once" "$(grep -c '^name=A,' "$N"):$(grep '^name=A,' "$N")" "1:name=A, value=2"
+STDIN=$T/w/in.txt
+echo data >"$STDIN"
+run prog
+has "[mapping]: stdin a regular file is a file" "$N" "channel=/dev/stdin, mode=file"
+has "[mapping]: stdout a regular file is a file" "$N" "channel=/dev/stdout, mode=file"
+STDIN=/dev/null
+run prog
+has "[mapping]: /dev/null is a pipe (only a terminal is a character device)" "$N" "channel=/dev/stdin, mode=pipe"
+rm -rf "$F"
+echo hi | FAKE_DIR=$F ZEROVM=$FAKE "$ZVSH" prog 2>"$ERR" | cat >"$OUT"
+has "[mapping]: stdin a pipe" "$N" "channel=/dev/stdin, mode=pipe"
+has "[mapping]: stdout a pipe" "$N" "channel=/dev/stdout, mode=pipe"
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE script -qec "$ZVSH prog" /dev/null >/dev/null 2>&1
+	has "[mapping]: a terminal is a character device" "$N" "channel=/dev/stdout, mode=char"
+else
+	skip "[mapping]: a terminal is a character device" "no script(1)"
+fi
+
+# ---------------------------------------------------------------- @files
+printf 'b\na\n' >names.txt
+mkdir -p sub other
+echo x >sub/x.txt
+echo y >other/x.txt
+run prog @names.txt
+has "@file existing: read at random offsets" "$M" "Channel = $T/w/names.txt, /dev/names.txt, 1, 0, $L, $L, 0, 0"
+has "@file: the program gets the alias" "$N" "args = prog /dev/names.txt"
+hasnt "@file existing: no [mapping] line needed" "$N" "names.txt, mode"
+run prog @new.out
+has "@file missing: written sequentially, created by zerovm" "$M" "Channel = $T/w/new.out, /dev/new.out, 0, 0, 0, 0, $L, $L"
+has "@file missing: a file for stat()" "$N" "channel=/dev/new.out, mode=file"
+[ ! -e new.out ]
+check "@file missing: zvsh itself creates nothing" "$?" 0
+run prog @sub/x.txt @other/x.txt @./sub/../other/x.txt @sub/new.txt
+has "@file: same name, different files: unique aliases" "$N" \
+	"args = prog /dev/x.txt /dev/x.txt.2 /dev/x.txt.2 /dev/new.txt"
+check "@file: the same file twice is one channel" "$(grep -c "/other/x.txt," "$M")" 1
+has "@file: path relative to the current directory" "$M" "Channel = $T/w/sub/new.txt, /dev/new.txt, 0, 0, 0, 0, $L, $L"
+run prog @out.txt @out.txt
+check "@file missing, twice: one channel" "$(grep -c "/dev/out.txt," "$M"):$(grep '^args' "$N")" \
+	"1:args = prog /dev/out.txt /dev/out.txt"
+for n in stdin null nvram urandom; do
+	echo r >"$n"
+done
+run prog @stdin @null @nvram @urandom
+has "@file: names the runtime uses get a suffix" "$N" "args = prog /dev/stdin.2 /dev/null.2 /dev/nvram.2 /dev/urandom.2"
+echo s >'my file,1=x;y.txt'
+run prog '@my file,1=x;y.txt'
+has "@file: odd characters in the alias become _" "$N" "args = prog /dev/my_file_1_x_y.txt"
+src=$(sed -n 's|^Channel = \(.*\), /dev/my_file_1_x_y.txt, .*|\1|p' "$M")
+check_re "@file: an odd path reaches the manifest through a link" "$src" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/link[0-9]+$"
+check "@file: the link is removed with the work directory" "$(ls "$T/tmp")" ""
+echo d >...
+run prog @... @é.txt
+has "@file: a name of dots, and non-ASCII" "$N" "args = prog /dev/___ /dev/__.txt"
+run prog @"$(printf 'n%.0s' $(seq 250))"
+check_re "@file: a long name is cut" "$(grep '^args' "$N")" "^args = prog /dev/n{200}$"
+HOME=$T/w run prog @~/names.txt
+has "@~/file: from \$HOME" "$M" "Channel = $T/w/names.txt, /dev/names.txt, 1, 0, $L, $L, 0, 0"
+run prog @nodir/x
+check "@file in a missing directory: exit 2" "$RC" 2
+check_re "@file in a missing directory: message" "$(cat "$ERR")" "^zvsh: @nodir/x: cannot create a file in nodir"
+run prog @sub
+check "@directory: exit 2" "$RC" 2
+check_re "@directory: message" "$(cat "$ERR")" "^zvsh: @sub: is a directory"
+run prog @sub/
+check "@dir/: exit 2" "$RC" 2
+if [ "$(id -u)" != 0 ]; then
+	echo secret >locked && chmod 000 locked
+	run prog @locked
+	check "@file unreadable: exit 2" "$RC" 2
+else
+	skip "@file unreadable: exit 2" "root reads everything"
+fi
+STDIN=$T/w/in.txt
+run prog @/dev/stdin
+has "@/dev/stdin: descriptor 0 handed over as 5" "$M" "Channel = /dev/fd/5, /dev/stdin.2, 0, 0, $L, $L, 0, 0"
+check "@/dev/stdin: zerovm's 5 is zvsh's 0" "$(sed -n 's/^5 //p' "$F/fds")" "$T/w/in.txt"
+has "@/dev/stdin: a regular file read sequentially is a file" "$N" "channel=/dev/stdin.2, mode=file"
+STDIN=/dev/null
+run prog @/dev/stdout @/dev/fd/2
+has "@/dev/stdout: written" "$M" "Channel = /dev/fd/5, /dev/stdout.2, 0, 0, 0, 0, $L, $L"
+has "@/dev/fd/2: written" "$M" "Channel = /dev/fd/6, /dev/2, 0, 0, 0, 0, $L, $L"
+check "@/dev/stdout: zerovm's 5 is zvsh's 1" "$(sed -n 's/^5 //p' "$F/fds")" "$OUT"
+rm -rf "$F"
+FAKE_DIR=$F ZEROVM=$FAKE FAKE_CAT=5 "$ZVSH" prog @<(echo from-a-pipe) >"$OUT" 2>"$ERR" </dev/null
+check "@<(...): process substitution reaches the program" "$(cat "$OUT")" "from-a-pipe"
+check_re "@<(...): a pipe" "$(grep ', mode=' "$N" | tail -n 1)" "^channel=/dev/[0-9]+, mode=pipe$"
+run prog @/dev/fd/9
+check "@/dev/fd/N not open: exit 2" "$RC" 2
+rm -rf "$F"
+FAKE_DIR=$F ZEROVM=$FAKE "$ZVSH" prog @/dev/fd/7 >"$OUT" 2>"$ERR" </dev/null 7>"$T/w/seven"
+check "@/dev/fd/N open for writing: a written channel" "$(grep -c "/dev/fd/5, /dev/7, 0, 0, 0, 0," "$M")" 1
+check "@/dev/fd/N: the descriptor, not /proc's path" "$(sed -n 's/^5 //p' "$F/fds")" "$T/w/seven"
+args=()
+for i in $(seq 15); do args+=("@/dev/fd/0"); done
+run prog "${args[@]}"
+check "@/dev/fd/0 fifteen times: one channel" "$RC" 0
+
+# ---------------------------------------------------------------- program
+run "$T/bin/prog"
+has "program by absolute path" "$M" "Program = $T/bin/prog"
+cp "$T/bin/prog" ./local
+run ./local
+has "program by relative path: made absolute" "$M" "Program = $T/w/local"
+has "program by relative path: argv[0] as typed" "$N" "args = ./local"
+run local
+check "bare name in the current directory only: 127" "$RC" 127
+check_re "bare name in the current directory: hint" "$(cat "$ERR")" "written ./local"
+run nosuchprogram
+check "program not found: 127" "$RC" 127
+check_re "program not found: message" "$(cat "$ERR")" "^zvsh: nosuchprogram: command not found"
+run ./nosuch
+check "program path missing: 127" "$RC" 127
+run ./sub
+check "program is a directory: 126" "$RC" 126
+mkdir -p "odd,dir"
+cp "$T/bin/prog" "odd,dir/p"
+run "./odd,dir/p"
+check_re "program path with a comma: given through a link" "$(sed -n 's/^Program = //p' "$M")" \
+	"^$T/tmp/zvsh\.[A-Za-z0-9]{6}/link[0-9]+$"
+
+# ---------------------------------------------------------------- images
+mkdir -p root/usr/bin root/etc root/opt
+printf 'BUSY\n' >root/usr/bin/busy
+ln -s usr/bin root/bin
+ln -s busy root/usr/bin/sh
+ln root/usr/bin/busy root/usr/bin/hard
+ln -s ../../../../../../etc/passwd root/etc/escape
+ln -s /usr/bin/sh root/opt/abs
+ln -s loop1 root/opt/loop2
+ln -s loop2 root/opt/loop1
+printf 'TOP\n' >root/toplevel
+printf 'SHELL\n' >root/usr/bin/bash
+tar -C root -cf img.tar .
+tar -C root -cf img2.tar --transform 's|usr/bin/busy$|usr/bin/busy|' ./usr/bin/busy
+echo 'not a tar' >bad.tar
+run --keep "$T/k1" --image img.tar sh -c x
+check "image: program found by PATH through a directory symlink" "$RC" 0
+has "image: Program extracted into the work directory" "$M" "Program = $T/k1/program"
+check "image: the extracted program is the member" "$(cat "$T/k1/program")" "BUSY"
+has "image: argv[0] stays as typed" "$N" "args = sh -c x"
+has "image: ro channel" "$M" "Channel = $T/w/img.tar, /dev/image0.tar, 1, 0, $L, $L, 0, 0"
+has "image: [fstab] line" "$N" "channel=/dev/image0.tar, mountpoint=/, access=ro, removable=no"
+check "--keep: manifest, nvram, program, report kept" "$(ls "$T/k1" | tr '\n' ' ')" "manifest nvram program report "
+check "--keep: the report file" "$(tail -n 1 "$T/k1/report")" "ok"
+run --keep "$T/k2" --image img.tar /bin/bash
+check "image: an absolute path is the image's first" "$(cat "$T/k2/program")" "SHELL"
+run --image img.tar hard
+check "image: a hard link to its file" "$RC:$(grep -c '^Program' "$M")" "0:1"
+run --image img.tar /opt/abs
+check "image: an absolute symlink inside the image" "$RC" 0
+run --image img.tar /etc/escape
+check "image: a symlink out of the image is not followed to the host: 127" "$RC" 127
+run --image img.tar /opt/loop1
+check "image: a symlink loop: 127" "$RC" 127
+run --image img.tar toplevel
+check "image: a bare name at the top of the image" "$RC" 0
+run --image img.tar,/site /site/usr/bin/busy
+check "image at /site: its path in the sandbox" "$RC" 0
+has "image at /site: [fstab]" "$N" "channel=/dev/image0.tar, mountpoint=/site, access=ro, removable=no"
+run --image img.tar,//site/./x/ prog
+has "image: mountpoint made clean" "$N" "channel=/dev/image0.tar, mountpoint=/site/x, access=ro, removable=no"
+run --image img.tar,/site busy
+check "image at /site: a bare name in PATH (/bin, /usr/bin) is not under /site: host PATH next, 127" "$RC" 127
+run --env PATH=/site/bin --image img.tar,/site busy
+check "image at /site: the program's PATH is searched" "$RC" 0
+run --image img.tar nosuch
+check "image: not found anywhere: 127" "$RC" 127
+check_re "image: not found: message" "$(cat "$ERR")" "on the host or in the images"
+run --image img.tar prog
+has "image: not in the image: the host's PATH" "$M" "Program = $T/bin/prog"
+run --zvm-image img.tar --image out.tar,/out,wo --image img2.tar,/b sh
+has "--zvm-image: same as --image" "$N" "channel=/dev/image0.tar, mountpoint=/, access=ro, removable=no"
+has "image wo: written channel" "$M" "Channel = $T/w/out.tar, /dev/image1.tar, 0, 0, 0, 0, $L, $L"
+has "image wo: [fstab] access=wo" "$N" "channel=/dev/image1.tar, mountpoint=/out, access=wo, removable=no"
+has "image: third alias" "$M" "Channel = $T/w/img2.tar, /dev/image2.tar, 1, 0, $L, $L, 0, 0"
+run --image missing.tar prog
+check "image missing: exit 2" "$RC" 2
+run --image bad.tar sh
+check "image not a tar, needed for the program: exit 2" "$RC" 2
+check_re "image not a tar: message" "$(cat "$ERR")" "bad.tar: not a valid tar archive"
+run --image bad.tar prog -x
+check "image not a tar, program on the host: still refused (images are searched first)" "$RC" 2
+run --image img.tar prog @image0.tar
+has "@file never takes an image's alias" "$N" "args = prog /dev/image0.tar.2"
+
+# ---------------------------------------------------------------- zerovm's outcome
+run prog
+check "stdout: only the program's output" "$(cat "$OUT")" ""
+FAKE_OUT=hello FAKE_ERR=oops run prog
+check "program stdout through descriptor 3" "$(cat "$OUT")" "hello"
+check "program stderr through descriptor 4" "$(cat "$ERR")" "oops"
+FAKE_DIAG="zerovm: chatter" run prog
+check "zerovm's own messages are not shown when all went well" "$(cat "$ERR")" ""
+FAKE_CODE=7 run prog
+check "exit: the program's code" "$RC" 7
+FAKE_CODE=300 run prog
+check "exit: the program's code, modulo 256" "$RC" 44
+FAKE_CODE=-1 run prog
+check "exit: a negative code" "$RC" 255
+FAKE_CODE=7 run --getrc prog
+check "--getrc: zerovm's code" "$RC" 0
+FAKE_STATE="Signal 11 from untrusted code: Segmentation fault" FAKE_RC=4 run prog
+check "crash: 128 + signal" "$RC" 139
+check "crash: said on stderr" "$(cat "$ERR")" "zvsh: Signal 11 from untrusted code: Segmentation fault"
+FAKE_STATE="Signal 31 from untrusted code: Bad system call" FAKE_RC=4 run --zvm-getrc prog
+check "--zvm-getrc: zerovm's code" "$RC" 4
+FAKE_STATE="session timeout" FAKE_RC=4 run prog
+check "timeout: 124" "$RC" 124
+check "timeout: said" "$(cat "$ERR")" "zvsh: session timeout"
+FAKE_STATE="disk quota exceeded" FAKE_RC=4 run prog
+check "disk quota: 153" "$RC" 153
+FAKE_STATE="Signal 15 from trusted code: session stopped" FAKE_RC=4 run prog
+check "stopped by SIGTERM: 143" "$RC" 143
+check "stopped: nothing said" "$(cat "$ERR")" ""
+FAKE_STATE="manifest line 3: Memory: invalid memory size 0" FAKE_RC=12 \
+	FAKE_DIAG="zerovm: manifest line 3: Memory: invalid memory size 0" run prog
+check "zerovm failure: its exit code" "$RC" 12
+check "zerovm failure: said once, by zvsh" "$(cat "$ERR")" "zvsh: manifest line 3: Memory: invalid memory size 0"
+FAKE_NOREPORT=1 FAKE_RC=22 FAKE_DIAG="zerovm: unknown option -X" run prog
+check "no report: zerovm's code" "$RC" 22
+check "no report: zerovm's own message is shown" "$(cat "$ERR")" "zerovm: unknown option -X"
+FAKE_NOREPORT=1 run prog
+check "no report and exit 0: 2" "$RC" 2
+FAKE_KILL=KILL run prog
+check "zerovm killed: 128 + signal" "$RC" 137
+check_re "zerovm killed: said" "$(cat "$ERR")" "^zvsh: zerovm was killed by signal 9"
+FAKE_CODE=3 run --report prog
+check "--report: exit status unchanged" "$RC" 3
+check "--report: the six lines on stderr" "$(cat "$ERR" | tr '\n' '|')" "0|0|3|disabled|0.00 0.00 0 0 0 0 0 0 0 0|ok|"
+check "--report: nothing on stdout" "$(cat "$OUT")" ""
+run prog
+check "zerovm's descriptors: 0 stdin, 1 and 2 pipes to zvsh, 3 and 4 zvsh's stdout and stderr, nothing else" \
+	"$(sed 's/pipe:.*/pipe/' "$F/fds" | tr '\n' '|')" "0 /dev/null|1 pipe|2 pipe|3 $OUT|4 $ERR|"
+STDIN=$T/w/in.txt FAKE_CAT=0 run prog
+check "stdin reaches the program" "$(cat "$OUT")" "data"
+run --keep "$T/k,2" prog
+check "--keep with a comma: exit 2" "$RC" 2
+TMPDIR="$T/tmp/a,b" run prog
+check_re "TMPDIR that cannot go into a manifest: /tmp instead" "$(tail -n 1 "$F/argv")" "^/tmp/zvsh\.[A-Za-z0-9]{6}/manifest$"
+
+# ---------------------------------------------------------------- finding zerovm
+mkdir -p "$T/side"
+cp "$ZVSH" "$T/side/zvsh"
+ln -s "$FAKE" "$T/side/zerovm"
+rm -rf "$F"
+(unset ZEROVM; FAKE_DIR=$F "$T/side/zvsh" prog >"$OUT" 2>"$ERR" </dev/null)
+check "zerovm beside zvsh is used" "$?:$(test -f "$F/manifest" && echo ran)" "0:ran"
+mkdir -p "$T/alone" "$T/pathbin"
+cp "$ZVSH" "$T/alone/zvsh"
+(unset ZEROVM; PATH=$T/bin:/usr/bin:/bin "$T/alone/zvsh" prog >"$OUT" 2>"$ERR" </dev/null)
+RC=$?
+if command -v zerovm >/dev/null 2>&1 && [ "$(PATH=/usr/bin:/bin command -v zerovm)" != "" ]; then
+	skip "zerovm nowhere: 127" "a zerovm is installed in /usr/bin or /bin"
+else
+	check "zerovm nowhere: 127" "$RC" 127
+	check_re "zerovm nowhere: message" "$(cat "$ERR")" "^zvsh: zerovm not found"
+fi
+ln -s "$FAKE" "$T/pathbin/zerovm"
+rm -rf "$F"
+(unset ZEROVM; FAKE_DIR=$F PATH=$T/bin:$T/pathbin:/usr/bin:/bin "$T/alone/zvsh" prog >"$OUT" 2>"$ERR" </dev/null)
+check "zerovm from PATH" "$?:$(test -f "$F/manifest" && echo ran)" "0:ran"
+ZEROVM=$T/nonexistent "$ZVSH" prog >"$OUT" 2>"$ERR" </dev/null
+check "\$ZEROVM missing: 127" "$?" 127
+check_re "\$ZEROVM missing: message" "$(cat "$ERR")" "^zvsh: cannot run $T/nonexistent: No such file"
+ZEROVM=$T/w/names.txt "$ZVSH" prog >"$OUT" 2>"$ERR" </dev/null
+check "\$ZEROVM not executable: 126" "$?" 126
+check "no work directory left behind" "$(ls "$T/tmp")" ""
+
+# ---------------------------------------------------------------- signals
+# stop_test SIG STATUS: zvsh in the background, SIG sent to zvsh alone.
+stop_test() {
+	rm -rf "$F"
+	set -m # so that a background job does not ignore SIGINT
+	FAKE_DIR=$F FAKE_WAIT=1 ZEROVM=$FAKE "$ZVSH" prog >"$OUT" 2>"$ERR" </dev/null &
+	local pid=$!
+	set +m
+	for _ in $(seq 100); do [ -e "$F/ready" ] && break; sleep 0.05; done
+	kill -"$1" "$pid"
+	wait "$pid"
+	RC=$?
+	check "SIG$1 to zvsh: forwarded, zerovm's stop reported, $2" "$RC" "$2"
+}
+stop_test TERM 143
+stop_test INT 130
+stop_test HUP 129
+check "signals: no work directory left behind" "$(ls "$T/tmp")" ""
+
+# ---------------------------------------------------------------- sockets
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$T/sock.py" <<'EOF'
+import os, socket, subprocess, sys
+# argv: which (stdin|stdout) zvsh args...
+which, cmd = sys.argv[1], sys.argv[2:]
+a, b = socket.socketpair()
+if which == "stdout":
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=b)
+    b.close()
+    data = b""
+    while True:
+        c = a.recv(65536)
+        if not c:
+            break
+        data += c
+    sys.stdout.write(data.decode())
+else:
+    p = subprocess.Popen(cmd, stdin=b)
+    b.close()
+    a.sendall(b"through a socket\n")
+    a.shutdown(socket.SHUT_WR)
+sys.exit(p.wait())
+EOF
+	rm -rf "$F"
+	FAKE_DIR=$F FAKE_OUT=relayed ZEROVM=$FAKE python3 "$T/sock.py" stdout "$ZVSH" prog >"$OUT" 2>"$ERR"
+	check "stdout a socket: relayed" "$?:$(cat "$OUT")" "0:relayed"
+	check_re "stdout a socket: zerovm gets a pipe" "$(sed -n 's/^3 //p' "$F/fds")" "^pipe:"
+	has "stdout a socket: [mapping] pipe" "$N" "channel=/dev/stdout, mode=pipe"
+	rm -rf "$F"
+	FAKE_DIR=$F FAKE_CAT=0 ZEROVM=$FAKE python3 "$T/sock.py" stdin "$ZVSH" prog >"$OUT" 2>"$ERR"
+	check "stdin a socket: relayed" "$?:$(cat "$OUT")" "0:through a socket"
+	rm -rf "$F"
+	FAKE_DIR=$F FAKE_CODE=5 ZEROVM=$FAKE timeout -k 5 20 python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$ZVSH" prog >"$OUT" 2>"$ERR" </dev/null
+	check "started with SIGCHLD ignored: zerovm still waited for" "$?" 5
+else
+	skip "sockets relayed" "no python3"
+fi
+
+# ---------------------------------------------------------------- for real
+BB=$(command -v busybox 2>/dev/null)
+if [ -z "$REAL" ]; then
+	skip "real sessions" "no zerovm given"
+elif [ -z "$BB" ] || ! file -L "$BB" 2>/dev/null | grep -q "statically linked"; then
+	skip "real sessions" "no static busybox"
+else
+	printf 'carol\nalice\nbob\n' >"$T/w/names.txt"
+	ZEROVM=$REAL "$ZVSH" busybox sort @names.txt >"$OUT" 2>"$ERR" </dev/null
+	check "real: busybox sort @names.txt" "$?:$(cat "$OUT" | tr '\n' ' ')" "0:alice bob carol "
+	echo "a b c" | ZEROVM=$REAL "$ZVSH" busybox wc -w >"$OUT" 2>"$ERR"
+	check "real: stdin" "$(tr -d ' ' <"$OUT")" "3"
+	ZEROVM=$REAL "$ZVSH" busybox sh -c 'exit 9' >"$OUT" 2>"$ERR" </dev/null
+	check "real: the program's exit status" "$?" 9
+	rm -f "$T/w/sorted"
+	ZEROVM=$REAL "$ZVSH" busybox sort @names.txt -o @sorted >"$OUT" 2>"$ERR" </dev/null
+	check "real: @file written" "$?:$(tr '\n' ' ' <"$T/w/sorted")" "0:alice bob carol "
+	mkdir -p "$T/root/bin"
+	cp "$BB" "$T/root/bin/busybox"
+	echo "in the image" >"$T/root/motd"
+	tar -C "$T/root" -cf "$T/w/bb.tar" .
+	ZEROVM=$REAL "$ZVSH" --image bb.tar busybox cat /motd >"$OUT" 2>"$ERR" </dev/null
+	check "real: the program and a file from an image" "$?:$(cat "$OUT")" "0:in the image"
+	ZEROVM=$REAL "$ZVSH" --report busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: --report" "$(tail -n 1 "$ERR"):$(cat "$OUT")" "ok:"
+fi
+
+echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
+[ "$FAIL" -eq 0 ]
