@@ -45,6 +45,9 @@ static const char usage[] =
 	"  -T <file>  append one line per trap call, with timings, to <file>\n"
 	"  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
 	"             the trap interface, and any other system call kills it\n"
+	"  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
+	"             memory etag does not depend on the CPU the program ran on;\n"
+	"             costs a context-switch MSR write per trap in virtual machines\n"
 	"  -M <file>  the manifest (same as giving it as the argument)\n"
 	"  --help     this text\n"
 	"  --version  version and build information\n"
@@ -55,7 +58,7 @@ static const char usage[] =
 struct options {
 	const char *manifest;
 	int64_t fsize_gb;
-	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw;
+	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw, cpuid;
 	int report_mode, verbosity;
 	const char *trace;
 };
@@ -100,7 +103,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	/* A leading '-': operands come back as option 1, in place, so that
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
-	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:Z")) != -1) {
+	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:ZC")) != -1) {
 		switch (c) {
 		case 'l': {
 			int64_t v;
@@ -117,6 +120,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'Q': o->skip_selfcheck = true; break;
 		case 'T': o->trace = optarg; break;
 		case 'Z': o->raw = true; break;
+		case 'C': o->cpuid = true; break;
 		case 1:
 		case 'M':
 			if (o->manifest)
@@ -258,7 +262,7 @@ static int prepare(struct session *s, const struct options *o)
 		return -1;
 	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
 	if (!o->raw)
-		runtime_finish(&s->g);
+		runtime_finish(&s->g, o->cpuid);
 	step(s, "user manifest, stack, filter and boot block written");
 	return 0;
 }

@@ -117,7 +117,7 @@ static void cpuid_table(struct zrt_info *info)
 	info->ncpuid = n;
 }
 
-void runtime_finish(struct guest *g)
+void runtime_finish(struct guest *g, bool cpuid)
 {
 	struct zrt_header h;
 	memcpy(&h, g->base + ZRT_BASE, sizeof h);
@@ -129,11 +129,12 @@ void runtime_finish(struct guest *g)
 	info.stack_start = g->stack_start;
 	info.prog_start = zrt_end;
 	info.prog_end = g->prog_end;
-	cpuid_table(&info);
+	if (cpuid)
+		cpuid_table(&info);
 	memcpy(g->base + h.info, &info, sizeof info);
 	struct boot_block *b = (struct boot_block *)g->base;
 	b->entry = h.entry;
-	b->flags |= BOOT_F_RUNTIME | BOOT_F_CPUID_FAULT;
+	b->flags |= BOOT_F_RUNTIME | (cpuid ? BOOT_F_CPUID_FAULT : 0);
 	b->rt_sigsys = h.sigsys;
 	b->rt_sigsegv = h.sigsegv;
 	b->rt_restorer = h.restorer;

@@ -6,6 +6,8 @@
 #ifndef ZVM_RUNTIME_H
 #define ZVM_RUNTIME_H
 
+#include <stdbool.h>
+
 #include "error.h"
 #include "guest.h"
 
@@ -15,7 +17,10 @@
 int runtime_load(struct guest *g, struct zvm_error *err);
 
 /* After guest_finish(): describe the session to the runtime (struct
- * zrt_info) and point the boot block at its entry and handlers. */
-void runtime_finish(struct guest *g);
+ * zrt_info) and point the boot block at its entry and handlers. cpuid:
+ * record the host's CPUID table (APIC ids zeroed) and make cpuid fault in
+ * the sandbox, so that the CPU a program runs on cannot reach its memory
+ * (zerovm -C; docs/zrt.md says what it costs). */
+void runtime_finish(struct guest *g, bool cpuid);
 
 #endif

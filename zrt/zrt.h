@@ -110,6 +110,8 @@ struct zchan {
 	bool readable, writable, random_read, random_write;
 	int mode;        /* ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE: what stat says */
 	uint64_t size;   /* bytes known to exist (random channels) */
+	unsigned char *win; /* read-ahead window of a random-read channel */
+	uint64_t win_off, win_len;
 };
 enum { ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE };
 int64_t chan_pread(struct zchan *c, void *buf, uint64_t len, uint64_t off);
