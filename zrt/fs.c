@@ -213,34 +213,34 @@ static struct inode *dir_lookup(struct inode *d, const char *name, size_t len)
 	return 0;
 }
 
-static int dir_add(struct inode *d, const char *name, size_t len, struct inode *n)
+/* Directory entries are a list in creation order; these three are the only
+ * code that touches it. */
+static struct dent *dent_new(const char *name, size_t len, struct inode *n)
 {
 	size_t sz = sizeof(struct dent) + len + 1;
 	struct dent *e = zalloc(sz);
 	if (!e)
-		return -ENOSPC;
+		return 0;
 	e->alloc = sz;
 	e->ino = n;
 	memcpy(e->name, name, len);
 	e->name[len] = 0;
+	return e;
+}
+
+static void dent_append(struct inode *d, struct dent *e)
+{
 	if (d->last)
 		d->last->next = e;
 	else
 		d->first = e;
 	d->last = e;
 	d->nent++;
-	if (S_ISDIR(n->mode)) {
-		n->nlink = 2; /* its name and its "." */
-		n->parent = d;
-		d->nlink++;   /* its ".." */
-	} else {
-		n->nlink++;
-	}
 	d->mtime = d->ctime = now();
-	return 0;
 }
 
-static void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len)
+/* Take the entry (name, n) out of d's list and free it; false if absent. */
+static bool dent_drop(struct inode *d, struct inode *n, const char *name, size_t len)
 {
 	struct dent *prev = 0;
 	for (struct dent *e = d->first; e; prev = e, e = e->next) {
@@ -254,13 +254,37 @@ static void dir_remove(struct inode *d, struct inode *n, const char *name, size_
 			d->last = prev;
 		d->nent--;
 		zfree(e, e->alloc);
-		n->nlink--;
-		if (S_ISDIR(n->mode)) {
-			d->nlink--;
-			n->nlink = 0;
-		}
 		d->mtime = d->ctime = now();
+		return true;
+	}
+	return false;
+}
+
+static int dir_add(struct inode *d, const char *name, size_t len, struct inode *n)
+{
+	struct dent *e = dent_new(name, len, n);
+	if (!e)
+		return -ENOSPC;
+	dent_append(d, e);
+	if (S_ISDIR(n->mode)) {
+		n->nlink = 2; /* its name and its "." */
+		n->parent = d;
+		d->nlink++;   /* its ".." */
+	} else {
+		n->nlink++;
+	}
+	return 0;
+}
+
+static void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len)
+{
+	if (!dent_drop(d, n, name, len))
 		return;
+	if (S_ISDIR(n->mode)) {
+		d->nlink--;
+		n->nlink = 0;
+	} else {
+		n->nlink--;
 	}
 }
 
@@ -280,8 +304,9 @@ static long copy_path(const char *upath, char *out)
 {
 	if (!upath || !mem_user_ok((uint64_t)upath, 1))
 		return -EFAULT;
+	uint64_t room = zrt_info.memory_size - (uint64_t)upath; /* bytes before the end of guest memory */
 	for (size_t i = 0; i < ZRT_PATH_MAX; i++) {
-		if (!mem_user_ok((uint64_t)upath + i, 1))
+		if (i == room)
 			return -EFAULT;
 		out[i] = upath[i];
 		if (!out[i])
@@ -1128,45 +1153,23 @@ static long sys_renameat(long odir, const char *opath, long ndir, const char *np
 		dir_remove(b.parent, old, b.name, b.len);
 		inode_put(old);
 	}
-	/* Move the entry: a new name first, so a full heap changes nothing. */
-	size_t sz = sizeof(struct dent) + b.len + 1;
-	struct dent *ne = zalloc(sz);
+	/* Move the entry: the new name first, so a full heap changes nothing.
+	 * Links and the parent change only for a directory. */
+	struct dent *ne = dent_new(b.name, b.len, n);
 	if (!ne)
 		return -ENOSPC;
-	ne->alloc = sz;
-	ne->ino = n;
-	memcpy(ne->name, b.name, b.len + 1);
-	struct dent *prev = 0, *e = from_dir->first;
-	while (e && !(e->ino == n && strcmp(e->name, oname) == 0))
-		prev = e, e = e->next;
-	if (!e) {
-		zfree(ne, sz);
+	if (!dent_drop(from_dir, n, oname, olen)) {
+		zfree(ne, ne->alloc);
 		return -ENOENT;
 	}
-	if (prev)
-		prev->next = e->next;
-	else
-		from_dir->first = e->next;
-	if (from_dir->last == e)
-		from_dir->last = prev;
-	from_dir->nent--;
-	zfree(e, e->alloc);
-	struct inode *to = b.parent;
-	if (to->last)
-		to->last->next = ne;
-	else
-		to->first = ne;
-	to->last = ne;
-	to->nent++;
+	dent_append(b.parent, ne);
 	if (S_ISDIR(n->mode)) {
 		from_dir->nlink--;
-		to->nlink++;
-		n->parent = to;
+		b.parent->nlink++;
+		n->parent = b.parent;
 	}
-	from_dir->mtime = from_dir->ctime = to->mtime = to->ctime = now();
-	r = 0;
 	n->ctime = now();
-	return r;
+	return 0;
 }
 
 static long sys_linkat(long odir, const char *opath, long ndir, const char *npath, long flags)
@@ -1674,7 +1677,6 @@ struct mountctx {
 
 static struct inode *sub_lookup(struct inode *top, const char *path, size_t len, bool create_dirs)
 {
-	(void)create_dirs;
 	struct inode *cur = top;
 	size_t i = 0;
 	while (i < len) {
@@ -1951,9 +1953,8 @@ static const struct {
 	{"/dev/random", DEV_RANDOM}, {"/dev/urandom", DEV_RANDOM},
 };
 
-int fs_init(const char *text, size_t len, char *err, size_t errlen)
+int fs_init(char *err, size_t errlen)
 {
-	(void)text, (void)len;
 	if (chans_init() < 0 || !(root = inode_new(S_IFDIR | 0755)))
 		return zrt_fmt(err, errlen, "out of memory"), -1;
 	root->nlink = 2;

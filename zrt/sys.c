@@ -667,7 +667,7 @@ struct start zrt_main(uint64_t *sp)
 {
 	mem_init(zrt_info.heap_start, zrt_info.heap_end);
 	char err[256];
-	if (fs_init(0, 0, err, sizeof err) < 0) {
+	if (fs_init(err, sizeof err) < 0) {
 		zrt_log(0, "zrt: %s", err);
 		zrt_exit(127);
 	}

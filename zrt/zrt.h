@@ -119,13 +119,12 @@ int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off
 struct zchan *chan_find(const char *alias);
 
 /* ---- fs.c ------------------------------------------------------------------ */
-int fs_init(const char *nvram_text, size_t nvram_len, char *err, size_t errlen);
+int fs_init(char *err, size_t errlen); /* reads the nvram channel itself */
 void fs_writeback(void);
 long fs_syscall(long nr, const long *a, bool *handled);
 uint64_t fs_seed(void);
 
 /* ---- sys.c ------------------------------------------------------------------ */
-struct sigcontext;
 void zrt_sigsys(int sig, void *info, void *uc);
 void zrt_sigsegv(int sig, void *info, void *uc);
 void zrt_restorer(void);
