@@ -1,7 +1,10 @@
 /*
  * zvm_mem.h - memcpy, memmove, memset, memcmp and strlen for programs built
  * without a C library (compilers may emit calls to them). Included by
- * zvm_start.h; include it in exactly one source file.
+ * zvm_start.h; include it in exactly one source file. The runtime (zrt/)
+ * uses the same ones. memcpy and memset are `rep movsb` / `rep stosb`: fast
+ * on every x86-64 this project targets, and no loop a compiler could turn
+ * back into a call to memset itself.
  */
 #ifndef ZVM_MEM_H
 #define ZVM_MEM_H
@@ -10,10 +13,8 @@
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-	unsigned char *a = d;
-	const unsigned char *b = s;
-	while (n--)
-		*a++ = *b++;
+	void *a = d;
+	__asm__ volatile("rep movsb" : "+D"(a), "+S"(s), "+c"(n) : : "memory");
 	return d;
 }
 
@@ -21,20 +22,17 @@ void *memmove(void *d, const void *s, size_t n)
 {
 	unsigned char *a = d;
 	const unsigned char *b = s;
-	if (a < b)
-		while (n--)
-			*a++ = *b++;
-	else
-		while (n--)
-			a[n] = b[n];
+	if (a <= b || a >= b + n)
+		return memcpy(d, s, n); /* forward copy is safe */
+	while (n--)
+		a[n] = b[n];
 	return d;
 }
 
 void *memset(void *d, int c, size_t n)
 {
-	unsigned char *a = d;
-	while (n--)
-		*a++ = (unsigned char)c;
+	void *a = d;
+	__asm__ volatile("rep stosb" : "+D"(a), "+c"(n) : "a"(c) : "memory");
 	return d;
 }
 
