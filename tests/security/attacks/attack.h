@@ -138,4 +138,60 @@ static __attribute__((unused)) uintptr_t memory_end(char **argv)
 	return (uintptr_t)argv[0] + strlen(argv[0]) + 1;
 }
 
+/* rt_sigreturn through a forged frame (struct ucontext of x86-64, read at
+ * rsp): resume at rip with stack rsp, the given code and stack selectors
+ * and signal mask. */
+__attribute__((noreturn, unused)) static void forge_sigreturn(uint64_t rip, uint64_t rsp, uint64_t cs, uint64_t ss,
+							      uint64_t mask)
+{
+	static uint64_t frame[64] __attribute__((aligned(16)));
+	uint64_t *mc = &frame[5]; /* after uc_flags, uc_link, uc_stack (3 words) */
+	mc[15] = rsp;
+	mc[16] = rip;
+	mc[17] = 0x202;		   /* eflags */
+	mc[18] = cs | ss << 48;	   /* cs, gs, fs, ss */
+	frame[5 + 32] = mask;	   /* uc_sigmask */
+	__asm__ volatile("mov %0, %%rsp\n"
+			 "mov $15, %%eax\n"
+			 "syscall\n"
+			 "hlt\n"
+			 :
+			 : "r"(frame)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+#ifdef ATTACK_CODE32
+/* code32: 32-bit code (reach it with selector 0x23) that makes the i386
+ * call open("/etc/passwd") with int $0x80, then jumps back to 64-bit mode
+ * (selector 0x33) and reports what the call returned, if it returned. */
+volatile int32_t result32;
+void code32(void);
+__attribute__((used, noreturn)) void back64(void);
+__asm__(".text\n"
+	".code32\n"
+	".globl code32\n"
+	"code32:\n"
+	"	mov $5, %eax\n"
+	"	mov $passwd32, %ebx\n"
+	"	xor %ecx, %ecx\n"
+	"	int $0x80\n"
+	"	mov %eax, result32\n"
+	"	ljmp $0x33, $land64\n"
+	".code64\n"
+	"land64:\n"
+	"	and $-16, %rsp\n"
+	"	call back64\n"
+	"	hlt\n"
+	".section .rodata\n"
+	"passwd32: .asciz \"/etc/passwd\"\n"
+	".text\n");
+
+void back64(void)
+{
+	saynum("survived", result32);
+	zvm_exit(0);
+}
+#endif
+
 #endif

@@ -7,41 +7,17 @@
  *        (selector 0x33) and report.
  * Must:  SIGSYS (the filter's architecture check), exit 4.
  */
+#define ATTACK_CODE32
 #include "attack.h"
 
-volatile int32_t result32;
 void go32(void);
-__attribute__((used, noreturn)) void back64(void);
-
 __asm__(".text\n"
 	".globl go32\n"
 	"go32:\n"
 	"	pushq $0x23\n"
 	"	lea code32(%rip), %rax\n"
 	"	pushq %rax\n"
-	"	lretq\n"
-	".code32\n"
-	"code32:\n"
-	"	mov $5, %eax\n"
-	"	mov $passwd32, %ebx\n"
-	"	xor %ecx, %ecx\n"
-	"	int $0x80\n"
-	"	mov %eax, result32\n"
-	"	ljmp $0x33, $land64\n"
-	".code64\n"
-	"land64:\n"
-	"	and $-16, %rsp\n"
-	"	call back64\n"
-	"	hlt\n"
-	".section .rodata\n"
-	"passwd32: .asciz \"/etc/passwd\"\n"
-	".text\n");
-
-void back64(void)
-{
-	saynum("survived", result32);
-	zvm_exit(0);
-}
+	"	lretq\n");
 
 int main(int argc, char **argv)
 {

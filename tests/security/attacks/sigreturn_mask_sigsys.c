@@ -10,7 +10,6 @@
  */
 #include "attack.h"
 
-static uint64_t frame[64] __attribute__((aligned(16)));
 static uint64_t stack2[4096] __attribute__((aligned(16)));
 
 __attribute__((noreturn, used)) static void resumed(void)
@@ -24,19 +23,7 @@ __attribute__((noreturn, used)) static void resumed(void)
 int main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	uint64_t *mc = &frame[5];
-	mc[15] = (uintptr_t)&stack2[4000] - 8;	/* rsp, as after a call */
-	mc[16] = (uintptr_t)resumed;		/* rip */
-	mc[17] = 0x202;				/* eflags */
-	mc[18] = 0x33 | (uint64_t)0x2b << 48;	/* cs, gs, fs, ss */
-	frame[5 + 32] = ~0ULL;			/* uc_sigmask: everything */
 	say("try rt_sigreturn blocking SIGSYS");
-	__asm__ volatile("mov %0, %%rsp\n"
-			 "mov $15, %%eax\n"
-			 "syscall\n"
-			 "hlt\n"
-			 :
-			 : "r"(frame)
-			 : "memory");
-	return 0;
+	/* rsp as after a call; uc_sigmask: everything */
+	forge_sigreturn((uintptr_t)resumed, (uintptr_t)&stack2[4000] - 8, 0x33, 0x2b, ~0ULL);
 }
