@@ -52,13 +52,19 @@ static const char usage_text[] =
 	"Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 	"2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
+/* "zvsh: <message>" on stderr. */
+__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
+{
+	fputs("zvsh: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("zvsh: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsay(fmt, ap);
 	va_end(ap);
 	if (!z->status)
 		z->status = status;
@@ -76,9 +82,7 @@ void zvsh_note(const struct zvsh *z, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("zvsh: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsay(fmt, ap);
 	va_end(ap);
 }
 
