@@ -8,6 +8,7 @@
 #include "runtime.h"
 
 #include <elf.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -131,7 +132,9 @@ void runtime_finish(struct guest *g, bool cpuid)
 	info.prog_end = g->prog_end;
 	if (cpuid)
 		cpuid_table(&info);
-	memcpy(g->base + h.info, &info, sizeof info);
+	/* Only what is set: the rest of the table is zero in guest memory
+	 * already, and copying zeros would only allocate its pages. */
+	memcpy(g->base + h.info, &info, offsetof(struct zrt_info, cpuid) + info.ncpuid * sizeof info.cpuid[0]);
 	struct boot_block *b = (struct boot_block *)g->base;
 	b->entry = h.entry;
 	b->flags |= BOOT_F_RUNTIME | (cpuid ? BOOT_F_CPUID_FAULT : 0);

@@ -345,11 +345,17 @@ check "runtime: [fstab] naming a missing channel" "$(cat "$T/zrt.err") $(sed -n 
 	"zrt: fstab: no channel /dev/missing 127"
 # A program linked into the runtime's place is refused (exit 8) unless -Z.
 printf 'int main(void) { return 0; }\n' >"$T/low.c"
-if gcc -static -nostdlib -Wl,-Ttext-segment=0x120000 -Wl,-e,main -o "$T/low" "$T/low.c" 2>/dev/null; then
+if gcc -static -nostdlib -Wl,-Ttext-segment=0x120000 -Wl,-e,main -o "$T/low" "$T/low.c" 2>"$T/low.err"; then
 	sed "s,^Program = .*,Program = $T/low," "$T/zrt.manifest" >"$T/low.manifest"
 	"$B/zerovm" "$T/low.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+	rc=$?
 	check "a program linked inside the runtime's range: exit 8 with the reason" \
-		"$? $(grep -c 'inside the runtime' "$T/zrt.err")" "8 1"
+		"$rc $(grep -c 'inside the runtime' "$T/zrt.err")" "8 1"
+	"$B/zerovm" -Z "$T/low.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+	check "the same program raw (-Z): loaded (it ends by SIGSEGV, having no exit)" \
+		"$(sed -n 1p "$T/zrt.out") $(grep -c 'inside the runtime' "$T/zrt.err")" "0 0"
+else
+	bad "a program linked inside the runtime's range: could not build it" "$(head -c 200 "$T/low.err")"
 fi
 
 echo "$pass passed, $fail failed"
