@@ -153,7 +153,11 @@ $(BUILD)/zrt/lua: tests/zrt/lua.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -Wall -Wextra -O2 -static -I$(LUA_INC) -o $@ $< $(LIBDIR)/liblua5.4.a -lm 2>&1 | \
 		{ grep -v "dlopen\|loadlib\|lookforfunc" || true; }
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/lua
+# The same program against musl: the other C library's start-up and calls.
+$(BUILD)/zrt/libc-musl: tests/zrt/libc.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h

@@ -20,20 +20,32 @@
 
 /* ---- quota arithmetic (pure) ------------------------------------------ */
 
-int64_t channel_quota_check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir,
-			    int64_t size, int64_t offset)
+int64_t channel_check(const struct channel_view *v, int dir, int64_t size, int64_t offset)
 {
 	int calls = dir ? LIMIT_PUTS : LIMIT_GETS;
 	int bytes = dir ? LIMIT_PUT_SIZE : LIMIT_GET_SIZE;
-	if (size < 0)
-		return -EFAULT;
+	if (!v->random)
+		offset = 0; /* sequential: the channel's own position is used */
+	else if (!dir && offset >= 0 && size > v->size - offset)
+		size = v->size - offset; /* negative past the end */
 	if (size == 0)
 		return 0;
+	if (size < 0)
+		return -EFAULT;
 	if (offset < 0)
 		return -EINVAL;
-	if (used[calls] >= limit[calls])
+	if (v->used[calls] >= v->limit[calls])
 		return -EDQUOT;
-	int64_t left = limit[bytes] - used[bytes];
+	int64_t left = v->limit[bytes] - v->used[bytes];
+	if (dir && v->random) {
+		/* Random writes stay where the quota could reach: a write-only
+		 * channel below put_size, a read-write one below its current
+		 * size plus the bytes still allowed. */
+		if (!v->readable && offset >= v->limit[LIMIT_PUT_SIZE])
+			return -EINVAL;
+		if (v->readable && offset >= v->size && (left <= 0 || offset - v->size >= left))
+			return -EINVAL;
+	}
 	if (left <= 0)
 		return -EDQUOT;
 	return size < left ? size : left;
@@ -43,13 +55,6 @@ void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n)
 {
 	used[dir ? LIMIT_PUTS : LIMIT_GETS] += 1;
 	used[dir ? LIMIT_PUT_SIZE : LIMIT_GET_SIZE] += n;
-}
-
-int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want)
-{
-	if (offset >= size)
-		return 0;
-	return want < size - offset ? want : size - offset;
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -157,6 +162,14 @@ static bool open_source(struct channel *c, unsigned i, const struct channel_opts
 		if (fd < 0)
 			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s is not open: %s", mc->alias, path,
 					strerror(errno));
+		/* Its position is shared with whoever gave it to us: -l and
+		 * the report need the real one (source_pos). */
+		c->shared |= 1u << i;
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0 && (fl & O_APPEND))
+			c->append |= 1u << i;
+		if (sfd == STDOUT_FILENO && c->writable)
+			c->to_stdout = true;
 	} else {
 		struct stat st;
 		bool exists = stat(path, &st) == 0;
@@ -182,6 +195,11 @@ static bool open_source(struct channel *c, unsigned i, const struct channel_opts
 			flags |= O_RDONLY;
 		}
 		fd = open(path, flags, 0600);
+		/* A read-only file that is not there could not be sized: the
+		 * original counted that as a manifest error (14), not I/O. */
+		if (fd < 0 && errno == ENOENT && !c->writable)
+			return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: cannot open %s: %s", mc->alias,
+					path, strerror(errno));
 		if (fd < 0)
 			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot open %s: %s", mc->alias, path,
 					strerror(errno));
@@ -277,6 +295,8 @@ fail:
 
 void channels_close(struct channels *cs, struct zvm_error *err)
 {
+	free(cs->scratch);
+	cs->scratch = NULL;
 	for (int j = 0; j < ninherited; j++)
 		close(inherited[j].fd);
 	ninherited = 0;
@@ -307,7 +327,9 @@ void channels_close(struct channels *cs, struct zvm_error *err)
 
 /* Read exactly n bytes unless end of input comes first. Sequential sources
  * use the descriptor's own position; random ones pread at off. Looping on
- * short reads makes results independent of pipe timing. */
+ * short reads makes results independent of pipe timing. Once the session
+ * is ending (*stop), a read interrupted by the signal that ended it gives
+ * up with what it has instead of waiting again. */
 static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
 			 const volatile sig_atomic_t *stop)
 {
@@ -323,10 +345,15 @@ static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
 		if (r == 0)
 			break;
 		done += r;
+		if (stop && *stop)
+			break;
 	}
 	return done;
 }
 
+/* Write all n bytes. A short count ends early: an error after some bytes
+ * (those count), a write that moved nothing (a device that takes no more:
+ * -EIO rather than asking forever), the session ending. */
 static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool random,
 			  const volatile sig_atomic_t *stop)
 {
@@ -339,35 +366,55 @@ static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool 
 				continue;
 			return done ? done : -errno; /* what was written counts */
 		}
+		if (r == 0)
+			return done ? done : -EIO;
 		done += r;
+		if (stop && *stop)
+			break;
 	}
 	return done;
 }
 
+/* Replicas must agree with the first source: read the same n bytes from
+ * source j in pieces of a fixed size (the guest chooses n: no allocation
+ * of its size) and compare them with the got bytes in dst; the replica must
+ * end where the first source did. 0 when they agree, else -EIO. */
+#define REPLICA_CHUNK (64 << 10)
+static int replica_agrees(struct channels *cs, struct channel *c, unsigned j, const char *dst, int64_t got,
+			  int64_t n, int64_t offset, bool random)
+{
+	if (!cs->scratch && !(cs->scratch = malloc(REPLICA_CHUNK)))
+		return -ENOMEM;
+	int64_t done = 0;
+	while (done < n) {
+		int64_t want = n - done < REPLICA_CHUNK ? n - done : REPLICA_CHUNK;
+		int64_t r = read_full(c->fd[j], cs->scratch, want, offset + done, random, cs->stop);
+		if (r < 0 || done + r > got || memcmp(cs->scratch, dst + done, (size_t)r) != 0)
+			return -EIO;
+		done += r;
+		if (r < want)
+			break;
+	}
+	return done == got ? 0 : -EIO;
+}
+
 int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t size, int64_t offset)
 {
-	int64_t n = channel_quota_check(c->mc->limit, c->used, 0, size, offset);
+	bool random = channel_random_read(c) && c->readable;
+	const struct channel_view v = {c->mc->limit, c->used, random, c->readable, c->size};
+	int64_t n = channel_check(&v, 0, size, offset);
 	if (n <= 0)
 		return (int32_t)n;
-	bool random = channel_random_read(c);
-	if (random)
-		n = channel_clip_random(c->size, offset, n);
-	else if (c->eof)
+	if (!random && c->eof)
 		n = 0;
 
 	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random, cs->stop) : 0;
 	if (got < 0)
 		return (int32_t)got;
-	/* Replicas must agree with the first source, end of input included. */
 	for (unsigned j = 1; j < c->nfd && n > 0; j++) {
-		char *tmp = malloc((size_t)n);
-		if (!tmp)
-			return -ENOMEM;
-		int64_t r = read_full(c->fd[j], tmp, n, offset, random, cs->stop);
-		bool same = r == got && memcmp(tmp, dst, (size_t)got) == 0;
-		free(tmp);
-		if (!same)
-			return -EIO;
+		int r = replica_agrees(cs, c, j, dst, got, n, offset, random);
+		if (r < 0)
+			return r;
 	}
 	if (!random && got < n)
 		c->eof = true;
@@ -378,17 +425,39 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 	return (int32_t)got;
 }
 
+/* Where a sequential write to source j lands in its file: the channel's own
+ * count for a file zerovm opened itself, the descriptor's real position for
+ * a standard stream or inherited descriptor (shared with whoever wrote to
+ * it before, and appending if opened so). */
+static int64_t source_pos(const struct channel *c, unsigned j)
+{
+	if (!(c->shared & (1u << j)))
+		return c->putpos;
+	struct stat st;
+	off_t pos = (c->append & (1u << j)) ? (fstat(c->fd[j], &st) == 0 ? st.st_size : -1)
+					    : lseek(c->fd[j], 0, SEEK_CUR);
+	return pos < 0 ? c->putpos : (int64_t)pos;
+}
+
 int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size,
 		      int64_t offset, const struct channel_opts *o)
 {
-	int64_t n = channel_quota_check(c->mc->limit, c->used, 1, size, offset);
+	bool random = channel_random_write(c);
+	const struct channel_view v = {c->mc->limit, c->used, random, c->readable, c->size};
+	int64_t n = channel_check(&v, 1, size, offset);
 	if (n <= 0)
 		return (int32_t)n;
-	bool random = channel_random_write(c);
+	/* -l bounds every regular file absolutely: the guest chooses random
+	 * offsets (compare without overflowing), and a standard stream may
+	 * already hold bytes written before the session. */
+	if (c->kind == SOURCE_REGULAR) {
+		for (unsigned j = 0; j < c->nfd; j++) {
+			int64_t at = random ? offset : source_pos(c, j);
+			if (n > o->fsize_limit - at)
+				return CHANNEL_FSIZE_EXCEEDED;
+		}
+	}
 	int64_t at = random ? offset : c->putpos;
-	/* The guest chooses the offset: compare without overflowing. */
-	if (c->kind == SOURCE_REGULAR && n > o->fsize_limit - at)
-		return CHANNEL_FSIZE_EXCEEDED;
 	if (at > INT64_MAX - n)
 		return -EINVAL;
 
@@ -410,6 +479,8 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 		if (c->readable && channel_random_read(c) && c->putpos > c->size)
 			c->size = c->putpos;
 	}
+	if (n > 0 && c->to_stdout)
+		cs->stdout_last = ((const char *)src)[n - 1];
 	channel_quota_charge(c->used, 1, n);
 	cs->writes++;
 	cs->write_bytes += n;

@@ -15,6 +15,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -32,6 +33,9 @@ struct channel {
 	bool seekable;     /* false for devices and FIFOs: offsets are ignored */
 	bool preallocated; /* regular file extended to put_size; trim at close */
 	bool eof;          /* sequential end of input seen: sticky */
+	bool to_stdout;    /* a source is zerovm's own standard output */
+	uint32_t shared;   /* bit j: source j is a standard stream or inherited */
+	uint32_t append;   /* bit j: source j was opened O_APPEND by its owner */
 	int64_t size;      /* random-access size (0 for sequential channels) */
 	int64_t putpos;    /* sequential write position */
 	int64_t end;       /* furthest byte written, for the final truncation */
@@ -54,6 +58,10 @@ struct channels {
 	const volatile sig_atomic_t *stop;
 	/* Accounting for the report: local calls and bytes. */
 	int64_t reads, read_bytes, writes, write_bytes;
+	/* The last byte a channel wrote to zerovm's standard output (0: none
+	 * yet): the report starts on a line of its own (report.c). */
+	char stdout_last;
+	char *scratch; /* comparing replicas, allocated on first use */
 };
 
 /* Duplicate the inherited descriptors that "/dev/fd/N" sources name (N > 2),
@@ -82,18 +90,33 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 		      int64_t offset, const struct channel_opts *o);
 
 /*
- * Quota rules, pure. channel_quota_check() applies, in order: size < 0
- * -EFAULT; size 0 -> 0 (nothing charged); offset < 0 -EINVAL; call count
- * used up -EDQUOT; byte quota used up -EDQUOT; else the size clipped to what
- * is left of the byte quota (> 0). dir is 0 for reads, 1 for writes.
+ * The rules of a pread/pwrite, pure (docs/traps.md, "pread and pwrite"):
+ * what the supervisor checks after the handle and the buffer, in the
+ * original ZeroVM's order. v describes the channel in the call's direction:
  */
-int64_t channel_quota_check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir,
-			    int64_t size, int64_t offset);
+struct channel_view {
+	const int64_t *limit, *used; /* the manifest's limits, usage so far */
+	bool random;                 /* random access in this direction */
+	bool readable;               /* writes: the channel is read-write */
+	int64_t size;                /* random channels: the current size */
+};
+/*
+ * channel_check() returns the bytes the call may move (> 0), 0 for a call
+ * that moves nothing and is not charged, or -errno:
+ *   sequential: the offset is ignored entirely (negative ones too);
+ *   random read: the size is first clipped to size - offset, so a read at
+ *     the end asks for 0 bytes (returns 0) and one past it for fewer than
+ *     0 (-EFAULT, as the original);
+ *   then size 0 -> 0; size < 0 -EFAULT; random offset < 0 -EINVAL;
+ *   call quota used up -EDQUOT;
+ *   random write: write-only, offset >= put_size -EINVAL; read-write,
+ *     offset >= size + bytes put_size still allows -EINVAL;
+ *   byte quota used up -EDQUOT; else the size clipped to what is left.
+ * dir is 0 for reads, 1 for writes.
+ */
+int64_t channel_check(const struct channel_view *v, int dir, int64_t size, int64_t offset);
 /* Charge one call and n bytes. */
 void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n);
-/* A random read of want bytes at offset from a channel of size: what can be
- * read (0 at or past the end). */
-int64_t channel_clip_random(int64_t size, int64_t offset, int64_t want);
 
 static inline bool channel_random_read(const struct channel *c)
 {

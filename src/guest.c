@@ -112,8 +112,17 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 				"memory: %llu bytes leave no heap after the program and its %u channels",
 				(unsigned long long)g->size, cs->n),
 		       -1;
+	/* An unmapped gap of at least one 64 KiB chunk separates the heap
+	 * from the stack, as in the original: a buffer that touches the byte
+	 * after the heap is refused, a stack that overflows faults, and the
+	 * heap is whole jail chunks. */
 	g->heap_start = ALIGN_UP(man_end, GUEST_JAIL_CHUNK);
-	g->heap_end = g->stack_start;
+	g->heap_end = g->stack_start > GUEST_HEAP_GAP ? ALIGN_DOWN(g->stack_start - GUEST_HEAP_GAP, GUEST_JAIL_CHUNK) : 0;
+	if (g->heap_end <= g->heap_start)
+		return zvm_fail(err, ZVM_EXIT_NOMEM,
+				"memory: %llu bytes leave no heap after the program and its %u channels",
+				(unsigned long long)g->size, cs->n),
+		       -1;
 	uint64_t heap = g->heap_end - g->heap_start;
 	g->jailed = calloc(heap / GUEST_JAIL_CHUNK + 1, 1);
 	if (!g->jailed)
@@ -135,7 +144,7 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	put(g, GUEST_TRAMPOLINE, zvm_trampoline_start, tlen);
 
 	if (guest_add_region(g, man, ALIGN_UP(man_end, PAGE) - man, PROT_READ, err) < 0 ||
-	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->stack_start - ALIGN_UP(man_end, PAGE),
+	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->heap_end - ALIGN_UP(man_end, PAGE),
 			     PROT_READ | PROT_WRITE, err) < 0 ||
 	    guest_add_region(g, g->stack_start, stack, PROT_READ | PROT_WRITE, err) < 0)
 		return -1;
@@ -157,7 +166,11 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 		AT_CLKTCK, 100,    AT_NULL,  0,
 	};
 	const uint64_t vec[] = {1, a_name, 0, 0}; /* argc, argv[0], NULL, envp NULL */
-	sp = ALIGN_DOWN(sp - sizeof aux - sizeof vec, 16);
+	/* argc at rsp, and rsp 8 bytes off 16, as right after a call: ZeroVM
+	 * programs write _start in C, and the compiler aligns its stack
+	 * (movaps) expecting a return address below a 16-byte boundary. C
+	 * libraries' own _start aligns the stack itself either way. */
+	sp = ALIGN_DOWN(sp - sizeof aux - sizeof vec - 8, 16) + 8;
 	put(g, sp, vec, sizeof vec);
 	put(g, sp + sizeof vec, aux, sizeof aux);
 	g->sp = sp;

@@ -9,7 +9,9 @@
  *   program            PT_LOAD segments at their link address (static),
  *                      or at GUEST_PIE_BASE (static-PIE)
  *   user manifest      read-only, right after the program
- *   heap               64 KiB aligned, up to the stack (R+W)
+ *   heap               64 KiB aligned, whole 64 KiB chunks (R+W)
+ *   gap                64 KiB to 128 KiB, never mapped: the heap never
+ *                      runs into the stack (as in the original)
  *   stack              top of memory (R+W), argc/argv/envp/auxv at the top
  *
  * The supervisor fills all of it before the sandbox starts; boot only maps.
@@ -29,6 +31,7 @@
 #define GUEST_STACK_MAX (8ull << 20)
 #define GUEST_STACK_MIN (64ull << 10)
 #define GUEST_JAIL_CHUNK 0x10000ull
+#define GUEST_HEAP_GAP 0x10000ull /* at least this much unmapped below the stack */
 
 struct guest {
 	int memfd;

@@ -220,6 +220,11 @@ static bool parse_memory(struct parse *p, char *value)
 	unsigned n = split(value, ',', f, 2);
 	if (n != 2)
 		return fail(p, ZVM_EXIT_MANIFEST, "Memory: expected '<bytes>, <etag 0|1>'");
+	/* A negative size is a memory error (12) in the original, not a
+	 * malformed number (14). */
+	int64_t neg;
+	if (f[0][0] == '-' && manifest_parse_int(f[0] + 1, &neg) == 0)
+		return fail(p, ZVM_EXIT_NOMEM, "Memory: invalid memory size %s", f[0]);
 	if (!parse_int_field(p, "Memory", "bytes", f[0], 0, &p->m->memory))
 		return false;
 	if (p->m->memory == 0) /* ZeroVM counts this as a memory error */

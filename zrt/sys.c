@@ -635,7 +635,7 @@ static uint64_t build_stack(const uint64_t *old, const struct nvram *nv)
 	for (int i = 0; i < nv->envc; i++)
 		ptrs[nargc + 1 + i] = push_bytes(&sp, nv->envp[i], strlen(nv->envp[i]) + 1);
 	size_t words = 1 + (size_t)nargc + 1 + (size_t)nv->envc + 1 + naux * 2;
-	sp = ALIGN_DOWN(sp - words * 8, 16);
+	sp = ALIGN_DOWN(sp - words * 8 - 8, 16) + 8; /* as after a call, see src/guest.c */
 	uint64_t *w = (uint64_t *)sp;
 	*w++ = (uint64_t)nargc;
 	for (int i = 0; i < nargc; i++)

@@ -90,6 +90,15 @@ check "zvm_exit: session ran, exit code 0" "$RC" 0
 probe 'e 3\n'
 check "plain exit_group code is report line 3" "$(rep 3)" 3
 
+# ZeroVM-era programs wrote _start in C: the compiler's aligned stores on
+# the entry stack need the stack as after a call (and argc at rsp).
+manifest "$T/cstart.m" "$G/cstart"
+run_m "$T/cstart.m"
+check "_start in C: entered as after a call, argc and argv[0] at rsp (runtime)" \
+	"$(prog_out) $(rep 3) $(rep 6)" "cstart: argc 1 argv[0] cstart 3 ok"
+run_m -Z "$T/cstart.m"
+check "_start in C: the same raw (-Z)" "$(prog_out) $(rep 3) $(rep 6)" "cstart: argc 1 argv[0] cstart 3 ok"
+
 if [ "$MODE" == smoke ]; then
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
@@ -118,11 +127,21 @@ probe 'r 3 3 0\nr 3 10 0\nr 3 10 0\nr 3 10 0\n' "Channel = $T/five, /dev/in, 0, 
 check "sequential end of input is sticky" "$(prog_out)" "$(printf '= 3 abc\n= 2 de\n= 0\n= 0')"
 probe 'r 3 3 7\nr 3 3 0\n' "Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0"
 check "sequential read ignores the offset" "$(prog_out)" "$(printf '= 3 abc\n= 3 def')"
-probe 'r 3 4 8\nr 3 4 10\nr 3 4 20\nr 3 3 2\nr 3 3 -1\n' "Channel = $T/ten, /dev/in, 1, 0, 100, 100, 0, 0"
-check "random read: clipped at the end, 0 past it, offset honoured, negative offset EINVAL" \
-	"$(prog_out)" "$(printf '= 2 ij\n= 0\n= 0\n= 3 cde\n= -22')"
+probe 'r 3 4 8\nr 3 4 10\nr 3 4 11\nr 3 4 20\nr 3 3 2\nr 3 3 -1\nr 3 0 12\n' "Channel = $T/ten, /dev/in, 1, 0, 100, 100, 0, 0"
+check "random read: clipped at the end, 0 at the end, EFAULT past it, offset honoured, negative offset EINVAL" \
+	"$(prog_out)" "$(printf '= 2 ij\n= 0\n= -14\n= -14\n= 3 cde\n= -22\n= -14')"
 probe 'r 3 0 0\nr 3 -5 0\n' "Channel = $T/ten, /dev/in, 0, 0, 1, 1, 0, 0"
 check "size 0 returns 0, size < 0 EFAULT" "$(prog_out)" "$(printf '= 0\n= -14')"
+# The original's order: handle, then the buffer (also for size 0 or less),
+# then the size. NULL and read-only memory are no pread buffer at all.
+probe 'ra 3 0 0 0\nra 3 0x10000 0 0\nra 3 0 -5 0\nwa 4 0 0 0\nwa 4 0x10000 0 0\nwa 4 0 -1 0\nwa 4 0x10000 -1 0\nra 9 0 0 0\n' \
+	"Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0" "Channel = $T/bo, /dev/out, 0, 0, 0, 0, 10, 100"
+check "buffer before size: size 0 or less with NULL or read-only memory is EINVAL, a readable source for pwrite 0" \
+	"$(prog_out)" "$(printf '= -22\n= -22\n= -22\n= -22\n= 0\n= -22\n= -14\n= -22')"
+probe 'r 3 3 -1\nr 3 2 -7\nW 4 -1 xyz\nW 4 -123 uv\n' "Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0" \
+	"Channel = $T/seqneg, /dev/out, 0, 0, 0, 0, 10, 100"
+check "sequential reads and writes ignore a negative offset" "$(prog_out) $(cat "$T/seqneg")" \
+	"$(printf '= 3 abc\n= 2 de\n= 3\n= 2 xyzuv')"
 
 # ---------------------------------------------------------------- write quotas
 probe 'w 3 5 0 a\nw 3 8 0 b\nw 3 1 0 c\n' "Channel = $T/wq, /dev/out, 0, 0, 0, 0, 100, 10"
@@ -139,6 +158,15 @@ check "bad handle: EINVAL" "$(prog_out)" "$(printf '= -22\n= -22\n= -22')"
 probe 'W 3 5 abc\nW 3 0 xy\n' "Channel = $T/rw, /dev/out, 2, 0, 0, 0, 10, 100"
 check "random write honours offsets" "$(od -An -c "$T/rw" | tr -s ' ')" " x y \\0 \\0 \\0 a b c"
 check "random write: file truncated to the furthest byte written" "$(stat -c %s "$T/rw")" 8
+# Random writes stay where the quota could reach (the original's bounds):
+# write-only, below put_size; read-write, below the size plus what is left.
+probe 'W 3 100 x\nW 3 99 abcdef\nW 3 200 y\nW 3 -1 z\n' "Channel = $T/rwo, /dev/out, 2, 0, 0, 0, 10, 100"
+check "random write-only: offset >= put_size EINVAL, below it clipped by the quota" \
+	"$(prog_out) $(stat -c %s "$T/rwo")" "$(printf '= -22\n= 6\n= -22\n= -22 105')"
+printf '0123456789' >"$T/rrw"
+probe 'W 3 15 a\nW 3 14 bcdefgh\nW 3 19 x\nW 3 3 x\n' "Channel = $T/rrw, /dev/rrw, 3, 0, 10, 100, 10, 5"
+check "random read-write: offset >= size + put_size left EINVAL; quota spent: EINVAL at the end, EDQUOT inside" \
+	"$(prog_out) $(stat -c %s "$T/rrw") $(tail -c 5 "$T/rrw")" "$(printf '= -22\n= 5\n= -22\n= -122 19 bcdef')"
 probe 'W 3 5 abc\nW 3 0 xy\n' "Channel = $T/sw, /dev/out, 0, 0, 0, 0, 10, 100"
 check "sequential write ignores offsets" "$(cat "$T/sw")" "abcxy"
 printf 'abc' >"$T/app"
@@ -154,7 +182,17 @@ check "buffers outside writable (readable) memory: EINVAL; trampoline is readabl
 check_re "pwrite from the trampoline page works" "$(prog_out | tail -n 1)" '= 2$'
 probe 'm\nM\n'
 heap=$(prog_out | head -n 1 | awk '{print $2}')
+heap_end=$((heap + $(prog_out | head -n 1 | awk '{print $4}')))
 man=$(prog_out | tail -n 1 | awk '{print $2}')
+# The original's heap never ran into the stack: the byte after heap_ptr +
+# heap_size is in an unmapped gap, for the trap calls and the CPU alike.
+probe "ra 3 $((heap_end - 1)) 1 0\nra 3 $((heap_end - 1)) 2 0\nra 3 $heap_end 0 0\nwa 4 $((heap_end - 1)) 2 0\nwa 4 $((heap_end - 1)) 1 0\npeek $heap_end\n" \
+	"Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0" "Channel = $T/gapw, /dev/out, 0, 0, 0, 0, 10, 100"
+check "heap gap: the last heap byte is a buffer, one more byte is not (EINVAL)" "$(prog_out)" \
+	"$(printf '= 1\n= -22\n= -22\n= -22\n= 1')"
+check_re "heap gap: touching the byte after the heap faults" "$(rep 6)" '^Signal 11 from untrusted code'
+probe "jh $((heap_end - heap - 65536)) 65536\njh $((heap_end - heap - 65536)) 65537\njh $((heap_end - heap)) 1\n"
+check "heap gap: the last 64 KiB chunk can be jailed, nothing past it" "$(prog_out)" "$(printf '= 0\n= -22\n= -22')"
 probe "ra 3 $man 4 0\nwa 1 $man 4 0\n" "Channel = $T/ten, /dev/in, 0, 0, 100, 100, 0, 0"
 check "the user manifest is readable, not writable" "$(prog_out | head -n 1; prog_out | tail -n 1 | cut -c5-)" "$(printf '= -22\n= 4')"
 probe 'ta 0\nta 0x8\nt 5\nt 0x6b726f46\n'
@@ -217,7 +255,7 @@ probe 'touch 1048576\n'
 check "memory: touching 1 MiB of heap works" "$(prog_out)" "= 1048576"
 probe 'touch 67108864\n'
 check_re "memory exhaustion: touching past guest memory is stopped" "$(rep 6)" '^Signal 11 from untrusted code'
-probe 'W 3 1073741820 abcd\nW 3 1073741823 xy\nW 3 0 never\n' "Channel = $T/big2, /dev/out, 2, 0, 0, 0, 10, 100" -- -P -l 1
+probe 'W 3 1073741820 abcd\nW 3 1073741823 xy\nW 3 0 never\n' "Channel = $T/big2, /dev/out, 2, 0, 0, 0, 10, 2147483648" -- -P -l 1
 check "-l: a write ending exactly at the limit is fine; one byte past ends the session" "$(prog_out)" "$(printf '= 4')"
 check "-l: output past the file size limit: disk quota exceeded" "$(rep 6)" "disk quota exceeded"
 check "-l: exit code 4" "$RC" 4
@@ -333,13 +371,23 @@ chmod 0555 "$T/small"
 probe 'W 3 0 x\n' "Channel = $T/small/denied/out, /dev/out, 0, 0, 0, 0, 10, 100"
 check "output path that cannot be created: exit code 5" "$RC" 5
 check_re "output path that cannot be created: named in the report" "$(rep 6)" "channel /dev/out: cannot open .*/small/denied/out"
+# The input shrinks while the session runs: the program reads, then waits on
+# a FIFO until the file was truncated (no timing involved).
 head -c 100000 /dev/urandom >"$T/shrink"
-(sleep 0.2; truncate -s 50000 "$T/shrink") &
-TIMEOUT=10 probe "ra 3 $heap 4096 0\nbusy 300\nra 3 $heap 4096 90000\nra 3 $heap 4096 49000\n" \
+rm -f "$T/go" && mkfifo "$T/go"
+printf 'ra 4 %s 4096 0\nr 3 1 0\nra 4 %s 4096 90000\nra 4 %s 4096 49000\n' "$heap" "$heap" "$heap" >"$T/script"
+TIMEOUT=20 manifest "$T/shrink.m" "$G/probe" "Channel = $T/go, /dev/go, 0, 0, 10, 10, 0, 0" \
 	"Channel = $T/shrink, /dev/in, 1, 0, 100, 1000000, 0, 0"
-wait
+"$ZVM" "$T/shrink.m" >"$OUT" 2>"$ERR" </dev/null &
+zpid=$!
+exec 7>"$T/go"
+for _ in $(seq 1 200); do grep -q '^= 4096' "$OUT" && break; sleep 0.05; done
+truncate -s 50000 "$T/shrink"
+printf 'g' >&7
+exec 7>&-
+wait $zpid
 check "input truncated while read: reads past the new end return 0, a short read what is left" \
-	"$(prog_out | tr '\n' ' ')$(rep 6)" "= 4096 = 300 = 0 = 1000 ok"
+	"$(prog_out | tr '\n' ' ')$(rep 6)" "= 4096 = 1 g = 0 = 1000 ok"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 if gcc -std=c17 -O2 -ffreestanding -fno-stack-protector -fno-builtin -fno-pie -no-pie -static -nostdlib \
@@ -430,10 +478,12 @@ manifest "$T/e12.m" "$G/hello" "Channel = $T/x, /dev/x, 0, 0, 0, 10, 0, 10"
 err_case "channel neither readable nor writable" 22 "neither readable" "$T/e12.m"
 MEM=0 manifest "$T/e13.m" "$G/hello"
 err_case "Memory = 0" 12 "invalid memory size" "$T/e13.m"
+MEM=-1 METAG=1 manifest "$T/e13b.m" "$G/hello"
+err_case "Memory = -1, 1 (a memory error, as the original)" 12 "invalid memory size -1" "$T/e13b.m"
 MEM=1048576 manifest "$T/e14.m" "$G/hello"
 err_case "program does not fit in Memory" 8 "does not fit" "$T/e14.m"
 manifest "$T/e15.m" "$G/hello" "Channel = $T/nonexistent-in, /dev/in, 0, 0, 1, 1, 0, 0"
-err_case "missing input file" 5 "cannot open" "$T/e15.m"
+err_case "missing read-only input file (cannot be sized, as the original)" 14 "cannot open" "$T/e15.m"
 {
 	cat "$T/hello.m"
 	for i in $(seq 1 10913); do echo "Channel=/dev/null,/dev/c$i,0,0,0,0,1,1"; done

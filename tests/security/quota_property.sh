@@ -45,14 +45,16 @@ for s in $(seq 1 "$SESSIONS"); do
 		[ $((RANDOM % 4)) -eq 0 ] && size=0
 		if [ $((RANDOM % 2)) -eq 0 ]; then
 			script+="ra 3 $heap $size $off\n"
-			if [ $size -lt 0 ]; then r=-14
-			elif [ $size -eq 0 ]; then r=0
-			elif [ $off -lt 0 ]; then r=-22
+			# a random read is first clipped to the end (0 at it, < 0 past it)
+			[ $rtype -eq 1 ] && [ $off -ge 0 ] && [ $((FSIZE - off)) -lt $size ] && size=$((FSIZE - off))
+			if [ $size -eq 0 ]; then r=0
+			elif [ $size -lt 0 ]; then r=-14
+			elif [ $rtype -eq 1 ] && [ $off -lt 0 ]; then r=-22
 			elif [ $ug -ge $gets ] || [ $((gsize - ub)) -le 0 ]; then r=-122
 			else
 				n=$((size < gsize - ub ? size : gsize - ub))
 				if [ $rtype -eq 1 ]; then
-					left=$((off >= FSIZE ? 0 : FSIZE - off))
+					left=$((FSIZE - off))
 				else
 					left=$((FSIZE - rpos))
 				fi
@@ -62,10 +64,12 @@ for s in $(seq 1 "$SESSIONS"); do
 			fi
 		else
 			script+="wa 4 $heap $size $off\n"
-			if [ $size -lt 0 ]; then r=-14
-			elif [ $size -eq 0 ]; then r=0
-			elif [ $off -lt 0 ]; then r=-22
-			elif [ $up -ge $puts ] || [ $((psize - upb)) -le 0 ]; then r=-122
+			if [ $size -eq 0 ]; then r=0
+			elif [ $size -lt 0 ]; then r=-14
+			elif [ $wtype -eq 2 ] && [ $off -lt 0 ]; then r=-22
+			elif [ $up -ge $puts ]; then r=-122
+			elif [ $wtype -eq 2 ] && [ $off -ge $psize ]; then r=-22 # write-only: below put_size
+			elif [ $((psize - upb)) -le 0 ]; then r=-122
 			else
 				r=$((size < psize - upb ? size : psize - upb))
 				if [ $wtype -eq 2 ]; then

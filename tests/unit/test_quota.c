@@ -1,12 +1,14 @@
 /*
  * test_quota.c - unit tests for the channel quota arithmetic (src/channel.c).
  *
- * channel_quota_check(), channel_quota_charge() and channel_clip_random()
- * against ZEROVM.md section 3: size < 0 -EFAULT, size 0 -> 0 whatever the
- * quotas, offset < 0 -EINVAL (in that order), calls used up -EDQUOT, sizes
- * clipped to the exact byte left, nothing left -EDQUOT; the rule that a
- * 10-byte file read with get_size 10 never shows end of input (and the same
- * for writes); random-read clipping at, before and past the end; a table of
+ * channel_check() and channel_quota_charge() against docs/traps.md: size 0
+ * -> 0 whatever the quotas, size < 0 -EFAULT, offset < 0 -EINVAL on random
+ * access (in that order), sequential access ignoring the offset, calls used
+ * up -EDQUOT, sizes clipped to the exact byte left, nothing left -EDQUOT;
+ * the rule that a 10-byte file read with get_size 10 never shows end of
+ * input (and the same for writes); random reads clipped at the end, 0 at
+ * it and -EFAULT past it; random writes bounded by put_size (write-only)
+ * or by the size plus what put_size still allows (read-write); a table of
  * (limits, used, size, offset) -> result; and a seeded randomized property
  * test: charging what is granted never takes usage past any limit by a
  * single byte or call, and a request is refused only when a quota is spent.
@@ -35,10 +37,23 @@ enum { RD = 0, WR = 1 };
 /* The limits a channel declares, in manifest order. */
 #define LIM(gets, get_size, puts, put_size) ((const int64_t[LIMITS_N]){gets, get_size, puts, put_size})
 
+/* The argument and quota rules alone: a negative offset on a random
+ * channel (where it is -EINVAL), any other on a sequential one (where the
+ * offset does not matter), so that neither the random-read clipping nor the
+ * random-write bounds take part. */
 static int64_t check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir, int64_t size,
 		     int64_t offset)
 {
-	return channel_quota_check(limit, used, dir, size, offset);
+	const struct channel_view v = {limit, used, offset < 0, false, 0};
+	return channel_check(&v, dir, size, offset);
+}
+
+/* A channel of the given kind and size. */
+static int64_t check_on(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], bool random, bool readable,
+			int64_t chsize, int dir, int64_t size, int64_t offset)
+{
+	const struct channel_view v = {limit, used, random, readable, chsize};
+	return channel_check(&v, dir, size, offset);
 }
 
 static const int64_t NONE[LIMITS_N] = {0, 0, 0, 0};
@@ -71,7 +86,7 @@ static void test_size_zero_is_zero(void **state)
 		assert_int_equal(check(LIM(5, 5, 5, 5), LIM(9, 9, 9, 9), d, 0, 0), 0);
 		assert_int_equal(check(NONE, NONE, d, 0, 0), 0);
 		assert_int_equal(check(LIM(1, 1, 1, 1), LIM(1, 0, 1, 0), d, 0, 12345), 0);
-		/* Size 0 is decided before the offset (channel.h contract). */
+		/* Size 0 is decided before the offset. */
 		assert_int_equal(check(LIM(5, 5, 5, 5), NONE, d, 0, -1), 0);
 	}
 }
@@ -248,29 +263,74 @@ static void test_writes_clip_then_edquot(void **state)
 
 /* ---- random reads ------------------------------------------------------- */
 
-static void test_clip_random(void **state)
+static void test_random_read_clip(void **state)
 {
 	(void)state;
 	static const struct {
 		int64_t size, offset, want, expect;
 	} rows[] = {
-		{10, 0, 4, 4},        {10, 0, 10, 10},       {10, 0, 11, 10},
+		{10, 0, 4, 4},        {10, 0, 10, 10},        {10, 0, 11, 10},
 		{10, 6, 4, 4},  /* ends exactly at the end */
 		{10, 7, 4, 3},  /* one byte over */
-		{10, 9, 100, 1},      {10, 9, 1, 1},         {10, 10, 1, 0}, /* at the end */
-		{10, 11, 1, 0},       {10, INT64_MAX, 5, 0}, {10, 3, 0, 0},
-		{0, 0, 5, 0},         {0, 1, 5, 0},          {1, 0, 5, 1},
-		{INT64_MAX, 0, INT32_MAX, INT32_MAX},        {INT64_MAX, INT64_MAX - 2, 5, 2},
-		{INT64_MAX, INT64_MAX - 1, 1, 1},            {INT64_MAX, INT64_MAX, 1, 0},
+		{10, 9, 100, 1},      {10, 9, 1, 1},          {10, 10, 1, 0}, /* at the end: 0 */
+		{10, 11, 1, -EFAULT}, /* past the end fails, as the original */
+		{10, 11, 0, -EFAULT}, {10, INT64_MAX, 5, -EFAULT}, {10, 3, 0, 0},
+		{0, 0, 5, 0},         {0, 1, 5, -EFAULT},     {1, 0, 5, 1},
+		{10, -1, 5, -EINVAL}, {10, INT64_MIN, 5, -EINVAL}, {10, -1, 0, 0}, {10, -1, -1, -EFAULT},
+		{INT64_MAX, 0, INT32_MAX, INT32_MAX},         {INT64_MAX, INT64_MAX - 2, 5, 2},
+		{INT64_MAX, INT64_MAX - 1, 1, 1},             {INT64_MAX, INT64_MAX, 1, 0},
 		{(int64_t)1 << 40, ((int64_t)1 << 40) - 100, 4096, 100},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		int64_t r = channel_clip_random(rows[i].size, rows[i].offset, rows[i].want);
+		int64_t r = check_on(LIM(100, INT64_MAX, 0, 0), NONE, true, true, rows[i].size, RD, rows[i].want,
+				     rows[i].offset);
 		if (r != rows[i].expect)
-			fail_msg("channel_clip_random(%lld, %lld, %lld) = %lld, expected %lld",
-				 (long long)rows[i].size, (long long)rows[i].offset, (long long)rows[i].want,
+			fail_msg("random read of %lld at %lld from %lld bytes = %lld, expected %lld",
+				 (long long)rows[i].want, (long long)rows[i].offset, (long long)rows[i].size,
 				 (long long)r, (long long)rows[i].expect);
 	}
+	/* Reads at the end are not charged, so they never reach the quota. */
+	assert_int_equal(check_on(LIM(1, 1, 0, 0), LIM(1, 1, 0, 0), true, true, 10, RD, 5, 10), 0);
+	assert_int_equal(check_on(LIM(1, 1, 0, 0), LIM(1, 1, 0, 0), true, true, 10, RD, 5, 11), -EFAULT);
+	assert_int_equal(check_on(LIM(1, 1, 0, 0), LIM(1, 1, 0, 0), true, true, 10, RD, 5, 9), -EDQUOT);
+}
+
+static void test_sequential_ignores_offset(void **state)
+{
+	(void)state;
+	static const int64_t offsets[] = {0, 1, -1, -12345, INT64_MIN, INT64_MAX};
+	for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+		int64_t o = offsets[i];
+		assert_int_equal(check_on(LIM(5, 50, 0, 0), NONE, false, false, 0, RD, 7, o), 7);
+		assert_int_equal(check_on(LIM(0, 0, 5, 50), NONE, false, false, 0, WR, 7, o), 7);
+		assert_int_equal(check_on(LIM(5, 50, 0, 0), NONE, false, false, 0, RD, -1, o), -EFAULT);
+		assert_int_equal(check_on(LIM(5, 50, 0, 0), LIM(5, 0, 0, 0), false, false, 0, RD, 1, o), -EDQUOT);
+		assert_int_equal(check_on(LIM(0, 0, 5, 50), LIM(0, 0, 0, 50), false, false, 0, WR, 1, o), -EDQUOT);
+	}
+}
+
+static void test_random_write_bounds(void **state)
+{
+	(void)state;
+	/* Write-only: the offset must be below put_size. */
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), NONE, true, false, 0, WR, 5, 99), 5);
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), NONE, true, false, 0, WR, 5, 100), -EINVAL);
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), NONE, true, false, 0, WR, 5, INT64_MAX), -EINVAL);
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), LIM(0, 0, 0, 98), true, false, 0, WR, 5, 50), 2);
+	/* The call quota comes first, the byte quota after the bound. */
+	assert_int_equal(check_on(LIM(0, 0, 1, 100), LIM(0, 0, 1, 0), true, false, 0, WR, 5, 500), -EDQUOT);
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), LIM(0, 0, 1, 100), true, false, 0, WR, 5, 500), -EINVAL);
+	assert_int_equal(check_on(LIM(0, 0, 10, 100), LIM(0, 0, 1, 100), true, false, 0, WR, 5, 5), -EDQUOT);
+	/* Read-write: below the current size plus the bytes still allowed. */
+	assert_int_equal(check_on(LIM(1, 1, 10, 5), NONE, true, true, 10, WR, 7, 14), 5);
+	assert_int_equal(check_on(LIM(1, 1, 10, 5), NONE, true, true, 10, WR, 7, 15), -EINVAL);
+	assert_int_equal(check_on(LIM(1, 1, 10, 5), NONE, true, true, 10, WR, 7, 200), -EINVAL);
+	assert_int_equal(check_on(LIM(1, 1, 10, 5), LIM(0, 0, 1, 5), true, true, 19, WR, 1, 19), -EINVAL);
+	assert_int_equal(check_on(LIM(1, 1, 10, 5), LIM(0, 0, 1, 5), true, true, 19, WR, 1, 3), -EDQUOT);
+	assert_int_equal(check_on(LIM(1, 1, 10, INT64_MAX), NONE, true, true, INT64_MAX, WR, 1, INT64_MAX), 1);
+	assert_int_equal(check_on(LIM(1, 1, 10, 1), NONE, true, true, INT64_MAX, WR, 1, INT64_MAX), 1);
+	/* A negative offset stays -EINVAL before any quota. */
+	assert_int_equal(check_on(LIM(0, 0, 0, 0), NONE, true, false, 0, WR, 1, -1), -EINVAL);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -538,12 +598,13 @@ static void test_channel_read_random_clip(void **state)
 {
 	(void)state;
 	struct chan t;
-	chan_open(&t, CHANNEL_RAND_READ_SEQ_WRITE, LIM(6, 100, 0, 0), "0123456789");
+	chan_open(&t, CHANNEL_RAND_READ_SEQ_WRITE, LIM(5, 100, 0, 0), "0123456789");
 	char buf[64];
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 8), 2);
 	assert_memory_equal(buf, "89", 2);
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 10), 0);
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, INT64_MAX), 0);
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 10), 0);        /* at the end: free */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 11), -EFAULT);  /* past it */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, INT64_MAX), -EFAULT);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 6), 4); /* ends at the end */
 	assert_memory_equal(buf, "6789", 4);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 3, 0), 3); /* not sticky */
@@ -551,10 +612,32 @@ static void test_channel_read_random_clip(void **state)
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 0, -1), 0);  /* size 0: free */
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, -1, 0), -EFAULT);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, -1), -EINVAL);
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, 9), 1); /* the 6th get */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, 9), 1);
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, 5), 1); /* the 5th get */
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, 0), -EDQUOT);
-	assert_int_equal(t.c.used[LIMIT_GETS], 6);
-	assert_int_equal(t.c.used[LIMIT_GET_SIZE], 10);
+	assert_int_equal(t.c.used[LIMIT_GETS], 5);
+	assert_int_equal(t.c.used[LIMIT_GET_SIZE], 11);
+	chan_close(&t);
+}
+
+/* Sequential channels ignore every offset, a negative one too. */
+static void test_channel_sequential_negative_offset(void **state)
+{
+	(void)state;
+	struct chan t;
+	chan_open(&t, CHANNEL_SEQ_READ_SEQ_WRITE, LIM(5, 100, 0, 0), "0123456789");
+	char buf[64];
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 3, -1), 3);
+	assert_memory_equal(buf, "012", 3);
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 3, INT64_MIN), 3);
+	assert_memory_equal(buf, "345", 3);
+	chan_close(&t);
+	chan_open(&t, CHANNEL_SEQ_READ_SEQ_WRITE, LIM(0, 0, 5, 100), "");
+	const struct channel_opts o = {.fsize_limit = (int64_t)4 << 30};
+	assert_int_equal(channel_write(&t.cs, &t.c, "ab", 2, -1, &o), 2);
+	assert_int_equal(channel_write(&t.cs, &t.c, "cd", 2, -99, &o), 2);
+	assert_int_equal(pread(t.c.fd[0], buf, sizeof buf, 0), 4);
+	assert_memory_equal(buf, "abcd", 4);
 	chan_close(&t);
 }
 
@@ -602,8 +685,8 @@ static void test_channel_write_fsize_limit(void **state)
 }
 
 /*
- * A random write at an offset near INT64_MAX is past any -l limit and must
- * be refused the same way. Run in a child: the sanitizers end the process
+ * A random write at an offset near INT64_MAX (allowed by a put_size of
+ * INT64_MAX) is past any -l limit and must be refused the same way. Run in a child: the sanitizers end the process
  * on signed overflow, and that must fail this test, not the whole suite.
  * Exit 0: correct result; 3: wrong result; anything else: the child died
  * (a sanitizer report is printed above). Fails as of this writing:
@@ -615,7 +698,7 @@ static void test_channel_write_offset_overflow(void **state)
 	static const int64_t offsets[] = {INT64_MAX, INT64_MAX - 1, INT64_MAX - 4096};
 	for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
 		struct chan t;
-		chan_open(&t, CHANNEL_SEQ_READ_RAND_WRITE, LIM(0, 0, 100, 1 << 20), "");
+		chan_open(&t, CHANNEL_SEQ_READ_RAND_WRITE, LIM(0, 0, 100, INT64_MAX), "");
 		fflush(NULL);
 		pid_t pid = fork();
 		assert_true(pid >= 0);
@@ -623,7 +706,8 @@ static void test_channel_write_offset_overflow(void **state)
 			const struct channel_opts o = {.fsize_limit = (int64_t)4 << 30};
 			char buf[8192] = {0};
 			int32_t r = channel_write(&t.cs, &t.c, buf, sizeof buf, offsets[i], &o);
-			_exit(r == CHANNEL_FSIZE_EXCEEDED ? 0 : 3);
+			/* INT64_MAX is put_size itself: out of bounds first. */
+			_exit(r == (offsets[i] == INT64_MAX ? -EINVAL : CHANNEL_FSIZE_EXCEEDED) ? 0 : 3);
 		}
 		int status;
 		assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -648,12 +732,15 @@ int main(void)
 		cmocka_unit_test(test_charge),
 		cmocka_unit_test(test_ten_byte_file_never_shows_eof),
 		cmocka_unit_test(test_writes_clip_then_edquot),
-		cmocka_unit_test(test_clip_random),
+		cmocka_unit_test(test_random_read_clip),
+		cmocka_unit_test(test_sequential_ignores_offset),
+		cmocka_unit_test(test_random_write_bounds),
 		cmocka_unit_test(test_quota_table),
 		cmocka_unit_test(test_quota_property),
 		cmocka_unit_test(test_channel_read_ten_byte_file),
 		cmocka_unit_test(test_channel_read_eof_counts_as_get),
 		cmocka_unit_test(test_channel_read_random_clip),
+		cmocka_unit_test(test_channel_sequential_negative_offset),
 		cmocka_unit_test(test_channel_write_put_size),
 		cmocka_unit_test(test_channel_write_fsize_limit),
 		cmocka_unit_test(test_channel_write_offset_overflow),
