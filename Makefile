@@ -196,7 +196,7 @@ func: $(BUILD)/zerovm $(GUESTS)
 # end-to-end quota property test against a model of the trap rules.
 # The runtime end to end: busybox applets against native runs, Lua, glibc,
 # images, determinism, containment; and zvsh's own behaviour.
-zrt: $(BUILD)/zerovm $(ZRT_PROGS)
+zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 

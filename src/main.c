@@ -262,7 +262,7 @@ static int prepare(struct session *s, const struct options *o)
 		return -1;
 	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
 	if (!o->raw)
-		runtime_finish(&s->g, o->cpuid);
+		runtime_finish(&s->g, &s->cs, o->cpuid);
 	step(s, "user manifest, stack, filter and boot block written");
 	return 0;
 }

@@ -8,10 +8,13 @@
 #include "runtime.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../zrt/zrt_abi.h"
 
@@ -125,7 +128,55 @@ static void cpuid_table(struct zrt_info *info)
 	info->ncpuid = n;
 }
 
-void runtime_finish(struct guest *g, bool cpuid)
+/*
+ * The runtime's configuration (zrt/zrt_abi.h): when "/dev/nvram" is a
+ * readable channel whose first source is a regular file zerovm opened
+ * itself, copy its first bytes (no more than get_size allows, and no more
+ * than the parser takes plus one) to the top of the heap. It costs the
+ * channel nothing: what the program may read of it is unchanged, and the
+ * bytes are the ones its first read would get. Other sources (a pipe, a
+ * standard stream) cannot be read without consuming them: the runtime then
+ * reads the channel itself, as before.
+ */
+static void preload_nvram(struct guest *g, const struct channels *cs, struct zrt_info *info)
+{
+	const struct channel *c = NULL;
+	for (uint32_t i = 0; i < cs->n && !c; i++)
+		if (strcmp(cs->ch[i].mc->alias, "/dev/nvram") == 0)
+			c = &cs->ch[i];
+	if (!c || !c->readable || c->kind != SOURCE_REGULAR || (c->shared & 1u))
+		return;
+	struct stat st;
+	if (fstat(c->fd[0], &st) < 0)
+		return;
+	uint64_t want = (uint64_t)st.st_size;
+	if (want > (uint64_t)c->mc->limit[LIMIT_GET_SIZE])
+		want = (uint64_t)c->mc->limit[LIMIT_GET_SIZE];
+	if (want > ZRT_NVRAM_PRELOAD_MAX)
+		want = ZRT_NVRAM_PRELOAD_MAX;
+	uint64_t heap = g->heap_end - g->heap_start;
+	if (ALIGN_UP(want, PAGE) > heap / 2)
+		return; /* too little heap: the runtime reads the channel and says so */
+	uint64_t at = g->heap_end - ALIGN_UP(want, PAGE);
+	uint64_t got = 0;
+	while (got < want) {
+		ssize_t r = pread(c->fd[0], g->base + at + got, want - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (uint64_t)r;
+	}
+	if (got < want) { /* a read error: leave it to the runtime's own read */
+		memset(g->base + at, 0, want);
+		return;
+	}
+	info->nvram_addr = at;
+	info->nvram_len = got;
+	info->nvram_given = 1;
+}
+
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
 {
 	struct zrt_header h;
 	memcpy(&h, g->base + ZRT_BASE, sizeof h);
@@ -137,6 +188,7 @@ void runtime_finish(struct guest *g, bool cpuid)
 	info.stack_start = g->stack_start;
 	info.prog_start = zrt_end;
 	info.prog_end = g->prog_end;
+	preload_nvram(g, cs, &info);
 	if (cpuid)
 		cpuid_table(&info);
 	/* Only what is set: the rest of the table is zero in guest memory

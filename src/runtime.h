@@ -20,7 +20,8 @@ int runtime_load(struct guest *g, struct zvm_error *err);
  * zrt_info) and point the boot block at its entry and handlers. cpuid:
  * record the host's CPUID table (APIC ids zeroed) and make cpuid fault in
  * the sandbox, so that the CPU a program runs on cannot reach its memory
- * (zerovm -C; docs/zrt.md says what it costs). */
-void runtime_finish(struct guest *g, bool cpuid);
+ * (zerovm -C; docs/zrt.md says what it costs). The nvram is preloaded from
+ * the channel "/dev/nvram" when its source allows (zrt/zrt_abi.h). */
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid);
 
 #endif

@@ -1916,8 +1916,27 @@ void fs_writeback(void)
 
 /* ---- start ----------------------------------------------------------------------------- */
 
+_Static_assert(ZRT_NVRAM_PRELOAD_MAX == NVRAM_TEXT_MAX + 1, "zrt_abi.h and nvram.h agree");
+
+static char nvram_deferred[256];
+
+const char *fs_deferred_error(void)
+{
+	return nvram_deferred[0] ? nvram_deferred : 0;
+}
+
+/* The nvram text: handed over by the supervisor (zrt_abi.h), or, when its
+ * source could not be read ahead (a pipe), read from the channel. */
 static long read_nvram(char *err, size_t errlen)
 {
+	if (zrt_info.nvram_given) {
+		uint64_t at = zrt_info.nvram_addr, len = zrt_info.nvram_len; /* reserved by zrt_main */
+		if (len > NVRAM_TEXT_MAX)
+			return zrt_fmt(err, errlen, "nvram: larger than %u bytes", (unsigned)NVRAM_TEXT_MAX), -1;
+		nvram_text = len ? (const char *)at : 0;
+		nvram_len = (size_t)len;
+		return 0;
+	}
 	struct zchan *c = chan_find("/dev/nvram");
 	if (!c || !c->readable)
 		return 0;
@@ -1959,15 +1978,27 @@ int fs_init(char *err, size_t errlen)
 		return zrt_fmt(err, errlen, "out of memory"), -1;
 	root->nlink = 2;
 	cwd = root;
-	if (read_nvram(err, errlen) < 0)
-		return -1;
-	if (nvram_text) {
+	long r = read_nvram(err, errlen);
+	if (r == 0 && nvram_text) {
 		void *arena = zalloc(nvram_arena_size(nvram_len));
-		if (!arena)
-			return zrt_fmt(err, errlen, "nvram: out of memory"), -1;
-		if (nvram_parse(nvram_text, nvram_len, arena, nvram_arena_size(nvram_len), &zrt_nvram, err, errlen) < 0)
+		if (!arena) {
+			zrt_fmt(err, errlen, "nvram: out of memory");
+			r = -1;
+		} else if (nvram_parse(nvram_text, nvram_len, arena, nvram_arena_size(nvram_len), &zrt_nvram, err,
+				     errlen) < 0)
+			r = -1;
+		else
+			zrt_verbosity = zrt_nvram.verbosity;
+	}
+	if (r < 0) {
+		/* A channel read is spent anyway: fail now. A preloaded text
+		 * that is not ours may be a raw program's own /dev/nvram: start
+		 * without a configuration and fail only if the program turns
+		 * out to need the runtime (zrt_sigsys). */
+		if (!zrt_info.nvram_given)
 			return -1;
-		zrt_verbosity = zrt_nvram.verbosity;
+		zrt_fmt(nvram_deferred, sizeof nvram_deferred, "%s", err);
+		memset(&zrt_nvram, 0, sizeof zrt_nvram);
 	}
 	if (!mkdirs("/dev", 4) || !mkdirs("/tmp", 4))
 		return zrt_fmt(err, errlen, "out of memory"), -1;

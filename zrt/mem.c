@@ -164,6 +164,19 @@ static int claim(uint64_t a, uint64_t b)
 	return 0;
 }
 
+/* [a, b) holds data the supervisor put there before start (the nvram):
+ * allocated, not cleared, and cleared like any used page when reused. */
+void mem_reserve(uint64_t a, uint64_t b)
+{
+	for (int i = 0; i < nfr; i++) {
+		if (fr[i].start <= a && b <= fr[i].end) {
+			if (take(i, a, b) == 0 && a < top_low)
+				top_low = a;
+			return;
+		}
+	}
+}
+
 uint64_t mem_brk(uint64_t want)
 {
 	if (want < heap_lo)

@@ -541,6 +541,11 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	uint64_t *g = uc->gregs;
 	long nr = *(const int32_t *)((const char *)info + 24); /* si_syscall */
 	const long a[6] = {(long)g[RDI], (long)g[RSI], (long)g[RDX], (long)g[R10], (long)g[R8], (long)g[R9]};
+	const char *deferred = fs_deferred_error();
+	if (deferred) { /* the program needs the runtime, whose nvram is broken */
+		zrt_log(0, "zrt: %s", deferred);
+		zrt_exit(127);
+	}
 	bool handled = false;
 	long r = fs_syscall(nr, a, &handled);
 	if (!handled)
@@ -666,6 +671,8 @@ struct start zrt_main(uint64_t *sp);
 struct start zrt_main(uint64_t *sp)
 {
 	mem_init(zrt_info.heap_start, zrt_info.heap_end);
+	if (zrt_info.nvram_given) /* before anything is allocated over it */
+		mem_reserve(zrt_info.nvram_addr, zrt_info.nvram_addr + ALIGN_UP(zrt_info.nvram_len, PAGE));
 	char err[256];
 	if (fs_init(err, sizeof err) < 0) {
 		zrt_log(0, "zrt: %s", err);

@@ -85,6 +85,7 @@ extern int zrt_verbosity;
 
 /* ---- mem.c: guest heap ------------------------------------------------- */
 void mem_init(uint64_t heap_start, uint64_t heap_end);
+void mem_reserve(uint64_t a, uint64_t b); /* pages holding data from before start */
 uint64_t mem_brk(uint64_t want);
 long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);
 long mem_munmap(uint64_t addr, uint64_t len);
@@ -119,7 +120,11 @@ int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off
 struct zchan *chan_find(const char *alias);
 
 /* ---- fs.c ------------------------------------------------------------------ */
-int fs_init(char *err, size_t errlen); /* reads the nvram channel itself */
+int fs_init(char *err, size_t errlen); /* the nvram: preloaded, or read from its channel */
+/* A preloaded nvram the runtime could not parse: NULL, or the message the
+ * runtime ends the session with when the program first asks it for
+ * something (a raw program never does). */
+const char *fs_deferred_error(void);
 void fs_writeback(void);
 long fs_syscall(long nr, const long *a, bool *handled);
 uint64_t fs_seed(void);

@@ -42,6 +42,17 @@ struct zrt_cpuid {
 	uint32_t indexed, pad;
 };
 
+/* The runtime's configuration (the nvram) is handed over by the
+ * supervisor, not read through the channel: the first bytes of a regular
+ * file that is the readable channel "/dev/nvram", at most this many (one
+ * more than the parser takes, so that "too large" is still seen), copied
+ * to the top of the heap before start. The channel itself stays untouched
+ * (no get charged, position and etag unchanged): a raw program that
+ * declares its own /dev/nvram gets it as under the original, and the
+ * runtime complains about a text it cannot parse only when the program
+ * asks it for something (docs/zrt.md, "How a session starts"). */
+#define ZRT_NVRAM_PRELOAD_MAX ((1u << 20) + 1)
+
 struct zrt_info {
 	uint64_t memory_size;   /* bytes of guest memory */
 	uint64_t heap_start;    /* the heap the runtime manages: brk, mmap, files */
@@ -49,8 +60,10 @@ struct zrt_info {
 	uint64_t stack_start;   /* the stack runs from here to memory_size */
 	uint64_t prog_start;    /* the program's first and last mapped byte + 1 */
 	uint64_t prog_end;
+	uint64_t nvram_addr;    /* the preloaded nvram text (page aligned, at */
+	uint64_t nvram_len;     /* the top of the heap) and its length */
+	uint32_t nvram_given;   /* 1: preloaded; 0: read the channel, if any */
 	uint32_t ncpuid;        /* 0: cpuid is not trapped on this host */
-	uint32_t pad;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
 };
 

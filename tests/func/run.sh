@@ -332,6 +332,18 @@ probe "mprot $heap 65536 7\nmprot 0x20000000000 4096 1\nsys 2\n"
 check "runtime: mprotect W+X and outside guest memory refused, open(NULL) EFAULT" "$(prog_out | tr '\n' ' ')" \
 	"= -13 = -13 = -14 "
 
+# A raw program owns its /dev/nvram: the runtime leaves a channel it cannot
+# parse alone (no read, no get charged), and complains only when the program
+# asks it for something (a Linux system call).
+printf 'raw-config: 42\n[[not an nvram\n' >"$T/own-nvram"
+probe 'r 3 100 0\nr 3 100 0\n' "Channel = $T/own-nvram, /dev/nvram, 0, 1, 2, 100, 0, 0"
+check "raw program, its own /dev/nvram: read whole by the program, session ok, etag of exactly its bytes" \
+	"$(prog_out | head -n 1) $(prog_out | sed -n 4p) $(rep 3) $(rep 6) $(rep 4 | awk '{print $2}')" \
+	"= 30 raw-config: 42 = 0 0 ok $(sha1sum <"$T/own-nvram" | cut -d' ' -f1)"
+probe 'W 1 0 before\nsys 39\nW 1 0 after\n' "Channel = $T/own-nvram, /dev/nvram, 0, 0, 2, 100, 0, 0"
+check "...but a Linux system call then ends it: the nvram's problem named, status 127" \
+	"$(prog_out | tr '\n' ' ')$(rep 3) $(cat "$ERR")" "before= 6 127 zrt: nvram line 1: key=value line outside any section"
+
 # ---------------------------------------------------------------- channel sources
 probe 'r 4 8 0\nW 3 0 gone\n' "Channel = /dev/zero, /dev/zero, 0, 0, 10, 100, 0, 0" \
 	"Channel = /dev/null, /dev/null, 0, 0, 0, 0, 10, 100"

@@ -354,6 +354,34 @@ zrt_manifest "$T/nv3"
 "$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
 check "runtime: [fstab] naming a missing channel" "$(cat "$T/zrt.err") $(sed -n 3p "$T/zrt.out")" \
 	"zrt: fstab: no channel /dev/missing 127"
+# The nvram is handed to the runtime by zerovm, not read through the
+# channel: a program that reads /dev/nvram itself (sequential, one get
+# allowed) gets all of it; the report counts only the program's reads.
+printf '[args]\nargs = busybox cat /dev/nvram\n' >"$T/nv4"
+zrt_manifest /dev/null
+sed -i "s|^Channel = /dev/null, /dev/nvram, .*|Channel = $T/nv4, /dev/nvram, 0, 0, 2, 100000, 0, 0|" "$T/zrt.manifest"
+"$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+check "runtime: the nvram channel stays the program's (cat /dev/nvram prints it; its reads, its bytes)" \
+	"$(head -n -6 "$T/zrt.out" | tr '\n' '|') $(tail -n 2 "$T/zrt.out" | head -n 1 | cut -d' ' -f3,4)" \
+	"$(tr '\n' '|' <"$T/nv4") 2 $(($(wc -c <"$T/nv4")))"
+# From a FIFO the nvram cannot be read ahead: the runtime reads the channel.
+rm -f "$T/nvfifo" && mkfifo "$T/nvfifo"
+printf '[args]\nargs = busybox echo from a fifo\n' >"$T/nv5"
+zrt_manifest /dev/null
+sed -i "s|^Channel = /dev/null, /dev/nvram, .*|Channel = $T/nvfifo, /dev/nvram, 0, 0, 10, 100000, 0, 0|" "$T/zrt.manifest"
+timeout 20 sh -c 'cat "$1" >"$2"' - "$T/nv5" "$T/nvfifo" &
+"$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+wait
+check "runtime: an nvram from a FIFO is read through its channel" "$(head -n 1 "$T/zrt.out") $(sed -n 3p "$T/zrt.out")" \
+	"from a fifo 0"
+printf '[bogus]\n' >"$T/nv6"
+timeout 20 sh -c 'cat "$1" >"$2"' - "$T/nv6" "$T/nvfifo" &
+sed -i "s|^Program = .*|Program = $B/guests/hello|" "$T/zrt.manifest"
+"$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+wait
+check "runtime: a bad nvram from a FIFO (read, so spent) fails at start, even for a raw program" \
+	"$(cat "$T/zrt.err") $(sed -n 3p "$T/zrt.out")" "zrt: nvram line 1: unknown section 'bogus' 127"
+zrt_manifest "$T/nv3"
 # A program linked into the runtime's place is refused (exit 8) unless -Z.
 printf 'int main(void) { return 0; }\n' >"$T/low.c"
 if gcc -static -nostdlib -Wl,-Ttext-segment=0x120000 -Wl,-e,main -o "$T/low" "$T/low.c" 2>"$T/low.err"; then
