@@ -92,7 +92,9 @@ static bool subleaf_indexed(uint32_t leaf)
 	return false;
 }
 
-/* The host's CPUID leaves with every APIC id zeroed (zrt_abi.h). */
+/* The host's CPUID leaves with every APIC id (and AMD's core and node
+ * ids) zeroed (zrt_abi.h): whatever CPU records the table, it is the same,
+ * and so is the memory etag of a program that keeps what cpuid said. */
 static void cpuid_table(struct zrt_info *info)
 {
 	uint32_t r[4], n = 0;
@@ -109,8 +111,13 @@ static void cpuid_table(struct zrt_info *info)
 					r[1] &= 0x00ffffffu; /* initial APIC id */
 				if (leaf == 0xb || leaf == 0x1f)
 					r[3] = 0; /* x2APIC id */
-				if (leaf == 0x8000001e)
-					r[0] = 0; /* extended APIC id */
+				if (leaf == 0x8000001e) { /* AMD topology */
+					r[0] = 0;            /* extended APIC id */
+					r[1] &= ~0xffu;      /* core (compute unit) id */
+					r[2] &= ~0xffu;      /* node id */
+				}
+				if (leaf == 0x80000026)
+					r[3] = 0; /* AMD extended topology: x2APIC id */
 				*c = (struct zrt_cpuid){leaf, sub, r[0], r[1], r[2], r[3], ix, 0};
 			}
 		}
