@@ -153,7 +153,14 @@ $(BUILD)/zrt/lua: tests/zrt/lua.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -Wall -Wextra -O2 -static -I$(LUA_INC) -o $@ $< $(LIBDIR)/liblua5.4.a -lm 2>&1 | \
 		{ grep -v "dlopen\|loadlib\|lookforfunc" || true; }
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/lua
+# The conformance probe (tests/zrt/conformance): groups of system calls
+# whose results it prints as text, run natively and under zvsh.
+CONF_SRC := $(wildcard tests/zrt/conformance/*.c)
+$(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h)
+	@mkdir -p $(@D)
+	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $(CONF_SRC) 2>&1 | \
+		{ grep -v "dlopen\|statically linked" || true; }
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h
@@ -191,9 +198,12 @@ func: $(BUILD)/zerovm $(GUESTS)
 # the syscall sweep and the policy table against the live kernel, and the
 # end-to-end quota property test against a model of the trap rules.
 # The runtime end to end: busybox applets against native runs, Lua, glibc,
-# images, determinism, containment; and zvsh's own behaviour.
+# images, determinism, containment; the conformance suite (the same probe
+# natively and under zvsh, outputs compared line by line); and zvsh's own
+# behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS)
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 security: $(BUILD)/zerovm $(GUESTS)

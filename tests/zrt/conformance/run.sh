@@ -29,7 +29,9 @@ native() { # GROUP [PREFIX...]: output and status in $T/n.out
 	shift
 	d=$(mktemp -d "$T/native.XXXXXX")
 	chmod 777 "$d"
-	(cd "$d" && ulimit -c 0 && "${ENV[@]}" "$@" "$PROBE" "$g" </dev/null >"$T/n.out" 2>"$T/n.err")
+	# (the shell's own "Aborted" line for a probe killed by a signal goes
+	# to /dev/null with the braces' stderr)
+	{ (cd "$d" && ulimit -c 0 && "${ENV[@]}" "$@" "$PROBE" "$g" </dev/null >"$T/n.out" 2>"$T/n.err"); } 2>/dev/null
 	echo "status $?" >>"$T/n.out"
 }
 
