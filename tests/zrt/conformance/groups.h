@@ -29,6 +29,7 @@ void group_altstack(void);
 void group_selfpipe(void);
 void group_sigjmp(void);
 void group_abort(void);
+void group_abort_jump(void);
 void group_sigterm(void);
 void group_sigpipe(void);
 void group_sigpipe_handled(void);

@@ -346,18 +346,44 @@ static void on_abrt(int s)
 	say("  handler %s returns", signame(s));
 }
 
+/* Groups that end by a signal print their count first. */
+static void last_call(const char *what)
+{
+	probe_calls++;
+	say("calls %d", probe_calls);
+	say("%s", what);
+}
+
 void group_abort(void)
 {
-	act(SIGABRT, on_abrt, 0, 0);
-	say("abort with a handler that returns");
-	probe_calls++;
+	ROW("sigaction SIGABRT", act(SIGABRT, on_abrt, 0, 0));
+	last_call("abort with a handler that returns");
 	abort();
+}
+
+static void on_abrt_jump(int s)
+{
+	say("  handler %s jumps out of abort", signame(s));
+	siglongjmp(sjb, 1);
+}
+
+void group_abort_jump(void)
+{
+	ROW("sigaction SIGABRT", act(SIGABRT, on_abrt_jump, 0, 0));
+	if (sigsetjmp(sjb, 1) == 0) {
+		abort();
+		say("not reached");
+	}
+	probe_calls++;
+	say("after abort: SIGABRT blocked %d", blocked(SIGABRT));
+	struct sigaction old;
+	ROW("sigaction query", sigaction(SIGABRT, 0, &old));
+	say("  handler still ours %d", old.sa_handler == on_abrt_jump);
 }
 
 void group_sigterm(void)
 {
-	say("raise SIGTERM, default action");
-	probe_calls++;
+	last_call("raise SIGTERM, default action");
 	raise(SIGTERM);
 	say("not reached");
 }
@@ -367,7 +393,7 @@ void group_sigpipe(void)
 	int p[2];
 	ROW("pipe", pipe(p));
 	ROW("close the read end", close(p[0]));
-	say("write with no reader, SIGPIPE default");
+	last_call("write with no reader, SIGPIPE default");
 	write(p[1], "x", 1);
 	say("not reached");
 }
