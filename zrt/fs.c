@@ -11,7 +11,10 @@
  * header; their files' data stays in the image and is read through the
  * channel when the program reads it. Writing to such a file first copies it
  * into memory: the image itself never changes. A directory mounted with
- * access=wo is written to its channel as a tar when the program exits.
+ * access=wo is written to its channel as a tar when the program exits. *
+ * Pipes (pipe.c) are inodes of their own with a read and a write
+ * description; a pipe operation that could only wait for ever ends the
+ * session (would_block).
  */
 #include "nvram.h"
 #include "tar.h"

@@ -1,13 +1,15 @@
 /*
  * sys.c - the runtime's entry, its signal handlers, and the system calls
- * that are not about files: memory, time, randomness, identity, signals,
+ * that are not about files or signals: memory, time, randomness, identity,
  * limits, and the acts a sandboxed program may not do.
  *
  * Every call the seccomp wall does not allow raises SIGSYS; zrt_sigsys()
- * reads the number and arguments from the signal frame, answers, and puts
- * the result in rax of the frame, so the program continues after its
- * `syscall` instruction as if the kernel had answered (docs/zrt.md lists
- * every call and what it does).
+ * reads the number and arguments from the signal frame, answers (fs.c,
+ * signal.c, then the table here), and puts the result in rax of the frame,
+ * so the program continues after its `syscall` instruction as if the kernel
+ * had answered; a signal the answer made deliverable is then set up on the
+ * way out, as the kernel would (signal.c). docs/zrt.md lists every call
+ * and what it does.
  */
 #include "nvram.h"
 #include "zrt.h"
