@@ -43,8 +43,13 @@ void group_mem(void)
 	REL("brk shrinks", (char *)syscall(SYS_brk, b0) == b0);
 	REL("brk grows again, zero again", (char *)syscall(SYS_brk, b0 + 8192) == b0 + 8192 && zeros((unsigned char *)b0, 8192));
 	REL("brk below the start is refused (unchanged)", (char *)syscall(SYS_brk, 4096) == b0 + 8192);
+	memset(b0, 7, 8192);
+	ROW("mprotect brk pages PROT_READ", mprotect(b0, 8192, PROT_READ));
+	REL("brk shrinks over read-only pages", (char *)syscall(SYS_brk, b0) == b0);
+	REL("brk grows again: zero and writable", (char *)syscall(SYS_brk, b0 + 8192) == b0 + 8192 &&
+						       zeros((unsigned char *)b0, 8192) && (memset(b0, 1, 8192), b0[8191] == 1));
 	syscall(SYS_brk, b0);
-	probe_calls += 6;
+	probe_calls += 8;
 
 	unsigned char *p = MOK("mmap 3 pages RW", map(3 * PG, PROT_READ | PROT_WRITE));
 	REL("zero-filled", zeros(p, 3 * PG));
@@ -121,9 +126,26 @@ void group_mem(void)
 	ROW("mremap bad flags", (long)mremap(q, PG, 2 * PG, 0x40));
 	unsigned char *g = map(3 * PG, PROT_READ | PROT_WRITE);
 	munmap(g + PG, 2 * PG);
-	ROW("mremap grow in place blocked (no MAYMOVE)", (long)mremap(g, PG, 3 * PG, 0) == -1 ? -1 : 0);
+	ROW("mremap grows in place into freed pages (no MAYMOVE)", (long)mremap(g, PG, 3 * PG, 0) == -1 ? -1 : 0);
 	munmap(g, PG);
 	munmap(q, PG);
+	/* mremap that must move pages the program protected (the next page is
+	 * taken): the contents come along. */
+	static const int mprots[] = {PROT_READ, PROT_NONE};
+	for (int i = 0; i < 2; i++) {
+		char name[128];
+		g = map(2 * PG, PROT_READ | PROT_WRITE);
+		memset(g, 'm', PG);
+		mprotect(g, PG, mprots[i]);
+		snprintf(name, sizeof name, "mremap moves a %s page", mprots[i] ? "PROT_READ" : "PROT_NONE");
+		q = MOK(name, mremap(g, PG, 4 * PG, MREMAP_MAYMOVE));
+		if (q != MAP_FAILED) {
+			mprotect(q, 4 * PG, PROT_READ | PROT_WRITE); /* the runtime makes it R+W anyway */
+			REL("moved, contents kept", q != g && q[0] == 'm' && q[PG - 1] == 'm' && zeros(q + PG, 3 * PG));
+			munmap(q, 4 * PG);
+		}
+		munmap(g + PG, PG);
+	}
 
 	int fd = open("mf", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	write(fd, "mapped file", 11);
