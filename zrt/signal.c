@@ -172,12 +172,13 @@ static bool on_altstack(uint64_t sp)
 /* The kernel's return to the program, in assembly: the private call that
  * brings the frame back (sig_syscall, ZRT_NR_SIGRETURN). */
 void zrt_sigreturn_tramp(void);
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".globl zrt_sigreturn_tramp\n"
 	"zrt_sigreturn_tramp:\n"
 	"	mov $" ZRT_STR(ZRT_NR_SIGRETURN) ", %eax\n"
 	"	syscall\n"
-	"	hlt\n");
+	"	hlt\n"
+	".popsection\n");
 
 /* The size of the FPU state the kernel saved for the SIGSYS frame. */
 static uint64_t fp_size(const unsigned char *fp)
