@@ -288,19 +288,22 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
 clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
-# Every suite, in order; the output is kept in build/check.log and the last
-# line adds up the suites' own "N passed, N failed" lines (cmocka's
-# "[  PASSED  ] N test(s)" counted as passed).
+# Every suite, in order, each run even when one before it failed (a
+# failure early on must not hide the suites after it); the output is kept
+# in build/check.log and the last line adds up the suites' own "N passed,
+# N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
+# check fails when any suite did.
 CHECK_SUITES := unit func zrt security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
-	@set -o pipefail; for s in $(CHECK_SUITES); do \
-		$(MAKE) --no-print-directory $$s || exit 1; \
-	done 2>&1 | tee $(BUILD)/check.log
-	@awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
+	@set -o pipefail; { failed=; for s in $(CHECK_SUITES); do \
+		$(MAKE) --no-print-directory $$s || failed="$$failed $$s"; \
+	done; [ -z "$$failed" ] || { echo "check: suites that failed:$$failed"; exit 1; }; } 2>&1 | \
+		tee $(BUILD)/check.log; st=$$?; \
+	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
-		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log
+		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
 
 # ---- bench -----------------------------------------------------------------
 bench:
