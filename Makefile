@@ -157,7 +157,14 @@ $(BUILD)/zrt/lua: tests/zrt/lua.c
 $(BUILD)/zrt/libc-musl: tests/zrt/libc.c
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua
+# The conformance probe (tests/zrt/conformance): groups of system calls
+# whose results it prints as text, run natively and under zvsh.
+CONF_SRC := $(wildcard tests/zrt/conformance/*.c)
+$(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h)
+	@mkdir -p $(@D)
+	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $(CONF_SRC) 2>&1 | \
+		{ grep -v "dlopen\|statically linked" || true; }
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h
@@ -195,9 +202,12 @@ func: $(BUILD)/zerovm $(GUESTS)
 # the syscall sweep and the policy table against the live kernel, and the
 # end-to-end quota property test against a model of the trap rules.
 # The runtime end to end: busybox applets against native runs, Lua, glibc,
-# images, determinism, containment; and zvsh's own behaviour.
+# images, determinism, containment; the conformance suite (the same probe
+# natively and under zvsh, outputs compared line by line); and zvsh's own
+# behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 security: $(BUILD)/zerovm $(GUESTS)
@@ -282,19 +292,22 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
 clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
-# Every suite, in order; the output is kept in build/check.log and the last
-# line adds up the suites' own "N passed, N failed" lines (cmocka's
-# "[  PASSED  ] N test(s)" counted as passed).
+# Every suite, in order, each run even when one before it failed (a
+# failure early on must not hide the suites after it); the output is kept
+# in build/check.log and the last line adds up the suites' own "N passed,
+# N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
+# check fails when any suite did.
 CHECK_SUITES := unit func zrt security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
-	@set -o pipefail; for s in $(CHECK_SUITES); do \
-		$(MAKE) --no-print-directory $$s || exit 1; \
-	done 2>&1 | tee $(BUILD)/check.log
-	@awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
+	@set -o pipefail; { failed=; for s in $(CHECK_SUITES); do \
+		$(MAKE) --no-print-directory $$s || failed="$$failed $$s"; \
+	done; [ -z "$$failed" ] || { echo "check: suites that failed:$$failed"; exit 1; }; } 2>&1 | \
+		tee $(BUILD)/check.log; st=$$?; \
+	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
-		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log
+		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
 
 # ---- bench -----------------------------------------------------------------
 bench:

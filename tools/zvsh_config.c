@@ -719,6 +719,9 @@ static void nvram_text(const struct zvsh *z, struct zvsh_buf *b)
 	}
 	/* The runtime's clock starts here whatever the host's says: runs repeat. */
 	zvsh_buf_printf(b, "[time]\nseconds=0\n");
+	/* --verbose: the runtime's own diagnostics too (docs/zrt.md). */
+	if (z->verbose)
+		zvsh_buf_printf(b, "[debug]\nverbosity=1\n");
 }
 
 static int write_nvram(struct zvsh *z)

@@ -11,7 +11,10 @@
  * header; their files' data stays in the image and is read through the
  * channel when the program reads it. Writing to such a file first copies it
  * into memory: the image itself never changes. A directory mounted with
- * access=wo is written to its channel as a tar when the program exits.
+ * access=wo is written to its channel as a tar when the program exits. *
+ * Pipes (pipe.c) are inodes of their own with a read and a write
+ * description; a pipe operation that could only wait for ever ends the
+ * session (would_block).
  */
 #include "nvram.h"
 #include "tar.h"
@@ -39,6 +42,7 @@ struct inode {
 	struct zchan *tar; /* file contents still in an image */
 	uint64_t tar_off;
 	struct zchan *chan; /* a channel's device node */
+	struct zpipe *pipe; /* a pipe (pipe.c) */
 };
 
 struct ofd {
@@ -198,6 +202,7 @@ static void inode_put(struct inode *n)
 		return;
 	if (n->data)
 		zfree(n->data, n->cap);
+	pipe_free(n->pipe);
 	zfree(n, sizeof *n);
 }
 
@@ -262,6 +267,8 @@ static bool dent_drop(struct inode *d, struct inode *n, const char *name, size_t
 
 static int dir_add(struct inode *d, const char *name, size_t len, struct inode *n)
 {
+	if (d->nlink == 0)
+		return -ENOENT; /* a removed directory (still someone's cwd) */
 	struct dent *e = dent_new(name, len, n);
 	if (!e)
 		return -ENOSPC;
@@ -519,6 +526,8 @@ static long file_truncate(struct inode *n, uint64_t size)
 		return -EINVAL;
 	if (n->chan)
 		return 0; /* a channel's size is the host's business */
+	if (size > ZRT_FILE_MAX)
+		return -EFBIG;
 	long r = file_reserve(n, size);
 	if (r < 0)
 		return r;
@@ -576,8 +585,11 @@ static int64_t node_write(struct inode *n, const void *buf, uint64_t len, uint64
 	case DEV_NULL: case DEV_ZERO: case DEV_RANDOM: return (int64_t)len;
 	case DEV_FULL: return -ENOSPC;
 	}
-	if (off + len < off)
+	/* Past the maximum size: EFBIG; across it: a short write (Linux). */
+	if (off >= ZRT_FILE_MAX)
 		return -EFBIG;
+	if (len > ZRT_FILE_MAX - off)
+		len = ZRT_FILE_MAX - off;
 	long r = file_reserve(n, off + len);
 	if (r < 0)
 		return r;
@@ -607,6 +619,8 @@ static void ofd_put(struct ofd *o)
 {
 	if (--o->refs)
 		return;
+	if (o->ino->pipe)
+		pipe_close(o->ino->pipe, (o->flags & O_ACCMODE) == O_RDONLY);
 	o->ino->opens--;
 	inode_put(o->ino);
 	zfree(o, sizeof *o);
@@ -654,16 +668,20 @@ static long sys_openat(long dirfd, const char *path, long flags, long mode)
 	long r = walk(dirfd, path, follow, &w);
 	if (r < 0)
 		return r;
-	int acc = (int)(flags & O_ACCMODE);
-	if (acc == 3)
-		return -EINVAL;
+	int acc = (int)(flags & O_ACCMODE); /* 3: neither read nor write (ioctl only) */
 	if ((flags & O_TMPFILE) == O_TMPFILE) {
-		if (!w.node || !S_ISDIR(w.node->mode))
+		if (acc != O_WRONLY && acc != O_RDWR)
+			return -EINVAL;
+		if (!w.node)
+			return -ENOENT;
+		if (!S_ISDIR(w.node->mode))
+			return -ENOTDIR;
+		if (w.node->nlink == 0)
 			return -ENOENT;
 		struct inode *n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits));
 		if (!n)
 			return -ENOSPC;
-		long fd = open_node(n, (int)(flags & ~O_TMPFILE) | O_RDWR);
+		long fd = open_node(n, (int)(flags & ~O_TMPFILE));
 		if (fd < 0)
 			inode_put(n);
 		return fd;
@@ -687,7 +705,7 @@ static long sys_openat(long dirfd, const char *path, long flags, long mode)
 			return -EEXIST;
 		if (S_ISLNK(n->mode) && !(flags & O_PATH))
 			return -ELOOP;
-		if ((flags & O_DIRECTORY) && !S_ISDIR(n->mode))
+		if (((flags & O_DIRECTORY) || w.slash) && !S_ISDIR(n->mode))
 			return -ENOTDIR;
 		if (S_ISDIR(n->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
@@ -706,7 +724,27 @@ static long sys_openat(long dirfd, const char *path, long flags, long mode)
 
 static bool is_seq(const struct inode *n)
 {
+	if (n->pipe)
+		return true;
 	return n->chan ? !(n->chan->random_read || n->chan->random_write) : n->dev != DEV_NONE;
+}
+
+/* A pipe operation that could only wait for ever: nothing else in the
+ * sandbox can ever fill or drain the pipe, so the session ends now with a
+ * message rather than at the timeout (docs/zrt.md, "Pipes"). */
+__attribute__((noreturn)) static void would_block(const char *what)
+{
+	zrt_log(0, "zrt: %s: only this program could end the wait, which would last for ever; the session ends",
+		what);
+	fs_writeback();
+	zrt_exit(124);
+}
+
+/* Positions of regular files are signed (loff_t): a negative one, or one
+ * whose end wraps, is EINVAL (rw_verify_area). */
+static bool bad_range(const struct inode *n, uint64_t off, uint64_t len)
+{
+	return !is_seq(n) && ((int64_t)off < 0 || (int64_t)(off + len) < 0);
 }
 
 static int64_t fd_read(long fd, void *buf, uint64_t len, const uint64_t *at)
@@ -714,12 +752,23 @@ static int64_t fd_read(long fd, void *buf, uint64_t len, const uint64_t *at)
 	struct ofd *o = fd_get(fd);
 	if (!o)
 		return -EBADF;
-	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_PATH))
+	int acc = o->flags & O_ACCMODE;
+	if (acc == O_WRONLY || acc == 3 || (o->flags & O_PATH))
 		return -EBADF;
+	if (len > ZRT_RW_MAX)
+		len = ZRT_RW_MAX;
 	if (len && !mem_user_ok((uint64_t)buf, len))
 		return -EFAULT;
 	if (at && is_seq(o->ino))
 		return -ESPIPE;
+	if (bad_range(o->ino, at ? *at : o->pos, len))
+		return -EINVAL;
+	if (o->ino->pipe) {
+		int64_t r = pipe_read(o->ino->pipe, buf, len, o->flags & O_NONBLOCK);
+		if (r == ZRT_WOULD_BLOCK)
+			would_block("read of an empty pipe whose write end is open");
+		return r;
+	}
 	uint64_t adv;
 	int64_t r = node_read(o->ino, buf, len, at ? *at : o->pos, &adv);
 	if (!at)
@@ -732,15 +781,30 @@ static int64_t fd_write(long fd, const void *buf, uint64_t len, const uint64_t *
 	struct ofd *o = fd_get(fd);
 	if (!o)
 		return -EBADF;
-	if ((o->flags & O_ACCMODE) == O_RDONLY || (o->flags & O_PATH))
+	int acc = o->flags & O_ACCMODE;
+	if (acc == O_RDONLY || acc == 3 || (o->flags & O_PATH))
 		return -EBADF;
+	if (len > ZRT_RW_MAX)
+		len = ZRT_RW_MAX;
 	if (len && !mem_user_ok((uint64_t)buf, len))
 		return -EFAULT;
 	struct inode *n = o->ino;
 	if (at && is_seq(n))
 		return -ESPIPE;
 	uint64_t off = at ? *at : o->pos;
-	if ((o->flags & O_APPEND) && !at)
+	if (bad_range(n, off, len))
+		return -EINVAL;
+	if (n->pipe) {
+		int64_t r = pipe_write(n->pipe, buf, len, o->flags & O_NONBLOCK);
+		if (r == ZRT_WOULD_BLOCK)
+			would_block("write to a full pipe whose read end is open");
+		if (r == -EPIPE)
+			sig_send_self(13, 0); /* SIGPIPE, SI_USER, as the kernel sends it */
+		return r;
+	}
+	/* O_APPEND appends, even for pwrite (a Linux bug kept for
+	 * compatibility, pwrite(2)). */
+	if (o->flags & O_APPEND)
 		off = n->chan ? n->chan->size : n->size;
 	if (len == 0)
 		return 0;
@@ -833,6 +897,8 @@ static long sys_lseek(long fd, int64_t off, long whence)
 	}
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return -EINVAL;
+	if (!n->chan && (uint64_t)(base + off) > ZRT_FILE_MAX)
+		return -EINVAL; /* past the maximum file size (generic_file_llseek_size) */
 	o->pos = (uint64_t)(base + off);
 	return (long)o->pos;
 }
@@ -851,6 +917,8 @@ _Static_assert(sizeof(struct kstat) == 144, "struct stat of x86-64");
 
 static uint32_t node_mode(const struct inode *n)
 {
+	if (n->pipe)
+		return S_IFIFO | 0600;
 	if (!n->chan)
 		return n->mode;
 	uint32_t perm = (n->chan->readable ? 0444u : 0) | (n->chan->writable ? 0222u : 0);
@@ -866,13 +934,15 @@ static void fill_stat(const struct inode *n, struct kstat *st)
 	memset(st, 0, sizeof *st);
 	st->dev = n->chan ? 5 : 1;
 	st->ino = n->ino;
-	st->nlink = n->nlink ? n->nlink : (n->chan || n->dev ? 1 : 0);
+	st->nlink = n->nlink ? n->nlink : (n->chan || n->dev || n->pipe ? 1 : 0);
 	st->mode = node_mode(n);
 	st->uid = st->gid = 1000;
 	if (n->chan || n->dev)
 		st->rdev = n->chan ? (uint64_t)(0x100 + n->chan->handle) : (1u << 8) | n->dev;
 	uint64_t size = n->chan ? (n->chan->mode == ZCHAN_FILE ? n->chan->size : 0)
-				: S_ISDIR(n->mode) ? 4096 : n->size;
+			: n->pipe      ? 0
+			: S_ISDIR(n->mode) ? 4096
+					   : n->size;
 	st->size = (int64_t)size;
 	st->blksize = 4096;
 	/* Whole pages, as tmpfs and ext4 count; short symlinks take none. */
@@ -1050,6 +1120,19 @@ static long sys_getcwd(char *buf, uint64_t size)
 	return (long)len;
 }
 
+/* The working directory holds its inode as an open file does: a removed
+ * cwd stays (getcwd ENOENT, nothing can be created in it), as on Linux. */
+static void set_cwd(struct inode *d)
+{
+	struct inode *old = cwd;
+	d->opens++;
+	cwd = d;
+	if (old && old->opens) {
+		old->opens--;
+		inode_put(old);
+	}
+}
+
 static long sys_chdir(const char *path)
 {
 	struct walk w;
@@ -1060,7 +1143,7 @@ static long sys_chdir(const char *path)
 		return -ENOENT;
 	if (!S_ISDIR(w.node->mode))
 		return -ENOTDIR;
-	cwd = w.node;
+	set_cwd(w.node);
 	return 0;
 }
 
@@ -1097,8 +1180,6 @@ static long sys_unlinkat(long dirfd, const char *path, long flags)
 			return n == root ? -EBUSY : -EINVAL;
 		if (n->nent)
 			return -ENOTEMPTY;
-		if (n == cwd)
-			cwd = root;
 	} else if (S_ISDIR(n->mode)) {
 		return -EISDIR;
 	} else if (w.slash) {
@@ -1264,6 +1345,8 @@ static long sys_utimensat(long dirfd, const char *path, const int64_t *ts, long 
 			return -EFAULT;
 		for (int i = 0; i < 2; i++) {
 			int64_t s = ts[2 * i], ns = ts[2 * i + 1];
+			if (ns != UTIME_OMIT && ns != UTIME_NOW && (ns < 0 || ns > 999999999))
+				return -EINVAL;
 			if (ns == UTIME_OMIT)
 				v[i] = i ? n->mtime : n->atime;
 			else if (ns != UTIME_NOW)
@@ -1295,9 +1378,14 @@ static long sys_fcntl(long fd, long cmd, long arg)
 	case 2: fdt[fd].cloexec = arg & 1; return 0; /* F_SETFD */
 	case 3: return o->flags | (o->ino->chan || S_ISREG(o->ino->mode) ? 0x8000 : 0); /* F_GETFL, O_LARGEFILE */
 	case 4: o->flags = (o->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK)); return 0;
-	case 5: case 6: case 7: case 36: case 37: case 38: return 0; /* locks: one process */
-	case 1031: return 0; /* F_SETPIPE_SZ */
-	case 1032: return 65536;
+	case 5: case 36: /* F_GETLK, F_OFD_GETLK: no other process holds a lock */
+		if (!mem_user_ok((uint64_t)arg, 32))
+			return -EFAULT;
+		*(int16_t *)arg = 2; /* l_type = F_UNLCK */
+		return 0;
+	case 6: case 7: case 37: case 38: return 0; /* locks: one process */
+	case 1031: case 1032: /* F_SETPIPE_SZ, F_GETPIPE_SZ */
+		return o->ino->pipe ? pipe_size(o->ino->pipe, cmd == 1031, (uint64_t)(unsigned)arg) : -EBADF;
 	default: return -EINVAL;
 	}
 }
@@ -1342,6 +1430,11 @@ static long sys_ioctl(long fd, unsigned long req, long arg)
 	case 0x541b: /* FIONREAD */
 		if (!mem_user_ok((uint64_t)arg, 4))
 			return -EFAULT;
+		if (o->ino->pipe) {
+			uint64_t n = pipe_avail(o->ino->pipe);
+			*(int32_t *)arg = (int32_t)n;
+			return 0;
+		}
 		*(int32_t *)arg = S_ISREG(o->ino->mode) && !o->ino->chan && o->pos < o->ino->size
 					  ? (int32_t)(o->ino->size - o->pos > 0x7fffffff ? 0x7fffffff : o->ino->size - o->pos)
 					  : 0;
@@ -1353,54 +1446,125 @@ static long sys_ioctl(long fd, unsigned long req, long arg)
 	}
 }
 
-/* Everything is always ready: channel reads block in the supervisor until
- * they have their bytes, so readiness never depends on timing. */
-static long sys_poll(int32_t *fds, uint64_t n)
+/* poll(2) events of a descriptor. Pipes say what they hold (pipe.c);
+ * everything else is always ready for what was asked: channel reads block
+ * in the supervisor until they have their bytes, so readiness never
+ * depends on timing. POLLERR and POLLHUP are reported whether asked or not. */
+static int fd_events(const struct ofd *o, int asked)
 {
-	if (n > ZRT_FD_MAX * 4)
+	int acc = o->flags & O_ACCMODE;
+	if (o->ino->pipe)
+		return pipe_poll(o->ino->pipe, acc == O_RDONLY || acc == O_RDWR, acc == O_WRONLY || acc == O_RDWR) &
+		       (asked | 0x8 | 0x10);
+	return asked & (0x1 | 0x4 | 0x40 | 0x100); /* IN OUT RDNORM WRNORM */
+}
+
+/* Nothing is ready: a timeout passes on the virtual clock at once; no
+ * timeout would wait for ever, since nothing else in the sandbox can make a
+ * descriptor of this process ready. */
+static void wait_nothing(int64_t timeout_ns, const char *call)
+{
+	if (timeout_ns > 0)
+		clock_advance((uint64_t)timeout_ns);
+	else if (timeout_ns < 0)
+		would_block(call);
+}
+
+static long sys_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
+{
+	if (n > ZRT_FD_MAX) /* RLIMIT_NOFILE */
 		return -EINVAL;
 	if (n && !mem_user_ok((uint64_t)fds, n * 8))
 		return -EFAULT;
 	long ready = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		int32_t fd = fds[2 * i];
-		int16_t ev = (int16_t)(fds[2 * i + 1] & 0xffff), rev;
+		int ev = fds[2 * i + 1] & 0xffff, rev;
+		const struct ofd *o = fd < 0 ? 0 : fd_get(fd);
 		if (fd < 0)
 			rev = 0;
-		else if (!fd_get(fd))
+		else if (!o)
 			rev = 0x20; /* POLLNVAL */
 		else
-			rev = (int16_t)(ev & (0x1 | 0x4 | 0x40 | 0x100)); /* IN OUT RDNORM WRNORM */
-		((int16_t *)&fds[2 * i + 1])[1] = rev;
+			rev = fd_events(o, ev);
+		((int16_t *)&fds[2 * i + 1])[1] = (int16_t)rev;
 		if (rev)
 			ready++;
 	}
+	if (!ready)
+		wait_nothing(timeout_ns, "poll on descriptors nothing else can make ready, without a timeout");
 	return ready;
 }
 
-static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e)
+/* Linux's POLLIN_SET and POLLOUT_SET (fs/select.c). */
+#define SEL_IN (0x1 | 0x40 | 0x80 | 0x10 | 0x8)
+#define SEL_OUT (0x4 | 0x100 | 0x200 | 0x8)
+
+static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t timeout_ns)
 {
-	if (nfds < 0 || nfds > ZRT_FD_MAX + 1)
+	if (nfds < 0)
 		return -EINVAL;
+	if (nfds > ZRT_FD_MAX)
+		nfds = ZRT_FD_MAX; /* Linux: at most the size of the table */
 	uint64_t words = ((uint64_t)nfds + 63) / 64;
-	uint64_t *sets[2] = {r, w};
-	long ready = 0;
-	for (int s = 0; s < 2; s++) {
-		if (!sets[s])
-			continue;
-		if (!mem_user_ok((uint64_t)sets[s], words * 8))
+	uint64_t *sets[3] = {r, w, e}, out[3][(ZRT_FD_MAX + 64) / 64] = {{0}};
+	for (int s = 0; s < 3; s++)
+		if (sets[s] && !mem_user_ok((uint64_t)sets[s], words * 8))
 			return -EFAULT;
-		for (long fd = 0; fd < nfds; fd++) {
-			if (!((sets[s][fd / 64] >> (fd % 64)) & 1))
-				continue;
-			if (!fd_get(fd))
-				return -EBADF;
-			ready++;
-		}
+	long ready = 0;
+	for (long fd = 0; fd < nfds; fd++) {
+		bool in[3];
+		for (int s = 0; s < 3; s++)
+			in[s] = sets[s] && ((sets[s][fd / 64] >> (fd % 64)) & 1);
+		if (!in[0] && !in[1] && !in[2])
+			continue;
+		const struct ofd *o = fd_get(fd);
+		if (!o)
+			return -EBADF;
+		int ev = fd_events(o, 0x1 | 0x4 | 0x40 | 0x100);
+		bool hit[3] = {in[0] && (ev & SEL_IN), in[1] && (ev & SEL_OUT), false};
+		for (int s = 0; s < 3; s++)
+			if (hit[s]) {
+				out[s][fd / 64] |= 1ull << (fd % 64);
+				ready++;
+			}
 	}
-	if (e && mem_user_ok((uint64_t)e, words * 8))
-		memset(e, 0, words * 8);
+	for (int s = 0; s < 3; s++)
+		if (sets[s])
+			memcpy(sets[s], out[s], words * 8);
+	if (!ready)
+		wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout");
 	return ready;
+}
+
+/* A timeout argument in ns: -1 for none (wait for ever), -EINVAL/-EFAULT
+ * as errors (returned through *err). */
+static int64_t timeout_of(const int64_t *t, bool usec, long *err)
+{
+	*err = 0;
+	if (!t)
+		return -1;
+	if (!mem_user_ok((uint64_t)t, 16))
+		return *err = -EFAULT, 0;
+	int64_t sec = t[0], frac = t[1], unit = usec ? 1000 : 1;
+	if (sec < 0 || frac < 0 || frac >= 1000000000 / unit)
+		return *err = -EINVAL, 0;
+	if (sec > INT64_MAX / 1000000000 - 1)
+		return INT64_MAX;
+	return sec * 1000000000 + frac * unit;
+}
+
+static long sys_select_timed(const long *a, bool pselect)
+{
+	long err;
+	int64_t *t = (int64_t *)a[4];
+	int64_t ns = timeout_of(t, !pselect, &err);
+	if (err)
+		return err;
+	long r = sys_select((int)a[0], (uint64_t *)a[1], (uint64_t *)a[2], (uint64_t *)a[3], ns);
+	if (r == 0 && t) /* the time that was left: none */
+		t[0] = t[1] = 0;
+	return r;
 }
 
 static long sys_statfs(unsigned char *buf)
@@ -1424,6 +1588,10 @@ static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, lo
 		return -EBADF;
 	if (off & (PAGE - 1))
 		return -EINVAL;
+	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_ACCMODE) == 3)
+		return -EACCES; /* a mapping reads the file */
+	if (o->flags & O_PATH)
+		return -EBADF;
 	if ((flags & 3) == 1 && (prot & 2)) /* MAP_SHARED writable: changes would not reach the file */
 		return -ENODEV;
 	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
@@ -1451,8 +1619,8 @@ static long sys_memfd_create(const char *name, long flags)
 	long r = copy_path(name, tmp);
 	if (r < 0)
 		return r;
-	if (r > 249)
-		return -EINVAL;
+	if (r > 249 || (flags & ~0x1fl & ~(0x3fl << 26)))
+		return -EINVAL; /* CLOEXEC ALLOW_SEALING HUGETLB NOEXEC_SEAL EXEC, huge page size */
 	struct inode *n = inode_new(S_IFREG | 0777);
 	if (!n)
 		return -ENOMEM;
@@ -1460,6 +1628,80 @@ static long sys_memfd_create(const char *name, long flags)
 	if (r < 0)
 		inode_put(n);
 	return r;
+}
+
+/* fallocate(2) in the order vfs_fallocate checks: modes 0 (allocate:
+ * grow), KEEP_SIZE (nothing to reserve in memory), PUNCH_HOLE|KEEP_SIZE
+ * (zeros); anything else is EOPNOTSUPP, as on tmpfs. */
+#define FALLOC_KEEP_SIZE 1
+#define FALLOC_PUNCH_HOLE 2
+static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(FALLOC_KEEP_SIZE | FALLOC_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_PUNCH_HOLE) && !(mode & FALLOC_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	int acc = o->flags & O_ACCMODE;
+	if (acc != O_WRONLY && acc != O_RDWR)
+		return -EBADF;
+	struct inode *n = o->ino;
+	if (n->pipe)
+		return -ESPIPE;
+	if (S_ISDIR(n->mode))
+		return -EISDIR;
+	if (!S_ISREG(n->mode) || n->dev)
+		return -ENODEV;
+	if (off > INT64_MAX - len || (uint64_t)(off + len) > ZRT_FILE_MAX)
+		return -EFBIG;
+	if (n->chan)
+		return 0; /* a channel's size is the host's business */
+	uint64_t end = (uint64_t)(off + len);
+	if (mode & FALLOC_PUNCH_HOLE) {
+		if ((uint64_t)off >= n->size)
+			return 0;
+		long r = file_reserve(n, n->size); /* an image's file comes into memory */
+		if (r < 0)
+			return r;
+		memset(n->data + off, 0, (end < n->size ? end : n->size) - (uint64_t)off);
+		n->mtime = n->ctime = now();
+		return 0;
+	}
+	if (mode & FALLOC_KEEP_SIZE)
+		return 0;
+	return end > n->size ? file_truncate(n, end) : 0;
+}
+
+/* pipe2(2): an in-memory pipe (pipe.c), read end first. */
+static long sys_pipe2(int32_t *fds, long flags)
+{
+	if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+		return -EINVAL;
+	if (!mem_user_ok((uint64_t)fds, 8))
+		return -EFAULT;
+	struct inode *n = inode_new(S_IFIFO | 0600);
+	if (!n || !(n->pipe = pipe_new())) {
+		inode_put(n);
+		return -ENFILE;
+	}
+	int fl = (int)(flags & O_NONBLOCK);
+	long r = open_node(n, O_RDONLY | fl | (int)(flags & O_CLOEXEC));
+	if (r < 0) {
+		inode_put(n);
+		return r;
+	}
+	long w = open_node(n, O_WRONLY | fl | (int)(flags & O_CLOEXEC));
+	if (w < 0) {
+		fd_close(r); /* frees the pipe: its writer never was */
+		return w;
+	}
+	fds[0] = (int32_t)r;
+	fds[1] = (int32_t)w;
+	return 0;
 }
 
 /* ---- the table ----------------------------------------------------------------------- */
@@ -1475,10 +1717,19 @@ long fs_syscall(long nr, const long *a, bool *handled)
 	case 18: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_write(a[0], (const void *)a[1], (uint64_t)a[2], &off);
 	case 19: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false);
 	case 20: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true);
-	case 295: case 327: off = (uint64_t)a[3]; return a[3] == -1 ? fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false)
-							  : fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, false);
-	case 296: case 328: off = (uint64_t)a[3]; return a[3] == -1 ? fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true)
-							  : fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, true);
+	case 295: case 296: case 327: case 328: { /* preadv, pwritev, preadv2, pwritev2 */
+		bool wr = nr == 296 || nr == 328, v2 = nr >= 327;
+		/* An offset is a signed loff_t: negative is EINVAL, except -1 for
+		 * the v2 calls, which means the file position. */
+		if (v2 && (a[5] & ~0x1fl)) /* RWF_HIPRI DSYNC SYNC NOWAIT APPEND */
+			return -EOPNOTSUPP;
+		if (v2 && a[3] == -1)
+			return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, wr);
+		if (a[3] < 0)
+			return -EINVAL;
+		off = (uint64_t)a[3];
+		return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, wr);
+	}
 	case 40: /* sendfile */
 		if (a[2]) {
 			if (!mem_user_ok((uint64_t)a[2], 8))
@@ -1504,6 +1755,8 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		return sys_openat(a[0], (const char *)a[1], ((const long *)a[2])[0], ((const long *)a[2])[1]);
 	case 3: return fd_close(a[0]);
 	case 436: /* close_range */
+		if ((a[2] & ~6l) || (unsigned)a[0] > (unsigned)a[1])
+			return -EINVAL; /* flags other than UNSHARE, CLOEXEC; first > last */
 		for (long fd = (unsigned)a[0]; fd <= (long)(unsigned)a[1] && fd < ZRT_FD_MAX; fd++)
 			if (fdt[fd].o) {
 				if (a[2] & 4) /* CLOSE_RANGE_CLOEXEC */
@@ -1532,6 +1785,8 @@ long fs_syscall(long nr, const long *a, bool *handled)
 			return -EBADF;
 		if (nfd < 0 || nfd >= ZRT_FD_MAX)
 			return -EBADF;
+		if (nr == 292 && (a[2] & ~(long)O_CLOEXEC))
+			return -EINVAL;
 		if ((int)a[0] == nfd)
 			return nr == 33 ? nfd : -EINVAL;
 		if (fdt[nfd].o)
@@ -1549,7 +1804,7 @@ long fs_syscall(long nr, const long *a, bool *handled)
 			return -EBADF;
 		if (!S_ISDIR(o->ino->mode))
 			return -ENOTDIR;
-		cwd = o->ino;
+		set_cwd(o->ino);
 		return 0;
 	}
 	case 83: return sys_mkdirat(AT_FDCWD, (const char *)a[0], a[1]);
@@ -1599,15 +1854,7 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		}
 		return file_truncate(n, (uint64_t)a[1]);
 	}
-	case 285: { /* fallocate: mode 0 only */
-		struct ofd *o = fd_get(a[0]);
-		if (!o)
-			return -EBADF;
-		if (a[1] != 0 || a[2] < 0 || a[3] <= 0)
-			return -EOPNOTSUPP;
-		uint64_t end = (uint64_t)a[2] + (uint64_t)a[3];
-		return end > o->ino->size ? file_truncate(o->ino, end) : 0;
-	}
+	case 285: return sys_fallocate(a[0], (int)a[1], a[2], a[3]);
 	case 74: case 75: case 162: case 306: case 277: return 0; /* fsync... */
 	case 73: case 221: return fd_get(a[0]) ? 0 : -EBADF; /* flock, fadvise64 */
 	case 280: return sys_utimensat(a[0], (const char *)a[1], (const int64_t *)a[2], a[3]);
@@ -1619,17 +1866,25 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		n->mtime = n->atime = n->ctime = now();
 		return 0;
 	}
-	case 7: return sys_poll((int32_t *)a[0], (uint64_t)a[1]);
-	case 271: return sys_poll((int32_t *)a[0], (uint64_t)a[1]);
-	case 23: case 270: return sys_select(a[0], (uint64_t *)a[1], (uint64_t *)a[2], (uint64_t *)a[3]);
+	case 7: return sys_poll((int32_t *)a[0], (uint64_t)a[1], (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000);
+	case 271: { /* ppoll */
+		long err;
+		int64_t ns = timeout_of((const int64_t *)a[2], false, &err);
+		return err ? err : sys_poll((int32_t *)a[0], (uint64_t)a[1], ns);
+	}
+	case 23: return sys_select_timed(a, false);
+	case 270: return sys_select_timed(a, true);
 	case 137: case 138: return sys_statfs((unsigned char *)a[1]);
 	case 9:
+		if (!(a[3] & 3)) /* neither MAP_SHARED nor MAP_PRIVATE */
+			return -EINVAL;
 		if (a[3] & 0x20) /* MAP_ANONYMOUS */
 			return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
 		return sys_mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
 	case 319: return sys_memfd_create((const char *)a[0], a[1]);
 	case 133: case 259: return -EPERM; /* mknod */
-	case 22: case 293: return -ENFILE; /* pipe: no second process to talk to */
+	case 22: return sys_pipe2((int32_t *)a[0], 0);
+	case 293: return sys_pipe2((int32_t *)a[0], a[1]);
 	case 188: case 189: case 190: case 191: case 192: case 193: case 194: case 195: case 196: case 197: case 198:
 	case 199: return -95; /* xattrs: ENOTSUP */
 	default:

@@ -12,6 +12,12 @@
  * never used are zero already (guest memory starts as a zero-filled memfd);
  * two watermarks bound the pages ever handed out (brk_hwm from below,
  * top_low from above), and only those are cleared on reuse.
+ *
+ * Free pages are always R+W. The program changes protections itself
+ * (mprotect inside guest memory is allowed by the wall and never reaches
+ * ZRT), so ZRT does not know them: every path that takes pages back or
+ * writes over pages the program may own (munmap, brk shrinking, mremap,
+ * MAP_FIXED, MADV_DONTNEED) makes them R+W first, with the same mprotect.
  */
 #include "zrt.h"
 
@@ -26,6 +32,8 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+#define USER_TOP (1ull << 47) /* TASK_SIZE: no user range reaches past it */
 
 struct ext {
 	uint64_t start, end;
@@ -126,9 +134,18 @@ static int give(uint64_t a, uint64_t b)
 	return 0;
 }
 
+/* Make pages the program may have protected writable again. */
+static void writable(uint64_t a, uint64_t len)
+{
+	if (len)
+		zrt_syscall6(10, (long)a, (long)len, PROT_READ | PROT_WRITE, 0, 0, 0);
+}
+
 /* Pages from the top of the highest extent that has room. */
 static uint64_t alloc_top(uint64_t len)
 {
+	if (len == 0)
+		return 0;
 	for (int i = nfr - 1; i >= 0; i--) {
 		if (fr[i].end - fr[i].start < len)
 			continue;
@@ -143,9 +160,11 @@ static uint64_t alloc_top(uint64_t len)
 	return 0;
 }
 
-/* Make [a, b) allocated whatever it was (MAP_FIXED). */
+/* Make [a, b) allocated whatever it was (MAP_FIXED): fresh R+W zero
+ * pages, whatever protection the old ones had. */
 static int claim(uint64_t a, uint64_t b)
 {
+	writable(a, b - a);
 	for (int i = 0; i < nfr && a < b;) {
 		uint64_t s = fr[i].start > a ? fr[i].start : a;
 		uint64_t e = fr[i].end < b ? fr[i].end : b;
@@ -179,7 +198,7 @@ void mem_reserve(uint64_t a, uint64_t b)
 
 uint64_t mem_brk(uint64_t want)
 {
-	if (want < heap_lo)
+	if (want < heap_lo || ALIGN_UP_WRAPS(want, PAGE))
 		return brk_cur;
 	uint64_t cur = ALIGN_UP(brk_cur, PAGE), next = ALIGN_UP(want, PAGE);
 	if (next > cur) {
@@ -195,7 +214,7 @@ uint64_t mem_brk(uint64_t want)
 		if (next > brk_hwm)
 			brk_hwm = next;
 	} else if (next < cur) {
-		zrt_syscall6(10, (long)next, (long)(cur - next), PROT_READ | PROT_WRITE, 0, 0, 0);
+		writable(next, cur - next);
 		give(next, cur);
 	}
 	brk_cur = want;
@@ -224,8 +243,10 @@ long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)
 		return -EINVAL;
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;
+	if (ALIGN_UP_WRAPS(len, PAGE))
+		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE);
-	if (len == 0 || len > heap_hi - heap_lo)
+	if (len > heap_hi - heap_lo)
 		return -ENOMEM;
 	uint64_t a;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -259,11 +280,9 @@ long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)
 
 long mem_munmap(uint64_t addr, uint64_t len)
 {
-	if ((addr & (PAGE - 1)) || len == 0)
+	if ((addr & (PAGE - 1)) || len == 0 || addr > USER_TOP || len > USER_TOP - addr)
 		return -EINVAL;
 	uint64_t a = addr, b = addr + ALIGN_UP(len, PAGE);
-	if (b < a)
-		return -EINVAL;
 	uint64_t lo = ALIGN_UP(brk_cur, PAGE);
 	if (a < lo)
 		a = lo;
@@ -271,26 +290,49 @@ long mem_munmap(uint64_t addr, uint64_t len)
 		b = heap_hi;
 	if (a >= b)
 		return 0; /* nothing of the heap: the program's own pages stay */
-	zrt_syscall6(10, (long)a, (long)(b - a), PROT_READ | PROT_WRITE, 0, 0, 0);
+	writable(a, b - a);
 	return give(a, b);
 }
 
 long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr)
 {
-	(void)newaddr;
-	if ((old & (PAGE - 1)) || newlen == 0 || (flags & MREMAP_FIXED))
-		return (flags & MREMAP_FIXED) ? -ENOSYS : -EINVAL;
+	if ((old & (PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+		return -EINVAL;
+	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && (newaddr & (PAGE - 1)))
+		return -EINVAL;
+	if (ALIGN_UP_WRAPS(oldlen, PAGE) || ALIGN_UP_WRAPS(newlen, PAGE))
+		return -EINVAL;
 	oldlen = ALIGN_UP(oldlen, PAGE);
 	newlen = ALIGN_UP(newlen, PAGE);
+	if (newlen == 0)
+		return -EINVAL;
 	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0)
 		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		/* Moved to newaddr, which must not overlap the old range. */
+		if (newaddr < ALIGN_UP(brk_cur, PAGE) || newaddr > heap_hi || newlen > heap_hi - newaddr)
+			return -ENOMEM;
+		if (newaddr < old + oldlen && old < newaddr + newlen)
+			return -EINVAL;
+		writable(old, oldlen);
+		if (claim(newaddr, newaddr + newlen) < 0)
+			return -ENOMEM;
+		memcpy((void *)newaddr, (void *)old, oldlen < newlen ? oldlen : newlen);
+		if (!(flags & MREMAP_DONTUNMAP))
+			mem_munmap(old, oldlen);
+		return (long)newaddr;
+	}
 	if (newlen <= oldlen) {
-		mem_munmap(old + newlen, oldlen - newlen);
+		if (newlen < oldlen)
+			mem_munmap(old + newlen, oldlen - newlen);
 		return (long)old;
 	}
-	/* Grow in place when the pages after it are free. */
+	/* Grow in place when the pages after it are free (free pages are R+W:
+	 * the new part is R+W, whatever the old part's protection). */
 	uint64_t a = old + oldlen, b = old + newlen;
-	for (int i = 0; i < nfr; i++) {
+	for (int i = 0; i < nfr && b > a; i++) {
 		if (fr[i].start <= a && fr[i].end >= b && b <= heap_hi) {
 			if (take(i, a, b) < 0)
 				break;
@@ -305,9 +347,27 @@ long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint6
 	uint64_t n = alloc_top(newlen);
 	if (!n)
 		return -ENOMEM;
+	/* The copy is R+W: ZRT cannot know the protection the program gave
+	 * the old pages (docs/zrt.md). */
+	writable(old, oldlen);
 	memcpy((void *)n, (void *)old, oldlen);
 	mem_munmap(old, oldlen);
 	return (long)n;
+}
+
+/* MADV_DONTNEED: private anonymous pages read as zeros afterwards. The
+ * pages are made R+W to be cleared and stay so (ZRT cannot know what the
+ * program had made them). */
+long mem_dontneed(uint64_t addr, uint64_t len)
+{
+	if (addr < heap_lo || addr >= heap_hi)
+		return 0;
+	uint64_t end = addr + ALIGN_UP(len, PAGE);
+	if (end > heap_hi || end < addr)
+		end = heap_hi;
+	writable(addr, end - addr);
+	memset((void *)addr, 0, end - addr);
+	return 0;
 }
 
 /* ---- the runtime's own objects ------------------------------------------------ */
@@ -336,6 +396,8 @@ void *zalloc(size_t n)
 	if (n == 0)
 		n = 1;
 	if (n > 2048) {
+		if (ALIGN_UP_WRAPS(n, PAGE))
+			return 0;
 		uint64_t a = alloc_top(ALIGN_UP(n, PAGE));
 		return (void *)a;
 	}
@@ -364,7 +426,8 @@ void zfree(void *p, size_t n)
 	if (n == 0)
 		n = 1;
 	if (n > 2048) {
-		give((uint64_t)p, (uint64_t)p + ALIGN_UP(n, PAGE));
+		if (!ALIGN_UP_WRAPS(n, PAGE))
+			give((uint64_t)p, (uint64_t)p + ALIGN_UP(n, PAGE));
 		return;
 	}
 	int c = class_of(n);

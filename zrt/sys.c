@@ -1,13 +1,15 @@
 /*
  * sys.c - the runtime's entry, its signal handlers, and the system calls
- * that are not about files: memory, time, randomness, identity, signals,
+ * that are not about files or signals: memory, time, randomness, identity,
  * limits, and the acts a sandboxed program may not do.
  *
  * Every call the seccomp wall does not allow raises SIGSYS; zrt_sigsys()
- * reads the number and arguments from the signal frame, answers, and puts
- * the result in rax of the frame, so the program continues after its
- * `syscall` instruction as if the kernel had answered (docs/zrt.md lists
- * every call and what it does).
+ * reads the number and arguments from the signal frame, answers (fs.c,
+ * signal.c, then the table here), and puts the result in rax of the frame,
+ * so the program continues after its `syscall` instruction as if the kernel
+ * had answered; a signal the answer made deliverable is then set up on the
+ * way out, as the kernel would (signal.c). docs/zrt.md lists every call
+ * and what it does.
  */
 #include "nvram.h"
 #include "zrt.h"
@@ -30,17 +32,6 @@ __attribute__((section(".zrt_header"), used)) const struct zrt_header zrt_header
 	.info = (uint64_t)&zrt_info,
 };
 
-/* The x86-64 signal frame: struct ucontext with the sigcontext inside. */
-enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
-struct ucontext_k {
-	uint64_t flags, link;
-	uint64_t ss_sp, ss_flags, ss_size;
-	uint64_t gregs[18];
-	uint64_t cs_gs_fs_ss, err, trapno, oldmask, cr2, fpstate, reserved[8];
-	uint64_t sigmask;
-};
-_Static_assert(__builtin_offsetof(struct ucontext_k, sigmask) == 296, "ucontext layout");
-
 /* ---- time ----------------------------------------------------------------- */
 
 /* ZEROVM.md section 7: the clock starts at [time] seconds and every read
@@ -57,15 +48,15 @@ uint64_t clock_peek(void)
 	return clock_ns;
 }
 
-uint64_t clock_tick(void)
-{
-	clock_ns += 1000;
-	return clock_ns;
-}
-
 void clock_advance(uint64_t ns)
 {
-	clock_ns += ns;
+	clock_ns = ns > ZRT_CLOCK_MAX - clock_ns ? ZRT_CLOCK_MAX : clock_ns + ns;
+}
+
+uint64_t clock_tick(void)
+{
+	clock_advance(1000);
+	return clock_ns;
 }
 
 struct ts {
@@ -81,23 +72,46 @@ static long put_time(uint64_t ns, struct ts *t)
 	return 0;
 }
 
+/* The clocks of clock_gettime: 0-11 less 10 (no CLOCK_SGI_CYCLE). */
+static bool clock_valid(long id)
+{
+	return id >= 0 && id <= 11 && id != 10;
+}
+
 static long sys_clock_gettime(long id, struct ts *t)
 {
+	if (!clock_valid(id))
+		return -EINVAL;
 	uint64_t now = clock_tick();
 	if (id == 2 || id == 3) /* process and thread CPU time */
 		now -= clock_start;
-	else if (id < 0 || id > 11)
-		return -EINVAL;
 	return put_time(now, t);
 }
 
-static long sys_nanosleep(const struct ts *req, bool absolute)
+static long sys_clock_getres(long id, struct ts *t)
 {
+	if (!clock_valid(id))
+		return -EINVAL;
+	if (!t)
+		return 0;
+	if (!mem_user_ok((uint64_t)t, 16))
+		return -EFAULT;
+	return put_time(1, t); /* high-resolution timers, as Linux reports */
+}
+
+/* A sleep passes on the virtual clock at once. */
+static long sys_nanosleep(long id, const struct ts *req, bool absolute)
+{
+	/* clock_nanosleep sleeps on REALTIME, MONOTONIC, BOOTTIME, TAI, the
+	 * alarm clocks and the process CPU clock (thread CPU: EINVAL). */
+	if (id != 0 && id != 1 && id != 2 && id != 7 && id != 8 && id != 9 && id != 11)
+		return id == 3 ? -EINVAL : clock_valid(id) ? -EOPNOTSUPP : -EINVAL;
 	if (!mem_user_ok((uint64_t)req, sizeof *req))
 		return -EFAULT;
 	if (req->nsec < 0 || req->nsec >= 1000000000 || req->sec < 0)
 		return -EINVAL;
-	uint64_t ns = (uint64_t)req->sec * 1000000000u + (uint64_t)req->nsec;
+	uint64_t ns = (uint64_t)req->sec > ZRT_CLOCK_MAX / 1000000000u ? ZRT_CLOCK_MAX
+									: (uint64_t)req->sec * 1000000000u + (uint64_t)req->nsec;
 	if (absolute)
 		clock_ns = ns > clock_ns ? ns : clock_ns;
 	else
@@ -152,88 +166,7 @@ void rng_fill(void *buf, size_t n)
 	}
 }
 
-/* ---- signals: recorded, never delivered (ZEROVM.md section 7) ------------------- */
-
-struct ksigaction {
-	uint64_t handler, flags, restorer, mask;
-};
-static struct ksigaction sigact[65];
-static uint64_t sigmask;
-static uint64_t altss[3];
-
-#define SIG_IGN 1
-/* Signals whose default action is to do nothing. */
-static bool default_ignored(long sig)
-{
-	return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
-}
-
-static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
-{
-	if (sig < 1 || sig > 64 || size != 8)
-		return -EINVAL;
-	if (old) {
-		if (!mem_user_ok((uint64_t)old, sizeof *old))
-			return -EFAULT;
-		*old = sigact[sig];
-	}
-	if (act) {
-		if (sig == 9 || sig == 19)
-			return -EINVAL;
-		if (!mem_user_ok((uint64_t)act, sizeof *act))
-			return -EFAULT;
-		sigact[sig] = *act;
-	}
-	return 0;
-}
-
-static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
-{
-	if (size != 8)
-		return -EINVAL;
-	uint64_t prev = sigmask;
-	if (set) {
-		if (!mem_user_ok((uint64_t)set, 8))
-			return -EFAULT;
-		if (how == 0)
-			sigmask |= *set;
-		else if (how == 1)
-			sigmask &= ~*set;
-		else if (how == 2)
-			sigmask = *set;
-		else
-			return -EINVAL;
-		sigmask &= ~((1ull << 8) | (1ull << 18)); /* SIGKILL, SIGSTOP */
-	}
-	if (old) {
-		if (!mem_user_ok((uint64_t)old, 8))
-			return -EFAULT;
-		*old = prev;
-	}
-	return 0;
-}
-
-/* A signal the program sends itself: a default action that ends the
- * process ends the session (exit status 128 + the signal, said on stderr:
- * the supervisor's report cannot say "Signal N" for a signal the kernel
- * never sent); handled, ignored and blocked signals are not delivered. */
-static long self_signal(long sig)
-{
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	if (sig == 0 || default_ignored(sig) || sigact[sig].handler == SIG_IGN)
-		return 0;
-	if (sigact[sig].handler != 0 || ((sigmask >> (sig - 1)) & 1))
-		return 0;
-	zrt_log(0, "zrt: the program killed itself with signal %d", (int)sig);
-	fs_writeback();
-	zrt_exit(128 + (int)sig);
-}
-
 /* ---- identity and limits ------------------------------------------------------ */
-
-#define ZRT_UID 1000
-#define ZRT_PID 1
 
 static long put_str(char *dst, const char *s)
 {
@@ -292,13 +225,15 @@ static long sys_prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
 		return -ESRCH;
 	if (res < 0 || res > 15)
 		return -EINVAL;
+	if (newl && !mem_user_ok((uint64_t)newl, 16))
+		return -EFAULT;
+	if (newl && newl[0] > newl[1])
+		return -EINVAL; /* soft above hard */
 	if (old) {
 		if (!mem_user_ok((uint64_t)old, 16))
 			return -EFAULT;
 		limit_of(res, old);
 	}
-	if (newl && !mem_user_ok((uint64_t)newl, 16))
-		return -EFAULT;
 	return 0; /* new limits are accepted and change nothing */
 }
 
@@ -357,9 +292,14 @@ static long sys_madvise(uint64_t addr, uint64_t len, long advice)
 {
 	if (addr & (PAGE - 1))
 		return -EINVAL;
-	if (advice == 4 && len && addr >= zrt_info.heap_start && addr + len <= zrt_info.heap_end &&
-	    addr + len > addr)
-		memset((void *)addr, 0, ALIGN_UP(len, PAGE)); /* MADV_DONTNEED: fresh zero pages */
+	/* The advice Linux 6.1 knows (KSM and THP built in); none changes
+	 * anything here but MADV_DONTNEED. */
+	if (!((advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25)))
+		return -EINVAL;
+	if (ALIGN_UP_WRAPS(len, PAGE) || addr + ALIGN_UP(len, PAGE) < addr)
+		return -EINVAL;
+	if (advice == 4 && len) /* MADV_DONTNEED: fresh zero pages */
+		return mem_dontneed(addr, len);
 	return 0;
 }
 
@@ -379,6 +319,22 @@ static long sys_futex(uint32_t *uaddr, long op, long val)
 	}
 }
 
+/* ---- processes and threads: one of each ---------------------------------------- */
+
+/* clone, clone3, fork, vfork: EAGAIN, what Linux gives a process that may
+ * not create another (RLIMIT_NPROC 0), and one line in the debug log
+ * ([debug] verbosity 1) saying which program act it was. */
+#define CLONE_VFORK 0x4000u
+#define CLONE_THREAD 0x10000u
+static long no_process(uint64_t flags)
+{
+	const char *what = (flags & CLONE_THREAD) ? "pthread_create (clone of a thread): a sandbox runs one thread"
+			   : (flags & CLONE_VFORK)   ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
+						     : "fork: a sandbox runs one process";
+	zrt_log(1, "zrt: %s (EAGAIN)", what);
+	return -EAGAIN;
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 static long dispatch(long nr, const long *a)
@@ -393,7 +349,7 @@ static long dispatch(long nr, const long *a)
 	case 26: case 149: case 150: case 151: case 152: case 325: return 0; /* msync, mlock... */
 	/* time */
 	case 228: return sys_clock_gettime(a[0], (struct ts *)a[1]);
-	case 229: return a[1] ? (mem_user_ok((uint64_t)a[1], 16) ? put_time(1000, (struct ts *)a[1]) : -EFAULT) : 0;
+	case 229: return sys_clock_getres(a[0], (struct ts *)a[1]);
 	case 96: { /* gettimeofday */
 		uint64_t now = clock_tick();
 		if (a[0]) {
@@ -416,14 +372,18 @@ static long dispatch(long nr, const long *a)
 		}
 		return t;
 	}
-	case 35: return sys_nanosleep((const struct ts *)a[0], false);
-	case 230: return sys_nanosleep((const struct ts *)a[2], a[1] & 1);
+	case 35: return sys_nanosleep(1, (const struct ts *)a[0], false);
+	case 230: return sys_nanosleep((int)a[0], (const struct ts *)a[2], a[1] & 1);
 	case 37: return 0; /* alarm: never fires */
-	case 36: case 38: /* getitimer, setitimer */
+	case 36: case 38: /* getitimer, setitimer: REAL, VIRTUAL, PROF */
+		if ((unsigned long)a[0] > 2)
+			return -EINVAL;
 		if (a[nr == 36 ? 1 : 2] && mem_user_ok((uint64_t)a[nr == 36 ? 1 : 2], 32))
 			memset((void *)a[nr == 36 ? 1 : 2], 0, 32);
 		return 0;
-	case 98: /* getrusage */
+	case 98: /* getrusage: SELF, CHILDREN, THREAD */
+		if ((int)a[0] != 0 && (int)a[0] != -1 && (int)a[0] != 1)
+			return -EINVAL;
 		if (!mem_user_ok((uint64_t)a[1], 144))
 			return -EFAULT;
 		memset((void *)a[1], 0, 144);
@@ -434,6 +394,10 @@ static long dispatch(long nr, const long *a)
 		return (long)(clock_tick() / 10000000u);
 	/* randomness */
 	case 318:
+		if (a[2] & ~7l) /* GRND_NONBLOCK GRND_RANDOM GRND_INSECURE */
+			return -EINVAL;
+		if ((a[2] & 6) == 6)
+			return -EINVAL;
 		if (!mem_user_ok((uint64_t)a[0], (uint64_t)a[1]))
 			return -EFAULT;
 		rng_fill((void *)a[0], (size_t)a[1]);
@@ -447,7 +411,8 @@ static long dispatch(long nr, const long *a)
 		return same_id(a[0]);
 	case 115: return 0; /* getgroups: none */
 	case 116: return a[0] ? -EPERM : 0;
-	case 39: case 186: case 111: case 121: case 124: return ZRT_PID; /* getpid, gettid, getpgrp, getpgid, getsid */
+	case 39: case 186: case 111: return ZRT_PID; /* getpid, gettid, getpgrp */
+	case 121: case 124: return (a[0] == 0 || a[0] == ZRT_PID) ? ZRT_PID : -ESRCH; /* getpgid, getsid */
 	case 110: return 0; /* getppid */
 	case 109: return 0; /* setpgid */
 	case 112: return -EPERM; /* setsid: already a session leader */
@@ -480,40 +445,15 @@ static long dispatch(long nr, const long *a)
 		return 0;
 	case 202: return sys_futex((uint32_t *)a[0], a[1], a[2]);
 	case 135: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
-	/* signals */
-	case 13: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
-	case 14: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
-	case 127: /* rt_sigpending */
-		if (!mem_user_ok((uint64_t)a[0], 8))
-			return -EFAULT;
-		*(uint64_t *)a[0] = 0;
-		return 0;
-	case 131: /* sigaltstack */
-		if (a[1]) {
-			if (!mem_user_ok((uint64_t)a[1], 24))
-				return -EFAULT;
-			memcpy((void *)a[1], altss, 24);
-			if (!altss[0])
-				((uint64_t *)a[1])[1] = 2; /* SS_DISABLE */
-		}
-		if (a[0]) {
-			if (!mem_user_ok((uint64_t)a[0], 24))
-				return -EFAULT;
-			memcpy(altss, (void *)a[0], 24);
-		}
-		return 0;
-	case 34: case 130: return -EINTR; /* pause, rt_sigsuspend: nothing will come */
-	case 62: /* kill */
-		return (a[0] == ZRT_PID || a[0] == 0 || a[0] == -1) ? self_signal(a[1]) : -ESRCH;
-	case 200: return a[0] == ZRT_PID ? self_signal(a[1]) : -ESRCH;                      /* tkill */
-	case 234: return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? self_signal(a[2]) : -ESRCH; /* tgkill */
 	/* the end */
 	case 60: case 231:
 		fs_writeback();
 		zrt_exit((int)(a[0] & 0xff));
 	/* what a locked-down kernel refuses */
-	case 56: case 57: case 58: return -EAGAIN; /* clone, fork, vfork: one process only */
-	case 435: return -ENOSYS;                  /* clone3: libc falls back to clone */
+	case 56: return no_process((uint64_t)a[0]);  /* clone */
+	case 57: case 58: return no_process(0x11); /* fork, vfork: one process only */
+	case 435: /* clone3 */
+		return no_process(mem_user_ok((uint64_t)a[0], 8) ? *(const uint64_t *)a[0] : 0);
 	case 59: case 322: return -EACCES;         /* execve, execveat */
 	case 61: case 247: return -ECHILD;         /* wait4, waitid */
 	case 41: case 53: return -EACCES;          /* socket, socketpair */
@@ -549,8 +489,11 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	bool handled = false;
 	long r = fs_syscall(nr, a, &handled);
 	if (!handled)
+		r = sig_syscall(nr, a, uc, &handled);
+	if (!handled)
 		r = dispatch(nr, a);
 	g[RAX] = (uint64_t)r;
+	sig_deliver(uc); /* as the kernel does on its way back to the program */
 }
 
 /* cpuid from the table the supervisor recorded (zrt_abi.h): an exact

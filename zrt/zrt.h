@@ -70,9 +70,17 @@ enum {
 #define AT_EMPTY_PATH 0x1000
 
 #define ZRT_FD_MAX 1023 /* below BOOT_SYNC_FD (boot_abi.h), see fs.c */
+/* The largest in-memory file: no file can outgrow guest memory
+ * (GUEST_MEMORY_MAX, 1 TiB). Writes, truncate, fallocate and lseek past it
+ * fail as Linux fails past a filesystem's maximum (EFBIG, EINVAL). */
+#define ZRT_FILE_MAX (1ull << 40)
+/* Linux moves at most this much in one read or write (MAX_RW_COUNT). */
+#define ZRT_RW_MAX 0x7ffff000ull
 #define ZRT_PATH_MAX 4096
 #define PAGE 4096ull
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+/* Page rounding that would wrap past 2^64 (ALIGN_UP gives 0 then). */
+#define ALIGN_UP_WRAPS(x, a) ((uint64_t)(x) > UINT64_MAX - ((uint64_t)(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 
 /* ---- util.c ------------------------------------------------------------ */
@@ -91,6 +99,7 @@ long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);
 long mem_munmap(uint64_t addr, uint64_t len);
 long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr);
 long mem_mprotect(uint64_t addr, uint64_t len, int prot);
+long mem_dontneed(uint64_t addr, uint64_t len); /* MADV_DONTNEED */
 void *zalloc(size_t n);          /* zeroed, NULL when the heap is full */
 void zfree(void *p, size_t n);   /* n: the size given to zalloc */
 uint64_t mem_free_bytes(void);
@@ -100,7 +109,10 @@ bool mem_user_ok(uint64_t addr, uint64_t len); /* inside guest memory at all */
 /* ---- time --------------------------------------------------------------- */
 uint64_t clock_tick(void);
 uint64_t clock_peek(void);       /* the clock without advancing it */       /* the virtual clock in ns, +1 us per call */
-void clock_advance(uint64_t ns);
+void clock_advance(uint64_t ns); /* saturates at ZRT_CLOCK_MAX */
+/* The clock counts nanoseconds in 64 bits and stops at INT64_MAX (the year
+ * 2262): as a signed time_t/timespec it never goes back. */
+#define ZRT_CLOCK_MAX ((uint64_t)INT64_MAX)
 void clock_set(uint64_t ns);
 
 /* ---- channels ------------------------------------------------------------- */
@@ -119,6 +131,20 @@ int64_t chan_pread(struct zchan *c, void *buf, uint64_t len, uint64_t off);
 int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off);
 struct zchan *chan_find(const char *alias);
 
+/* ---- pipe.c: pipes inside the process ----------------------------------------- */
+/* A read or write that could only wait for ever (one thread): the caller
+ * ends the session (fs.c). Not an errno. */
+#define ZRT_WOULD_BLOCK (-4096l)
+struct zpipe;
+struct zpipe *pipe_new(void);          /* one reader, one writer */
+int64_t pipe_read(struct zpipe *p, void *buf, uint64_t len, bool nonblock);
+int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock); /* -EPIPE: no reader */
+void pipe_close(struct zpipe *p, bool reader);
+void pipe_free(struct zpipe *p);
+int pipe_poll(const struct zpipe *p, bool reader, bool writer);
+uint64_t pipe_avail(const struct zpipe *p);
+long pipe_size(struct zpipe *p, bool set, uint64_t want);
+
 /* ---- fs.c ------------------------------------------------------------------ */
 int fs_init(char *err, size_t errlen); /* the nvram: preloaded, or read from its channel */
 /* A preloaded nvram the runtime could not parse: NULL, or the message the
@@ -128,6 +154,28 @@ const char *fs_deferred_error(void);
 void fs_writeback(void);
 long fs_syscall(long nr, const long *a, bool *handled);
 uint64_t fs_seed(void);
+
+/* ---- signal.c: signals the program sends itself -------------------------------- */
+/* The x86-64 signal frame's struct ucontext, with the sigcontext inside. */
+enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
+struct ucontext_k {
+	uint64_t flags, link;
+	uint64_t ss_sp, ss_flags, ss_size;
+	uint64_t gregs[18];
+	uint64_t cs_gs_fs_ss, err, trapno, oldmask, cr2, fpstate, reserved[8];
+	uint64_t sigmask;
+};
+_Static_assert(__builtin_offsetof(struct ucontext_k, sigmask) == 296, "ucontext layout");
+/* The private call of the frame's return trampoline (signal.c): not a
+ * Linux number, so the wall sends it to ZRT. */
+#define ZRT_NR_SIGRETURN 0x5a52
+#define ZRT_STR_(x) #x
+#define ZRT_STR(x) ZRT_STR_(x)
+#define ZRT_PID 1
+#define ZRT_UID 1000
+long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled);
+void sig_deliver(struct ucontext_k *uc); /* before returning to the program */
+void sig_send_self(int sig, int code);   /* queue a signal (SIGPIPE from a write) */
 
 /* ---- sys.c ------------------------------------------------------------------ */
 void zrt_sigsys(int sig, void *info, void *uc);

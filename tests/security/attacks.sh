@@ -66,11 +66,13 @@ START=$((${EPOCHREALTIME/[.,]/} / 1000))
 #   in=GETS,GET_SIZE   /dev/in: a 20-byte file "01234567890123456789", type 0
 #   rin                /dev/rin: a 10-byte file "abcdefghij", random read
 #   out=PUTS,PUT_SIZE  /dev/out: an output file, type 0
-#   rout               /dev/rout: an output file, random write, put_size 1000
+#   rout[=PUT_SIZE]    /dev/rout: an output file, random write, put_size 1000
+#                      unless given (random writes stay below put_size)
 #   pid                /dev/pid: the host pid of the runner's `sleep`
 #   port               /dev/port: the port of the listener on 127.0.0.1
 #   fifo               /dev/fifo: a FIFO whose writer holds it open, silent
 #   T=N                Timeout = N
+#   P                  zerovm -P: no preallocation of output files
 # STATE: report line 6, one of (or several joined by "/"):
 #   OK, SIGSYS (Signal 31 ... Bad system call), SEGV (Signal 11), ILL
 #   (Signal 4), TRAP (Signal 5), TIMEOUT (session timeout), DQUOT (disk
@@ -192,11 +194,11 @@ handle_max            | -          | OK              | ^try handle 0x7fffffff;re
 handle_min            | -          | OK              | ^try handle 0x80000000;result -22;$ | -
 size_intmin           | -          | OK              | ^try pread size INT32_MIN;pread -14;$ | -
 size_huge             | -          | OK              | ^try pread size INT32_MAX into the heap;pread -22;$ | -
-offset_neg            | -          | OK              | ^try pread offset -1;pread -22;$ | -
-offset_max_read       | rin        | OK              | ^try pread at INT64_MAX;pread 0;$ | -
-offset_overflow_read  | rin        | OK              | ^try pread at INT64_MAX - 8, size 16;pread 0;$ | -
-offset_max_write      | rout       | DQUOT           | ^try pwrite at INT64_MAX;$ | rout=0
-offset_overflow_write | rout       | DQUOT           | ^try pwrite at INT64_MAX - 8, size 16;$ | rout=0
+offset_neg            | -          | OK              | ^try pread offset -1;pread 1;$ | -
+offset_max_read       | rin        | OK              | ^try pread at INT64_MAX;pread -14;$ | -
+offset_overflow_read  | rin        | OK              | ^try pread at INT64_MAX - 8, size 16;pread -14;$ | -
+offset_max_write      | rout=9223372036854775807 P | OK | ^try pwrite at INT64_MAX;pwrite -22;$ | rout=0
+offset_overflow_write | rout=9223372036854775807 P | DQUOT | ^try pwrite at INT64_MAX - 8, size 16;$ | rout=0
 # ---- quotas
 quota_read_byte       | in=100,10  | OK              | ^try read get_size \+ 1 bytes;pread 10;pread -122;0123456789;$ | -
 quota_write_byte      | out=100,10 | OK              | ^try write put_size \+ 1 bytes;pwrite 10;pwrite -122;$ | out=10
@@ -397,7 +399,7 @@ fi
 STDIN_TEXT=$'stdin canary: must stay as it is\n'
 run_attack() {
 	local name=$1 extras=$2 states=$3 outre=$4 checks=$5
-	local timeout=5 lines=() holder="" why=() e k v R=$T/run-$1
+	local timeout=5 lines=() opts=() holder="" why=() e k v R=$T/run-$1
 	[ "$outre" == TRY ] && outre='^try [^;]*;$'
 	mkdir "$R"
 	printf '%s' "$STDIN_TEXT" >"$R/stdin"
@@ -408,6 +410,7 @@ run_attack() {
 		case $k in
 		-) ;;
 		T) timeout=$v ;;
+		P) opts+=(-P) ;;
 		in)
 			printf '01234567890123456789' >"$R/in"
 			lines+=("Channel = $R/in, /dev/in, 0, 0, ${v%,*}, ${v#*,}, 0, 0")
@@ -417,7 +420,7 @@ run_attack() {
 			lines+=("Channel = $R/rin, /dev/rin, 1, 0, 100, 1000, 0, 0")
 			;;
 		out) lines+=("Channel = $R/out, /dev/out, 0, 0, 0, 0, ${v%,*}, ${v#*,}") ;;
-		rout) lines+=("Channel = $R/rout, /dev/rout, 2, 0, 0, 0, 100, 1000") ;;
+		rout) lines+=("Channel = $R/rout, /dev/rout, 2, 0, 0, 0, 100, $([ "$v" == rout ] && echo 1000 || echo "$v")") ;;
 		pid)
 			echo "$SLEEP" >"$R/pid"
 			lines+=("Channel = $R/pid, /dev/pid, 0, 0, 10, 100, 0, 0")
@@ -450,7 +453,7 @@ run_attack() {
 	local t0 ms
 	now_ms
 	t0=$NOW
-	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" -Z "$R/manifest"
+	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" -Z "$R/manifest" "${opts[@]}"
 	now_ms
 	ms=$((NOW - t0))
 	if [ -n "$holder" ]; then

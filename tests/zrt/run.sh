@@ -285,6 +285,39 @@ check "musl: the same files, time, channel and identity as the glibc build" \
 check "musl: malloc of 64 MiB, deterministic (output and memory etag)" \
 	"$(grep '^malloc' "$T/musl.out" | head -n 1) $DETERMINISTIC $ZRC" "malloc 64 MiB sum $((64 * 32640)) yes 0"
 
+# ---------------------------------------------------------------- runtime, sandbox only
+# What the conformance suite (tests/zrt/conformance) cannot compare with a
+# native run: its probe's sandbox-only groups.
+PROBE=$B/zrt/conformance-probe
+zv "$T/sleep.out" "$PROBE" bigsleep
+check "a nanosleep of 290 years: the monotonic clock saturates, never goes back" \
+	"$(grep -c '= ok$' "$T/sleep.out") $(grep -c FAILED "$T/sleep.out") $ZRC" "5 0 0"
+zv "$T/block.out" "$PROBE" pipe-block
+check "a blocking read of an empty pipe it alone could fill: the session ends at once (124), said on stderr" \
+	"$(head -n 1 "$T/block.out") $ZRC $(grep -c '^zrt: read of an empty pipe whose write end is open' "$T/block.out.err")" \
+	"pipe = 0 124 1"
+LIBM=$(gcc -print-file-name=libm.so.6)
+LIBM=$(readlink -f "$LIBM")
+if [ -f "$LIBM" ]; then
+	zv "$T/dl.out" "$PROBE" dlopen "@$LIBM"
+	check "static glibc dlopen of a real library (MAP_FIXED over its read-only span): a clean failure, no crash" \
+		"$ZRC $(grep -c "^dlopen /dev/$(basename "$LIBM") = NULL: .*cannot open shared object file" "$T/dl.out")" "0 1"
+else
+	bad "static glibc dlopen: no libm.so.6 to load" "$LIBM"
+fi
+(cd "$T" && "$ZVSH" --verbose "$PROBE" process >"$T/proc.out" 2>"$T/proc.err")
+check "fork, pthread_create, system, popen: EAGAIN, each named in the debug log (zvsh --verbose)" \
+	"$(grep -c '^zrt: fork: a sandbox runs one process (EAGAIN)$' "$T/proc.err") \
+$(grep -c '^zrt: pthread_create (clone of a thread): a sandbox runs one thread (EAGAIN)$' "$T/proc.err") \
+$(grep -c '^zrt: posix_spawn, system or popen (vfork): a sandbox runs one process (EAGAIN)$' "$T/proc.err") \
+$(grep -c '^fork = EAGAIN$' "$T/proc.out")" "2 1 3 1"
+zv "$T/proc2.out" "$PROBE" process
+check "... and nothing in the log without --verbose" "$(grep -c '^zrt:' "$T/proc2.out.err")" 0
+zv "$T/fbig.out" busybox truncate -s 2199023255552 /tmp/f
+check "in-memory files: 2 TiB is past ZRT_FILE_MAX (EFBIG)" "$ZRC $(grep -c 'File too large' "$T/fbig.out.err")" "1 1"
+zv "$T/fbig.out" busybox dd if=/dev/zero of=/tmp/f bs=1 count=1 seek=1099511627776 conv=notrunc
+check "in-memory files: a write at ZRT_FILE_MAX is EFBIG" "$(grep -c 'File too large' "$T/fbig.out.err")" 1
+
 # ---------------------------------------------------------------- containment
 zv "$T/esc.out" busybox cat /etc/passwd
 check "busybox cat /etc/passwd: no host files inside" "$ZRC $(grep -c 'No such file' "$T/esc.out.err")" "1 1"

@@ -2,7 +2,7 @@
  * offset_max_read: read a random-access channel (/dev/rin, 10 bytes) at
  * offset INT64_MAX.
  * Tries: zvm_pread(/dev/rin, buf, 16, INT64_MAX).
- * Must:  0 (past the end of the channel); "ok".
+ * Must:  -EFAULT (-14): past the end of the channel, as the original; "ok".
  */
 #include "attack.h"
 

@@ -1,9 +1,10 @@
 /*
  * offset_max_write: write one byte at offset INT64_MAX of a random-access
- * output file (/dev/rout), an 8 EiB sparse file if it went through.
+ * output file (/dev/rout), an 8 EiB sparse file if it went through. Even
+ * with put_size INT64_MAX (the largest there is) the offset is not below
+ * put_size, the original's bound for random writes.
  * Tries: zvm_pwrite(/dev/rout, "x", 1, INT64_MAX).
- * Must:  the write would pass the -l file size limit (default 4 GB): the
- *        session ends "disk quota exceeded", exit 4; the file stays empty.
+ * Must:  -EINVAL (-22); the file stays empty.
  */
 #include "attack.h"
 

@@ -1,8 +1,10 @@
 /*
- * offset_neg: a negative offset (-1) on a sequential channel, which
- * otherwise ignores offsets; as an unsigned file position it is 2^64 - 1.
+ * offset_neg: a negative offset (-1) on a sequential channel; as an
+ * unsigned file position it would be 2^64 - 1.
  * Tries: zvm_pread(stdin, buf, 1, -1).
- * Must:  -EINVAL (-22); "ok".
+ * Must:  the offset is ignored, as the original ignored every offset of a
+ *        sequential channel: one byte read at the channel's own position
+ *        (1); "ok".
  */
 #include "attack.h"
 

@@ -2,7 +2,7 @@
  * offset_overflow_read: offset + size overflows int64 on a random-access
  * read (/dev/rin, 10 bytes): INT64_MAX - 8 plus 16.
  * Tries: zvm_pread(/dev/rin, buf, 16, INT64_MAX - 8).
- * Must:  0; "ok".
+ * Must:  -EFAULT (-14), past the end, without overflowing; "ok".
  */
 #include "attack.h"
 

@@ -1,7 +1,8 @@
 /*
  * offset_overflow_write: offset + size overflows int64 on a random-access
  * write: a supervisor computing "offset + size > limit" naively sees a
- * negative end and lets it through.
+ * negative end and lets it through. put_size is INT64_MAX, so that only the
+ * file size limit stands in the way.
  * Tries: zvm_pwrite(/dev/rout, buf, 16, INT64_MAX - 8).
  * Must:  "disk quota exceeded", exit 4; the file stays empty.
  */

@@ -1,0 +1,278 @@
+/*
+ * files.c - conformance rows for regular files: open flags, the read and
+ * write family, seeking, sizes.
+ *
+ * Left out (host filesystem specific, the same answer is not expected):
+ * SEEK_DATA/SEEK_HOLE over real holes (ext4 reports them, a filesystem
+ * without hole support reports the whole file as data), sizes between the
+ * runtime's ZRT_FILE_MAX and the host filesystem's own limit, st_blocks.
+ */
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "groups.h"
+
+static char buf[8192];
+
+static long fsize(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) < 0 ? -1 : (long)st.st_size;
+}
+
+static void show(const char *name, int fd, long off, size_t n)
+{
+	memset(buf, 0, sizeof buf);
+	long r = pread(fd, buf, n, off);
+	probe_calls++;
+	for (long i = 0; i < r; i++)
+		if (!buf[i])
+			buf[i] = '.';
+	say("%s = %ld [%.*s]", name, r, r > 0 ? (int)r : 0, buf);
+}
+
+void group_open(void)
+{
+	umask(022);
+	ROW("open missing O_RDONLY", open("nofile", O_RDONLY));
+	int fd = (int)ROW("open f O_CREAT|O_WRONLY 0640", open("f", O_CREAT | O_WRONLY, 0640));
+	ROW("write 10", write(fd, "0123456789", 10));
+	struct stat st;
+	ROW("fstat", fstat(fd, &st));
+	say("fstat mode = %o size = %ld nlink = %ld", (unsigned)st.st_mode, (long)st.st_size, (long)st.st_nlink);
+	ROW("read on O_WRONLY", read(fd, buf, 1));
+	ROW("close", close(fd));
+	ROW("close again", close(fd));
+	ROW("open O_CREAT|O_EXCL existing", open("f", O_CREAT | O_EXCL | O_WRONLY, 0600));
+	ROW("open O_DIRECTORY on a file", open("f", O_RDONLY | O_DIRECTORY));
+	ROW("open file with trailing slash", open("f/", O_RDONLY));
+	ROW("open O_CREAT new name with trailing slash", open("g/", O_CREAT | O_WRONLY, 0600));
+	ROW("open missing/x", open("missing/x", O_CREAT | O_WRONLY, 0600));
+	ROW("open f/x (f a file)", open("f/x", O_RDONLY));
+	ROW("open O_ACCMODE 3", open("f", 3));
+	fd = (int)ROW("open O_RDONLY", open("f", O_RDONLY));
+	ROW("write on O_RDONLY", write(fd, "x", 1));
+	ROW("read 4", read(fd, buf, 4));
+	ROW("read 0 bytes", read(fd, buf, 0));
+	ROW("read NULL buffer", syscall(SYS_read, fd, NULL, 4));
+	ROW("lseek SEEK_CUR 0 after read", lseek(fd, 0, SEEK_CUR));
+	close(fd);
+	fd = (int)ROW("open O_RDWR|O_APPEND", open("f", O_RDWR | O_APPEND));
+	ROW("lseek SEEK_SET 2", lseek(fd, 2, SEEK_SET));
+	ROW("write appends", write(fd, "ab", 2));
+	ROW("position after append", lseek(fd, 0, SEEK_CUR));
+	show("contents after append", fd, 0, 64);
+	ROW("pwrite on O_APPEND", pwrite(fd, "Z", 1, 0));
+	show("contents after pwrite on O_APPEND", fd, 0, 64);
+	ROW("fcntl F_SETFL 0 (append off)", fcntl(fd, F_SETFL, 0));
+	ROW("lseek 0", lseek(fd, 0, SEEK_SET));
+	ROW("write over start", write(fd, "AB", 2));
+	show("contents", fd, 0, 64);
+	close(fd);
+	fd = (int)ROW("open O_WRONLY|O_TRUNC", open("f", O_WRONLY | O_TRUNC));
+	ROW("size after O_TRUNC", fsize(fd));
+	close(fd);
+	fd = (int)ROW("open O_RDONLY|O_TRUNC on a file", open("f", O_RDONLY | O_TRUNC));
+	close(fd);
+	fd = (int)ROW("open O_CREAT 0 mode", open("m0", O_CREAT | O_RDWR, 0));
+	fstat(fd, &st);
+	say("mode with 0 = %o", (unsigned)st.st_mode);
+	close(fd);
+	ROW("umask 077 (old)", umask(077));
+	fd = (int)ROW("open O_CREAT 0666 under umask 077", open("m1", O_CREAT | O_RDWR, 0666));
+	fstat(fd, &st);
+	say("mode = %o", (unsigned)st.st_mode);
+	close(fd);
+	umask(022);
+	ROW("chmod 0600", chmod("m1", 0600));
+	stat("m1", &st);
+	say("mode after chmod = %o", (unsigned)st.st_mode);
+	ROW("chmod missing", chmod("nope", 0600));
+	fd = (int)ROW("open O_PATH", open("f", O_PATH));
+	ROW("read on O_PATH", read(fd, buf, 1));
+	ROW("fstat on O_PATH", fstat(fd, &st));
+	close(fd);
+	ROW("openat bad dirfd", openat(999, "f", O_RDONLY));
+	fd = open("f", O_RDONLY);
+	ROW("openat with a file as dirfd", openat(fd, "x", O_RDONLY));
+	ROW("openat with a file as dirfd, absolute path", openat(fd, "/", O_RDONLY | O_DIRECTORY) >= 0 ? 0 : -1);
+	close(fd);
+	ROW("creat", creat("c", 0600) >= 0 ? 0 : -1);
+	ROW("access F_OK", access("c", F_OK));
+	ROW("access X_OK on 0600", access("c", X_OK));
+	ROW("access missing", access("nope", F_OK));
+	ROW("unlink", unlink("c"));
+	ROW("unlink again", unlink("c"));
+	fd = open("u", O_CREAT | O_RDWR, 0600);
+	write(fd, "still here", 10);
+	ROW("unlink an open file", unlink("u"));
+	fstat(fd, &st);
+	say("nlink of unlinked open file = %ld", (long)st.st_nlink);
+	show("read unlinked open file", fd, 0, 64);
+	close(fd);
+	char name[300];
+	memset(name, 'n', 256);
+	name[256] = 0;
+	ROW("open a 256-byte name", open(name, O_CREAT | O_RDWR, 0600));
+	name[255] = 0;
+	fd = (int)OK("open a 255-byte name", open(name, O_CREAT | O_RDWR, 0600));
+	close(fd);
+	unlink(name);
+	struct timespec ts[2] = {{1000000000, 5}, {1200000000, 7}};
+	ROW("utimensat", utimensat(AT_FDCWD, "f", ts, 0));
+	stat("f", &st);
+	say("atime = %ld.%ld mtime = %ld.%ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec);
+	ROW("utimensat bad nsec", utimensat(AT_FDCWD, "f", (struct timespec[2]){{0, 2000000000}, {0, 0}}, 0));
+}
+
+void group_rw(void)
+{
+	int fd = open("rw", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	ROW("pwrite at 4", pwrite(fd, "abcd", 4, 4));
+	ROW("position after pwrite", lseek(fd, 0, SEEK_CUR));
+	ROW("size after pwrite", fsize(fd));
+	show("contents (a hole reads as zeros)", fd, 0, 64);
+	ROW("pread past the end", pread(fd, buf, 4, 100));
+	ROW("pread negative offset", pread(fd, buf, 4, -1));
+	ROW("pwrite negative offset", pwrite(fd, "x", 1, -1));
+	ROW("pwrite at INT64_MAX", pwrite(fd, "x", 1, INT64_MAX));
+	ROW("pwrite of 0 bytes at INT64_MAX", pwrite(fd, "x", 0, INT64_MAX));
+	char a[4] = "AAAA", b[3] = "BBB", c[2] = "CC";
+	struct iovec w[3] = {{a, 4}, {b, 3}, {c, 2}};
+	ROW("lseek 0", lseek(fd, 0, SEEK_SET));
+	ROW("writev 3", writev(fd, w, 3));
+	ROW("position after writev", lseek(fd, 0, SEEK_CUR));
+	show("contents", fd, 0, 64);
+	char r1[3], r2[5], r3[8];
+	struct iovec r[3] = {{r1, 3}, {r2, 5}, {r3, 8}};
+	lseek(fd, 0, SEEK_SET);
+	ROW("readv 3 (short)", readv(fd, r, 3));
+	say("readv got [%.3s][%.5s][%.1s]", r1, r2, r3);
+	ROW("readv iovcnt -1", syscall(SYS_readv, fd, r, -1));
+	ROW("writev iovcnt 1025", syscall(SYS_writev, fd, w, 1025));
+	ROW("readv iovcnt 0", readv(fd, r, 0));
+	ROW("pwritev at 2", pwritev(fd, w, 2, 2));
+	ROW("position after pwritev", lseek(fd, 0, SEEK_CUR));
+	show("contents", fd, 0, 64);
+	ROW("preadv at 1", preadv(fd, r, 2, 1));
+	say("preadv got [%.3s][%.5s]", r1, r2);
+	ROW("preadv offset -1", preadv(fd, r, 2, -1));
+	ROW("preadv offset -2", preadv(fd, r, 2, -2));
+	ROW("pwritev offset -1", pwritev(fd, w, 2, -1));
+	ROW("pwritev offset -5", pwritev(fd, w, 2, -5));
+	ROW("pwritev offset INT64_MIN", pwritev(fd, w, 2, INT64_MIN));
+	ROW("size after the refused calls", fsize(fd));
+	lseek(fd, 3, SEEK_SET);
+	ROW("preadv2 offset -1 (file position)", preadv2(fd, r, 1, -1, 0));
+	say("preadv2 got [%.3s]", r1);
+	ROW("position after preadv2 -1", lseek(fd, 0, SEEK_CUR));
+	ROW("pwritev2 offset -1 (file position)", pwritev2(fd, w, 1, -1, 0));
+	ROW("position after pwritev2 -1", lseek(fd, 0, SEEK_CUR));
+	ROW("preadv2 offset -2", preadv2(fd, r, 1, -2, 0));
+	ROW("pwritev2 offset -2", pwritev2(fd, w, 1, -2, 0));
+	ROW("pwritev2 offset INT64_MIN", pwritev2(fd, w, 1, INT64_MIN, 0));
+	ROW("preadv2 offset 0", preadv2(fd, r, 1, 0, 0));
+	ROW("pwritev2 at 20", pwritev2(fd, w, 3, 20, 0));
+	ROW("preadv2 bad flags", preadv2(fd, r, 1, 0, 0x1000));
+	show("contents", fd, 0, 64);
+	ROW("size", fsize(fd));
+	ROW("write bad fd", write(99, "x", 1));
+	ROW("write NULL buffer", syscall(SYS_write, fd, NULL, 1));
+	close(fd);
+}
+
+void group_seek(void)
+{
+	int fd = open("s", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	write(fd, "0123456789", 10);
+	ROW("lseek SEEK_SET 3", lseek(fd, 3, SEEK_SET));
+	ROW("lseek SEEK_CUR 2", lseek(fd, 2, SEEK_CUR));
+	ROW("lseek SEEK_CUR -10", lseek(fd, -10, SEEK_CUR));
+	ROW("lseek SEEK_END -1", lseek(fd, -1, SEEK_END));
+	ROW("lseek SEEK_END 5", lseek(fd, 5, SEEK_END));
+	ROW("lseek SEEK_SET -1", lseek(fd, -1, SEEK_SET));
+	ROW("lseek whence 7", lseek(fd, 0, 7));
+	ROW("lseek SEEK_DATA 0", lseek(fd, 0, SEEK_DATA));
+	ROW("lseek SEEK_DATA 4", lseek(fd, 4, SEEK_DATA));
+	ROW("lseek SEEK_DATA at size", lseek(fd, 10, SEEK_DATA));
+	ROW("lseek SEEK_DATA -1", lseek(fd, -1, SEEK_DATA));
+	ROW("lseek SEEK_HOLE 0", lseek(fd, 0, SEEK_HOLE));
+	ROW("lseek SEEK_HOLE at size", lseek(fd, 10, SEEK_HOLE));
+	ROW("lseek SEEK_CUR overflow", (lseek(fd, 1, SEEK_SET), lseek(fd, INT64_MAX, SEEK_CUR)));
+	ROW("lseek bad fd", lseek(77, 0, SEEK_SET));
+	ROW("lseek SEEK_END 20 then write", (lseek(fd, 20, SEEK_END), write(fd, "E", 1)));
+	ROW("size", fsize(fd));
+	show("contents", fd, 0, 64);
+	ROW("lseek on /dev/null", lseek(open("/dev/null", O_RDONLY), 5, SEEK_SET));
+	close(fd);
+}
+
+void group_size(void)
+{
+	int fd = open("t", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	write(fd, "0123456789", 10);
+	ROW("ftruncate 4", ftruncate(fd, 4));
+	ROW("size", fsize(fd));
+	ROW("ftruncate 8 (grows with zeros)", ftruncate(fd, 8));
+	show("contents", fd, 0, 64);
+	ROW("ftruncate -1", ftruncate(fd, -1));
+	ROW("truncate 2", truncate("t", 2));
+	ROW("size", fsize(fd));
+	ROW("truncate -1", truncate("t", -1));
+	ROW("truncate missing", truncate("nope", 0));
+	ROW("truncate a directory", truncate(".", 0));
+	int ro = open("t", O_RDONLY);
+	ROW("ftruncate on O_RDONLY", ftruncate(ro, 0));
+	ROW("fallocate on O_RDONLY", fallocate(ro, 0, 0, 10));
+	close(ro);
+	ROW("ftruncate bad fd", ftruncate(88, 0));
+	ROW("fallocate 0 100", fallocate(fd, 0, 0, 100));
+	ROW("size", fsize(fd));
+	ROW("fallocate 50 10 (inside)", fallocate(fd, 0, 50, 10));
+	ROW("size", fsize(fd));
+	ROW("fallocate len 0", fallocate(fd, 0, 0, 0));
+	ROW("fallocate offset -1", fallocate(fd, 0, -1, 10));
+	ROW("fallocate len -1", fallocate(fd, 0, 0, -1));
+	ROW("fallocate INT64_MAX INT64_MAX", fallocate(fd, 0, INT64_MAX, INT64_MAX));
+	ROW("fallocate 1 INT64_MAX", fallocate(fd, 0, 1, INT64_MAX));
+	ROW("size after the refused calls", fsize(fd));
+	ROW("fallocate KEEP_SIZE 0 4096", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 4096));
+	ROW("size", fsize(fd));
+	pwrite(fd, "xxxxxxxxxx", 10, 0);
+	ROW("fallocate PUNCH_HOLE alone", fallocate(fd, FALLOC_FL_PUNCH_HOLE, 2, 3));
+	ROW("fallocate PUNCH_HOLE|KEEP_SIZE 2 3", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 2, 3));
+	show("contents", fd, 0, 10);
+	ROW("size", fsize(fd));
+	ROW("fallocate bad fd", fallocate(99, 0, 0, 1));
+	ROW("fallocate on a directory", fallocate(open(".", O_RDONLY), 0, 0, 1));
+	close(fd);
+	fd = (int)OK("open O_TMPFILE|O_RDWR", open(".", O_TMPFILE | O_RDWR, 0600));
+	ROW("write tmpfile", write(fd, "tmp", 3));
+	struct stat st;
+	fstat(fd, &st);
+	say("tmpfile nlink = %ld size = %ld mode = %o", (long)st.st_nlink, (long)st.st_size, (unsigned)st.st_mode);
+	close(fd);
+	ROW("open O_TMPFILE|O_RDONLY", open(".", O_TMPFILE | O_RDONLY, 0600));
+	ROW("open O_TMPFILE on a file", open("t", O_TMPFILE | O_RDWR, 0600));
+	ROW("open O_TMPFILE in a missing directory", open("nodir", O_TMPFILE | O_RDWR, 0600));
+	fd = (int)OK("memfd_create", memfd_create("probe", MFD_CLOEXEC));
+	ROW("memfd F_GETFD", fcntl(fd, F_GETFD));
+	ROW("memfd write", write(fd, "memfd", 5));
+	ROW("memfd ftruncate 4096", ftruncate(fd, 4096));
+	ROW("memfd size", fsize(fd));
+	fstat(fd, &st);
+	say("memfd S_ISREG = %d nlink = %ld", S_ISREG(st.st_mode), (long)st.st_nlink);
+	show("memfd contents", fd, 0, 5);
+	close(fd);
+	ROW("memfd_create bad flags", memfd_create("x", 0x100));
+	memset(buf, 'n', 300);
+	buf[300] = 0;
+	ROW("memfd_create name too long", memfd_create(buf, 0));
+}

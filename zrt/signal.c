@@ -1,0 +1,477 @@
+/*
+ * signal.c - signals a program sends itself, delivered as Linux delivers
+ * them: synchronously, to the program's own handlers, on its own stack.
+ *
+ * The program never changes the real signal state: rt_sigaction,
+ * rt_sigprocmask and sigaltstack are refused by the wall and answered here,
+ * so ZRT keeps a *virtual* disposition table, mask, alternate stack and
+ * queue of pending signals. The real mask of the program stays what boot
+ * left (nothing blocked), so SIGSYS always reaches ZRT.
+ *
+ * Delivery. Whenever ZRT is about to return to the program (the end of
+ * every emulated call) and a pending signal is not blocked by the virtual
+ * mask, it builds the kernel's x86-64 signal frame (struct rt_sigframe:
+ * return address, ucontext with a copy of the FPU state the kernel saved
+ * for the SIGSYS frame, siginfo) on the program's stack, or on its
+ * alternate stack for SA_ONSTACK, and points the interrupted context at the
+ * handler (rdi = signal, rsi = &info, rdx = &uc). Returning from the SIGSYS
+ * handler then "returns" into the program's handler. Like the kernel, it
+ * repeats while signals remain deliverable, so the last one set up runs
+ * first.
+ *
+ * Return. The frame's return address is zrt_sigreturn_tramp below: it
+ * makes the private call ZRT_NR_SIGRETURN, which the wall sends to ZRT like
+ * any other; ZRT reads the frame back (registers, FPU state, the mask to
+ * restore) into the SIGSYS frame it is answering, so the program resumes
+ * where the signal interrupted it, with the virtual mask restored. A
+ * handler that longjmps away never comes back; siglongjmp restores the
+ * mask through rt_sigprocmask, as with the kernel.
+ *
+ * The default action of a signal that terminates ends the session: status
+ * 128 + signal and a "zrt:" line on stderr (the kernel never sent it, so
+ * the supervisor's report cannot say "Signal N").
+ */
+#include "zrt.h"
+
+#define SIGKILL 9
+#define SIGSTOP 19
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_SIGINFO 0x4u
+#define SA_ONSTACK 0x08000000u
+#define SA_NODEFER 0x40000000u
+#define SA_RESETHAND 0x80000000u
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+#define SI_USER 0
+#define SI_TKILL (-6)
+#define SIGQUEUE_MAX 128 /* pending signals at once (RLIMIT_SIGPENDING) */
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define EFL_FIX 0x50dd5ull /* flags a program may set: AC OF DF TF SF ZF AF PF CF RF */
+
+static uint64_t bit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+static const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* struct siginfo, 128 bytes: what the handler's second argument points to. */
+struct ksiginfo {
+	int32_t signo, err, code, pad;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			uint64_t value;
+		} kill;
+		unsigned char raw[112];
+	} u;
+};
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo size");
+
+/* The kernel's struct rt_sigframe for x86-64. */
+struct sigframe {
+	uint64_t pretcode;
+	struct ucontext_k uc;
+	struct ksiginfo info;
+};
+_Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe size");
+
+static struct ksigaction sigact[65];
+static uint64_t vmask;
+static struct {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+} altss = {0, SS_DISABLE, 0, 0};
+
+/* Pending signals, in the order they were sent. */
+static struct ksiginfo queue[SIGQUEUE_MAX];
+static int nqueue;
+
+static uint64_t pending_set(void)
+{
+	uint64_t s = 0;
+	for (int i = 0; i < nqueue; i++)
+		s |= bit(queue[i].signo);
+	return s;
+}
+
+static void drop(int i)
+{
+	memmove(&queue[i], &queue[i + 1], (size_t)(nqueue - i - 1) * sizeof queue[0]);
+	nqueue--;
+}
+
+static void flush(int sig)
+{
+	for (int i = 0; i < nqueue;)
+		if (queue[i].signo == sig)
+			drop(i);
+		else
+			i++;
+}
+
+/* Signals whose default action is to do nothing (real-time signals
+ * terminate). */
+static bool default_ignored(int sig)
+{
+	return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
+}
+
+static bool ignored(int sig)
+{
+	return sigact[sig].handler == SIG_IGN || (sigact[sig].handler == SIG_DFL && default_ignored(sig));
+}
+
+/* Queue a signal. A standard signal already pending is not queued again;
+ * real-time signals queue, up to SIGQUEUE_MAX in all. An ignored signal
+ * that is not blocked is discarded at once (blocked ones wait: the
+ * disposition may change before they are unblocked). */
+static long enqueue(const struct ksiginfo *si)
+{
+	int sig = si->signo;
+	if (ignored(sig) && !(vmask & bit(sig)))
+		return 0;
+	if (sig < 32 && (pending_set() & bit(sig)))
+		return 0;
+	if (nqueue == SIGQUEUE_MAX)
+		return sig < 32 ? 0 : -EAGAIN;
+	queue[nqueue++] = *si;
+	return 0;
+}
+
+void sig_send_self(int sig, int code)
+{
+	struct ksiginfo si = {.signo = sig, .code = code};
+	si.u.kill.pid = ZRT_PID;
+	si.u.kill.uid = ZRT_UID;
+	enqueue(&si);
+}
+
+/* The default action: end the session as the signal would end the process. */
+__attribute__((noreturn)) static void terminate(int sig)
+{
+	zrt_log(0, "zrt: the program killed itself with signal %d", sig);
+	fs_writeback();
+	zrt_exit(128 + sig);
+}
+
+static bool on_altstack(uint64_t sp)
+{
+	return altss.size && sp - altss.sp < altss.size;
+}
+
+/* The kernel's return to the program, in assembly: the private call that
+ * brings the frame back (sig_syscall, ZRT_NR_SIGRETURN). */
+void zrt_sigreturn_tramp(void);
+__asm__(".pushsection .text\n"
+	".globl zrt_sigreturn_tramp\n"
+	"zrt_sigreturn_tramp:\n"
+	"	mov $" ZRT_STR(ZRT_NR_SIGRETURN) ", %eax\n"
+	"	syscall\n"
+	"	hlt\n"
+	".popsection\n");
+
+/* The size of the FPU state the kernel saved for the SIGSYS frame. */
+static uint64_t fp_size(const unsigned char *fp)
+{
+	uint32_t magic, ext;
+	memcpy(&magic, fp + 464, 4);
+	memcpy(&ext, fp + 468, 4);
+	return magic == FP_XSTATE_MAGIC1 && ext >= 512 && ext <= 64 * 1024 ? ext : 512;
+}
+
+/* Set up the frame for one signal on the context uc (the SIGSYS frame's,
+ * possibly already pointing at another handler). */
+static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_t saved_mask)
+{
+	int sig = si->signo;
+	struct ksigaction *a = &sigact[sig];
+	uint64_t *g = uc->gregs;
+	uint64_t sp = g[RSP] - 128; /* the red zone */
+	bool was_on = on_altstack(g[RSP]);
+	if ((a->flags & SA_ONSTACK) && altss.size && !was_on)
+		sp = altss.sp + altss.size;
+	const unsigned char *kfp = (const unsigned char *)uc->fpstate;
+	uint64_t fsz = kfp ? fp_size(kfp) : 0;
+	uint64_t fp = ALIGN_DOWN(sp - fsz, 64);
+	uint64_t fr = ((fp - sizeof(struct sigframe) + 8) & ~15ull) - 8;
+	if (fr > fp || !mem_user_ok(fr, fp + fsz - fr)) {
+		zrt_log(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
+		terminate(11); /* the kernel forces SIGSEGV */
+	}
+	struct sigframe *f = (struct sigframe *)fr;
+	memset(f, 0, sizeof *f);
+	if (fsz)
+		memcpy((void *)fp, kfp, fsz);
+	f->pretcode = (uint64_t)zrt_sigreturn_tramp;
+	f->uc = *uc;
+	f->uc.link = 0;
+	f->uc.ss_sp = altss.sp;
+	f->uc.ss_size = altss.size;
+	f->uc.ss_flags = (uint64_t)(uint32_t)(was_on ? SS_ONSTACK : altss.size ? 0 : SS_DISABLE);
+	f->uc.fpstate = fsz ? fp : 0;
+	f->uc.sigmask = saved_mask;
+	if (a->flags & SA_SIGINFO)
+		f->info = *si;
+	vmask |= a->mask | ((a->flags & SA_NODEFER) ? 0 : bit(sig));
+	vmask &= ~unblockable;
+	uint64_t handler = a->handler;
+	if (a->flags & SA_RESETHAND)
+		a->handler = SIG_DFL;
+	g[RIP] = handler;
+	g[RSP] = fr;
+	g[RDI] = (uint64_t)sig;
+	g[RSI] = (uint64_t)&f->info;
+	g[RDX] = (uint64_t)&f->uc;
+	g[RAX] = 0;
+	g[EFL] &= ~(0x400ull | 0x100ull | 0x10000ull); /* DF TF RF */
+}
+
+/* The lowest pending signal the mask lets through, taken off the queue. */
+static bool next_signal(struct ksiginfo *out)
+{
+	int best = -1;
+	for (int i = 0; i < nqueue; i++)
+		if (!(vmask & bit(queue[i].signo)) && (best < 0 || queue[i].signo < queue[best].signo))
+			best = i;
+	if (best < 0)
+		return false;
+	*out = queue[best];
+	drop(best);
+	return true;
+}
+
+/* The mask rt_sigsuspend replaced: the first frame restores it. */
+static uint64_t suspend_saved;
+static bool suspended;
+
+/* Deliver every signal that can be, as the kernel does on its way back to
+ * the program. saved: the mask the first frame restores (sigsuspend's),
+ * or the current one. */
+static void deliver(struct ucontext_k *uc, const uint64_t *saved)
+{
+	struct ksiginfo si;
+	while (next_signal(&si)) {
+		int sig = si.signo;
+		uint64_t h = sigact[sig].handler;
+		if (ignored(sig))
+			continue;
+		if (h == SIG_DFL)
+			terminate(sig);
+		push_frame(uc, &si, saved ? *saved : vmask);
+		saved = 0;
+	}
+}
+
+void sig_deliver(struct ucontext_k *uc)
+{
+	bool susp = suspended;
+	suspended = false;
+	for (int i = 0; i < nqueue; i++)
+		if (!(vmask & bit(queue[i].signo))) {
+			deliver(uc, susp ? &suspend_saved : 0);
+			return;
+		}
+}
+
+/* ---- the calls ------------------------------------------------------------------ */
+
+static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
+{
+	if (sig < 1 || sig > 64 || size != 8 || (act && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	if (act && !mem_user_ok((uint64_t)act, sizeof *act))
+		return -EFAULT;
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, sizeof *old))
+			return -EFAULT;
+		struct ksigaction prev = sigact[sig];
+		if (act)
+			sigact[sig] = *act;
+		*old = prev;
+	} else if (act) {
+		sigact[sig] = *act;
+	}
+	if (act) {
+		sigact[sig].mask &= ~unblockable;
+		if (ignored((int)sig))
+			flush((int)sig); /* pending instances are discarded */
+	}
+	return 0;
+}
+
+static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
+{
+	if (size != 8)
+		return -EINVAL;
+	uint64_t prev = vmask, s = 0;
+	if (set) {
+		if (!mem_user_ok((uint64_t)set, 8))
+			return -EFAULT;
+		s = *set;
+		if (how != 0 && how != 1 && how != 2)
+			return -EINVAL;
+	}
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, 8))
+			return -EFAULT;
+		*old = prev;
+	}
+	if (set) {
+		vmask = how == 0 ? vmask | s : how == 1 ? vmask & ~s : s;
+		vmask &= ~unblockable;
+	}
+	return 0;
+}
+
+static long sys_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
+{
+	bool on = on_altstack(sp);
+	if (old) {
+		if (!mem_user_ok((uint64_t)old, 24))
+			return -EFAULT;
+		old[0] = altss.sp;
+		old[1] = (uint32_t)(on ? SS_ONSTACK : altss.size ? altss.flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
+		old[2] = altss.size;
+	}
+	if (ss) {
+		if (!mem_user_ok((uint64_t)ss, 24))
+			return -EFAULT;
+		uint32_t flags = (uint32_t)ss[1], mode = flags & ~SS_AUTODISARM;
+		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+			return -EINVAL;
+		if (on)
+			return -EPERM;
+		if (mode == SS_DISABLE) {
+			altss.sp = altss.size = 0;
+			altss.flags = SS_DISABLE;
+		} else {
+			if (ss[2] < MINSIGSTKSZ)
+				return -ENOMEM;
+			altss.sp = ss[0];
+			altss.size = ss[2];
+			altss.flags = (int32_t)(flags & SS_AUTODISARM);
+		}
+	}
+	return 0;
+}
+
+/* kill(2) and friends aimed at this process; anything else is ESRCH: the
+ * sandbox has one process. */
+static long send(long sig, int code, const struct ksiginfo *given)
+{
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (sig == 0)
+		return 0;
+	struct ksiginfo si = {0};
+	if (given)
+		si = *given;
+	else {
+		si.code = code;
+		si.u.kill.pid = ZRT_PID;
+		si.u.kill.uid = ZRT_UID;
+	}
+	si.signo = (int32_t)sig;
+	return enqueue(&si);
+}
+
+static long sys_sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
+{
+	if (!mem_user_ok((uint64_t)info, sizeof *info))
+		return -EFAULT;
+	if (pid != ZRT_PID)
+		return -ESRCH;
+	return send(sig, 0, info);
+}
+
+static long sys_sigsuspend(const uint64_t *set, long size)
+{
+	if (size != 8)
+		return -EINVAL;
+	if (!mem_user_ok((uint64_t)set, 8))
+		return -EFAULT;
+	uint64_t saved = vmask, want = *set & ~unblockable;
+	for (int i = 0; i < nqueue; i++)
+		if (!(want & bit(queue[i].signo)) && !ignored(queue[i].signo)) {
+			/* Delivered on the way out (sig_deliver); the handler's
+			 * frame restores the mask of before the call. */
+			vmask = want;
+			suspend_saved = saved;
+			suspended = true;
+			return -EINTR;
+		}
+	/* Nothing else can ever come (no other process, timers never fire):
+	 * return at once. */
+	return -EINTR;
+}
+
+/* rt_sigreturn for the frames push_frame made (the trampoline's call):
+ * registers, FPU state and mask come back from the frame. */
+static long sys_sigreturn(struct ucontext_k *uc)
+{
+	uint64_t *g = uc->gregs;
+	const struct ucontext_k *u = (const struct ucontext_k *)g[RSP];
+	if (!mem_user_ok(g[RSP], sizeof *u)) {
+		zrt_log(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
+		terminate(11);
+	}
+	uint64_t efl = (g[EFL] & ~EFL_FIX) | (u->gregs[EFL] & EFL_FIX);
+	memcpy(g, u->gregs, sizeof u->gregs);
+	g[EFL] = efl;
+	unsigned char *kfp = (unsigned char *)uc->fpstate;
+	if (kfp && u->fpstate) {
+		uint64_t n = fp_size(kfp);
+		if (mem_user_ok(u->fpstate, n))
+			memcpy(kfp, (const void *)u->fpstate, n);
+	}
+	vmask = u->sigmask & ~unblockable;
+	return (long)g[RAX];
+}
+
+long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled)
+{
+	*handled = true;
+	switch (nr) {
+	case 13: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
+	case 14: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
+	case 127: /* rt_sigpending: pending and blocked */
+		if ((uint64_t)a[1] > 8)
+			return -EINVAL;
+		if (!mem_user_ok((uint64_t)a[0], 8))
+			return -EFAULT;
+		*(uint64_t *)a[0] = pending_set() & vmask;
+		return 0;
+	case 131: return sys_sigaltstack((const uint64_t *)a[0], (uint64_t *)a[1], uc->gregs[RSP]);
+	case 34: { /* pause */
+		uint64_t cur = vmask;
+		return sys_sigsuspend(&cur, 8);
+	}
+	case 130: return sys_sigsuspend((const uint64_t *)a[0], a[1]);
+	case 62: /* kill: this process, its group (0), or nothing; -1 reaches all but this one */
+		return (a[0] == ZRT_PID || a[0] == 0) ? send(a[1], SI_USER, 0) : -ESRCH;
+	case 200: /* tkill */
+		if ((int)a[0] <= 0)
+			return -EINVAL;
+		return a[0] == ZRT_PID ? send(a[1], SI_TKILL, 0) : -ESRCH;
+	case 234: /* tgkill */
+		if ((int)a[0] <= 0 || (int)a[1] <= 0)
+			return -EINVAL;
+		return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? send(a[2], SI_TKILL, 0) : -ESRCH;
+	case 129: return sys_sigqueueinfo(a[0], a[1], (const struct ksiginfo *)a[2]);
+	case 297: return a[1] == ZRT_PID ? sys_sigqueueinfo(a[0], a[2], (const struct ksiginfo *)a[3]) : -ESRCH;
+	case ZRT_NR_SIGRETURN: return sys_sigreturn(uc);
+	default:
+		*handled = false;
+		return -ENOSYS;
+	}
+}
