@@ -736,8 +736,7 @@ __attribute__((noreturn)) static void would_block(const char *what)
 {
 	zrt_log(0, "zrt: %s: only this program could end the wait, which would last for ever; the session ends",
 		what);
-	fs_writeback();
-	zrt_exit(124);
+	fs_exit(124);
 }
 
 /* Positions of regular files are signed (loff_t): a negative one, or one
@@ -2139,18 +2138,15 @@ static void wb_node(struct wb *w, struct inode *n, size_t plen)
 	}
 }
 
-void fs_writeback(void)
+bool fs_writeback(void)
 {
-	static bool done;
+	static bool done, ok = true;
 	if (done)
-		return;
+		return ok;
 	done = true;
 	for (int i = 0; i < zrt_nvram.nfstab; i++) {
 		const struct nvram_fstab *f = &zrt_nvram.fstab[i];
 		if (f->access != NVRAM_WO)
-			continue;
-		struct walk w;
-		if (walk(AT_FDCWD, f->mountpoint, true, &w) < 0 || !w.node || !S_ISDIR(w.node->mode))
 			continue;
 		static struct wb b;
 		memset(&b, 0, sizeof b);
@@ -2159,14 +2155,31 @@ void fs_writeback(void)
 		b.e = zalloc(sizeof *b.e);
 		if (!b.c || !b.hdr || !b.e) {
 			zrt_log(0, "zrt: %s: cannot write the image back: out of memory", f->channel);
+			ok = false;
 			continue;
 		}
-		wb_node(&b, w.node, 0);
+		/* A mountpoint the program removed leaves an empty archive. */
+		struct walk w;
+		if (walk(AT_FDCWD, f->mountpoint, true, &w) == 0 && w.node && S_ISDIR(w.node->mode))
+			wb_node(&b, w.node, 0);
 		static unsigned char end[2 * TAR_BLOCK]; /* not on the signal stack */
 		wb_put(&b, end, tar_end(end));
-		if (b.failed)
+		if (b.failed) {
 			zrt_log(0, "zrt: %s: writing the image back failed", f->channel);
+			ok = false;
+		}
 	}
+	return ok;
+}
+
+__attribute__((noreturn)) void fs_exit(int code)
+{
+	if (!fs_writeback()) {
+		zrt_log(0, "zrt: the program's exit status %d becomes %d: an image was not written back", code,
+			ZRT_EXIT_FAILED);
+		code = ZRT_EXIT_FAILED;
+	}
+	zrt_exit(code);
 }
 
 /* ---- start ----------------------------------------------------------------------------- */

@@ -160,8 +160,7 @@ void sig_send_self(int sig, int code)
 __attribute__((noreturn)) static void terminate(int sig)
 {
 	zrt_log(0, "zrt: the program killed itself with signal %d", sig);
-	fs_writeback();
-	zrt_exit(128 + sig);
+	fs_exit(128 + sig);
 }
 
 static bool on_altstack(uint64_t sp)

@@ -447,8 +447,7 @@ static long dispatch(long nr, const long *a)
 	case 135: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
 	/* the end */
 	case 60: case 231:
-		fs_writeback();
-		zrt_exit((int)(a[0] & 0xff));
+		fs_exit((int)(a[0] & 0xff));
 	/* what a locked-down kernel refuses */
 	case 56: return no_process((uint64_t)a[0]);  /* clone */
 	case 57: case 58: return no_process(0x11); /* fork, vfork: one process only */
@@ -484,7 +483,7 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	const char *deferred = fs_deferred_error();
 	if (deferred) { /* the program needs the runtime, whose nvram is broken */
 		zrt_log(0, "zrt: %s", deferred);
-		zrt_exit(127);
+		zrt_exit(ZRT_EXIT_FAILED);
 	}
 	bool handled = false;
 	long r = fs_syscall(nr, a, &handled);
@@ -619,7 +618,7 @@ struct start zrt_main(uint64_t *sp)
 	char err[256];
 	if (fs_init(err, sizeof err) < 0) {
 		zrt_log(0, "zrt: %s", err);
-		zrt_exit(127);
+		zrt_exit(ZRT_EXIT_FAILED);
 	}
 	const struct nvram *nv = &zrt_nvram;
 	/* The clock counts nanoseconds in 64 bits: it reaches the year 2554. */

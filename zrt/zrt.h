@@ -151,7 +151,12 @@ int fs_init(char *err, size_t errlen); /* the nvram: preloaded, or read from its
  * runtime ends the session with when the program first asks it for
  * something (a raw program never does). */
 const char *fs_deferred_error(void);
-void fs_writeback(void);
+/* Write access=wo images back (once): false if one could not be written.
+ * fs_exit: write back, then end the session with code, or with
+ * ZRT_EXIT_FAILED (said on stderr) if the write-back failed. */
+bool fs_writeback(void);
+__attribute__((noreturn)) void fs_exit(int code);
+#define ZRT_EXIT_FAILED 127 /* the runtime could not do its part (start-up, write-back) */
 long fs_syscall(long nr, const long *a, bool *handled);
 uint64_t fs_seed(void);
 

@@ -387,6 +387,14 @@ zrt_manifest "$T/nv3"
 "$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
 check "runtime: [fstab] naming a missing channel" "$(cat "$T/zrt.err") $(sed -n 3p "$T/zrt.out")" \
 	"zrt: fstab: no channel /dev/missing 127"
+# A write-back that fails (here: put_size is smaller than the archive) is
+# not only a line on stderr: the exit status says so (127).
+printf '[args]\nargs = busybox mkdir /out/made\n[fstab]\nchannel=/dev/out.tar, mountpoint=/out, access=wo\n' >"$T/nv7"
+zrt_manifest "$T/nv7" "$T/small.tar, /dev/out.tar, 0, 0, 0, 0, 100, 100"
+"$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+check "runtime: a failed access=wo write-back shows in the exit status (127), both reasons said" \
+	"$(sed -n 3p "$T/zrt.out") $(grep -c 'writing the image back failed' "$T/zrt.err") $(grep -c 'exit status 0 becomes 127' "$T/zrt.err")" \
+	"127 1 1"
 # The nvram is handed to the runtime by zerovm, not read through the
 # channel: a program that reads /dev/nvram itself (sequential, one get
 # allowed) gets all of it; the report counts only the program's reads.
