@@ -198,9 +198,6 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# The attack suite (one guest per escape attempt, host checked after each),
-# the syscall sweep and the policy table against the live kernel, and the
-# end-to-end quota property test against a model of the trap rules.
 # The runtime end to end: busybox applets against native runs, Lua, glibc,
 # images, determinism, containment; the conformance suite (the same probe
 # natively and under zvsh, outputs compared line by line); and zvsh's own
@@ -210,10 +207,15 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
+# The attack suite (one guest per escape attempt, host checked after each),
+# the syscall sweep and the policy table against the live kernel, the
+# end-to-end quota property test against a model of the trap rules, and the
+# sandbox seen from the host (its descriptors, ptrace, core dumps).
 security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/attacks.sh $(BUILD)/zerovm $(BUILD)/attacks
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # libFuzzer targets (clang): the manifest parser and the ELF loader. `make
 # check` runs each for FUZZ_SHORT seconds so regressions show in CI;

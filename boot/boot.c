@@ -13,6 +13,7 @@
  * filter (listener on fd 0), close the sync socket to tell the supervisor,
  * and jump to the program with a clean register file.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -155,6 +156,7 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 {
 	struct boot_block *b = &block_buf;
 	long r;
+	const bool nodump = initial_sp[0] >= 2; /* before the stack is unmapped */
 
 	read_full(b, sizeof *b, 0, "boot block");
 	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX ||
@@ -193,6 +195,14 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	r = sys(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0);
 	if (r < 0)
 		fail(BOOT_STAGE_PRCTL, r, "pdeathsig");
+	/* argv[1] (boot_abi.h): no core dump and no core helper started for
+	 * a crash, no ptrace or /proc/PID/mem for host processes of the
+	 * sandbox's uid. Set here, after exec, which resets it. */
+	if (nodump) {
+		r = sys(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+		if (r < 0)
+			fail(BOOT_STAGE_PRCTL, r, "dumpable");
+	}
 	if (b->flags & BOOT_F_TSC_SIGSEGV) {
 		r = sys(__NR_prctl, PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0, 0);
 		if (r < 0)

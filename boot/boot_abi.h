@@ -11,11 +11,16 @@
  *   fd 1023 (BOOT_SYNC_FD)   a socket to the supervisor (high, so that the
  *                            runtime's descriptors never share its number)
  *
- * Boot maps the regions, closes fd 0, installs the filter with a new
- * notification listener (which lands on fd 0, the lowest free descriptor),
- * then closes BOOT_SYNC_FD. The supervisor sees end-of-file on its end of the socket
+ * and nothing else (fd 2 holds boot's own file, close-on-exec). Boot maps
+ * the regions, closes fd 0, installs the filter with a new notification
+ * listener (which lands on fd 0, the lowest free descriptor), then closes
+ * BOOT_SYNC_FD. The supervisor sees end-of-file on its end of the socket
  * and copies the listener out with pidfd_getfd(). If boot fails before
- * sealing it writes one struct boot_error to fd 1 and exits.
+ * sealing it writes one struct boot_error to BOOT_SYNC_FD and exits.
+ *
+ * argv[1], when present, is BOOT_ARG_NODUMP: make the sandbox
+ * non-dumpable before sealing (the supervisor's child decides, since only
+ * it knows whether the supervisor can still reach a non-dumpable process).
  *
  * Guest address == memfd offset for every guest mapping, so the supervisor
  * reaches guest address A at (its mapping base + A).
@@ -28,6 +33,7 @@
 #define BOOT_MEMFD_FD 0
 #define BOOT_SYNC_FD 1023
 #define BOOT_LISTENER_FD 0 /* where the seccomp listener lands in boot */
+#define BOOT_ARG_NODUMP "nodump"
 
 #define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
 #define BOOT_BLOCK_SIZE 0x10000u         /* the unmapped bottom 64 KiB */

@@ -49,7 +49,8 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#define NOBODY 65534 /* unprivileged ids the sandbox runs as when we are root */
+#define NOBODY 65534 /* the host ids the sandbox runs as when we are root */
+#define SANDBOX_NS_ID 1000 /* ... seen from inside its own user namespace */
 
 extern const unsigned char zvm_boot_start[], zvm_boot_end[];
 
@@ -78,6 +79,22 @@ static void child_note(int sync, uint32_t got)
 		child_die(sync, errno, "sync write");
 }
 
+static bool drop_ids(uid_t id)
+{
+	return setgroups(0, NULL) == 0 && setresgid(id, id, id) == 0 && setresuid(id, id, id) == 0;
+}
+
+/* Die with the supervisor. Set after any change of ids, which clears it;
+ * then make sure the supervisor did not die (or write) before it was set. */
+static void die_with_parent(int sync)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_die(sync, errno, "pdeathsig");
+	struct pollfd pf = {.fd = sync, .events = POLLIN};
+	if (poll(&pf, 1, 0) != 0)
+		_exit(127);
+}
+
 static void set_limit(int sync, int res, rlim_t v)
 {
 	struct rlimit rl = {v, v};
@@ -93,32 +110,31 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* Leave the supervisor's ids first: in a user namespace of its own a
-	 * root-owned sandbox would still be uid 0 to every host file. */
+	/* Two ways to stop being root (docs/security.md, "ids"):
+	 *  - the supervisor made our user namespace (clone3) as root, so only
+	 *    root holds capabilities over it; it maps our uid and gid 1000 to
+	 *    the host's nobody. We enter the other namespaces while we still
+	 *    have its capabilities, then take those ids. A host process running
+	 *    as nobody owns nothing of ours: it cannot ptrace the sandbox or
+	 *    enter its namespaces.
+	 *  - no user namespace from the clone: leave the ids first (in a user
+	 *    namespace of its own a root-owned sandbox would still be uid 0 to
+	 *    every host file), then make one (owned by nobody) for the others.
+	 * Root inside a user namespace where nobody is not mapped cannot drop;
+	 * its user namespace then takes its place ("ids kept"), or the sandbox
+	 * does not start. */
+	bool ns_by_root = root && (have & CLONE_NEWUSER);
 	bool dropped = !root;
-	if (root)
-		dropped = setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
-			  setresuid(NOBODY, NOBODY, NOBODY) == 0;
-	/* Root inside a user namespace where nobody is not mapped (or where
-	 * setgroups is denied) cannot drop; the user namespace below then
-	 * takes its place, or the sandbox does not start. */
-	/* Die with the supervisor. Set after the id change, which clears it;
-	 * then make sure the supervisor did not die before we set it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		child_die(sync, errno, "pdeathsig");
-	struct pollfd pf = {.fd = sync, .events = POLLIN};
-	if (poll(&pf, 1, 0) != 0)
-		_exit(127);
+	if (root && !ns_by_root)
+		dropped = drop_ids(NOBODY);
+	if (!ns_by_root)
+		die_with_parent(sync);
 
 	/* Fresh namespaces: nothing of the host's mounts, network, IPC or
 	 * hostname is reachable even if the filter had a hole. */
 	uint32_t want = NS_FLAGS & ~have;
 	if (want && unshare((int)want) == 0)
 		have |= want;
-	if (!dropped && !(have & CLONE_NEWUSER))
-		child_die(sync, EPERM, "cannot drop to nobody, nor enter a user namespace");
-	if (!dropped)
-		have |= 2u; /* bit 1: ids kept (unmapped inside the user namespace) */
 	if (have & CLONE_NEWNS) {
 		/* An empty, read-only root: no host path resolves. */
 		if (mount("zerovm", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
@@ -126,6 +142,18 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 		    chdir("/tmp") == 0 && chroot(".") == 0 && chdir("/") == 0)
 			have |= 1u; /* bit 0: empty root */
 	}
+	if (ns_by_root) {
+		/* The supervisor says whether it could map our ids. */
+		char go = 0;
+		if (read(sync, &go, 1) != 1)
+			_exit(127); /* the supervisor is gone */
+		dropped = go == 'm' && drop_ids(SANDBOX_NS_ID);
+		die_with_parent(sync);
+	}
+	if (!dropped && !(have & CLONE_NEWUSER))
+		child_die(sync, EPERM, "cannot drop to nobody, nor enter a user namespace");
+	if (!dropped)
+		have |= 2u; /* bit 1: ids kept (unmapped inside the user namespace) */
 	child_note(sync, have);
 
 	/* Exactly fd 0 = guest memory, fd 1023 = sync, fd 2 = boot (close on
@@ -142,6 +170,9 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	    fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
 		child_die(sync, errno, "descriptors");
 	sync = BOOT_SYNC_FD;
+	/* Nothing else of the supervisor's: not its standard output either
+	 * (fd 1), which would otherwise be open for writing in the sandbox. */
+	close(STDOUT_FILENO);
 	syscall(SYS_close_range, 3u, BOOT_SYNC_FD - 1u, 0u);
 	syscall(SYS_close_range, BOOT_SYNC_FD + 1u, ~0u, 0u);
 
@@ -163,7 +194,14 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	if (personality(ADDR_NO_RANDOMIZE) < 0)
 		child_die(sync, errno, "personality");
 
-	char *const argv[] = {"zerovm-boot", NULL};
+	/* Boot makes the sandbox non-dumpable (exec would undo it if we did
+	 * it here): no core dump or core helper for a crash, no ptrace or
+	 * /proc/PID/mem for host processes of the sandbox's uid. Only when
+	 * the supervisor can still take the trap listener from a
+	 * non-dumpable process: as root, or as the owner of the sandbox's
+	 * user namespace. */
+	bool nodump = root || (have & CLONE_NEWUSER);
+	char *const argv[] = {"zerovm-boot", nodump ? BOOT_ARG_NODUMP : NULL, NULL};
 	char *const envp[] = {NULL};
 	syscall(SYS_execveat, 2, "", argv, envp, AT_EMPTY_PATH);
 	child_die(BOOT_SYNC_FD, errno, "execveat boot");
@@ -256,6 +294,28 @@ static int wait_sealed(struct sandbox *s, int sync, const struct sandbox_opts *o
 	}
 }
 
+static bool write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	size_t n = strlen(text);
+	bool ok = write(fd, text, n) == (ssize_t)n;
+	return close(fd) == 0 && ok;
+}
+
+/* Map the child's uid and gid SANDBOX_NS_ID to the host's nobody, in the
+ * user namespace we made for it. Fails where nobody is not mapped in our
+ * own namespace (root of a container, say). */
+static bool map_ids(pid_t pid)
+{
+	char map[64];
+	snprintf(map, sizeof map, "%d %d 1\n", SANDBOX_NS_ID, NOBODY);
+	return write_proc(pid, "uid_map", map) && write_proc(pid, "gid_map", map);
+}
+
 static pid_t clone_child(uint64_t flags, int *pidfd)
 {
 	struct clone_args a;
@@ -281,11 +341,18 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 	}
 
 	bool root = geteuid() == 0;
-	/* Root can make the pid namespace itself and then create the others
-	 * as nobody; anyone else needs a user namespace for all of them. */
-	uint64_t first = root ? CLONE_NEWPID : CLONE_NEWUSER | CLONE_NEWPID;
+	/* The pid and user namespaces come with the clone, so that the user
+	 * namespace is ours (root's, when we are root: see child_main). Without
+	 * user namespaces, root still makes the pid namespace and the child
+	 * drops to nobody itself. */
+	uint64_t first = CLONE_NEWUSER | CLONE_NEWPID;
 	pid_t pid = clone_child(first, &s->pidfd);
 	uint32_t have = (uint32_t)first;
+	if (pid < 0 && root && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
+		first = CLONE_NEWPID;
+		pid = clone_child(first, &s->pidfd);
+		have = (uint32_t)first;
+	}
 	if (pid < 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
 		pid = clone_child(0, &s->pidfd);
 		have = 0;
@@ -302,6 +369,12 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 	s->pid = pid;
 	close(sv[1]);
 	close(bfd);
+	if (root && (have & CLONE_NEWUSER)) {
+		char go = map_ids(pid) ? 'm' : 'n';
+		if (write(sv[0], &go, 1) != 1) {
+			/* the child is gone already: wait_sealed says why */
+		}
+	}
 	snprintf(s->isolation, sizeof s->isolation, "namespaces: none");
 	int r = wait_sealed(s, sv[0], o, err);
 	close(sv[0]);

@@ -8,6 +8,14 @@
  *       every TCP connection accepted ("tcp") and every UDP datagram
  *       received ("udp"). Runs until SIGTERM, its parent's death or 300 s.
  *
+ *   harness peek PID
+ *       Try what a host process can do to another process it holds no
+ *       capability over: PTRACE_ATTACH it (detaching at once if that
+ *       worked), read its /proc/PID/maps, and read 8 bytes of
+ *       /proc/PID/mem at guest address 0x10000 (the trampoline page, always
+ *       mapped). Prints "attach E maps E mem E", each E "OK" or an errno
+ *       name. Run as the sandbox's uid (setpriv) by tests/security/outside.sh.
+ *
  *   harness run RESULT OUT ERR LIMIT_S -- COMMAND ARGS...
  *       Run COMMAND (zerovm) with stdin /dev/null, stdout OUT, stderr ERR,
  *       as a child subreaper: while it runs, record the pids of its
@@ -28,6 +36,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ptrace.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,12 +280,55 @@ static int run_main(char **argv)
 	return 0;
 }
 
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "OK";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ESRCH: return "ESRCH";
+	case EIO: return "EIO";
+	case ENOENT: return "ENOENT";
+	default: return "other";
+	}
+}
+
+static int peek_main(const char *pidstr)
+{
+	pid_t pid = (pid_t)atoi(pidstr);
+	int attach = 0;
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0)
+		attach = errno;
+	else
+		ptrace(PTRACE_DETACH, pid, 0, 0);
+	char path[64], line[256];
+	unsigned long addr = 0x10000; /* the trampoline page: always mapped */
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	int maps = 0;
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(line, sizeof line, f))
+		maps = errno ? errno : EIO;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+	int mem = 0, fd = open(path, O_RDONLY);
+	char buf[8];
+	if (fd < 0 || pread(fd, buf, sizeof buf, (off_t)addr) != (ssize_t)sizeof buf)
+		mem = errno ? errno : EIO;
+	if (fd >= 0)
+		close(fd);
+	printf("attach %s maps %s mem %s\n", errname(attach), errname(maps), errname(mem));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "peek") == 0)
+		return peek_main(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "listen") == 0)
 		return listen_main(argv[2]);
 	if (argc >= 8 && strcmp(argv[1], "run") == 0 && strcmp(argv[6], "--") == 0)
 		return run_main(argv + 2);
-	fprintf(stderr, "usage: harness listen DIR | harness run RESULT OUT ERR LIMIT_S -- COMMAND...\n");
+	fprintf(stderr, "usage: harness listen DIR | harness peek PID | harness run RESULT OUT ERR LIMIT_S -- COMMAND...\n");
 	return 2;
 }
