@@ -183,6 +183,14 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 		$(filter-out src/main.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
+# The loader's read errors: elf.c and guest.c with a raw guest to load.
+$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c \
+		src/error.c src/fsize.c boot/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src \
+		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c src/channel.c src/etag.c \
+		src/manifest.c src/error.c src/fsize.c boot/trampoline.S -lcmocka $(GLIBC_LIBS)
+
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt
 $(BUILD)/unit/test_nvram: tests/unit/test_nvram.c zrt/nvram.c zrt/nvram.h zrt/util.h

@@ -38,6 +38,13 @@ static int read_at(int fd, void *buf, size_t n, off_t off)
 	return 0;
 }
 
+/* r from read_at(): say which error, or that the file ended early. */
+static void read_error(struct zvm_error *err, const char *path, int r, const char *when)
+{
+	zvm_fail(err, ZVM_EXIT_IO, "program %s: read error%s: %s", path, when,
+		 r == -ENODATA ? "the file ends before its headers say" : strerror(-r));
+}
+
 static uint32_t prot_of(uint32_t flags)
 {
 	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
@@ -100,8 +107,9 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 		bad(err, path, "truncated ELF header");
 		goto out;
 	}
-	if (read_at(fd, &eh, sizeof eh, 0) < 0) {
-		zvm_fail(err, ZVM_EXIT_IO, "program %s: read error", path);
+	int r = read_at(fd, &eh, sizeof eh, 0);
+	if (r < 0) {
+		read_error(err, path, r, "");
 		goto out;
 	}
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
@@ -123,8 +131,9 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 		goto out;
 	}
 	Elf64_Phdr ph[ELF_PHNUM_MAX];
-	if (read_at(fd, ph, eh.e_phnum * sizeof ph[0], (off_t)eh.e_phoff) < 0) {
-		zvm_fail(err, ZVM_EXIT_IO, "program %s: read error", path);
+	r = read_at(fd, ph, eh.e_phnum * sizeof ph[0], (off_t)eh.e_phoff);
+	if (r < 0) {
+		read_error(err, path, r, "");
 		goto out;
 	}
 
@@ -196,8 +205,9 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD || !p->p_filesz)
 			continue;
-		if (read_at(fd, g->base + base + p->p_vaddr, p->p_filesz, (off_t)p->p_offset) < 0) {
-			zvm_fail(err, ZVM_EXIT_IO, "program %s: read error while loading", path);
+		r = read_at(fd, g->base + base + p->p_vaddr, p->p_filesz, (off_t)p->p_offset);
+		if (r < 0) {
+			read_error(err, path, r, " while loading");
 			goto out;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../include/zvm.h"
+#include "fsize.h"
 
 extern const unsigned char zvm_trampoline_start[], zvm_trampoline_end[];
 
@@ -34,13 +35,29 @@ int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
 		       -1;
 	g->size = size;
 	g->memfd = memfd_create("zerovm-guest", MFD_CLOEXEC);
-	if (g->memfd < 0 || ftruncate(g->memfd, (off_t)size) < 0)
+	if (g->memfd < 0)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create guest memory: %s", strerror(errno)),
 		       -1;
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, g->memfd, 0);
-	if (p == MAP_FAILED)
-		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot map guest memory: %s", strerror(errno)),
+	struct fsize_lift lift;
+	fsize_lift(&lift, size);
+	int r = ftruncate(g->memfd, (off_t)size);
+	fsize_restore(&lift);
+	if (r < 0) {
+		int e = errno;
+		close(g->memfd);
+		g->memfd = -1;
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create %llu bytes of guest memory: %s%s",
+				(unsigned long long)size, strerror(e),
+				e == EFBIG ? " (the file size limit, ulimit -f, is lower and cannot be raised)" : ""),
 		       -1;
+	}
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, g->memfd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+		close(g->memfd);
+		g->memfd = -1;
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot map guest memory: %s", strerror(e)), -1;
+	}
 	g->base = p;
 	return guest_add_region(g, GUEST_TRAMPOLINE, PAGE, PROT_READ | PROT_EXEC, err);
 }

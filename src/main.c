@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "policy.h"
 #include "runtime.h"
 #include "session.h"
@@ -231,13 +232,8 @@ static int prepare(struct session *s, const struct options *o)
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->m, &s->err) < 0)
 		return -1;
 	step(s, "manifest read and parsed");
-	if (o->trace) {
-		s->trace = fopen(o->trace, "ae");
-		if (!s->trace)
-			return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)),
-			       -1;
-		fprintf(s->trace, "[%d] %048o\n", (int)getpid(), 0);
-	}
+	if (o->trace && trace_open(&s->trace, o->trace) < 0)
+		return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)), -1;
 	if (!o->skip_selfcheck && selfcheck(s) < 0)
 		return -1;
 	step(s, o->skip_selfcheck ? "platform self-check skipped (-Q)" : "platform self-check passed");
@@ -289,8 +285,10 @@ int main(int argc, char **argv)
 	s.copts.fsize_limit = o.fsize_gb << 30;
 	s.t0 = session_now();
 	/* A closed pipe channel is an error for the program, not a signal
-	 * for us. */
+	 * for us; so is a write past the host's file size limit (ulimit -f):
+	 * the program gets EFBIG and the session goes on to its report. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
 		/* Timeouts beyond a century are a century: no overflow below. */
@@ -315,12 +313,32 @@ int main(int argc, char **argv)
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
 	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
+	trace_close(&s.trace);
+	if (s.trace.err)
+		zvm_fail(&s.err, ZVM_EXIT_IO, "trace %s: %s", s.trace.path, strerror(s.trace.err));
+	char note[96] = "";
+	if (s.trace.cut)
+		snprintf(note, sizeof note, "trace cut after %lld bytes", (long long)s.trace.bytes);
+
+	/* Our own output waits for its readers no longer than the session's
+	 * deadline plus a grace (out.h). */
+	int64_t deadline = s.deadline_ms;
+	if (!deadline)
+		deadline = (int64_t)(s.t0 * 1000.0) + (s.m.timeout > 0 ? (s.m.timeout < 3155760000 ? s.m.timeout : 3155760000) : 0) * 1000;
+	deadline += OUT_GRACE_MS;
 	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
-		fprintf(stderr, "zerovm: %s\n", s.err.msg);
+		out_printf(STDERR_FILENO, deadline, "zerovm: %s\n", s.err.msg);
 	step(&s, "etags done, report follows");
-	report_print(&s, mem_hex);
-	if (s.trace)
-		fclose(s.trace);
+	int r = report_print(&s, mem_hex, note[0] ? note : NULL, deadline);
+	if (r < 0) {
+		/* Said even past the deadline, briefly: stderr may be fine. */
+		int64_t now = out_now_ms();
+		out_printf(STDERR_FILENO, deadline > now + 200 ? deadline : now + 200, "zerovm: report: %s\n",
+			   r == -ETIMEDOUT ? "not written: standard output was not read by the session's deadline"
+					   : strerror(-r));
+		if (!s.err.code)
+			s.err.code = ZVM_EXIT_IO;
+	}
 	/* Guest memory is left to exit(): unmapping it here would cost a TLB
 	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so
 	 * that leak checkers see a clean exit. */

@@ -15,8 +15,9 @@
 #include "guest.h"
 
 /* Write the filter (runtime: the one for sessions with ZRT) at
- * BOOT_FILTER_OFFSET of g's memfd. Returns the number of BPF instructions,
- * or -1 with err set. */
+ * BOOT_FILTER_OFFSET of guest memory, through the supervisor's mapping.
+ * Returns the number of BPF instructions (it cannot fail; err is kept for
+ * the interface). */
 int policy_write(const struct guest *g, bool runtime, struct zvm_error *err);
 
 /* The filter itself (for tests): instruction count and program. */

@@ -8,15 +8,21 @@
  *   5 accounting        sys user | local gets bytes puts bytes | network x4
  *   6 exit state        "ok", or the first failure
  *
- * Written with one write(2) so it cannot interleave with anything else.
+ * Written in one piece after everything else, on lines of its own (a newline
+ * first if the program's output ends mid-line; at the end of a standard
+ * output that is a regular file), so `tail -n 6` is always the report.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "session.h"
 
 void report_accounting(const struct session *s, char *buf, size_t n)
@@ -51,7 +57,29 @@ static char *etag_line(const struct session *s, const char *memory_etag)
 	return line;
 }
 
-void report_print(const struct session *s, const char *memory_etag)
+/* Does the program's output on zerovm's standard output end mid-line?
+ * A regular file is looked at where the report will go, at its end (the
+ * descriptor may be write-only: then through /proc/self/fd/1); anything
+ * else by the last byte a channel wrote to it. */
+static bool ends_mid_line(const struct session *s, bool regular, off_t end)
+{
+	if (!regular)
+		return s->cs.stdout_last && s->cs.stdout_last != '\n';
+	if (end <= 0)
+		return false;
+	char c;
+	if (pread(STDOUT_FILENO, &c, 1, end - 1) == 1)
+		return c != '\n';
+	int fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC);
+	bool got = fd >= 0 && pread(fd, &c, 1, end - 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	if (got)
+		return c != '\n';
+	return s->cs.stdout_last && s->cs.stdout_last != '\n';
+}
+
+int report_print(const struct session *s, const char *memory_etag, const char *note, int64_t deadline_ms)
 {
 	char *etags = etag_line(s, memory_etag);
 	char acct[256];
@@ -59,26 +87,30 @@ void report_print(const struct session *s, const char *memory_etag)
 	const char *state = s->err.code ? s->err.msg : "ok";
 	const char *eol = s->report_mode == 1 ? "; " : "\n";
 
+	/* The report is always the last six lines, on lines of its own. */
+	const char *lead = "";
+	if (s->report_mode != 1) {
+		struct stat st;
+		bool regular = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+		off_t end = regular ? lseek(STDOUT_FILENO, 0, SEEK_END) : 0;
+		if (ends_mid_line(s, regular, end))
+			lead = "\n";
+	}
 	char *out = NULL;
-	int n = asprintf(&out, "%d%s%d%s%d%s%s%s%s%s%s%s", (int)s->vstate, eol, 0, eol, (int)s->user_code, eol,
-			 etags ? etags : "(out of memory)", eol, acct, eol, state, eol);
+	int n = asprintf(&out, "%s%d%s%d%s%d%s%s%s%s%s%s%s%s%s", lead, (int)s->vstate, eol, 0, eol, (int)s->user_code,
+			 eol, etags ? etags : "(out of memory)", eol, acct, eol, state, note ? "; " : "",
+			 note ? note : "", eol);
 	free(etags);
 	if (n < 0)
-		return;
+		return -ENOMEM;
+	int r = 0;
 	if (s->report_mode == 1) {
 		openlog("zerovm", LOG_PID, LOG_USER);
 		syslog(LOG_INFO, "%s", out);
 		closelog();
 	} else {
-		fflush(stdout);
-		for (int off = 0; off < n;) {
-			ssize_t w = write(STDOUT_FILENO, out + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (int)w;
-		}
+		r = out_write(STDOUT_FILENO, out, (size_t)n, deadline_ms);
 	}
 	free(out);
+	return r;
 }

@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsize.h"
+
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif
@@ -217,7 +219,11 @@ static int boot_fd(struct zvm_error *err)
 	if (fd < 0)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "sandbox: memfd for boot: %s", strerror(errno)), -1;
 	size_t n = (size_t)(zvm_boot_end - zvm_boot_start);
-	if (write(fd, zvm_boot_start, n) != (ssize_t)n ||
+	struct fsize_lift lift;
+	fsize_lift(&lift, n);
+	ssize_t w = write(fd, zvm_boot_start, n);
+	fsize_restore(&lift);
+	if (w != (ssize_t)n ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		close(fd);
 		return zvm_fail(err, ZVM_EXIT_IO, "sandbox: writing boot: %s", strerror(errno)), -1;

@@ -15,6 +15,7 @@
 #include "guest.h"
 #include "manifest.h"
 #include "sandbox.h"
+#include "trace.h"
 
 struct session {
 	struct manifest m;
@@ -27,7 +28,7 @@ struct session {
 
 	int report_mode; /* -t: 0 stdout, 1 syslog, 2 stdout + per-second accounting */
 	int verbosity;   /* -v */
-	FILE *trace;     /* -T, or NULL */
+	struct trace trace; /* -T (trace.f NULL when off) */
 	double t0;       /* session start, seconds (CLOCK_MONOTONIC) */
 	double last;     /* time of the previous trace line */
 	int64_t deadline_ms;
@@ -48,8 +49,13 @@ void trap_block_signals(void);
  * (nothing for a normal end) and s->user_code. */
 void trap_serve(struct session *s);
 
-/* The six-line report (docs/report.md) to stdout or syslog. */
-void report_print(const struct session *s, const char *memory_etag);
+/* The six-line report (docs/report.md) to stdout or syslog, on lines of
+ * its own after the program's output: a newline first when that output
+ * does not end with one, and at the end of a standard output that is a
+ * file (a random-write channel may have written anywhere in it). note, if
+ * not NULL, is appended to the exit state ("; trace cut ..."). Written by
+ * deadline_ms at the latest. 0, or -errno when it could not be written. */
+int report_print(const struct session *s, const char *memory_etag, const char *note, int64_t deadline_ms);
 /* The accounting line (report line 5) into buf. */
 void report_accounting(const struct session *s, char *buf, size_t n);
 

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "../include/zvm.h"
+#include "out.h"
 #include "session.h"
 
 static volatile sig_atomic_t stop_signal; /* a signal asked the supervisor to stop */
@@ -95,19 +96,6 @@ double session_now(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static const char *trap_name(uint64_t id)
-{
-	switch (id) {
-	case TrapRead: return "TrapRead";
-	case TrapWrite: return "TrapWrite";
-	case TrapJail: return "TrapJail";
-	case TrapUnjail: return "TrapUnjail";
-	case TrapExit: return "TrapExit";
-	case TrapFork: return "TrapFork";
-	default: return "Invalid";
-	}
 }
 
 static unsigned trap_argc(uint64_t id)
@@ -177,24 +165,6 @@ static int64_t trap_call(struct session *s, uint64_t argp, uint64_t *a)
 	}
 }
 
-static void trace_line(struct session *s, const uint64_t *a, int64_t rc, double start, double end)
-{
-	char args[128] = "";
-	switch (a[0]) {
-	case TrapRead:
-	case TrapWrite:
-		snprintf(args, sizeof args, "%d, 0x%" PRIx64 ", %d, %" PRId64, (int32_t)a[2], a[3], (int32_t)a[4],
-			 (int64_t)a[5]);
-		break;
-	case TrapJail:
-	case TrapUnjail: snprintf(args, sizeof args, "0x%" PRIx64 ", %d", a[2], (int32_t)a[3]); break;
-	case TrapExit: snprintf(args, sizeof args, "%d", (int32_t)a[2]); break;
-	default: break;
-	}
-	fprintf(s->trace, "%.6f [%.6f]: %s(%s) = %" PRId64 "\n", start - s->t0, end - start, trap_name(a[0]), args,
-		rc);
-}
-
 static double seconds(struct timeval t)
 {
 	return (double)t.tv_sec + (double)t.tv_usec / 1e6;
@@ -255,8 +225,11 @@ static void fast_report(struct session *s)
 	char line[256];
 	cpu_so_far(s);
 	report_accounting(s, line, sizeof line);
-	printf("%s\n", line);
-	fflush(stdout);
+	size_t n = strlen(line);
+	line[n++] = '\n';
+	/* Bounded: a reader that stops reading must not hold the loop. */
+	if (out_write(STDOUT_FILENO, line, n, s->deadline_ms) == 0)
+		s->cs.stdout_last = '\n';
 }
 
 void trap_serve(struct session *s)
@@ -334,23 +307,23 @@ void trap_serve(struct session *s)
 			break;
 		}
 		uint64_t a[6];
-		double t = s->trace ? session_now() : 0;
+		double t = s->trace.f ? session_now() : 0;
 		int64_t rc = trap_call(s, req->data.args[0], a);
 		if (s->exited_by_trap) {
 			/* zvm_exit ends the session whatever the program does
 			 * next: it is killed, not answered, and the trap's code
 			 * is the user return code (reap() knows). */
 			sandbox_kill(&s->sb);
-			if (s->trace)
-				trace_line(s, a, (int32_t)a[2], t, session_now());
+			if (s->trace.f)
+				trace_call(&s->trace, a, (int32_t)a[2], t, session_now(), s->t0);
 			continue;
 		}
 		memset(resp, 0, sz.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->val = rc;
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: it died */
-		if (s->trace)
-			trace_line(s, a, rc, t, session_now());
+		if (s->trace.f)
+			trace_call(&s->trace, a, rc, t, session_now(), s->t0);
 	}
 	/* The loop also ends if the listener broke without the sandbox ending:
 	 * make sure it ends, then collect it. */

@@ -392,12 +392,23 @@ static int outcome(struct zvsh *z, struct session *s)
 	zvsh_buf_printf(rb, "%s", ""); /* a NUL-terminated string, even if empty */
 	if (z->report || z->verbose)
 		put_all(2, rb->p ? rb->p : "", rb->len);
+	/* A report asked for and not kept is a failure: said, and in the
+	 * exit status (below). */
+	bool kept = true;
 	if (z->keep) {
 		const char *path;
 		int fd = zvsh_create_file(z, "report", 0600, &path);
-		if (fd >= 0) {
-			zvsh_write_all(fd, rb->p, rb->len);
-			close(fd);
+		if (fd < 0) {
+			kept = false; /* zvsh_create_file said why */
+		} else {
+			int w = zvsh_write_all(fd, rb->p, rb->len);
+			int e = errno;
+			if (close(fd) < 0 && w == 0)
+				w = -1, e = errno;
+			if (w < 0) {
+				zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", path, strerror(e));
+				kept = false;
+			}
 		}
 	}
 	if (WIFSIGNALED(s->wstatus)) {
@@ -436,7 +447,8 @@ static int outcome(struct zvsh *z, struct session *s)
 		status = code ? code : ZVSH_EXIT_USAGE;
 		fprintf(stderr, "zvsh: %s\n", state);
 	}
-	return z->getrc ? code : status;
+	status = z->getrc ? code : status;
+	return !kept && status == 0 ? ZVSH_EXIT_USAGE : status;
 }
 
 int zvsh_run(struct zvsh *z)

@@ -51,16 +51,20 @@ static scmp_filter_ctx build(bool runtime)
 static int emit(const char *name, bool runtime)
 {
 	scmp_filter_ctx ctx = build(runtime);
-	int fd = memfd_create("bpf", 0);
+	struct sock_filter *prog = NULL;
+	int rc = 1;
+	int fd = memfd_create("bpf", MFD_CLOEXEC);
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0) {
 		fprintf(stderr, "policy-gen: export failed: %s\n", strerror(errno));
-		return 1;
+		goto out;
 	}
 	off_t len = lseek(fd, 0, SEEK_CUR);
 	size_t n = (size_t)len / sizeof(struct sock_filter);
-	struct sock_filter *prog = malloc((size_t)len);
-	if (!prog || pread(fd, prog, (size_t)len, 0) != len)
-		return 1;
+	prog = malloc((size_t)len);
+	if (!prog || pread(fd, prog, (size_t)len, 0) != len) {
+		fprintf(stderr, "policy-gen: reading the filter back failed\n");
+		goto out;
+	}
 	printf("static const struct sock_filter %s[] = {\n", name);
 	const size_t ng = sizeof abi_guard / sizeof abi_guard[0];
 	for (size_t i = 0; i < ng + n; i++) {
@@ -68,10 +72,13 @@ static int emit(const char *name, bool runtime)
 		printf("\t{0x%04x, %u, %u, 0x%08x},\n", f->code, f->jt, f->jf, f->k);
 	}
 	printf("};\n");
+	rc = ferror(stdout) ? 1 : 0;
+out:
 	free(prog);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	seccomp_release(ctx);
-	return 0;
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -366,6 +366,15 @@ check "replicated append channel: both sources appended, reads agree" "$(prog_ou
 printf 'abc' >"$T/rep3"
 probe 'r 3 10 0\n' "Channel = $T/rep1;$T/rep3, /dev/rep, 0, 0, 10, 100, 0, 0"
 check "replicated sources that disagree: EIO" "$(prog_out)" "= -5"
+# Replicas are compared in 64 KiB pieces, whatever size the program asks
+# for: a 2 GiB read of a replicated channel needs no 2 GiB of zerovm's own
+# memory (its address space is held to 3.5 GiB, 2.5 of them guest memory).
+MEM=2684354560 probe 'm\n'
+bigheap=$(prog_out | head -n 1 | awk '{print $2}')
+printf 'ra 3 %s 2147483647 0\n' "$bigheap" >"$T/script"
+MEM=2684354560 manifest "$T/rep.m" "$G/probe" "Channel = $T/rep1;$T/rep2, /dev/rep, 0, 0, 10, 2147483647, 0, 0"
+(ulimit -S -v 3670016; "$ZVM" "$T/rep.m" >"$OUT" 2>"$ERR" </dev/null)
+check "replicated sources: a 2 GiB read is compared in pieces (no 2 GiB allocation)" "$(prog_out) $(rep 6)" "= 4 ok"
 
 # ---------------------------------------------------------------- faults
 mkdir -p "$T/small"
@@ -559,6 +568,87 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && command -v setpriv >
 else
 	echo "ok - privilege fallbacks # SKIP needs root, unshare and setpriv"
 fi
+
+# ---------------------------------------------------------------- the report stays the report
+# Output that ends mid-line gets a newline before the report, so that its
+# last line cannot pass for part of it.
+probe 'Wx 1 0 0\\n0\\n0\\ndisabled\\n0.00 0.00 0 0 0 0 0 0 0 0\\nfake\n'
+check "report: program output without a final newline gets one, tail -n 6 is the true report" \
+	"$(rep 3) $(rep 6) $(grep -c '^fake$' "$OUT") $(head -n -6 "$OUT" | tail -n 1)" "0 ok 1 fake"
+# A random-write standard output (a file) can put a fake report anywhere:
+# the true one goes after everything, at the end of the file.
+STD_OUT="Channel = /dev/stdout, /dev/stdout, 2, 0, 0, 0, 10, 1000000" \
+	probe 'Wx 1 100000 \\n0\\n0\\n777\\ndisabled\\n0.00 0.00 0 0 0 0 0 0 0 0\\nfake\n'
+check "report: a fake report written past the end by a random-write stdout is followed by the true one" \
+	"$(rep 3) $(rep 6) $(grep -ac '^777$' "$OUT") $(grep -ac '^fake$' "$OUT")" "0 ok 1 1"
+
+# The output side of the timeout: a reader that never reads cannot keep
+# zerovm past its deadline (plus a grace); what was written stays readable.
+rm -f "$T/slow" && mkfifo "$T/slow"
+exec 8<>"$T/slow" # a reader that never reads (and a writer, so opens do not wait)
+printf 'flood 1 1024\n' >"$T/script"
+TIMEOUT=2 manifest "$T/slow.m" "$G/probe"
+timeout -k 5 60 "$ZVM" "$T/slow.m" >"$T/slow" 2>"$ERR" </dev/null
+RC=$?
+got=$(timeout 5 dd if="$T/slow" bs=65536 count=1 iflag=nonblock 2>/dev/null | tr -d 'x\0' | wc -c)
+exec 8<&-
+check "timeout: a stdout nobody reads does not hold zerovm past its deadline (exit 4, not killed)" "$RC" 4
+check "timeout: the report could not be written, and zerovm says so" \
+	"$(grep -c 'report: not written: standard output was not read by the session.s deadline' "$ERR")" 1
+check "timeout: what the program wrote before is still there for the reader" "$got" 0
+
+# zerovm's own writes are checked: a report that cannot be written is an
+# I/O error (5), said on stderr.
+"$ZVM" "$T/hello.m" >/dev/full 2>"$ERR" </dev/null
+RC=$?
+check "report: a standard output that refuses it (/dev/full): exit 5, said on stderr" \
+	"$RC $(grep -c '^zerovm: report: No space left on device$' "$ERR")" "5 1"
+
+# The host's own file size limit (ulimit -f, a soft limit here) is an error for the program
+# (EFBIG), not a signal that kills zerovm.
+probe 'W 3 0 0123456789\nw 3 2000 0 z\nw 3 10 0 y\n' "Channel = $T/fsz, /dev/out, 0, 0, 0, 0, 10, 100000" -- -P
+(ulimit -S -f 1; "$ZVM" -P "$T/m" >"$OUT" 2>"$ERR" </dev/null)
+RC=$?
+check "ulimit -f: a write past it is EFBIG for the program (short, then -27), the session ends ok" \
+	"$RC $(prog_out | tr '\n' ' ')$(rep 6) $(stat -c %s "$T/fsz")" "0 = 10 = 1014 = -27 ok 1024"
+
+# -l is absolute: a standard output that already holds bytes counts them.
+head -c 1000 /dev/zero >"$T/prefilled"
+printf 'w 1 2000 0 a\n' >"$T/script"
+TIMEOUT=5 manifest "$T/pre.m" "$G/probe"
+sed -i 's|^Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 100000, 10000000|Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 100000, 4294967296|' "$T/pre.m"
+"$ZVM" "$T/pre.m" -l 1 >>"$T/prefilled" 2>"$ERR" </dev/null
+check "-l counts what a standard output already held (appending to a file of 1000 bytes)" \
+	"$(tail -n 1 "$T/prefilled")" "ok"
+dd if=/dev/zero bs=1M count=0 seek=1023 of="$T/prefilled" 2>/dev/null
+"$ZVM" "$T/pre.m" -l 1 >>"$T/prefilled" 2>"$ERR" </dev/null
+RC=$?
+check "-l: a standard output 1 GiB - 1 MiB long takes no 2000 bytes more when -l 1 leaves 1 MiB... " \
+	"$RC" 0
+truncate -s $((1073741824 - 1000)) "$T/prefilled"
+"$ZVM" "$T/pre.m" -l 1 >>"$T/prefilled" 2>"$ERR" </dev/null
+RC=$?
+check "-l: a write that would take a standard output past 1 GiB ends the session (disk quota exceeded)" \
+	"$RC $(tail -n 1 "$T/prefilled") $(($(stat -c %s "$T/prefilled") < 1073741824 + 200))" "4 disk quota exceeded 1"
+rm -f "$T/prefilled"
+
+# -T is bounded like a channel: a storm of calls cannot fill the disk.
+rm -f "$T/trace2"
+printf 'flood 3 2000000\n' >"$T/script"
+TIMEOUT=60 manifest "$T/storm.m" "$G/probe" "Channel = /dev/null, /dev/null, 0, 0, 0, 0, 10000000, 100000000000"
+sed -i 's/^\(Channel = \/dev\/null, \/dev\/null, 0, 0, 0, 0\), 10000000/\1, 1000000/' "$T/storm.m"
+"$ZVM" -T "$T/trace2" "$T/storm.m" >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+tsize=$(stat -c %s "$T/trace2")
+check "-T: a trap storm's trace stops at 16 MiB, its last line says how many calls it left out" \
+	"$((tsize <= 16777216 + 200)) $(tail -n 1 "$T/trace2" | sed 's/[0-9]\+/N/g')" \
+	"1 trace cut after N bytes: N more calls not traced"
+check "-T: the report says the trace was cut (exit 0)" "$RC $(rep 6)" "0 ok; trace cut after $(($(tail -n 1 "$T/trace2" | awk '{print $4}'))) bytes"
+"$ZVM" -T /dev/full "$T/hello.m" >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+check "-T: a trace that cannot be written is an I/O error (5), named in the report" \
+	"$RC $(rep 6)" "5 trace /dev/full: No space left on device"
+rm -f "$T/trace2"
 
 # ---------------------------------------------------------------- host untouched
 probe 'sys 2\n' -- -Z

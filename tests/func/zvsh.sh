@@ -347,6 +347,10 @@ has "image: ro channel" "$M" "Channel = $T/w/img.tar, /dev/image0.tar, 1, 0, $L,
 has "image: [fstab] line" "$N" "channel=/dev/image0.tar, mountpoint=/, access=ro, removable=no"
 check "--keep: manifest, nvram, program, report kept" "$(ls "$T/k1" | tr '\n' ' ')" "manifest nvram program report "
 check "--keep: the report file" "$(tail -n 1 "$T/k1/report")" "ok"
+mkdir -p "$T/k3/report/x"
+run --keep "$T/k3" --image img.tar sh -c x
+check "--keep: a report that cannot be kept is said, and fails the run (exit 2)" \
+	"$RC $(grep -c "^zvsh: cannot replace $T/k3/report: " "$ERR")" "2 1"
 run --keep "$T/k2" --image img.tar /bin/bash
 check "image: an absolute path is the image's first" "$(cat "$T/k2/program")" "SHELL"
 run --image img.tar hard

@@ -9,6 +9,9 @@
  *   r H SIZE OFF        pread into a buffer; prints "= RET" and the data
  *   w H SIZE OFF CH     pwrite SIZE copies of character CH
  *   W H OFF TEXT        pwrite the rest of the line
+ *   Wx H OFF TEXT       pwrite the rest of the line, with \n and \\ escapes,
+ *                       after what was printed so far, and zvm_exit(0) at
+ *                       once: the last bytes written are TEXT's
  *   ra H ADDR SIZE OFF  pread into raw address ADDR
  *   wa H ADDR SIZE OFF  pwrite from raw address ADDR
  *   jh OFF SIZE         jail heap_ptr+OFF;  uh OFF SIZE: unjail
@@ -186,6 +189,19 @@ static void run(void)
 		for (long long i = 0; i < b && i < (long long)sizeof buf; i++)
 			buf[i] = ch;
 		result(zvm_pwrite((int)a, buf, (int32_t)b, c));
+	} else if (word("Wx")) {
+		a = num(), b = num();
+		if (*cur == ' ')
+			cur++;
+		int n = 0;
+		for (const char *p = cur; *p; p++, n++)
+			if (p[0] == '\\' && p[1])
+				buf[n] = *++p == 'n' ? '\n' : *p;
+			else
+				buf[n] = *p;
+		flush();
+		zvm_pwrite((int)a, buf, n, b);
+		zvm_exit(0);
 	} else if (word("W")) {
 		a = num(), b = num();
 		if (*cur == ' ')

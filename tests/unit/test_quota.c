@@ -25,6 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -719,6 +723,53 @@ static void test_channel_write_offset_overflow(void **state)
 	}
 }
 
+/*
+ * A device whose write takes nothing (returns 0) must not be asked again
+ * forever: the call fails with -EIO. Such a device is made with a seccomp
+ * filter in a child, which answers every write to one descriptor with 0
+ * without running it; an alarm ends the child if channel_write() loops.
+ */
+static void test_channel_write_zero_progress(void **state)
+{
+	(void)state;
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 0, 3),
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)p[1], 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0), /* "0 bytes written" */
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = {sizeof f / sizeof f[0], f};
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(4);
+		alarm(10);
+		struct manifest_channel mc = {.alias = "/dev/dev", .nuri = 1, .limit = {0, 0, 10, 100}};
+		struct channel c = {.mc = &mc, .nfd = 1, .kind = SOURCE_CHAR, .writable = true};
+		for (unsigned j = 0; j < CHANNEL_URIS_MAX; j++)
+			c.fd[j] = -1;
+		c.fd[0] = p[1];
+		struct channels cs = {.ch = &c, .n = 1};
+		const struct channel_opts o = {.fsize_limit = (int64_t)4 << 30};
+		int32_t r = channel_write(&cs, &c, "abc", 3, 0, &o);
+		_exit(r == -EIO ? 0 : 3);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(p[0]);
+	close(p[1]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("channel_write to a device that takes nothing: child %s %d, expected -EIO",
+			 WIFEXITED(status) ? "exited" : "killed by signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -744,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_channel_write_put_size),
 		cmocka_unit_test(test_channel_write_fsize_limit),
 		cmocka_unit_test(test_channel_write_offset_overflow),
+		cmocka_unit_test(test_channel_write_zero_progress),
 	};
 	return cmocka_run_group_tests_name("quota", tests, NULL, NULL) ? 1 : 0;
 }
