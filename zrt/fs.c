@@ -16,6 +16,19 @@
  * description; a pipe operation that could only wait for ever ends the
  * session (would_block).
  */
+#include <asm/ioctls.h>
+#include <asm/poll.h>
+#include <linux/signal.h>
+#include <asm/termbits.h>
+#include <asm/termios.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/memfd.h>
+#include <linux/mman.h>
+#include <linux/close_range.h>
+#include <asm/unistd.h>
+
 #include "nvram.h"
 #include "tar.h"
 #include "zrt.h"
@@ -66,16 +79,21 @@ struct nvram zrt_nvram;
 static const char *nvram_text;
 static size_t nvram_len;
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-#define DT_FIFO 1
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
+/* Not in the kernel's uapi headers: a directory entry's type is its
+ * S_IF* type shifted down (the kernel's S_DT()), and utimensat's two
+ * special nanosecond values are the kernel's include/linux/stat.h. */
+#define DT_FIFO (S_IFIFO >> 12)
+#define DT_CHR (S_IFCHR >> 12)
+#define DT_DIR (S_IFDIR >> 12)
+#define DT_REG (S_IFREG >> 12)
+#define DT_LNK (S_IFLNK >> 12)
 #define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
+/* faccessat's mode bits (R_OK, W_OK, X_OK: unistd.h, not the kernel's
+ * uapi headers). */
+#define ACC_X 1
+#define ACC_W 2
+#define ACC_R 4
 #define IO_CHUNK (1u << 30) /* a trap moves at most an int32_t */
 
 /* File times read the virtual clock without advancing it. */
@@ -300,7 +318,7 @@ static void dir_remove(struct inode *d, struct inode *n, const char *name, size_
 struct walk {
 	struct inode *parent; /* directory holding the last component */
 	struct inode *node;   /* what the path names, NULL if it does not exist */
-	char name[256];       /* the last component */
+	char name[NAME_MAX + 1]; /* the last component */
 	size_t len;
 	bool slash;           /* the path ended in '/' */
 };
@@ -383,7 +401,7 @@ static long walk(long dirfd, const char *upath, bool follow, struct walk *w)
 		while (*q && *q != '/')
 			q++;
 		size_t len = (size_t)(q - p);
-		if (len > 255)
+		if (len > NAME_MAX)
 			return -ENAMETOOLONG;
 		char *rest = q;
 		while (*rest == '/')
@@ -798,7 +816,7 @@ static int64_t fd_write(long fd, const void *buf, uint64_t len, const uint64_t *
 		if (r == ZRT_WOULD_BLOCK)
 			would_block("write to a full pipe whose read end is open");
 		if (r == -EPIPE)
-			sig_send_self(13, 0); /* SIGPIPE, SI_USER, as the kernel sends it */
+			sig_send_self(SIGPIPE, SI_USER); /* as the kernel sends it */
 		return r;
 	}
 	/* O_APPEND appends, even for pwrite (a Linux bug kept for
@@ -882,12 +900,12 @@ static long sys_lseek(long fd, int64_t off, long whence)
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)o->pos; break;
 	case SEEK_END: base = (int64_t)size; break;
-	case 3: /* SEEK_DATA */
+	case SEEK_DATA:
 		if ((uint64_t)off >= size)
 			return -ENXIO;
 		o->pos = (uint64_t)off;
 		return off;
-	case 4: /* SEEK_HOLE */
+	case SEEK_HOLE:
 		if ((uint64_t)off >= size)
 			return -ENXIO;
 		o->pos = size;
@@ -1206,15 +1224,15 @@ static long sys_renameat(long odir, const char *opath, long ndir, const char *np
 	if (!a.node)
 		return -ENOENT;
 	struct inode *from_dir = a.parent, *n = a.node;
-	char oname[256];
+	char oname[NAME_MAX + 1];
 	size_t olen = a.len;
 	memcpy(oname, a.name, olen + 1);
 	r = walk(ndir, npath, false, &b);
 	if (r < 0)
 		return r;
-	if (flags & ~1l)
+	if (flags & ~(long)RENAME_NOREPLACE)
 		return -EINVAL;
-	if (b.node && (flags & 1)) /* RENAME_NOREPLACE */
+	if (b.node && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
 	if (n == root || (olen == 1 && oname[0] == '.'))
 		return -EBUSY;
@@ -1322,11 +1340,11 @@ static long sys_faccessat(long dirfd, const char *path, long mode, long flags)
 	if (r < 0)
 		return r;
 	uint32_t m = node_mode(n);
-	if ((mode & 1) && !(m & 0111) && !S_ISDIR(m))
+	if ((mode & ACC_X) && !(m & 0111) && !S_ISDIR(m))
 		return -EACCES;
-	if ((mode & 2) && n->chan && !n->chan->writable)
+	if ((mode & ACC_W) && n->chan && !n->chan->writable)
 		return -EACCES;
-	if ((mode & 4) && n->chan && !n->chan->readable)
+	if ((mode & ACC_R) && n->chan && !n->chan->readable)
 		return -EACCES;
 	return 0;
 }
@@ -1367,24 +1385,24 @@ static long sys_fcntl(long fd, long cmd, long arg)
 	if (!o)
 		return -EBADF;
 	switch (cmd) {
-	case 0:    /* F_DUPFD */
-	case 1030: /* F_DUPFD_CLOEXEC */
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
 		arg = (int)arg;
 		if (arg < 0 || arg >= ZRT_FD_MAX)
 			return -EINVAL;
-		return fd_alloc(arg, o, cmd == 1030);
-	case 1: return fdt[fd].cloexec ? 1 : 0; /* F_GETFD */
-	case 2: fdt[fd].cloexec = arg & 1; return 0; /* F_SETFD */
-	case 3: return o->flags | (o->ino->chan || S_ISREG(o->ino->mode) ? 0x8000 : 0); /* F_GETFL, O_LARGEFILE */
-	case 4: o->flags = (o->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK)); return 0;
-	case 5: case 36: /* F_GETLK, F_OFD_GETLK: no other process holds a lock */
-		if (!mem_user_ok((uint64_t)arg, 32))
+		return fd_alloc(arg, o, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD: return fdt[fd].cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD: fdt[fd].cloexec = arg & FD_CLOEXEC; return 0;
+	case F_GETFL: return o->flags | (o->ino->chan || S_ISREG(o->ino->mode) ? O_LARGEFILE : 0);
+	case F_SETFL: o->flags = (o->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK)); return 0;
+	case F_GETLK: case F_OFD_GETLK: /* no other process holds a lock */
+		if (!mem_user_ok((uint64_t)arg, sizeof(struct flock)))
 			return -EFAULT;
-		*(int16_t *)arg = 2; /* l_type = F_UNLCK */
+		((struct flock *)arg)->l_type = F_UNLCK;
 		return 0;
-	case 6: case 7: case 37: case 38: return 0; /* locks: one process */
-	case 1031: case 1032: /* F_SETPIPE_SZ, F_GETPIPE_SZ */
-		return o->ino->pipe ? pipe_size(o->ino->pipe, cmd == 1031, (uint64_t)(unsigned)arg) : -EBADF;
+	case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: return 0; /* locks: one process */
+	case F_SETPIPE_SZ: case F_GETPIPE_SZ:
+		return o->ino->pipe ? pipe_size(o->ino->pipe, cmd == F_SETPIPE_SZ, (uint64_t)(unsigned)arg) : -EBADF;
 	default: return -EINVAL;
 	}
 }
@@ -1398,35 +1416,39 @@ static long sys_ioctl(long fd, unsigned long req, long arg)
 		return -EBADF;
 	bool tty = o->ino->chan && o->ino->chan->mode == ZCHAN_CHAR;
 	switch (req) {
-	case 0x5401: /* TCGETS */
+	case TCGETS: {
 		if (!tty)
 			return -ENOTTY;
-		if (!mem_user_ok((uint64_t)arg, 36))
+		struct termios *t = (struct termios *)arg;
+		if (!mem_user_ok((uint64_t)arg, sizeof *t))
 			return -EFAULT;
-		memset((void *)arg, 0, 36);
-		((uint32_t *)arg)[0] = 0x500;  /* ICRNL IXON */
-		((uint32_t *)arg)[1] = 0x5;    /* OPOST ONLCR */
-		((uint32_t *)arg)[2] = 0xbf;   /* B38400 CS8 CREAD */
-		((uint32_t *)arg)[3] = 0x8a3b; /* ISIG ICANON ECHO... */
+		memset(t, 0, sizeof *t);
+		t->c_iflag = ICRNL | IXON;
+		t->c_oflag = OPOST | ONLCR;
+		t->c_cflag = B38400 | CS8 | CREAD;
+		t->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
 		return 0;
-	case 0x5413: /* TIOCGWINSZ */
+	}
+	case TIOCGWINSZ: {
 		if (!tty)
 			return -ENOTTY;
-		if (!mem_user_ok((uint64_t)arg, 8))
+		struct winsize *ws = (struct winsize *)arg;
+		if (!mem_user_ok((uint64_t)arg, sizeof *ws))
 			return -EFAULT;
-		((uint16_t *)arg)[0] = 24, ((uint16_t *)arg)[1] = 80;
-		((uint16_t *)arg)[2] = ((uint16_t *)arg)[3] = 0;
+		ws->ws_row = 24, ws->ws_col = 80;
+		ws->ws_xpixel = ws->ws_ypixel = 0;
 		return 0;
-	case 0x5402: case 0x5403: case 0x5404: case 0x5414: /* TCSETS*, TIOCSWINSZ */
+	}
+	case TCSETS: case TCSETSW: case TCSETSF: case TIOCSWINSZ:
 		return tty ? 0 : -ENOTTY;
-	case 0x540f: /* TIOCGPGRP */
+	case TIOCGPGRP:
 		if (!tty)
 			return -ENOTTY;
 		if (!mem_user_ok((uint64_t)arg, 4))
 			return -EFAULT;
 		*(int32_t *)arg = 1;
 		return 0;
-	case 0x541b: /* FIONREAD */
+	case FIONREAD:
 		if (!mem_user_ok((uint64_t)arg, 4))
 			return -EFAULT;
 		if (o->ino->pipe) {
@@ -1438,9 +1460,9 @@ static long sys_ioctl(long fd, unsigned long req, long arg)
 					  ? (int32_t)(o->ino->size - o->pos > 0x7fffffff ? 0x7fffffff : o->ino->size - o->pos)
 					  : 0;
 		return 0;
-	case 0x5451: fdt[fd].cloexec = true; return 0;  /* FIOCLEX */
-	case 0x5450: fdt[fd].cloexec = false; return 0; /* FIONCLEX */
-	case 0x5421: return 0;                          /* FIONBIO */
+	case FIOCLEX: fdt[fd].cloexec = true; return 0;
+	case FIONCLEX: fdt[fd].cloexec = false; return 0;
+	case FIONBIO: return 0;
 	default: return -ENOTTY;
 	}
 }
@@ -1454,8 +1476,8 @@ static int fd_events(const struct ofd *o, int asked)
 	int acc = o->flags & O_ACCMODE;
 	if (o->ino->pipe)
 		return pipe_poll(o->ino->pipe, acc == O_RDONLY || acc == O_RDWR, acc == O_WRONLY || acc == O_RDWR) &
-		       (asked | 0x8 | 0x10);
-	return asked & (0x1 | 0x4 | 0x40 | 0x100); /* IN OUT RDNORM WRNORM */
+		       (asked | POLLERR | POLLHUP);
+	return asked & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
 /* Nothing is ready: a timeout passes on the virtual clock at once; no
@@ -1483,7 +1505,7 @@ static long sys_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 		if (fd < 0)
 			rev = 0;
 		else if (!o)
-			rev = 0x20; /* POLLNVAL */
+			rev = POLLNVAL;
 		else
 			rev = fd_events(o, ev);
 		((int16_t *)&fds[2 * i + 1])[1] = (int16_t)rev;
@@ -1496,8 +1518,8 @@ static long sys_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 }
 
 /* Linux's POLLIN_SET and POLLOUT_SET (fs/select.c). */
-#define SEL_IN (0x1 | 0x40 | 0x80 | 0x10 | 0x8)
-#define SEL_OUT (0x4 | 0x100 | 0x200 | 0x8)
+#define SEL_IN (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
+#define SEL_OUT (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
 
 static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t timeout_ns)
 {
@@ -1520,7 +1542,7 @@ static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t
 		const struct ofd *o = fd_get(fd);
 		if (!o)
 			return -EBADF;
-		int ev = fd_events(o, 0x1 | 0x4 | 0x40 | 0x100);
+		int ev = fd_events(o, POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 		bool hit[3] = {in[0] && (ev & SEL_IN), in[1] && (ev & SEL_OUT), false};
 		for (int s = 0; s < 3; s++)
 			if (hit[s]) {
@@ -1571,10 +1593,10 @@ static long sys_statfs(unsigned char *buf)
 	if (!mem_user_ok((uint64_t)buf, 120))
 		return -EFAULT;
 	memset(buf, 0, 120);
-	int64_t v[7] = {0x01021994, 4096, (int64_t)(mem_total_bytes() / 4096), (int64_t)(mem_free_bytes() / 4096),
+	int64_t v[7] = {TMPFS_MAGIC, 4096, (int64_t)(mem_total_bytes() / 4096), (int64_t)(mem_free_bytes() / 4096),
 			(int64_t)(mem_free_bytes() / 4096), 1 << 20, 1 << 20};
 	memcpy(buf, v, sizeof v); /* type bsize blocks bfree bavail files ffree */
-	int64_t namelen = 255, frsize = 4096;
+	int64_t namelen = NAME_MAX, frsize = 4096;
 	memcpy(buf + 64, &namelen, 8);
 	memcpy(buf + 72, &frsize, 8);
 	return 0;
@@ -1591,11 +1613,11 @@ static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, lo
 		return -EACCES; /* a mapping reads the file */
 	if (o->flags & O_PATH)
 		return -EBADF;
-	if ((flags & 3) == 1 && (prot & 2)) /* MAP_SHARED writable: changes would not reach the file */
+	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED && (prot & PROT_WRITE)) /* changes would not reach the file */
 		return -ENODEV;
 	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
 		return -ENODEV;
-	long a = mem_mmap(addr, len, 3, (int)(flags & ~0x20));
+	long a = mem_mmap(addr, len, PROT_READ | PROT_WRITE, (int)(flags & ~MAP_ANONYMOUS));
 	if (a < 0)
 		return a;
 	uint64_t adv;
@@ -1612,18 +1634,26 @@ static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, lo
 	return a;
 }
 
+/* memfd_create's flags, with the two of Linux 6.3 the headers here may
+ * not have yet; a name longer than the kernel's MFD_NAME_MAX_LEN is EINVAL. */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#define MFD_EXEC 0x0010U
+#endif
+#define MFD_FLAGS (long)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC)
+#define MFD_NAME_MAX (NAME_MAX - 6) /* 255 less "memfd:" */
 static long sys_memfd_create(const char *name, long flags)
 {
 	char tmp[ZRT_PATH_MAX];
 	long r = copy_path(name, tmp);
 	if (r < 0)
 		return r;
-	if (r > 249 || (flags & ~0x1fl & ~(0x3fl << 26)))
-		return -EINVAL; /* CLOEXEC ALLOW_SEALING HUGETLB NOEXEC_SEAL EXEC, huge page size */
+	if (r > MFD_NAME_MAX || (flags & ~MFD_FLAGS & ~((long)MFD_HUGE_MASK << MFD_HUGE_SHIFT)))
+		return -EINVAL;
 	struct inode *n = inode_new(S_IFREG | 0777);
 	if (!n)
 		return -ENOMEM;
-	r = open_node(n, O_RDWR | ((flags & 1) ? O_CLOEXEC : 0));
+	r = open_node(n, O_RDWR | ((flags & MFD_CLOEXEC) ? O_CLOEXEC : 0));
 	if (r < 0)
 		inode_put(n);
 	return r;
@@ -1632,8 +1662,6 @@ static long sys_memfd_create(const char *name, long flags)
 /* fallocate(2) in the order vfs_fallocate checks: modes 0 (allocate:
  * grow), KEEP_SIZE (nothing to reserve in memory), PUNCH_HOLE|KEEP_SIZE
  * (zeros); anything else is EOPNOTSUPP, as on tmpfs. */
-#define FALLOC_KEEP_SIZE 1
-#define FALLOC_PUNCH_HOLE 2
 static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 {
 	struct ofd *o = fd_get(fd);
@@ -1641,9 +1669,9 @@ static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 		return -EBADF;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
-	if (mode & ~(FALLOC_KEEP_SIZE | FALLOC_PUNCH_HOLE))
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
-	if ((mode & FALLOC_PUNCH_HOLE) && !(mode & FALLOC_KEEP_SIZE))
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
 		return -EOPNOTSUPP;
 	int acc = o->flags & O_ACCMODE;
 	if (acc != O_WRONLY && acc != O_RDWR)
@@ -1660,7 +1688,7 @@ static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 	if (n->chan)
 		return 0; /* a channel's size is the host's business */
 	uint64_t end = (uint64_t)(off + len);
-	if (mode & FALLOC_PUNCH_HOLE) {
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		if ((uint64_t)off >= n->size)
 			return 0;
 		long r = file_reserve(n, n->size); /* an image's file comes into memory */
@@ -1670,7 +1698,7 @@ static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 		n->mtime = n->ctime = now();
 		return 0;
 	}
-	if (mode & FALLOC_KEEP_SIZE)
+	if (mode & FALLOC_FL_KEEP_SIZE)
 		return 0;
 	return end > n->size ? file_truncate(n, end) : 0;
 }
@@ -1678,7 +1706,7 @@ static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 /* pipe2(2): an in-memory pipe (pipe.c), read end first. */
 static long sys_pipe2(int32_t *fds, long flags)
 {
-	if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+	if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
 	if (!mem_user_ok((uint64_t)fds, 8))
 		return -EFAULT;
@@ -1710,17 +1738,17 @@ long fs_syscall(long nr, const long *a, bool *handled)
 	*handled = true;
 	uint64_t off;
 	switch (nr) {
-	case 0: return fd_read(a[0], (void *)a[1], (uint64_t)a[2], 0);
-	case 1: return fd_write(a[0], (const void *)a[1], (uint64_t)a[2], 0);
-	case 17: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_read(a[0], (void *)a[1], (uint64_t)a[2], &off);
-	case 18: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_write(a[0], (const void *)a[1], (uint64_t)a[2], &off);
-	case 19: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false);
-	case 20: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true);
-	case 295: case 296: case 327: case 328: { /* preadv, pwritev, preadv2, pwritev2 */
+	case __NR_read: return fd_read(a[0], (void *)a[1], (uint64_t)a[2], 0);
+	case __NR_write: return fd_write(a[0], (const void *)a[1], (uint64_t)a[2], 0);
+	case __NR_pread64: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_read(a[0], (void *)a[1], (uint64_t)a[2], &off);
+	case __NR_pwrite64: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_write(a[0], (const void *)a[1], (uint64_t)a[2], &off);
+	case __NR_readv: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false);
+	case __NR_writev: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true);
+	case __NR_preadv: case __NR_pwritev: case __NR_preadv2: case __NR_pwritev2: { /* preadv, pwritev, preadv2, pwritev2 */
 		bool wr = nr == 296 || nr == 328, v2 = nr >= 327;
 		/* An offset is a signed loff_t: negative is EINVAL, except -1 for
 		 * the v2 calls, which means the file position. */
-		if (v2 && (a[5] & ~0x1fl)) /* RWF_HIPRI DSYNC SYNC NOWAIT APPEND */
+		if (v2 && (a[5] & ~(long)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)))
 			return -EOPNOTSUPP;
 		if (v2 && a[3] == -1)
 			return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, wr);
@@ -1729,14 +1757,14 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		off = (uint64_t)a[3];
 		return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, wr);
 	}
-	case 40: /* sendfile */
+	case __NR_sendfile: /* sendfile */
 		if (a[2]) {
 			if (!mem_user_ok((uint64_t)a[2], 8))
 				return -EFAULT;
 			return fd_copy(a[0], a[1], (uint64_t *)a[2], (uint64_t)a[3]);
 		}
 		return fd_copy(a[0], a[1], 0, (uint64_t)a[3]);
-	case 326: /* copy_file_range */
+	case __NR_copy_file_range: /* copy_file_range */
 		if (a[3] || a[5])
 			return -EINVAL;
 		if (a[1]) {
@@ -1745,39 +1773,39 @@ long fs_syscall(long nr, const long *a, bool *handled)
 			return fd_copy(a[2], a[0], (uint64_t *)a[1], (uint64_t)a[4]);
 		}
 		return fd_copy(a[2], a[0], 0, (uint64_t)a[4]);
-	case 2: return sys_openat(AT_FDCWD, (const char *)a[0], a[1], a[2]);
-	case 85: return sys_openat(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1]);
-	case 257: return sys_openat(a[0], (const char *)a[1], a[2], a[3]);
-	case 437: /* openat2 */
+	case __NR_open: return sys_openat(AT_FDCWD, (const char *)a[0], a[1], a[2]);
+	case __NR_creat: return sys_openat(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1]);
+	case __NR_openat: return sys_openat(a[0], (const char *)a[1], a[2], a[3]);
+	case __NR_openat2: /* openat2 */
 		if (!mem_user_ok((uint64_t)a[2], 24))
 			return -EFAULT;
 		return sys_openat(a[0], (const char *)a[1], ((const long *)a[2])[0], ((const long *)a[2])[1]);
-	case 3: return fd_close(a[0]);
-	case 436: /* close_range */
-		if ((a[2] & ~6l) || (unsigned)a[0] > (unsigned)a[1])
-			return -EINVAL; /* flags other than UNSHARE, CLOEXEC; first > last */
+	case __NR_close: return fd_close(a[0]);
+	case __NR_close_range: /* close_range */
+		if ((a[2] & ~(long)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || (unsigned)a[0] > (unsigned)a[1])
+			return -EINVAL; /* first > last */
 		for (long fd = (unsigned)a[0]; fd <= (long)(unsigned)a[1] && fd < ZRT_FD_MAX; fd++)
 			if (fdt[fd].o) {
-				if (a[2] & 4) /* CLOSE_RANGE_CLOEXEC */
+				if (a[2] & CLOSE_RANGE_CLOEXEC)
 					fdt[fd].cloexec = true;
 				else
 					fd_close(fd);
 			}
 		return 0;
-	case 8: return sys_lseek(a[0], (int64_t)a[1], a[2]);
-	case 4: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], 0);
-	case 6: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], AT_SYMLINK_NOFOLLOW);
-	case 5: return sys_fstatat(a[0], "", (struct kstat *)a[1], AT_EMPTY_PATH);
-	case 262: return sys_fstatat(a[0], (const char *)a[1], (struct kstat *)a[2], a[3]);
-	case 332: return sys_statx(a[0], (const char *)a[1], a[2], (unsigned char *)a[4]);
-	case 217: return sys_getdents64(a[0], (unsigned char *)a[1], (uint64_t)a[2]);
-	case 72: return sys_fcntl(a[0], a[1], a[2]);
-	case 16: return sys_ioctl(a[0], (unsigned long)a[1], a[2]);
-	case 32: {
+	case __NR_lseek: return sys_lseek(a[0], (int64_t)a[1], a[2]);
+	case __NR_stat: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], 0);
+	case __NR_lstat: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], AT_SYMLINK_NOFOLLOW);
+	case __NR_fstat: return sys_fstatat(a[0], "", (struct kstat *)a[1], AT_EMPTY_PATH);
+	case __NR_newfstatat: return sys_fstatat(a[0], (const char *)a[1], (struct kstat *)a[2], a[3]);
+	case __NR_statx: return sys_statx(a[0], (const char *)a[1], a[2], (unsigned char *)a[4]);
+	case __NR_getdents64: return sys_getdents64(a[0], (unsigned char *)a[1], (uint64_t)a[2]);
+	case __NR_fcntl: return sys_fcntl(a[0], a[1], a[2]);
+	case __NR_ioctl: return sys_ioctl(a[0], (unsigned long)a[1], a[2]);
+	case __NR_dup: {
 		struct ofd *o = fd_get(a[0]);
 		return o ? fd_alloc(0, o, false) : -EBADF;
 	}
-	case 33: case 292: { /* dup2, dup3 */
+	case __NR_dup2: case __NR_dup3: { /* dup2, dup3 */
 		long nfd = (int)a[1];
 		struct ofd *o = fd_get(a[0]);
 		if (!o)
@@ -1792,12 +1820,12 @@ long fs_syscall(long nr, const long *a, bool *handled)
 			fd_close(nfd);
 		return fd_alloc(nfd, o, nr == 292 && (a[2] & O_CLOEXEC));
 	}
-	case 21: return sys_faccessat(AT_FDCWD, (const char *)a[0], a[1], 0);
-	case 269: return sys_faccessat(a[0], (const char *)a[1], a[2], 0);
-	case 439: return sys_faccessat(a[0], (const char *)a[1], a[2], a[3]);
-	case 79: return sys_getcwd((char *)a[0], (uint64_t)a[1]);
-	case 80: return sys_chdir((const char *)a[0]);
-	case 81: {
+	case __NR_access: return sys_faccessat(AT_FDCWD, (const char *)a[0], a[1], 0);
+	case __NR_faccessat: return sys_faccessat(a[0], (const char *)a[1], a[2], 0);
+	case __NR_faccessat2: return sys_faccessat(a[0], (const char *)a[1], a[2], a[3]);
+	case __NR_getcwd: return sys_getcwd((char *)a[0], (uint64_t)a[1]);
+	case __NR_chdir: return sys_chdir((const char *)a[0]);
+	case __NR_fchdir: {
 		struct ofd *o = fd_get(a[0]);
 		if (!o)
 			return -EBADF;
@@ -1806,21 +1834,21 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		set_cwd(o->ino);
 		return 0;
 	}
-	case 83: return sys_mkdirat(AT_FDCWD, (const char *)a[0], a[1]);
-	case 258: return sys_mkdirat(a[0], (const char *)a[1], a[2]);
-	case 84: return sys_unlinkat(AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
-	case 87: return sys_unlinkat(AT_FDCWD, (const char *)a[0], 0);
-	case 263: return sys_unlinkat(a[0], (const char *)a[1], a[2]);
-	case 82: return sys_renameat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
-	case 264: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], 0);
-	case 316: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
-	case 86: return sys_linkat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
-	case 265: return sys_linkat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
-	case 88: return sys_symlinkat((const char *)a[0], AT_FDCWD, (const char *)a[1]);
-	case 266: return sys_symlinkat((const char *)a[0], a[1], (const char *)a[2]);
-	case 89: return sys_readlinkat(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2]);
-	case 267: return sys_readlinkat(a[0], (const char *)a[1], (char *)a[2], a[3]);
-	case 90: case 91: case 268: { /* chmod, fchmod, fchmodat */
+	case __NR_mkdir: return sys_mkdirat(AT_FDCWD, (const char *)a[0], a[1]);
+	case __NR_mkdirat: return sys_mkdirat(a[0], (const char *)a[1], a[2]);
+	case __NR_rmdir: return sys_unlinkat(AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
+	case __NR_unlink: return sys_unlinkat(AT_FDCWD, (const char *)a[0], 0);
+	case __NR_unlinkat: return sys_unlinkat(a[0], (const char *)a[1], a[2]);
+	case __NR_rename: return sys_renameat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	case __NR_renameat: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], 0);
+	case __NR_renameat2: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	case __NR_link: return sys_linkat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	case __NR_linkat: return sys_linkat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	case __NR_symlink: return sys_symlinkat((const char *)a[0], AT_FDCWD, (const char *)a[1]);
+	case __NR_symlinkat: return sys_symlinkat((const char *)a[0], a[1], (const char *)a[2]);
+	case __NR_readlink: return sys_readlinkat(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2]);
+	case __NR_readlinkat: return sys_readlinkat(a[0], (const char *)a[1], (char *)a[2], a[3]);
+	case __NR_chmod: case __NR_fchmod: case __NR_fchmodat: { /* chmod, fchmod, fchmodat */
 		struct inode *n;
 		long r = nr == 91 ? node_at(a[0], "", AT_EMPTY_PATH, &n)
 				  : node_at(nr == 90 ? AT_FDCWD : a[0], (const char *)a[nr == 90 ? 0 : 1], 0, &n);
@@ -1830,13 +1858,13 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		n->ctime = now();
 		return 0;
 	}
-	case 92: case 93: case 94: case 260: return 0; /* chown: one user */
-	case 95: { /* umask */
+	case __NR_chown: case __NR_fchown: case __NR_lchown: case __NR_fchownat: return 0; /* chown: one user */
+	case __NR_umask: { /* umask */
 		long old = umask_bits;
 		umask_bits = (uint32_t)a[0] & 0777;
 		return old;
 	}
-	case 76: case 77: { /* truncate, ftruncate */
+	case __NR_truncate: case __NR_ftruncate: { /* truncate, ftruncate */
 		if (a[1] < 0)
 			return -EINVAL;
 		struct inode *n;
@@ -1853,11 +1881,11 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		}
 		return file_truncate(n, (uint64_t)a[1]);
 	}
-	case 285: return sys_fallocate(a[0], (int)a[1], a[2], a[3]);
-	case 74: case 75: case 162: case 306: case 277: return 0; /* fsync... */
-	case 73: case 221: return fd_get(a[0]) ? 0 : -EBADF; /* flock, fadvise64 */
-	case 280: return sys_utimensat(a[0], (const char *)a[1], (const int64_t *)a[2], a[3]);
-	case 132: case 235: case 261: { /* utime, utimes, futimesat: now */
+	case __NR_fallocate: return sys_fallocate(a[0], (int)a[1], a[2], a[3]);
+	case __NR_fsync: case __NR_fdatasync: case __NR_sync: case __NR_syncfs: case __NR_sync_file_range: return 0; /* fsync... */
+	case __NR_flock: case __NR_fadvise64: return fd_get(a[0]) ? 0 : -EBADF; /* flock, fadvise64 */
+	case __NR_utimensat: return sys_utimensat(a[0], (const char *)a[1], (const int64_t *)a[2], a[3]);
+	case __NR_utime: case __NR_utimes: case __NR_futimesat: { /* utime, utimes, futimesat: now */
 		struct inode *n;
 		long r = node_at(nr == 261 ? a[0] : AT_FDCWD, (const char *)a[nr == 261 ? 1 : 0], 0, &n);
 		if (r < 0)
@@ -1865,27 +1893,27 @@ long fs_syscall(long nr, const long *a, bool *handled)
 		n->mtime = n->atime = n->ctime = now();
 		return 0;
 	}
-	case 7: return sys_poll((int32_t *)a[0], (uint64_t)a[1], (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000);
-	case 271: { /* ppoll */
+	case __NR_poll: return sys_poll((int32_t *)a[0], (uint64_t)a[1], (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000);
+	case __NR_ppoll: { /* ppoll */
 		long err;
 		int64_t ns = timeout_of((const int64_t *)a[2], false, &err);
 		return err ? err : sys_poll((int32_t *)a[0], (uint64_t)a[1], ns);
 	}
-	case 23: return sys_select_timed(a, false);
-	case 270: return sys_select_timed(a, true);
-	case 137: case 138: return sys_statfs((unsigned char *)a[1]);
-	case 9:
-		if (!(a[3] & 3)) /* neither MAP_SHARED nor MAP_PRIVATE */
+	case __NR_select: return sys_select_timed(a, false);
+	case __NR_pselect6: return sys_select_timed(a, true);
+	case __NR_statfs: case __NR_fstatfs: return sys_statfs((unsigned char *)a[1]);
+	case __NR_mmap:
+		if (!(a[3] & (MAP_SHARED | MAP_PRIVATE)))
 			return -EINVAL;
-		if (a[3] & 0x20) /* MAP_ANONYMOUS */
+		if (a[3] & MAP_ANONYMOUS)
 			return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
 		return sys_mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
-	case 319: return sys_memfd_create((const char *)a[0], a[1]);
-	case 133: case 259: return -EPERM; /* mknod */
-	case 22: return sys_pipe2((int32_t *)a[0], 0);
-	case 293: return sys_pipe2((int32_t *)a[0], a[1]);
-	case 188: case 189: case 190: case 191: case 192: case 193: case 194: case 195: case 196: case 197: case 198:
-	case 199: return -95; /* xattrs: ENOTSUP */
+	case __NR_memfd_create: return sys_memfd_create((const char *)a[0], a[1]);
+	case __NR_mknod: case __NR_mknodat: return -EPERM; /* mknod */
+	case __NR_pipe: return sys_pipe2((int32_t *)a[0], 0);
+	case __NR_pipe2: return sys_pipe2((int32_t *)a[0], a[1]);
+	case __NR_setxattr: case __NR_lsetxattr: case __NR_fsetxattr: case __NR_getxattr: case __NR_lgetxattr: case __NR_fgetxattr: case __NR_listxattr: case __NR_llistxattr: case __NR_flistxattr: case __NR_removexattr: case __NR_lremovexattr:
+	case __NR_fremovexattr: return -EOPNOTSUPP; /* xattrs: ENOTSUP */
 	default:
 		*handled = false;
 		return -ENOSYS;

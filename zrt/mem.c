@@ -19,20 +19,12 @@
  * writes over pages the program may own (munmap, brk shrinking, mremap,
  * MAP_FIXED, MADV_DONTNEED) makes them R+W first, with the same mprotect.
  */
+#include <asm/unistd.h>
+#include <linux/mman.h>
+
 #include "zrt.h"
 
 #define EXT_MAX 16384
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_FIXED_NOREPLACE 0x100000
-#define MREMAP_MAYMOVE 1
-#define MREMAP_FIXED 2
-#define MREMAP_DONTUNMAP 4
 #define USER_TOP (1ull << 47) /* TASK_SIZE: no user range reaches past it */
 
 struct ext {
@@ -138,7 +130,7 @@ static int give(uint64_t a, uint64_t b)
 static void writable(uint64_t a, uint64_t len)
 {
 	if (len)
-		zrt_syscall6(10, (long)a, (long)len, PROT_READ | PROT_WRITE, 0, 0, 0);
+		zrt_syscall6(__NR_mprotect, (long)a, (long)len, PROT_READ | PROT_WRITE, 0, 0, 0);
 }
 
 /* Pages from the top of the highest extent that has room. */
@@ -234,7 +226,7 @@ long mem_mprotect(uint64_t a, uint64_t len, int prot)
 		prot = PROT_READ | PROT_WRITE;
 	if (prot == PROT_EXEC)
 		prot = PROT_READ | PROT_EXEC;
-	return zrt_syscall6(10, (long)a, (long)len, prot, 0, 0, 0);
+	return zrt_syscall6(__NR_mprotect, (long)a, (long)len, prot, 0, 0, 0);
 }
 
 long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)

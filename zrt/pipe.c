@@ -13,6 +13,8 @@
  * return ZRT_WOULD_BLOCK and the caller ends the session with a message
  * (fs.c); with O_NONBLOCK they are EAGAIN, as on Linux.
  */
+#include <asm/poll.h>
+
 #include "zrt.h"
 
 #define PIPE_PAGE 4096u
@@ -148,15 +150,15 @@ int pipe_poll(const struct zpipe *p, bool reader, bool writer)
 	int ev = 0;
 	if (reader) {
 		if (p->used)
-			ev |= 0x1 | 0x40; /* POLLIN POLLRDNORM */
+			ev |= POLLIN | POLLRDNORM;
 		if (!p->writers)
-			ev |= 0x10; /* POLLHUP */
+			ev |= POLLHUP;
 	}
 	if (writer) {
 		if (p->used < p->nslots)
-			ev |= 0x4 | 0x100; /* POLLOUT POLLWRNORM */
+			ev |= POLLOUT | POLLWRNORM;
 		if (!p->readers)
-			ev |= 0x8; /* POLLERR */
+			ev |= POLLERR;
 	}
 	return ev;
 }

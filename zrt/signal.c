@@ -31,25 +31,25 @@
  * 128 + signal and a "zrt:" line on stderr (the kernel never sent it, so
  * the supervisor's report cannot say "Signal N").
  */
+#include <asm/processor-flags.h>
+#include <asm/sigcontext.h>
+#include <asm/unistd.h>
+#include <linux/signal.h>
+
 #include "zrt.h"
 
-#define SIGKILL 9
-#define SIGSTOP 19
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_SIGINFO 0x4u
-#define SA_ONSTACK 0x08000000u
-#define SA_NODEFER 0x40000000u
-#define SA_RESETHAND 0x80000000u
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define SS_AUTODISARM (1u << 31)
-#define MINSIGSTKSZ 2048
-#define SI_USER 0
-#define SI_TKILL (-6)
+/* The kernel's _NSIG (the x86 uapi headers do not say it): signals are
+ * 1 to as many as a sigset_t has bits. */
+#define SIGMAX (8 * (int)sizeof(sigset_t))
+/* Handlers as the integers the frame and struct ksigaction hold. */
+#define HANDLER_DFL ((uint64_t)SIG_DFL)
+#define HANDLER_IGN ((uint64_t)SIG_IGN)
 #define SIGQUEUE_MAX 128 /* pending signals at once (RLIMIT_SIGPENDING) */
-#define FP_XSTATE_MAGIC1 0x46505853u
-#define EFL_FIX 0x50dd5ull /* flags a program may set: AC OF DF TF SF ZF AF PF CF RF */
+/* The flags a program may set through a frame's context (the kernel's
+ * FIX_EFLAGS). */
+#define EFL_FIX                                                                                                 \
+	(uint64_t)(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | X86_EFLAGS_ZF | \
+		   X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
 static uint64_t bit(int sig)
 {
@@ -84,7 +84,7 @@ struct sigframe {
 };
 _Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe size");
 
-static struct ksigaction sigact[65];
+static struct ksigaction sigact[SIGMAX + 1];
 static uint64_t vmask;
 static struct {
 	uint64_t sp;
@@ -123,12 +123,12 @@ static void flush(int sig)
  * terminate). */
 static bool default_ignored(int sig)
 {
-	return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
 static bool ignored(int sig)
 {
-	return sigact[sig].handler == SIG_IGN || (sigact[sig].handler == SIG_DFL && default_ignored(sig));
+	return sigact[sig].handler == HANDLER_IGN || (sigact[sig].handler == HANDLER_DFL && default_ignored(sig));
 }
 
 /* Queue a signal. A standard signal already pending is not queued again;
@@ -140,10 +140,10 @@ static long enqueue(const struct ksiginfo *si)
 	int sig = si->signo;
 	if (ignored(sig) && !(vmask & bit(sig)))
 		return 0;
-	if (sig < 32 && (pending_set() & bit(sig)))
+	if (sig < SIGRTMIN && (pending_set() & bit(sig)))
 		return 0;
 	if (nqueue == SIGQUEUE_MAX)
-		return sig < 32 ? 0 : -EAGAIN;
+		return sig < SIGRTMIN ? 0 : -EAGAIN;
 	queue[nqueue++] = *si;
 	return 0;
 }
@@ -205,7 +205,7 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	uint64_t fr = ((fp - sizeof(struct sigframe) + 8) & ~15ull) - 8;
 	if (fr > fp || !mem_user_ok(fr, fp + fsz - fr)) {
 		zrt_log(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
-		terminate(11); /* the kernel forces SIGSEGV */
+		terminate(SIGSEGV); /* the kernel forces it */
 	}
 	struct sigframe *f = (struct sigframe *)fr;
 	memset(f, 0, sizeof *f);
@@ -225,14 +225,14 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	vmask &= ~unblockable;
 	uint64_t handler = a->handler;
 	if (a->flags & SA_RESETHAND)
-		a->handler = SIG_DFL;
+		a->handler = HANDLER_DFL;
 	g[RIP] = handler;
 	g[RSP] = fr;
 	g[RDI] = (uint64_t)sig;
 	g[RSI] = (uint64_t)&f->info;
 	g[RDX] = (uint64_t)&f->uc;
 	g[RAX] = 0;
-	g[EFL] &= ~(0x400ull | 0x100ull | 0x10000ull); /* DF TF RF */
+	g[EFL] &= ~(uint64_t)(X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_RF);
 }
 
 /* The lowest pending signal the mask lets through, taken off the queue. */
@@ -264,7 +264,7 @@ static void deliver(struct ucontext_k *uc, const uint64_t *saved)
 		uint64_t h = sigact[sig].handler;
 		if (ignored(sig))
 			continue;
-		if (h == SIG_DFL)
+		if (h == HANDLER_DFL)
 			terminate(sig);
 		push_frame(uc, &si, saved ? *saved : vmask);
 		saved = 0;
@@ -286,7 +286,7 @@ void sig_deliver(struct ucontext_k *uc)
 
 static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
 {
-	if (sig < 1 || sig > 64 || size != 8 || (act && (sig == SIGKILL || sig == SIGSTOP)))
+	if (sig < 1 || sig > SIGMAX || size != sizeof(sigset_t) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
 	if (act && !mem_user_ok((uint64_t)act, sizeof *act))
 		return -EFAULT;
@@ -310,14 +310,14 @@ static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksig
 
 static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
 {
-	if (size != 8)
+	if (size != sizeof(sigset_t))
 		return -EINVAL;
 	uint64_t prev = vmask, s = 0;
 	if (set) {
 		if (!mem_user_ok((uint64_t)set, 8))
 			return -EFAULT;
 		s = *set;
-		if (how != 0 && how != 1 && how != 2)
+		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 			return -EINVAL;
 	}
 	if (old) {
@@ -326,7 +326,7 @@ static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, lon
 		*old = prev;
 	}
 	if (set) {
-		vmask = how == 0 ? vmask | s : how == 1 ? vmask & ~s : s;
+		vmask = how == SIG_BLOCK ? vmask | s : how == SIG_UNBLOCK ? vmask & ~s : s;
 		vmask &= ~unblockable;
 	}
 	return 0;
@@ -368,7 +368,7 @@ static long sys_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
  * sandbox has one process. */
 static long send(long sig, int code, const struct ksiginfo *given)
 {
-	if (sig < 0 || sig > 64)
+	if (sig < 0 || sig > SIGMAX)
 		return -EINVAL;
 	if (sig == 0)
 		return 0;
@@ -395,7 +395,7 @@ static long sys_sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
 
 static long sys_sigsuspend(const uint64_t *set, long size)
 {
-	if (size != 8)
+	if (size != sizeof(sigset_t))
 		return -EINVAL;
 	if (!mem_user_ok((uint64_t)set, 8))
 		return -EFAULT;
@@ -422,7 +422,7 @@ static long sys_sigreturn(struct ucontext_k *uc)
 	const struct ucontext_k *u = (const struct ucontext_k *)g[RSP];
 	if (!mem_user_ok(g[RSP], sizeof *u)) {
 		zrt_log(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
-		terminate(11);
+		terminate(SIGSEGV);
 	}
 	uint64_t efl = (g[EFL] & ~EFL_FIX) | (u->gregs[EFL] & EFL_FIX);
 	memcpy(g, u->gregs, sizeof u->gregs);
@@ -441,33 +441,33 @@ long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled)
 {
 	*handled = true;
 	switch (nr) {
-	case 13: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
-	case 14: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
-	case 127: /* rt_sigpending: pending and blocked */
-		if ((uint64_t)a[1] > 8)
+	case __NR_rt_sigaction: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
+	case __NR_rt_sigprocmask: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
+	case __NR_rt_sigpending: /* rt_sigpending: pending and blocked */
+		if ((uint64_t)a[1] > sizeof(sigset_t))
 			return -EINVAL;
 		if (!mem_user_ok((uint64_t)a[0], 8))
 			return -EFAULT;
 		*(uint64_t *)a[0] = pending_set() & vmask;
 		return 0;
-	case 131: return sys_sigaltstack((const uint64_t *)a[0], (uint64_t *)a[1], uc->gregs[RSP]);
-	case 34: { /* pause */
+	case __NR_sigaltstack: return sys_sigaltstack((const uint64_t *)a[0], (uint64_t *)a[1], uc->gregs[RSP]);
+	case __NR_pause: { /* pause */
 		uint64_t cur = vmask;
-		return sys_sigsuspend(&cur, 8);
+		return sys_sigsuspend(&cur, sizeof(sigset_t));
 	}
-	case 130: return sys_sigsuspend((const uint64_t *)a[0], a[1]);
-	case 62: /* kill: this process, its group (0), or nothing; -1 reaches all but this one */
+	case __NR_rt_sigsuspend: return sys_sigsuspend((const uint64_t *)a[0], a[1]);
+	case __NR_kill: /* kill: this process, its group (0), or nothing; -1 reaches all but this one */
 		return (a[0] == ZRT_PID || a[0] == 0) ? send(a[1], SI_USER, 0) : -ESRCH;
-	case 200: /* tkill */
+	case __NR_tkill: /* tkill */
 		if ((int)a[0] <= 0)
 			return -EINVAL;
 		return a[0] == ZRT_PID ? send(a[1], SI_TKILL, 0) : -ESRCH;
-	case 234: /* tgkill */
+	case __NR_tgkill: /* tgkill */
 		if ((int)a[0] <= 0 || (int)a[1] <= 0)
 			return -EINVAL;
 		return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? send(a[2], SI_TKILL, 0) : -ESRCH;
-	case 129: return sys_sigqueueinfo(a[0], a[1], (const struct ksiginfo *)a[2]);
-	case 297: return a[1] == ZRT_PID ? sys_sigqueueinfo(a[0], a[2], (const struct ksiginfo *)a[3]) : -ESRCH;
+	case __NR_rt_sigqueueinfo: return sys_sigqueueinfo(a[0], a[1], (const struct ksiginfo *)a[2]);
+	case __NR_rt_tgsigqueueinfo: return a[1] == ZRT_PID ? sys_sigqueueinfo(a[0], a[2], (const struct ksiginfo *)a[3]) : -ESRCH;
 	case ZRT_NR_SIGRETURN: return sys_sigreturn(uc);
 	default:
 		*handled = false;

@@ -11,6 +11,20 @@
  * way out, as the kernel would (signal.c). docs/zrt.md lists every call
  * and what it does.
  */
+#include <asm/unistd.h>
+#include <linux/auxvec.h>
+#include <linux/futex.h>
+#include <linux/mman.h>
+#include <linux/prctl.h>
+#include <linux/random.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/sysinfo.h>
+#include <linux/time.h>
+#include <linux/times.h>
+#include <linux/utsname.h>
+
 #include "nvram.h"
 #include "zrt.h"
 
@@ -72,10 +86,10 @@ static long put_time(uint64_t ns, struct ts *t)
 	return 0;
 }
 
-/* The clocks of clock_gettime: 0-11 less 10 (no CLOCK_SGI_CYCLE). */
+/* The clocks of clock_gettime: up to CLOCK_TAI, less CLOCK_SGI_CYCLE. */
 static bool clock_valid(long id)
 {
-	return id >= 0 && id <= 11 && id != 10;
+	return id >= 0 && id <= CLOCK_TAI && id != CLOCK_SGI_CYCLE;
 }
 
 static long sys_clock_gettime(long id, struct ts *t)
@@ -83,7 +97,7 @@ static long sys_clock_gettime(long id, struct ts *t)
 	if (!clock_valid(id))
 		return -EINVAL;
 	uint64_t now = clock_tick();
-	if (id == 2 || id == 3) /* process and thread CPU time */
+	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
 		now -= clock_start;
 	return put_time(now, t);
 }
@@ -104,8 +118,9 @@ static long sys_nanosleep(long id, const struct ts *req, bool absolute)
 {
 	/* clock_nanosleep sleeps on REALTIME, MONOTONIC, BOOTTIME, TAI, the
 	 * alarm clocks and the process CPU clock (thread CPU: EINVAL). */
-	if (id != 0 && id != 1 && id != 2 && id != 7 && id != 8 && id != 9 && id != 11)
-		return id == 3 ? -EINVAL : clock_valid(id) ? -EOPNOTSUPP : -EINVAL;
+	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC && id != CLOCK_PROCESS_CPUTIME_ID && id != CLOCK_BOOTTIME &&
+	    id != CLOCK_REALTIME_ALARM && id != CLOCK_BOOTTIME_ALARM && id != CLOCK_TAI)
+		return id == CLOCK_THREAD_CPUTIME_ID ? -EINVAL : clock_valid(id) ? -EOPNOTSUPP : -EINVAL;
 	if (!mem_user_ok((uint64_t)req, sizeof *req))
 		return -EFAULT;
 	if (req->nsec < 0 || req->nsec >= 1000000000 || req->sec < 0)
@@ -175,47 +190,45 @@ static long put_str(char *dst, const char *s)
 	return 0;
 }
 
-static long sys_uname(char *u)
+static long sys_uname(struct new_utsname *u)
 {
-	if (!mem_user_ok((uint64_t)u, 65 * 6))
+	if (!mem_user_ok((uint64_t)u, sizeof *u))
 		return -EFAULT;
-	memset(u, 0, 65 * 6);
-	put_str(u, "Linux");
-	put_str(u + 65, "zerovm");
-	put_str(u + 130, "6.1.0-zerovm");
-	put_str(u + 195, "#1 SMP zerovm");
-	put_str(u + 260, "x86_64");
-	put_str(u + 325, "(none)");
+	memset(u, 0, sizeof *u);
+	put_str(u->sysname, "Linux");
+	put_str(u->nodename, "zerovm");
+	put_str(u->release, "6.1.0-zerovm");
+	put_str(u->version, "#1 SMP zerovm");
+	put_str(u->machine, "x86_64");
+	put_str(u->domainname, "(none)");
 	return 0;
 }
 
-static long sys_sysinfo(unsigned char *s)
+static long sys_sysinfo(struct sysinfo *s)
 {
-	if (!mem_user_ok((uint64_t)s, 112))
+	if (!mem_user_ok((uint64_t)s, sizeof *s))
 		return -EFAULT;
-	memset(s, 0, 112);
-	uint64_t v[8] = {(clock_tick() - clock_start) / 1000000000u, 0, 0, 0,
-			 mem_total_bytes(), mem_free_bytes(), 0, 0};
-	memcpy(s, v, sizeof v);
-	uint16_t procs = 1;
-	memcpy(s + 80, &procs, 2);
-	uint32_t unit = 1;
-	memcpy(s + 104, &unit, 4);
+	memset(s, 0, sizeof *s);
+	s->uptime = (long)((clock_tick() - clock_start) / 1000000000u);
+	s->totalram = mem_total_bytes();
+	s->freeram = mem_free_bytes();
+	s->procs = 1;
+	s->mem_unit = 1;
 	return 0;
 }
 
 static void limit_of(long res, uint64_t lim[2])
 {
-	lim[0] = lim[1] = ~0ull;
-	if (res == 3) /* STACK */
+	lim[0] = lim[1] = RLIM64_INFINITY;
+	if (res == RLIMIT_STACK)
 		lim[0] = lim[1] = zrt_info.memory_size - zrt_info.stack_start;
-	else if (res == 7) /* NOFILE */
+	else if (res == RLIMIT_NOFILE)
 		lim[0] = lim[1] = ZRT_FD_MAX;
-	else if (res == 9 || res == 2) /* AS, DATA */
+	else if (res == RLIMIT_AS || res == RLIMIT_DATA)
 		lim[0] = lim[1] = zrt_info.memory_size;
-	else if (res == 6) /* NPROC */
+	else if (res == RLIMIT_NPROC)
 		lim[0] = lim[1] = 1;
-	else if (res == 4) /* CORE */
+	else if (res == RLIMIT_CORE)
 		lim[0] = lim[1] = 0;
 }
 
@@ -223,7 +236,7 @@ static long sys_prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
 {
 	if (pid != 0 && pid != ZRT_PID)
 		return -ESRCH;
-	if (res < 0 || res > 15)
+	if (res < 0 || res >= RLIM_NLIMITS)
 		return -EINVAL;
 	if (newl && !mem_user_ok((uint64_t)newl, 16))
 		return -EFAULT;
@@ -258,7 +271,7 @@ static char comm[16] = "program";
 static long sys_prctl(long op, long a)
 {
 	switch (op) {
-	case 15: /* PR_SET_NAME */
+	case PR_SET_NAME:
 		if (!mem_user_ok((uint64_t)a, 1))
 			return -EFAULT;
 		for (int i = 0; i < 15; i++) {
@@ -268,18 +281,18 @@ static long sys_prctl(long op, long a)
 		}
 		comm[15] = 0;
 		return 0;
-	case 16: /* PR_GET_NAME */
+	case PR_GET_NAME:
 		if (!mem_user_ok((uint64_t)a, 16))
 			return -EFAULT;
 		memcpy((void *)a, comm, 16);
 		return 0;
-	case 3:  /* PR_GET_DUMPABLE */
+	case PR_GET_DUMPABLE:
 		return 0;
-	case 4:  /* PR_SET_DUMPABLE */
-	case 1:  /* PR_SET_PDEATHSIG */
-	case 38: /* PR_SET_NO_NEW_PRIVS */
+	case PR_SET_DUMPABLE:
+	case PR_SET_PDEATHSIG:
+	case PR_SET_NO_NEW_PRIVS:
 		return 0;
-	case 39: /* PR_GET_NO_NEW_PRIVS */
+	case PR_GET_NO_NEW_PRIVS:
 		return 1;
 	default:
 		return -EINVAL;
@@ -294,25 +307,25 @@ static long sys_madvise(uint64_t addr, uint64_t len, long advice)
 		return -EINVAL;
 	/* The advice Linux 6.1 knows (KSM and THP built in); none changes
 	 * anything here but MADV_DONTNEED. */
-	if (!((advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25)))
+	if (!((advice >= MADV_NORMAL && advice <= MADV_DONTNEED) || (advice >= MADV_FREE && advice <= MADV_COLLAPSE)))
 		return -EINVAL;
 	if (ALIGN_UP_WRAPS(len, PAGE) || addr + ALIGN_UP(len, PAGE) < addr)
 		return -EINVAL;
-	if (advice == 4 && len) /* MADV_DONTNEED: fresh zero pages */
+	if (advice == MADV_DONTNEED && len) /* fresh zero pages */
 		return mem_dontneed(addr, len);
 	return 0;
 }
 
 static long sys_futex(uint32_t *uaddr, long op, long val)
 {
-	switch (op & 0x7f) {
-	case 0: /* WAIT: no other thread can ever wake it */
-	case 9: /* WAIT_BITSET */
+	switch (op & (FUTEX_PRIVATE_FLAG - 1)) { /* the command, without PRIVATE, CLOCK_REALTIME and above */
+	case FUTEX_WAIT: /* no other thread can ever wake it */
+	case FUTEX_WAIT_BITSET:
 		if (!mem_user_ok((uint64_t)uaddr, 4))
 			return -EFAULT;
 		return *uaddr != (uint32_t)val ? -EAGAIN : -ETIMEDOUT;
-	case 1:  /* WAKE */
-	case 10: /* WAKE_BITSET */
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
 		return 0;
 	default:
 		return -ENOSYS;
@@ -324,8 +337,6 @@ static long sys_futex(uint32_t *uaddr, long op, long val)
 /* clone, clone3, fork, vfork: EAGAIN, what Linux gives a process that may
  * not create another (RLIMIT_NPROC 0), and one line in the debug log
  * ([debug] verbosity 1) saying which program act it was. */
-#define CLONE_VFORK 0x4000u
-#define CLONE_THREAD 0x10000u
 static long no_process(uint64_t flags)
 {
 	const char *what = (flags & CLONE_THREAD) ? "pthread_create (clone of a thread): a sandbox runs one thread"
@@ -341,29 +352,29 @@ static long dispatch(long nr, const long *a)
 {
 	switch (nr) {
 	/* memory */
-	case 12: return (long)mem_brk((uint64_t)a[0]);
-	case 11: return mem_munmap((uint64_t)a[0], (uint64_t)a[1]);
-	case 25: return mem_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3], (uint64_t)a[4]);
-	case 10: return -EACCES; /* mprotect the wall refused: W+X, or outside guest memory */
-	case 28: return sys_madvise((uint64_t)a[0], (uint64_t)a[1], a[2]);
-	case 26: case 149: case 150: case 151: case 152: case 325: return 0; /* msync, mlock... */
+	case __NR_brk: return (long)mem_brk((uint64_t)a[0]);
+	case __NR_munmap: return mem_munmap((uint64_t)a[0], (uint64_t)a[1]);
+	case __NR_mremap: return mem_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3], (uint64_t)a[4]);
+	case __NR_mprotect: return -EACCES; /* mprotect the wall refused: W+X, or outside guest memory */
+	case __NR_madvise: return sys_madvise((uint64_t)a[0], (uint64_t)a[1], a[2]);
+	case __NR_msync: case __NR_mlock: case __NR_munlock: case __NR_mlockall: case __NR_munlockall: case __NR_mlock2: return 0; /* msync, mlock... */
 	/* time */
-	case 228: return sys_clock_gettime(a[0], (struct ts *)a[1]);
-	case 229: return sys_clock_getres(a[0], (struct ts *)a[1]);
-	case 96: { /* gettimeofday */
+	case __NR_clock_gettime: return sys_clock_gettime(a[0], (struct ts *)a[1]);
+	case __NR_clock_getres: return sys_clock_getres(a[0], (struct ts *)a[1]);
+	case __NR_gettimeofday: { /* gettimeofday */
 		uint64_t now = clock_tick();
 		if (a[0]) {
-			if (!mem_user_ok((uint64_t)a[0], 16))
+			if (!mem_user_ok((uint64_t)a[0], sizeof(struct timeval)))
 				return -EFAULT;
 			int64_t *tv = (int64_t *)a[0];
 			tv[0] = (int64_t)(now / 1000000000u);
 			tv[1] = (int64_t)(now % 1000000000u) / 1000;
 		}
-		if (a[1] && mem_user_ok((uint64_t)a[1], 8))
-			memset((void *)a[1], 0, 8);
+		if (a[1] && mem_user_ok((uint64_t)a[1], sizeof(struct timezone)))
+			memset((void *)a[1], 0, sizeof(struct timezone));
 		return 0;
 	}
-	case 201: { /* time */
+	case __NR_time: { /* time */
 		int64_t t = (int64_t)(clock_tick() / 1000000000u);
 		if (a[0]) {
 			if (!mem_user_ok((uint64_t)a[0], 8))
@@ -372,103 +383,103 @@ static long dispatch(long nr, const long *a)
 		}
 		return t;
 	}
-	case 35: return sys_nanosleep(1, (const struct ts *)a[0], false);
-	case 230: return sys_nanosleep((int)a[0], (const struct ts *)a[2], a[1] & 1);
-	case 37: return 0; /* alarm: never fires */
-	case 36: case 38: /* getitimer, setitimer: REAL, VIRTUAL, PROF */
-		if ((unsigned long)a[0] > 2)
+	case __NR_nanosleep: return sys_nanosleep(1, (const struct ts *)a[0], false);
+	case __NR_clock_nanosleep: return sys_nanosleep((int)a[0], (const struct ts *)a[2], a[1] & TIMER_ABSTIME);
+	case __NR_alarm: return 0; /* alarm: never fires */
+	case __NR_getitimer: case __NR_setitimer: /* getitimer, setitimer: REAL, VIRTUAL, PROF */
+		if ((unsigned long)a[0] > ITIMER_PROF)
 			return -EINVAL;
-		if (a[nr == 36 ? 1 : 2] && mem_user_ok((uint64_t)a[nr == 36 ? 1 : 2], 32))
-			memset((void *)a[nr == 36 ? 1 : 2], 0, 32);
+		if (a[nr == __NR_getitimer ? 1 : 2] && mem_user_ok((uint64_t)a[nr == __NR_getitimer ? 1 : 2], sizeof(struct itimerval)))
+			memset((void *)a[nr == __NR_getitimer ? 1 : 2], 0, sizeof(struct itimerval));
 		return 0;
-	case 98: /* getrusage: SELF, CHILDREN, THREAD */
-		if ((int)a[0] != 0 && (int)a[0] != -1 && (int)a[0] != 1)
+	case __NR_getrusage: /* getrusage: SELF, CHILDREN, THREAD */
+		if ((int)a[0] != RUSAGE_SELF && (int)a[0] != RUSAGE_CHILDREN && (int)a[0] != RUSAGE_THREAD)
 			return -EINVAL;
-		if (!mem_user_ok((uint64_t)a[1], 144))
+		if (!mem_user_ok((uint64_t)a[1], sizeof(struct rusage)))
 			return -EFAULT;
-		memset((void *)a[1], 0, 144);
+		memset((void *)a[1], 0, sizeof(struct rusage));
 		return 0;
-	case 100: /* times */
-		if (a[0] && mem_user_ok((uint64_t)a[0], 32))
-			memset((void *)a[0], 0, 32);
+	case __NR_times: /* times */
+		if (a[0] && mem_user_ok((uint64_t)a[0], sizeof(struct tms)))
+			memset((void *)a[0], 0, sizeof(struct tms));
 		return (long)(clock_tick() / 10000000u);
 	/* randomness */
-	case 318:
-		if (a[2] & ~7l) /* GRND_NONBLOCK GRND_RANDOM GRND_INSECURE */
+	case __NR_getrandom:
+		if (a[2] & ~(long)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 			return -EINVAL;
-		if ((a[2] & 6) == 6)
+		if ((a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 			return -EINVAL;
 		if (!mem_user_ok((uint64_t)a[0], (uint64_t)a[1]))
 			return -EFAULT;
 		rng_fill((void *)a[0], (size_t)a[1]);
 		return a[1];
 	/* identity */
-	case 63: return sys_uname((char *)a[0]);
-	case 99: return sys_sysinfo((unsigned char *)a[0]);
-	case 102: case 104: case 107: case 108: return ZRT_UID; /* get[e]uid, get[e]gid */
-	case 118: case 120: return put_ids((uint32_t *)a[0], (uint32_t *)a[1], (uint32_t *)a[2]);
-	case 105: case 106: case 113: case 114: case 117: case 119: case 122: case 123:
+	case __NR_uname: return sys_uname((struct new_utsname *)a[0]);
+	case __NR_sysinfo: return sys_sysinfo((struct sysinfo *)a[0]);
+	case __NR_getuid: case __NR_getgid: case __NR_geteuid: case __NR_getegid: return ZRT_UID; /* get[e]uid, get[e]gid */
+	case __NR_getresuid: case __NR_getresgid: return put_ids((uint32_t *)a[0], (uint32_t *)a[1], (uint32_t *)a[2]);
+	case __NR_setuid: case __NR_setgid: case __NR_setreuid: case __NR_setregid: case __NR_setresuid: case __NR_setresgid: case __NR_setfsuid: case __NR_setfsgid:
 		return same_id(a[0]);
-	case 115: return 0; /* getgroups: none */
-	case 116: return a[0] ? -EPERM : 0;
-	case 39: case 186: case 111: return ZRT_PID; /* getpid, gettid, getpgrp */
-	case 121: case 124: return (a[0] == 0 || a[0] == ZRT_PID) ? ZRT_PID : -ESRCH; /* getpgid, getsid */
-	case 110: return 0; /* getppid */
-	case 109: return 0; /* setpgid */
-	case 112: return -EPERM; /* setsid: already a session leader */
-	case 218: return ZRT_PID; /* set_tid_address */
-	case 273: return 0; /* set_robust_list */
-	case 334: return -ENOSYS; /* rseq */
-	case 157: return sys_prctl(a[0], a[1]);
-	case 302: return sys_prlimit(a[0], a[1], (const uint64_t *)a[2], (uint64_t *)a[3]);
-	case 97: return sys_prlimit(0, a[0], 0, (uint64_t *)a[1]);
-	case 160: return sys_prlimit(0, a[0], (const uint64_t *)a[1], 0);
-	case 95: { /* umask */
+	case __NR_getgroups: return 0; /* getgroups: none */
+	case __NR_setgroups: return a[0] ? -EPERM : 0;
+	case __NR_getpid: case __NR_gettid: case __NR_getpgrp: return ZRT_PID; /* getpid, gettid, getpgrp */
+	case __NR_getpgid: case __NR_getsid: return (a[0] == 0 || a[0] == ZRT_PID) ? ZRT_PID : -ESRCH; /* getpgid, getsid */
+	case __NR_getppid: return 0; /* getppid */
+	case __NR_setpgid: return 0; /* setpgid */
+	case __NR_setsid: return -EPERM; /* setsid: already a session leader */
+	case __NR_set_tid_address: return ZRT_PID; /* set_tid_address */
+	case __NR_set_robust_list: return 0; /* set_robust_list */
+	case __NR_rseq: return -ENOSYS; /* rseq */
+	case __NR_prctl: return sys_prctl(a[0], a[1]);
+	case __NR_prlimit64: return sys_prlimit(a[0], a[1], (const uint64_t *)a[2], (uint64_t *)a[3]);
+	case __NR_getrlimit: return sys_prlimit(0, a[0], 0, (uint64_t *)a[1]);
+	case __NR_setrlimit: return sys_prlimit(0, a[0], (const uint64_t *)a[1], 0);
+	case __NR_umask: { /* umask */
 		static long mask = 022;
 		long old = mask;
 		mask = a[0] & 0777;
 		return old;
 	}
-	case 24: return 0; /* sched_yield */
-	case 204: /* sched_getaffinity: one CPU */
+	case __NR_sched_yield: return 0; /* sched_yield */
+	case __NR_sched_getaffinity: /* sched_getaffinity: one CPU */
 		if ((uint64_t)a[1] < 8 || !mem_user_ok((uint64_t)a[2], 8))
 			return -EINVAL;
 		memset((void *)a[2], 0, 8);
 		*(unsigned char *)a[2] = 1;
 		return 8;
-	case 203: return 0; /* sched_setaffinity */
-	case 309: /* getcpu */
+	case __NR_sched_setaffinity: return 0; /* sched_setaffinity */
+	case __NR_getcpu: /* getcpu */
 		if (a[0] && mem_user_ok((uint64_t)a[0], 4))
 			*(uint32_t *)a[0] = 0;
 		if (a[1] && mem_user_ok((uint64_t)a[1], 4))
 			*(uint32_t *)a[1] = 0;
 		return 0;
-	case 202: return sys_futex((uint32_t *)a[0], a[1], a[2]);
-	case 135: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
+	case __NR_futex: return sys_futex((uint32_t *)a[0], a[1], a[2]);
+	case __NR_personality: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
 	/* the end */
-	case 60: case 231:
+	case __NR_exit: case __NR_exit_group:
 		fs_exit((int)(a[0] & 0xff));
 	/* what a locked-down kernel refuses */
-	case 56: return no_process((uint64_t)a[0]);  /* clone */
-	case 57: case 58: return no_process(0x11); /* fork, vfork: one process only */
-	case 435: /* clone3 */
+	case __NR_clone: return no_process((uint64_t)a[0]);  /* clone */
+	case __NR_fork: case __NR_vfork: return no_process(SIGCHLD); /* fork, vfork: clone(SIGCHLD) */
+	case __NR_clone3: /* clone3 */
 		return no_process(mem_user_ok((uint64_t)a[0], 8) ? *(const uint64_t *)a[0] : 0);
-	case 59: case 322: return -EACCES;         /* execve, execveat */
-	case 61: case 247: return -ECHILD;         /* wait4, waitid */
-	case 41: case 53: return -EACCES;          /* socket, socketpair */
-	case 42: case 43: case 44: case 45: case 46: case 47: case 48: case 49: case 50: case 51:
-	case 52: case 54: case 55: case 288: case 299: case 307:
+	case __NR_execve: case __NR_execveat: return -EACCES;         /* execve, execveat */
+	case __NR_wait4: case __NR_waitid: return -ECHILD;         /* wait4, waitid */
+	case __NR_socket: case __NR_socketpair: return -EACCES;          /* socket, socketpair */
+	case __NR_connect: case __NR_accept: case __NR_sendto: case __NR_recvfrom: case __NR_sendmsg: case __NR_recvmsg: case __NR_shutdown: case __NR_bind: case __NR_listen: case __NR_getsockname:
+	case __NR_getpeername: case __NR_setsockopt: case __NR_getsockopt: case __NR_accept4: case __NR_recvmmsg: case __NR_sendmmsg:
 		return -ENOTSOCK;
-	case 101: return -EPERM; /* ptrace */
-	case 310: case 311: return -EPERM; /* process_vm_readv/writev */
-	case 165: case 166: case 155: case 161: case 272: case 308: return -EPERM; /* mount... setns */
-	case 154: case 172: case 173: return -EPERM; /* modify_ldt, iopl, ioperm */
-	case 317: return -EPERM; /* seccomp */
-	case 321: case 323: case 425: case 426: case 427: return -EPERM; /* bpf, userfaultfd, io_uring */
-	case 298: return -EACCES; /* perf_event_open */
-	case 248: case 249: case 250: return -EPERM; /* add_key, request_key, keyctl */
-	case 169: case 246: case 320: return -EPERM; /* reboot, kexec */
-	case 175: case 176: case 313: return -EPERM; /* modules */
+	case __NR_ptrace: return -EPERM; /* ptrace */
+	case __NR_process_vm_readv: case __NR_process_vm_writev: return -EPERM; /* process_vm_readv/writev */
+	case __NR_mount: case __NR_umount2: case __NR_pivot_root: case __NR_chroot: case __NR_unshare: case __NR_setns: return -EPERM; /* mount... setns */
+	case __NR_modify_ldt: case __NR_iopl: case __NR_ioperm: return -EPERM; /* modify_ldt, iopl, ioperm */
+	case __NR_seccomp: return -EPERM; /* seccomp */
+	case __NR_bpf: case __NR_userfaultfd: case __NR_io_uring_setup: case __NR_io_uring_enter: case __NR_io_uring_register: return -EPERM; /* bpf, userfaultfd, io_uring */
+	case __NR_perf_event_open: return -EACCES; /* perf_event_open */
+	case __NR_add_key: case __NR_request_key: case __NR_keyctl: return -EPERM; /* add_key, request_key, keyctl */
+	case __NR_reboot: case __NR_kexec_load: case __NR_kexec_file_load: return -EPERM; /* reboot, kexec */
+	case __NR_init_module: case __NR_delete_module: case __NR_finit_module: return -EPERM; /* modules */
 	default: return -ENOSYS;
 	}
 }
@@ -535,7 +546,7 @@ void zrt_sigsegv(int sig, void *info, void *ucv)
 	if (!len) {
 		zrt_log(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
 			(unsigned long long)*(const uint64_t *)((const char *)info + 16));
-		uc->sigmask |= 1ull << (11 - 1);
+		uc->sigmask |= 1ull << (SIGSEGV - 1);
 		return;
 	}
 	uint64_t t = clock_tick();
@@ -625,7 +636,7 @@ struct start zrt_main(uint64_t *sp)
 	uint64_t secs = nv->has_time ? (uint64_t)nv->time_seconds : 0, max = UINT64_MAX / 1000000000u / 2;
 	clock_set((secs < max ? secs : max) * 1000000000u);
 	rng_seed(fs_seed());
-	uint64_t entry = auxv_get(sp, 9 /* AT_ENTRY */);
+	uint64_t entry = auxv_get(sp, AT_ENTRY);
 	uint64_t nsp = (nv->argc > 0 || nv->envc > 0) ? build_stack(sp, nv) : (uint64_t)sp;
 	return (struct start){nsp, entry};
 }

@@ -4,6 +4,7 @@
  * memcpy, memmove, memset, memcmp and strlen are the raw guests' own
  * (include/zvm_mem.h); the string functions below are the rest.
  */
+#include <asm/unistd.h>
 #include <stdarg.h>
 
 #include "zrt.h"
@@ -139,6 +140,6 @@ __attribute__((noreturn)) void zrt_exit(int code)
 	a[0] = TrapExit, a[2] = (uint64_t)(int64_t)code;
 	for (;;) {
 		zrt_trap(a);
-		zrt_syscall6(231, code, 0, 0, 0, 0, 0); /* not reached */
+		zrt_syscall6(__NR_exit_group, code, 0, 0, 0, 0, 0); /* not reached */
 	}
 }

@@ -24,50 +24,13 @@
 #include "util.h"
 #include "zrt_abi.h"
 
-/* Linux errno values (the program sees them as -errno). */
-enum {
-	EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
-	EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
-	EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23,
-	EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31,
-	EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
-	ENODATA = 61, EOVERFLOW = 75, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
-	ETIMEDOUT = 110, EDQUOT = 122,
-};
-
-/* File types and open flags of the x86-64 Linux ABI. */
-#define S_IFMT 0170000u
-#define S_IFSOCK 0140000u
-#define S_IFLNK 0120000u
-#define S_IFREG 0100000u
-#define S_IFBLK 0060000u
-#define S_IFDIR 0040000u
-#define S_IFCHR 0020000u
-#define S_IFIFO 0010000u
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
-
-#define O_ACCMODE 03
-#define O_RDONLY 00
-#define O_WRONLY 01
-#define O_RDWR 02
-#define O_CREAT 0100
-#define O_EXCL 0200
-#define O_NOCTTY 0400
-#define O_TRUNC 01000
-#define O_APPEND 02000
-#define O_NONBLOCK 04000
-#define O_DIRECTORY 0200000
-#define O_NOFOLLOW 0400000
-#define O_CLOEXEC 02000000
-#define O_PATH 010000000
-#define O_TMPFILE 020200000
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_REMOVEDIR 0x200
-#define AT_SYMLINK_FOLLOW 0x400
-#define AT_EMPTY_PATH 0x1000
+/* Linux's own values, from the kernel's headers (no libc here): errno
+ * (the program sees -errno), open flags and AT_* (linux/fcntl.h), file
+ * types and S_IS* (linux/stat.h), PATH_MAX and NAME_MAX. */
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+#include <linux/limits.h>
+#include <linux/stat.h>
 
 #define ZRT_FD_MAX 1023 /* below BOOT_SYNC_FD (boot_abi.h), see fs.c */
 /* The largest in-memory file: no file can outgrow guest memory
@@ -76,7 +39,7 @@ enum {
 #define ZRT_FILE_MAX (1ull << 40)
 /* Linux moves at most this much in one read or write (MAX_RW_COUNT). */
 #define ZRT_RW_MAX 0x7ffff000ull
-#define ZRT_PATH_MAX 4096
+#define ZRT_PATH_MAX PATH_MAX
 #define PAGE 4096ull
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 /* Page rounding that would wrap past 2^64 (ALIGN_UP gives 0 then). */
