@@ -30,6 +30,7 @@
 #include <asm/unistd.h>
 
 #include "nvram.h"
+#include "syscall.h"
 #include "tar.h"
 #include "zrt.h"
 
@@ -679,7 +680,7 @@ static bool may(const struct inode *n, int acc)
 	return true;
 }
 
-static long sys_openat(long dirfd, const char *path, long flags, long mode)
+static long do_openat(long dirfd, const char *path, long flags, long mode)
 {
 	struct walk w;
 	bool follow = !(flags & O_NOFOLLOW) || (flags & O_PATH);
@@ -883,7 +884,7 @@ static int64_t fd_copy(long out, long in, uint64_t *inoff, uint64_t count)
 	return total;
 }
 
-static long sys_lseek(long fd, int64_t off, long whence)
+static long do_lseek(long fd, int64_t off, long whence)
 {
 	struct ofd *o = fd_get(fd);
 	if (!o)
@@ -995,7 +996,7 @@ static long node_at(long dirfd, const char *path, long flags, struct inode **out
 	return 0;
 }
 
-static long sys_fstatat(long dirfd, const char *path, struct kstat *st, long flags)
+static long do_fstatat(long dirfd, const char *path, struct kstat *st, long flags)
 {
 	struct inode *n;
 	long r = node_at(dirfd, path, flags, &n);
@@ -1007,7 +1008,7 @@ static long sys_fstatat(long dirfd, const char *path, struct kstat *st, long fla
 	return 0;
 }
 
-static long sys_statx(long dirfd, const char *path, long flags, unsigned char *sx)
+static long do_statx(long dirfd, const char *path, long flags, unsigned char *sx)
 {
 	struct inode *n;
 	long r = node_at(dirfd, path, flags, &n);
@@ -1053,7 +1054,7 @@ static unsigned char dtype(const struct inode *n)
 	return m == S_IFDIR ? DT_DIR : m == S_IFREG ? DT_REG : m == S_IFLNK ? DT_LNK : m == S_IFIFO ? DT_FIFO : DT_CHR;
 }
 
-static long sys_getdents64(long fd, unsigned char *buf, uint64_t count)
+static long do_getdents64(long fd, unsigned char *buf, uint64_t count)
 {
 	struct ofd *o = fd_get(fd);
 	if (!o)
@@ -1106,7 +1107,7 @@ static long sys_getdents64(long fd, unsigned char *buf, uint64_t count)
 	return (long)used;
 }
 
-static long sys_getcwd(char *buf, uint64_t size)
+static long do_getcwd(char *buf, uint64_t size)
 {
 	char tmp[ZRT_PATH_MAX];
 	size_t pos = sizeof tmp - 1;
@@ -1150,7 +1151,7 @@ static void set_cwd(struct inode *d)
 	}
 }
 
-static long sys_chdir(const char *path)
+static long do_chdir(const char *path)
 {
 	struct walk w;
 	long r = walk(AT_FDCWD, path, true, &w);
@@ -1164,7 +1165,7 @@ static long sys_chdir(const char *path)
 	return 0;
 }
 
-static long sys_mkdirat(long dirfd, const char *path, long mode)
+static long do_mkdirat(long dirfd, const char *path, long mode)
 {
 	struct walk w;
 	long r = walk(dirfd, path, false, &w);
@@ -1181,7 +1182,7 @@ static long sys_mkdirat(long dirfd, const char *path, long mode)
 	return r;
 }
 
-static long sys_unlinkat(long dirfd, const char *path, long flags)
+static long do_unlinkat(long dirfd, const char *path, long flags)
 {
 	struct walk w;
 	long r = walk(dirfd, path, false, &w);
@@ -1215,7 +1216,7 @@ static bool is_ancestor(const struct inode *a, const struct inode *d)
 	return false;
 }
 
-static long sys_renameat(long odir, const char *opath, long ndir, const char *npath, long flags)
+static long do_renameat(long odir, const char *opath, long ndir, const char *npath, long flags)
 {
 	struct walk a, b;
 	long r = walk(odir, opath, false, &a);
@@ -1270,7 +1271,7 @@ static long sys_renameat(long odir, const char *opath, long ndir, const char *np
 	return 0;
 }
 
-static long sys_linkat(long odir, const char *opath, long ndir, const char *npath, long flags)
+static long do_linkat(long odir, const char *opath, long ndir, const char *npath, long flags)
 {
 	struct inode *n;
 	long r = node_at(odir, opath, (flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW, &n);
@@ -1287,7 +1288,7 @@ static long sys_linkat(long odir, const char *opath, long ndir, const char *npat
 	return dir_add(w.parent, w.name, w.len, n);
 }
 
-static long sys_symlinkat(const char *target, long dirfd, const char *path)
+static long do_symlinkat(const char *target, long dirfd, const char *path)
 {
 	char t[ZRT_PATH_MAX];
 	long tl = copy_path(target, t);
@@ -1316,7 +1317,7 @@ static long sys_symlinkat(const char *target, long dirfd, const char *path)
 	return r;
 }
 
-static long sys_readlinkat(long dirfd, const char *path, char *buf, long size)
+static long do_readlinkat(long dirfd, const char *path, char *buf, long size)
 {
 	if (size <= 0)
 		return -EINVAL;
@@ -1333,7 +1334,7 @@ static long sys_readlinkat(long dirfd, const char *path, char *buf, long size)
 	return (long)len;
 }
 
-static long sys_faccessat(long dirfd, const char *path, long mode, long flags)
+static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 {
 	struct inode *n;
 	long r = node_at(dirfd, path, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), &n);
@@ -1349,7 +1350,7 @@ static long sys_faccessat(long dirfd, const char *path, long mode, long flags)
 	return 0;
 }
 
-static long sys_utimensat(long dirfd, const char *path, const int64_t *ts, long flags)
+static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long flags)
 {
 	struct inode *n;
 	long r = path ? node_at(dirfd, path, flags, &n) : node_at(dirfd, "", AT_EMPTY_PATH, &n);
@@ -1378,7 +1379,7 @@ static long sys_utimensat(long dirfd, const char *path, const int64_t *ts, long 
 
 /* ---- fcntl, ioctl, poll --------------------------------------------------------------- */
 
-static long sys_fcntl(long fd, long cmd, long arg)
+static long do_fcntl(long fd, long cmd, long arg)
 {
 	fd = (int)fd, cmd = (int)cmd;
 	struct ofd *o = fd_get(fd);
@@ -1407,7 +1408,7 @@ static long sys_fcntl(long fd, long cmd, long arg)
 	}
 }
 
-static long sys_ioctl(long fd, unsigned long req, long arg)
+static long do_ioctl(long fd, unsigned long req, long arg)
 {
 	fd = (int)fd;
 	req = (unsigned)req;
@@ -1491,7 +1492,7 @@ static void wait_nothing(int64_t timeout_ns, const char *call)
 		would_block(call);
 }
 
-static long sys_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
+static long do_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 {
 	if (n > ZRT_FD_MAX) /* RLIMIT_NOFILE */
 		return -EINVAL;
@@ -1521,7 +1522,7 @@ static long sys_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 #define SEL_IN (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
 #define SEL_OUT (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
 
-static long sys_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t timeout_ns)
+static long do_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t timeout_ns)
 {
 	if (nfds < 0)
 		return -EINVAL;
@@ -1575,20 +1576,20 @@ static int64_t timeout_of(const int64_t *t, bool usec, long *err)
 	return sec * 1000000000 + frac * unit;
 }
 
-static long sys_select_timed(const long *a, bool pselect)
+static long select_timed(const long *a, bool pselect)
 {
 	long err;
 	int64_t *t = (int64_t *)a[4];
 	int64_t ns = timeout_of(t, !pselect, &err);
 	if (err)
 		return err;
-	long r = sys_select((int)a[0], (uint64_t *)a[1], (uint64_t *)a[2], (uint64_t *)a[3], ns);
+	long r = do_select((int)a[0], (uint64_t *)a[1], (uint64_t *)a[2], (uint64_t *)a[3], ns);
 	if (r == 0 && t) /* the time that was left: none */
 		t[0] = t[1] = 0;
 	return r;
 }
 
-static long sys_statfs(unsigned char *buf)
+static long do_statfs(unsigned char *buf)
 {
 	if (!mem_user_ok((uint64_t)buf, 120))
 		return -EFAULT;
@@ -1602,7 +1603,7 @@ static long sys_statfs(unsigned char *buf)
 	return 0;
 }
 
-static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off)
+static long mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off)
 {
 	struct ofd *o = fd_get(fd);
 	if (!o)
@@ -1642,7 +1643,7 @@ static long sys_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, lo
 #endif
 #define MFD_FLAGS (long)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC)
 #define MFD_NAME_MAX (NAME_MAX - 6) /* 255 less "memfd:" */
-static long sys_memfd_create(const char *name, long flags)
+static long do_memfd_create(const char *name, long flags)
 {
 	char tmp[ZRT_PATH_MAX];
 	long r = copy_path(name, tmp);
@@ -1662,7 +1663,7 @@ static long sys_memfd_create(const char *name, long flags)
 /* fallocate(2) in the order vfs_fallocate checks: modes 0 (allocate:
  * grow), KEEP_SIZE (nothing to reserve in memory), PUNCH_HOLE|KEEP_SIZE
  * (zeros); anything else is EOPNOTSUPP, as on tmpfs. */
-static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
+static long do_fallocate(long fd, int mode, int64_t off, int64_t len)
 {
 	struct ofd *o = fd_get(fd);
 	if (!o)
@@ -1704,7 +1705,7 @@ static long sys_fallocate(long fd, int mode, int64_t off, int64_t len)
 }
 
 /* pipe2(2): an in-memory pipe (pipe.c), read end first. */
-static long sys_pipe2(int32_t *fds, long flags)
+static long do_pipe2(int32_t *fds, long flags)
 {
 	if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
@@ -1731,193 +1732,467 @@ static long sys_pipe2(int32_t *fds, long flags)
 	return 0;
 }
 
-/* ---- the table ----------------------------------------------------------------------- */
+/* ---- the calls ------------------------------------------------------------------------ */
 
-long fs_syscall(long nr, const long *a, bool *handled)
+long sys_read(const struct sys_call *c)
 {
-	*handled = true;
-	uint64_t off;
-	switch (nr) {
-	case __NR_read: return fd_read(a[0], (void *)a[1], (uint64_t)a[2], 0);
-	case __NR_write: return fd_write(a[0], (const void *)a[1], (uint64_t)a[2], 0);
-	case __NR_pread64: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_read(a[0], (void *)a[1], (uint64_t)a[2], &off);
-	case __NR_pwrite64: off = (uint64_t)a[3]; return a[3] < 0 ? -EINVAL : fd_write(a[0], (const void *)a[1], (uint64_t)a[2], &off);
-	case __NR_readv: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, false);
-	case __NR_writev: return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, true);
-	case __NR_preadv: case __NR_pwritev: case __NR_preadv2: case __NR_pwritev2: { /* preadv, pwritev, preadv2, pwritev2 */
-		bool wr = nr == 296 || nr == 328, v2 = nr >= 327;
-		/* An offset is a signed loff_t: negative is EINVAL, except -1 for
-		 * the v2 calls, which means the file position. */
-		if (v2 && (a[5] & ~(long)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)))
-			return -EOPNOTSUPP;
-		if (v2 && a[3] == -1)
-			return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, wr);
-		if (a[3] < 0)
-			return -EINVAL;
-		off = (uint64_t)a[3];
-		return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, wr);
-	}
-	case __NR_sendfile: /* sendfile */
-		if (a[2]) {
-			if (!mem_user_ok((uint64_t)a[2], 8))
-				return -EFAULT;
-			return fd_copy(a[0], a[1], (uint64_t *)a[2], (uint64_t)a[3]);
-		}
-		return fd_copy(a[0], a[1], 0, (uint64_t)a[3]);
-	case __NR_copy_file_range: /* copy_file_range */
-		if (a[3] || a[5])
-			return -EINVAL;
-		if (a[1]) {
-			if (!mem_user_ok((uint64_t)a[1], 8))
-				return -EFAULT;
-			return fd_copy(a[2], a[0], (uint64_t *)a[1], (uint64_t)a[4]);
-		}
-		return fd_copy(a[2], a[0], 0, (uint64_t)a[4]);
-	case __NR_open: return sys_openat(AT_FDCWD, (const char *)a[0], a[1], a[2]);
-	case __NR_creat: return sys_openat(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1]);
-	case __NR_openat: return sys_openat(a[0], (const char *)a[1], a[2], a[3]);
-	case __NR_openat2: /* openat2 */
-		if (!mem_user_ok((uint64_t)a[2], 24))
+	return fd_read(c->a[0], (void *)c->a[1], (uint64_t)c->a[2], 0);
+}
+
+long sys_write(const struct sys_call *c)
+{
+	return fd_write(c->a[0], (const void *)c->a[1], (uint64_t)c->a[2], 0);
+}
+
+long sys_pread64(const struct sys_call *c)
+{
+	uint64_t off = (uint64_t)c->a[3];
+	return fd_read(c->a[0], (void *)c->a[1], (uint64_t)c->a[2], &off);
+}
+
+long sys_pwrite64(const struct sys_call *c)
+{
+	uint64_t off = (uint64_t)c->a[3];
+	return fd_write(c->a[0], (const void *)c->a[1], (uint64_t)c->a[2], &off);
+}
+
+long sys_readv(const struct sys_call *c)
+{
+	return fd_rwv(c->a[0], (const struct iovec_k *)c->a[1], c->a[2], 0, false);
+}
+
+long sys_writev(const struct sys_call *c)
+{
+	return fd_rwv(c->a[0], (const struct iovec_k *)c->a[1], c->a[2], 0, true);
+}
+
+/* preadv, pwritev and their v2: an offset is a signed loff_t, negative is
+ * EINVAL (the table checks it for the first two), except -1 for the v2
+ * calls, which means the file position. */
+static long rwv_at(const long *a, bool wr, bool v2)
+{
+	if (v2 && (a[5] & ~(long)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)))
+		return -EOPNOTSUPP;
+	if (v2 && a[3] == -1)
+		return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], 0, wr);
+	if (a[3] < 0)
+		return -EINVAL;
+	uint64_t off = (uint64_t)a[3];
+	return fd_rwv(a[0], (const struct iovec_k *)a[1], a[2], &off, wr);
+}
+
+long sys_preadv(const struct sys_call *c)
+{
+	return rwv_at(c->a, false, false);
+}
+
+long sys_pwritev(const struct sys_call *c)
+{
+	return rwv_at(c->a, true, false);
+}
+
+long sys_preadv2(const struct sys_call *c)
+{
+	return rwv_at(c->a, false, true);
+}
+
+long sys_pwritev2(const struct sys_call *c)
+{
+	return rwv_at(c->a, true, true);
+}
+
+long sys_sendfile(const struct sys_call *c)
+{
+	const long *a = c->a;
+	if (a[2]) {
+		if (!mem_user_ok((uint64_t)a[2], 8))
 			return -EFAULT;
-		return sys_openat(a[0], (const char *)a[1], ((const long *)a[2])[0], ((const long *)a[2])[1]);
-	case __NR_close: return fd_close(a[0]);
-	case __NR_close_range: /* close_range */
-		if ((a[2] & ~(long)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || (unsigned)a[0] > (unsigned)a[1])
-			return -EINVAL; /* first > last */
-		for (long fd = (unsigned)a[0]; fd <= (long)(unsigned)a[1] && fd < ZRT_FD_MAX; fd++)
-			if (fdt[fd].o) {
-				if (a[2] & CLOSE_RANGE_CLOEXEC)
-					fdt[fd].cloexec = true;
-				else
-					fd_close(fd);
-			}
-		return 0;
-	case __NR_lseek: return sys_lseek(a[0], (int64_t)a[1], a[2]);
-	case __NR_stat: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], 0);
-	case __NR_lstat: return sys_fstatat(AT_FDCWD, (const char *)a[0], (struct kstat *)a[1], AT_SYMLINK_NOFOLLOW);
-	case __NR_fstat: return sys_fstatat(a[0], "", (struct kstat *)a[1], AT_EMPTY_PATH);
-	case __NR_newfstatat: return sys_fstatat(a[0], (const char *)a[1], (struct kstat *)a[2], a[3]);
-	case __NR_statx: return sys_statx(a[0], (const char *)a[1], a[2], (unsigned char *)a[4]);
-	case __NR_getdents64: return sys_getdents64(a[0], (unsigned char *)a[1], (uint64_t)a[2]);
-	case __NR_fcntl: return sys_fcntl(a[0], a[1], a[2]);
-	case __NR_ioctl: return sys_ioctl(a[0], (unsigned long)a[1], a[2]);
-	case __NR_dup: {
-		struct ofd *o = fd_get(a[0]);
-		return o ? fd_alloc(0, o, false) : -EBADF;
+		return fd_copy(a[0], a[1], (uint64_t *)a[2], (uint64_t)a[3]);
 	}
-	case __NR_dup2: case __NR_dup3: { /* dup2, dup3 */
-		long nfd = (int)a[1];
-		struct ofd *o = fd_get(a[0]);
-		if (!o)
-			return -EBADF;
-		if (nfd < 0 || nfd >= ZRT_FD_MAX)
-			return -EBADF;
-		if (nr == 292 && (a[2] & ~(long)O_CLOEXEC))
-			return -EINVAL;
-		if ((int)a[0] == nfd)
-			return nr == 33 ? nfd : -EINVAL;
-		if (fdt[nfd].o)
-			fd_close(nfd);
-		return fd_alloc(nfd, o, nr == 292 && (a[2] & O_CLOEXEC));
+	return fd_copy(a[0], a[1], 0, (uint64_t)a[3]);
+}
+
+long sys_copy_file_range(const struct sys_call *c)
+{
+	const long *a = c->a;
+	if (a[3] || a[5])
+		return -EINVAL;
+	if (a[1]) {
+		if (!mem_user_ok((uint64_t)a[1], 8))
+			return -EFAULT;
+		return fd_copy(a[2], a[0], (uint64_t *)a[1], (uint64_t)a[4]);
 	}
-	case __NR_access: return sys_faccessat(AT_FDCWD, (const char *)a[0], a[1], 0);
-	case __NR_faccessat: return sys_faccessat(a[0], (const char *)a[1], a[2], 0);
-	case __NR_faccessat2: return sys_faccessat(a[0], (const char *)a[1], a[2], a[3]);
-	case __NR_getcwd: return sys_getcwd((char *)a[0], (uint64_t)a[1]);
-	case __NR_chdir: return sys_chdir((const char *)a[0]);
-	case __NR_fchdir: {
-		struct ofd *o = fd_get(a[0]);
-		if (!o)
-			return -EBADF;
-		if (!S_ISDIR(o->ino->mode))
-			return -ENOTDIR;
-		set_cwd(o->ino);
-		return 0;
-	}
-	case __NR_mkdir: return sys_mkdirat(AT_FDCWD, (const char *)a[0], a[1]);
-	case __NR_mkdirat: return sys_mkdirat(a[0], (const char *)a[1], a[2]);
-	case __NR_rmdir: return sys_unlinkat(AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
-	case __NR_unlink: return sys_unlinkat(AT_FDCWD, (const char *)a[0], 0);
-	case __NR_unlinkat: return sys_unlinkat(a[0], (const char *)a[1], a[2]);
-	case __NR_rename: return sys_renameat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
-	case __NR_renameat: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], 0);
-	case __NR_renameat2: return sys_renameat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
-	case __NR_link: return sys_linkat(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
-	case __NR_linkat: return sys_linkat(a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
-	case __NR_symlink: return sys_symlinkat((const char *)a[0], AT_FDCWD, (const char *)a[1]);
-	case __NR_symlinkat: return sys_symlinkat((const char *)a[0], a[1], (const char *)a[2]);
-	case __NR_readlink: return sys_readlinkat(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2]);
-	case __NR_readlinkat: return sys_readlinkat(a[0], (const char *)a[1], (char *)a[2], a[3]);
-	case __NR_chmod: case __NR_fchmod: case __NR_fchmodat: { /* chmod, fchmod, fchmodat */
-		struct inode *n;
-		long r = nr == 91 ? node_at(a[0], "", AT_EMPTY_PATH, &n)
-				  : node_at(nr == 90 ? AT_FDCWD : a[0], (const char *)a[nr == 90 ? 0 : 1], 0, &n);
-		if (r < 0)
-			return r;
-		n->mode = (n->mode & S_IFMT) | ((uint32_t)a[nr == 268 ? 2 : 1] & 07777);
-		n->ctime = now();
-		return 0;
-	}
-	case __NR_chown: case __NR_fchown: case __NR_lchown: case __NR_fchownat: return 0; /* chown: one user */
-	case __NR_umask: { /* umask */
-		long old = umask_bits;
-		umask_bits = (uint32_t)a[0] & 0777;
-		return old;
-	}
-	case __NR_truncate: case __NR_ftruncate: { /* truncate, ftruncate */
-		if (a[1] < 0)
-			return -EINVAL;
-		struct inode *n;
-		long r;
-		if (nr == 77) {
-			struct ofd *o = fd_get(a[0]);
-			if (!o)
-				return -EBADF;
-			if ((o->flags & O_ACCMODE) == O_RDONLY)
-				return -EINVAL;
-			n = o->ino;
-		} else if ((r = node_at(AT_FDCWD, (const char *)a[0], 0, &n)) < 0) {
-			return r;
+	return fd_copy(a[2], a[0], 0, (uint64_t)a[4]);
+}
+
+long sys_lseek(const struct sys_call *c)
+{
+	return do_lseek(c->a[0], (int64_t)c->a[1], c->a[2]);
+}
+
+long sys_open(const struct sys_call *c)
+{
+	return do_openat(AT_FDCWD, (const char *)c->a[0], c->a[1], c->a[2]);
+}
+
+long sys_creat(const struct sys_call *c)
+{
+	return do_openat(AT_FDCWD, (const char *)c->a[0], O_CREAT | O_WRONLY | O_TRUNC, c->a[1]);
+}
+
+long sys_openat(const struct sys_call *c)
+{
+	return do_openat(c->a[0], (const char *)c->a[1], c->a[2], c->a[3]);
+}
+
+long sys_openat2(const struct sys_call *c)
+{
+	const long *how = (const long *)c->a[2]; /* struct open_how: flags, mode, resolve */
+	if (!mem_user_ok((uint64_t)how, 24))
+		return -EFAULT;
+	return do_openat(c->a[0], (const char *)c->a[1], how[0], how[1]);
+}
+
+long sys_close(const struct sys_call *c)
+{
+	return fd_close(c->a[0]);
+}
+
+long sys_close_range(const struct sys_call *c)
+{
+	const long *a = c->a;
+	if ((a[2] & ~(long)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || a[0] > a[1])
+		return -EINVAL; /* first > last */
+	for (long fd = a[0]; fd <= a[1] && fd < ZRT_FD_MAX; fd++)
+		if (fdt[fd].o) {
+			if (a[2] & CLOSE_RANGE_CLOEXEC)
+				fdt[fd].cloexec = true;
+			else
+				fd_close(fd);
 		}
-		return file_truncate(n, (uint64_t)a[1]);
-	}
-	case __NR_fallocate: return sys_fallocate(a[0], (int)a[1], a[2], a[3]);
-	case __NR_fsync: case __NR_fdatasync: case __NR_sync: case __NR_syncfs: case __NR_sync_file_range: return 0; /* fsync... */
-	case __NR_flock: case __NR_fadvise64: return fd_get(a[0]) ? 0 : -EBADF; /* flock, fadvise64 */
-	case __NR_utimensat: return sys_utimensat(a[0], (const char *)a[1], (const int64_t *)a[2], a[3]);
-	case __NR_utime: case __NR_utimes: case __NR_futimesat: { /* utime, utimes, futimesat: now */
-		struct inode *n;
-		long r = node_at(nr == 261 ? a[0] : AT_FDCWD, (const char *)a[nr == 261 ? 1 : 0], 0, &n);
-		if (r < 0)
-			return r;
-		n->mtime = n->atime = n->ctime = now();
-		return 0;
-	}
-	case __NR_poll: return sys_poll((int32_t *)a[0], (uint64_t)a[1], (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000);
-	case __NR_ppoll: { /* ppoll */
-		long err;
-		int64_t ns = timeout_of((const int64_t *)a[2], false, &err);
-		return err ? err : sys_poll((int32_t *)a[0], (uint64_t)a[1], ns);
-	}
-	case __NR_select: return sys_select_timed(a, false);
-	case __NR_pselect6: return sys_select_timed(a, true);
-	case __NR_statfs: case __NR_fstatfs: return sys_statfs((unsigned char *)a[1]);
-	case __NR_mmap:
-		if (!(a[3] & (MAP_SHARED | MAP_PRIVATE)))
-			return -EINVAL;
-		if (a[3] & MAP_ANONYMOUS)
-			return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
-		return sys_mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
-	case __NR_memfd_create: return sys_memfd_create((const char *)a[0], a[1]);
-	case __NR_mknod: case __NR_mknodat: return -EPERM; /* mknod */
-	case __NR_pipe: return sys_pipe2((int32_t *)a[0], 0);
-	case __NR_pipe2: return sys_pipe2((int32_t *)a[0], a[1]);
-	case __NR_setxattr: case __NR_lsetxattr: case __NR_fsetxattr: case __NR_getxattr: case __NR_lgetxattr: case __NR_fgetxattr: case __NR_listxattr: case __NR_llistxattr: case __NR_flistxattr: case __NR_removexattr: case __NR_lremovexattr:
-	case __NR_fremovexattr: return -EOPNOTSUPP; /* xattrs: ENOTSUP */
-	default:
-		*handled = false;
-		return -ENOSYS;
-	}
+	return 0;
+}
+
+long sys_fstat(const struct sys_call *c)
+{
+	return do_fstatat(c->a[0], "", (struct kstat *)c->a[1], AT_EMPTY_PATH);
+}
+
+long sys_stat(const struct sys_call *c)
+{
+	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct kstat *)c->a[1], 0);
+}
+
+long sys_lstat(const struct sys_call *c)
+{
+	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct kstat *)c->a[1], AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_newfstatat(const struct sys_call *c)
+{
+	return do_fstatat(c->a[0], (const char *)c->a[1], (struct kstat *)c->a[2], c->a[3]);
+}
+
+long sys_statx(const struct sys_call *c)
+{
+	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (unsigned char *)c->a[4]);
+}
+
+long sys_getdents64(const struct sys_call *c)
+{
+	return do_getdents64(c->a[0], (unsigned char *)c->a[1], (uint64_t)c->a[2]);
+}
+
+long sys_fcntl(const struct sys_call *c)
+{
+	return do_fcntl(c->a[0], c->a[1], c->a[2]);
+}
+
+long sys_ioctl(const struct sys_call *c)
+{
+	return do_ioctl(c->a[0], (unsigned long)c->a[1], c->a[2]);
+}
+
+long sys_dup(const struct sys_call *c)
+{
+	struct ofd *o = fd_get(c->a[0]);
+	return o ? fd_alloc(0, o, false) : -EBADF;
+}
+
+/* dup2, and dup3 with its flags. */
+static long dup_to(long fd, long nfd, long flags, bool dup3)
+{
+	struct ofd *o = fd_get(fd);
+	if (!o)
+		return -EBADF;
+	if (nfd < 0 || nfd >= ZRT_FD_MAX)
+		return -EBADF;
+	if (dup3 && (flags & ~(long)O_CLOEXEC))
+		return -EINVAL;
+	if (fd == nfd)
+		return dup3 ? -EINVAL : nfd;
+	if (fdt[nfd].o)
+		fd_close(nfd);
+	return fd_alloc(nfd, o, dup3 && (flags & O_CLOEXEC));
+}
+
+long sys_dup2(const struct sys_call *c)
+{
+	return dup_to(c->a[0], c->a[1], 0, false);
+}
+
+long sys_dup3(const struct sys_call *c)
+{
+	return dup_to(c->a[0], c->a[1], c->a[2], true);
+}
+
+long sys_access(const struct sys_call *c)
+{
+	return do_faccessat(AT_FDCWD, (const char *)c->a[0], c->a[1], 0);
+}
+
+long sys_faccessat(const struct sys_call *c)
+{
+	return do_faccessat(c->a[0], (const char *)c->a[1], c->a[2], 0);
+}
+
+long sys_faccessat2(const struct sys_call *c)
+{
+	return do_faccessat(c->a[0], (const char *)c->a[1], c->a[2], c->a[3]);
+}
+
+long sys_getcwd(const struct sys_call *c)
+{
+	return do_getcwd((char *)c->a[0], (uint64_t)c->a[1]);
+}
+
+long sys_chdir(const struct sys_call *c)
+{
+	return do_chdir((const char *)c->a[0]);
+}
+
+long sys_fchdir(const struct sys_call *c)
+{
+	struct ofd *o = fd_get(c->a[0]);
+	if (!o)
+		return -EBADF;
+	if (!S_ISDIR(o->ino->mode))
+		return -ENOTDIR;
+	set_cwd(o->ino);
+	return 0;
+}
+
+long sys_mkdir(const struct sys_call *c)
+{
+	return do_mkdirat(AT_FDCWD, (const char *)c->a[0], c->a[1]);
+}
+
+long sys_mkdirat(const struct sys_call *c)
+{
+	return do_mkdirat(c->a[0], (const char *)c->a[1], c->a[2]);
+}
+
+long sys_rmdir(const struct sys_call *c)
+{
+	return do_unlinkat(AT_FDCWD, (const char *)c->a[0], AT_REMOVEDIR);
+}
+
+long sys_unlink(const struct sys_call *c)
+{
+	return do_unlinkat(AT_FDCWD, (const char *)c->a[0], 0);
+}
+
+long sys_unlinkat(const struct sys_call *c)
+{
+	return do_unlinkat(c->a[0], (const char *)c->a[1], c->a[2]);
+}
+
+long sys_rename(const struct sys_call *c)
+{
+	return do_renameat(AT_FDCWD, (const char *)c->a[0], AT_FDCWD, (const char *)c->a[1], 0);
+}
+
+long sys_renameat(const struct sys_call *c)
+{
+	return do_renameat(c->a[0], (const char *)c->a[1], c->a[2], (const char *)c->a[3], 0);
+}
+
+long sys_renameat2(const struct sys_call *c)
+{
+	return do_renameat(c->a[0], (const char *)c->a[1], c->a[2], (const char *)c->a[3], c->a[4]);
+}
+
+long sys_link(const struct sys_call *c)
+{
+	return do_linkat(AT_FDCWD, (const char *)c->a[0], AT_FDCWD, (const char *)c->a[1], 0);
+}
+
+long sys_linkat(const struct sys_call *c)
+{
+	return do_linkat(c->a[0], (const char *)c->a[1], c->a[2], (const char *)c->a[3], c->a[4]);
+}
+
+long sys_symlink(const struct sys_call *c)
+{
+	return do_symlinkat((const char *)c->a[0], AT_FDCWD, (const char *)c->a[1]);
+}
+
+long sys_symlinkat(const struct sys_call *c)
+{
+	return do_symlinkat((const char *)c->a[0], c->a[1], (const char *)c->a[2]);
+}
+
+long sys_readlink(const struct sys_call *c)
+{
+	return do_readlinkat(AT_FDCWD, (const char *)c->a[0], (char *)c->a[1], c->a[2]);
+}
+
+long sys_readlinkat(const struct sys_call *c)
+{
+	return do_readlinkat(c->a[0], (const char *)c->a[1], (char *)c->a[2], c->a[3]);
+}
+
+static long set_mode(struct inode *n, long mode)
+{
+	n->mode = (n->mode & S_IFMT) | ((uint32_t)mode & 07777);
+	n->ctime = now();
+	return 0;
+}
+
+long sys_chmod(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
+	return r < 0 ? r : set_mode(n, c->a[1]);
+}
+
+long sys_fchmod(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(c->a[0], "", AT_EMPTY_PATH, &n);
+	return r < 0 ? r : set_mode(n, c->a[1]);
+}
+
+long sys_fchmodat(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(c->a[0], (const char *)c->a[1], 0, &n);
+	return r < 0 ? r : set_mode(n, c->a[2]);
+}
+
+long sys_umask(const struct sys_call *c)
+{
+	long old = umask_bits;
+	umask_bits = (uint32_t)c->a[0] & 0777;
+	return old;
+}
+
+long sys_truncate(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
+	return r < 0 ? r : file_truncate(n, (uint64_t)c->a[1]);
+}
+
+long sys_ftruncate(const struct sys_call *c)
+{
+	struct ofd *o = fd_get(c->a[0]);
+	if (!o)
+		return -EBADF;
+	if ((o->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return file_truncate(o->ino, (uint64_t)c->a[1]);
+}
+
+long sys_fallocate(const struct sys_call *c)
+{
+	return do_fallocate(c->a[0], (int)c->a[1], c->a[2], c->a[3]);
+}
+
+/* flock and fadvise64: nothing to do but find the descriptor. */
+long sys_fd_exists(const struct sys_call *c)
+{
+	return fd_get(c->a[0]) ? 0 : -EBADF;
+}
+
+long sys_utimensat(const struct sys_call *c)
+{
+	return do_utimensat(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], c->a[3]);
+}
+
+/* utime and utimes: the times become now, whatever the program asked. */
+long sys_utime_now(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
+	if (r < 0)
+		return r;
+	n->mtime = n->atime = n->ctime = now();
+	return 0;
+}
+
+long sys_futimesat(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = node_at(c->a[0], (const char *)c->a[1], 0, &n);
+	if (r < 0)
+		return r;
+	n->mtime = n->atime = n->ctime = now();
+	return 0;
+}
+
+long sys_poll(const struct sys_call *c)
+{
+	int timeout = (int)c->a[2];
+	return do_poll((int32_t *)c->a[0], (uint64_t)c->a[1], timeout < 0 ? -1 : (int64_t)timeout * 1000000);
+}
+
+long sys_ppoll(const struct sys_call *c)
+{
+	long err;
+	int64_t ns = timeout_of((const int64_t *)c->a[2], false, &err);
+	return err ? err : do_poll((int32_t *)c->a[0], (uint64_t)c->a[1], ns);
+}
+
+long sys_select(const struct sys_call *c)
+{
+	return select_timed(c->a, false);
+}
+
+long sys_pselect6(const struct sys_call *c)
+{
+	return select_timed(c->a, true);
+}
+
+/* statfs and fstatfs: the one filesystem, whatever the path or descriptor. */
+long sys_statfs(const struct sys_call *c)
+{
+	return do_statfs((unsigned char *)c->a[1]);
+}
+
+long sys_mmap(const struct sys_call *c)
+{
+	const long *a = c->a;
+	if (!(a[3] & (MAP_SHARED | MAP_PRIVATE)))
+		return -EINVAL;
+	if (a[3] & MAP_ANONYMOUS)
+		return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
+	return mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
+}
+
+long sys_memfd_create(const struct sys_call *c)
+{
+	return do_memfd_create((const char *)c->a[0], c->a[1]);
+}
+
+long sys_pipe(const struct sys_call *c)
+{
+	return do_pipe2((int32_t *)c->a[0], 0);
+}
+
+long sys_pipe2(const struct sys_call *c)
+{
+	return do_pipe2((int32_t *)c->a[0], c->a[1]);
 }
 
 /* ---- images ------------------------------------------------------------------------------ */

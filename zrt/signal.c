@@ -36,6 +36,7 @@
 #include <asm/unistd.h>
 #include <linux/signal.h>
 
+#include "syscall.h"
 #include "zrt.h"
 
 /* The kernel's _NSIG (the x86 uapi headers do not say it): signals are
@@ -169,7 +170,7 @@ static bool on_altstack(uint64_t sp)
 }
 
 /* The kernel's return to the program, in assembly: the private call that
- * brings the frame back (sig_syscall, ZRT_NR_SIGRETURN). */
+ * brings the frame back (sig_return, ZRT_NR_SIGRETURN). */
 void zrt_sigreturn_tramp(void);
 __asm__(".pushsection .text\n"
 	".globl zrt_sigreturn_tramp\n"
@@ -284,7 +285,7 @@ void sig_deliver(struct ucontext_k *uc)
 
 /* ---- the calls ------------------------------------------------------------------ */
 
-static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
+static long do_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
 {
 	if (sig < 1 || sig > SIGMAX || size != sizeof(sigset_t) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
@@ -308,7 +309,7 @@ static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksig
 	return 0;
 }
 
-static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
+static long do_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
 {
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
@@ -332,7 +333,7 @@ static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, lon
 	return 0;
 }
 
-static long sys_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
+static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 {
 	bool on = on_altstack(sp);
 	if (old) {
@@ -384,7 +385,7 @@ static long send(long sig, int code, const struct ksiginfo *given)
 	return enqueue(&si);
 }
 
-static long sys_sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
+static long sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
 {
 	if (!mem_user_ok((uint64_t)info, sizeof *info))
 		return -EFAULT;
@@ -393,7 +394,7 @@ static long sys_sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
 	return send(sig, 0, info);
 }
 
-static long sys_sigsuspend(const uint64_t *set, long size)
+static long do_sigsuspend(const uint64_t *set, long size)
 {
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
@@ -416,7 +417,7 @@ static long sys_sigsuspend(const uint64_t *set, long size)
 
 /* rt_sigreturn for the frames push_frame made (the trampoline's call):
  * registers, FPU state and mask come back from the frame. */
-static long sys_sigreturn(struct ucontext_k *uc)
+long sig_return(struct ucontext_k *uc)
 {
 	uint64_t *g = uc->gregs;
 	const struct ucontext_k *u = (const struct ucontext_k *)g[RSP];
@@ -437,40 +438,70 @@ static long sys_sigreturn(struct ucontext_k *uc)
 	return (long)g[RAX];
 }
 
-long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled)
+long sys_rt_sigaction(const struct sys_call *c)
 {
-	*handled = true;
-	switch (nr) {
-	case __NR_rt_sigaction: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
-	case __NR_rt_sigprocmask: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
-	case __NR_rt_sigpending: /* rt_sigpending: pending and blocked */
-		if ((uint64_t)a[1] > sizeof(sigset_t))
-			return -EINVAL;
-		if (!mem_user_ok((uint64_t)a[0], 8))
-			return -EFAULT;
-		*(uint64_t *)a[0] = pending_set() & vmask;
-		return 0;
-	case __NR_sigaltstack: return sys_sigaltstack((const uint64_t *)a[0], (uint64_t *)a[1], uc->gregs[RSP]);
-	case __NR_pause: { /* pause */
-		uint64_t cur = vmask;
-		return sys_sigsuspend(&cur, sizeof(sigset_t));
-	}
-	case __NR_rt_sigsuspend: return sys_sigsuspend((const uint64_t *)a[0], a[1]);
-	case __NR_kill: /* kill: this process, its group (0), or nothing; -1 reaches all but this one */
-		return (a[0] == ZRT_PID || a[0] == 0) ? send(a[1], SI_USER, 0) : -ESRCH;
-	case __NR_tkill: /* tkill */
-		if ((int)a[0] <= 0)
-			return -EINVAL;
-		return a[0] == ZRT_PID ? send(a[1], SI_TKILL, 0) : -ESRCH;
-	case __NR_tgkill: /* tgkill */
-		if ((int)a[0] <= 0 || (int)a[1] <= 0)
-			return -EINVAL;
-		return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? send(a[2], SI_TKILL, 0) : -ESRCH;
-	case __NR_rt_sigqueueinfo: return sys_sigqueueinfo(a[0], a[1], (const struct ksiginfo *)a[2]);
-	case __NR_rt_tgsigqueueinfo: return a[1] == ZRT_PID ? sys_sigqueueinfo(a[0], a[2], (const struct ksiginfo *)a[3]) : -ESRCH;
-	case ZRT_NR_SIGRETURN: return sys_sigreturn(uc);
-	default:
-		*handled = false;
-		return -ENOSYS;
-	}
+	return do_rt_sigaction(c->a[0], (const struct ksigaction *)c->a[1], (struct ksigaction *)c->a[2], c->a[3]);
+}
+
+long sys_rt_sigprocmask(const struct sys_call *c)
+{
+	return do_rt_sigprocmask(c->a[0], (const uint64_t *)c->a[1], (uint64_t *)c->a[2], c->a[3]);
+}
+
+/* rt_sigpending: the signals pending and blocked. */
+long sys_rt_sigpending(const struct sys_call *c)
+{
+	if ((uint64_t)c->a[1] > sizeof(sigset_t))
+		return -EINVAL;
+	if (!mem_user_ok((uint64_t)c->a[0], 8))
+		return -EFAULT;
+	*(uint64_t *)c->a[0] = pending_set() & vmask;
+	return 0;
+}
+
+long sys_sigaltstack(const struct sys_call *c)
+{
+	return do_sigaltstack((const uint64_t *)c->a[0], (uint64_t *)c->a[1], c->uc->gregs[RSP]);
+}
+
+long sys_pause(const struct sys_call *c)
+{
+	(void)c;
+	uint64_t cur = vmask;
+	return do_sigsuspend(&cur, sizeof(sigset_t));
+}
+
+long sys_rt_sigsuspend(const struct sys_call *c)
+{
+	return do_sigsuspend((const uint64_t *)c->a[0], c->a[1]);
+}
+
+/* kill: this process, its group (0), or nothing; -1 reaches all but this one. */
+long sys_kill(const struct sys_call *c)
+{
+	return (c->a[0] == ZRT_PID || c->a[0] == 0) ? send(c->a[1], SI_USER, 0) : -ESRCH;
+}
+
+long sys_tkill(const struct sys_call *c)
+{
+	if ((int)c->a[0] <= 0)
+		return -EINVAL;
+	return c->a[0] == ZRT_PID ? send(c->a[1], SI_TKILL, 0) : -ESRCH;
+}
+
+long sys_tgkill(const struct sys_call *c)
+{
+	if ((int)c->a[0] <= 0 || (int)c->a[1] <= 0)
+		return -EINVAL;
+	return (c->a[0] == ZRT_PID && c->a[1] == ZRT_PID) ? send(c->a[2], SI_TKILL, 0) : -ESRCH;
+}
+
+long sys_rt_sigqueueinfo(const struct sys_call *c)
+{
+	return sigqueueinfo(c->a[0], c->a[1], (const struct ksiginfo *)c->a[2]);
+}
+
+long sys_rt_tgsigqueueinfo(const struct sys_call *c)
+{
+	return c->a[1] == ZRT_PID ? sigqueueinfo(c->a[0], c->a[2], (const struct ksiginfo *)c->a[3]) : -ESRCH;
 }

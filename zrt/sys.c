@@ -4,8 +4,8 @@
  * limits, and the acts a sandboxed program may not do.
  *
  * Every call the seccomp wall does not allow raises SIGSYS; zrt_sigsys()
- * reads the number and arguments from the signal frame, answers (fs.c,
- * signal.c, then the table here), and puts the result in rax of the frame,
+ * reads the number and arguments from the signal frame, answers (the table
+ * of syscall.c), and puts the result in rax of the frame,
  * so the program continues after its `syscall` instruction as if the kernel
  * had answered; a signal the answer made deliverable is then set up on the
  * way out, as the kernel would (signal.c). docs/zrt.md lists every call
@@ -26,6 +26,7 @@
 #include <linux/utsname.h>
 
 #include "nvram.h"
+#include "syscall.h"
 #include "zrt.h"
 
 /* ---- the header the supervisor reads (zrt_abi.h) ---------------------------- */
@@ -92,8 +93,10 @@ static bool clock_valid(long id)
 	return id >= 0 && id <= CLOCK_TAI && id != CLOCK_SGI_CYCLE;
 }
 
-static long sys_clock_gettime(long id, struct ts *t)
+long sys_clock_gettime(const struct sys_call *c)
 {
+	long id = c->a[0];
+	struct ts *t = (struct ts *)c->a[1];
 	if (!clock_valid(id))
 		return -EINVAL;
 	uint64_t now = clock_tick();
@@ -102,8 +105,10 @@ static long sys_clock_gettime(long id, struct ts *t)
 	return put_time(now, t);
 }
 
-static long sys_clock_getres(long id, struct ts *t)
+long sys_clock_getres(const struct sys_call *c)
 {
+	long id = c->a[0];
+	struct ts *t = (struct ts *)c->a[1];
 	if (!clock_valid(id))
 		return -EINVAL;
 	if (!t)
@@ -114,7 +119,7 @@ static long sys_clock_getres(long id, struct ts *t)
 }
 
 /* A sleep passes on the virtual clock at once. */
-static long sys_nanosleep(long id, const struct ts *req, bool absolute)
+static long sleep_on(long id, const struct ts *req, bool absolute)
 {
 	/* clock_nanosleep sleeps on REALTIME, MONOTONIC, BOOTTIME, TAI, the
 	 * alarm clocks and the process CPU clock (thread CPU: EINVAL). */
@@ -132,6 +137,82 @@ static long sys_nanosleep(long id, const struct ts *req, bool absolute)
 	else
 		clock_advance(ns);
 	return 0;
+}
+
+long sys_nanosleep(const struct sys_call *c)
+{
+	return sleep_on(CLOCK_MONOTONIC, (const struct ts *)c->a[0], false);
+}
+
+long sys_clock_nanosleep(const struct sys_call *c)
+{
+	return sleep_on(c->a[0], (const struct ts *)c->a[2], c->a[1] & TIMER_ABSTIME);
+}
+
+long sys_gettimeofday(const struct sys_call *c)
+{
+	const long *a = c->a;
+	uint64_t now = clock_tick();
+	if (a[0]) {
+		if (!mem_user_ok((uint64_t)a[0], sizeof(struct timeval)))
+			return -EFAULT;
+		int64_t *tv = (int64_t *)a[0];
+		tv[0] = (int64_t)(now / 1000000000u);
+		tv[1] = (int64_t)(now % 1000000000u) / 1000;
+	}
+	if (a[1] && mem_user_ok((uint64_t)a[1], sizeof(struct timezone)))
+		memset((void *)a[1], 0, sizeof(struct timezone));
+	return 0;
+}
+
+long sys_time(const struct sys_call *c)
+{
+	int64_t t = (int64_t)(clock_tick() / 1000000000u);
+	if (c->a[0]) {
+		if (!mem_user_ok((uint64_t)c->a[0], 8))
+			return -EFAULT;
+		*(int64_t *)c->a[0] = t;
+	}
+	return t;
+}
+
+/* getitimer and setitimer: REAL, VIRTUAL, PROF, none of which ever fires;
+ * what a timer has left is zero. */
+static long itimer(long which, long value)
+{
+	if ((unsigned long)which > ITIMER_PROF)
+		return -EINVAL;
+	if (value && mem_user_ok((uint64_t)value, sizeof(struct itimerval)))
+		memset((void *)value, 0, sizeof(struct itimerval));
+	return 0;
+}
+
+long sys_getitimer(const struct sys_call *c)
+{
+	return itimer(c->a[0], c->a[1]);
+}
+
+long sys_setitimer(const struct sys_call *c)
+{
+	return itimer(c->a[0], c->a[2]);
+}
+
+/* getrusage: SELF, CHILDREN, THREAD; no time was ever used. */
+long sys_getrusage(const struct sys_call *c)
+{
+	if (c->a[0] != RUSAGE_SELF && c->a[0] != RUSAGE_CHILDREN && c->a[0] != RUSAGE_THREAD)
+		return -EINVAL;
+	if (!mem_user_ok((uint64_t)c->a[1], sizeof(struct rusage)))
+		return -EFAULT;
+	memset((void *)c->a[1], 0, sizeof(struct rusage));
+	return 0;
+}
+
+long sys_times(const struct sys_call *c)
+{
+	if (c->a[0] && mem_user_ok((uint64_t)c->a[0], sizeof(struct tms)))
+		memset((void *)c->a[0], 0, sizeof(struct tms));
+	return (long)(clock_tick() / 10000000u);
 }
 
 /* ---- randomness: xoshiro256**, seeded by the configuration ------------------ */
@@ -181,6 +262,19 @@ void rng_fill(void *buf, size_t n)
 	}
 }
 
+long sys_getrandom(const struct sys_call *c)
+{
+	const long *a = c->a;
+	if (a[2] & ~(long)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (!mem_user_ok((uint64_t)a[0], (uint64_t)a[1]))
+		return -EFAULT;
+	rng_fill((void *)a[0], (size_t)a[1]);
+	return a[1];
+}
+
 /* ---- identity and limits ------------------------------------------------------ */
 
 static long put_str(char *dst, const char *s)
@@ -190,8 +284,9 @@ static long put_str(char *dst, const char *s)
 	return 0;
 }
 
-static long sys_uname(struct new_utsname *u)
+long sys_uname(const struct sys_call *c)
 {
+	struct new_utsname *u = (struct new_utsname *)c->a[0];
 	if (!mem_user_ok((uint64_t)u, sizeof *u))
 		return -EFAULT;
 	memset(u, 0, sizeof *u);
@@ -204,8 +299,9 @@ static long sys_uname(struct new_utsname *u)
 	return 0;
 }
 
-static long sys_sysinfo(struct sysinfo *s)
+long sys_sysinfo(const struct sys_call *c)
 {
+	struct sysinfo *s = (struct sysinfo *)c->a[0];
 	if (!mem_user_ok((uint64_t)s, sizeof *s))
 		return -EFAULT;
 	memset(s, 0, sizeof *s);
@@ -232,7 +328,7 @@ static void limit_of(long res, uint64_t lim[2])
 		lim[0] = lim[1] = 0;
 }
 
-static long sys_prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
+static long prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
 {
 	if (pid != 0 && pid != ZRT_PID)
 		return -ESRCH;
@@ -250,9 +346,10 @@ static long sys_prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
 	return 0; /* new limits are accepted and change nothing */
 }
 
-static long put_ids(uint32_t *a, uint32_t *b, uint32_t *c)
+/* getresuid, getresgid: real, effective and saved are the one user. */
+long sys_getresid(const struct sys_call *c)
 {
-	uint32_t *p[3] = {a, b, c};
+	uint32_t *p[3] = {(uint32_t *)c->a[0], (uint32_t *)c->a[1], (uint32_t *)c->a[2]};
 	for (int i = 0; i < 3; i++) {
 		if (!mem_user_ok((uint64_t)p[i], 4))
 			return -EFAULT;
@@ -261,15 +358,70 @@ static long put_ids(uint32_t *a, uint32_t *b, uint32_t *c)
 	return 0;
 }
 
-static long same_id(long id)
+/* The set*id family: to the one user (or -1, unchanged) is allowed and
+ * changes nothing; to anyone else is EPERM. */
+long sys_setid(const struct sys_call *c)
 {
+	long id = c->a[0];
 	return (id == ZRT_UID || id == -1) ? 0 : -EPERM;
+}
+
+long sys_setgroups(const struct sys_call *c)
+{
+	return c->a[0] ? -EPERM : 0;
+}
+
+/* getpgid and getsid: of this process (0 or its pid) only. */
+long sys_getpgid(const struct sys_call *c)
+{
+	return (c->a[0] == 0 || c->a[0] == ZRT_PID) ? ZRT_PID : -ESRCH;
+}
+
+long sys_prlimit64(const struct sys_call *c)
+{
+	return prlimit(c->a[0], c->a[1], (const uint64_t *)c->a[2], (uint64_t *)c->a[3]);
+}
+
+long sys_getrlimit(const struct sys_call *c)
+{
+	return prlimit(0, c->a[0], 0, (uint64_t *)c->a[1]);
+}
+
+long sys_setrlimit(const struct sys_call *c)
+{
+	return prlimit(0, c->a[0], (const uint64_t *)c->a[1], 0);
+}
+
+/* sched_getaffinity: one CPU. */
+long sys_sched_getaffinity(const struct sys_call *c)
+{
+	if ((uint64_t)c->a[1] < 8 || !mem_user_ok((uint64_t)c->a[2], 8))
+		return -EINVAL;
+	memset((void *)c->a[2], 0, 8);
+	*(unsigned char *)c->a[2] = 1;
+	return 8;
+}
+
+long sys_getcpu(const struct sys_call *c)
+{
+	if (c->a[0] && mem_user_ok((uint64_t)c->a[0], 4))
+		*(uint32_t *)c->a[0] = 0;
+	if (c->a[1] && mem_user_ok((uint64_t)c->a[1], 4))
+		*(uint32_t *)c->a[1] = 0;
+	return 0;
+}
+
+/* personality: only the query (0xffffffff) and the default, 0. */
+long sys_personality(const struct sys_call *c)
+{
+	return (c->a[0] == 0xffffffff || c->a[0] == 0) ? 0 : -EINVAL;
 }
 
 static char comm[16] = "program";
 
-static long sys_prctl(long op, long a)
+long sys_prctl(const struct sys_call *c)
 {
+	long op = c->a[0], a = c->a[1];
 	switch (op) {
 	case PR_SET_NAME:
 		if (!mem_user_ok((uint64_t)a, 1))
@@ -301,8 +453,10 @@ static long sys_prctl(long op, long a)
 
 /* ---- memory ----------------------------------------------------------------- */
 
-static long sys_madvise(uint64_t addr, uint64_t len, long advice)
+long sys_madvise(const struct sys_call *c)
 {
+	uint64_t addr = (uint64_t)c->a[0], len = (uint64_t)c->a[1];
+	long advice = c->a[2];
 	if (addr & (PAGE - 1))
 		return -EINVAL;
 	/* The advice Linux 6.1 knows (KSM and THP built in); none changes
@@ -316,8 +470,10 @@ static long sys_madvise(uint64_t addr, uint64_t len, long advice)
 	return 0;
 }
 
-static long sys_futex(uint32_t *uaddr, long op, long val)
+long sys_futex(const struct sys_call *c)
 {
+	uint32_t *uaddr = (uint32_t *)c->a[0];
+	long op = c->a[1], val = c->a[2];
 	switch (op & (FUTEX_PRIVATE_FLAG - 1)) { /* the command, without PRIVATE, CLOCK_REALTIME and above */
 	case FUTEX_WAIT: /* no other thread can ever wake it */
 	case FUTEX_WAIT_BITSET:
@@ -346,142 +502,44 @@ static long no_process(uint64_t flags)
 	return -EAGAIN;
 }
 
-/* ---- the table ------------------------------------------------------------------- */
-
-static long dispatch(long nr, const long *a)
+long sys_clone(const struct sys_call *c)
 {
-	switch (nr) {
-	/* memory */
-	case __NR_brk: return (long)mem_brk((uint64_t)a[0]);
-	case __NR_munmap: return mem_munmap((uint64_t)a[0], (uint64_t)a[1]);
-	case __NR_mremap: return mem_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3], (uint64_t)a[4]);
-	case __NR_mprotect: return -EACCES; /* mprotect the wall refused: W+X, or outside guest memory */
-	case __NR_madvise: return sys_madvise((uint64_t)a[0], (uint64_t)a[1], a[2]);
-	case __NR_msync: case __NR_mlock: case __NR_munlock: case __NR_mlockall: case __NR_munlockall: case __NR_mlock2: return 0; /* msync, mlock... */
-	/* time */
-	case __NR_clock_gettime: return sys_clock_gettime(a[0], (struct ts *)a[1]);
-	case __NR_clock_getres: return sys_clock_getres(a[0], (struct ts *)a[1]);
-	case __NR_gettimeofday: { /* gettimeofday */
-		uint64_t now = clock_tick();
-		if (a[0]) {
-			if (!mem_user_ok((uint64_t)a[0], sizeof(struct timeval)))
-				return -EFAULT;
-			int64_t *tv = (int64_t *)a[0];
-			tv[0] = (int64_t)(now / 1000000000u);
-			tv[1] = (int64_t)(now % 1000000000u) / 1000;
-		}
-		if (a[1] && mem_user_ok((uint64_t)a[1], sizeof(struct timezone)))
-			memset((void *)a[1], 0, sizeof(struct timezone));
-		return 0;
-	}
-	case __NR_time: { /* time */
-		int64_t t = (int64_t)(clock_tick() / 1000000000u);
-		if (a[0]) {
-			if (!mem_user_ok((uint64_t)a[0], 8))
-				return -EFAULT;
-			*(int64_t *)a[0] = t;
-		}
-		return t;
-	}
-	case __NR_nanosleep: return sys_nanosleep(1, (const struct ts *)a[0], false);
-	case __NR_clock_nanosleep: return sys_nanosleep((int)a[0], (const struct ts *)a[2], a[1] & TIMER_ABSTIME);
-	case __NR_alarm: return 0; /* alarm: never fires */
-	case __NR_getitimer: case __NR_setitimer: /* getitimer, setitimer: REAL, VIRTUAL, PROF */
-		if ((unsigned long)a[0] > ITIMER_PROF)
-			return -EINVAL;
-		if (a[nr == __NR_getitimer ? 1 : 2] && mem_user_ok((uint64_t)a[nr == __NR_getitimer ? 1 : 2], sizeof(struct itimerval)))
-			memset((void *)a[nr == __NR_getitimer ? 1 : 2], 0, sizeof(struct itimerval));
-		return 0;
-	case __NR_getrusage: /* getrusage: SELF, CHILDREN, THREAD */
-		if ((int)a[0] != RUSAGE_SELF && (int)a[0] != RUSAGE_CHILDREN && (int)a[0] != RUSAGE_THREAD)
-			return -EINVAL;
-		if (!mem_user_ok((uint64_t)a[1], sizeof(struct rusage)))
-			return -EFAULT;
-		memset((void *)a[1], 0, sizeof(struct rusage));
-		return 0;
-	case __NR_times: /* times */
-		if (a[0] && mem_user_ok((uint64_t)a[0], sizeof(struct tms)))
-			memset((void *)a[0], 0, sizeof(struct tms));
-		return (long)(clock_tick() / 10000000u);
-	/* randomness */
-	case __NR_getrandom:
-		if (a[2] & ~(long)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
-			return -EINVAL;
-		if ((a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
-			return -EINVAL;
-		if (!mem_user_ok((uint64_t)a[0], (uint64_t)a[1]))
-			return -EFAULT;
-		rng_fill((void *)a[0], (size_t)a[1]);
-		return a[1];
-	/* identity */
-	case __NR_uname: return sys_uname((struct new_utsname *)a[0]);
-	case __NR_sysinfo: return sys_sysinfo((struct sysinfo *)a[0]);
-	case __NR_getuid: case __NR_getgid: case __NR_geteuid: case __NR_getegid: return ZRT_UID; /* get[e]uid, get[e]gid */
-	case __NR_getresuid: case __NR_getresgid: return put_ids((uint32_t *)a[0], (uint32_t *)a[1], (uint32_t *)a[2]);
-	case __NR_setuid: case __NR_setgid: case __NR_setreuid: case __NR_setregid: case __NR_setresuid: case __NR_setresgid: case __NR_setfsuid: case __NR_setfsgid:
-		return same_id(a[0]);
-	case __NR_getgroups: return 0; /* getgroups: none */
-	case __NR_setgroups: return a[0] ? -EPERM : 0;
-	case __NR_getpid: case __NR_gettid: case __NR_getpgrp: return ZRT_PID; /* getpid, gettid, getpgrp */
-	case __NR_getpgid: case __NR_getsid: return (a[0] == 0 || a[0] == ZRT_PID) ? ZRT_PID : -ESRCH; /* getpgid, getsid */
-	case __NR_getppid: return 0; /* getppid */
-	case __NR_setpgid: return 0; /* setpgid */
-	case __NR_setsid: return -EPERM; /* setsid: already a session leader */
-	case __NR_set_tid_address: return ZRT_PID; /* set_tid_address */
-	case __NR_set_robust_list: return 0; /* set_robust_list */
-	case __NR_rseq: return -ENOSYS; /* rseq */
-	case __NR_prctl: return sys_prctl(a[0], a[1]);
-	case __NR_prlimit64: return sys_prlimit(a[0], a[1], (const uint64_t *)a[2], (uint64_t *)a[3]);
-	case __NR_getrlimit: return sys_prlimit(0, a[0], 0, (uint64_t *)a[1]);
-	case __NR_setrlimit: return sys_prlimit(0, a[0], (const uint64_t *)a[1], 0);
-	case __NR_umask: { /* umask */
-		static long mask = 022;
-		long old = mask;
-		mask = a[0] & 0777;
-		return old;
-	}
-	case __NR_sched_yield: return 0; /* sched_yield */
-	case __NR_sched_getaffinity: /* sched_getaffinity: one CPU */
-		if ((uint64_t)a[1] < 8 || !mem_user_ok((uint64_t)a[2], 8))
-			return -EINVAL;
-		memset((void *)a[2], 0, 8);
-		*(unsigned char *)a[2] = 1;
-		return 8;
-	case __NR_sched_setaffinity: return 0; /* sched_setaffinity */
-	case __NR_getcpu: /* getcpu */
-		if (a[0] && mem_user_ok((uint64_t)a[0], 4))
-			*(uint32_t *)a[0] = 0;
-		if (a[1] && mem_user_ok((uint64_t)a[1], 4))
-			*(uint32_t *)a[1] = 0;
-		return 0;
-	case __NR_futex: return sys_futex((uint32_t *)a[0], a[1], a[2]);
-	case __NR_personality: return (a[0] == 0xffffffff || a[0] == 0) ? 0 : -EINVAL; /* personality */
-	/* the end */
-	case __NR_exit: case __NR_exit_group:
-		fs_exit((int)(a[0] & 0xff));
-	/* what a locked-down kernel refuses */
-	case __NR_clone: return no_process((uint64_t)a[0]);  /* clone */
-	case __NR_fork: case __NR_vfork: return no_process(SIGCHLD); /* fork, vfork: clone(SIGCHLD) */
-	case __NR_clone3: /* clone3 */
-		return no_process(mem_user_ok((uint64_t)a[0], 8) ? *(const uint64_t *)a[0] : 0);
-	case __NR_execve: case __NR_execveat: return -EACCES;         /* execve, execveat */
-	case __NR_wait4: case __NR_waitid: return -ECHILD;         /* wait4, waitid */
-	case __NR_socket: case __NR_socketpair: return -EACCES;          /* socket, socketpair */
-	case __NR_connect: case __NR_accept: case __NR_sendto: case __NR_recvfrom: case __NR_sendmsg: case __NR_recvmsg: case __NR_shutdown: case __NR_bind: case __NR_listen: case __NR_getsockname:
-	case __NR_getpeername: case __NR_setsockopt: case __NR_getsockopt: case __NR_accept4: case __NR_recvmmsg: case __NR_sendmmsg:
-		return -ENOTSOCK;
-	case __NR_ptrace: return -EPERM; /* ptrace */
-	case __NR_process_vm_readv: case __NR_process_vm_writev: return -EPERM; /* process_vm_readv/writev */
-	case __NR_mount: case __NR_umount2: case __NR_pivot_root: case __NR_chroot: case __NR_unshare: case __NR_setns: return -EPERM; /* mount... setns */
-	case __NR_modify_ldt: case __NR_iopl: case __NR_ioperm: return -EPERM; /* modify_ldt, iopl, ioperm */
-	case __NR_seccomp: return -EPERM; /* seccomp */
-	case __NR_bpf: case __NR_userfaultfd: case __NR_io_uring_setup: case __NR_io_uring_enter: case __NR_io_uring_register: return -EPERM; /* bpf, userfaultfd, io_uring */
-	case __NR_perf_event_open: return -EACCES; /* perf_event_open */
-	case __NR_add_key: case __NR_request_key: case __NR_keyctl: return -EPERM; /* add_key, request_key, keyctl */
-	case __NR_reboot: case __NR_kexec_load: case __NR_kexec_file_load: return -EPERM; /* reboot, kexec */
-	case __NR_init_module: case __NR_delete_module: case __NR_finit_module: return -EPERM; /* modules */
-	default: return -ENOSYS;
-	}
+	return no_process((uint64_t)c->a[0]);
+}
+
+/* fork and vfork: clone(SIGCHLD), one process only. */
+long sys_fork(const struct sys_call *c)
+{
+	(void)c;
+	return no_process(SIGCHLD);
+}
+
+long sys_clone3(const struct sys_call *c)
+{
+	return no_process(mem_user_ok((uint64_t)c->a[0], 8) ? *(const uint64_t *)c->a[0] : 0);
+}
+
+/* exit and exit_group: write access=wo images back, then end the session. */
+long sys_exit(const struct sys_call *c)
+{
+	fs_exit((int)(c->a[0] & 0xff));
+}
+
+/* ---- memory ---------------------------------------------------------------- */
+
+long sys_brk(const struct sys_call *c)
+{
+	return (long)mem_brk((uint64_t)c->a[0]);
+}
+
+long sys_munmap(const struct sys_call *c)
+{
+	return mem_munmap((uint64_t)c->a[0], (uint64_t)c->a[1]);
+}
+
+long sys_mremap(const struct sys_call *c)
+{
+	return mem_mremap((uint64_t)c->a[0], (uint64_t)c->a[1], (uint64_t)c->a[2], (int)c->a[3], (uint64_t)c->a[4]);
 }
 
 void zrt_sigsys(int sig, void *info, void *ucv)
@@ -496,13 +554,7 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 		zrt_log(0, "zrt: %s", deferred);
 		zrt_exit(ZRT_EXIT_FAILED);
 	}
-	bool handled = false;
-	long r = fs_syscall(nr, a, &handled);
-	if (!handled)
-		r = sig_syscall(nr, a, uc, &handled);
-	if (!handled)
-		r = dispatch(nr, a);
-	g[RAX] = (uint64_t)r;
+	g[RAX] = (uint64_t)(nr == ZRT_NR_SIGRETURN ? sig_return(uc) : sys_dispatch(nr, a, uc));
 	sig_deliver(uc); /* as the kernel does on its way back to the program */
 }
 

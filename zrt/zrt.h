@@ -120,7 +120,6 @@ const char *fs_deferred_error(void);
 bool fs_writeback(void);
 __attribute__((noreturn)) void fs_exit(int code);
 #define ZRT_EXIT_FAILED 127 /* the runtime could not do its part (start-up, write-back) */
-long fs_syscall(long nr, const long *a, bool *handled);
 uint64_t fs_seed(void);
 
 /* ---- signal.c: signals the program sends itself -------------------------------- */
@@ -141,7 +140,7 @@ _Static_assert(__builtin_offsetof(struct ucontext_k, sigmask) == 296, "ucontext 
 #define ZRT_STR(x) ZRT_STR_(x)
 #define ZRT_PID 1
 #define ZRT_UID 1000
-long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled);
+long sig_return(struct ucontext_k *uc); /* ZRT_NR_SIGRETURN */
 void sig_deliver(struct ucontext_k *uc); /* before returning to the program */
 void sig_send_self(int sig, int code);   /* queue a signal (SIGPIPE from a write) */
 
