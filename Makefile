@@ -52,9 +52,10 @@ BOOT_LDFLAGS := -nostdlib -static-pie -Wl,-z,noexecstack -Wl,--build-id=none -Wl
 ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-pie -fno-builtin \
               -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-unwind-tables \
               -fcf-protection=none -mno-red-zone
-ZRT_SRC  := $(wildcard zrt/*.c)
+# The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
+ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
 ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(BUILD)/zrt/start.o
-ZRT_HDR  := $(wildcard zrt/*.h) include/zvm.h
+ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h) include/zvm.h
 
 SUP_SRC  := $(wildcard src/*.c)
 SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -288,7 +289,7 @@ $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
 	@mkdir -p $(@D)
 	for f in $(ZRT_SRC); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
-		-c -o $(CLANG_BUILD)/zrt-$$(basename $$f .c).o $$f || exit 1; done
+		-c -o $(CLANG_BUILD)/zrt-$$(echo $${f#zrt/} | tr / -).o $$f || exit 1; done
 	@touch $@
 
 clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp

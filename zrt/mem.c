@@ -22,6 +22,7 @@
 #include <asm/unistd.h>
 #include <linux/mman.h>
 
+#include "mem.h"
 #include "zrt.h"
 
 #define EXT_MAX 16384
@@ -52,11 +53,6 @@ uint64_t mem_free_bytes(void)
 uint64_t mem_total_bytes(void)
 {
 	return heap_hi - heap_lo;
-}
-
-bool mem_user_ok(uint64_t addr, uint64_t len)
-{
-	return addr >= 0x10000 && addr + len >= addr && addr + len <= zrt_info.memory_size;
 }
 
 /* Clear what of [a, b) may have been handed out before. */
@@ -383,7 +379,7 @@ static int class_of(size_t n)
 	return c;
 }
 
-void *zalloc(size_t n)
+void *mem_alloc(size_t n)
 {
 	if (n == 0)
 		n = 1;
@@ -411,7 +407,7 @@ void *zalloc(size_t n)
 	return o;
 }
 
-void zfree(void *p, size_t n)
+void mem_free(void *p, size_t n)
 {
 	if (!p)
 		return;

@@ -33,11 +33,17 @@
  */
 #include <asm/processor-flags.h>
 #include <asm/sigcontext.h>
-#include <asm/unistd.h>
 #include <linux/signal.h>
 
+#include "exit.h"
+#include "log.h"
+#include "sig.h"
 #include "syscall.h"
+#include "user.h"
 #include "zrt.h"
+
+#define ZRT_STR_(x) #x
+#define ZRT_STR(x) ZRT_STR_(x)
 
 /* The kernel's _NSIG (the x86 uapi headers do not say it): signals are
  * 1 to as many as a sigset_t has bits. */
@@ -160,8 +166,8 @@ void sig_send_self(int sig, int code)
 /* The default action: end the session as the signal would end the process. */
 __attribute__((noreturn)) static void terminate(int sig)
 {
-	zrt_log(0, "zrt: the program killed itself with signal %d", sig);
-	fs_exit(128 + sig);
+	log_line(0, "zrt: the program killed itself with signal %d", sig);
+	exit_session(128 + sig);
 }
 
 static bool on_altstack(uint64_t sp)
@@ -204,8 +210,8 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	uint64_t fsz = kfp ? fp_size(kfp) : 0;
 	uint64_t fp = ALIGN_DOWN(sp - fsz, 64);
 	uint64_t fr = ((fp - sizeof(struct sigframe) + 8) & ~15ull) - 8;
-	if (fr > fp || !mem_user_ok(fr, fp + fsz - fr)) {
-		zrt_log(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
+	if (fr > fp || !user_ok(fr, fp + fsz - fr)) {
+		log_line(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
 		terminate(SIGSEGV); /* the kernel forces it */
 	}
 	struct sigframe *f = (struct sigframe *)fr;
@@ -289,10 +295,10 @@ static long do_rt_sigaction(long sig, const struct ksigaction *act, struct ksiga
 {
 	if (sig < 1 || sig > SIGMAX || size != sizeof(sigset_t) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	if (act && !mem_user_ok((uint64_t)act, sizeof *act))
+	if (act && !user_ok((uint64_t)act, sizeof *act))
 		return -EFAULT;
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, sizeof *old))
+		if (!user_ok((uint64_t)old, sizeof *old))
 			return -EFAULT;
 		struct ksigaction prev = sigact[sig];
 		if (act)
@@ -315,14 +321,14 @@ static long do_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long
 		return -EINVAL;
 	uint64_t prev = vmask, s = 0;
 	if (set) {
-		if (!mem_user_ok((uint64_t)set, 8))
+		if (!user_ok((uint64_t)set, 8))
 			return -EFAULT;
 		s = *set;
 		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 			return -EINVAL;
 	}
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, 8))
+		if (!user_ok((uint64_t)old, 8))
 			return -EFAULT;
 		*old = prev;
 	}
@@ -337,14 +343,14 @@ static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 {
 	bool on = on_altstack(sp);
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, 24))
+		if (!user_ok((uint64_t)old, 24))
 			return -EFAULT;
 		old[0] = altss.sp;
 		old[1] = (uint32_t)(on ? SS_ONSTACK : altss.size ? altss.flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
 		old[2] = altss.size;
 	}
 	if (ss) {
-		if (!mem_user_ok((uint64_t)ss, 24))
+		if (!user_ok((uint64_t)ss, 24))
 			return -EFAULT;
 		uint32_t flags = (uint32_t)ss[1], mode = flags & ~SS_AUTODISARM;
 		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
@@ -387,7 +393,7 @@ static long send(long sig, int code, const struct ksiginfo *given)
 
 static long sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
 {
-	if (!mem_user_ok((uint64_t)info, sizeof *info))
+	if (!user_ok((uint64_t)info, sizeof *info))
 		return -EFAULT;
 	if (pid != ZRT_PID)
 		return -ESRCH;
@@ -398,7 +404,7 @@ static long do_sigsuspend(const uint64_t *set, long size)
 {
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
-	if (!mem_user_ok((uint64_t)set, 8))
+	if (!user_ok((uint64_t)set, 8))
 		return -EFAULT;
 	uint64_t saved = vmask, want = *set & ~unblockable;
 	for (int i = 0; i < nqueue; i++)
@@ -421,8 +427,8 @@ long sig_return(struct ucontext_k *uc)
 {
 	uint64_t *g = uc->gregs;
 	const struct ucontext_k *u = (const struct ucontext_k *)g[RSP];
-	if (!mem_user_ok(g[RSP], sizeof *u)) {
-		zrt_log(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
+	if (!user_ok(g[RSP], sizeof *u)) {
+		log_line(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
 		terminate(SIGSEGV);
 	}
 	uint64_t efl = (g[EFL] & ~EFL_FIX) | (u->gregs[EFL] & EFL_FIX);
@@ -431,7 +437,7 @@ long sig_return(struct ucontext_k *uc)
 	unsigned char *kfp = (unsigned char *)uc->fpstate;
 	if (kfp && u->fpstate) {
 		uint64_t n = fp_size(kfp);
-		if (mem_user_ok(u->fpstate, n))
+		if (user_ok(u->fpstate, n))
 			memcpy(kfp, (const void *)u->fpstate, n);
 	}
 	vmask = u->sigmask & ~unblockable;
@@ -453,7 +459,7 @@ long sys_rt_sigpending(const struct sys_call *c)
 {
 	if ((uint64_t)c->a[1] > sizeof(sigset_t))
 		return -EINVAL;
-	if (!mem_user_ok((uint64_t)c->a[0], 8))
+	if (!user_ok((uint64_t)c->a[0], 8))
 		return -EFAULT;
 	*(uint64_t *)c->a[0] = pending_set() & vmask;
 	return 0;

@@ -18,17 +18,17 @@
 #include "zrt.h"
 
 struct sys_entry {
-	const char *name; /* NULL: no row, ENOSYS */
-	sys_fn *fn;       /* NULL: the call's result is ret */
-	long ret;
+	sys_fn *fn;           /* NULL: the call's result is ret */
+	int ret;
+	bool known;           /* false: no row, ENOSYS */
 	unsigned char arg[6]; /* enum sys_arg */
 };
 
-#define CALL(nr, handler, ...) [__NR_##nr] = {#nr, handler, 0, {__VA_ARGS__}}
-#define RET(nr, value) [__NR_##nr] = {#nr, 0, value, {0}}
+#define CALL(nr, handler, ...) [__NR_##nr] = {handler, 0, true, {__VA_ARGS__}}
+#define RET(nr, value) [__NR_##nr] = {0, value, true, {0}}
 
 static const struct sys_entry table[] = {
-	/* read and write (fs.c) */
+	/* fs/rw.c: read and write */
 	CALL(read, sys_read, ARG_FD),
 	CALL(write, sys_write, ARG_FD),
 	CALL(pread64, sys_pread64, ARG_FD, ARG_LONG, ARG_LONG, ARG_LOFF),
@@ -43,7 +43,7 @@ static const struct sys_entry table[] = {
 	CALL(copy_file_range, sys_copy_file_range, ARG_FD, ARG_LONG, ARG_FD),
 	CALL(lseek, sys_lseek, ARG_FD),
 
-	/* opening and descriptors (fs.c) */
+	/* fs/open.c: opening */
 	CALL(open, sys_open, ARG_LONG, ARG_INT, ARG_UINT),
 	CALL(creat, sys_creat, ARG_LONG, ARG_UINT),
 	CALL(openat, sys_openat, ARG_FD, ARG_LONG, ARG_INT, ARG_UINT),
@@ -52,13 +52,14 @@ static const struct sys_entry table[] = {
 	CALL(pipe, sys_pipe),
 	CALL(pipe2, sys_pipe2),
 	CALL(umask, sys_umask, ARG_INT),
+
+	/* fs/fd.c: the descriptor table */
 	CALL(close, sys_close, ARG_FD),
 	CALL(close_range, sys_close_range, ARG_UINT, ARG_UINT),
 	CALL(dup, sys_dup, ARG_FD),
 	CALL(dup2, sys_dup2, ARG_FD, ARG_INT),
 	CALL(dup3, sys_dup3, ARG_FD, ARG_INT),
 	CALL(fcntl, sys_fcntl, ARG_FD, ARG_INT),
-	CALL(ioctl, sys_ioctl, ARG_FD, ARG_UINT),
 	CALL(flock, sys_fd_exists, ARG_FD),
 	CALL(fadvise64, sys_fd_exists, ARG_FD),
 	RET(fsync, 0),
@@ -67,7 +68,10 @@ static const struct sys_entry table[] = {
 	RET(syncfs, 0),
 	RET(sync_file_range, 0),
 
-	/* names, attributes and directories (fs.c) */
+	/* fs/ioctl.c */
+	CALL(ioctl, sys_ioctl, ARG_FD, ARG_UINT),
+
+	/* fs/stat.c: attributes */
 	CALL(stat, sys_stat),
 	CALL(lstat, sys_lstat),
 	CALL(fstat, sys_fstat, ARG_FD),
@@ -89,9 +93,13 @@ static const struct sys_entry table[] = {
 	CALL(utime, sys_utime_now),
 	CALL(utimes, sys_utime_now),
 	CALL(futimesat, sys_futimesat, ARG_FD),
+
+	/* fs/file.c: contents */
 	CALL(truncate, sys_truncate, ARG_LONG, ARG_LOFF),
 	CALL(ftruncate, sys_ftruncate, ARG_FD, ARG_LOFF),
 	CALL(fallocate, sys_fallocate, ARG_FD, ARG_INT),
+
+	/* fs/dir.c and fs/names.c: directories and names */
 	CALL(getdents64, sys_getdents64, ARG_FD),
 	CALL(getcwd, sys_getcwd),
 	CALL(chdir, sys_chdir),
@@ -125,13 +133,13 @@ static const struct sys_entry table[] = {
 	RET(lremovexattr, -EOPNOTSUPP),
 	RET(fremovexattr, -EOPNOTSUPP),
 
-	/* waiting for descriptors (fs.c) */
+	/* fs/poll.c: waiting for descriptors */
 	CALL(poll, sys_poll, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(ppoll, sys_ppoll),
 	CALL(select, sys_select, ARG_INT),
 	CALL(pselect6, sys_pselect6, ARG_INT),
 
-	/* memory (mem.c, fs.c for file mappings) */
+	/* mman.c: memory (the heap, mem.c) */
 	CALL(brk, sys_brk),
 	CALL(mmap, sys_mmap, ARG_LONG, ARG_LONG, ARG_INT, ARG_INT, ARG_FD),
 	CALL(munmap, sys_munmap),
@@ -145,7 +153,7 @@ static const struct sys_entry table[] = {
 	RET(munlockall, 0),
 	RET(mlock2, 0),
 
-	/* time (the virtual clock) and randomness */
+	/* clock.c: the virtual clock */
 	CALL(clock_gettime, sys_clock_gettime),
 	CALL(clock_getres, sys_clock_getres),
 	CALL(gettimeofday, sys_gettimeofday),
@@ -157,9 +165,11 @@ static const struct sys_entry table[] = {
 	CALL(setitimer, sys_setitimer),
 	CALL(getrusage, sys_getrusage, ARG_INT),
 	CALL(times, sys_times),
+
+	/* rng.c: the deterministic generator */
 	CALL(getrandom, sys_getrandom),
 
-	/* identity and limits */
+	/* identity.c: identity and limits */
 	CALL(uname, sys_uname),
 	CALL(sysinfo, sys_sysinfo),
 	RET(getuid, ZRT_UID),
@@ -197,10 +207,9 @@ static const struct sys_entry table[] = {
 	CALL(sched_getaffinity, sys_sched_getaffinity),
 	RET(sched_setaffinity, 0),
 	CALL(getcpu, sys_getcpu),
-	CALL(futex, sys_futex, ARG_LONG, ARG_INT, ARG_INT),
 	CALL(personality, sys_personality),
 
-	/* signals (signal.c) */
+	/* signal.c: signals the program sends itself */
 	CALL(rt_sigaction, sys_rt_sigaction),
 	CALL(rt_sigprocmask, sys_rt_sigprocmask),
 	CALL(rt_sigpending, sys_rt_sigpending),
@@ -213,13 +222,14 @@ static const struct sys_entry table[] = {
 	CALL(rt_sigqueueinfo, sys_rt_sigqueueinfo),
 	CALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo),
 
-	/* one process, one thread */
+	/* process.c: one process, one thread */
 	CALL(exit, sys_exit, ARG_INT),
 	CALL(exit_group, sys_exit, ARG_INT),
 	CALL(clone, sys_clone),
 	CALL(fork, sys_fork),
 	CALL(vfork, sys_fork),
 	CALL(clone3, sys_clone3),
+	CALL(futex, sys_futex, ARG_LONG, ARG_INT, ARG_INT),
 	RET(execve, -EACCES),
 	RET(execveat, -EACCES),
 	RET(wait4, -ECHILD),
@@ -298,7 +308,7 @@ static bool convert(const unsigned char *kind, const long *a, long *out)
 
 long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
 {
-	if (nr < 0 || nr >= TABLE_LEN || !table[nr].name)
+	if (nr < 0 || nr >= TABLE_LEN || !table[nr].known)
 		return -ENOSYS;
 	const struct sys_entry *e = &table[nr];
 	if (!e->fn)

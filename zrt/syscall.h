@@ -19,8 +19,8 @@
  *             before anything else is looked at, as in the kernel.
  *
  * User memory is checked by the handlers, with user_ok() and user_path()
- * (mem_user_ok and copy_path until they move): where in a call the check
- * comes decides which errno a program sees, and the order is the kernel's.
+ * (user.h): where in a call the check comes decides which errno a program
+ * sees, and the order is the kernel's.
  *
  * A handler returns the call's result or -errno; what it returns is what
  * the program finds in rax. Handlers are named sys_ and the call they
@@ -48,35 +48,42 @@ typedef long sys_fn(const struct sys_call *c);
  * call the table does not know. */
 long sys_dispatch(long nr, const long *a, struct ucontext_k *uc);
 
-/* ---- files and descriptors ------------------------------------------------ */
+/* ---- the handlers, by the file that has them --------------------------------- */
+/* fs/rw.c */
 sys_fn sys_read, sys_write, sys_pread64, sys_pwrite64, sys_readv, sys_writev, sys_preadv, sys_pwritev,
 	sys_preadv2, sys_pwritev2, sys_sendfile, sys_copy_file_range, sys_lseek;
+/* fs/open.c */
 sys_fn sys_open, sys_creat, sys_openat, sys_openat2, sys_memfd_create, sys_pipe, sys_pipe2, sys_umask;
-sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_ioctl, sys_fd_exists;
+/* fs/fd.c; sys_fd_exists: flock, fadvise64 */
+sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_fd_exists;
+/* fs/ioctl.c */
+sys_fn sys_ioctl;
+/* fs/stat.c; sys_statfs: statfs, fstatfs; sys_utime_now: utime, utimes */
 sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_statfs, sys_access, sys_faccessat,
 	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime_now, sys_futimesat;
-sys_fn sys_getdents64, sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys_unlink,
-	sys_unlinkat, sys_rename, sys_renameat, sys_renameat2, sys_link, sys_linkat, sys_symlink, sys_symlinkat,
-	sys_readlink, sys_readlinkat;
+/* fs/file.c */
 sys_fn sys_truncate, sys_ftruncate, sys_fallocate;
+/* fs/dir.c */
+sys_fn sys_getdents64;
+/* fs/names.c */
+sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys_unlink, sys_unlinkat,
+	sys_rename, sys_renameat, sys_renameat2, sys_link, sys_linkat, sys_symlink, sys_symlinkat, sys_readlink,
+	sys_readlinkat;
+/* fs/poll.c */
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
-
-/* ---- memory --------------------------------------------------------------- */
+/* mman.c */
 sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise;
-
-/* ---- time and randomness ------------------------------------------------- */
+/* clock.c; rng.c */
 sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_nanosleep, sys_clock_nanosleep,
 	sys_getitimer, sys_setitimer, sys_getrusage, sys_times;
 sys_fn sys_getrandom;
-
-/* ---- identity and limits -------------------------------------------------- */
+/* identity.c; sys_getresid: getresuid, getresgid; sys_setid: the set*id
+ * family; sys_getpgid: getpgid, getsid */
 sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setgroups, sys_getpgid, sys_prctl, sys_prlimit64,
 	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_getcpu, sys_personality;
-
-/* ---- one process, one thread ---------------------------------------------- */
+/* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex;
-
-/* ---- signals -------------------------------------------------------------- */
+/* signal.c */
 sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend,
 	sys_kill, sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;
 
