@@ -199,11 +199,14 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# The runtime end to end: busybox applets against native runs, Lua, glibc,
-# images, determinism, containment; the conformance suite (the same probe
-# natively and under zvsh, outputs compared line by line); and zvsh's own
-# behaviour.
+# The runtime's structure (its layers, tests/zrt/layers.sh; docs/zrt.md's
+# list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
+# end to end: busybox applets against native runs, Lua, glibc, images,
+# determinism, containment; the conformance suite (the same probe natively
+# and under zvsh, outputs compared line by line); and zvsh's own behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
+	@tests/zrt/layers.sh zrt
+	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm

@@ -9,6 +9,9 @@
 /* The private call of the frame's return trampoline: not a Linux number,
  * so the wall sends it to ZRT. */
 #define ZRT_NR_SIGRETURN 0x5a52
+/* The return address of every frame (signal.c, in assembly): the private
+ * call that brings the frame back. */
+void zrt_sigreturn_tramp(void);
 
 long sig_return(struct ucontext_k *uc);  /* ZRT_NR_SIGRETURN */
 void sig_deliver(struct ucontext_k *uc); /* before returning to the program */

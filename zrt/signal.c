@@ -175,9 +175,7 @@ static bool on_altstack(uint64_t sp)
 	return altss.size && sp - altss.sp < altss.size;
 }
 
-/* The kernel's return to the program, in assembly: the private call that
- * brings the frame back (sig_return, ZRT_NR_SIGRETURN). */
-void zrt_sigreturn_tramp(void);
+/* The kernel's return to the program, in assembly (sig.h). */
 __asm__(".pushsection .text\n"
 	".globl zrt_sigreturn_tramp\n"
 	"zrt_sigreturn_tramp:\n"
