@@ -192,6 +192,10 @@ $(BUILD)/unit/test_nvram: tests/unit/test_nvram.c zrt/nvram.c zrt/nvram.h zrt/ut
 $(BUILD)/unit/test_tar: tests/unit/test_tar.c zrt/tar.c zrt/tar.h zrt/util.h
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_tar.c zrt/tar.c -lcmocka
+# The heap, with its invariants checked at every entry (-DZRT_MEM_DEBUG).
+$(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h zrt/util.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -DZRT_MEM_DEBUG -o $@ tests/unit/test_mem.c zrt/mem.c -lcmocka
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
@@ -288,11 +292,14 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
-# The runtime's freestanding sources must be warning-clean under clang too.
+# The runtime's freestanding sources must be warning-clean under clang too,
+# and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
 	@mkdir -p $(@D)
 	for f in $(ZRT_SRC); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
 		-c -o $(CLANG_BUILD)/zrt-$$(echo $${f#zrt/} | tr / -).o $$f || exit 1; done
+	clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror -DZRT_MEM_DEBUG \
+		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
 clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp

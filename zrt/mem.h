@@ -19,5 +19,9 @@ void *mem_alloc(size_t n);         /* zeroed, NULL when the heap is full */
 void mem_free(void *p, size_t n);  /* n: the size given to mem_alloc */
 uint64_t mem_free_bytes(void);
 uint64_t mem_total_bytes(void);
+#ifdef ZRT_MEM_DEBUG
+/* NULL when mem.c's invariants hold, else the first broken one. */
+const char *mem_check(void);
+#endif
 
 #endif
