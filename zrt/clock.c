@@ -7,6 +7,7 @@
  */
 #include <linux/resource.h>
 #include <linux/time.h>
+#include <linux/time_types.h>
 #include <linux/times.h>
 
 #include "clock.h"
@@ -44,16 +45,12 @@ uint64_t clock_since_start(void)
 
 /* ---- the calls ------------------------------------------------------------- */
 
-struct ts {
-	int64_t sec, nsec;
-};
-
-static long put_time(uint64_t ns, struct ts *t)
+static long put_time(uint64_t ns, struct __kernel_timespec *t)
 {
 	if (!user_ok((uint64_t)t, sizeof *t))
 		return -EFAULT;
-	t->sec = (int64_t)(ns / 1000000000u);
-	t->nsec = (int64_t)(ns % 1000000000u);
+	t->tv_sec = (int64_t)(ns / 1000000000u);
+	t->tv_nsec = (int64_t)(ns % 1000000000u);
 	return 0;
 }
 
@@ -66,7 +63,7 @@ static bool clock_valid(long id)
 long sys_clock_gettime(const struct sys_call *c)
 {
 	long id = c->a[0];
-	struct ts *t = (struct ts *)c->a[1];
+	struct __kernel_timespec *t = (struct __kernel_timespec *)c->a[1];
 	if (!clock_valid(id))
 		return -EINVAL;
 	uint64_t now = clock_tick();
@@ -78,18 +75,18 @@ long sys_clock_gettime(const struct sys_call *c)
 long sys_clock_getres(const struct sys_call *c)
 {
 	long id = c->a[0];
-	struct ts *t = (struct ts *)c->a[1];
+	struct __kernel_timespec *t = (struct __kernel_timespec *)c->a[1];
 	if (!clock_valid(id))
 		return -EINVAL;
 	if (!t)
 		return 0;
-	if (!user_ok((uint64_t)t, 16))
+	if (!user_ok((uint64_t)t, sizeof *t))
 		return -EFAULT;
 	return put_time(1, t); /* high-resolution timers, as Linux reports */
 }
 
 /* A sleep passes on the virtual clock at once. */
-static long sleep_on(long id, const struct ts *req, bool absolute)
+static long sleep_on(long id, const struct __kernel_timespec *req, bool absolute)
 {
 	/* clock_nanosleep sleeps on REALTIME, MONOTONIC, BOOTTIME, TAI, the
 	 * alarm clocks and the process CPU clock (thread CPU: EINVAL). */
@@ -98,10 +95,10 @@ static long sleep_on(long id, const struct ts *req, bool absolute)
 		return id == CLOCK_THREAD_CPUTIME_ID ? -EINVAL : clock_valid(id) ? -EOPNOTSUPP : -EINVAL;
 	if (!user_ok((uint64_t)req, sizeof *req))
 		return -EFAULT;
-	if (req->nsec < 0 || req->nsec >= 1000000000 || req->sec < 0)
+	if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0)
 		return -EINVAL;
-	uint64_t ns = (uint64_t)req->sec > ZRT_CLOCK_MAX / 1000000000u ? ZRT_CLOCK_MAX
-									: (uint64_t)req->sec * 1000000000u + (uint64_t)req->nsec;
+	uint64_t ns = (uint64_t)req->tv_sec > ZRT_CLOCK_MAX / 1000000000u ? ZRT_CLOCK_MAX
+									: (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
 	if (absolute)
 		clock_ns = ns > clock_ns ? ns : clock_ns;
 	else
@@ -111,12 +108,12 @@ static long sleep_on(long id, const struct ts *req, bool absolute)
 
 long sys_nanosleep(const struct sys_call *c)
 {
-	return sleep_on(CLOCK_MONOTONIC, (const struct ts *)c->a[0], false);
+	return sleep_on(CLOCK_MONOTONIC, (const struct __kernel_timespec *)c->a[0], false);
 }
 
 long sys_clock_nanosleep(const struct sys_call *c)
 {
-	return sleep_on(c->a[0], (const struct ts *)c->a[2], c->a[1] & TIMER_ABSTIME);
+	return sleep_on(c->a[0], (const struct __kernel_timespec *)c->a[2], c->a[1] & TIMER_ABSTIME);
 }
 
 long sys_gettimeofday(const struct sys_call *c)

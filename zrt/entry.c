@@ -52,7 +52,7 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	(void)sig;
 	struct ucontext_k *uc = ucv;
 	uint64_t *g = uc->gregs;
-	long nr = *(const int32_t *)((const char *)info + 24); /* si_syscall */
+	long nr = ((const siginfo_t *)info)->si_syscall;
 	const long a[6] = {(long)g[RDI], (long)g[RSI], (long)g[RDX], (long)g[R10], (long)g[R8], (long)g[R9]};
 	const char *deferred = config_deferred_error();
 	if (deferred) { /* the program needs the runtime, whose nvram is broken */
@@ -102,7 +102,7 @@ void zrt_sigsegv(int sig, void *info, void *ucv)
 		len = 3, g[RCX] = 0;
 	if (!len) {
 		log_line(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
-			(unsigned long long)*(const uint64_t *)((const char *)info + 16));
+			(unsigned long long)(uint64_t)((const siginfo_t *)info)->si_addr);
 		uc->sigmask |= 1ull << (SIGSEGV - 1);
 		return;
 	}

@@ -71,12 +71,12 @@ static long prlimit(long pid, long res, const uint64_t *newl, uint64_t *old)
 		return -ESRCH;
 	if (res < 0 || res >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (newl && !user_ok((uint64_t)newl, 16))
+	if (newl && !user_ok((uint64_t)newl, sizeof(struct rlimit64)))
 		return -EFAULT;
 	if (newl && newl[0] > newl[1])
 		return -EINVAL; /* soft above hard */
 	if (old) {
-		if (!user_ok((uint64_t)old, 16))
+		if (!user_ok((uint64_t)old, sizeof(struct rlimit64)))
 			return -EFAULT;
 		limit_of(res, old);
 	}

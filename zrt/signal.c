@@ -34,6 +34,7 @@
 #include <asm/processor-flags.h>
 #include <asm/sigcontext.h>
 #include <linux/signal.h>
+#include <asm/ucontext.h> /* after asm/sigcontext.h and linux/signal.h, which it needs */
 
 #include "exit.h"
 #include "log.h"
@@ -90,6 +91,26 @@ struct sigframe {
 	struct ksiginfo info;
 };
 _Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe size");
+
+/* The frame's pieces are the kernel's: struct ucontext and its sigcontext
+ * (asm/ucontext.h, asm/sigcontext.h), siginfo_t (asm-generic/siginfo.h). */
+#define SAME_PLACE(ours, field, theirs, tfield, what) \
+	_Static_assert(__builtin_offsetof(ours, field) == __builtin_offsetof(theirs, tfield), what)
+SAME_PLACE(struct ucontext_k, ss_sp, struct ucontext, uc_stack.ss_sp, "uc_stack");
+SAME_PLACE(struct ucontext_k, gregs[R8], struct ucontext, uc_mcontext.r8, "r8");
+SAME_PLACE(struct ucontext_k, gregs[RDI], struct ucontext, uc_mcontext.rdi, "rdi");
+SAME_PLACE(struct ucontext_k, gregs[RAX], struct ucontext, uc_mcontext.rax, "rax");
+SAME_PLACE(struct ucontext_k, gregs[RSP], struct ucontext, uc_mcontext.rsp, "rsp");
+SAME_PLACE(struct ucontext_k, gregs[RIP], struct ucontext, uc_mcontext.rip, "rip");
+SAME_PLACE(struct ucontext_k, gregs[EFL], struct ucontext, uc_mcontext.eflags, "eflags");
+SAME_PLACE(struct ucontext_k, fpstate, struct ucontext, uc_mcontext.fpstate, "fpstate");
+SAME_PLACE(struct ucontext_k, sigmask, struct ucontext, uc_sigmask, "uc_sigmask");
+_Static_assert(sizeof(struct ucontext_k) == sizeof(struct ucontext), "struct ucontext");
+SAME_PLACE(struct ksiginfo, code, siginfo_t, si_code, "si_code");
+SAME_PLACE(struct ksiginfo, u.kill.pid, siginfo_t, si_pid, "si_pid");
+SAME_PLACE(struct ksiginfo, u.kill.uid, siginfo_t, si_uid, "si_uid");
+SAME_PLACE(struct ksiginfo, u.kill.value, siginfo_t, si_value, "si_value");
+_Static_assert(sizeof(struct ksiginfo) == sizeof(siginfo_t), "siginfo_t");
 
 static struct ksigaction sigact[SIGMAX + 1];
 static uint64_t vmask;
@@ -184,13 +205,16 @@ __asm__(".pushsection .text\n"
 	"	hlt\n"
 	".popsection\n");
 
-/* The size of the FPU state the kernel saved for the SIGSYS frame. */
+/* The size of the FPU state the kernel saved for the SIGSYS frame: the
+ * legacy 512 bytes, or the extended size its software bytes give. */
 static uint64_t fp_size(const unsigned char *fp)
 {
+	const size_t sw = __builtin_offsetof(struct _fpstate_64, sw_reserved);
 	uint32_t magic, ext;
-	memcpy(&magic, fp + 464, 4);
-	memcpy(&ext, fp + 468, 4);
-	return magic == FP_XSTATE_MAGIC1 && ext >= 512 && ext <= 64 * 1024 ? ext : 512;
+	memcpy(&magic, fp + sw + __builtin_offsetof(struct _fpx_sw_bytes, magic1), 4);
+	memcpy(&ext, fp + sw + __builtin_offsetof(struct _fpx_sw_bytes, extended_size), 4);
+	const uint32_t legacy = sizeof(struct _fpstate_64);
+	return magic == FP_XSTATE_MAGIC1 && ext >= legacy && ext <= 64 * 1024 ? ext : legacy;
 }
 
 /* Set up the frame for one signal on the context uc (the SIGSYS frame's,
@@ -341,14 +365,14 @@ static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 {
 	bool on = on_altstack(sp);
 	if (old) {
-		if (!user_ok((uint64_t)old, 24))
+		if (!user_ok((uint64_t)old, sizeof(stack_t)))
 			return -EFAULT;
 		old[0] = altss.sp;
 		old[1] = (uint32_t)(on ? SS_ONSTACK : altss.size ? altss.flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
 		old[2] = altss.size;
 	}
 	if (ss) {
-		if (!user_ok((uint64_t)ss, 24))
+		if (!user_ok((uint64_t)ss, sizeof(stack_t)))
 			return -EFAULT;
 		uint32_t flags = (uint32_t)ss[1], mode = flags & ~SS_AUTODISARM;
 		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)

@@ -62,7 +62,7 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 			return 0;
 		}
 		*(int32_t *)arg = S_ISREG(o->ino->mode) && !o->ino->chan && o->pos < o->ino->size
-					  ? (int32_t)(o->ino->size - o->pos > 0x7fffffff ? 0x7fffffff : o->ino->size - o->pos)
+					  ? (int32_t)(o->ino->size - o->pos > INT32_MAX ? INT32_MAX : o->ino->size - o->pos)
 					  : 0;
 		return 0;
 	case FIOCLEX: fd_set_cloexec(fd, true); return 0;

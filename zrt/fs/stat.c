@@ -3,7 +3,10 @@
  * stat, statx, statfs (one tmpfs, sized by the heap), access, chmod and
  * the times.
  */
+#include <asm/stat.h>
+#include <asm/statfs.h>
 #include <linux/magic.h>
+#include <linux/stat.h>
 
 #include "../mem.h"
 #include "../syscall.h"
@@ -20,40 +23,65 @@
 #define ACC_W 2
 #define ACC_R 4
 
-struct kstat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-	int64_t unused[3];
-};
-_Static_assert(sizeof(struct kstat) == 144, "struct stat of x86-64");
+/* The x86-64 kernel's own layouts (asm/stat.h, linux/stat.h, asm/statfs.h). */
+_Static_assert(sizeof(struct stat) == 144, "struct stat of x86-64");
+_Static_assert(sizeof(struct statx) == 256, "struct statx");
+_Static_assert(sizeof(struct statfs) == 120, "struct statfs of x86-64");
 
-static void fill_stat(const struct inode *n, struct kstat *st)
+static void fill_stat(const struct inode *n, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->dev = n->chan ? 5 : 1;
-	st->ino = n->ino;
-	st->nlink = n->nlink ? n->nlink : (n->chan || n->dev || n->pipe ? 1 : 0);
-	st->mode = inode_mode(n);
-	st->uid = st->gid = 1000;
+	st->st_dev = n->chan ? 5 : 1;
+	st->st_ino = n->ino;
+	st->st_nlink = n->nlink ? n->nlink : (n->chan || n->dev || n->pipe ? 1 : 0);
+	st->st_mode = inode_mode(n);
+	st->st_uid = st->st_gid = ZRT_UID;
 	if (n->chan || n->dev)
-		st->rdev = n->chan ? (uint64_t)(0x100 + n->chan->handle) : (1u << 8) | n->dev;
+		st->st_rdev = n->chan ? (uint64_t)(0x100 + n->chan->handle) : (1u << 8) | n->dev;
 	uint64_t size = n->chan ? (n->chan->mode == ZCHAN_FILE ? n->chan->size : 0)
 			: n->pipe      ? 0
 			: S_ISDIR(n->mode) ? 4096
 					   : n->size;
-	st->size = (int64_t)size;
-	st->blksize = 4096;
+	st->st_size = (long)size;
+	st->st_blksize = 4096;
 	/* Whole pages, as tmpfs and ext4 count; short symlinks take none. */
-	st->blocks = S_ISLNK(n->mode) ? 0 : (int64_t)(ALIGN_UP(size, 4096) / 512);
-	st->atime = n->atime / 1000000000u, st->atime_ns = n->atime % 1000000000u;
-	st->mtime = n->mtime / 1000000000u, st->mtime_ns = n->mtime % 1000000000u;
-	st->ctime = n->ctime / 1000000000u, st->ctime_ns = n->ctime % 1000000000u;
+	st->st_blocks = S_ISLNK(n->mode) ? 0 : (long)(ALIGN_UP(size, 4096) / 512);
+	st->st_atime = n->atime / 1000000000u, st->st_atime_nsec = n->atime % 1000000000u;
+	st->st_mtime = n->mtime / 1000000000u, st->st_mtime_nsec = n->mtime % 1000000000u;
+	st->st_ctime = n->ctime / 1000000000u, st->st_ctime_nsec = n->ctime % 1000000000u;
 }
 
-static long do_fstatat(long dirfd, const char *path, struct kstat *st, long flags)
+static struct statx_timestamp stx_time(uint64_t sec, uint64_t nsec)
+{
+	return (struct statx_timestamp){.tv_sec = (int64_t)sec, .tv_nsec = (uint32_t)nsec};
+}
+
+/* statx: what stat says, the basic fields only; the birth time is the
+ * change time. */
+static void fill_statx(const struct inode *n, struct statx *sx)
+{
+	struct stat st;
+	fill_stat(n, &st);
+	memset(sx, 0, sizeof *sx);
+	sx->stx_mask = STATX_BASIC_STATS;
+	sx->stx_blksize = 4096;
+	sx->stx_nlink = (uint32_t)st.st_nlink;
+	sx->stx_uid = sx->stx_gid = ZRT_UID;
+	sx->stx_mode = (uint16_t)st.st_mode;
+	sx->stx_ino = st.st_ino;
+	sx->stx_size = (uint64_t)st.st_size;
+	sx->stx_blocks = (uint64_t)st.st_blocks;
+	sx->stx_atime = stx_time(st.st_atime, st.st_atime_nsec);
+	sx->stx_btime = stx_time(st.st_ctime, st.st_ctime_nsec);
+	sx->stx_ctime = stx_time(st.st_ctime, st.st_ctime_nsec);
+	sx->stx_mtime = stx_time(st.st_mtime, st.st_mtime_nsec);
+	sx->stx_rdev_major = (uint32_t)(st.st_rdev >> 8);
+	sx->stx_rdev_minor = (uint32_t)(st.st_rdev & 0xff);
+	sx->stx_dev_major = 0;
+	sx->stx_dev_minor = (uint32_t)st.st_dev;
+}
+
+static long do_fstatat(long dirfd, const char *path, struct stat *st, long flags)
 {
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
@@ -65,41 +93,15 @@ static long do_fstatat(long dirfd, const char *path, struct kstat *st, long flag
 	return 0;
 }
 
-static long do_statx(long dirfd, const char *path, long flags, unsigned char *sx)
+static long do_statx(long dirfd, const char *path, long flags, struct statx *sx)
 {
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
 	if (r < 0)
 		return r;
-	if (!user_ok((uint64_t)sx, 256))
+	if (!user_ok((uint64_t)sx, sizeof *sx))
 		return -EFAULT;
-	struct kstat st;
-	fill_stat(n, &st);
-	memset(sx, 0, 256);
-	uint32_t mask = 0x7ff, blk = 4096, nl = (uint32_t)st.nlink, uid = 1000;
-	uint16_t mode = (uint16_t)st.mode;
-	memcpy(sx + 0, &mask, 4);
-	memcpy(sx + 4, &blk, 4);
-	memcpy(sx + 16, &nl, 4);
-	memcpy(sx + 20, &uid, 4);
-	memcpy(sx + 24, &uid, 4);
-	memcpy(sx + 28, &mode, 2);
-	memcpy(sx + 32, &st.ino, 8);
-	memcpy(sx + 40, &st.size, 8);
-	memcpy(sx + 48, &st.blocks, 8);
-	const uint64_t t[4][2] = {{st.atime, st.atime_ns}, {st.ctime, st.ctime_ns},
-				  {st.ctime, st.ctime_ns}, {st.mtime, st.mtime_ns}};
-	for (int i = 0; i < 4; i++) { /* atime, btime, ctime, mtime at 64, 80, 96, 112 */
-		memcpy(sx + 64 + 16 * i, &t[i][0], 8);
-		uint32_t ns = (uint32_t)t[i][1];
-		memcpy(sx + 72 + 16 * i, &ns, 4);
-	}
-	uint32_t rmaj = (uint32_t)(st.rdev >> 8), rmin = (uint32_t)(st.rdev & 0xff), dmaj = 0,
-		 dmin = (uint32_t)st.dev;
-	memcpy(sx + 128, &rmaj, 4);
-	memcpy(sx + 132, &rmin, 4);
-	memcpy(sx + 136, &dmaj, 4);
-	memcpy(sx + 140, &dmin, 4);
+	fill_statx(n, sx);
 	return 0;
 }
 
@@ -146,17 +148,18 @@ static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long f
 	return 0;
 }
 
-static long do_statfs(unsigned char *buf)
+/* One tmpfs, as large as the heap. */
+static long do_statfs(struct statfs *buf)
 {
-	if (!user_ok((uint64_t)buf, 120))
+	if (!user_ok((uint64_t)buf, sizeof *buf))
 		return -EFAULT;
-	memset(buf, 0, 120);
-	int64_t v[7] = {TMPFS_MAGIC, 4096, (int64_t)(mem_total_bytes() / 4096), (int64_t)(mem_free_bytes() / 4096),
-			(int64_t)(mem_free_bytes() / 4096), 1 << 20, 1 << 20};
-	memcpy(buf, v, sizeof v); /* type bsize blocks bfree bavail files ffree */
-	int64_t namelen = NAME_MAX, frsize = 4096;
-	memcpy(buf + 64, &namelen, 8);
-	memcpy(buf + 72, &frsize, 8);
+	memset(buf, 0, sizeof *buf);
+	buf->f_type = TMPFS_MAGIC;
+	buf->f_bsize = buf->f_frsize = 4096;
+	buf->f_blocks = (long)(mem_total_bytes() / 4096);
+	buf->f_bfree = buf->f_bavail = (long)(mem_free_bytes() / 4096);
+	buf->f_files = buf->f_ffree = 1 << 20;
+	buf->f_namelen = NAME_MAX;
 	return 0;
 }
 
@@ -164,33 +167,33 @@ static long do_statfs(unsigned char *buf)
 
 long sys_fstat(const struct sys_call *c)
 {
-	return do_fstatat(c->a[0], "", (struct kstat *)c->a[1], AT_EMPTY_PATH);
+	return do_fstatat(c->a[0], "", (struct stat *)c->a[1], AT_EMPTY_PATH);
 }
 
 long sys_stat(const struct sys_call *c)
 {
-	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct kstat *)c->a[1], 0);
+	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct stat *)c->a[1], 0);
 }
 
 long sys_lstat(const struct sys_call *c)
 {
-	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct kstat *)c->a[1], AT_SYMLINK_NOFOLLOW);
+	return do_fstatat(AT_FDCWD, (const char *)c->a[0], (struct stat *)c->a[1], AT_SYMLINK_NOFOLLOW);
 }
 
 long sys_newfstatat(const struct sys_call *c)
 {
-	return do_fstatat(c->a[0], (const char *)c->a[1], (struct kstat *)c->a[2], c->a[3]);
+	return do_fstatat(c->a[0], (const char *)c->a[1], (struct stat *)c->a[2], c->a[3]);
 }
 
 long sys_statx(const struct sys_call *c)
 {
-	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (unsigned char *)c->a[4]);
+	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (struct statx *)c->a[4]);
 }
 
 /* statfs and fstatfs: the one filesystem, whatever the path or descriptor. */
 long sys_statfs(const struct sys_call *c)
 {
-	return do_statfs((unsigned char *)c->a[1]);
+	return do_statfs((struct statfs *)c->a[1]);
 }
 
 long sys_access(const struct sys_call *c)
