@@ -52,9 +52,10 @@ BOOT_LDFLAGS := -nostdlib -static-pie -Wl,-z,noexecstack -Wl,--build-id=none -Wl
 ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-pie -fno-builtin \
               -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-unwind-tables \
               -fcf-protection=none -mno-red-zone
-ZRT_SRC  := $(wildcard zrt/*.c)
+# The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
+ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
 ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(BUILD)/zrt/start.o
-ZRT_HDR  := $(wildcard zrt/*.h) include/zvm.h
+ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h) include/zvm.h
 
 SUP_SRC  := $(wildcard src/*.c)
 SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -199,6 +200,10 @@ $(BUILD)/unit/test_nvram: tests/unit/test_nvram.c zrt/nvram.c zrt/nvram.h zrt/ut
 $(BUILD)/unit/test_tar: tests/unit/test_tar.c zrt/tar.c zrt/tar.h zrt/util.h
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_tar.c zrt/tar.c -lcmocka
+# The heap, with its invariants checked at every entry (-DZRT_MEM_DEBUG).
+$(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h zrt/util.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -DZRT_MEM_DEBUG -o $@ tests/unit/test_mem.c zrt/mem.c -lcmocka
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
@@ -206,11 +211,14 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# The runtime end to end: busybox applets against native runs, Lua, glibc,
-# images, determinism, containment; the conformance suite (the same probe
-# natively and under zvsh, outputs compared line by line); and zvsh's own
-# behaviour.
+# The runtime's structure (its layers, tests/zrt/layers.sh; docs/zrt.md's
+# list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
+# end to end: busybox applets against native runs, Lua, glibc, images,
+# determinism, containment; the conformance suite (the same probe natively
+# and under zvsh, outputs compared line by line); and zvsh's own behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
+	@tests/zrt/layers.sh zrt
+	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
@@ -243,10 +251,10 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
 $(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
-		boot/trampoline.S $(wildcard src/*.h)
+		src/fsize.c boot/trampoline.S $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c boot/trampoline.S $(GLIBC_LIBS)
+		src/manifest.c src/error.c src/fsize.c boot/trampoline.S $(GLIBC_LIBS)
 
 # run-fuzzer NAME SECONDS
 define run-fuzzer
@@ -292,11 +300,14 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
-# The runtime's freestanding sources must be warning-clean under clang too.
+# The runtime's freestanding sources must be warning-clean under clang too,
+# and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
 	@mkdir -p $(@D)
 	for f in $(ZRT_SRC); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
-		-c -o $(CLANG_BUILD)/zrt-$$(basename $$f .c).o $$f || exit 1; done
+		-c -o $(CLANG_BUILD)/zrt-$$(echo $${f#zrt/} | tr / -).o $$f || exit 1; done
+	clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror -DZRT_MEM_DEBUG \
+		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
 clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp

@@ -2,11 +2,13 @@
  * mem.c - the program's heap: brk, mmap, munmap, mremap, and the runtime's
  * own allocations (files, directories, open files) from the same pages.
  *
- * The heap is [heap_start, heap_end) of guest memory, already mapped R+W by
- * boot; nothing here asks the kernel for memory. brk grows up from the
- * bottom; mmap and the runtime's allocations are carved from the top of the
- * highest free extent down, so the two meet only when the heap is full.
- * Free space is a sorted array of page extents.
+ * The heap is [heap_start, heap_end) of guest memory, page-aligned and
+ * already mapped R+W by boot; nothing here asks the kernel for memory. brk
+ * grows up from the bottom; mmap and the runtime's allocations are carved
+ * from the top of the highest free extent down, so the two meet only when
+ * the heap is full. Free space is a sorted array of page extents. Small
+ * objects of the runtime come from 64 KiB slabs with a free list per size
+ * class; slab pages are never given back.
  *
  * Memory handed out must read as zeros, as fresh kernel pages do. Pages
  * never used are zero already (guest memory starts as a zero-filled memfd);
@@ -18,21 +20,35 @@
  * ZRT), so ZRT does not know them: every path that takes pages back or
  * writes over pages the program may own (munmap, brk shrinking, mremap,
  * MAP_FIXED, MADV_DONTNEED) makes them R+W first, with the same mprotect.
+ *
+ * Invariants, between any two calls (mem_check() tests each, and a build
+ * with -DZRT_MEM_DEBUG runs it at every entry; tests/unit/test_mem.c does
+ * that, and checks what the allocator hands out against a model):
+ *   E1  nfr <= EXT_MAX, and fr[0..nfr) are non-empty, page-aligned extents
+ *       within [heap_lo, heap_hi);
+ *   E2  sorted and disjoint, and never touching: a run of free pages is
+ *       one extent (give() merges a freed range with its neighbours);
+ *   E3  free_bytes is the sum of their sizes;
+ *   B1  heap_lo <= brk_cur, and no page below the break, [heap_lo,
+ *       ALIGN_UP(brk_cur)), is free;
+ *   W1  heap_lo <= ALIGN_UP(brk_cur) <= brk_hwm and top_low <= heap_hi;
+ *       every page ever handed out lies below brk_hwm or at or above
+ *       top_low, so the pages in [brk_hwm, top_low) are free;
+ *   S1  every object on a slab free list lies in the heap, outside the
+ *       free extents (its slab is allocated), aligned to its class's size
+ *       within the slab.
+ * What the allocator therefore never hands out: memory outside the heap,
+ * a page that is still handed out (brk, a mapping, an object), or a page
+ * that does not read as zeros, unless the program itself wrote to pages it
+ * did not own (guest memory is all its own: nothing here can stop that).
  */
+#include <asm/unistd.h>
+#include <linux/mman.h>
+
+#include "mem.h"
 #include "zrt.h"
 
 #define EXT_MAX 16384
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_FIXED_NOREPLACE 0x100000
-#define MREMAP_MAYMOVE 1
-#define MREMAP_FIXED 2
-#define MREMAP_DONTUNMAP 4
 #define USER_TOP (1ull << 47) /* TASK_SIZE: no user range reaches past it */
 
 struct ext {
@@ -43,6 +59,28 @@ static struct ext fr[EXT_MAX];
 static int nfr;
 static uint64_t heap_lo, heap_hi, brk_cur, brk_hwm, top_low, free_bytes;
 
+/* Small objects come from 64 KiB slabs in power-of-two classes of 16 bytes
+ * to 2 KiB with a free list each; anything larger is whole pages. */
+#define SLAB (64u << 10)
+#define CLASSES 8 /* 16 .. 2048 */
+
+struct freeobj {
+	struct freeobj *next;
+};
+static struct freeobj *freelist[CLASSES];
+
+/* -DZRT_MEM_DEBUG: every entry point first checks the invariants the last
+ * call left, and stops the runtime at once (ud2) on a broken one. */
+#ifdef ZRT_MEM_DEBUG
+#define DEBUG_CHECK()                   \
+	do {                            \
+		if (mem_check())        \
+			__builtin_trap(); \
+	} while (0)
+#else
+#define DEBUG_CHECK() ((void)0)
+#endif
+
 void mem_init(uint64_t heap_start, uint64_t heap_end)
 {
 	heap_lo = brk_cur = brk_hwm = heap_start;
@@ -50,6 +88,7 @@ void mem_init(uint64_t heap_start, uint64_t heap_end)
 	fr[0] = (struct ext){heap_start, heap_end};
 	nfr = 1;
 	free_bytes = heap_end - heap_start;
+	memset(freelist, 0, sizeof freelist); /* a heap of its own (the unit test makes several) */
 }
 
 uint64_t mem_free_bytes(void)
@@ -60,11 +99,6 @@ uint64_t mem_free_bytes(void)
 uint64_t mem_total_bytes(void)
 {
 	return heap_hi - heap_lo;
-}
-
-bool mem_user_ok(uint64_t addr, uint64_t len)
-{
-	return addr >= 0x10000 && addr + len >= addr && addr + len <= zrt_info.memory_size;
 }
 
 /* Clear what of [a, b) may have been handed out before. */
@@ -138,7 +172,7 @@ static int give(uint64_t a, uint64_t b)
 static void writable(uint64_t a, uint64_t len)
 {
 	if (len)
-		zrt_syscall6(10, (long)a, (long)len, PROT_READ | PROT_WRITE, 0, 0, 0);
+		zrt_syscall6(__NR_mprotect, (long)a, (long)len, PROT_READ | PROT_WRITE, 0, 0, 0);
 }
 
 /* Pages from the top of the highest extent that has room. */
@@ -187,6 +221,7 @@ static int claim(uint64_t a, uint64_t b)
  * allocated, not cleared, and cleared like any used page when reused. */
 void mem_reserve(uint64_t a, uint64_t b)
 {
+	DEBUG_CHECK();
 	for (int i = 0; i < nfr; i++) {
 		if (fr[i].start <= a && b <= fr[i].end) {
 			if (take(i, a, b) == 0 && a < top_low)
@@ -198,6 +233,7 @@ void mem_reserve(uint64_t a, uint64_t b)
 
 uint64_t mem_brk(uint64_t want)
 {
+	DEBUG_CHECK();
 	if (want < heap_lo || ALIGN_UP_WRAPS(want, PAGE))
 		return brk_cur;
 	uint64_t cur = ALIGN_UP(brk_cur, PAGE), next = ALIGN_UP(want, PAGE);
@@ -234,11 +270,12 @@ long mem_mprotect(uint64_t a, uint64_t len, int prot)
 		prot = PROT_READ | PROT_WRITE;
 	if (prot == PROT_EXEC)
 		prot = PROT_READ | PROT_EXEC;
-	return zrt_syscall6(10, (long)a, (long)len, prot, 0, 0, 0);
+	return zrt_syscall6(__NR_mprotect, (long)a, (long)len, prot, 0, 0, 0);
 }
 
 long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)
 {
+	DEBUG_CHECK();
 	if (len == 0 || (addr & (PAGE - 1)))
 		return -EINVAL;
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
@@ -280,6 +317,7 @@ long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags)
 
 long mem_munmap(uint64_t addr, uint64_t len)
 {
+	DEBUG_CHECK();
 	if ((addr & (PAGE - 1)) || len == 0 || addr > USER_TOP || len > USER_TOP - addr)
 		return -EINVAL;
 	uint64_t a = addr, b = addr + ALIGN_UP(len, PAGE);
@@ -296,6 +334,7 @@ long mem_munmap(uint64_t addr, uint64_t len)
 
 long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr)
 {
+	DEBUG_CHECK();
 	if ((old & (PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
 		return -EINVAL;
 	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE))
@@ -360,6 +399,7 @@ long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint6
  * program had made them). */
 long mem_dontneed(uint64_t addr, uint64_t len)
 {
+	DEBUG_CHECK();
 	if (addr < heap_lo || addr >= heap_hi)
 		return 0;
 	uint64_t end = addr + ALIGN_UP(len, PAGE);
@@ -372,16 +412,6 @@ long mem_dontneed(uint64_t addr, uint64_t len)
 
 /* ---- the runtime's own objects ------------------------------------------------ */
 
-/* Small objects come from 64 KiB slabs in power-of-two classes of 16 bytes
- * to 2 KiB with a free list each; anything larger is whole pages. */
-#define SLAB (64u << 10)
-#define CLASSES 8 /* 16 .. 2048 */
-
-struct freeobj {
-	struct freeobj *next;
-};
-static struct freeobj *freelist[CLASSES];
-
 static int class_of(size_t n)
 {
 	int c = 0;
@@ -391,8 +421,9 @@ static int class_of(size_t n)
 	return c;
 }
 
-void *zalloc(size_t n)
+void *mem_alloc(size_t n)
 {
+	DEBUG_CHECK();
 	if (n == 0)
 		n = 1;
 	if (n > 2048) {
@@ -419,8 +450,9 @@ void *zalloc(size_t n)
 	return o;
 }
 
-void zfree(void *p, size_t n)
+void mem_free(void *p, size_t n)
 {
+	DEBUG_CHECK();
 	if (!p)
 		return;
 	if (n == 0)
@@ -435,3 +467,86 @@ void zfree(void *p, size_t n)
 	o->next = freelist[c];
 	freelist[c] = o;
 }
+
+/* ---- the invariants --------------------------------------------------------------- */
+
+#ifdef ZRT_MEM_DEBUG
+/* Whether page p lies in a free extent (binary search: E2). */
+static bool is_free(uint64_t p)
+{
+	int lo = 0, hi = nfr;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (fr[mid].end <= p)
+			lo = mid + 1;
+		else if (fr[mid].start > p)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+static const char *check_extents(void)
+{
+	if (nfr < 0 || nfr > EXT_MAX)
+		return "E1: extent count out of range";
+	uint64_t sum = 0;
+	for (int i = 0; i < nfr; i++) {
+		const struct ext *e = &fr[i];
+		if (e->start >= e->end)
+			return "E1: an empty extent";
+		if ((e->start | e->end) & (PAGE - 1))
+			return "E1: an extent not page-aligned";
+		if (e->start < heap_lo || e->end > heap_hi)
+			return "E1: an extent outside the heap";
+		if (i && fr[i - 1].end >= e->start)
+			return "E2: extents out of order, overlapping or touching";
+		sum += e->end - e->start;
+	}
+	return sum == free_bytes ? 0 : "E3: free_bytes is not the extents' sum";
+}
+
+static const char *check_marks(void)
+{
+	uint64_t brk_top = ALIGN_UP(brk_cur, PAGE);
+	if (brk_cur < heap_lo || (nfr && fr[0].start < brk_top))
+		return "B1: a page below the break is free";
+	if (brk_top > brk_hwm || top_low > heap_hi)
+		return "W1: a watermark out of place";
+	if (brk_hwm >= top_low)
+		return 0;
+	/* Free and contiguous, so one extent (E2) holds all of it. */
+	for (int i = 0; i < nfr; i++)
+		if (fr[i].start <= brk_hwm && brk_hwm < fr[i].end)
+			return fr[i].end >= top_low ? 0 : "W1: a page between the watermarks is handed out";
+	return "W1: a page between the watermarks is handed out";
+}
+
+static const char *check_slabs(void)
+{
+	for (int c = 0; c < CLASSES; c++) {
+		uint64_t sz = (uint64_t)16 << c, left = (heap_hi - heap_lo) / 16 + 1;
+		for (const struct freeobj *o = freelist[c]; o; o = o->next) {
+			uint64_t a = (uint64_t)o;
+			if (!left--)
+				return "S1: a free list without an end";
+			if (a < heap_lo || a + sz > heap_hi || (a & (sz - 1)))
+				return "S1: a free object outside the heap or misaligned";
+			if (is_free(ALIGN_DOWN(a, PAGE)))
+				return "S1: a free object in a free page";
+		}
+	}
+	return 0;
+}
+
+const char *mem_check(void)
+{
+	const char *why = check_extents();
+	if (!why)
+		why = check_marks();
+	if (!why)
+		why = check_slabs();
+	return why;
+}
+#endif

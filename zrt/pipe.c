@@ -11,8 +11,12 @@
  * still open, or a write to a full pipe whose read end is open, would wait
  * for ever (nothing else in the sandbox can ever change the pipe). Those
  * return ZRT_WOULD_BLOCK and the caller ends the session with a message
- * (fs.c); with O_NONBLOCK they are EAGAIN, as on Linux.
+ * (fs/rw.c); with O_NONBLOCK they are EAGAIN, as on Linux.
  */
+#include <asm/poll.h>
+
+#include "mem.h"
+#include "pipe.h"
 #include "zrt.h"
 
 #define PIPE_PAGE 4096u
@@ -32,12 +36,12 @@ struct zpipe {
 
 struct zpipe *pipe_new(void)
 {
-	struct zpipe *p = zalloc(sizeof *p);
+	struct zpipe *p = mem_alloc(sizeof *p);
 	if (!p)
 		return 0;
-	p->slot = zalloc(PIPE_SLOTS_DEFAULT * sizeof *p->slot);
+	p->slot = mem_alloc(PIPE_SLOTS_DEFAULT * sizeof *p->slot);
 	if (!p->slot) {
-		zfree(p, sizeof *p);
+		mem_free(p, sizeof *p);
 		return 0;
 	}
 	p->nslots = PIPE_SLOTS_DEFAULT;
@@ -74,7 +78,7 @@ int64_t pipe_read(struct zpipe *p, void *buf, uint64_t len, bool nonblock)
 		memcpy((unsigned char *)buf + done, b->page + b->off, n);
 		b->off += n, b->len -= n, done += n;
 		if (b->len == 0) {
-			zfree(b->page, PIPE_PAGE);
+			mem_free(b->page, PIPE_PAGE);
 			*b = (struct pipe_buf){0};
 			p->head = (p->head + 1) % p->nslots;
 			p->used--;
@@ -105,7 +109,7 @@ int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock
 	while (done < len) {
 		if (p->used == p->nslots)
 			break;
-		unsigned char *page = zalloc(PIPE_PAGE);
+		unsigned char *page = mem_alloc(PIPE_PAGE);
 		if (!page)
 			return done ? (int64_t)done : -ENOMEM;
 		uint32_t n = len - done < PIPE_PAGE ? (uint32_t)(len - done) : PIPE_PAGE;
@@ -137,9 +141,9 @@ void pipe_free(struct zpipe *p)
 		return;
 	for (uint32_t i = 0; i < p->nslots; i++)
 		if (p->slot[i].page)
-			zfree(p->slot[i].page, PIPE_PAGE);
-	zfree(p->slot, p->nslots * sizeof *p->slot);
-	zfree(p, sizeof *p);
+			mem_free(p->slot[i].page, PIPE_PAGE);
+	mem_free(p->slot, p->nslots * sizeof *p->slot);
+	mem_free(p, sizeof *p);
 }
 
 /* poll(2) events of one end, as fs/pipe.c computes them. */
@@ -148,15 +152,15 @@ int pipe_poll(const struct zpipe *p, bool reader, bool writer)
 	int ev = 0;
 	if (reader) {
 		if (p->used)
-			ev |= 0x1 | 0x40; /* POLLIN POLLRDNORM */
+			ev |= POLLIN | POLLRDNORM;
 		if (!p->writers)
-			ev |= 0x10; /* POLLHUP */
+			ev |= POLLHUP;
 	}
 	if (writer) {
 		if (p->used < p->nslots)
-			ev |= 0x4 | 0x100; /* POLLOUT POLLWRNORM */
+			ev |= POLLOUT | POLLWRNORM;
 		if (!p->readers)
-			ev |= 0x8; /* POLLERR */
+			ev |= POLLERR;
 	}
 	return ev;
 }
@@ -177,12 +181,12 @@ long pipe_size(struct zpipe *p, bool set, uint64_t want)
 		return (long)(n * PIPE_PAGE);
 	if (n < p->used)
 		return -EBUSY;
-	struct pipe_buf *s = zalloc(n * sizeof *s);
+	struct pipe_buf *s = mem_alloc(n * sizeof *s);
 	if (!s)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < p->used; i++)
 		s[i] = *nth(p, i);
-	zfree(p->slot, p->nslots * sizeof *p->slot);
+	mem_free(p->slot, p->nslots * sizeof *p->slot);
 	p->slot = s, p->nslots = n, p->head = 0;
 	return (long)(n * PIPE_PAGE);
 }

@@ -31,25 +31,33 @@
  * 128 + signal and a "zrt:" line on stderr (the kernel never sent it, so
  * the supervisor's report cannot say "Signal N").
  */
+#include <asm/processor-flags.h>
+#include <asm/sigcontext.h>
+#include <linux/signal.h>
+#include <asm/ucontext.h> /* after asm/sigcontext.h and linux/signal.h, which it needs */
+
+#include "exit.h"
+#include "log.h"
+#include "sig.h"
+#include "syscall.h"
+#include "user.h"
 #include "zrt.h"
 
-#define SIGKILL 9
-#define SIGSTOP 19
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_SIGINFO 0x4u
-#define SA_ONSTACK 0x08000000u
-#define SA_NODEFER 0x40000000u
-#define SA_RESETHAND 0x80000000u
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define SS_AUTODISARM (1u << 31)
-#define MINSIGSTKSZ 2048
-#define SI_USER 0
-#define SI_TKILL (-6)
+#define ZRT_STR_(x) #x
+#define ZRT_STR(x) ZRT_STR_(x)
+
+/* The kernel's _NSIG (the x86 uapi headers do not say it): signals are
+ * 1 to as many as a sigset_t has bits. */
+#define SIGMAX (8 * (int)sizeof(sigset_t))
+/* Handlers as the integers the frame and struct ksigaction hold. */
+#define HANDLER_DFL ((uint64_t)SIG_DFL)
+#define HANDLER_IGN ((uint64_t)SIG_IGN)
 #define SIGQUEUE_MAX 128 /* pending signals at once (RLIMIT_SIGPENDING) */
-#define FP_XSTATE_MAGIC1 0x46505853u
-#define EFL_FIX 0x50dd5ull /* flags a program may set: AC OF DF TF SF ZF AF PF CF RF */
+/* The flags a program may set through a frame's context (the kernel's
+ * FIX_EFLAGS). */
+#define EFL_FIX                                                                                                 \
+	(uint64_t)(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | X86_EFLAGS_ZF | \
+		   X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
 static uint64_t bit(int sig)
 {
@@ -84,7 +92,27 @@ struct sigframe {
 };
 _Static_assert(sizeof(struct sigframe) == 440, "rt_sigframe size");
 
-static struct ksigaction sigact[65];
+/* The frame's pieces are the kernel's: struct ucontext and its sigcontext
+ * (asm/ucontext.h, asm/sigcontext.h), siginfo_t (asm-generic/siginfo.h). */
+#define SAME_PLACE(ours, field, theirs, tfield, what) \
+	_Static_assert(__builtin_offsetof(ours, field) == __builtin_offsetof(theirs, tfield), what)
+SAME_PLACE(struct ucontext_k, ss_sp, struct ucontext, uc_stack.ss_sp, "uc_stack");
+SAME_PLACE(struct ucontext_k, gregs[R8], struct ucontext, uc_mcontext.r8, "r8");
+SAME_PLACE(struct ucontext_k, gregs[RDI], struct ucontext, uc_mcontext.rdi, "rdi");
+SAME_PLACE(struct ucontext_k, gregs[RAX], struct ucontext, uc_mcontext.rax, "rax");
+SAME_PLACE(struct ucontext_k, gregs[RSP], struct ucontext, uc_mcontext.rsp, "rsp");
+SAME_PLACE(struct ucontext_k, gregs[RIP], struct ucontext, uc_mcontext.rip, "rip");
+SAME_PLACE(struct ucontext_k, gregs[EFL], struct ucontext, uc_mcontext.eflags, "eflags");
+SAME_PLACE(struct ucontext_k, fpstate, struct ucontext, uc_mcontext.fpstate, "fpstate");
+SAME_PLACE(struct ucontext_k, sigmask, struct ucontext, uc_sigmask, "uc_sigmask");
+_Static_assert(sizeof(struct ucontext_k) == sizeof(struct ucontext), "struct ucontext");
+SAME_PLACE(struct ksiginfo, code, siginfo_t, si_code, "si_code");
+SAME_PLACE(struct ksiginfo, u.kill.pid, siginfo_t, si_pid, "si_pid");
+SAME_PLACE(struct ksiginfo, u.kill.uid, siginfo_t, si_uid, "si_uid");
+SAME_PLACE(struct ksiginfo, u.kill.value, siginfo_t, si_value, "si_value");
+_Static_assert(sizeof(struct ksiginfo) == sizeof(siginfo_t), "siginfo_t");
+
+static struct ksigaction sigact[SIGMAX + 1];
 static uint64_t vmask;
 static struct {
 	uint64_t sp;
@@ -123,12 +151,12 @@ static void flush(int sig)
  * terminate). */
 static bool default_ignored(int sig)
 {
-	return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
 static bool ignored(int sig)
 {
-	return sigact[sig].handler == SIG_IGN || (sigact[sig].handler == SIG_DFL && default_ignored(sig));
+	return sigact[sig].handler == HANDLER_IGN || (sigact[sig].handler == HANDLER_DFL && default_ignored(sig));
 }
 
 /* Queue a signal. A standard signal already pending is not queued again;
@@ -140,10 +168,10 @@ static long enqueue(const struct ksiginfo *si)
 	int sig = si->signo;
 	if (ignored(sig) && !(vmask & bit(sig)))
 		return 0;
-	if (sig < 32 && (pending_set() & bit(sig)))
+	if (sig < SIGRTMIN && (pending_set() & bit(sig)))
 		return 0;
 	if (nqueue == SIGQUEUE_MAX)
-		return sig < 32 ? 0 : -EAGAIN;
+		return sig < SIGRTMIN ? 0 : -EAGAIN;
 	queue[nqueue++] = *si;
 	return 0;
 }
@@ -159,8 +187,8 @@ void sig_send_self(int sig, int code)
 /* The default action: end the session as the signal would end the process. */
 __attribute__((noreturn)) static void terminate(int sig)
 {
-	zrt_log(0, "zrt: the program killed itself with signal %d", sig);
-	fs_exit(128 + sig);
+	log_line(0, "zrt: the program killed itself with signal %d", sig);
+	exit_session(128 + sig);
 }
 
 static bool on_altstack(uint64_t sp)
@@ -168,9 +196,7 @@ static bool on_altstack(uint64_t sp)
 	return altss.size && sp - altss.sp < altss.size;
 }
 
-/* The kernel's return to the program, in assembly: the private call that
- * brings the frame back (sig_syscall, ZRT_NR_SIGRETURN). */
-void zrt_sigreturn_tramp(void);
+/* The kernel's return to the program, in assembly (sig.h). */
 __asm__(".pushsection .text\n"
 	".globl zrt_sigreturn_tramp\n"
 	"zrt_sigreturn_tramp:\n"
@@ -179,13 +205,16 @@ __asm__(".pushsection .text\n"
 	"	hlt\n"
 	".popsection\n");
 
-/* The size of the FPU state the kernel saved for the SIGSYS frame. */
+/* The size of the FPU state the kernel saved for the SIGSYS frame: the
+ * legacy 512 bytes, or the extended size its software bytes give. */
 static uint64_t fp_size(const unsigned char *fp)
 {
+	const size_t sw = __builtin_offsetof(struct _fpstate_64, sw_reserved);
 	uint32_t magic, ext;
-	memcpy(&magic, fp + 464, 4);
-	memcpy(&ext, fp + 468, 4);
-	return magic == FP_XSTATE_MAGIC1 && ext >= 512 && ext <= 64 * 1024 ? ext : 512;
+	memcpy(&magic, fp + sw + __builtin_offsetof(struct _fpx_sw_bytes, magic1), 4);
+	memcpy(&ext, fp + sw + __builtin_offsetof(struct _fpx_sw_bytes, extended_size), 4);
+	const uint32_t legacy = sizeof(struct _fpstate_64);
+	return magic == FP_XSTATE_MAGIC1 && ext >= legacy && ext <= 64 * 1024 ? ext : legacy;
 }
 
 /* Set up the frame for one signal on the context uc (the SIGSYS frame's,
@@ -203,9 +232,9 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	uint64_t fsz = kfp ? fp_size(kfp) : 0;
 	uint64_t fp = ALIGN_DOWN(sp - fsz, 64);
 	uint64_t fr = ((fp - sizeof(struct sigframe) + 8) & ~15ull) - 8;
-	if (fr > fp || !mem_user_ok(fr, fp + fsz - fr)) {
-		zrt_log(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
-		terminate(11); /* the kernel forces SIGSEGV */
+	if (fr > fp || !user_ok(fr, fp + fsz - fr)) {
+		log_line(1, "zrt: no room for the frame of signal %d at 0x%llx", sig, (unsigned long long)fr);
+		terminate(SIGSEGV); /* the kernel forces it */
 	}
 	struct sigframe *f = (struct sigframe *)fr;
 	memset(f, 0, sizeof *f);
@@ -225,14 +254,14 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	vmask &= ~unblockable;
 	uint64_t handler = a->handler;
 	if (a->flags & SA_RESETHAND)
-		a->handler = SIG_DFL;
+		a->handler = HANDLER_DFL;
 	g[RIP] = handler;
 	g[RSP] = fr;
 	g[RDI] = (uint64_t)sig;
 	g[RSI] = (uint64_t)&f->info;
 	g[RDX] = (uint64_t)&f->uc;
 	g[RAX] = 0;
-	g[EFL] &= ~(0x400ull | 0x100ull | 0x10000ull); /* DF TF RF */
+	g[EFL] &= ~(uint64_t)(X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_RF);
 }
 
 /* The lowest pending signal the mask lets through, taken off the queue. */
@@ -264,7 +293,7 @@ static void deliver(struct ucontext_k *uc, const uint64_t *saved)
 		uint64_t h = sigact[sig].handler;
 		if (ignored(sig))
 			continue;
-		if (h == SIG_DFL)
+		if (h == HANDLER_DFL)
 			terminate(sig);
 		push_frame(uc, &si, saved ? *saved : vmask);
 		saved = 0;
@@ -284,14 +313,14 @@ void sig_deliver(struct ucontext_k *uc)
 
 /* ---- the calls ------------------------------------------------------------------ */
 
-static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
+static long do_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
 {
-	if (sig < 1 || sig > 64 || size != 8 || (act && (sig == SIGKILL || sig == SIGSTOP)))
+	if (sig < 1 || sig > SIGMAX || size != sizeof(sigset_t) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	if (act && !mem_user_ok((uint64_t)act, sizeof *act))
+	if (act && !user_ok((uint64_t)act, sizeof *act))
 		return -EFAULT;
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, sizeof *old))
+		if (!user_ok((uint64_t)old, sizeof *old))
 			return -EFAULT;
 		struct ksigaction prev = sigact[sig];
 		if (act)
@@ -308,42 +337,42 @@ static long sys_rt_sigaction(long sig, const struct ksigaction *act, struct ksig
 	return 0;
 }
 
-static long sys_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
+static long do_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
 {
-	if (size != 8)
+	if (size != sizeof(sigset_t))
 		return -EINVAL;
 	uint64_t prev = vmask, s = 0;
 	if (set) {
-		if (!mem_user_ok((uint64_t)set, 8))
+		if (!user_ok((uint64_t)set, 8))
 			return -EFAULT;
 		s = *set;
-		if (how != 0 && how != 1 && how != 2)
+		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 			return -EINVAL;
 	}
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, 8))
+		if (!user_ok((uint64_t)old, 8))
 			return -EFAULT;
 		*old = prev;
 	}
 	if (set) {
-		vmask = how == 0 ? vmask | s : how == 1 ? vmask & ~s : s;
+		vmask = how == SIG_BLOCK ? vmask | s : how == SIG_UNBLOCK ? vmask & ~s : s;
 		vmask &= ~unblockable;
 	}
 	return 0;
 }
 
-static long sys_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
+static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 {
 	bool on = on_altstack(sp);
 	if (old) {
-		if (!mem_user_ok((uint64_t)old, 24))
+		if (!user_ok((uint64_t)old, sizeof(stack_t)))
 			return -EFAULT;
 		old[0] = altss.sp;
 		old[1] = (uint32_t)(on ? SS_ONSTACK : altss.size ? altss.flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
 		old[2] = altss.size;
 	}
 	if (ss) {
-		if (!mem_user_ok((uint64_t)ss, 24))
+		if (!user_ok((uint64_t)ss, sizeof(stack_t)))
 			return -EFAULT;
 		uint32_t flags = (uint32_t)ss[1], mode = flags & ~SS_AUTODISARM;
 		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
@@ -368,7 +397,7 @@ static long sys_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
  * sandbox has one process. */
 static long send(long sig, int code, const struct ksiginfo *given)
 {
-	if (sig < 0 || sig > 64)
+	if (sig < 0 || sig > SIGMAX)
 		return -EINVAL;
 	if (sig == 0)
 		return 0;
@@ -384,20 +413,20 @@ static long send(long sig, int code, const struct ksiginfo *given)
 	return enqueue(&si);
 }
 
-static long sys_sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
+static long sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
 {
-	if (!mem_user_ok((uint64_t)info, sizeof *info))
+	if (!user_ok((uint64_t)info, sizeof *info))
 		return -EFAULT;
 	if (pid != ZRT_PID)
 		return -ESRCH;
 	return send(sig, 0, info);
 }
 
-static long sys_sigsuspend(const uint64_t *set, long size)
+static long do_sigsuspend(const uint64_t *set, long size)
 {
-	if (size != 8)
+	if (size != sizeof(sigset_t))
 		return -EINVAL;
-	if (!mem_user_ok((uint64_t)set, 8))
+	if (!user_ok((uint64_t)set, 8))
 		return -EFAULT;
 	uint64_t saved = vmask, want = *set & ~unblockable;
 	for (int i = 0; i < nqueue; i++)
@@ -416,13 +445,13 @@ static long sys_sigsuspend(const uint64_t *set, long size)
 
 /* rt_sigreturn for the frames push_frame made (the trampoline's call):
  * registers, FPU state and mask come back from the frame. */
-static long sys_sigreturn(struct ucontext_k *uc)
+long sig_return(struct ucontext_k *uc)
 {
 	uint64_t *g = uc->gregs;
 	const struct ucontext_k *u = (const struct ucontext_k *)g[RSP];
-	if (!mem_user_ok(g[RSP], sizeof *u)) {
-		zrt_log(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
-		terminate(11);
+	if (!user_ok(g[RSP], sizeof *u)) {
+		log_line(1, "zrt: rt_sigreturn: bad frame at 0x%llx", (unsigned long long)g[RSP]);
+		terminate(SIGSEGV);
 	}
 	uint64_t efl = (g[EFL] & ~EFL_FIX) | (u->gregs[EFL] & EFL_FIX);
 	memcpy(g, u->gregs, sizeof u->gregs);
@@ -430,47 +459,77 @@ static long sys_sigreturn(struct ucontext_k *uc)
 	unsigned char *kfp = (unsigned char *)uc->fpstate;
 	if (kfp && u->fpstate) {
 		uint64_t n = fp_size(kfp);
-		if (mem_user_ok(u->fpstate, n))
+		if (user_ok(u->fpstate, n))
 			memcpy(kfp, (const void *)u->fpstate, n);
 	}
 	vmask = u->sigmask & ~unblockable;
 	return (long)g[RAX];
 }
 
-long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled)
+long sys_rt_sigaction(const struct sys_call *c)
 {
-	*handled = true;
-	switch (nr) {
-	case 13: return sys_rt_sigaction(a[0], (const struct ksigaction *)a[1], (struct ksigaction *)a[2], a[3]);
-	case 14: return sys_rt_sigprocmask(a[0], (const uint64_t *)a[1], (uint64_t *)a[2], a[3]);
-	case 127: /* rt_sigpending: pending and blocked */
-		if ((uint64_t)a[1] > 8)
-			return -EINVAL;
-		if (!mem_user_ok((uint64_t)a[0], 8))
-			return -EFAULT;
-		*(uint64_t *)a[0] = pending_set() & vmask;
-		return 0;
-	case 131: return sys_sigaltstack((const uint64_t *)a[0], (uint64_t *)a[1], uc->gregs[RSP]);
-	case 34: { /* pause */
-		uint64_t cur = vmask;
-		return sys_sigsuspend(&cur, 8);
-	}
-	case 130: return sys_sigsuspend((const uint64_t *)a[0], a[1]);
-	case 62: /* kill: this process, its group (0), or nothing; -1 reaches all but this one */
-		return (a[0] == ZRT_PID || a[0] == 0) ? send(a[1], SI_USER, 0) : -ESRCH;
-	case 200: /* tkill */
-		if ((int)a[0] <= 0)
-			return -EINVAL;
-		return a[0] == ZRT_PID ? send(a[1], SI_TKILL, 0) : -ESRCH;
-	case 234: /* tgkill */
-		if ((int)a[0] <= 0 || (int)a[1] <= 0)
-			return -EINVAL;
-		return (a[0] == ZRT_PID && a[1] == ZRT_PID) ? send(a[2], SI_TKILL, 0) : -ESRCH;
-	case 129: return sys_sigqueueinfo(a[0], a[1], (const struct ksiginfo *)a[2]);
-	case 297: return a[1] == ZRT_PID ? sys_sigqueueinfo(a[0], a[2], (const struct ksiginfo *)a[3]) : -ESRCH;
-	case ZRT_NR_SIGRETURN: return sys_sigreturn(uc);
-	default:
-		*handled = false;
-		return -ENOSYS;
-	}
+	return do_rt_sigaction(c->a[0], (const struct ksigaction *)c->a[1], (struct ksigaction *)c->a[2], c->a[3]);
+}
+
+long sys_rt_sigprocmask(const struct sys_call *c)
+{
+	return do_rt_sigprocmask(c->a[0], (const uint64_t *)c->a[1], (uint64_t *)c->a[2], c->a[3]);
+}
+
+/* rt_sigpending: the signals pending and blocked. */
+long sys_rt_sigpending(const struct sys_call *c)
+{
+	if ((uint64_t)c->a[1] > sizeof(sigset_t))
+		return -EINVAL;
+	if (!user_ok((uint64_t)c->a[0], 8))
+		return -EFAULT;
+	*(uint64_t *)c->a[0] = pending_set() & vmask;
+	return 0;
+}
+
+long sys_sigaltstack(const struct sys_call *c)
+{
+	return do_sigaltstack((const uint64_t *)c->a[0], (uint64_t *)c->a[1], c->uc->gregs[RSP]);
+}
+
+long sys_pause(const struct sys_call *c)
+{
+	(void)c;
+	uint64_t cur = vmask;
+	return do_sigsuspend(&cur, sizeof(sigset_t));
+}
+
+long sys_rt_sigsuspend(const struct sys_call *c)
+{
+	return do_sigsuspend((const uint64_t *)c->a[0], c->a[1]);
+}
+
+/* kill: this process, its group (0), or nothing; -1 reaches all but this one. */
+long sys_kill(const struct sys_call *c)
+{
+	return (c->a[0] == ZRT_PID || c->a[0] == 0) ? send(c->a[1], SI_USER, 0) : -ESRCH;
+}
+
+long sys_tkill(const struct sys_call *c)
+{
+	if ((int)c->a[0] <= 0)
+		return -EINVAL;
+	return c->a[0] == ZRT_PID ? send(c->a[1], SI_TKILL, 0) : -ESRCH;
+}
+
+long sys_tgkill(const struct sys_call *c)
+{
+	if ((int)c->a[0] <= 0 || (int)c->a[1] <= 0)
+		return -EINVAL;
+	return (c->a[0] == ZRT_PID && c->a[1] == ZRT_PID) ? send(c->a[2], SI_TKILL, 0) : -ESRCH;
+}
+
+long sys_rt_sigqueueinfo(const struct sys_call *c)
+{
+	return sigqueueinfo(c->a[0], c->a[1], (const struct ksiginfo *)c->a[2]);
+}
+
+long sys_rt_tgsigqueueinfo(const struct sys_call *c)
+{
+	return c->a[1] == ZRT_PID ? sigqueueinfo(c->a[0], c->a[2], (const struct ksiginfo *)c->a[3]) : -ESRCH;
 }

@@ -8,6 +8,8 @@
  * zrt_main runs on a stack of its own, because it writes the program's
  * initial stack right below the one boot entered with.
  */
+#include <asm/unistd.h>
+
 #define ZRT_INIT_STACK 131072
 	.text
 	.globl zrt_entry
@@ -57,7 +59,7 @@ zrt_trap:
 /* The SA_RESTORER of the runtime's handlers. */
 	.globl zrt_restorer
 zrt_restorer:
-	mov	$15, %eax	/* __NR_rt_sigreturn */
+	mov	$__NR_rt_sigreturn, %eax
 	syscall
 	hlt
 

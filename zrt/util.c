@@ -1,15 +1,16 @@
 /*
- * util.c - the C library pieces the runtime needs, and its way out.
+ * util.c - the C library pieces the runtime needs, its formatter, and its
+ * way out.
  *
  * memcpy, memmove, memset, memcmp and strlen are the raw guests' own
- * (include/zvm_mem.h); the string functions below are the rest.
+ * (include/zvm_mem.h); the string functions below are the rest. Nothing
+ * here has state or uses another file of the runtime.
  */
+#include <asm/unistd.h>
 #include <stdarg.h>
 
 #include "zrt.h"
 #include "../include/zvm_mem.h"
-
-int zrt_verbosity;
 
 int strcmp(const char *a, const char *b)
 {
@@ -65,7 +66,7 @@ static void put_u(struct out *o, unsigned long long v, unsigned base)
 		put(o, tmp[--i]);
 }
 
-static size_t vfmt(char *buf, size_t n, const char *fmt, va_list ap)
+size_t zrt_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 {
 	struct out o = {buf, n, 0};
 	for (; *fmt; fmt++) {
@@ -108,28 +109,9 @@ size_t zrt_fmt(char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	size_t r = vfmt(buf, n, fmt, ap);
+	size_t r = zrt_vfmt(buf, n, fmt, ap);
 	va_end(ap);
 	return r;
-}
-
-/* Diagnostics go to the /dev/stderr channel, when there is one and the
- * nvram's [debug] verbosity asks for them (level 0: always). */
-void zrt_log(int level, const char *fmt, ...)
-{
-	if (level > zrt_verbosity)
-		return;
-	static char buf[512]; /* written by a trap: not on the signal stack */
-	va_list ap;
-	va_start(ap, fmt);
-	size_t n = vfmt(buf, sizeof buf - 1, fmt, ap);
-	va_end(ap);
-	if (n > sizeof buf - 2)
-		n = sizeof buf - 2;
-	buf[n++] = '\n';
-	struct zchan *c = chan_find("/dev/stderr");
-	if (c && c->writable)
-		chan_pwrite(c, buf, n, 0);
 }
 
 /* The end: the supervisor ends the sandbox on TrapExit and reports code. */
@@ -139,6 +121,6 @@ __attribute__((noreturn)) void zrt_exit(int code)
 	a[0] = TrapExit, a[2] = (uint64_t)(int64_t)code;
 	for (;;) {
 		zrt_trap(a);
-		zrt_syscall6(231, code, 0, 0, 0, 0, 0); /* not reached */
+		zrt_syscall6(__NR_exit_group, code, 0, 0, 0, 0, 0); /* not reached */
 	}
 }

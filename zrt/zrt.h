@@ -1,5 +1,5 @@
 /*
- * zrt.h - the runtime inside the sandbox (ZRT): shared declarations.
+ * zrt.h - the runtime inside the sandbox (ZRT): the base every file uses.
  *
  * ZRT is freestanding, untrusted code that lives in guest memory next to the
  * program (docs/zrt.md). Boot installs its SIGSYS handler before sealing the
@@ -12,10 +12,47 @@
  * The signal handlers run on a stack outside guest memory (boot_abi.h), so
  * nothing passed to a trap (argument arrays, buffers) may live on the
  * stack: the supervisor only reads and writes guest memory.
+ *
+ * Layers. A file uses (includes the header of) its own module and the
+ * layers below its own, never a layer above it or another module of its
+ * own layer, so dependencies run one way; tests/zrt/layers.sh checks every
+ * file's includes against this list (`make zrt` runs it), and a file that
+ * is not on it fails the check.
+ *
+ *   10  entry.c       the header at ZRT_BASE, the SIGSYS and SIGSEGV
+ *                     handlers, start-up (zrt_main)
+ *       syscall.c     the system-call table (syscall.h: the contract)
+ *    9  mman.c identity.c process.c
+ *                     memory calls; identity and limits; one process
+ *    8  image/        tar images: mounted (access=ro), written back (wo)
+ *    7  fs/           the filesystem: inodes, directories, paths,
+ *                     descriptors, read and write, stat, ioctl, poll
+ *    6  config.c      the nvram: read, parsed, applied to the channels
+ *    5  pipe.c        in-memory pipes
+ *       signal.c      the program's signals (sig.h)
+ *    4  exit.c        how the session ends
+ *    3  log.c         diagnostics on /dev/stderr
+ *    2  chan.c        the channel client: reads and writes are traps
+ *       clock.c       the virtual clock
+ *       rng.c         the deterministic generator
+ *    1  mem.c         the heap
+ *       user.c        guest memory as the program names it
+ *    0  zrt.h syscall.h util.c util.h start.S, and the contracts shared
+ *       with the host: zrt_abi.h, nvram.c nvram.h, tar.c tar.h
+ *
+ * Two calls go up, through pointers set at start: exit_session() runs the
+ * write-back of image/ registered with exit_at(), and the table calls the
+ * handlers of every layer.
+ *
+ * Names. Every extern carries its module's prefix (mem_, chan_, fs_, ...).
+ * Handlers of system calls are sys_ and the call, wherever they live
+ * (syscall.h); the runtime's edges (entry.c, start.S, util.c) are zrt_.
+ * Errors are -errno inside; the table hands them to the program as they are.
  */
 #ifndef ZRT_ZRT_H
 #define ZRT_ZRT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,143 +61,48 @@
 #include "util.h"
 #include "zrt_abi.h"
 
-/* Linux errno values (the program sees them as -errno). */
-enum {
-	EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
-	EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
-	EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23,
-	EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31,
-	EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
-	ENODATA = 61, EOVERFLOW = 75, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
-	ETIMEDOUT = 110, EDQUOT = 122,
-};
+/* Linux's own values, from the kernel's headers (no libc here): errno
+ * (the program sees -errno), open flags and AT_* (linux/fcntl.h), file
+ * types and S_IS* (linux/stat.h), PATH_MAX and NAME_MAX. */
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+#include <linux/limits.h>
+#include <linux/stat.h>
 
-/* File types and open flags of the x86-64 Linux ABI. */
-#define S_IFMT 0170000u
-#define S_IFSOCK 0140000u
-#define S_IFLNK 0120000u
-#define S_IFREG 0100000u
-#define S_IFBLK 0060000u
-#define S_IFDIR 0040000u
-#define S_IFCHR 0020000u
-#define S_IFIFO 0010000u
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
-
-#define O_ACCMODE 03
-#define O_RDONLY 00
-#define O_WRONLY 01
-#define O_RDWR 02
-#define O_CREAT 0100
-#define O_EXCL 0200
-#define O_NOCTTY 0400
-#define O_TRUNC 01000
-#define O_APPEND 02000
-#define O_NONBLOCK 04000
-#define O_DIRECTORY 0200000
-#define O_NOFOLLOW 0400000
-#define O_CLOEXEC 02000000
-#define O_PATH 010000000
-#define O_TMPFILE 020200000
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_REMOVEDIR 0x200
-#define AT_SYMLINK_FOLLOW 0x400
-#define AT_EMPTY_PATH 0x1000
-
-#define ZRT_FD_MAX 1023 /* below BOOT_SYNC_FD (boot_abi.h), see fs.c */
+#define ZRT_FD_MAX 1023 /* below BOOT_SYNC_FD (boot_abi.h), see fs/fd.c */
 /* The largest in-memory file: no file can outgrow guest memory
  * (GUEST_MEMORY_MAX, 1 TiB). Writes, truncate, fallocate and lseek past it
  * fail as Linux fails past a filesystem's maximum (EFBIG, EINVAL). */
 #define ZRT_FILE_MAX (1ull << 40)
 /* Linux moves at most this much in one read or write (MAX_RW_COUNT). */
 #define ZRT_RW_MAX 0x7ffff000ull
-#define ZRT_PATH_MAX 4096
+#define ZRT_PATH_MAX PATH_MAX
 #define PAGE 4096ull
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 /* Page rounding that would wrap past 2^64 (ALIGN_UP gives 0 then). */
 #define ALIGN_UP_WRAPS(x, a) ((uint64_t)(x) > UINT64_MAX - ((uint64_t)(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 
-/* ---- util.c ------------------------------------------------------------ */
+/* The one process and its one user. */
+#define ZRT_PID 1
+#define ZRT_UID 1000
+
+/* ---- start.S ------------------------------------------------------------ */
+void zrt_entry(void);
+void zrt_restorer(void);
+/* Only the calls the wall allows (mprotect, exit_group). */
 long zrt_syscall6(long nr, long a, long b, long c, long d, long e, long f);
-int32_t zrt_trap(uint64_t *args);
+int32_t zrt_trap(uint64_t *args); /* args: not on the signal stack */
+
+/* ---- util.c ------------------------------------------------------------- */
+/* %s %d %u %x %lld %llu %llx %c %zu into buf[0..n), NUL-terminated; the
+ * length the whole text needs. */
+size_t zrt_fmt(char *buf, size_t n, const char *fmt, ...);
+size_t zrt_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
+/* The end: TrapExit with code, nothing written back (exit.c does that). */
 __attribute__((noreturn)) void zrt_exit(int code);
-void zrt_log(int level, const char *fmt, ...);       /* to /dev/stderr at [debug] verbosity >= level */
-size_t zrt_fmt(char *buf, size_t n, const char *fmt, ...); /* %s %d %u %x %lld %llu %llx %c %zu */
-extern int zrt_verbosity;
 
-/* ---- mem.c: guest heap ------------------------------------------------- */
-void mem_init(uint64_t heap_start, uint64_t heap_end);
-void mem_reserve(uint64_t a, uint64_t b); /* pages holding data from before start */
-uint64_t mem_brk(uint64_t want);
-long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);
-long mem_munmap(uint64_t addr, uint64_t len);
-long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr);
-long mem_mprotect(uint64_t addr, uint64_t len, int prot);
-long mem_dontneed(uint64_t addr, uint64_t len); /* MADV_DONTNEED */
-void *zalloc(size_t n);          /* zeroed, NULL when the heap is full */
-void zfree(void *p, size_t n);   /* n: the size given to zalloc */
-uint64_t mem_free_bytes(void);
-uint64_t mem_total_bytes(void);
-bool mem_user_ok(uint64_t addr, uint64_t len); /* inside guest memory at all */
-
-/* ---- time --------------------------------------------------------------- */
-uint64_t clock_tick(void);
-uint64_t clock_peek(void);       /* the clock without advancing it */       /* the virtual clock in ns, +1 us per call */
-void clock_advance(uint64_t ns); /* saturates at ZRT_CLOCK_MAX */
-/* The clock counts nanoseconds in 64 bits and stops at INT64_MAX (the year
- * 2262): as a signed time_t/timespec it never goes back. */
-#define ZRT_CLOCK_MAX ((uint64_t)INT64_MAX)
-void clock_set(uint64_t ns);
-
-/* ---- channels ------------------------------------------------------------- */
-struct zchan {
-	const struct ZVMChannel *zc;
-	int handle;
-	const char *alias;
-	bool readable, writable, random_read, random_write;
-	int mode;        /* ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE: what stat says */
-	uint64_t size;   /* bytes known to exist (random channels) */
-	unsigned char *win; /* read-ahead window of a random-read channel */
-	uint64_t win_off, win_len;
-};
-enum { ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE };
-int64_t chan_pread(struct zchan *c, void *buf, uint64_t len, uint64_t off);
-int64_t chan_pwrite(struct zchan *c, const void *buf, uint64_t len, uint64_t off);
-struct zchan *chan_find(const char *alias);
-
-/* ---- pipe.c: pipes inside the process ----------------------------------------- */
-/* A read or write that could only wait for ever (one thread): the caller
- * ends the session (fs.c). Not an errno. */
-#define ZRT_WOULD_BLOCK (-4096l)
-struct zpipe;
-struct zpipe *pipe_new(void);          /* one reader, one writer */
-int64_t pipe_read(struct zpipe *p, void *buf, uint64_t len, bool nonblock);
-int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock); /* -EPIPE: no reader */
-void pipe_close(struct zpipe *p, bool reader);
-void pipe_free(struct zpipe *p);
-int pipe_poll(const struct zpipe *p, bool reader, bool writer);
-uint64_t pipe_avail(const struct zpipe *p);
-long pipe_size(struct zpipe *p, bool set, uint64_t want);
-
-/* ---- fs.c ------------------------------------------------------------------ */
-int fs_init(char *err, size_t errlen); /* the nvram: preloaded, or read from its channel */
-/* A preloaded nvram the runtime could not parse: NULL, or the message the
- * runtime ends the session with when the program first asks it for
- * something (a raw program never does). */
-const char *fs_deferred_error(void);
-/* Write access=wo images back (once): false if one could not be written.
- * fs_exit: write back, then end the session with code, or with
- * ZRT_EXIT_FAILED (said on stderr) if the write-back failed. */
-bool fs_writeback(void);
-__attribute__((noreturn)) void fs_exit(int code);
-#define ZRT_EXIT_FAILED 127 /* the runtime could not do its part (start-up, write-back) */
-long fs_syscall(long nr, const long *a, bool *handled);
-uint64_t fs_seed(void);
-
-/* ---- signal.c: signals the program sends itself -------------------------------- */
+/* ---- the interrupted program's registers -------------------------------- */
 /* The x86-64 signal frame's struct ucontext, with the sigcontext inside. */
 enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
 struct ucontext_k {
@@ -171,25 +113,13 @@ struct ucontext_k {
 	uint64_t sigmask;
 };
 _Static_assert(__builtin_offsetof(struct ucontext_k, sigmask) == 296, "ucontext layout");
-/* The private call of the frame's return trampoline (signal.c): not a
- * Linux number, so the wall sends it to ZRT. */
-#define ZRT_NR_SIGRETURN 0x5a52
-#define ZRT_STR_(x) #x
-#define ZRT_STR(x) ZRT_STR_(x)
-#define ZRT_PID 1
-#define ZRT_UID 1000
-long sig_syscall(long nr, const long *a, struct ucontext_k *uc, bool *handled);
-void sig_deliver(struct ucontext_k *uc); /* before returning to the program */
-void sig_send_self(int sig, int code);   /* queue a signal (SIGPIPE from a write) */
 
-/* ---- sys.c ------------------------------------------------------------------ */
+/* ---- entry.c: what boot and start.S call --------------------------------- */
+struct start {
+	uint64_t sp, entry;
+};
+struct start zrt_main(uint64_t *sp);
 void zrt_sigsys(int sig, void *info, void *uc);
 void zrt_sigsegv(int sig, void *info, void *uc);
-void zrt_restorer(void);
-void rng_fill(void *buf, size_t n);
-void rng_seed(uint64_t seed);
-
-extern struct zrt_info zrt_info;
-extern unsigned char zrt_init_stack[];
 
 #endif

@@ -369,12 +369,16 @@ check "replicated sources that disagree: EIO" "$(prog_out)" "= -5"
 # Replicas are compared in 64 KiB pieces, whatever size the program asks
 # for: a 2 GiB read of a replicated channel needs no 2 GiB of zerovm's own
 # memory (its address space is held to 3.5 GiB, 2.5 of them guest memory).
-MEM=2684354560 probe 'm\n'
-bigheap=$(prog_out | head -n 1 | awk '{print $2}')
-printf 'ra 3 %s 2147483647 0\n' "$bigheap" >"$T/script"
-MEM=2684354560 manifest "$T/rep.m" "$G/probe" "Channel = $T/rep1;$T/rep2, /dev/rep, 0, 0, 10, 2147483647, 0, 0"
-(ulimit -S -v 3670016; "$ZVM" "$T/rep.m" >"$OUT" 2>"$ERR" </dev/null)
-check "replicated sources: a 2 GiB read is compared in pieces (no 2 GiB allocation)" "$(prog_out) $(rep 6)" "= 4 ok"
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	echo "ok - replicated sources: a 2 GiB read is compared in pieces # SKIP AddressSanitizer cannot run under ulimit -v"
+else
+	MEM=2684354560 probe 'm\n'
+	bigheap=$(prog_out | head -n 1 | awk '{print $2}')
+	printf 'ra 3 %s 2147483647 0\n' "$bigheap" >"$T/script"
+	MEM=2684354560 manifest "$T/rep.m" "$G/probe" "Channel = $T/rep1;$T/rep2, /dev/rep, 0, 0, 10, 2147483647, 0, 0"
+	(ulimit -S -v 3670016; "$ZVM" "$T/rep.m" >"$OUT" 2>"$ERR" </dev/null)
+	check "replicated sources: a 2 GiB read is compared in pieces (no 2 GiB allocation)" "$(prog_out) $(rep 6)" "= 4 ok"
+fi
 
 # ---------------------------------------------------------------- faults
 mkdir -p "$T/small"

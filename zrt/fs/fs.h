@@ -1,0 +1,141 @@
+/*
+ * fs.h - the filesystem: channels under their aliases, an in-memory tree
+ * at "/", and the descriptor table. Shared by the files of fs/ and by
+ * image/, which builds and walks the same tree.
+ *
+ * Everything here is the program's own state inside the sandbox; the host
+ * is reached only through channel traps (chan.c), which the supervisor
+ * checks and counts. Memory for files comes from the program's heap
+ * (mem.c), so a full heap is ENOSPC for a write and ENOMEM for an
+ * allocation, never a crash.
+ *
+ * The files of fs/, one concern each:
+ *   inode.c  inodes: creation, the last reference, what stat says they are
+ *   dir.c    directory lists: lookup, add, remove; getdents64
+ *   path.c   path resolution: the root, the working directory, symlinks
+ *   file.c   file contents: in memory, in an image, on a channel, devices;
+ *            truncate, fallocate, file mappings
+ *   fd.c     the descriptor table and open file descriptions; close, dup,
+ *            fcntl
+ *   open.c   open and its relatives, memfd_create, pipe2, umask
+ *   rw.c     read and write in all their forms, sendfile, lseek
+ *   stat.c   stat, statx, statfs, access, chmod, utimes
+ *   names.c  the calls on names: mkdir, unlink, rename, link, symlink,
+ *            readlink; chdir and getcwd
+ *   ioctl.c  ioctl: terminals on char channels, FIONREAD, FIOCLEX
+ *   poll.c   poll and select
+ *   init.c   the tree at start: /dev, /tmp, channels, devices, stdio
+ *
+ * Invariants. A directory's entries are a list in creation order (dir.c
+ * alone touches it); nlink counts names (a directory's: its name, its
+ * ".", its subdirectories' ".."), opens counts open file descriptions
+ * and the working directory; an inode is freed when both are 0
+ * (inode_put), never the root. An inode is at most one of: a channel's
+ * node (chan), a device (dev), a pipe (pipe), a file whose bytes are still
+ * in an image (tar), or a file, directory or symlink in memory.
+ */
+#ifndef ZRT_FS_H
+#define ZRT_FS_H
+
+#include "../chan.h"
+#include "../clock.h"
+#include "../zrt.h"
+
+enum { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM };
+
+struct inode;
+struct dent {
+	struct dent *next;
+	struct inode *ino;
+	size_t alloc;
+	char name[];
+};
+
+struct inode {
+	uint32_t mode, nlink, opens, dev;
+	uint64_t ino;
+	uint64_t mtime, ctime, atime; /* ns of the virtual clock */
+	struct inode *parent;         /* directories */
+	struct dent *first, *last;    /* directories, in creation order */
+	uint64_t nent;
+	unsigned char *data; /* file contents or symlink target */
+	uint64_t size, cap;
+	struct zchan *tar; /* file contents still in an image */
+	uint64_t tar_off;
+	struct zchan *chan; /* a channel's device node */
+	struct zpipe *pipe; /* a pipe (pipe.c) */
+};
+
+/* An open file description: what descriptors share. */
+struct ofd {
+	struct inode *ino;
+	uint64_t pos;
+	int flags;
+	uint32_t refs;
+};
+
+/* A resolved path. */
+struct walk {
+	struct inode *parent; /* directory holding the last component */
+	struct inode *node;   /* what the path names, NULL if it does not exist */
+	char name[NAME_MAX + 1]; /* the last component */
+	size_t len;
+	bool slash;           /* the path ended in '/' */
+};
+
+/* File times read the virtual clock without advancing it. */
+static inline uint64_t fs_now(void)
+{
+	return clock_peek();
+}
+
+/* ---- start-up (init.c), for entry.c ----------------------------------------- */
+int fs_init(void);      /* the root; -ENOMEM */
+int fs_init_dirs(void); /* /dev and /tmp; -ENOMEM */
+int fs_add_nodes(char *err, size_t errlen);   /* channels under their aliases, devices */
+int fs_open_stdio(char *err, size_t errlen);  /* descriptors 0, 1 and 2 */
+
+/* ---- inode.c ------------------------------------------------------------------ */
+struct inode *inode_new(uint32_t mode); /* NULL when the heap is full */
+void inode_put(struct inode *n);        /* free it if nothing refers to it */
+uint32_t inode_mode(const struct inode *n); /* what stat says, channels by their limits */
+
+/* ---- dir.c --------------------------------------------------------------------- */
+struct inode *dir_lookup(struct inode *d, const char *name, size_t len);
+int dir_add(struct inode *d, const char *name, size_t len, struct inode *n); /* -ENOENT, -ENOSPC */
+void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len);
+/* An entry of its own, for rename: made first, so a full heap changes
+ * nothing; then taken out of one directory and appended to another. */
+struct dent *dir_entry_new(const char *name, size_t len, struct inode *n);
+bool dir_entry_drop(struct inode *d, struct inode *n, const char *name, size_t len);
+void dir_entry_append(struct inode *d, struct dent *e);
+struct inode *dir_mkdirs(const char *path, size_t len);  /* mkdir -p, for the runtime's own use */
+long dir_add_path(const char *path, struct inode *n);    /* at an absolute path, parents made */
+
+/* ---- path.c -------------------------------------------------------------------- */
+extern struct inode *fs_root, *fs_cwd;
+/* Resolve upath from dirfd (follow: a symlink in the last component too);
+ * the last component may be missing (w->node NULL). */
+long path_walk(long dirfd, const char *upath, bool follow, struct walk *w);
+/* The inode a (dirfd, path, AT_* flags) names, which must exist. */
+long path_at(long dirfd, const char *path, long flags, struct inode **out);
+
+/* ---- file.c -------------------------------------------------------------------- */
+long file_reserve(struct inode *n, uint64_t size); /* room in memory; an image's file comes in */
+long file_truncate(struct inode *n, uint64_t size);
+/* Read at off: the bytes read; *pos_adv what the position moves by. */
+int64_t file_read(struct inode *n, void *buf, uint64_t len, uint64_t off, uint64_t *pos_adv);
+int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off);
+long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off); /* mmap of a descriptor */
+
+/* ---- fd.c ---------------------------------------------------------------------- */
+struct ofd *fd_get(long fd); /* NULL: not open */
+long fd_alloc(long from, struct ofd *o, bool cloexec); /* the lowest free from `from`; -EMFILE */
+long fd_open(struct inode *n, int flags);              /* a new description; -ENOMEM, -EMFILE */
+long fd_close(long fd);
+void fd_set_cloexec(long fd, bool on); /* fd is open */
+
+/* ---- open.c -------------------------------------------------------------------- */
+extern uint32_t fs_umask;
+
+#endif

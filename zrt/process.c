@@ -1,0 +1,67 @@
+/*
+ * process.c - one process, one thread: fork and threads fail as on a
+ * Linux that may not create another process, a futex wait could never be
+ * woken, and the exit calls end the session (exit.c).
+ */
+#include <linux/futex.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+
+#include "exit.h"
+#include "log.h"
+#include "syscall.h"
+#include "user.h"
+#include "zrt.h"
+
+/* clone, clone3, fork, vfork: EAGAIN, what Linux gives a process that may
+ * not create another (RLIMIT_NPROC 0), and one line in the debug log
+ * ([debug] verbosity 1) saying which program act it was. */
+static long no_process(uint64_t flags)
+{
+	const char *what = (flags & CLONE_THREAD) ? "pthread_create (clone of a thread): a sandbox runs one thread"
+			   : (flags & CLONE_VFORK)   ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
+						     : "fork: a sandbox runs one process";
+	log_line(1, "zrt: %s (EAGAIN)", what);
+	return -EAGAIN;
+}
+
+long sys_clone(const struct sys_call *c)
+{
+	return no_process((uint64_t)c->a[0]);
+}
+
+/* fork and vfork: clone(SIGCHLD), one process only. */
+long sys_fork(const struct sys_call *c)
+{
+	(void)c;
+	return no_process(SIGCHLD);
+}
+
+long sys_clone3(const struct sys_call *c)
+{
+	return no_process(user_ok((uint64_t)c->a[0], 8) ? *(const uint64_t *)c->a[0] : 0);
+}
+
+/* exit and exit_group: write access=wo images back, then end the session. */
+long sys_exit(const struct sys_call *c)
+{
+	exit_session((int)(c->a[0] & 0xff));
+}
+
+long sys_futex(const struct sys_call *c)
+{
+	uint32_t *uaddr = (uint32_t *)c->a[0];
+	long op = c->a[1], val = c->a[2];
+	switch (op & (FUTEX_PRIVATE_FLAG - 1)) { /* the command, without PRIVATE, CLOCK_REALTIME and above */
+	case FUTEX_WAIT: /* no other thread can ever wake it */
+	case FUTEX_WAIT_BITSET:
+		if (!user_ok((uint64_t)uaddr, 4))
+			return -EFAULT;
+		return *uaddr != (uint32_t)val ? -EAGAIN : -ETIMEDOUT;
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
