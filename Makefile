@@ -61,7 +61,9 @@ SUP_SRC  := $(wildcard src/*.c)
 SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
 
 # Raw guests (tests and examples): static, no libc, the zvm.h API only.
-GUEST_CFLAGS := $(CSTD) -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -fno-builtin \
+# -Werror: they double as a test that ZeroVM-era code compiles clean against
+# zvm.h (tests/guests/cstart.c passes string literals to zvm_pwrite).
+GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-protector -fno-builtin \
                 -fno-pie -no-pie -static -nostdlib -Iinclude -fcf-protection=none
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
