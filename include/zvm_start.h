@@ -5,7 +5,8 @@
  *   gcc -static -nostdlib -ffreestanding -fno-stack-protector -I include ...
  * It provides _start (calls main(argc, argv) and zvm_exit() with its result)
  * and the memcpy/memset/memmove/memcmp/strlen that compilers may emit calls
- * to. Programs linked with a C library (issue: ZRT) do not need it.
+ * to. Programs linked with a C library (run by the runtime, docs/zrt.md) do
+ * not need it.
  */
 #ifndef ZVM_START_H
 #define ZVM_START_H

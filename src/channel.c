@@ -1,7 +1,7 @@
 /*
  * channel.c - opening, serving and closing channel sources, see channel.h.
  *
- * Source kinds (ZEROVM.md section 2): regular files read-only, write-only
+ * Source kinds (docs/manifest.md, "Channel sources on the host"): regular files read-only, write-only
  * (created 0600, preallocated to put_size unless -P, trimmed at close) or
  * read-write (random-read types only); character devices and FIFOs one way
  * only. The host paths /dev/stdin, /dev/stdout and /dev/stderr are the
@@ -59,15 +59,6 @@ void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n)
 
 /* ---- opening ----------------------------------------------------------- */
 
-/* Inherited descriptors named "/dev/fd/N" (N > 2), duplicated as soon as
- * the manifest is read, before zerovm opens anything that could take the
- * number (channels_inherit). */
-#define INHERITED_MAX 16
-static struct {
-	int n, fd;
-} inherited[INHERITED_MAX];
-static int ninherited;
-
 /* N of "/dev/fd/N" (decimal, no leading zero, below 65536), or -1. */
 static int fd_number(const char *path)
 {
@@ -82,29 +73,30 @@ static int fd_number(const char *path)
 	return n;
 }
 
-int channels_inherit(const struct manifest *m, struct zvm_error *err)
+int channels_inherit(struct channels *cs, const struct manifest *m, struct zvm_error *err)
 {
+	struct channels_inherited *inh = &cs->inh;
 	for (size_t i = 0; i < m->nchannel; i++) {
 		const struct manifest_channel *mc = &m->channel[i];
 		for (unsigned k = 0; k < mc->nuri; k++) {
 			int n = fd_number(mc->uri[k]), j = 0;
 			if (n <= 2)
 				continue;
-			while (j < ninherited && inherited[j].n != n)
+			while (j < inh->n && inh->fd[j].n != n)
 				j++;
-			if (j < ninherited)
+			if (j < inh->n)
 				continue;
-			if (ninherited == INHERITED_MAX)
+			if (inh->n == CHANNELS_INHERITED_MAX)
 				return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: more than %d inherited descriptors",
-						mc->alias, INHERITED_MAX),
+						mc->alias, CHANNELS_INHERITED_MAX),
 				       -1;
 			int fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
 			if (fd < 0)
 				return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s is not open: %s", mc->alias,
 						mc->uri[k], strerror(errno)),
 				       -1;
-			inherited[ninherited].n = n;
-			inherited[ninherited++].fd = fd;
+			inh->fd[inh->n].n = n;
+			inh->fd[inh->n++].fd = fd;
 		}
 	}
 	return 0;
@@ -112,7 +104,7 @@ int channels_inherit(const struct manifest *m, struct zvm_error *err)
 
 /* The descriptor a standard-stream or "/dev/fd/N" source stands for, or -1
  * for an ordinary path. */
-static int std_fd(const char *path)
+static int std_fd(const struct channels *cs, const char *path)
 {
 	static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
 	for (int i = 0; i < 3; i++)
@@ -121,9 +113,9 @@ static int std_fd(const char *path)
 	int n = fd_number(path);
 	if (n >= 0 && n <= 2)
 		return n;
-	for (int j = 0; j < ninherited; j++)
-		if (inherited[j].n == n)
-			return inherited[j].fd;
+	for (int j = 0; j < cs->inh.n; j++)
+		if (cs->inh.fd[j].n == n)
+			return cs->inh.fd[j].fd;
 	return -1;
 }
 
@@ -146,7 +138,8 @@ static int cmp_handle(const void *a, const void *b)
 	return strcmp(x->mc->alias, y->mc->alias);
 }
 
-static bool open_source(struct channel *c, unsigned i, const struct channel_opts *o, struct zvm_error *err)
+static bool open_source(const struct channels *cs, struct channel *c, unsigned i, const struct channel_opts *o,
+			struct zvm_error *err)
 {
 	const struct manifest_channel *mc = c->mc;
 	const char *path = mc->uri[i];
@@ -156,7 +149,7 @@ static bool open_source(struct channel *c, unsigned i, const struct channel_opts
 		return zvm_fail(err, ZVM_EXIT_PROTO,
 				"channel %s: %s: network channels are not supported yet", mc->alias, path);
 
-	int sfd = std_fd(path);
+	int sfd = std_fd(cs, path);
 	if (sfd >= 0) {
 		fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
@@ -261,7 +254,9 @@ static bool open_source(struct channel *c, unsigned i, const struct channel_opts
 int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,
 		  struct zvm_error *err)
 {
+	struct channels_inherited inh = cs->inh; /* from channels_inherit() */
 	memset(cs, 0, sizeof *cs);
+	cs->inh = inh;
 	cs->ch = calloc(m->nchannel ? m->nchannel : 1, sizeof *cs->ch);
 	if (!cs->ch)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "channels: out of memory"), -1;
@@ -280,7 +275,7 @@ int channels_open(struct channels *cs, const struct manifest *m, const struct ch
 	for (uint32_t i = 0; i < cs->n; i++) {
 		struct channel *c = &cs->ch[i];
 		for (unsigned j = 0; j < c->mc->nuri; j++)
-			if (!open_source(c, j, o, err))
+			if (!open_source(cs, c, j, o, err))
 				goto fail;
 		if (c->mc->etag && !(c->etag = etag_new())) {
 			zvm_fail(err, ZVM_EXIT_NOMEM, "channel %s: cannot start etag", c->mc->alias);
@@ -297,9 +292,9 @@ void channels_close(struct channels *cs, struct zvm_error *err)
 {
 	free(cs->scratch);
 	cs->scratch = NULL;
-	for (int j = 0; j < ninherited; j++)
-		close(inherited[j].fd);
-	ninherited = 0;
+	for (int j = 0; j < cs->inh.n; j++)
+		close(cs->inh.fd[j].fd);
+	cs->inh.n = 0;
 	for (uint32_t i = 0; i < cs->n; i++) {
 		struct channel *c = &cs->ch[i];
 		for (unsigned j = 0; j < c->nfd; j++) {
@@ -461,8 +456,10 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 	if (at > INT64_MAX - n)
 		return -EINVAL;
 
-	/* Every source gets the same bytes; a short write (disk full, say)
-	 * shortens the call for all, and the next call reports the error. */
+	/* Replicas are written in turn with the same bytes. A short write
+	 * (disk full, say) shortens what the later sources get and what the
+	 * call reports, so an earlier source may hold a few bytes more; the
+	 * next call reports the error. */
 	for (unsigned j = 0; j < c->nfd; j++) {
 		int64_t r = write_full(c->fd[j], src, n, at, random, cs->stop);
 		if (r < 0)

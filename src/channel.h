@@ -7,8 +7,9 @@
  * supervisor's mapping of guest memory, so data moves between the host file
  * and guest memory with one pread/pwrite and no bounce buffer.
  *
- * Quota arithmetic is split out as pure functions (channel_quota_*) so that
- * every rule of ZEROVM.md section 3 is unit-tested without files.
+ * The call rules are split out as pure functions (channel_check,
+ * channel_quota_charge) so that every rule of docs/traps.md is unit-tested
+ * without files.
  */
 #ifndef ZVM_CHANNEL_H
 #define ZVM_CHANNEL_H
@@ -49,6 +50,17 @@ struct channel_opts {
 	int64_t fsize_limit; /* -l, bytes; a write past it ends the session */
 };
 
+/* Inherited descriptors named "/dev/fd/N" (N > 2): duplicated as soon as
+ * the manifest is read, before zerovm opens anything that could take the
+ * number (channels_inherit), closed by channels_close. */
+#define CHANNELS_INHERITED_MAX 16
+struct channels_inherited {
+	struct {
+		int n, fd; /* the number the manifest names, our duplicate */
+	} fd[CHANNELS_INHERITED_MAX];
+	int n;
+};
+
 struct channels {
 	struct channel *ch; /* in handle order: stdin, stdout, stderr, then by alias */
 	uint32_t n;
@@ -62,13 +74,15 @@ struct channels {
 	 * yet): the report starts on a line of its own (report.c). */
 	char stdout_last;
 	char *scratch; /* comparing replicas, allocated on first use */
+	struct channels_inherited inh;
 };
 
 /* Duplicate the inherited descriptors that "/dev/fd/N" sources name (N > 2),
  * before zerovm opens anything of its own. 5 when one is not open. */
-int channels_inherit(const struct manifest *m, struct zvm_error *err);
+int channels_inherit(struct channels *cs, const struct manifest *m, struct zvm_error *err);
 
-/* Open every channel of m in handle order. On failure returns -1 with *err
+/* Open every channel of m in handle order (cs starts zeroed but for what
+ * channels_inherit() put there). On failure returns -1 with *err
  * set (93 unsupported source, 5 open failure, 14 bad combination, 12 out of
  * memory) and everything opened so far closed again. */
 int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,

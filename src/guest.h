@@ -39,6 +39,7 @@ struct guest {
 	uint64_t size; /* bytes of guest memory (page multiple) */
 	uint64_t entry, sp;
 	uint64_t prog_end; /* first page after the program */
+	uint64_t runtime_end; /* first page after the runtime's image (0 with -Z) */
 	uint64_t phdr, phnum; /* for the auxiliary vector */
 	uint64_t heap_start, heap_end, stack_start;
 	struct boot_region region[BOOT_REGIONS_MAX]; /* sorted by address */
@@ -65,7 +66,7 @@ void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags);
  * and jail state; len 0 is always allowed. */
 bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool write);
 
-/* jail/unjail rules of ZEROVM.md section 3: 0 or -EINVAL. On success the
+/* jail/unjail rules (docs/traps.md, "jail and unjail"): 0 or -EINVAL. On success the
  * jail map is updated (the mprotect itself is done inside the sandbox). */
 int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
 

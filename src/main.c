@@ -22,8 +22,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "out.h"
 #include "policy.h"
+#include "report.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -229,7 +231,7 @@ static void step(const struct session *s, const char *what)
 
 static int prepare(struct session *s, const struct options *o)
 {
-	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->m, &s->err) < 0)
+	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
 	step(s, "manifest read and parsed");
 	if (o->trace && trace_open(&s->trace, o->trace) < 0)
@@ -295,12 +297,12 @@ int main(int argc, char **argv)
 		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
 		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + timeout * 1000;
 		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
-		trap_block_signals();
+		loop_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
 			step(&s, "sandbox sealed, program running");
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
 			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");
-			trap_serve(&s);
+			loop_serve(&s);
 			step(&s, "program ended, sandbox reaped");
 		} else {
 			sandbox_kill(&s.sb);

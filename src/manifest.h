@@ -60,9 +60,10 @@ struct manifest {
 /*
  * Parse len bytes of manifest text. On success returns 0 and fills *m, which
  * the caller releases with manifest_free(). On failure returns -1, records
- * the problem in *err (code 14, or 22 for a channel that can be neither read
- * nor written, 23 for too many channels) naming the line, and leaves *m
- * empty (manifest_free() is still safe).
+ * the problem in *err naming the line (code 14; 12 for a Memory of 0 or
+ * less; 22 for a channel that can be neither read nor written; 23 for too
+ * many channels; 12 when out of memory), and leaves *m empty
+ * (manifest_free() is still safe).
  */
 int manifest_parse(const char *text, size_t len, struct manifest *m, struct zvm_error *err);
 void manifest_free(struct manifest *m);

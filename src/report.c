@@ -12,6 +12,8 @@
  * first if the program's output ends mid-line; at the end of a standard
  * output that is a regular file), so `tail -n 6` is always the report.
  */
+#include "report.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -23,7 +25,6 @@
 #include <unistd.h>
 
 #include "out.h"
-#include "session.h"
 
 void report_accounting(const struct session *s, char *buf, size_t n)
 {

@@ -23,8 +23,6 @@ extern const unsigned char zvm_zrt_start[], zvm_zrt_end[];
 #define PAGE 4096ull
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
-static uint64_t zrt_end;
-
 int runtime_load(struct guest *g, struct zvm_error *err)
 {
 	size_t size = (size_t)(zvm_zrt_end - zvm_zrt_start);
@@ -76,7 +74,7 @@ int runtime_load(struct guest *g, struct zvm_error *err)
 	memcpy(&h, g->base + ZRT_BASE, sizeof h);
 	if (h.magic != ZRT_MAGIC || h.info < lo || h.info + sizeof(struct zrt_info) > hi)
 		return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
-	zrt_end = hi;
+	g->runtime_end = hi;
 	return 0;
 }
 
@@ -186,7 +184,7 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
 	info.heap_start = g->heap_start;
 	info.heap_end = g->heap_end;
 	info.stack_start = g->stack_start;
-	info.prog_start = zrt_end;
+	info.prog_start = g->runtime_end;
 	info.prog_end = g->prog_end;
 	preload_nvram(g, cs, &info);
 	if (cpuid)

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "channel.h"
 #include "elf.h"
@@ -26,37 +28,28 @@ struct session {
 	struct zvm_error err;
 	enum validation_state vstate;
 
-	int report_mode; /* -t: 0 stdout, 1 syslog, 2 stdout + per-second accounting */
-	int verbosity;   /* -v */
+	int report_mode;    /* -t: 0 stdout, 1 syslog, 2 stdout + per-second accounting */
+	int verbosity;      /* -v */
 	struct trace trace; /* -T (trace.f NULL when off) */
-	double t0;       /* session start, seconds (CLOCK_MONOTONIC) */
-	double last;     /* time of the previous trace line */
-	int64_t deadline_ms;
+	double t0;          /* session start, seconds (CLOCK_MONOTONIC) */
+	int64_t deadline_ms; /* when the sandbox is killed (CLOCK_MONOTONIC ms) */
 
 	int32_t user_code;
 	bool exited_by_trap;
 	double sys_time, user_time; /* sandbox + supervisor, seconds */
 };
 
-double session_now(void);
+/* CLOCK_MONOTONIC now, in seconds. */
+static inline double session_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
-/* Block the signals the trap loop waits for; call before starting the
- * sandbox so that none is lost before the loop runs. */
-void trap_block_signals(void);
-
-/* Serve traps until the program ends, the timeout expires or the session
- * must stop (disk quota, supervisor signal). Leaves the outcome in s->err
- * (nothing for a normal end) and s->user_code. */
-void trap_serve(struct session *s);
-
-/* The six-line report (docs/report.md) to stdout or syslog, on lines of
- * its own after the program's output: a newline first when that output
- * does not end with one, and at the end of a standard output that is a
- * file (a random-write channel may have written anywhere in it). note, if
- * not NULL, is appended to the exit state ("; trace cut ..."). Written by
- * deadline_ms at the latest. 0, or -errno when it could not be written. */
-int report_print(const struct session *s, const char *memory_etag, const char *note, int64_t deadline_ms);
-/* The accounting line (report line 5) into buf. */
-void report_accounting(const struct session *s, char *buf, size_t n);
+static inline double timeval_seconds(struct timeval t)
+{
+	return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
 
 #endif

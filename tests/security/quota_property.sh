@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quota property test, end to end: random sessions of random reads and
 # writes against random limits, run by the probe guest under a real zerovm,
-# compared call by call with a model of ZEROVM.md section 3. Checks that no
+# compared call by call with a model of the trap rules (docs/traps.md). Checks that no
 # call moves a byte or makes a call past a limit, that every result is the
 # model's, and that the output file holds exactly the bytes reported.
 #

@@ -1,7 +1,7 @@
 /*
  * test_manifest.c - unit tests for the manifest parser (src/manifest.c).
  *
- * Covers ZEROVM.md section 1 as manifest_parse() implements it: a full
+ * Covers docs/manifest.md as manifest_parse() implements it: a full
  * manifest checked field by field (channel order as declared, sources split
  * on ';'), the line language (trimming, lines that do not split into exactly
  * two parts on '=', unknown keys, Etag, CRLF, a buffer that is not
