@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh [bench] - install the Debian packages zerovm needs, if any are
-# missing. Called by `make demo` and `make check`; `make bench` adds the
-# benchmark baselines.
+# deps.sh [build|bench] - install the Debian packages zerovm needs, if any
+# are missing (as root; anyone else gets the apt-get line to run and exit
+# status 1). `make` asks for the build's only; `make demo` and `make check`
+# for the tests' too; `make bench` adds the benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
 #           libseccomp (build-time filter generation), libcrypto (SHA-1)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
@@ -10,7 +11,8 @@
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev"
+[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""
 for p in $pkgs; do

@@ -98,6 +98,14 @@ void loop_block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* The listener's ioctls through syscall(): C libraries disagree on the type
+ * of ioctl's request (musl: int, glibc: unsigned long), and these requests
+ * have the top bit set. */
+static int notif_ioctl(int fd, unsigned long request, void *arg)
+{
+	return (int)syscall(SYS_ioctl, fd, request, arg);
+}
+
 /* Collect the sandbox: its CPU times and how it ended. */
 static void reap(struct session *s)
 {
@@ -201,7 +209,7 @@ static bool receive(struct session *s, struct seccomp_notif *req, size_t size)
 			tick_report(s);
 		}
 		memset(req, 0, size);
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+		if (notif_ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
 			return true;
 		if (errno == EINTR)
 			continue; /* a signal: the flags decide */
@@ -257,7 +265,7 @@ void loop_serve(struct session *s)
 		memset(resp, 0, sz.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->val = rc;
-		ioctl(s->sb.listener, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: it died */
+		notif_ioctl(s->sb.listener, SECCOMP_IOCTL_NOTIF_SEND, resp); /* ENOENT: it died */
 		if (s->trace.f)
 			trace_call(&s->trace, a, rc, start, session_now(), s->t0);
 	}

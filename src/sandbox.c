@@ -97,10 +97,12 @@ static void die_with_parent(int sync)
 		_exit(127);
 }
 
+/* Set a resource limit, soft and hard. Through prlimit64: the C libraries
+ * give setrlimit's resource different types (glibc an enum, musl int). */
 static void set_limit(int sync, int res, rlim_t v)
 {
 	struct rlimit rl = {v, v};
-	if (setrlimit(res, &rl) < 0)
+	if (syscall(SYS_prlimit64, 0, res, &rl, NULL) < 0)
 		child_die(sync, errno, "setrlimit");
 }
 

@@ -177,8 +177,8 @@ static void ext(struct arc *a, char type, const void *p, size_t n)
 static void rec(char *buf, const char *key, const char *val)
 {
 	size_t body = strlen(key) + strlen(val) + 3, len = body;
-	while (snprintf(NULL, 0, "%zu", len) + body != len)
-		len = snprintf(NULL, 0, "%zu", len) + body;
+	while ((size_t)snprintf(NULL, 0, "%zu", len) + body != len)
+		len = (size_t)snprintf(NULL, 0, "%zu", len) + body;
 	sprintf(buf + strlen(buf), "%zu %s=%s\n", len, key, val);
 }
 
@@ -757,7 +757,7 @@ static void test_pax_size_limit(void **state)
 	assert_non_null(r);
 	for (size_t len = TAR_PAX_MAX; len <= TAR_PAX_MAX + 1; len++) {
 		struct arc *a = arc_new();
-		int k = sprintf(r, "%zu comment=", len);
+		size_t k = (size_t)sprintf(r, "%zu comment=", len);
 		memset(r + k, 'c', len - k - 1);
 		r[len - 1] = '\n';
 		ext(a, 'x', r, len);
@@ -1289,7 +1289,7 @@ static void test_truncated_archives(void **state)
 	scan_fails(a, -TAR_EINVAL);
 
 	/* No end marker, one zero block only: both end the archive. */
-	for (int blocks = 0; blocks < 2; blocks++) {
+	for (size_t blocks = 0; blocks < 2; blocks++) {
 		a->n = 0;
 		hdr(a, "f", '0', 0, NULL);
 		put(a, NULL, blocks * TAR_BLOCK);
