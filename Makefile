@@ -141,8 +141,9 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 # ---- zvsh, the front end ------------------------------------------------------
 # A host program (glibc); it reads images with the runtime's own tar reader
 # and writes nvram values with its escaper.
-ZVSH_SRC := $(wildcard tools/*.c)
-$(BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
+ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
+ZVSH_HDR := $(wildcard tools/zvsh/*.h)
+$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
 
@@ -299,7 +300,7 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
 # The runtime's freestanding sources must be warning-clean under clang too,

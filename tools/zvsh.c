@@ -7,7 +7,7 @@
  * program's standard streams on inherited descriptors and the report on a
  * pipe of its own, and exits with the program's status.
  *
- * This file is the first step (see zvsh.h): it parses the command line into
+ * This file is the first step (see zvsh/zvsh.h): it parses the command line into
  * struct zvsh and touches nothing on the host. Options end at the first
  * word that is not one (the program), so "zvsh busybox ls -l" passes -l to
  * the program; "--" ends them explicitly. ZeroVM's zvsh spellings
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "zvsh.h"
+#include "zvsh/zvsh.h"
 
 static const char usage_text[] =
 	"usage: zvsh [options] [--] program [args...]\n"

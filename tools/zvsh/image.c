@@ -1,5 +1,5 @@
 /*
- * zvsh_image.c - find the program inside the ro images and extract it.
+ * image.c - find the program inside the ro images and extract it.
  *
  * "zvsh --image rootfs.tar sh -c 'ls /'" names a program that exists only
  * in an image, but zerovm loads the program from a host file. So zvsh reads

@@ -1,5 +1,5 @@
 /*
- * zvsh_config.c - the second step: turn the parsed command line into the
+ * config.c - the second step: turn the parsed command line into the
  * files of a session.
  *
  * In order: the work directory (private and temporary, or --keep DIR); the
@@ -8,7 +8,7 @@
  *
  * Channels, in the manifest's order:
  *   /dev/stdin   source /dev/fd/0  zerovm's descriptor 0 is zvsh's stdin
- *   /dev/stdout  source /dev/fd/3  a copy of zvsh's stdout (zvsh_run.c)
+ *   /dev/stdout  source /dev/fd/3  a copy of zvsh's stdout (run.c)
  *   /dev/stderr  source /dev/fd/4  a copy of zvsh's stderr
  *   /dev/nvram   the nvram file, read at random offsets
  *   /dev/imageN.tar  one per --image: ro read at random offsets, wo written
@@ -470,7 +470,7 @@ static int fixed_channel(struct zvsh *z, const char *source, const char *alias, 
 }
 
 /* What stat() says for the program's standard stream on zvsh's fd. A
- * socket is relayed through a pipe by zvsh_run.c, so it is a pipe. */
+ * socket is relayed through a pipe by run.c, so it is a pipe. */
 static enum zvsh_map std_map(int fd)
 {
 	struct stat st;

@@ -5,11 +5,11 @@
  * zvsh is a pipeline of three steps, one file each, over one struct zvsh:
  *
  *   zvsh.c         parse the command line (nothing on the host is touched);
- *   zvsh_config.c  prepare: the work directory, the program (a host file, or
- *                  a member of a --image tar: zvsh_image.c), the channels
+ *   zvsh/config.c  prepare: the work directory, the program (a host file, or
+ *                  a member of a --image tar: zvsh/image.c), the channels
  *                  (standard streams, nvram, images, @hostfile arguments),
  *                  then the manifest and the nvram files;
- *   zvsh_run.c     run zerovm with the program's streams on inherited
+ *   zvsh/run.c     run zerovm with the program's streams on inherited
  *                  descriptors and its report on a pipe of its own, forward
  *                  signals, read the report and turn it into an exit status.
  *
@@ -100,7 +100,7 @@ struct zvsh {
 	char **args;         /* the program's arguments, as typed */
 	int nargs;
 
-	/* The session (zvsh_config.c). */
+	/* The session (zvsh/config.c). */
 	char *workdir;
 	bool workdir_made; /* a private temporary directory, removed at the end */
 	char **files;      /* paths created in workdir, removed at the end unless --keep */
@@ -147,7 +147,7 @@ __attribute__((format(printf, 2, 3))) void zvsh_buf_printf(struct zvsh_buf *b, c
 /* The value of NAME in the program's environment, or NULL. */
 const char *zvsh_env_get(const struct zvsh *z, const char *name);
 
-/* ---- zvsh_config.c: the files of the session ------------------------------ */
+/* ---- zvsh/config.c: the files of the session ----------------------------- */
 
 /* Work directory, program, channels, manifest and nvram. 0, or -1 (the
  * message printed, z->status set; zvsh_cleanup() removes what was made). */
@@ -161,14 +161,14 @@ int zvsh_write_all(int fd, const void *data, size_t len);
 /* Remove the work directory and its files (unless --keep), free z. */
 void zvsh_cleanup(struct zvsh *z);
 
-/* ---- zvsh_image.c: the program from an image ------------------------------- */
+/* ---- zvsh/image.c: the program from an image ------------------------------ */
 
 /* Find the program name in the ro images and extract it into the work
  * directory: 0 with its path in *path (malloc'd), 1 when no image has it,
  * -1 on an unusable image (message printed). */
 int zvsh_image_find(struct zvsh *z, const char *name, char **path);
 
-/* ---- zvsh_run.c: the session ----------------------------------------------- */
+/* ---- zvsh/run.c: the session ---------------------------------------------- */
 
 /* Block SIGINT, SIGTERM, SIGHUP and SIGCHLD for the signalfd of zvsh_run
  * (the mask before is kept in z for zerovm), ignore SIGPIPE. */

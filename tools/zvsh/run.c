@@ -1,5 +1,5 @@
 /*
- * zvsh_run.c - the third step: run zerovm, and turn its report into zvsh's
+ * run.c - the third step: run zerovm, and turn its report into zvsh's
  * exit status.
  *
  * zerovm gets these descriptors (zvsh.h):
