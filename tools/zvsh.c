@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,84 +51,6 @@ static const char usage_text[] =
 	"Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 	"2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
-/* "zvsh: <message>" on stderr. */
-__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
-{
-	fputs("zvsh: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-	if (!z->status)
-		z->status = status;
-	return -1;
-}
-
-int zvsh_oom(struct zvsh *z)
-{
-	return zvsh_fail(z, ZVSH_EXIT_USAGE, "out of memory");
-}
-
-void zvsh_note(const struct zvsh *z, const char *fmt, ...)
-{
-	if (!z->verbose)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
-
-/* Room for element len of arr (*cap elements allocated): the array, moved
- * if it had to grow, or NULL when out of memory (arr is then unchanged). */
-void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem)
-{
-	if (len < *cap)
-		return arr;
-	size_t n = *cap ? *cap * 2 : 8;
-	void *p = reallocarray(arr, n, elem);
-	if (p)
-		*cap = n;
-	return p;
-}
-
-void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...)
-{
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = b->cap - b->len;
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-}
-
 const char *zvsh_env_get(const struct zvsh *z, const char *name)
 {
 	for (size_t i = 0; i < z->nenv; i++)
@@ -146,7 +67,7 @@ static int env_set(struct zvsh *z, const char *name, size_t nlen, const char *va
 	if (!n || !v) {
 		free(n);
 		free(v);
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	}
 	for (size_t i = 0; i < z->nenv; i++) {
 		if (strcmp(z->env[i].name, n) == 0) {
@@ -160,7 +81,7 @@ static int env_set(struct zvsh *z, const char *name, size_t nlen, const char *va
 	if (!e) {
 		free(n);
 		free(v);
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	}
 	z->env = e;
 	e[z->nenv].name = n;
@@ -174,7 +95,7 @@ static int opt_env(struct zvsh *z, const char *arg)
 	const char *eq = strchr(arg, '=');
 	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 	if (nlen == 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
 	if (eq)
 		return env_set(z, arg, nlen, eq + 1);
 	const char *host = getenv(arg);
@@ -262,38 +183,38 @@ static char *clean_mountpoint(const char *m)
 static int opt_image(struct zvsh *z, const char *arg)
 {
 	if (z->nimg == ZVSH_IMAGES_MAX)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
 	struct zvsh_image *im = zvsh_grow(z->img, &z->imgcap, z->nimg, sizeof *im);
 	if (!im)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	z->img = im;
 	im = &im[z->nimg];
 	*im = (struct zvsh_image){.spec = arg, .chan = -1};
 
 	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	if (c2 && strchr(c2 + 1, ','))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
 	size_t hl = c1 ? (size_t)(c1 - arg) : strlen(arg);
 	if (hl == 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
 	const char *acc = c2 ? c2 + 1 : "ro";
 	if (strcmp(acc, "ro") == 0)
 		im->wo = false;
 	else if (strcmp(acc, "wo") == 0)
 		im->wo = true;
 	else
-		return zvsh_fail(z, ZVSH_EXIT_USAGE,
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
 				 "--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'",
 				 arg, acc);
 	char *mount = NULL;
 	if (c1) {
 		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
 		if (!mount)
-			return zvsh_oom(z);
+			return zvsh_oom(&z->log);
 	}
 	im->mount = clean_mountpoint(mount && *mount ? mount : "/");
 	if (!im->mount) {
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE,
+		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
 				  "--image %s: the mountpoint must be an absolute path without '..', not '%s'", arg,
 				  mount);
 		free(mount);
@@ -302,7 +223,7 @@ static int opt_image(struct zvsh *z, const char *arg)
 	free(mount);
 	im->host = strndup(arg, hl);
 	if (!im->host)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	z->nimg++;
 	return 0;
 }
@@ -352,31 +273,31 @@ static int apply_option(struct zvsh *z, enum opt_id id, const char *name, const 
 		return opt_image(z, val);
 	case OPT_MEMORY:
 		if (parse_size(val, &z->memory) < 0 || z->memory == 0 || z->memory > ZVSH_MEMORY_MAX)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE,
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
 					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
 					 name, val);
 		return 0;
 	case OPT_TIMEOUT: {
 		const char *p = val;
 		if (parse_digits(&p, &z->timeout) < 0 || *p || z->timeout == 0 || z->timeout > INT64_MAX)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
 	}
 	case OPT_ENV:
 		return opt_env(z, val);
 	case OPT_TRACE:
 		if (!*val)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty file name", name);
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: empty file name", name);
 		z->trace = val;
 		return 0;
 	case OPT_KEEP:
 		if (!*val)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
 		z->keep = val;
 		return 0;
 	case OPT_GETRC: z->getrc = true; return 0;
 	case OPT_REPORT: z->report = true; return 0;
-	case OPT_VERBOSE: z->verbose = true; return 0;
+	case OPT_VERBOSE: z->verbose = z->log.verbose = true; return 0;
 	case OPT_HELP:
 	case OPT_VERSION: break;
 	}
@@ -385,7 +306,7 @@ static int apply_option(struct zvsh *z, enum opt_id id, const char *name, const 
 
 static int usage_error(struct zvsh *z, const char *what, const char *arg)
 {
-	zvsh_fail(z, ZVSH_EXIT_USAGE, "%s%s", what, arg);
+	zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s%s", what, arg);
 	fputs("Try 'zvsh --help'.\n", stderr);
 	return -1;
 }
@@ -460,7 +381,7 @@ static int open_std(struct zvsh *z)
 		if (n != fd) {
 			if (n >= 0)
 				close(n);
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot open /dev/null onto descriptor %d", fd);
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot open /dev/null onto descriptor %d", fd);
 		}
 	}
 	return 0;
@@ -474,19 +395,19 @@ int main(int argc, char **argv)
 	 * the host's. --env replaces or adds. */
 	if (open_std(&z) < 0 || env_set(&z, "PATH", 4, "/bin:/usr/bin") < 0 || env_set(&z, "HOME", 4, "/") < 0 ||
 	    env_set(&z, "LANG", 4, "C") < 0) {
-		status = z.status;
+		status = z.log.status;
 	} else {
 		int r = parse_args(&z, argc, argv);
 		if (r > 0) {
 			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
 		} else if (r < 0) {
-			status = z.status;
+			status = z.log.status;
 		} else {
 			/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or
 			 * ends zvsh cleanly before it starts): the work directory is
 			 * never left behind. */
 			zvsh_block_signals(&z);
-			status = zvsh_prepare(&z) == 0 ? zvsh_run(&z) : z.status;
+			status = zvsh_prepare(&z) == 0 ? zvsh_run(&z) : z.log.status;
 		}
 	}
 	zvsh_cleanup(&z);

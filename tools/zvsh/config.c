@@ -52,21 +52,12 @@ static bool path_safe(const char *p)
 	       strcmp(p, "/dev/stderr") != 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	char *s;
-	size_t n = strlen(dir);
-	if (asprintf(&s, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
-		return NULL;
-	return s;
-}
-
 static int record_file(struct zvsh *z, char *path)
 {
 	char **f = zvsh_grow(z->files, &z->filescap, z->nfiles, sizeof *f);
 	if (!f) {
 		free(path);
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	}
 	z->files = f;
 	f[z->nfiles++] = path;
@@ -80,17 +71,17 @@ static int record_file(struct zvsh *z, char *path)
  */
 int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char **path)
 {
-	char *p = join(z->workdir, name);
+	char *p = zvsh_join(z->workdir, name);
 	if (!p)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	if (unlink(p) < 0 && errno != ENOENT) {
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
+		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
 		free(p);
 		return r;
 	}
 	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
+		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
 		free(p);
 		return r;
 	}
@@ -103,30 +94,15 @@ int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char *
 	return fd;
 }
 
-int zvsh_write_all(int fd, const void *data, size_t len)
-{
-	const char *d = data;
-	while (len) {
-		ssize_t n = write(fd, d, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		d += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int write_file(struct zvsh *z, const char *name, const struct zvsh_buf *b, const char **path)
 {
 	if (b->oom)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	int fd = zvsh_create_file(z, name, 0600, path);
 	if (fd < 0)
 		return -1;
 	if (zvsh_write_all(fd, b->p, b->len) < 0 || close(fd) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(errno));
 	return 0;
 }
 
@@ -137,16 +113,16 @@ static char *manifest_path(struct zvsh *z, const char *path)
 	if (path_safe(path)) {
 		char *s = strdup(path);
 		if (!s)
-			zvsh_oom(z);
+			zvsh_oom(&z->log);
 		return s;
 	}
 	char name[32], *link;
 	snprintf(name, sizeof name, "link%zu", z->nfiles);
-	if (!(link = join(z->workdir, name)))
-		return zvsh_oom(z), NULL;
+	if (!(link = zvsh_join(z->workdir, name)))
+		return zvsh_oom(&z->log), NULL;
 	unlink(link);
 	if (symlink(path, link) < 0) {
-		zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
+		zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
 		free(link);
 		return NULL;
 	}
@@ -154,7 +130,7 @@ static char *manifest_path(struct zvsh *z, const char *path)
 		return NULL;
 	char *copy = strdup(link);
 	if (!copy)
-		zvsh_oom(z);
+		zvsh_oom(&z->log);
 	return copy;
 }
 
@@ -165,13 +141,13 @@ static int make_workdir(struct zvsh *z)
 	if (z->keep) {
 		struct stat st;
 		if (mkdir(z->keep, 0700) < 0 && errno != EEXIST)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", z->keep, strerror(errno));
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", z->keep, strerror(errno));
 		if (stat(z->keep, &st) < 0 || !S_ISDIR(st.st_mode))
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--keep %s: not a directory", z->keep);
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: not a directory", z->keep);
 		if (!(z->workdir = realpath(z->keep, NULL)))
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--keep %s: %s", z->keep, strerror(errno));
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: %s", z->keep, strerror(errno));
 		if (!path_safe(z->workdir))
-			return zvsh_fail(z, ZVSH_EXIT_USAGE,
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
 					 "--keep %s: the path goes into the manifest, so it may not contain ',', ';', "
 					 "'=' or control characters",
 					 z->keep);
@@ -181,11 +157,11 @@ static int make_workdir(struct zvsh *z)
 	const char *base = getenv("TMPDIR");
 	if (!base || !path_safe(base))
 		base = "/tmp";
-	char *tmpl = join(base, "zvsh.XXXXXX");
+	char *tmpl = zvsh_join(base, "zvsh.XXXXXX");
 	if (!tmpl)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	if (!mkdtemp(tmpl)) {
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
+		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
 				  strerror(errno));
 		free(tmpl);
 		return r;
@@ -203,7 +179,7 @@ static struct zvsh_channel *add_channel(struct zvsh *z)
 {
 	struct zvsh_channel *c = zvsh_grow(z->ch, &z->chcap, z->nch, sizeof *c);
 	if (!c)
-		return zvsh_oom(z), NULL;
+		return zvsh_oom(&z->log), NULL;
 	z->ch = c;
 	c = &c[z->nch++];
 	*c = (struct zvsh_channel){.passfd = -1, .childfd = -1};
@@ -260,7 +236,7 @@ static char *derive_alias(struct zvsh *z, const char *path)
 		char *alias;
 		int r = k == 1 ? asprintf(&alias, "/dev/%s", name) : asprintf(&alias, "/dev/%s.%u", name, k);
 		if (r < 0)
-			return zvsh_oom(z), NULL;
+			return zvsh_oom(&z->log), NULL;
 		if (alias_free(z, alias))
 			return alias;
 		free(alias);
@@ -312,25 +288,25 @@ static int fd_channel(struct zvsh *z, const char *what, int fd, enum want want, 
 	struct stat st;
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fstat(fd, &st) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open", what, fd);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open", what, fd);
 	if (S_ISSOCK(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: descriptor %d is not a file, pipe or character device",
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: descriptor %d is not a file, pipe or character device",
 				 what, fd);
 	int acc = fl & O_ACCMODE;
 	c->write = want == WANT_WRITE ||
 		   (want == WANT_AUTO && (acc == O_WRONLY || (acc == O_RDWR && (fd == 1 || fd == 2))));
 	if (c->write ? acc == O_RDONLY : acc == O_WRONLY)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open for %s", what, fd,
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open for %s", what, fd,
 				 c->write ? "writing" : "reading");
 	if (random && !S_ISREG(st.st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
 				 what);
 	/* A descriptor is used as it is, from its position: sequential, unless
 	 * it holds an image, which is read at random offsets. */
 	c->passfd = fd;
 	c->type = random ? 1 : 0;
 	c->map = host_map(&st, fd);
-	return asprintf(&c->key, "fd:%d", fd) < 0 ? zvsh_oom(z) : 0; /* the source comes with its number */
+	return asprintf(&c->key, "fd:%d", fd) < 0 ? zvsh_oom(&z->log) : 0; /* the source comes with its number */
 }
 
 /* An existing host file: read, unless want says write. */
@@ -338,19 +314,19 @@ static int existing_channel(struct zvsh *z, const char *what, const char *path, 
 			    enum want want, bool random, struct zvsh_channel *c)
 {
 	if (S_ISDIR(st->st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: is a directory", what);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: is a directory", what);
 	if (!S_ISREG(st->st_mode) && !S_ISCHR(st->st_mode) && !S_ISFIFO(st->st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: not a regular file, character device or FIFO", what);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: not a regular file, character device or FIFO", what);
 	if (random && !S_ISREG(st->st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
 				 what);
 	c->write = want == WANT_WRITE;
 	if (access(path, c->write ? W_OK : R_OK) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	c->type = S_ISREG(st->st_mode) && !c->write ? 1 : 0;
 	c->map = host_map(st, -1);
 	if (!(c->key = realpath(path, NULL)))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	return (c->source = manifest_path(z, c->key)) ? 0 : -1;
 }
 
@@ -361,10 +337,10 @@ static int new_channel(struct zvsh *z, const char *what, const char *path, struc
 	size_t n = strlen(path);
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || path[n - 1] == '/')
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
 	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
 	if (!dir)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	char *real = realpath(dir, NULL);
 	int err = errno;
 	struct stat st;
@@ -378,7 +354,7 @@ static int new_channel(struct zvsh *z, const char *what, const char *path, struc
 	}
 	if (!real || err) {
 		free(real);
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir, strerror(err));
+		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir, strerror(err));
 		free(dir);
 		return r;
 	}
@@ -386,10 +362,10 @@ static int new_channel(struct zvsh *z, const char *what, const char *path, struc
 	c->write = true;
 	c->type = 0;
 	c->map = ZVSH_MAP_FILE;
-	c->key = join(real, base);
+	c->key = zvsh_join(real, base);
 	free(real);
 	if (!c->key)
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	return (c->source = manifest_path(z, c->key)) ? 0 : -1;
 }
 
@@ -412,9 +388,9 @@ static int host_channel(struct zvsh *z, const char *what, const char *path, enum
 	else if (stat(path, &st) == 0)
 		r = existing_channel(z, what, path, &st, want, random, &c);
 	else if (errno != ENOENT)
-		r = zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	else if (want == WANT_READ)
-		r = zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
+		r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
 	else
 		r = new_channel(z, what, path, &c);
 
@@ -422,7 +398,7 @@ static int host_channel(struct zvsh *z, const char *what, const char *path, enum
 		if (!z->ch[i].key || strcmp(z->ch[i].key, c.key) != 0)
 			continue;
 		if (z->ch[i].write != c.write) {
-			r = zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: the same file cannot be both read and written", what);
+			r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: the same file cannot be both read and written", what);
 			break;
 		}
 		free(c.key);
@@ -431,15 +407,15 @@ static int host_channel(struct zvsh *z, const char *what, const char *path, enum
 	}
 	if (r == 0 && c.passfd >= 0) {
 		if (z->npass == ZVSH_PASS_MAX)
-			r = zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: more than %d descriptors given as channels", what,
+			r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: more than %d descriptors given as channels", what,
 				      ZVSH_PASS_MAX);
 		else if (asprintf(&c.source, "/dev/fd/%d", c.childfd = ZVSH_FD_PASS + z->npass) < 0)
-			r = zvsh_oom(z);
+			r = zvsh_oom(&z->log);
 		else
 			z->npass++;
 	}
 	if (r == 0 && !(c.alias = alias ? strdup(alias) : derive_alias(z, path)))
-		r = alias ? zvsh_oom(z) : -1;
+		r = alias ? zvsh_oom(&z->log) : -1;
 	struct zvsh_channel *slot = r == 0 ? add_channel(z) : NULL;
 	if (!slot) {
 		free(c.key);
@@ -466,7 +442,7 @@ static int fixed_channel(struct zvsh *z, const char *source, const char *alias, 
 	c->type = type;
 	c->write = write;
 	c->map = map;
-	return c->source && c->alias ? 0 : zvsh_oom(z);
+	return c->source && c->alias ? 0 : zvsh_oom(&z->log);
 }
 
 /* What stat() says for the program's standard stream on zvsh's fd. A
@@ -499,7 +475,7 @@ static int image_channels(struct zvsh *z)
 		char alias[48], *what;
 		snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
 		if (asprintf(&what, "--image %s", im->host) < 0)
-			return zvsh_oom(z);
+			return zvsh_oom(&z->log);
 		im->chan = host_channel(z, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias);
 		free(what);
 		if (im->chan < 0)
@@ -516,9 +492,9 @@ static int arg_channels(struct zvsh *z)
 {
 	z->nwords = 0;
 	if (!(z->words = calloc((size_t)z->nargs + 1, sizeof *z->words)))
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	if (!(z->words[z->nwords++] = strdup(z->program)))
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	for (int i = 0; i < z->nargs; i++) {
 		const char *a = z->args[i];
 		char *w;
@@ -526,7 +502,7 @@ static int arg_channels(struct zvsh *z)
 			const char *home = getenv("HOME");
 			char *path = NULL;
 			if (strncmp(a + 1, "~/", 2) == 0 && home && *home && asprintf(&path, "%s/%s", home, a + 3) < 0)
-				return zvsh_oom(z);
+				return zvsh_oom(&z->log);
 			int k = host_channel(z, a, path ? path : a + 1, WANT_AUTO, false, NULL);
 			free(path);
 			if (k < 0)
@@ -536,7 +512,7 @@ static int arg_channels(struct zvsh *z)
 			w = strdup(a[0] == '@' && a[1] == '@' ? a + 1 : a);
 		}
 		if (!w)
-			return zvsh_oom(z);
+			return zvsh_oom(&z->log);
 		z->words[z->nwords++] = w;
 	}
 	return 0;
@@ -557,16 +533,16 @@ static int host_program(struct zvsh *z, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "%s: %s", z->program, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_NOEXEC, "%s: is a directory", z->program);
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: is a directory", z->program);
 	if (!S_ISREG(st.st_mode))
-		return zvsh_fail(z, ZVSH_EXIT_NOEXEC, "%s: not a regular file", z->program);
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: not a regular file", z->program);
 	if (access(path, R_OK) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
 	char *real = realpath(path, NULL);
 	if (!real)
-		return zvsh_fail(z, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
 	z->program_path = manifest_path(z, real);
 	free(real);
 	return z->program_path ? 0 : -1;
@@ -616,7 +592,7 @@ static int resolve_program(struct zvsh *z)
 	if (path) {
 		if (stat(name, &st) == 0 || errno != ENOENT || !images)
 			return host_program(z, name);
-		return zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "%s: No such file or directory (on the host or in the images)",
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "%s: No such file or directory (on the host or in the images)",
 				 name);
 	}
 	char *found = path_search(name);
@@ -626,10 +602,10 @@ static int resolve_program(struct zvsh *z)
 		return r;
 	}
 	if (stat(name, &st) == 0)
-		return zvsh_fail(z, ZVSH_EXIT_NOTFOUND,
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND,
 				 "%s: command not found (a program in the current directory is written ./%s)", name,
 				 name);
-	return zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "%s: command not found%s", name,
+	return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "%s: command not found%s", name,
 			 images ? " (on the host or in the images)" : "");
 }
 
@@ -650,7 +626,7 @@ static int write_manifest(struct zvsh *z)
 	int r = write_file(z, "manifest", &b, &path);
 	free(b.p);
 	if (r == 0 && !(z->manifest_path = strdup(path)))
-		return zvsh_oom(z);
+		return zvsh_oom(&z->log);
 	return r;
 }
 
@@ -729,20 +705,20 @@ static int write_nvram(struct zvsh *z)
 	struct zvsh_buf b = {0};
 	nvram_text(z, &b);
 	if (b.oom)
-		return free(b.p), zvsh_oom(z);
+		return free(b.p), zvsh_oom(&z->log);
 	/* Check it with the runtime's own parser: its limits (1024 arguments,
 	 * 1 MiB of text, 256 mappings) are met here, not at the runtime's start. */
 	size_t size = nvram_arena_size(b.len);
 	void *arena = malloc(size);
 	if (!arena)
-		return free(b.p), zvsh_oom(z);
+		return free(b.p), zvsh_oom(&z->log);
 	struct nvram nv;
 	char err[256];
 	int r = nvram_parse(b.p, b.len, arena, size, &nv, err, sizeof err);
 	free(arena);
 	if (r < 0) {
 		free(b.p);
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "the runtime would refuse this configuration: %s", err);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "the runtime would refuse this configuration: %s", err);
 	}
 	const char *path;
 	r = write_file(z, "nvram", &b, &path);
@@ -751,20 +727,20 @@ static int write_nvram(struct zvsh *z)
 		return -1;
 	struct zvsh_channel *nv_ch = &z->ch[3];
 	free(nv_ch->source);
-	return (nv_ch->source = strdup(path)) ? 0 : zvsh_oom(z);
+	return (nv_ch->source = strdup(path)) ? 0 : zvsh_oom(&z->log);
 }
 
 int zvsh_prepare(struct zvsh *z)
 {
 	if (make_workdir(z) < 0)
 		return -1;
-	zvsh_note(z, "work directory %s", z->workdir);
+	zvsh_note(&z->log, "work directory %s", z->workdir);
 	if (std_channels(z) < 0 || image_channels(z) < 0 || resolve_program(z) < 0 || arg_channels(z) < 0)
 		return -1;
-	zvsh_note(z, "program %s", z->program_path);
+	zvsh_note(&z->log, "program %s", z->program_path);
 	if (write_nvram(z) < 0 || write_manifest(z) < 0)
 		return -1;
-	zvsh_note(z, "manifest %s", z->manifest_path);
+	zvsh_note(&z->log, "manifest %s", z->manifest_path);
 	return 0;
 }
 

@@ -121,18 +121,18 @@ static int index_load(struct zvsh *z, struct index *ix, int *fds)
 		struct stat st;
 		int fd = open(im->host, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
 		fds[i] = fd;
 		if (fstat(fd, &st) < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
 		ix->img = i;
 		ix->fd = fd;
 		ix->mount = im->mount;
 		int r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
 		if (ix->oom)
-			return zvsh_oom(z);
+			return zvsh_oom(&z->log);
 		if (r < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
 					 r == -TAR_EIO ? "read error" : "not a valid tar archive");
 	}
 	return 0;
@@ -271,15 +271,15 @@ static int extract(struct zvsh *z, const struct node *n, char **path)
 		int64_t got = read_at(&fd, buf, want, off);
 		if (got <= 0 || zvsh_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
 					 z->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
 		}
 		off += (uint64_t)got;
 		left -= (uint64_t)got;
 	}
 	if (close(out) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
-	return (*path = strdup(p)) ? 0 : zvsh_oom(z);
+		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+	return (*path = strdup(p)) ? 0 : zvsh_oom(&z->log);
 }
 
 /*
@@ -300,7 +300,7 @@ int zvsh_image_find(struct zvsh *z, const char *name, char **path)
 		if (n) {
 			r = extract(z, n, path);
 			if (r == 0)
-				zvsh_note(z, "%s: %s from --image %s", name, where, z->img[n->img].spec);
+				zvsh_note(&z->log, "%s: %s from --image %s", name, where, z->img[n->img].spec);
 		} else {
 			r = 1;
 		}

@@ -102,7 +102,7 @@ static char *find_zerovm(struct zvsh *z)
 		}
 		p += len + (p[len] == ':');
 	}
-	zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
+	zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
 	return NULL;
 }
 
@@ -406,7 +406,7 @@ static int outcome(struct zvsh *z, struct session *s)
 			if (close(fd) < 0 && w == 0)
 				w = -1, e = errno;
 			if (w < 0) {
-				zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", path, strerror(e));
+				zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot write %s: %s", path, strerror(e));
 				kept = false;
 			}
 		}
@@ -414,7 +414,7 @@ static int outcome(struct zvsh *z, struct session *s)
 	if (WIFSIGNALED(s->wstatus)) {
 		int sig = WTERMSIG(s->wstatus);
 		if (sig != s->forwarded)
-			zvsh_fail(z, 128 + sig, "zerovm was killed by signal %d (%s)", sig, strsignal(sig));
+			zvsh_fail(&z->log, 128 + sig, "zerovm was killed by signal %d (%s)", sig, strsignal(sig));
 		return 128 + sig;
 	}
 	int code = WEXITSTATUS(s->wstatus);
@@ -424,7 +424,7 @@ static int outcome(struct zvsh *z, struct session *s)
 		if (!z->verbose && s->msg.len)
 			put_all(2, s->msg.p, s->msg.len);
 		if (code == 0)
-			zvsh_fail(z, ZVSH_EXIT_USAGE, "zerovm ended without a report");
+			zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "zerovm ended without a report");
 		return code ? code : ZVSH_EXIT_USAGE;
 	}
 	const char *state = line[5];
@@ -455,7 +455,7 @@ int zvsh_run(struct zvsh *z)
 {
 	char *zvm = find_zerovm(z);
 	if (!zvm)
-		return z->status;
+		return z->log.status;
 	char *argv[12];
 	int a = 0;
 	argv[a++] = zvm;
@@ -494,7 +494,7 @@ int zvsh_run(struct zvsh *z)
 
 	if ((s.sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
 	    pipe2(diag, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
-		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+		status = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
 		goto out;
 	}
 	sp.src[0] = 0;
@@ -511,7 +511,7 @@ int zvsh_run(struct zvsh *z)
 		if (fstat(i, &st) < 0 || !S_ISSOCK(st.st_mode))
 			continue;
 		if (pipe2(relay_pipe[i], O_CLOEXEC) < 0 || !(rel[i]->buf = malloc(RELAY_BUF))) {
-			status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
+			status = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
 			goto out;
 		}
 		/* in: zvsh writes the pipe, zerovm reads it; out, err: the reverse. */
@@ -528,7 +528,7 @@ int zvsh_run(struct zvsh *z)
 
 	s.pid = fork();
 	if (s.pid < 0) {
-		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+		status = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
 		goto out;
 	}
 	if (s.pid == 0)
@@ -548,7 +548,7 @@ int zvsh_run(struct zvsh *z)
 	if (n == (ssize_t)sizeof e) {
 		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		status = zvsh_fail(z, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", zvm,
+		status = zvsh_fail(&z->log, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", zvm,
 				   strerror(e));
 		drain(&s, z);
 		goto out;
@@ -571,5 +571,5 @@ out:
 	free(s.report.p);
 	free(s.msg.p);
 	free(zvm);
-	return status < 0 ? z->status : status;
+	return status < 0 ? z->log.status : status;
 }

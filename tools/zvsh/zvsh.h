@@ -14,7 +14,7 @@
  *                  signals, read the report and turn it into an exit status.
  *
  * Every function that can fail prints "zvsh: <what>" itself (zvsh_fail),
- * records the exit status of the first failure in z->status and returns -1.
+ * records the exit status of the first failure in z->log and returns -1.
  * docs/zvsh.1.md is the user's reference.
  */
 #ifndef ZVSH_H
@@ -26,14 +26,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define ZVSH_VERSION "0.1.0"
+#include "util.h"
 
-/* Exit statuses of zvsh's own (not the program's) outcomes. */
-#define ZVSH_EXIT_USAGE 2      /* bad command line, unusable file, any other zvsh failure */
-#define ZVSH_EXIT_TIMEOUT 124  /* "session timeout", as timeout(1) */
-#define ZVSH_EXIT_NOEXEC 126   /* the program (or zerovm) exists but cannot be used */
-#define ZVSH_EXIT_NOTFOUND 127 /* the program (or zerovm) was not found */
-#define ZVSH_EXIT_QUOTA 153    /* "disk quota exceeded": 128 + SIGXFSZ, as the original's RLIMIT_FSIZE */
+#define ZVSH_VERSION "0.1.0"
 
 /*
  * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
@@ -117,33 +112,12 @@ struct zvsh {
 	sigset_t sigmask;
 	bool sigpipe_ignored;
 
-	int status; /* the exit status of the first failure, 0 while none */
+	/* Failures said, the first one's status (util.h). */
+	struct zvsh_log log;
 };
 
-/* Text built piece by piece; a failed allocation is remembered (oom) and
- * checked once at the end. */
-struct zvsh_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
+/* ---- zvsh.c ---------------------------------------------------------------- */
 
-/* ---- zvsh.c: helpers for every step -------------------------------------- */
-
-/* Print "zvsh: <message>" on stderr, record status if it is the first
- * failure (z->status), and return -1. */
-__attribute__((format(printf, 3, 4))) int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...);
-/* zvsh_fail(z, ZVSH_EXIT_USAGE, "out of memory"). */
-int zvsh_oom(struct zvsh *z);
-/* Print "zvsh: <message>" on stderr with --verbose only. */
-__attribute__((format(printf, 2, 3))) void zvsh_note(const struct zvsh *z, const char *fmt, ...);
-/* Room for element number len in arr (*cap allocated, of elem bytes each):
- * the array, moved if it grew (*cap updated), or NULL when out of memory
- * (arr is then unchanged and still owned by the caller). */
-void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem);
-/* Append to b (always NUL-terminated once anything was appended); on a
- * failed allocation b->oom is set and later calls do nothing. */
-__attribute__((format(printf, 2, 3))) void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...);
 /* The value of NAME in the program's environment, or NULL. */
 const char *zvsh_env_get(const struct zvsh *z, const char *name);
 
@@ -156,8 +130,6 @@ int zvsh_prepare(struct zvsh *z);
  * for removal: a descriptor open for writing and the path in *path (owned
  * by z), or -1. */
 int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char **path);
-/* write(2) all of data: 0, or -1 with errno set. */
-int zvsh_write_all(int fd, const void *data, size_t len);
 /* Remove the work directory and its files (unless --keep), free z. */
 void zvsh_cleanup(struct zvsh *z);
 
