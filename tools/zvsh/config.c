@@ -138,19 +138,19 @@ static char *manifest_path(struct zvsh *z, const char *path)
 
 static int make_workdir(struct zvsh *z)
 {
-	if (z->keep) {
+	if (z->plan->keep) {
 		struct stat st;
-		if (mkdir(z->keep, 0700) < 0 && errno != EEXIST)
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", z->keep, strerror(errno));
-		if (stat(z->keep, &st) < 0 || !S_ISDIR(st.st_mode))
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: not a directory", z->keep);
-		if (!(z->workdir = realpath(z->keep, NULL)))
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: %s", z->keep, strerror(errno));
+		if (mkdir(z->plan->keep, 0700) < 0 && errno != EEXIST)
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", z->plan->keep, strerror(errno));
+		if (stat(z->plan->keep, &st) < 0 || !S_ISDIR(st.st_mode))
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: not a directory", z->plan->keep);
+		if (!(z->workdir = realpath(z->plan->keep, NULL)))
+			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: %s", z->plan->keep, strerror(errno));
 		if (!path_safe(z->workdir))
 			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
 					 "--keep %s: the path goes into the manifest, so it may not contain ',', ';', "
 					 "'=' or control characters",
-					 z->keep);
+					 z->plan->keep);
 		return 0;
 	}
 	/* $TMPDIR if it can appear in the manifest, else /tmp. */
@@ -470,17 +470,17 @@ static int std_channels(struct zvsh *z)
 
 static int image_channels(struct zvsh *z)
 {
-	for (size_t i = 0; i < z->nimg; i++) {
-		struct zvsh_image *im = &z->img[i];
+	for (size_t i = 0; i < z->plan->nimg; i++) {
+		const struct zvsh_image *im = &z->plan->img[i];
 		char alias[48], *what;
 		snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
 		if (asprintf(&what, "--image %s", im->host) < 0)
 			return zvsh_oom(&z->log);
-		im->chan = host_channel(z, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias);
+		z->imgchan[i] = host_channel(z, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias);
 		free(what);
-		if (im->chan < 0)
+		if (z->imgchan[i] < 0)
 			return -1;
-		z->ch[im->chan].map = ZVSH_MAP_DEFAULT;
+		z->ch[z->imgchan[i]].map = ZVSH_MAP_DEFAULT;
 	}
 	return 0;
 }
@@ -491,12 +491,12 @@ static int image_channels(struct zvsh *z)
 static int arg_channels(struct zvsh *z)
 {
 	z->nwords = 0;
-	if (!(z->words = calloc((size_t)z->nargs + 1, sizeof *z->words)))
+	if (!(z->words = calloc((size_t)z->plan->nargs + 1, sizeof *z->words)))
 		return zvsh_oom(&z->log);
-	if (!(z->words[z->nwords++] = strdup(z->program)))
+	if (!(z->words[z->nwords++] = strdup(z->plan->program)))
 		return zvsh_oom(&z->log);
-	for (int i = 0; i < z->nargs; i++) {
-		const char *a = z->args[i];
+	for (int i = 0; i < z->plan->nargs; i++) {
+		const char *a = z->plan->args[i];
 		char *w;
 		if (a[0] == '@' && a[1] && a[1] != '@') {
 			const char *home = getenv("HOME");
@@ -522,8 +522,8 @@ static int arg_channels(struct zvsh *z)
 
 static bool any_ro_image(const struct zvsh *z)
 {
-	for (size_t i = 0; i < z->nimg; i++)
-		if (!z->img[i].wo)
+	for (size_t i = 0; i < z->plan->nimg; i++)
+		if (!z->plan->img[i].wo)
 			return true;
 	return false;
 }
@@ -533,16 +533,16 @@ static int host_program(struct zvsh *z, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOTFOUND, "%s: %s", z->plan->program, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: is a directory", z->program);
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: is a directory", z->plan->program);
 	if (!S_ISREG(st.st_mode))
-		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: not a regular file", z->program);
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: not a regular file", z->plan->program);
 	if (access(path, R_OK) < 0)
-		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->plan->program, strerror(errno));
 	char *real = realpath(path, NULL);
 	if (!real)
-		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->program, strerror(errno));
+		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->plan->program, strerror(errno));
 	z->program_path = manifest_path(z, real);
 	free(real);
 	return z->program_path ? 0 : -1;
@@ -581,7 +581,7 @@ static char *path_search(const char *name)
  */
 static int resolve_program(struct zvsh *z)
 {
-	const char *name = z->program;
+	const char *name = z->plan->program;
 	bool images = any_ro_image(z), path = strchr(name, '/') != NULL;
 	struct stat st;
 	if (images && (!path || name[0] == '/' || (stat(name, &st) < 0 && errno == ENOENT))) {
@@ -615,7 +615,7 @@ static int write_manifest(struct zvsh *z)
 {
 	struct zvsh_buf b = {0};
 	zvsh_buf_printf(&b, "Version = 20130611\nProgram = %s\nMemory = %" PRIu64 ", 0\nTimeout = %" PRIu64 "\n",
-			z->program_path, z->memory, z->timeout);
+			z->program_path, z->plan->memory, z->plan->timeout);
 	for (size_t i = 0; i < z->nch; i++) {
 		const struct zvsh_channel *c = &z->ch[i];
 		uint64_t in = c->write ? 0 : ZVSH_LIMIT, out = c->write ? ZVSH_LIMIT : 0;
@@ -670,19 +670,19 @@ static void nvram_text(const struct zvsh *z, struct zvsh_buf *b)
 		zvsh_buf_printf(b, "%s", quote ? "\"" : "");
 	}
 	zvsh_buf_printf(b, "\n[env]\n");
-	for (size_t i = 0; i < z->nenv; i++) {
+	for (size_t i = 0; i < z->plan->nenv; i++) {
 		zvsh_buf_printf(b, "name=");
-		put_escaped(b, z->env[i].name);
+		put_escaped(b, z->plan->env[i].name);
 		zvsh_buf_printf(b, ", value=");
-		put_escaped(b, z->env[i].value);
+		put_escaped(b, z->plan->env[i].value);
 		zvsh_buf_printf(b, "\n");
 	}
-	if (z->nimg)
+	if (z->plan->nimg)
 		zvsh_buf_printf(b, "[fstab]\n");
-	for (size_t i = 0; i < z->nimg; i++) {
-		zvsh_buf_printf(b, "channel=%s, mountpoint=", z->ch[z->img[i].chan].alias);
-		put_escaped(b, z->img[i].mount);
-		zvsh_buf_printf(b, ", access=%s, removable=no\n", z->img[i].wo ? "wo" : "ro");
+	for (size_t i = 0; i < z->plan->nimg; i++) {
+		zvsh_buf_printf(b, "channel=%s, mountpoint=", z->ch[z->imgchan[i]].alias);
+		put_escaped(b, z->plan->img[i].mount);
+		zvsh_buf_printf(b, ", access=%s, removable=no\n", z->plan->img[i].wo ? "wo" : "ro");
 	}
 	bool header = false;
 	for (size_t i = 0; i < z->nch; i++) {
@@ -696,7 +696,7 @@ static void nvram_text(const struct zvsh *z, struct zvsh_buf *b)
 	/* The runtime's clock starts here whatever the host's says: runs repeat. */
 	zvsh_buf_printf(b, "[time]\nseconds=0\n");
 	/* --verbose: the runtime's own diagnostics too (docs/zrt.md). */
-	if (z->verbose)
+	if (z->plan->verbose)
 		zvsh_buf_printf(b, "[debug]\nverbosity=1\n");
 }
 
@@ -747,11 +747,11 @@ int zvsh_prepare(struct zvsh *z)
 void zvsh_cleanup(struct zvsh *z)
 {
 	for (size_t i = z->nfiles; i-- > 0;) {
-		if (!z->keep)
+		if (!z->plan->keep)
 			unlink(z->files[i]);
 		free(z->files[i]);
 	}
-	if (z->workdir_made && !z->keep)
+	if (z->workdir_made && !z->plan->keep)
 		rmdir(z->workdir);
 	for (size_t i = 0; i < z->nch; i++) {
 		free(z->ch[i].source);
@@ -760,19 +760,9 @@ void zvsh_cleanup(struct zvsh *z)
 	}
 	for (size_t i = 0; i < z->nwords; i++)
 		free(z->words[i]);
-	for (size_t i = 0; i < z->nenv; i++) {
-		free(z->env[i].name);
-		free(z->env[i].value);
-	}
-	for (size_t i = 0; i < z->nimg; i++) {
-		free(z->img[i].host);
-		free(z->img[i].mount);
-	}
 	free(z->files);
 	free(z->ch);
 	free(z->words);
-	free(z->env);
-	free(z->img);
 	free(z->workdir);
 	free(z->program_path);
 	free(z->manifest_path);

@@ -114,8 +114,8 @@ static void index_free(struct index *ix)
 /* Scan every ro image into ix. Image descriptors end up in fds[]. */
 static int index_load(struct zvsh *z, struct index *ix, int *fds)
 {
-	for (size_t i = 0; i < z->nimg; i++) {
-		const struct zvsh_image *im = &z->img[i];
+	for (size_t i = 0; i < z->plan->nimg; i++) {
+		const struct zvsh_image *im = &z->plan->img[i];
 		if (im->wo)
 			continue;
 		struct stat st;
@@ -238,7 +238,7 @@ static const struct node *find(const struct zvsh *z, const struct index *ix, con
 {
 	if (strchr(name, '/'))
 		return try_in(ix, "", 0, name[0] == '/' ? name + 1 : name, where);
-	const char *path = zvsh_env_get(z, "PATH");
+	const char *path = plan_env_get(z->plan, "PATH");
 	for (const char *p = path; p && *p;) {
 		size_t n = strcspn(p, ":");
 		const struct node *hit = try_in(ix, p, n, name, where);
@@ -246,10 +246,10 @@ static const struct node *find(const struct zvsh *z, const struct index *ix, con
 			return hit;
 		p += n + (p[n] == ':');
 	}
-	for (size_t i = 0; i < z->nimg; i++) {
-		if (z->img[i].wo)
+	for (size_t i = 0; i < z->plan->nimg; i++) {
+		if (z->plan->img[i].wo)
 			continue;
-		const char *m = z->img[i].mount;
+		const char *m = z->plan->img[i].mount;
 		const struct node *hit = try_in(ix, m, strcmp(m, "/") == 0 ? 0 : strlen(m), name, where);
 		if (hit)
 			return hit;
@@ -272,7 +272,7 @@ static int extract(struct zvsh *z, const struct node *n, char **path)
 		if (got <= 0 || zvsh_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
 			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
-					 z->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
+					 z->plan->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
 		}
 		off += (uint64_t)got;
 		left -= (uint64_t)got;
@@ -300,7 +300,7 @@ int zvsh_image_find(struct zvsh *z, const char *name, char **path)
 		if (n) {
 			r = extract(z, n, path);
 			if (r == 0)
-				zvsh_note(&z->log, "%s: %s from --image %s", name, where, z->img[n->img].spec);
+				zvsh_note(&z->log, "%s: %s from --image %s", name, where, z->plan->img[n->img].spec);
 		} else {
 			r = 1;
 		}

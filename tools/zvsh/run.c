@@ -272,7 +272,7 @@ static void drain(struct session *s, const struct zvsh *z)
 	if (s->rep >= 0)
 		capture(s->rep, &s->report, false);
 	if (s->diag >= 0)
-		capture(s->diag, &s->msg, z->verbose);
+		capture(s->diag, &s->msg, z->plan->verbose);
 	close_fd(&s->rep);
 	close_fd(&s->diag);
 	while (s->out.from >= 0 && pump_out(&s->out))
@@ -342,7 +342,7 @@ static void serve(struct session *s, const struct zvsh *z)
 #define READY(i) ((i) >= 0 && pf[i].revents)
 		if (READY(i_rep) && !capture(s->rep, &s->report, false))
 			close_fd(&s->rep);
-		if (READY(i_diag) && !capture(s->diag, &s->msg, z->verbose))
+		if (READY(i_diag) && !capture(s->diag, &s->msg, z->plan->verbose))
 			close_fd(&s->diag);
 		if (READY(i_in_r) || READY(i_in_w))
 			pump_in(&s->in, READY(i_in_r), READY(i_in_w));
@@ -390,12 +390,12 @@ static int outcome(struct zvsh *z, struct session *s)
 {
 	struct zvsh_buf *rb = &s->report;
 	zvsh_buf_printf(rb, "%s", ""); /* a NUL-terminated string, even if empty */
-	if (z->report || z->verbose)
+	if (z->plan->report || z->plan->verbose)
 		put_all(2, rb->p ? rb->p : "", rb->len);
 	/* A report asked for and not kept is a failure: said, and in the
 	 * exit status (below). */
 	bool kept = true;
-	if (z->keep) {
+	if (z->plan->keep) {
 		const char *path;
 		int fd = zvsh_create_file(z, "report", 0600, &path);
 		if (fd < 0) {
@@ -421,7 +421,7 @@ static int outcome(struct zvsh *z, struct session *s)
 	char *line[6];
 	if (rb->oom || !rb->p || !split_report(rb->p, rb->len, line)) {
 		/* No report: zerovm's own message is all there is. */
-		if (!z->verbose && s->msg.len)
+		if (!z->plan->verbose && s->msg.len)
 			put_all(2, s->msg.p, s->msg.len);
 		if (code == 0)
 			zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "zerovm ended without a report");
@@ -447,7 +447,7 @@ static int outcome(struct zvsh *z, struct session *s)
 		status = code ? code : ZVSH_EXIT_USAGE;
 		fprintf(stderr, "zvsh: %s\n", state);
 	}
-	status = z->getrc ? code : status;
+	status = z->plan->getrc ? code : status;
 	return !kept && status == 0 ? ZVSH_EXIT_USAGE : status;
 }
 
@@ -462,13 +462,13 @@ int zvsh_run(struct zvsh *z)
 	argv[a++] = "-P"; /* sequential outputs: preallocation would only leave big files after a SIGKILL */
 	argv[a++] = "-l";
 	argv[a++] = ZVSH_FILE_LIMIT_GB;
-	if (z->verbose)
+	if (z->plan->verbose)
 		argv[a++] = "-v", argv[a++] = "1";
-	if (z->trace)
-		argv[a++] = "-T", argv[a++] = (char *)z->trace;
+	if (z->plan->trace)
+		argv[a++] = "-T", argv[a++] = (char *)z->plan->trace;
 	argv[a++] = z->manifest_path;
 	argv[a] = NULL;
-	if (z->verbose) {
+	if (z->plan->verbose) {
 		fputs("zvsh: running", stderr);
 		for (int i = 0; i < a; i++)
 			fprintf(stderr, " %s", argv[i]);

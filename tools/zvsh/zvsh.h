@@ -26,9 +26,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "plan.h"
 #include "util.h"
-
-#define ZVSH_VERSION "0.1.0"
 
 /*
  * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
@@ -37,10 +36,6 @@
  */
 #define ZVSH_LIMIT ((uint64_t)1 << 40)
 #define ZVSH_FILE_LIMIT_GB "1024"
-#define ZVSH_MEMORY_DEFAULT ((uint64_t)4 << 30) /* only touched pages cost host memory */
-#define ZVSH_MEMORY_MAX ((uint64_t)1 << 40)     /* zerovm's limit */
-#define ZVSH_TIMEOUT_DEFAULT 3600
-#define ZVSH_IMAGES_MAX 64 /* the runtime's [fstab] limit */
 
 /*
  * zerovm's descriptors. 0 is the program's standard input; 1 is a pipe that
@@ -58,18 +53,6 @@
 /* What the runtime's stat() says a channel is ([mapping]). */
 enum zvsh_map { ZVSH_MAP_DEFAULT, ZVSH_MAP_PIPE, ZVSH_MAP_CHAR, ZVSH_MAP_FILE };
 
-struct zvsh_image {
-	const char *spec; /* the --image value, for messages */
-	char *host;       /* host path of the tar, as given */
-	char *mount;      /* mountpoint: absolute, clean ("/", "/a/b") */
-	bool wo;          /* written out at exit instead of mounted read-only */
-	int chan;         /* index in zvsh.ch */
-};
-
-struct zvsh_env {
-	char *name, *value;
-};
-
 struct zvsh_channel {
 	char *source;      /* the manifest's source field */
 	char *alias;       /* "/dev/..." */
@@ -82,18 +65,8 @@ struct zvsh_channel {
 };
 
 struct zvsh {
-	/* The command line (zvsh.c). */
-	struct zvsh_image *img;
-	size_t nimg, imgcap;
-	struct zvsh_env *env; /* defaults, then --env in order; names unique */
-	size_t nenv, envcap;
-	uint64_t memory, timeout;
-	const char *trace; /* --trace FILE */
-	const char *keep;  /* --keep DIR */
-	bool getrc, report, verbose;
-	const char *program; /* as typed: argv[0] of the program */
-	char **args;         /* the program's arguments, as typed */
-	int nargs;
+	/* The command line (zvsh.c, plan.h). */
+	const struct zvsh_plan *plan;
 
 	/* The session (zvsh/config.c). */
 	char *workdir;
@@ -105,7 +78,8 @@ struct zvsh {
 	size_t nwords;
 	struct zvsh_channel *ch;
 	size_t nch, chcap;
-	int npass; /* channels with passfd >= 0 */
+	int npass;                     /* channels with passfd >= 0 */
+	int imgchan[ZVSH_IMAGES_MAX]; /* the channel of each --image */
 	char *manifest_path;
 
 	/* What zvsh was given, restored for zerovm (zvsh_block_signals). */
@@ -115,11 +89,6 @@ struct zvsh {
 	/* Failures said, the first one's status (util.h). */
 	struct zvsh_log log;
 };
-
-/* ---- zvsh.c ---------------------------------------------------------------- */
-
-/* The value of NAME in the program's environment, or NULL. */
-const char *zvsh_env_get(const struct zvsh *z, const char *name);
 
 /* ---- zvsh/config.c: the files of the session ----------------------------- */
 
