@@ -14,11 +14,6 @@
  *   /dev/imageN.tar  one per --image: ro read at random offsets, wo written
  *   /dev/NAME    one per distinct @hostfile argument
  * Every quota is ZVSH_LIMIT: quotas exist in the manifest, not to limit.
- *
- * Host paths go into the manifest as they are when they can: a ',' ';' '='
- * or control character would change the line's meaning, and zerovm reads
- * "/dev/stdin" and "/dev/fd/N" as its own descriptors, so such a path is
- * given through a symbolic link in the work directory instead.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,140 +31,6 @@
 
 /* Longest name derived from a file for its alias (before ".N"). */
 #define ALIAS_NAME_MAX 200
-
-/* Whether a host path can be written into a manifest line as it is (see
- * the file comment). */
-static bool path_safe(const char *p)
-{
-	if (p[0] != '/')
-		return false;
-	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
-		if (*c < 0x20 || *c == 0x7f || *c == ',' || *c == ';' || *c == '=')
-			return false;
-	if (p[strlen(p) - 1] == ' ')
-		return false;
-	return strncmp(p, "/dev/fd/", 8) != 0 && strcmp(p, "/dev/stdin") != 0 && strcmp(p, "/dev/stdout") != 0 &&
-	       strcmp(p, "/dev/stderr") != 0;
-}
-
-static int record_file(struct zvsh *z, char *path)
-{
-	char **f = zvsh_grow(z->files, &z->filescap, z->nfiles, sizeof *f);
-	if (!f) {
-		free(path);
-		return zvsh_oom(&z->log);
-	}
-	z->files = f;
-	f[z->nfiles++] = path;
-	return 0;
-}
-
-/*
- * Create the file NAME in the work directory (replacing one left by an
- * earlier --keep run) and remember it for the clean-up. Returns a
- * descriptor open for writing, and the path in *path (owned by z), or -1.
- */
-int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char **path)
-{
-	char *p = zvsh_join(z->workdir, name);
-	if (!p)
-		return zvsh_oom(&z->log);
-	if (unlink(p) < 0 && errno != ENOENT) {
-		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
-		free(p);
-		return r;
-	}
-	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
-		free(p);
-		return r;
-	}
-	if (record_file(z, p) < 0) {
-		close(fd);
-		unlink(p);
-		return -1;
-	}
-	*path = p;
-	return fd;
-}
-
-static int write_file(struct zvsh *z, const char *name, const struct zvsh_buf *b, const char **path)
-{
-	if (b->oom)
-		return zvsh_oom(&z->log);
-	int fd = zvsh_create_file(z, name, 0600, path);
-	if (fd < 0)
-		return -1;
-	if (zvsh_write_all(fd, b->p, b->len) < 0 || close(fd) < 0)
-		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(errno));
-	return 0;
-}
-
-/* The source to write into the manifest for an absolute host path: the
- * path, or a symbolic link to it in the work directory. */
-static char *manifest_path(struct zvsh *z, const char *path)
-{
-	if (path_safe(path)) {
-		char *s = strdup(path);
-		if (!s)
-			zvsh_oom(&z->log);
-		return s;
-	}
-	char name[32], *link;
-	snprintf(name, sizeof name, "link%zu", z->nfiles);
-	if (!(link = zvsh_join(z->workdir, name)))
-		return zvsh_oom(&z->log), NULL;
-	unlink(link);
-	if (symlink(path, link) < 0) {
-		zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
-		free(link);
-		return NULL;
-	}
-	if (record_file(z, link) < 0)
-		return NULL;
-	char *copy = strdup(link);
-	if (!copy)
-		zvsh_oom(&z->log);
-	return copy;
-}
-
-/* ---- the work directory ------------------------------------------------------ */
-
-static int make_workdir(struct zvsh *z)
-{
-	if (z->plan->keep) {
-		struct stat st;
-		if (mkdir(z->plan->keep, 0700) < 0 && errno != EEXIST)
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", z->plan->keep, strerror(errno));
-		if (stat(z->plan->keep, &st) < 0 || !S_ISDIR(st.st_mode))
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: not a directory", z->plan->keep);
-		if (!(z->workdir = realpath(z->plan->keep, NULL)))
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "--keep %s: %s", z->plan->keep, strerror(errno));
-		if (!path_safe(z->workdir))
-			return zvsh_fail(&z->log, ZVSH_EXIT_USAGE,
-					 "--keep %s: the path goes into the manifest, so it may not contain ',', ';', "
-					 "'=' or control characters",
-					 z->plan->keep);
-		return 0;
-	}
-	/* $TMPDIR if it can appear in the manifest, else /tmp. */
-	const char *base = getenv("TMPDIR");
-	if (!base || !path_safe(base))
-		base = "/tmp";
-	char *tmpl = zvsh_join(base, "zvsh.XXXXXX");
-	if (!tmpl)
-		return zvsh_oom(&z->log);
-	if (!mkdtemp(tmpl)) {
-		int r = zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
-				  strerror(errno));
-		free(tmpl);
-		return r;
-	}
-	z->workdir = tmpl;
-	z->workdir_made = true;
-	return 0;
-}
 
 /* ---- channels ---------------------------------------------------------------- */
 
@@ -327,7 +188,7 @@ static int existing_channel(struct zvsh *z, const char *what, const char *path, 
 	c->map = host_map(st, -1);
 	if (!(c->key = realpath(path, NULL)))
 		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
-	return (c->source = manifest_path(z, c->key)) ? 0 : -1;
+	return (c->source = workdir_source(&z->wd, &z->log, c->key)) ? 0 : -1;
 }
 
 /* A host file that does not exist yet: zerovm creates it, in a directory
@@ -366,7 +227,7 @@ static int new_channel(struct zvsh *z, const char *what, const char *path, struc
 	free(real);
 	if (!c->key)
 		return zvsh_oom(&z->log);
-	return (c->source = manifest_path(z, c->key)) ? 0 : -1;
+	return (c->source = workdir_source(&z->wd, &z->log, c->key)) ? 0 : -1;
 }
 
 /*
@@ -543,7 +404,7 @@ static int host_program(struct zvsh *z, const char *path)
 	char *real = realpath(path, NULL);
 	if (!real)
 		return zvsh_fail(&z->log, ZVSH_EXIT_NOEXEC, "%s: %s", z->plan->program, strerror(errno));
-	z->program_path = manifest_path(z, real);
+	z->program_path = workdir_source(&z->wd, &z->log, real);
 	free(real);
 	return z->program_path ? 0 : -1;
 }
@@ -623,7 +484,7 @@ static int write_manifest(struct zvsh *z)
 				c->source, c->alias, c->type, in, in, out, out);
 	}
 	const char *path;
-	int r = write_file(z, "manifest", &b, &path);
+	int r = workdir_write(&z->wd, &z->log, "manifest", &b, &path);
 	free(b.p);
 	if (r == 0 && !(z->manifest_path = strdup(path)))
 		return zvsh_oom(&z->log);
@@ -721,7 +582,7 @@ static int write_nvram(struct zvsh *z)
 		return zvsh_fail(&z->log, ZVSH_EXIT_USAGE, "the runtime would refuse this configuration: %s", err);
 	}
 	const char *path;
-	r = write_file(z, "nvram", &b, &path);
+	r = workdir_write(&z->wd, &z->log, "nvram", &b, &path);
 	free(b.p);
 	if (r < 0)
 		return -1;
@@ -732,9 +593,9 @@ static int write_nvram(struct zvsh *z)
 
 int zvsh_prepare(struct zvsh *z)
 {
-	if (make_workdir(z) < 0)
+	if (workdir_open(&z->wd, &z->log, z->plan->keep) < 0)
 		return -1;
-	zvsh_note(&z->log, "work directory %s", z->workdir);
+	zvsh_note(&z->log, "work directory %s", z->wd.path);
 	if (std_channels(z) < 0 || image_channels(z) < 0 || resolve_program(z) < 0 || arg_channels(z) < 0)
 		return -1;
 	zvsh_note(&z->log, "program %s", z->program_path);
@@ -746,13 +607,7 @@ int zvsh_prepare(struct zvsh *z)
 
 void zvsh_cleanup(struct zvsh *z)
 {
-	for (size_t i = z->nfiles; i-- > 0;) {
-		if (!z->plan->keep)
-			unlink(z->files[i]);
-		free(z->files[i]);
-	}
-	if (z->workdir_made && !z->plan->keep)
-		rmdir(z->workdir);
+	workdir_close(&z->wd);
 	for (size_t i = 0; i < z->nch; i++) {
 		free(z->ch[i].source);
 		free(z->ch[i].alias);
@@ -760,10 +615,8 @@ void zvsh_cleanup(struct zvsh *z)
 	}
 	for (size_t i = 0; i < z->nwords; i++)
 		free(z->words[i]);
-	free(z->files);
 	free(z->ch);
 	free(z->words);
-	free(z->workdir);
 	free(z->program_path);
 	free(z->manifest_path);
 }

@@ -260,7 +260,7 @@ static const struct node *find(const struct zvsh *z, const struct index *ix, con
 static int extract(struct zvsh *z, const struct node *n, char **path)
 {
 	const char *p;
-	int out = zvsh_create_file(z, "program", 0700, &p);
+	int out = workdir_create(&z->wd, &z->log, "program", 0700, &p);
 	if (out < 0)
 		return -1;
 	char buf[65536];

@@ -397,9 +397,9 @@ static int outcome(struct zvsh *z, struct session *s)
 	bool kept = true;
 	if (z->plan->keep) {
 		const char *path;
-		int fd = zvsh_create_file(z, "report", 0600, &path);
+		int fd = workdir_create(&z->wd, &z->log, "report", 0600, &path);
 		if (fd < 0) {
-			kept = false; /* zvsh_create_file said why */
+			kept = false; /* workdir_create said why */
 		} else {
 			int w = zvsh_write_all(fd, rb->p, rb->len);
 			int e = errno;

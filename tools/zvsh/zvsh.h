@@ -28,6 +28,7 @@
 
 #include "plan.h"
 #include "util.h"
+#include "workdir.h"
 
 /*
  * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
@@ -69,10 +70,7 @@ struct zvsh {
 	const struct zvsh_plan *plan;
 
 	/* The session (zvsh/config.c). */
-	char *workdir;
-	bool workdir_made; /* a private temporary directory, removed at the end */
-	char **files;      /* paths created in workdir, removed at the end unless --keep */
-	size_t nfiles, filescap;
+	struct zvsh_workdir wd;
 	char *program_path; /* the manifest's Program */
 	char **words;       /* the [args] words: program as typed, then arguments with aliases */
 	size_t nwords;
@@ -95,10 +93,6 @@ struct zvsh {
 /* Work directory, program, channels, manifest and nvram. 0, or -1 (the
  * message printed, z->status set; zvsh_cleanup() removes what was made). */
 int zvsh_prepare(struct zvsh *z);
-/* Create NAME in the work directory (replacing an earlier one), recorded
- * for removal: a descriptor open for writing and the path in *path (owned
- * by z), or -1. */
-int zvsh_create_file(struct zvsh *z, const char *name, mode_t mode, const char **path);
 /* Remove the work directory and its files (unless --keep), free z. */
 void zvsh_cleanup(struct zvsh *z);
 
