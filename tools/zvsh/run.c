@@ -490,7 +490,7 @@ int zvsh_run(struct zvsh *z)
 	int rep[2] = {-1, -1}, diag[2] = {-1, -1}, errp[2] = {-1, -1};
 	int relay_pipe[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
 	int status = -1;
-	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + z->npass, .parent = getpid()};
+	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + z->cs.npass, .parent = getpid()};
 
 	if ((s.sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
 	    pipe2(diag, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
@@ -502,9 +502,9 @@ int zvsh_run(struct zvsh *z)
 	sp.src[2] = diag[1];
 	sp.src[ZVSH_FD_OUT] = 1;
 	sp.src[ZVSH_FD_ERR] = 2;
-	for (size_t i = 0; i < z->nch; i++)
-		if (z->ch[i].passfd >= 0)
-			sp.src[z->ch[i].childfd] = z->ch[i].passfd;
+	for (size_t i = 0; i < z->cs.nch; i++)
+		if (z->cs.ch[i].passfd >= 0)
+			sp.src[z->cs.ch[i].childfd] = z->cs.ch[i].passfd;
 	/* Standard streams that are sockets go through pipes. */
 	for (int i = 0; i < 3; i++) {
 		struct stat st;

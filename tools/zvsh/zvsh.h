@@ -26,44 +26,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "channel.h"
 #include "plan.h"
 #include "util.h"
 #include "workdir.h"
-
-/*
- * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
- * They are there because the manifest needs numbers, not to limit anyone;
- * zerovm is given -l 1024 so that its file size limit agrees.
- */
-#define ZVSH_LIMIT ((uint64_t)1 << 40)
-#define ZVSH_FILE_LIMIT_GB "1024"
-
-/*
- * zerovm's descriptors. 0 is the program's standard input; 1 is a pipe that
- * carries zerovm's report to zvsh, 2 one that carries zerovm's own messages
- * (so that a failure is said once, as "zvsh: ..."); the program's standard
- * output and error are 3 and 4 ("/dev/fd/3", "/dev/fd/4" in the manifest),
- * and descriptors named by @/dev/fd/N arguments follow from 5. zerovm takes
- * at most 16 inherited descriptors above 2.
- */
-#define ZVSH_FD_OUT 3
-#define ZVSH_FD_ERR 4
-#define ZVSH_FD_PASS 5
-#define ZVSH_PASS_MAX 14
-
-/* What the runtime's stat() says a channel is ([mapping]). */
-enum zvsh_map { ZVSH_MAP_DEFAULT, ZVSH_MAP_PIPE, ZVSH_MAP_CHAR, ZVSH_MAP_FILE };
-
-struct zvsh_channel {
-	char *source;      /* the manifest's source field */
-	char *alias;       /* "/dev/..." */
-	char *key;         /* what makes two @arguments the same channel; NULL: never shared */
-	int type;          /* 0 sequential, 1 random read */
-	bool write;        /* writable (sequential), else readable */
-	enum zvsh_map map; /* [mapping] line, unless DEFAULT */
-	int passfd;        /* zvsh's descriptor handed to zerovm, or -1 */
-	int childfd;       /* its number in zerovm ("/dev/fd/N", the source), or -1 */
-};
 
 struct zvsh {
 	/* The command line (zvsh.c, plan.h). */
@@ -72,12 +38,7 @@ struct zvsh {
 	/* The session (zvsh/config.c). */
 	struct zvsh_workdir wd;
 	char *program_path; /* the manifest's Program */
-	char **words;       /* the [args] words: program as typed, then arguments with aliases */
-	size_t nwords;
-	struct zvsh_channel *ch;
-	size_t nch, chcap;
-	int npass;                     /* channels with passfd >= 0 */
-	int imgchan[ZVSH_IMAGES_MAX]; /* the channel of each --image */
+	struct zvsh_channels cs;
 	char *manifest_path;
 
 	/* What zvsh was given, restored for zerovm (zvsh_block_signals). */
