@@ -49,20 +49,13 @@ struct zvsh {
 	struct zvsh_log log;
 };
 
-/* ---- zvsh/config.c: the files of the session ----------------------------- */
+/* ---- zvsh/session.c: the files of the session ---------------------------- */
 
 /* Work directory, program, channels, manifest and nvram. 0, or -1 (the
  * message printed, z->status set; zvsh_cleanup() removes what was made). */
 int zvsh_prepare(struct zvsh *z);
 /* Remove the work directory and its files (unless --keep), free z. */
 void zvsh_cleanup(struct zvsh *z);
-
-/* ---- zvsh/image.c: the program from an image ------------------------------ */
-
-/* Find the program name in the ro images and extract it into the work
- * directory: 0 with its path in *path (malloc'd), 1 when no image has it,
- * -1 on an unusable image (message printed). */
-int zvsh_image_find(struct zvsh *z, const char *name, char **path);
 
 /* ---- zvsh/run.c: the session ---------------------------------------------- */
 
