@@ -384,8 +384,9 @@ int main(int argc, char **argv)
 			 * never left behind. */
 			lg.verbose = plan.verbose;
 			struct zvsh z = {.plan = &plan, .log = lg};
-			zvsh_block_signals(&z);
-			status = zvsh_prepare(&z) == 0 ? zvsh_run(&z) : z.log.status;
+			run_block_signals(&z.sig);
+			status = zvsh_prepare(&z) == 0 ? run_zerovm(&z.wd, &z.log, &plan, &z.cs, z.manifest_path, &z.sig)
+						       : z.log.status;
 			zvsh_cleanup(&z);
 		}
 	}

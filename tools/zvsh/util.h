@@ -57,6 +57,9 @@ __attribute__((format(printf, 2, 3))) void zvsh_buf_printf(struct zvsh_buf *b, c
 
 /* write(2) all of data: 0, or -1 with errno set. */
 int zvsh_write_all(int fd, const void *data, size_t len);
+/* The same, waiting (poll) when fd is non-blocking and full: for
+ * descriptors zvsh was given (its standard error, a relayed socket). */
+int zvsh_put_all(int fd, const char *p, size_t n);
 
 /* dir "/" name, without a second '/' when dir ends in one: malloc'd, or
  * NULL when out of memory. */

@@ -28,6 +28,7 @@
 
 #include "channel.h"
 #include "plan.h"
+#include "run.h"
 #include "util.h"
 #include "workdir.h"
 
@@ -41,9 +42,8 @@ struct zvsh {
 	struct zvsh_channels cs;
 	char *manifest_path;
 
-	/* What zvsh was given, restored for zerovm (zvsh_block_signals). */
-	sigset_t sigmask;
-	bool sigpipe_ignored;
+	/* What zvsh was given, restored for zerovm (run.h). */
+	struct run_signals sig;
 
 	/* Failures said, the first one's status (util.h). */
 	struct zvsh_log log;
@@ -56,14 +56,5 @@ struct zvsh {
 int zvsh_prepare(struct zvsh *z);
 /* Remove the work directory and its files (unless --keep), free z. */
 void zvsh_cleanup(struct zvsh *z);
-
-/* ---- zvsh/run.c: the session ---------------------------------------------- */
-
-/* Block SIGINT, SIGTERM, SIGHUP and SIGCHLD for the signalfd of zvsh_run
- * (the mask before is kept in z for zerovm), ignore SIGPIPE. */
-void zvsh_block_signals(struct zvsh *z);
-/* Run zerovm on the prepared manifest and wait for it: zvsh's exit status
- * (EXIT STATUS in docs/zvsh.1.md), messages printed. */
-int zvsh_run(struct zvsh *z);
 
 #endif
