@@ -7,24 +7,27 @@
  * program's standard streams on inherited descriptors and the report on a
  * pipe of its own, and exits with the program's status.
  *
- * This file is the command line, in three steps as bubblewrap's: parse
- * argv into a struct zvsh_plan (zvsh/plan.h), each option's value checked
- * as it is set; check what only the whole command line tells; then hand
- * the plan over to be applied. Nothing on the host is touched before that.
+ * This file is the command line and nothing else, in three steps as
+ * bubblewrap's: parse argv into a struct zvsh_plan (zvsh/plan.h), each
+ * option's value checked as it is set (parse_args); check what only the
+ * whole command line tells (check_plan); then hand the plan over to
+ * session_run() (zvsh/session.h), which applies it. Nothing on the host is
+ * touched before that. The files under zvsh/ and the one way their
+ * dependencies run are listed in zvsh/util.h.
+ *
  * Options end at the first word that is not one (the program), so "zvsh
  * busybox ls -l" passes -l to the program; "--" ends them explicitly.
  * ZeroVM's zvsh spellings (--zvm-image, --zvm-getrc, ...) are accepted as
  * aliases.
  */
-#include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "zvsh/zvsh.h"
+#include "zvsh/plan.h"
+#include "zvsh/session.h"
+#include "zvsh/util.h"
 
 #define ZVSH_VERSION "0.1.0"
 
@@ -347,48 +350,21 @@ static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
 	return 0;
 }
 
-/* Descriptors 0, 1 and 2 closed at start get /dev/null, so that nothing
- * zvsh opens takes their numbers (and the program reads nothing, or writes
- * into nothing, there). */
-static int open_std(struct zvsh_log *lg)
-{
-	for (int fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0)
-			continue;
-		int n = open("/dev/null", O_RDWR);
-		if (n != fd) {
-			if (n >= 0)
-				close(n);
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot open /dev/null onto descriptor %d", fd);
-		}
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct zvsh_log lg = {0};
 	struct zvsh_plan plan = {0};
 	int status;
-	if (open_std(&lg) < 0 || plan_init(&plan, &lg) < 0) {
+	if (session_open_std(&lg) < 0 || plan_init(&plan, &lg) < 0) {
 		status = lg.status;
 	} else {
 		int r = parse_args(&plan, &lg, argc, argv);
-		if (r > 0) {
+		if (r > 0)
 			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
-		} else if (r < 0 || check_plan(&plan, &lg) < 0) {
+		else if (r < 0 || check_plan(&plan, &lg) < 0)
 			status = lg.status;
-		} else {
-			/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or
-			 * ends zvsh cleanly before it starts): the work directory is
-			 * never left behind. */
-			lg.verbose = plan.verbose;
-			struct zvsh z = {.plan = &plan, .log = lg};
-			run_block_signals(&z.sig);
-			status = zvsh_prepare(&z) == 0 ? run_zerovm(&z.wd, &z.log, &plan, &z.cs, z.manifest_path, &z.sig)
-						       : z.log.status;
-			zvsh_cleanup(&z);
-		}
+		else
+			status = session_run(&plan, &lg);
 	}
 	plan_free(&plan);
 	return status;

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tar.h"
 #include "image.h"
+#include "tar.h"
 
 #define LINKS_MAX 40 /* as the kernel's ELOOP */
 #define WALK_MAX (2 * TAR_PATH_MAX + 256)

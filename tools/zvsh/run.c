@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "run.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC

@@ -11,7 +11,6 @@
 
 #include "channel.h"
 #include "plan.h"
-#include "report.h"
 #include "util.h"
 #include "workdir.h"
 

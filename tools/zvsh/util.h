@@ -1,15 +1,38 @@
 /*
- * util.h - what every file of zvsh uses: its exit statuses, how it says a
- * failure, growable arrays and text, writing all of a buffer.
+ * util.h - the base every file of zvsh uses: its exit statuses, how it
+ * says a failure, growable arrays and text, writing all of a buffer.
+ *
+ * Layers. zvsh is tools/zvsh.c and the files of tools/zvsh/, one module
+ * each (a .c and its .h). A file uses (includes the header of) its own
+ * module and the layers below its own, never a layer above it or another
+ * module of its own layer, so dependencies run one way: from the command
+ * line at the top down to these helpers. tests/func/zvsh-layers.sh checks
+ * every file's includes against this list (`make zrt` runs it), and a file
+ * that is not on it fails the check.
+ *
+ *   5  zvsh.c      the command line: parse it into a plan, check it, hand
+ *                  it over (docs/zvsh.1.md is the user's reference)
+ *   4  session.c   apply a plan: the files in order, zerovm, the end
+ *   3  program.c   the program: a host file, in $PATH, or in the images
+ *      config.c    the manifest and the nvram
+ *      run.c       run zerovm: its descriptors, socket relays, signals
+ *   2  channel.c   the channels: standard streams, nvram, images, @FILE
+ *      image.c     the program inside the ro images, extracted
+ *      report.c    zerovm's report turned into zvsh's exit status
+ *   1  plan.c      what the command line asked for (struct zvsh_plan)
+ *      workdir.c   the work directory and the files in it
+ *   0  util.c      this file's: messages, buffers, writes
+ *      zrt/tar.c zrt/nvram.c   the runtime's tar reader and nvram parser
+ *                  and escaper, built into zvsh from the same sources
  *
  * Failures. A function that can fail prints "zvsh: <what>" itself
  * (zvsh_fail), records the exit status of the first failure in the
- * struct zvsh_log it was given, and returns -1; whoever ends zvsh returns
- * that status. Nothing here knows what a session is: this is the bottom
- * layer, and it includes no other file of zvsh.
+ * struct zvsh_log it was given, and returns -1; session_run() or main()
+ * returns that status. Nothing here knows what a session is.
  *
- * These names carry the program's prefix, zvsh_, as they belong to every
- * module; the modules above carry their own (workdir_, channel_, ...).
+ * Names. Every extern carries its module's prefix (plan_, workdir_,
+ * channel_, ...); this module's are the program's own, zvsh_, as they
+ * belong to every module.
  */
 #ifndef ZVSH_UTIL_H
 #define ZVSH_UTIL_H
