@@ -139,8 +139,9 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $<
 
 # ---- zvsh, the front end ------------------------------------------------------
-# A host program (glibc); it reads images with the runtime's own tar reader
-# and writes nvram values with its escaper.
+# A host program (glibc): tools/zvsh.c, the command line, over the modules
+# of tools/zvsh/ (their layers: tools/zvsh/util.h). It reads images with the
+# runtime's own tar reader and writes nvram values with its escaper.
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
@@ -218,12 +219,14 @@ func: $(BUILD)/zerovm $(GUESTS)
 # list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
 # end to end: busybox applets against native runs, Lua, glibc, images,
 # determinism, containment; the conformance suite (the same probe natively
-# and under zvsh, outputs compared line by line); and zvsh's own behaviour.
+# and under zvsh, outputs compared line by line); and zvsh's own structure
+# (its layers, tests/func/zvsh-layers.sh) and behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/func/zvsh-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 # The attack suite (one guest per escape attempt, host checked after each),
