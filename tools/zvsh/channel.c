@@ -211,7 +211,8 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	}
 	if (!real || err) {
 		free(real);
-		int r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir, strerror(err));
+		int r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir,
+				  strerror(err));
 		free(dir);
 		return r;
 	}
@@ -255,7 +256,8 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 		if (!x->cs->ch[i].key || strcmp(x->cs->ch[i].key, c.key) != 0)
 			continue;
 		if (x->cs->ch[i].write != c.write) {
-			r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: the same file cannot be both read and written", what);
+			r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: the same file cannot be both read and written",
+				      what);
 			break;
 		}
 		free(c.key);

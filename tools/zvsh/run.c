@@ -68,7 +68,7 @@ void run_block_signals(struct run_signals *sig)
 	sigaction(SIGCHLD, &dfl, NULL);
 }
 
-/* ---- finding and starting zerovm --------------------------------------------- */
+/* ---- finding zerovm; the child, until its exec ------------------------------- */
 
 static bool executable(const char *p)
 {
@@ -150,7 +150,7 @@ fail:
 	_exit(127);
 }
 
-/* ---- while zerovm runs ---------------------------------------------------------- */
+/* ---- while zerovm runs ------------------------------------------------------- */
 
 /*
  * One direction of copying while zerovm runs, for a standard stream that is
@@ -339,7 +339,7 @@ static void serve(struct proc *s, bool verbose)
 	drain(s, verbose);
 }
 
-/* ---- starting zerovm ------------------------------------------------------------ */
+/* ---- the run: started, served, reported -------------------------------------- */
 
 /* zerovm's command line into argv (room for 12): its options, then the
  * manifest; shown with --verbose. */
@@ -500,7 +500,8 @@ int run_zerovm(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_pl
 
 	struct proc s = {.pid = -1, .sfd = -1, .rep = -1, .diag = -1};
 	s.in = s.out = s.err = (struct relay){.from = -1, .to = -1};
-	struct pipes pp = {.rep = {-1, -1}, .diag = {-1, -1}, .errp = {-1, -1}, .relay = {{-1, -1}, {-1, -1}, {-1, -1}}};
+	struct pipes pp = {
+		.rep = {-1, -1}, .diag = {-1, -1}, .errp = {-1, -1}, .relay = {{-1, -1}, {-1, -1}, {-1, -1}}};
 	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + cs->npass, .parent = getpid(), .sig = sig};
 	int status = -1;
 	if (open_pipes(&s, &pp, &sp, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {

@@ -21,9 +21,9 @@
  *      report.c    zerovm's report turned into zvsh's exit status
  *   1  plan.c      what the command line asked for (struct zvsh_plan)
  *      workdir.c   the work directory and the files in it
- *   0  util.c      this file's: messages, buffers, writes
- *      zrt/tar.c zrt/nvram.c   the runtime's tar reader and nvram parser
- *                  and escaper, built into zvsh from the same sources
+ *   0  util.c      this header: messages, growable arrays and text, writes
+ *      ../zrt/tar.c, ../zrt/nvram.c: the runtime's tar reader, nvram
+ *                  parser and escaper, built into zvsh from its sources
  *
  * Failures. A function that can fail prints "zvsh: <what>" itself
  * (zvsh_fail), records the exit status of the first failure in the

@@ -17,9 +17,9 @@
 #include "util.h"
 
 struct zvsh_workdir {
-	char *path;  /* absolute */
-	bool made;   /* a private temporary directory, removed at the end */
-	bool keep;   /* --keep: nothing is removed */
+	char *path;   /* absolute */
+	bool made;    /* a private temporary directory, removed at the end */
+	bool keep;    /* --keep: nothing is removed */
 	char **files; /* paths created in it, removed at the end unless keep */
 	size_t nfiles, filescap;
 };
