@@ -151,10 +151,12 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $<
 
 # ---- zvsh, the front end ------------------------------------------------------
-# A host program (glibc); it reads images with the runtime's own tar reader
-# and writes nvram values with its escaper.
-ZVSH_SRC := $(wildcard tools/*.c)
-$(BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
+# A host program (glibc): tools/zvsh.c, the command line, over the modules
+# of tools/zvsh/ (their layers: tools/zvsh/util.h). It reads images with the
+# runtime's own tar reader and writes nvram values with its escaper.
+ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
+ZVSH_HDR := $(wildcard tools/zvsh/*.h)
+$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
 
@@ -229,12 +231,14 @@ func: $(BUILD)/zerovm $(GUESTS)
 # list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
 # end to end: busybox applets against native runs, Lua, glibc, images,
 # determinism, containment; the conformance suite (the same probe natively
-# and under zvsh, outputs compared line by line); and zvsh's own behaviour.
+# and under zvsh, outputs compared line by line); and zvsh's own structure
+# (its layers, tests/func/zvsh-layers.sh) and behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/func/zvsh-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 # The attack suite (one guest per escape attempt, host checked after each),
@@ -311,7 +315,7 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(wildcard tools/*.h) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
 # The runtime's freestanding sources must be warning-clean under clang too,

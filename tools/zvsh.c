@@ -7,22 +7,29 @@
  * program's standard streams on inherited descriptors and the report on a
  * pipe of its own, and exits with the program's status.
  *
- * This file is the first step (see zvsh.h): it parses the command line into
- * struct zvsh and touches nothing on the host. Options end at the first
- * word that is not one (the program), so "zvsh busybox ls -l" passes -l to
- * the program; "--" ends them explicitly. ZeroVM's zvsh spellings
- * (--zvm-image, --zvm-getrc, ...) are accepted as aliases.
+ * This file is the command line and nothing else, in three steps as
+ * bubblewrap's: parse argv into a struct zvsh_plan (zvsh/plan.h), each
+ * option's value checked as it is set (parse_args); check what only the
+ * whole command line tells (check_plan); then hand the plan over to
+ * session_run() (zvsh/session.h), which applies it. Nothing on the host is
+ * touched before that. The files under zvsh/ and the one way their
+ * dependencies run are listed in zvsh/util.h.
+ *
+ * Options end at the first word that is not one (the program), so "zvsh
+ * busybox ls -l" passes -l to the program; "--" ends them explicitly.
+ * ZeroVM's zvsh spellings (--zvm-image, --zvm-getrc, ...) are accepted as
+ * aliases.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "zvsh.h"
+#include "zvsh/plan.h"
+#include "zvsh/session.h"
+#include "zvsh/util.h"
+
+#define ZVSH_VERSION "0.1.0"
 
 static const char usage_text[] =
 	"usage: zvsh [options] [--] program [args...]\n"
@@ -52,133 +59,17 @@ static const char usage_text[] =
 	"Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 	"2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
-/* "zvsh: <message>" on stderr. */
-__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
-{
-	fputs("zvsh: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int zvsh_fail(struct zvsh *z, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-	if (!z->status)
-		z->status = status;
-	return -1;
-}
-
-int zvsh_oom(struct zvsh *z)
-{
-	return zvsh_fail(z, ZVSH_EXIT_USAGE, "out of memory");
-}
-
-void zvsh_note(const struct zvsh *z, const char *fmt, ...)
-{
-	if (!z->verbose)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
-
-/* Room for element len of arr (*cap elements allocated): the array, moved
- * if it had to grow, or NULL when out of memory (arr is then unchanged). */
-void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem)
-{
-	if (len < *cap)
-		return arr;
-	size_t n = *cap ? *cap * 2 : 8;
-	void *p = reallocarray(arr, n, elem);
-	if (p)
-		*cap = n;
-	return p;
-}
-
-void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...)
-{
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = b->cap - b->len;
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-}
-
-const char *zvsh_env_get(const struct zvsh *z, const char *name)
-{
-	for (size_t i = 0; i < z->nenv; i++)
-		if (strcmp(z->env[i].name, name) == 0)
-			return z->env[i].value;
-	return NULL;
-}
-
-/* Set NAME in the program's environment: replaced in place when present
- * (so defaults keep their position), else appended. */
-static int env_set(struct zvsh *z, const char *name, size_t nlen, const char *value)
-{
-	char *n = strndup(name, nlen), *v = strdup(value);
-	if (!n || !v) {
-		free(n);
-		free(v);
-		return zvsh_oom(z);
-	}
-	for (size_t i = 0; i < z->nenv; i++) {
-		if (strcmp(z->env[i].name, n) == 0) {
-			free(z->env[i].value);
-			free(n);
-			z->env[i].value = v;
-			return 0;
-		}
-	}
-	struct zvsh_env *e = zvsh_grow(z->env, &z->envcap, z->nenv, sizeof *e);
-	if (!e) {
-		free(n);
-		free(v);
-		return zvsh_oom(z);
-	}
-	z->env = e;
-	e[z->nenv].name = n;
-	e[z->nenv++].value = v;
-	return 0;
-}
-
 /* "--env NAME=value", or "--env NAME": the host's value, if it has one. */
-static int opt_env(struct zvsh *z, const char *arg)
+static int opt_env(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 	if (nlen == 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
 	if (eq)
-		return env_set(z, arg, nlen, eq + 1);
+		return plan_env_set(p, lg, arg, nlen, eq + 1);
 	const char *host = getenv(arg);
-	return host ? env_set(z, arg, nlen, host) : 0;
+	return host ? plan_env_set(p, lg, arg, nlen, host) : 0;
 }
 
 /* Decimal digits at *s (at least one), advancing *s past them: 0 and the
@@ -259,41 +150,41 @@ static char *clean_mountpoint(const char *m)
 }
 
 /* "--image path.tar[,mountpoint[,ro|wo]]" */
-static int opt_image(struct zvsh *z, const char *arg)
+static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 {
-	if (z->nimg == ZVSH_IMAGES_MAX)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
-	struct zvsh_image *im = zvsh_grow(z->img, &z->imgcap, z->nimg, sizeof *im);
+	if (p->nimg == ZVSH_IMAGES_MAX)
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
+	struct zvsh_image *im = zvsh_grow(p->img, &p->imgcap, p->nimg, sizeof *im);
 	if (!im)
-		return zvsh_oom(z);
-	z->img = im;
-	im = &im[z->nimg];
-	*im = (struct zvsh_image){.spec = arg, .chan = -1};
+		return zvsh_oom(lg);
+	p->img = im;
+	im = &im[p->nimg];
+	*im = (struct zvsh_image){.spec = arg};
 
 	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	if (c2 && strchr(c2 + 1, ','))
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
 	size_t hl = c1 ? (size_t)(c1 - arg) : strlen(arg);
 	if (hl == 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
 	const char *acc = c2 ? c2 + 1 : "ro";
 	if (strcmp(acc, "ro") == 0)
 		im->wo = false;
 	else if (strcmp(acc, "wo") == 0)
 		im->wo = true;
 	else
-		return zvsh_fail(z, ZVSH_EXIT_USAGE,
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE,
 				 "--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'",
 				 arg, acc);
 	char *mount = NULL;
 	if (c1) {
 		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
 		if (!mount)
-			return zvsh_oom(z);
+			return zvsh_oom(lg);
 	}
 	im->mount = clean_mountpoint(mount && *mount ? mount : "/");
 	if (!im->mount) {
-		int r = zvsh_fail(z, ZVSH_EXIT_USAGE,
+		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE,
 				  "--image %s: the mountpoint must be an absolute path without '..', not '%s'", arg,
 				  mount);
 		free(mount);
@@ -302,8 +193,8 @@ static int opt_image(struct zvsh *z, const char *arg)
 	free(mount);
 	im->host = strndup(arg, hl);
 	if (!im->host)
-		return zvsh_oom(z);
-	z->nimg++;
+		return zvsh_oom(lg);
+	p->nimg++;
 	return 0;
 }
 
@@ -345,56 +236,58 @@ static const struct option_def {
 /* The original wrote its trace here when --zvm-trace was given alone. */
 #define ZVM_TRACE_DEFAULT "zvsh.trace.log"
 
-static int apply_option(struct zvsh *z, enum opt_id id, const char *name, const char *val)
+static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
 	case OPT_IMAGE:
-		return opt_image(z, val);
+		return opt_image(p, lg, val);
 	case OPT_MEMORY:
-		if (parse_size(val, &z->memory) < 0 || z->memory == 0 || z->memory > ZVSH_MEMORY_MAX)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE,
+		if (parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
 					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
 					 name, val);
 		return 0;
 	case OPT_TIMEOUT: {
-		const char *p = val;
-		if (parse_digits(&p, &z->timeout) < 0 || *p || z->timeout == 0 || z->timeout > INT64_MAX)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
+		const char *end = val;
+		if (parse_digits(&end, &p->timeout) < 0 || *end || p->timeout == 0 || p->timeout > INT64_MAX)
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
 	}
 	case OPT_ENV:
-		return opt_env(z, val);
+		return opt_env(p, lg, val);
 	case OPT_TRACE:
 		if (!*val)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty file name", name);
-		z->trace = val;
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty file name", name);
+		p->trace = val;
 		return 0;
 	case OPT_KEEP:
 		if (!*val)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
-		z->keep = val;
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
+		p->keep = val;
 		return 0;
-	case OPT_GETRC: z->getrc = true; return 0;
-	case OPT_REPORT: z->report = true; return 0;
-	case OPT_VERBOSE: z->verbose = true; return 0;
+	case OPT_GETRC: p->getrc = true; return 0;
+	case OPT_REPORT: p->report = true; return 0;
+	case OPT_VERBOSE: p->verbose = true; return 0;
 	case OPT_HELP:
 	case OPT_VERSION: break;
 	}
 	return 0;
 }
 
-static int usage_error(struct zvsh *z, const char *what, const char *arg)
+static int usage_error(struct zvsh_log *lg, const char *what, const char *arg)
 {
-	zvsh_fail(z, ZVSH_EXIT_USAGE, "%s%s", what, arg);
+	zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s%s", what, arg);
 	fputs("Try 'zvsh --help'.\n", stderr);
 	return -1;
 }
 
 /*
- * Parse argv into z. Returns 0 to go on, 1 when --help or --version was
- * handled (exit 0), -1 on a bad command line (message printed, status 2).
+ * Parse argv into p: the options, each value checked as it is set, then the
+ * program and its arguments (p->program is NULL when there is none).
+ * Returns 0 to go on, 1 when --help or --version was handled (exit 0), -1
+ * on a bad command line (message printed, status 2).
  */
-static int parse_args(struct zvsh *z, int argc, char **argv)
+static int parse_args(struct zvsh_plan *p, struct zvsh_log *lg, int argc, char **argv)
 {
 	int i = 1;
 	for (; i < argc; i++) {
@@ -415,14 +308,14 @@ static int parse_args(struct zvsh *z, int argc, char **argv)
 			}
 		}
 		if (!o)
-			return usage_error(z, "unknown option ", a);
+			return usage_error(lg, "unknown option ", a);
 		if (a[alen] == '=') {
 			if (o->arg == ARG_NONE)
-				return usage_error(z, "this option takes no value: ", a);
+				return usage_error(lg, "this option takes no value: ", a);
 			val = a + alen + 1;
 		} else if (o->arg == ARG_REQUIRED) {
 			if (i + 1 >= argc)
-				return usage_error(z, "this option needs a value: ", a);
+				return usage_error(lg, "this option needs a value: ", a);
 			val = argv[++i];
 		} else if (o->arg == ARG_OPTIONAL) {
 			val = ZVM_TRACE_DEFAULT;
@@ -435,60 +328,44 @@ static int parse_args(struct zvsh *z, int argc, char **argv)
 			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
 			return 1;
 		}
-		if (apply_option(z, o->id, o->name, val) < 0)
+		if (set_option(p, lg, o->id, o->name, val) < 0)
 			return -1;
 	}
-	if (i >= argc)
-		return usage_error(z, "no program given", "");
-	if (!*argv[i])
-		return usage_error(z, "the program name is empty", "");
-	z->program = argv[i];
-	z->args = argv + i + 1;
-	z->nargs = argc - i - 1;
+	if (i < argc) {
+		p->program = argv[i];
+		p->args = argv + i + 1;
+		p->nargs = argc - i - 1;
+	}
 	return 0;
 }
 
-/* Descriptors 0, 1 and 2 closed at start get /dev/null, so that nothing
- * zvsh opens takes their numbers (and the program reads nothing, or writes
- * into nothing, there). */
-static int open_std(struct zvsh *z)
+/* What only the whole command line tells: 0 when p can be run, -1 (message
+ * printed, status 2) when not. */
+static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
 {
-	for (int fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0)
-			continue;
-		int n = open("/dev/null", O_RDWR);
-		if (n != fd) {
-			if (n >= 0)
-				close(n);
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot open /dev/null onto descriptor %d", fd);
-		}
-	}
+	if (!p->program)
+		return usage_error(lg, "no program given", "");
+	if (!*p->program)
+		return usage_error(lg, "the program name is empty", "");
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct zvsh z = {.memory = ZVSH_MEMORY_DEFAULT, .timeout = ZVSH_TIMEOUT_DEFAULT};
+	struct zvsh_log lg = {0};
+	struct zvsh_plan plan = {0};
 	int status;
-	/* The default environment: what a program expects to find, nothing of
-	 * the host's. --env replaces or adds. */
-	if (open_std(&z) < 0 || env_set(&z, "PATH", 4, "/bin:/usr/bin") < 0 || env_set(&z, "HOME", 4, "/") < 0 ||
-	    env_set(&z, "LANG", 4, "C") < 0) {
-		status = z.status;
+	if (session_open_std(&lg) < 0 || plan_init(&plan, &lg) < 0) {
+		status = lg.status;
 	} else {
-		int r = parse_args(&z, argc, argv);
-		if (r > 0) {
+		int r = parse_args(&plan, &lg, argc, argv);
+		if (r > 0)
 			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
-		} else if (r < 0) {
-			status = z.status;
-		} else {
-			/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or
-			 * ends zvsh cleanly before it starts): the work directory is
-			 * never left behind. */
-			zvsh_block_signals(&z);
-			status = zvsh_prepare(&z) == 0 ? zvsh_run(&z) : z.status;
-		}
+		else if (r < 0 || check_plan(&plan, &lg) < 0)
+			status = lg.status;
+		else
+			status = session_run(&plan, &lg);
 	}
-	zvsh_cleanup(&z);
+	plan_free(&plan);
 	return status;
 }

@@ -1,8 +1,7 @@
 /*
- * zvsh_run.c - the third step: run zerovm, and turn its report into zvsh's
- * exit status.
+ * run.c - run zerovm on the prepared manifest, and wait for it (run.h).
  *
- * zerovm gets these descriptors (zvsh.h):
+ * zerovm gets these descriptors (channel.h):
  *   0  zvsh's standard input            the program's /dev/stdin
  *   1  a pipe to zvsh                   zerovm's report
  *   2  a pipe to zvsh                   zerovm's own messages
@@ -13,11 +12,13 @@
  * mixes with it, and a failure is said once, by zvsh. zerovm refuses a
  * socket as a channel source, so a standard stream that is a socket (a
  * service's journal, a socketpair) is relayed through a pipe by zvsh.
+ * What zerovm leaves (its report, its messages, its wait status) is turned
+ * into zvsh's exit status by report.c.
  *
- * SIGINT, SIGTERM and SIGHUP are blocked from the start (main) and read from
- * a signalfd with SIGCHLD: each is forwarded to zerovm, which stops the
- * session and still reports; zvsh itself never dies of them, so the work
- * directory is always removed. zerovm gets SIGTERM if zvsh dies.
+ * SIGINT, SIGTERM and SIGHUP are blocked from the start (session.c) and
+ * read from a signalfd with SIGCHLD: each is forwarded to zerovm, which
+ * stops the session and still reports; zvsh itself never dies of them, so
+ * the work directory is always removed. zerovm gets SIGTERM if zvsh dies.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "zvsh.h"
+#include "report.h"
+#include "run.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -51,22 +53,22 @@ static void stop_signals(sigset_t *s)
 	sigaddset(s, SIGCHLD);
 }
 
-void zvsh_block_signals(struct zvsh *z)
+void run_block_signals(struct run_signals *sig)
 {
 	sigset_t s;
 	stop_signals(&s);
-	sigprocmask(SIG_BLOCK, &s, &z->sigmask);
+	sigprocmask(SIG_BLOCK, &s, &sig->mask);
 	/* A write to a closed pipe (the program's reader gone) is EPIPE for a
 	 * relay, not the end of zvsh. */
 	struct sigaction old, ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
 	sigaction(SIGPIPE, &ign, &old);
-	z->sigpipe_ignored = old.sa_handler == SIG_IGN;
+	sig->sigpipe_ignored = old.sa_handler == SIG_IGN;
 	/* An ignored SIGCHLD (inherited) would reap zerovm behind zvsh's back
 	 * and never reach the signalfd. */
 	sigaction(SIGCHLD, &dfl, NULL);
 }
 
-/* ---- finding and starting zerovm --------------------------------------------- */
+/* ---- finding zerovm; the child, until its exec ------------------------------- */
 
 static bool executable(const char *p)
 {
@@ -75,7 +77,7 @@ static bool executable(const char *p)
 }
 
 /* $ZEROVM; else "zerovm" beside zvsh's own executable; else in $PATH. */
-static char *find_zerovm(struct zvsh *z)
+static char *find_zerovm(struct zvsh_log *lg)
 {
 	const char *env = getenv("ZEROVM");
 	if (env && *env)
@@ -102,7 +104,7 @@ static char *find_zerovm(struct zvsh *z)
 		}
 		p += len + (p[len] == ':');
 	}
-	zvsh_fail(z, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
+	zvsh_fail(lg, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
 	return NULL;
 }
 
@@ -112,19 +114,20 @@ struct spawn {
 	int n;
 	int errfd; /* exec failure: errno is written here */
 	pid_t parent;
+	const struct run_signals *sig; /* to restore */
 };
 
 /* In the child: descriptors in place, signals as zvsh found them, then exec.
  * Only async-signal-safe calls. */
-__attribute__((noreturn)) static void child(const struct zvsh *z, const struct spawn *sp)
+__attribute__((noreturn)) static void child(const struct spawn *sp)
 {
 	int tmp[ZVSH_FD_PASS + ZVSH_PASS_MAX], e;
 	/* zerovm stops the session (and reports) when zvsh dies. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != sp->parent)
 		_exit(127);
-	if (!z->sigpipe_ignored)
+	if (!sp->sig->sigpipe_ignored)
 		signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &z->sigmask, NULL);
+	sigprocmask(SIG_SETMASK, &sp->sig->mask, NULL);
 	/* Copies above every target first, so no dup2 below overwrites a source. */
 	for (int i = 0; i < sp->n; i++)
 		if ((tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
@@ -147,7 +150,7 @@ fail:
 	_exit(127);
 }
 
-/* ---- the session ------------------------------------------------------------- */
+/* ---- while zerovm runs ------------------------------------------------------- */
 
 /*
  * One direction of copying while zerovm runs, for a standard stream that is
@@ -161,15 +164,14 @@ struct relay {
 	bool eof;        /* in: the socket is at its end; close the pipe once buf is empty */
 };
 
-struct session {
+/* zerovm while it runs. */
+struct proc {
 	pid_t pid;
 	int sfd;
-	int rep, diag;               /* read ends, -1 at end */
-	struct zvsh_buf report, msg; /* what they carried */
-	struct relay in, out, err;   /* stdin, stdout, stderr when sockets */
+	int rep, diag;             /* read ends, -1 at end */
+	struct report_input got;   /* what they carried, the wait status, the signal forwarded */
+	struct relay in, out, err; /* stdin, stdout, stderr when sockets */
 	bool reaped;
-	int wstatus;
-	int forwarded; /* the last signal passed on to zerovm, 0 if none */
 };
 
 static void close_fd(int *fd)
@@ -188,26 +190,6 @@ static void relay_close(struct relay *r)
 	r->from = r->to = -1;
 }
 
-/* Write all of p to fd, waiting when it is non-blocking and full. */
-static int put_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pf = {.fd = fd, .events = POLLOUT};
-			poll(&pf, 1, -1);
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Append what fd has (non-blocking) to b, up to CAPTURE_MAX; or pass it to
  * stderr when echo. Returns false at end of file or on an error. */
 static bool capture(int fd, struct zvsh_buf *b, bool echo)
@@ -222,7 +204,7 @@ static bool capture(int fd, struct zvsh_buf *b, bool echo)
 		if (n <= 0)
 			return false;
 		if (echo)
-			put_all(2, buf, (size_t)n);
+			zvsh_put_all(2, buf, (size_t)n);
 		else if (b->len + (size_t)n <= CAPTURE_MAX)
 			zvsh_buf_printf(b, "%.*s", (int)n, buf);
 	}
@@ -258,7 +240,7 @@ static bool pump_out(struct relay *r)
 	ssize_t n = read(r->from, r->buf, RELAY_BUF);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
-	if (n <= 0 || put_all(r->to, r->buf, (size_t)n) < 0) {
+	if (n <= 0 || zvsh_put_all(r->to, r->buf, (size_t)n) < 0) {
 		relay_close(r);
 		return false;
 	}
@@ -267,12 +249,12 @@ static bool pump_out(struct relay *r)
 
 /* After zerovm has ended: what is still in the pipes goes out, then all
  * is closed (nothing else can write into them any more). */
-static void drain(struct session *s, const struct zvsh *z)
+static void drain(struct proc *s, bool verbose)
 {
 	if (s->rep >= 0)
-		capture(s->rep, &s->report, false);
+		capture(s->rep, &s->got.report, false);
 	if (s->diag >= 0)
-		capture(s->diag, &s->msg, z->verbose);
+		capture(s->diag, &s->got.msg, verbose);
 	close_fd(&s->rep);
 	close_fd(&s->diag);
 	while (s->out.from >= 0 && pump_out(&s->out))
@@ -284,29 +266,29 @@ static void drain(struct session *s, const struct zvsh *z)
 	relay_close(&s->err);
 }
 
-static void on_signals(struct session *s)
+static void on_signals(struct proc *s)
 {
 	struct signalfd_siginfo si;
 	while (read(s->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 		if (si.ssi_signo != SIGCHLD) {
-			s->forwarded = (int)si.ssi_signo;
+			s->got.forwarded = (int)si.ssi_signo;
 			kill(s->pid, (int)si.ssi_signo);
 		}
 	}
 	if (s->reaped)
 		return;
-	pid_t r = waitpid(s->pid, &s->wstatus, WNOHANG);
+	pid_t r = waitpid(s->pid, &s->got.wstatus, WNOHANG);
 	if (r == s->pid) {
 		s->reaped = true;
 	} else if (r < 0 && errno == ECHILD) {
 		/* Reaped by someone else: its status is lost, the report is not. */
 		s->reaped = true;
-		s->wstatus = 0;
+		s->got.wstatus = 0;
 	}
 }
 
 /* Serve the pipes and signals until zerovm has ended. */
-static void serve(struct session *s, const struct zvsh *z)
+static void serve(struct proc *s, bool verbose)
 {
 	while (!s->reaped) {
 		struct pollfd pf[8];
@@ -340,9 +322,9 @@ static void serve(struct session *s, const struct zvsh *z)
 			continue;
 		}
 #define READY(i) ((i) >= 0 && pf[i].revents)
-		if (READY(i_rep) && !capture(s->rep, &s->report, false))
+		if (READY(i_rep) && !capture(s->rep, &s->got.report, false))
 			close_fd(&s->rep);
-		if (READY(i_diag) && !capture(s->diag, &s->msg, z->verbose))
+		if (READY(i_diag) && !capture(s->diag, &s->got.msg, verbose))
 			close_fd(&s->diag);
 		if (READY(i_in_r) || READY(i_in_w))
 			pump_in(&s->in, READY(i_in_r), READY(i_in_w));
@@ -354,222 +336,179 @@ static void serve(struct session *s, const struct zvsh *z)
 			on_signals(s);
 #undef READY
 	}
-	drain(s, z);
+	drain(s, verbose);
 }
 
-/* ---- the report -------------------------------------------------------------- */
+/* ---- the run: started, served, reported -------------------------------------- */
 
-/*
- * The last six lines of text (the report) into line[0..5], in place.
- * false when there are fewer than six.
- */
-static bool split_report(char *text, size_t len, char *line[6])
+/* zerovm's command line into argv (room for 12): its options, then the
+ * manifest; shown with --verbose. */
+static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest)
 {
-	if (len && text[len - 1] == '\n')
-		text[--len] = 0;
-	int k = 6;
-	size_t end = len;
-	while (k > 0) {
-		size_t start = end;
-		while (start && text[start - 1] != '\n')
-			start--;
-		line[--k] = text + start;
-		text[end] = 0;
-		if (k && start == 0)
-			return false;
-		end = start ? start - 1 : 0;
-	}
-	return true;
-}
-
-/*
- * zvsh's exit status from zerovm's wait status and report; prints what the
- * user should see ("zvsh: <exit state>", the report when asked for).
- */
-static int outcome(struct zvsh *z, struct session *s)
-{
-	struct zvsh_buf *rb = &s->report;
-	zvsh_buf_printf(rb, "%s", ""); /* a NUL-terminated string, even if empty */
-	if (z->report || z->verbose)
-		put_all(2, rb->p ? rb->p : "", rb->len);
-	/* A report asked for and not kept is a failure: said, and in the
-	 * exit status (below). */
-	bool kept = true;
-	if (z->keep) {
-		const char *path;
-		int fd = zvsh_create_file(z, "report", 0600, &path);
-		if (fd < 0) {
-			kept = false; /* zvsh_create_file said why */
-		} else {
-			int w = zvsh_write_all(fd, rb->p, rb->len);
-			int e = errno;
-			if (close(fd) < 0 && w == 0)
-				w = -1, e = errno;
-			if (w < 0) {
-				zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", path, strerror(e));
-				kept = false;
-			}
-		}
-	}
-	if (WIFSIGNALED(s->wstatus)) {
-		int sig = WTERMSIG(s->wstatus);
-		if (sig != s->forwarded)
-			zvsh_fail(z, 128 + sig, "zerovm was killed by signal %d (%s)", sig, strsignal(sig));
-		return 128 + sig;
-	}
-	int code = WEXITSTATUS(s->wstatus);
-	char *line[6];
-	if (rb->oom || !rb->p || !split_report(rb->p, rb->len, line)) {
-		/* No report: zerovm's own message is all there is. */
-		if (!z->verbose && s->msg.len)
-			put_all(2, s->msg.p, s->msg.len);
-		if (code == 0)
-			zvsh_fail(z, ZVSH_EXIT_USAGE, "zerovm ended without a report");
-		return code ? code : ZVSH_EXIT_USAGE;
-	}
-	const char *state = line[5];
-	int status, sig;
-	char from[16];
-	if (strcmp(state, "ok") == 0) {
-		status = (int)((unsigned)strtol(line[2], NULL, 10) & 0xff);
-	} else if (strcmp(state, "session timeout") == 0) {
-		status = ZVSH_EXIT_TIMEOUT;
-		fprintf(stderr, "zvsh: %s\n", state);
-	} else if (strcmp(state, "disk quota exceeded") == 0) {
-		status = ZVSH_EXIT_QUOTA;
-		fprintf(stderr, "zvsh: %s\n", state);
-	} else if (sscanf(state, "Signal %d from %15s code", &sig, from) == 2 && sig > 0 && sig < 128) {
-		status = 128 + sig;
-		/* A stop asked for from outside (Ctrl-C) needs no word; a crash does. */
-		if (strcmp(from, "trusted") != 0)
-			fprintf(stderr, "zvsh: %s\n", state);
-	} else {
-		status = code ? code : ZVSH_EXIT_USAGE;
-		fprintf(stderr, "zvsh: %s\n", state);
-	}
-	status = z->getrc ? code : status;
-	return !kept && status == 0 ? ZVSH_EXIT_USAGE : status;
-}
-
-int zvsh_run(struct zvsh *z)
-{
-	char *zvm = find_zerovm(z);
-	if (!zvm)
-		return z->status;
-	char *argv[12];
 	int a = 0;
 	argv[a++] = zvm;
 	argv[a++] = "-P"; /* sequential outputs: preallocation would only leave big files after a SIGKILL */
 	argv[a++] = "-l";
 	argv[a++] = ZVSH_FILE_LIMIT_GB;
-	if (z->verbose)
+	if (p->verbose)
 		argv[a++] = "-v", argv[a++] = "1";
-	if (z->trace)
-		argv[a++] = "-T", argv[a++] = (char *)z->trace;
-	argv[a++] = z->manifest_path;
+	if (p->trace)
+		argv[a++] = "-T", argv[a++] = (char *)p->trace;
+	argv[a++] = (char *)manifest;
 	argv[a] = NULL;
-	if (z->verbose) {
+	if (p->verbose) {
 		fputs("zvsh: running", stderr);
 		for (int i = 0; i < a; i++)
 			fprintf(stderr, " %s", argv[i]);
 		fputc('\n', stderr);
 	}
+}
 
-	/* A stop signal before zerovm exists: nothing to run. */
+/* A stop signal that came before zerovm exists (blocked, so pending): its
+ * number, or 0. */
+static int stop_pending(void)
+{
 	sigset_t pending, stops;
 	stop_signals(&stops);
 	sigpending(&pending);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGCHLD && sigismember(&stops, sig) == 1 && sigismember(&pending, sig) == 1)
-			return free(zvm), 128 + sig;
+			return sig;
+	return 0;
+}
 
-	struct session s = {.pid = -1, .sfd = -1, .rep = -1, .diag = -1};
-	struct relay *rel[3] = {&s.in, &s.out, &s.err};
-	for (int i = 0; i < 3; i++)
-		*rel[i] = (struct relay){.from = -1, .to = -1};
-	int rep[2] = {-1, -1}, diag[2] = {-1, -1}, errp[2] = {-1, -1};
-	int relay_pipe[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
-	int status = -1;
-	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + z->npass, .parent = getpid()};
+/* The pipes zvsh makes for zerovm; an end is -1 once closed or handed on. */
+struct pipes {
+	int rep[2], diag[2], errp[2]; /* zerovm's report, its messages, an exec failure */
+	int relay[3][2];              /* standard streams that are sockets */
+};
 
-	if ((s.sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
-	    pipe2(diag, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
-		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
-		goto out;
-	}
-	sp.src[0] = 0;
-	sp.src[1] = rep[1];
-	sp.src[2] = diag[1];
-	sp.src[ZVSH_FD_OUT] = 1;
-	sp.src[ZVSH_FD_ERR] = 2;
-	for (size_t i = 0; i < z->nch; i++)
-		if (z->ch[i].passfd >= 0)
-			sp.src[z->ch[i].childfd] = z->ch[i].passfd;
-	/* Standard streams that are sockets go through pipes. */
+/* Standard streams that are sockets go through pipes: s's relays, their
+ * other ends in sp->src. 0, or -1 (said in lg). */
+static int open_relays(struct proc *s, struct pipes *pp, struct spawn *sp, struct zvsh_log *lg)
+{
+	struct relay *rel[3] = {&s->in, &s->out, &s->err};
 	for (int i = 0; i < 3; i++) {
 		struct stat st;
 		if (fstat(i, &st) < 0 || !S_ISSOCK(st.st_mode))
 			continue;
-		if (pipe2(relay_pipe[i], O_CLOEXEC) < 0 || !(rel[i]->buf = malloc(RELAY_BUF))) {
-			status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
-			goto out;
-		}
+		if (pipe2(pp->relay[i], O_CLOEXEC) < 0 || !(rel[i]->buf = malloc(RELAY_BUF)))
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
 		/* in: zvsh writes the pipe, zerovm reads it; out, err: the reverse. */
-		int mine = relay_pipe[i][i == 0], theirs = relay_pipe[i][i != 0];
+		int mine = pp->relay[i][i == 0], theirs = pp->relay[i][i != 0];
 		fcntl(mine, F_SETFL, O_NONBLOCK);
 		rel[i]->from = i == 0 ? 0 : mine;
 		rel[i]->to = i == 0 ? mine : i;
-		relay_pipe[i][i == 0] = -1; /* the relay's now */
-		sp.src[i == 0 ? 0 : i == 1 ? ZVSH_FD_OUT : ZVSH_FD_ERR] = theirs;
+		pp->relay[i][i == 0] = -1; /* the relay's now */
+		sp->src[i == 0 ? 0 : i == 1 ? ZVSH_FD_OUT : ZVSH_FD_ERR] = theirs;
 	}
-	sp.errfd = errp[1];
-	fcntl(rep[0], F_SETFL, O_NONBLOCK);
-	fcntl(diag[0], F_SETFL, O_NONBLOCK);
+	return 0;
+}
 
-	s.pid = fork();
-	if (s.pid < 0) {
-		status = zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
-		goto out;
-	}
-	if (s.pid == 0)
-		child(z, &sp);
-	close_fd(&rep[1]);
-	close_fd(&diag[1]);
-	close_fd(&errp[1]);
+/* The signalfd and the pipes, and in sp->src zvsh's descriptor for each of
+ * zerovm's (the file comment). 0, or -1 (said in lg). */
+static int open_pipes(struct proc *s, struct pipes *pp, struct spawn *sp, const struct zvsh_channels *cs,
+		      struct zvsh_log *lg)
+{
+	sigset_t stops;
+	stop_signals(&stops);
+	if ((s->sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(pp->rep, O_CLOEXEC) < 0 ||
+	    pipe2(pp->diag, O_CLOEXEC) < 0 || pipe2(pp->errp, O_CLOEXEC) < 0)
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+	sp->src[0] = 0;
+	sp->src[1] = pp->rep[1];
+	sp->src[2] = pp->diag[1];
+	sp->src[ZVSH_FD_OUT] = 1;
+	sp->src[ZVSH_FD_ERR] = 2;
+	for (size_t i = 0; i < cs->nch; i++)
+		if (cs->ch[i].passfd >= 0)
+			sp->src[cs->ch[i].childfd] = cs->ch[i].passfd;
+	if (open_relays(s, pp, sp, lg) < 0)
+		return -1;
+	sp->errfd = pp->errp[1];
+	fcntl(pp->rep[0], F_SETFL, O_NONBLOCK);
+	fcntl(pp->diag[0], F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+/*
+ * Fork zerovm (child()), close in zvsh what is the child's, and wait for
+ * its exec: 0 once zerovm runs, with the read ends in s; or -1 (said in
+ * lg; a zerovm that could not be run is reaped).
+ */
+static int start(struct proc *s, struct pipes *pp, const struct spawn *sp, struct zvsh_log *lg, bool verbose)
+{
+	s->pid = fork();
+	if (s->pid < 0)
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+	if (s->pid == 0)
+		child(sp);
+	close_fd(&pp->rep[1]);
+	close_fd(&pp->diag[1]);
+	close_fd(&pp->errp[1]);
 	for (int i = 0; i < 3; i++)
-		close_fd(&relay_pipe[i][i != 0]);
-	s.rep = rep[0], rep[0] = -1;
-	s.diag = diag[0], diag[0] = -1;
+		close_fd(&pp->relay[i][i != 0]);
+	s->rep = pp->rep[0], pp->rep[0] = -1;
+	s->diag = pp->diag[0], pp->diag[0] = -1;
 
 	int e;
 	ssize_t n;
-	while ((n = read(errp[0], &e, sizeof e)) < 0 && errno == EINTR)
+	while ((n = read(pp->errp[0], &e, sizeof e)) < 0 && errno == EINTR)
 		;
 	if (n == (ssize_t)sizeof e) {
-		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		status = zvsh_fail(z, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", zvm,
-				   strerror(e));
-		drain(&s, z);
-		goto out;
+		zvsh_fail(lg, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", sp->argv[0],
+			  strerror(e));
+		drain(s, verbose);
+		return -1;
 	}
-	serve(&s, z);
-	status = outcome(z, &s);
-out:
-	close_fd(&s.sfd);
-	close_fd(&s.rep);
-	close_fd(&s.diag);
-	int *fds[] = {&rep[0], &rep[1], &diag[0], &diag[1], &errp[0], &errp[1]};
+	return 0;
+}
+
+/* Close what is still open, free what was kept. */
+static void close_all(struct proc *s, struct pipes *pp)
+{
+	close_fd(&s->sfd);
+	close_fd(&s->rep);
+	close_fd(&s->diag);
+	int *fds[] = {&pp->rep[0], &pp->rep[1], &pp->diag[0], &pp->diag[1], &pp->errp[0], &pp->errp[1]};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		close_fd(fds[i]);
+	struct relay *rel[3] = {&s->in, &s->out, &s->err};
 	for (int i = 0; i < 3; i++) {
-		close_fd(&relay_pipe[i][0]);
-		close_fd(&relay_pipe[i][1]);
+		close_fd(&pp->relay[i][0]);
+		close_fd(&pp->relay[i][1]);
 		relay_close(rel[i]);
 		free(rel[i]->buf);
 	}
-	free(s.report.p);
-	free(s.msg.p);
+	free(s->got.report.p);
+	free(s->got.msg.p);
+}
+
+int run_zerovm(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
+	       const char *manifest, const struct run_signals *sig)
+{
+	char *zvm = find_zerovm(lg);
+	if (!zvm)
+		return lg->status;
+	char *argv[12];
+	zerovm_argv(argv, zvm, p, manifest);
+	int stop = stop_pending();
+	if (stop)
+		return free(zvm), 128 + stop;
+
+	struct proc s = {.pid = -1, .sfd = -1, .rep = -1, .diag = -1};
+	s.in = s.out = s.err = (struct relay){.from = -1, .to = -1};
+	struct pipes pp = {
+		.rep = {-1, -1}, .diag = {-1, -1}, .errp = {-1, -1}, .relay = {{-1, -1}, {-1, -1}, {-1, -1}}};
+	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + cs->npass, .parent = getpid(), .sig = sig};
+	int status = -1;
+	if (open_pipes(&s, &pp, &sp, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
+		serve(&s, p->verbose);
+		status = report_outcome(w, lg, p, &s.got);
+	}
+	close_all(&s, &pp);
 	free(zvm);
-	return status < 0 ? z->status : status;
+	return status < 0 ? lg->status : status;
 }

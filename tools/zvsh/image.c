@@ -1,5 +1,5 @@
 /*
- * zvsh_image.c - find the program inside the ro images and extract it.
+ * image.c - find the program inside the ro images and extract it.
  *
  * "zvsh --image rootfs.tar sh -c 'ls /'" names a program that exists only
  * in an image, but zerovm loads the program from a host file. So zvsh reads
@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image.h"
 #include "tar.h"
-#include "zvsh.h"
 
 #define LINKS_MAX 40 /* as the kernel's ELOOP */
 #define WALK_MAX (2 * TAR_PATH_MAX + 256)
@@ -36,7 +36,7 @@ struct node {
 	char *link; /* symlink: the target as stored; hard link: its sandbox path */
 	enum tar_type type;
 	uint64_t size, offset;
-	size_t img; /* index in zvsh.img */
+	size_t img; /* index in zvsh_plan.img */
 	int fd;     /* the image, open for reading */
 };
 
@@ -112,27 +112,27 @@ static void index_free(struct index *ix)
 }
 
 /* Scan every ro image into ix. Image descriptors end up in fds[]. */
-static int index_load(struct zvsh *z, struct index *ix, int *fds)
+static int index_load(struct index *ix, struct zvsh_log *lg, const struct zvsh_plan *plan, int *fds)
 {
-	for (size_t i = 0; i < z->nimg; i++) {
-		const struct zvsh_image *im = &z->img[i];
+	for (size_t i = 0; i < plan->nimg; i++) {
+		const struct zvsh_image *im = &plan->img[i];
 		if (im->wo)
 			continue;
 		struct stat st;
 		int fd = open(im->host, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
 		fds[i] = fd;
 		if (fstat(fd, &st) < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
 		ix->img = i;
 		ix->fd = fd;
 		ix->mount = im->mount;
 		int r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
 		if (ix->oom)
-			return zvsh_oom(z);
+			return zvsh_oom(lg);
 		if (r < 0)
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
 					 r == -TAR_EIO ? "read error" : "not a valid tar archive");
 	}
 	return 0;
@@ -234,11 +234,11 @@ static const struct node *try_in(const struct index *ix, const char *dir, size_t
  * the sandbox, relative ones from "/"; a bare name is looked up in each
  * directory of the program's PATH, then at the top of each ro image.
  */
-static const struct node *find(const struct zvsh *z, const struct index *ix, const char *name, char **where)
+static const struct node *find(const struct index *ix, const struct zvsh_plan *plan, const char *name, char **where)
 {
 	if (strchr(name, '/'))
 		return try_in(ix, "", 0, name[0] == '/' ? name + 1 : name, where);
-	const char *path = zvsh_env_get(z, "PATH");
+	const char *path = plan_env_get(plan, "PATH");
 	for (const char *p = path; p && *p;) {
 		size_t n = strcspn(p, ":");
 		const struct node *hit = try_in(ix, p, n, name, where);
@@ -246,10 +246,10 @@ static const struct node *find(const struct zvsh *z, const struct index *ix, con
 			return hit;
 		p += n + (p[n] == ':');
 	}
-	for (size_t i = 0; i < z->nimg; i++) {
-		if (z->img[i].wo)
+	for (size_t i = 0; i < plan->nimg; i++) {
+		if (plan->img[i].wo)
 			continue;
-		const char *m = z->img[i].mount;
+		const char *m = plan->img[i].mount;
 		const struct node *hit = try_in(ix, m, strcmp(m, "/") == 0 ? 0 : strlen(m), name, where);
 		if (hit)
 			return hit;
@@ -257,10 +257,11 @@ static const struct node *find(const struct zvsh *z, const struct index *ix, con
 	return NULL;
 }
 
-static int extract(struct zvsh *z, const struct node *n, char **path)
+static int extract(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const struct node *n,
+		   char **path)
 {
 	const char *p;
-	int out = zvsh_create_file(z, "program", 0700, &p);
+	int out = workdir_create(w, lg, "program", 0700, &p);
 	if (out < 0)
 		return -1;
 	char buf[65536];
@@ -271,36 +272,32 @@ static int extract(struct zvsh *z, const struct node *n, char **path)
 		int64_t got = read_at(&fd, buf, want, off);
 		if (got <= 0 || zvsh_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
-			return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
-					 z->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
+					 plan->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
 		}
 		off += (uint64_t)got;
 		left -= (uint64_t)got;
 	}
 	if (close(out) < 0)
-		return zvsh_fail(z, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
-	return (*path = strdup(p)) ? 0 : zvsh_oom(z);
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+	return (*path = strdup(p)) ? 0 : zvsh_oom(lg);
 }
 
-/*
- * Find the program name (as typed) in the ro images and extract it into the
- * work directory. Returns 0 with the host path in *path (malloc'd), 1 when
- * no image has it, -1 on an error (an unreadable or malformed image).
- */
-int zvsh_image_find(struct zvsh *z, const char *name, char **path)
+int image_find(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const char *name,
+	       char **path)
 {
 	struct index ix = {0};
 	int fds[ZVSH_IMAGES_MAX];
 	for (size_t i = 0; i < ZVSH_IMAGES_MAX; i++)
 		fds[i] = -1;
-	int r = index_load(z, &ix, fds);
+	int r = index_load(&ix, lg, plan, fds);
 	char *where = NULL;
 	if (r == 0) {
-		const struct node *n = find(z, &ix, name, &where);
+		const struct node *n = find(&ix, plan, name, &where);
 		if (n) {
-			r = extract(z, n, path);
+			r = extract(w, lg, plan, n, path);
 			if (r == 0)
-				zvsh_note(z, "%s: %s from --image %s", name, where, z->img[n->img].spec);
+				zvsh_note(lg, "%s: %s from --image %s", name, where, plan->img[n->img].spec);
 		} else {
 			r = 1;
 		}

@@ -1,0 +1,86 @@
+/*
+ * channel.h - the session's channels: what the manifest's Channel lines
+ * and the nvram's [mapping] say, and the descriptors zerovm inherits.
+ *
+ * Channels, in the manifest's order:
+ *   /dev/stdin   source /dev/fd/0  zerovm's descriptor 0 is zvsh's stdin
+ *   /dev/stdout  source /dev/fd/3  a copy of zvsh's stdout (run.c)
+ *   /dev/stderr  source /dev/fd/4  a copy of zvsh's stderr
+ *   /dev/nvram   the nvram file, read at random offsets
+ *   /dev/imageN.tar  one per --image: ro read at random offsets, wo written
+ *   /dev/NAME    one per distinct @hostfile argument
+ * Every quota is ZVSH_LIMIT: quotas exist in the manifest, not to limit.
+ */
+#ifndef ZVSH_CHANNEL_H
+#define ZVSH_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+#include "util.h"
+#include "workdir.h"
+
+/*
+ * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
+ * They are there because the manifest needs numbers, not to limit anyone;
+ * zerovm is given -l 1024 so that its file size limit agrees.
+ */
+#define ZVSH_LIMIT ((uint64_t)1 << 40)
+#define ZVSH_FILE_LIMIT_GB "1024"
+
+/*
+ * zerovm's descriptors. 0 is the program's standard input; 1 is a pipe that
+ * carries zerovm's report to zvsh, 2 one that carries zerovm's own messages
+ * (so that a failure is said once, as "zvsh: ..."); the program's standard
+ * output and error are 3 and 4 ("/dev/fd/3", "/dev/fd/4" in the manifest),
+ * and descriptors named by @/dev/fd/N arguments follow from 5. zerovm takes
+ * at most 16 inherited descriptors above 2.
+ */
+#define ZVSH_FD_OUT 3
+#define ZVSH_FD_ERR 4
+#define ZVSH_FD_PASS 5
+#define ZVSH_PASS_MAX 14
+
+/* The nvram's channel: its index in zvsh_channels.ch. */
+#define CHANNEL_NVRAM 3
+
+/* What the runtime's stat() says a channel is ([mapping]). */
+enum zvsh_map { ZVSH_MAP_DEFAULT, ZVSH_MAP_PIPE, ZVSH_MAP_CHAR, ZVSH_MAP_FILE };
+
+struct zvsh_channel {
+	char *source;      /* the manifest's source field */
+	char *alias;       /* "/dev/..." */
+	char *key;         /* what makes two @arguments the same channel; NULL: never shared */
+	int type;          /* 0 sequential, 1 random read */
+	bool write;        /* writable (sequential), else readable */
+	enum zvsh_map map; /* [mapping] line, unless DEFAULT */
+	int passfd;        /* zvsh's descriptor handed to zerovm, or -1 */
+	int childfd;       /* its number in zerovm ("/dev/fd/N", the source), or -1 */
+};
+
+struct zvsh_channels {
+	struct zvsh_channel *ch; /* in the manifest's order */
+	size_t nch, chcap;
+	int npass;                /* channels with passfd >= 0 */
+	int img[ZVSH_IMAGES_MAX]; /* the channel of each --image */
+	char **words;             /* the [args] words: program as typed, then arguments with aliases */
+	size_t nwords;
+};
+
+/* The standard streams' channels, and the nvram's (its source is filled in
+ * when the file is written). Called first, on an empty cs. 0, or -1 (said
+ * in lg). */
+int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg);
+/* One channel per --image of p, in order (cs->img). 0, or -1. */
+int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w,
+		   const struct zvsh_plan *p);
+/* The [args] words (cs->words): the program as typed, then each argument,
+ * @FILE replaced by its channel's alias (a channel made or shared for it)
+ * and @@x by @x. 0, or -1. */
+int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p);
+/* Free what cs holds. */
+void channel_free(struct zvsh_channels *cs);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * workdir.c - the work directory and the files in it (workdir.h).
+ *
+ * Host paths go into the manifest as they are when they can: a ',' ';' '='
+ * or control character would change the line's meaning, and zerovm reads
+ * "/dev/stdin" and "/dev/fd/N" as its own descriptors, so such a path is
+ * given through a symbolic link in the work directory instead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "workdir.h"
+
+/* Whether a host path can be written into a manifest line as it is (see
+ * the file comment). */
+static bool path_safe(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || *c == ',' || *c == ';' || *c == '=')
+			return false;
+	if (p[strlen(p) - 1] == ' ')
+		return false;
+	return strncmp(p, "/dev/fd/", 8) != 0 && strcmp(p, "/dev/stdin") != 0 && strcmp(p, "/dev/stdout") != 0 &&
+	       strcmp(p, "/dev/stderr") != 0;
+}
+
+int workdir_open(struct zvsh_workdir *w, struct zvsh_log *lg, const char *keep)
+{
+	w->keep = keep != NULL;
+	if (keep) {
+		struct stat st;
+		if (mkdir(keep, 0700) < 0 && errno != EEXIST)
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", keep, strerror(errno));
+		if (stat(keep, &st) < 0 || !S_ISDIR(st.st_mode))
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: not a directory", keep);
+		if (!(w->path = realpath(keep, NULL)))
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: %s", keep, strerror(errno));
+		if (!path_safe(w->path))
+			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
+					 "--keep %s: the path goes into the manifest, so it may not contain ',', ';', "
+					 "'=' or control characters",
+					 keep);
+		return 0;
+	}
+	/* $TMPDIR if it can appear in the manifest, else /tmp. */
+	const char *base = getenv("TMPDIR");
+	if (!base || !path_safe(base))
+		base = "/tmp";
+	char *tmpl = zvsh_join(base, "zvsh.XXXXXX");
+	if (!tmpl)
+		return zvsh_oom(lg);
+	if (!mkdtemp(tmpl)) {
+		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
+				  strerror(errno));
+		free(tmpl);
+		return r;
+	}
+	w->path = tmpl;
+	w->made = true;
+	return 0;
+}
+
+/* Remember path (taken over, freed on failure) for the end. */
+static int record_file(struct zvsh_workdir *w, struct zvsh_log *lg, char *path)
+{
+	char **f = zvsh_grow(w->files, &w->filescap, w->nfiles, sizeof *f);
+	if (!f) {
+		free(path);
+		return zvsh_oom(lg);
+	}
+	w->files = f;
+	f[w->nfiles++] = path;
+	return 0;
+}
+
+int workdir_create(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, mode_t mode, const char **path)
+{
+	char *p = zvsh_join(w->path, name);
+	if (!p)
+		return zvsh_oom(lg);
+	if (unlink(p) < 0 && errno != ENOENT) {
+		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
+		free(p);
+		return r;
+	}
+	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0) {
+		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
+		free(p);
+		return r;
+	}
+	if (record_file(w, lg, p) < 0) {
+		close(fd);
+		unlink(p);
+		return -1;
+	}
+	*path = p;
+	return fd;
+}
+
+int workdir_write(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, const struct zvsh_buf *b,
+		  const char **path)
+{
+	if (b->oom)
+		return zvsh_oom(lg);
+	int fd = workdir_create(w, lg, name, 0600, path);
+	if (fd < 0)
+		return -1;
+	if (zvsh_write_all(fd, b->p, b->len) < 0 || close(fd) < 0)
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(errno));
+	return 0;
+}
+
+char *workdir_source(struct zvsh_workdir *w, struct zvsh_log *lg, const char *path)
+{
+	if (path_safe(path)) {
+		char *s = strdup(path);
+		if (!s)
+			zvsh_oom(lg);
+		return s;
+	}
+	char name[32], *link;
+	snprintf(name, sizeof name, "link%zu", w->nfiles);
+	if (!(link = zvsh_join(w->path, name)))
+		return zvsh_oom(lg), NULL;
+	unlink(link);
+	if (symlink(path, link) < 0) {
+		zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
+		free(link);
+		return NULL;
+	}
+	if (record_file(w, lg, link) < 0)
+		return NULL;
+	char *copy = strdup(link);
+	if (!copy)
+		zvsh_oom(lg);
+	return copy;
+}
+
+void workdir_close(struct zvsh_workdir *w)
+{
+	for (size_t i = w->nfiles; i-- > 0;) {
+		if (!w->keep)
+			unlink(w->files[i]);
+		free(w->files[i]);
+	}
+	if (w->made && !w->keep)
+		rmdir(w->path);
+	free(w->files);
+	free(w->path);
+}
