@@ -315,7 +315,7 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h zrt/util.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
 # The runtime's freestanding sources must be warning-clean under clang too,

@@ -191,10 +191,10 @@ static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 		return r;
 	}
 	free(mount);
+	p->nimg++; /* counted now, so that the plan's clean-up frees its mountpoint */
 	im->host = strndup(arg, hl);
 	if (!im->host)
 		return zvsh_oom(lg);
-	p->nimg++;
 	return 0;
 }
 

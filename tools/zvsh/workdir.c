@@ -113,8 +113,12 @@ int workdir_write(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name,
 	int fd = workdir_create(w, lg, name, 0600, path);
 	if (fd < 0)
 		return -1;
-	if (zvsh_write_all(fd, b->p, b->len) < 0 || close(fd) < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(errno));
+	int w = zvsh_write_all(fd, b->p, b->len);
+	int e = errno;
+	if (close(fd) < 0 && w == 0)
+		w = -1, e = errno;
+	if (w < 0)
+		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(e));
 	return 0;
 }
 
