@@ -113,11 +113,13 @@ int workdir_write(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name,
 	int fd = workdir_create(w, lg, name, 0600, path);
 	if (fd < 0)
 		return -1;
-	int w = zvsh_write_all(fd, b->p, b->len);
+	int r = zvsh_write_all(fd, b->p, b->len);
 	int e = errno;
-	if (close(fd) < 0 && w == 0)
-		w = -1, e = errno;
-	if (w < 0)
+	if (close(fd) < 0 && r == 0) {
+		r = -1;
+		e = errno;
+	}
+	if (r < 0)
 		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(e));
 	return 0;
 }
