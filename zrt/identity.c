@@ -95,17 +95,60 @@ long sys_getresid(const struct sys_call *c)
 	return 0;
 }
 
-/* The set*id family: to the one user (or -1, unchanged) is allowed and
- * changes nothing; to anyone else is EPERM. */
-long sys_setid(const struct sys_call *c)
+/* The set*id family, as the kernel answers an unprivileged user whose
+ * real, effective, saved and filesystem ids are all ZRT_UID. An id is a C
+ * uid_t (the table takes the low 32 bits: glibc passes (uid_t)-1
+ * zero-extended); (uid_t)-1 means "unchanged" except to setuid and setgid,
+ * for which it is no valid id (EINVAL). Any other id but the one user is
+ * EPERM; nothing ever changes. */
+#define ID_NONE 0xffffffffL
+
+static long ids_ok(const struct sys_call *c, int n)
 {
-	long id = c->a[0];
-	return (id == ZRT_UID || id == -1) ? 0 : -EPERM;
+	for (int i = 0; i < n; i++)
+		if (c->a[i] != ID_NONE && c->a[i] != ZRT_UID)
+			return -EPERM;
+	return 0;
 }
 
+/* setuid, setgid */
+long sys_setid(const struct sys_call *c)
+{
+	return c->a[0] == ID_NONE ? -EINVAL : ids_ok(c, 1);
+}
+
+/* setreuid, setregid */
+long sys_setreid(const struct sys_call *c)
+{
+	return ids_ok(c, 2);
+}
+
+/* setresuid, setresgid */
+long sys_setresid(const struct sys_call *c)
+{
+	return ids_ok(c, 3);
+}
+
+/* setfsuid, setfsgid: the old filesystem id, whatever is asked (an
+ * unprivileged change to another id is silently not made). */
+long sys_setfsid(const struct sys_call *c)
+{
+	(void)c;
+	return ZRT_UID;
+}
+
+/* setgroups needs CAP_SETGID, even to clear the list: EPERM before the
+ * size is looked at. */
 long sys_setgroups(const struct sys_call *c)
 {
-	return c->a[0] ? -EPERM : 0;
+	(void)c;
+	return -EPERM;
+}
+
+/* getgroups: no supplementary groups; a negative size (a C int) is EINVAL. */
+long sys_getgroups(const struct sys_call *c)
+{
+	return c->a[0] < 0 ? -EINVAL : 0;
 }
 
 /* getpgid and getsid: of this process (0 or its pid) only. */

@@ -77,9 +77,11 @@ sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise;
 sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_nanosleep, sys_clock_nanosleep,
 	sys_getitimer, sys_setitimer, sys_getrusage, sys_times;
 sys_fn sys_getrandom;
-/* identity.c; sys_getresid: getresuid, getresgid; sys_setid: the set*id
- * family; sys_getpgid: getpgid, getsid */
-sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setgroups, sys_getpgid, sys_prctl, sys_prlimit64,
+/* identity.c; sys_getresid: getresuid, getresgid; sys_setid: setuid,
+ * setgid; sys_setreid, sys_setresid, sys_setfsid: the uid and gid forms;
+ * sys_getpgid: getpgid, getsid */
+sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresid, sys_setfsid, sys_setgroups,
+	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64,
 	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex;

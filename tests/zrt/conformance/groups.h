@@ -22,6 +22,7 @@ void group_dlopen(void);
 void group_time(void);
 void group_ident(void);
 void group_process(void);
+void group_setid(void);
 void group_signals(void);
 void group_sigmask(void);
 void group_sigflags(void);
