@@ -30,8 +30,12 @@ long sys_munmap(const struct sys_call *c)
 	return mem_munmap((uint64_t)c->a[0], (uint64_t)c->a[1]);
 }
 
+/* mremap's flags are an unsigned long: a bit above the low 32 is unknown,
+ * EINVAL (the table passes the register whole). */
 long sys_mremap(const struct sys_call *c)
 {
+	if ((uint64_t)c->a[3] >> 32)
+		return -EINVAL;
 	return mem_mremap((uint64_t)c->a[0], (uint64_t)c->a[1], (uint64_t)c->a[2], (int)c->a[3], (uint64_t)c->a[4]);
 }
 

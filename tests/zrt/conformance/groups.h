@@ -10,6 +10,7 @@
 extern const char *probe_arg; /* argv[2], for groups that take one */
 extern char top_buf[4096];    /* scratch */
 
+void group_args(void);
 void group_open(void);
 void group_rw(void);
 void group_seek(void);

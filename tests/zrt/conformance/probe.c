@@ -81,7 +81,7 @@ static const struct {
 	{"sigflags", group_sigflags, COMPARED},  {"altstack", group_altstack, COMPARED},
 	{"selfpipe", group_selfpipe, COMPARED},  {"sigjmp", group_sigjmp, COMPARED},
 	{"abort", group_abort, COMPARED},        {"abort-jump", group_abort_jump, COMPARED},
-	{"sigterm", group_sigterm, COMPARED},
+	{"sigterm", group_sigterm, COMPARED},    {"args", group_args, COMPARED},
 	{"sigpipe", group_sigpipe, COMPARED},    {"sigpipe-handled", group_sigpipe_handled, COMPARED},
 	{"process", group_process, UNPRIVILEGED}, {"setid", group_setid, UNPRIVILEGED},
 	{"dlopen", group_dlopen, SANDBOX_ONLY},  {"bigsleep", group_bigsleep, SANDBOX_ONLY},
