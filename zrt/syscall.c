@@ -60,13 +60,17 @@ static const struct sys_entry table[] = {
 	CALL(dup2, sys_dup2, ARG_FD, ARG_INT),
 	CALL(dup3, sys_dup3, ARG_FD, ARG_INT, ARG_INT),
 	CALL(fcntl, sys_fcntl, ARG_FD, ARG_INT),
-	CALL(flock, sys_fd_exists, ARG_FD, ARG_UINT),
-	CALL(fadvise64, sys_fd_exists, ARG_FD, ARG_LONG, ARG_LONG, ARG_INT),
-	RET(fsync, 0),
-	RET(fdatasync, 0),
+
+	/* fs/sync.c: calls that change nothing but check their descriptor */
+	CALL(fsync, sys_fsync, ARG_FD),
+	CALL(fdatasync, sys_fsync, ARG_FD),
 	RET(sync, 0),
-	RET(syncfs, 0),
-	RET(sync_file_range, 0),
+	CALL(syncfs, sys_syncfs, ARG_FD),
+	CALL(sync_file_range, sys_sync_file_range, ARG_FD, ARG_LONG, ARG_LONG, ARG_UINT),
+	CALL(flock, sys_flock, ARG_FD, ARG_UINT),
+	CALL(fadvise64, sys_fadvise64, ARG_FD, ARG_LONG, ARG_LONG, ARG_INT),
+	CALL(statfs, sys_statfs),
+	CALL(fstatfs, sys_fstatfs, ARG_FD),
 
 	/* fs/ioctl.c */
 	CALL(ioctl, sys_ioctl, ARG_FD, ARG_UINT),
@@ -77,8 +81,6 @@ static const struct sys_entry table[] = {
 	CALL(fstat, sys_fstat, ARG_FD),
 	CALL(newfstatat, sys_newfstatat, ARG_FD, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(statx, sys_statx, ARG_FD, ARG_LONG, ARG_INT, ARG_UINT),
-	CALL(statfs, sys_statfs),
-	CALL(fstatfs, sys_statfs),
 	CALL(access, sys_access, ARG_LONG, ARG_INT),
 	CALL(faccessat, sys_faccessat, ARG_FD, ARG_LONG, ARG_INT),
 	CALL(faccessat2, sys_faccessat2, ARG_FD, ARG_LONG, ARG_INT, ARG_INT),

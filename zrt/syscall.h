@@ -54,12 +54,14 @@ sys_fn sys_read, sys_write, sys_pread64, sys_pwrite64, sys_readv, sys_writev, sy
 	sys_preadv2, sys_pwritev2, sys_sendfile, sys_copy_file_range, sys_lseek;
 /* fs/open.c */
 sys_fn sys_open, sys_creat, sys_openat, sys_openat2, sys_memfd_create, sys_pipe, sys_pipe2, sys_umask;
-/* fs/fd.c; sys_fd_exists: flock, fadvise64 */
-sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_fd_exists;
+/* fs/fd.c */
+sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl;
+/* fs/sync.c; sys_fsync: fsync, fdatasync */
+sys_fn sys_fsync, sys_syncfs, sys_sync_file_range, sys_flock, sys_fadvise64, sys_statfs, sys_fstatfs;
 /* fs/ioctl.c */
 sys_fn sys_ioctl;
-/* fs/stat.c; sys_statfs: statfs, fstatfs; sys_utime_now: utime, utimes */
-sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_statfs, sys_access, sys_faccessat,
+/* fs/stat.c; sys_utime_now: utime, utimes */
+sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat,
 	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime_now, sys_futimesat;
 /* fs/file.c */
 sys_fn sys_truncate, sys_ftruncate, sys_fallocate;

@@ -172,9 +172,3 @@ long sys_fcntl(const struct sys_call *c)
 {
 	return do_fcntl(c->a[0], c->a[1], c->a[2]);
 }
-
-/* flock and fadvise64: nothing to do but find the descriptor. */
-long sys_fd_exists(const struct sys_call *c)
-{
-	return fd_get(c->a[0]) ? 0 : -EBADF;
-}

@@ -19,7 +19,9 @@
  *            fcntl
  *   open.c   open and its relatives, memfd_create, pipe2, umask
  *   rw.c     read and write in all their forms, sendfile, lseek
- *   stat.c   stat, statx, statfs, access, chmod, utimes
+ *   stat.c   stat, statx, access, chmod, utimes
+ *   sync.c   calls that change nothing but check what they name: fsync,
+ *            syncfs, sync_file_range, flock, fadvise64, statfs
  *   names.c  the calls on names: mkdir, unlink, rename, link, symlink,
  *            readlink; chdir and getcwd
  *   ioctl.c  ioctl: terminals on char channels, FIONREAD, FIOCLEX

@@ -1,14 +1,10 @@
 /*
  * stat.c - what a program learns about an inode and may change of it:
- * stat, statx, statfs (one tmpfs, sized by the heap), access, chmod and
- * the times.
+ * stat, statx, access, chmod and the times (statfs: sync.c).
  */
 #include <asm/stat.h>
-#include <asm/statfs.h>
-#include <linux/magic.h>
 #include <linux/stat.h>
 
-#include "../mem.h"
 #include "../syscall.h"
 #include "../user.h"
 #include "fs.h"
@@ -23,10 +19,9 @@
 #define ACC_W 2
 #define ACC_R 4
 
-/* The x86-64 kernel's own layouts (asm/stat.h, linux/stat.h, asm/statfs.h). */
+/* The x86-64 kernel's own layouts (asm/stat.h, linux/stat.h). */
 _Static_assert(sizeof(struct stat) == 144, "struct stat of x86-64");
 _Static_assert(sizeof(struct statx) == 256, "struct statx");
-_Static_assert(sizeof(struct statfs) == 120, "struct statfs of x86-64");
 
 static void fill_stat(const struct inode *n, struct stat *st)
 {
@@ -149,20 +144,6 @@ static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long f
 }
 
 /* One tmpfs, as large as the heap. */
-static long do_statfs(struct statfs *buf)
-{
-	if (!user_ok((uint64_t)buf, sizeof *buf))
-		return -EFAULT;
-	memset(buf, 0, sizeof *buf);
-	buf->f_type = TMPFS_MAGIC;
-	buf->f_bsize = buf->f_frsize = 4096;
-	buf->f_blocks = (long)(mem_total_bytes() / 4096);
-	buf->f_bfree = buf->f_bavail = (long)(mem_free_bytes() / 4096);
-	buf->f_files = buf->f_ffree = 1 << 20;
-	buf->f_namelen = NAME_MAX;
-	return 0;
-}
-
 /* ---- the calls ------------------------------------------------------------- */
 
 long sys_fstat(const struct sys_call *c)
@@ -188,12 +169,6 @@ long sys_newfstatat(const struct sys_call *c)
 long sys_statx(const struct sys_call *c)
 {
 	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (struct statx *)c->a[4]);
-}
-
-/* statfs and fstatfs: the one filesystem, whatever the path or descriptor. */
-long sys_statfs(const struct sys_call *c)
-{
-	return do_statfs((struct statfs *)c->a[1]);
 }
 
 long sys_access(const struct sys_call *c)

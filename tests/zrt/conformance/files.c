@@ -11,7 +11,9 @@
 #include <linux/falloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -275,4 +277,93 @@ void group_size(void)
 	memset(buf, 'n', 300);
 	buf[300] = 0;
 	ROW("memfd_create name too long", memfd_create(buf, 0));
+}
+
+/* Calls that only name a descriptor (or a path) and change nothing the
+ * program can see — fsync and its relatives, flock, fadvise, statfs — still
+ * check it as Linux does: a closed descriptor is EBADF, an O_PATH one too
+ * (except for fstatfs), a pipe or a device cannot be synced (EINVAL) and
+ * has no range to sync or advise (ESPIPE). The filesystem's numbers differ
+ * (the host's disk, the sandbox's heap) and are not printed. */
+void group_sync(void)
+{
+	int fd = open("y", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	write(fd, "0123456789", 10);
+	int bad = 50; /* never opened */
+	close(bad);
+	int path = open("y", O_PATH);
+	int dir = open(".", O_RDONLY | O_DIRECTORY);
+	int dev = open("/dev/null", O_RDWR);
+	int p[2];
+	pipe(p);
+	const struct {
+		const char *name;
+		int fd;
+	} fds[] = {{"a file", fd}, {"a closed fd", bad}, {"an O_PATH fd", path}, {"a directory", dir},
+		   {"/dev/null", dev}, {"a pipe", p[0]}, {"fd -1", -1}};
+	char name[80];
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+		int f = fds[i].fd;
+		snprintf(name, sizeof name, "fsync %s", fds[i].name);
+		ROW(name, fsync(f));
+		snprintf(name, sizeof name, "fdatasync %s", fds[i].name);
+		ROW(name, fdatasync(f));
+		snprintf(name, sizeof name, "syncfs %s", fds[i].name);
+		ROW(name, syncfs(f));
+		snprintf(name, sizeof name, "sync_file_range %s", fds[i].name);
+		ROW(name, sync_file_range(f, 0, 0, 0));
+		struct statfs sf;
+		snprintf(name, sizeof name, "fstatfs %s", fds[i].name);
+		ROW(name, fstatfs(f, &sf));
+		snprintf(name, sizeof name, "flock LOCK_SH %s", fds[i].name);
+		ROW(name, flock(f, LOCK_SH));
+		snprintf(name, sizeof name, "flock LOCK_UN %s", fds[i].name);
+		ROW(name, flock(f, LOCK_UN));
+		snprintf(name, sizeof name, "fadvise NORMAL %s", fds[i].name);
+		ERR(name, posix_fadvise(f, 0, 0, POSIX_FADV_NORMAL));
+	}
+	sync();
+	probe_calls++;
+	say("sync = done");
+	ROW("sync_file_range bad flags", sync_file_range(fd, 0, 0, 8));
+	ROW("sync_file_range bad flags, closed fd", sync_file_range(bad, 0, 0, 8));
+	ROW("sync_file_range bad flags, a pipe", sync_file_range(p[0], 0, 0, 8));
+	ROW("sync_file_range all flags", sync_file_range(fd, 0, 4, 7));
+	ROW("sync_file_range offset -1", sync_file_range(fd, -1, 0, 0));
+	ROW("sync_file_range nbytes -1", sync_file_range(fd, 0, -1, 0));
+	ROW("sync_file_range end wraps", sync_file_range(fd, INT64_MAX, 1, 0));
+	ROW("sync_file_range offset -1, a pipe", sync_file_range(p[0], -1, 0, 0));
+	ROW("sync_file_range past the end", sync_file_range(fd, 1000, 1000, 0));
+	ROW("flock 0", flock(fd, 0));
+	ROW("flock LOCK_NB alone", flock(fd, LOCK_NB));
+	ROW("flock LOCK_EX|LOCK_NB", flock(fd, LOCK_EX | LOCK_NB));
+	ROW("flock 0, closed fd", flock(bad, 0));
+	ROW("flock 0, O_PATH", flock(path, 0));
+	ROW("flock LOCK_UN", flock(fd, LOCK_UN));
+	ROW("flock LOCK_EX on O_RDONLY", flock(open("y", O_RDONLY), LOCK_EX));
+	ERR("fadvise bad advice", posix_fadvise(fd, 0, 0, 99));
+	ERR("fadvise bad advice, closed fd", posix_fadvise(bad, 0, 0, 99));
+	ERR("fadvise bad advice, a pipe", posix_fadvise(p[0], 0, 0, 99));
+	ERR("fadvise bad advice, /dev/null", posix_fadvise(dev, 0, 0, 99));
+	ERR("fadvise bad advice, a directory", posix_fadvise(dir, 0, 0, 99));
+	ERR("fadvise len -1, a pipe", posix_fadvise(p[0], 0, -1, POSIX_FADV_NORMAL));
+	ERR("fadvise len -1", posix_fadvise(fd, 0, -1, POSIX_FADV_NORMAL));
+	ERR("fadvise offset -1", posix_fadvise(fd, -1, 0, POSIX_FADV_NORMAL));
+	ERR("fadvise DONTNEED", posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
+	ERR("fadvise NOREUSE", posix_fadvise(fd, 0, 0, POSIX_FADV_NOREUSE));
+	struct statfs sf;
+	ROW("statfs .", statfs(".", &sf));
+	ROW("statfs missing", statfs("nope/x", &sf));
+	ROW("statfs NULL path", syscall(SYS_statfs, NULL, &sf));
+	ROW("statfs NULL buffer", syscall(SYS_statfs, ".", NULL));
+	ROW("statfs a file", statfs("y", &sf));
+	ROW("statfs through a file", statfs("y/z", &sf));
+	ROW("fstatfs NULL buffer", syscall(SYS_fstatfs, fd, NULL));
+	ROW("fstatfs NULL buffer, closed fd", syscall(SYS_fstatfs, bad, NULL));
+	close(fd);
+	close(path);
+	close(dir);
+	close(dev);
+	close(p[0]);
+	close(p[1]);
 }

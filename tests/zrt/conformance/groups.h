@@ -15,6 +15,7 @@ void group_open(void);
 void group_rw(void);
 void group_seek(void);
 void group_size(void);
+void group_sync(void);
 void group_dirs(void);
 void group_fds(void);
 void group_pipe(void);

@@ -74,6 +74,7 @@ static const struct {
 } groups[] = {
 	{"open", group_open, COMPARED},          {"rw", group_rw, COMPARED},
 	{"seek", group_seek, COMPARED},          {"size", group_size, COMPARED},
+	{"sync", group_sync, COMPARED},
 	{"dirs", group_dirs, COMPARED},          {"fds", group_fds, COMPARED},
 	{"pipe", group_pipe, COMPARED},          {"mem", group_mem, COMPARED},
 	{"time", group_time, COMPARED},          {"ident", group_ident, COMPARED},
