@@ -119,6 +119,8 @@ extern struct inode *fs_root, *fs_cwd;
 /* Resolve upath from dirfd (follow: a symlink in the last component too);
  * the last component may be missing (w->node NULL). */
 long path_walk(long dirfd, const char *upath, bool follow, struct walk *w);
+/* The same under openat2's RESOLVE_ bits. */
+long path_walk_resolve(long dirfd, const char *upath, bool follow, uint64_t resolve, struct walk *w);
 /* The inode a (dirfd, path, AT_* flags) names, which must exist. */
 long path_at(long dirfd, const char *path, long flags, struct inode **out);
 

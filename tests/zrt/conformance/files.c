@@ -367,3 +367,102 @@ void group_sync(void)
 	close(p[0]);
 	close(p[1]);
 }
+
+/* openat2: the size of struct open_how (at least the first version's 24
+ * bytes, at most a page, anything past what the kernel knows zero), and
+ * flags, mode and resolve bits checked in full, unlike open's. */
+static long oa2(const char *path, uint64_t flags, uint64_t mode, uint64_t resolve, size_t size)
+{
+	static uint64_t how[520];
+	memset(how, 0, sizeof how);
+	how[0] = flags, how[1] = mode, how[2] = resolve;
+	long r = syscall(SYS_openat2, AT_FDCWD, path, how, size);
+	if (r >= 0)
+		close((int)r);
+	return r < 0 ? r : 0;
+}
+
+void group_openat2(void)
+{
+	umask(022);
+	mkdir("d", 0755);
+	close(open("d/f", O_CREAT | O_WRONLY, 0644));
+	symlink("f", "d/lf");
+	symlink("/", "d/root");
+	symlink("..", "d/up");
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	ROW("openat2 size 24", oa2("d/f", O_RDONLY, 0, 0, 24));
+	ROW("openat2 size 0", oa2("d/f", O_RDONLY, 0, 0, 0));
+	ROW("openat2 size 23", oa2("d/f", O_RDONLY, 0, 0, 23));
+	ROW("openat2 size 32, zero tail", oa2("d/f", O_RDONLY, 0, 0, 32));
+	ROW("openat2 size 4096, zero tail", oa2("d/f", O_RDONLY, 0, 0, 4096));
+	ROW("openat2 size 4097", oa2("d/f", O_RDONLY, 0, 0, 4097));
+	ROW("openat2 size 4097, bad flags", oa2("d/f", 1ul << 40, 0, 0, 4097));
+	ROW("openat2 size 23, bad flags", oa2("d/f", 1ul << 40, 0, 0, 23));
+	static uint64_t tail[5] = {O_RDONLY, 0, 0, 7, 0};
+	ROW("openat2 size 32, non-zero tail", syscall(SYS_openat2, AT_FDCWD, "d/f", tail, 32));
+	ROW("openat2 NULL how", syscall(SYS_openat2, AT_FDCWD, "d/f", NULL, 24));
+	ROW("openat2 NULL how, size 0", syscall(SYS_openat2, AT_FDCWD, "d/f", NULL, 0));
+	ROW("openat2 NULL how, size 4097", syscall(SYS_openat2, AT_FDCWD, "d/f", NULL, 4097));
+	ROW("openat2 missing file", oa2("d/nope", O_RDONLY, 0, 0, 24));
+	ROW("openat2 flags bit 40", oa2("d/f", 1ul << 40, 0, 0, 24));
+	ROW("openat2 flags bit 31", oa2("d/f", 1ul << 31, 0, 0, 24));
+	ROW("openat2 flags bit 40, missing file", oa2("d/nope", 1ul << 40, 0, 0, 24));
+	ROW("openat2 flags O_CLOEXEC|O_NONBLOCK", oa2("d/f", O_CLOEXEC | O_NONBLOCK, 0, 0, 24));
+	ROW("openat2 mode without O_CREAT", oa2("d/f", O_RDONLY, 0644, 0, 24));
+	ROW("openat2 O_CREAT mode 0644", oa2("d/new", O_CREAT | O_WRONLY, 0644, 0, 24));
+	ROW("openat2 O_CREAT mode S_IFREG|0644", oa2("d/new2", O_CREAT | O_WRONLY, S_IFREG | 0644, 0, 24));
+	ROW("openat2 O_CREAT mode 1 << 32", oa2("d/new3", O_CREAT | O_WRONLY, 1ul << 32, 0, 24));
+	ROW("openat2 O_CREAT|O_DIRECTORY", oa2("d/new4", O_CREAT | O_DIRECTORY | O_RDONLY, 0644, 0, 24));
+	ROW("open O_CREAT|O_DIRECTORY", open("d/new5", O_CREAT | O_DIRECTORY | O_RDONLY, 0644));
+	ROW("openat2 O_PATH|O_RDWR", oa2("d/f", O_PATH | O_RDWR, 0, 0, 24));
+	ROW("openat2 O_PATH|O_CLOEXEC|O_NOFOLLOW", oa2("d/lf", O_PATH | O_CLOEXEC | O_NOFOLLOW, 0, 0, 24));
+	ROW("openat2 O_PATH|O_APPEND", oa2("d/f", O_PATH | O_APPEND, 0, 0, 24));
+	d = (int)OK("open O_PATH|O_APPEND (dropped)", open("d/f", O_PATH | O_APPEND));
+	ROW("F_GETFL & O_APPEND", fcntl(d, F_GETFL) & O_APPEND);
+	close(d);
+	ROW("open O_PATH|O_CREAT, missing (dropped)", open("d/nope", O_PATH | O_CREAT, 0644));
+	d = (int)OK("open O_PATH|O_NOFOLLOW on a link", open("d/lf", O_PATH | O_NOFOLLOW));
+	struct stat st;
+	ROW("fstat", fstat(d, &st));
+	say("fstat S_ISLNK = %d", S_ISLNK(st.st_mode));
+	close(d);
+	ROW("open 020000000 (O_TMPFILE without O_DIRECTORY)", open("d", 020000000 | O_RDWR, 0600));
+	ROW("open O_TMPFILE|O_RDONLY, missing directory", open("nodir", O_TMPFILE | O_RDONLY, 0600));
+	ROW("open O_TMPFILE|O_CREAT", open("d", O_TMPFILE | O_CREAT | O_RDWR, 0600));
+	d = open("d", O_RDONLY | O_DIRECTORY);
+	ROW("openat2 O_TMPFILE|O_RDONLY", oa2("d", O_TMPFILE | O_RDONLY, 0600, 0, 24));
+	ROW("openat2 O_TMPFILE|O_RDWR", oa2("d", O_TMPFILE | O_RDWR, 0600, 0, 24));
+	ROW("openat2 resolve 0x40", oa2("d/f", O_RDONLY, 0, 0x40, 24));
+	ROW("openat2 resolve bit 40", oa2("d/f", O_RDONLY, 0, 1ul << 40, 24));
+	ROW("openat2 RESOLVE_BENEATH|RESOLVE_IN_ROOT", oa2("d/f", O_RDONLY, 0, 0x08 | 0x10, 24));
+	ROW("openat2 RESOLVE_CACHED", oa2("d/f", O_RDONLY, 0, 0x20, 24));
+	ROW("openat2 RESOLVE_CACHED|O_CREAT", oa2("d/f", O_RDONLY | O_CREAT, 0, 0x20, 24));
+	ROW("openat2 RESOLVE_CACHED|O_TRUNC", oa2("d/f", O_WRONLY | O_TRUNC, 0, 0x20, 24));
+	ROW("openat2 RESOLVE_NO_XDEV", oa2("d/f", O_RDONLY, 0, 0x01, 24));
+	ROW("openat2 RESOLVE_NO_MAGICLINKS", oa2("d/f", O_RDONLY, 0, 0x02, 24));
+	ROW("openat2 RESOLVE_NO_SYMLINKS, no link", oa2("d/f", O_RDONLY, 0, 0x04, 24));
+	ROW("openat2 RESOLVE_NO_SYMLINKS, a link", oa2("d/lf", O_RDONLY, 0, 0x04, 24));
+	ROW("openat2 RESOLVE_NO_SYMLINKS, a link, O_PATH|O_NOFOLLOW", oa2("d/lf", O_PATH | O_NOFOLLOW, 0, 0x04, 24));
+	ROW("openat2 RESOLVE_NO_SYMLINKS, a link in the middle", oa2("d/up/d/f", O_RDONLY, 0, 0x04, 24));
+	/* RESOLVE_BENEATH and RESOLVE_IN_ROOT, from the directory d. */
+	static const struct {
+		const char *path, *name;
+	} rel[] = {{"f", "f"}, {"../d/f", "../d/f"}, {"lf", "a relative link"}, {"up/d/f", "a link to .."},
+		   {"root", "a link to /"}, {"/", "/"}, {"..", ".."}, {"./../..", "./../.."}};
+	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		char name[96];
+		static uint64_t how[3];
+		for (int k = 0; k < 2; k++) {
+			how[0] = O_RDONLY, how[1] = 0, how[2] = k ? 0x10 : 0x08;
+			snprintf(name, sizeof name, "openat2 %s %s", k ? "RESOLVE_IN_ROOT" : "RESOLVE_BENEATH", rel[i].name);
+			OK(name, ({
+				   long r = syscall(SYS_openat2, d, rel[i].path, how, 24);
+				   if (r >= 0)
+					   close((int)r);
+				   r;
+			   }));
+		}
+	}
+	close(d);
+}

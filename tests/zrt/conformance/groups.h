@@ -12,6 +12,7 @@ extern char top_buf[4096];    /* scratch */
 
 void group_args(void);
 void group_open(void);
+void group_openat2(void);
 void group_rw(void);
 void group_seek(void);
 void group_size(void);

@@ -72,7 +72,8 @@ static const struct {
 	void (*fn)(void);
 	int kind;
 } groups[] = {
-	{"open", group_open, COMPARED},          {"rw", group_rw, COMPARED},
+	{"open", group_open, COMPARED},          {"openat2", group_openat2, COMPARED},
+	          {"rw", group_rw, COMPARED},
 	{"seek", group_seek, COMPARED},          {"size", group_size, COMPARED},
 	{"sync", group_sync, COMPARED},
 	{"dirs", group_dirs, COMPARED},          {"fds", group_fds, COMPARED},
