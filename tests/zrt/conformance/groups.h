@@ -14,6 +14,7 @@ void group_args(void);
 void group_open(void);
 void group_openat2(void);
 void group_rw(void);
+void group_rwv(void);
 void group_seek(void);
 void group_size(void);
 void group_sync(void);
