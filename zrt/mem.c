@@ -218,10 +218,14 @@ static int claim(uint64_t a, uint64_t b)
 }
 
 /* [a, b) holds data the supervisor put there before start (the nvram):
- * allocated, not cleared, and cleared like any used page when reused. */
+ * allocated, not cleared, and cleared like any used page when reused. An
+ * empty range reserves nothing: taking it from inside a free extent would
+ * split it into two that touch (E2). */
 void mem_reserve(uint64_t a, uint64_t b)
 {
 	DEBUG_CHECK();
+	if (a >= b)
+		return;
 	for (int i = 0; i < nfr; i++) {
 		if (fr[i].start <= a && b <= fr[i].end) {
 			if (take(i, a, b) == 0 && a < top_low)
