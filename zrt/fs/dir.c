@@ -158,7 +158,7 @@ static unsigned char dtype(const struct inode *n)
 
 static long do_getdents64(long fd, unsigned char *buf, uint64_t count)
 {
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	struct inode *d = o->ino;

@@ -74,6 +74,7 @@ struct ofd {
 	uint64_t pos;
 	int flags;
 	uint32_t refs;
+	int owner, owner_type, sig; /* F_SETOWN(_EX), F_SETSIG: kept, never used */
 };
 
 /* A resolved path. */
@@ -134,6 +135,9 @@ long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, u
 
 /* ---- fd.c ---------------------------------------------------------------------- */
 struct ofd *fd_get(long fd); /* NULL: not open */
+/* The same for a call that needs an open file, as the kernel's fdget():
+ * NULL for an O_PATH descriptor too (EBADF). */
+struct ofd *fd_file(long fd);
 long fd_alloc(long from, struct ofd *o, bool cloexec); /* the lowest free from `from`; -EMFILE */
 long fd_open(struct inode *n, int flags);              /* a new description; -ENOMEM, -EMFILE */
 long fd_close(long fd);

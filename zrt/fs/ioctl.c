@@ -16,7 +16,7 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 {
 	fd = (int)fd;
 	req = (unsigned)req;
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	bool tty = o->ino->chan && o->ino->chan->mode == ZCHAN_CHAR;

@@ -42,8 +42,8 @@ static bool bad_range(const struct inode *n, uint64_t off, uint64_t len)
  * call can position it (ESPIPE), its access mode (EBADF). */
 static long rw_open(long fd, bool at, bool wr, struct ofd **out)
 {
-	struct ofd *o = fd_get(fd);
-	if (!o || (o->flags & O_PATH))
+	struct ofd *o = fd_file(fd);
+	if (!o)
 		return -EBADF;
 	if (at && is_stream(o->ino))
 		return -ESPIPE;
@@ -196,8 +196,10 @@ static int64_t fd_rwv(long fd, const struct iovec_k *iov, uint64_t cnt, const ui
 	return done;
 }
 
-/* sendfile and copy_file_range through a bounce buffer in the heap. */
-static int64_t fd_copy(long out, long in, uint64_t *inoff, uint64_t count)
+/* sendfile and copy_file_range copy through a bounce buffer in the heap:
+ * from in (at *inoff, else its position) to out (at *outoff, else its
+ * position), each advanced by what was copied. */
+static int64_t copy_through(struct ofd *in, uint64_t *inoff, struct ofd *out, uint64_t *outoff, uint64_t count)
 {
 	static unsigned char *bounce;
 	enum { BOUNCE = 256u << 10 };
@@ -206,14 +208,16 @@ static int64_t fd_copy(long out, long in, uint64_t *inoff, uint64_t count)
 	int64_t total = 0;
 	while ((uint64_t)total < count) {
 		uint64_t n = count - (uint64_t)total < BOUNCE ? count - (uint64_t)total : BOUNCE;
-		int64_t r = fd_read(in, bounce, n, inoff);
+		int64_t r = xfer_read(in, bounce, n, inoff, 0);
 		if (r <= 0)
 			return total ? total : r;
 		if (inoff)
 			*inoff += (uint64_t)r;
-		int64_t w = fd_write(out, bounce, (uint64_t)r, 0);
+		int64_t w = xfer_write(out, bounce, (uint64_t)r, outoff, 0);
 		if (w < 0)
 			return total ? total : w;
+		if (outoff)
+			*outoff += (uint64_t)w;
 		total += w;
 		if (w < r || (uint64_t)r < n)
 			break;
@@ -221,12 +225,91 @@ static int64_t fd_copy(long out, long in, uint64_t *inoff, uint64_t count)
 	return total;
 }
 
+/* sendfile(out, in, offset, count) in the kernel's order (do_sendfile):
+ * the offset's memory, the input (EBADF, ESPIPE for an offset on a
+ * stream, a negative range EINVAL), the output; a pipe cannot be read
+ * this way and an O_APPEND file not written (EINVAL). */
+static long do_sendfile(long outfd, long infd, int64_t *offset, uint64_t count)
+{
+	if (offset && !user_ok((uint64_t)offset, 8))
+		return -EFAULT;
+	struct ofd *in, *out;
+	long r = rw_open(infd, false, false, &in);
+	if (r < 0)
+		return r;
+	if (offset && is_stream(in->ino))
+		return -ESPIPE;
+	uint64_t pos = offset ? (uint64_t)*offset : in->pos;
+	if (bad_range(in->ino, pos, count))
+		return -EINVAL;
+	r = rw_open(outfd, false, true, &out);
+	if (r < 0)
+		return r;
+	if (in->ino->pipe || (!out->ino->pipe && (out->flags & O_APPEND)))
+		return -EINVAL;
+	if (count > ZRT_RW_MAX)
+		count = ZRT_RW_MAX;
+	if (!offset)
+		return copy_through(in, 0, out, 0, count);
+	uint64_t at = pos;
+	int64_t n = copy_through(in, &at, out, 0, count);
+	*offset = (int64_t)at;
+	return n;
+}
+
+/* copy_file_range(in, off_in, out, off_out, len, flags) in the kernel's
+ * order: the descriptors, the offsets' memory, the flags, the kinds of
+ * file (directories EISDIR, anything but regular files EINVAL), the
+ * access modes and O_APPEND (EBADF), offsets that wrap (EOVERFLOW), the
+ * copy cut at the input's end, an overlap within one file (EINVAL). */
+static long do_copy_file_range(long infd, int64_t *offin, long outfd, int64_t *offout, uint64_t len, long flags)
+{
+	struct ofd *in = fd_file(infd), *out = in ? fd_file(outfd) : 0;
+	if (!in || !out)
+		return -EBADF;
+	if ((offin && !user_ok((uint64_t)offin, 8)) || (offout && !user_ok((uint64_t)offout, 8)))
+		return -EFAULT;
+	if (flags)
+		return -EINVAL;
+	uint32_t ti = inode_mode(in->ino) & S_IFMT, to = inode_mode(out->ino) & S_IFMT;
+	if (ti == S_IFDIR || to == S_IFDIR)
+		return -EISDIR;
+	if (ti != S_IFREG || to != S_IFREG)
+		return -EINVAL;
+	int ai = in->flags & O_ACCMODE, ao = out->flags & O_ACCMODE;
+	if (ai == O_WRONLY || ai == 3 || ao == O_RDONLY || ao == 3 || (out->flags & O_APPEND))
+		return -EBADF;
+	uint64_t pin = offin ? (uint64_t)*offin : in->pos, pout = offout ? (uint64_t)*offout : out->pos;
+	if (pin + len < pin || pout + len < pout)
+		return -EOVERFLOW;
+	uint64_t size = in->ino->chan ? in->ino->chan->size : in->ino->size;
+	len = pin >= size ? 0 : len < size - pin ? len : size - pin;
+	if (in->ino == out->ino && pout + len > pin && pout < pin + len)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > ZRT_RW_MAX)
+		len = ZRT_RW_MAX;
+	int64_t n = copy_through(in, &pin, out, &pout, len);
+	if (n > 0) {
+		if (offin)
+			*offin = (int64_t)pin;
+		else
+			in->pos = pin;
+		if (offout)
+			*offout = (int64_t)pout;
+		else
+			out->pos = pout;
+	}
+	return n;
+}
+
 /* lseek (ksys_lseek): the descriptor, an unknown whence (before ESPIPE),
  * a stream (ESPIPE); a device stays at 0 (/dev/null's null_lseek). */
 static long do_lseek(long fd, int64_t off, long whence)
 {
-	struct ofd *o = fd_get(fd);
-	if (!o || (o->flags & O_PATH))
+	struct ofd *o = fd_file(fd);
+	if (!o)
 		return -EBADF;
 	if (whence < 0 || whence > SEEK_MAX)
 		return -EINVAL;
@@ -330,26 +413,13 @@ long sys_pwritev2(const struct sys_call *c)
 
 long sys_sendfile(const struct sys_call *c)
 {
-	const long *a = c->a;
-	if (a[2]) {
-		if (!user_ok((uint64_t)a[2], 8))
-			return -EFAULT;
-		return fd_copy(a[0], a[1], (uint64_t *)a[2], (uint64_t)a[3]);
-	}
-	return fd_copy(a[0], a[1], 0, (uint64_t)a[3]);
+	return do_sendfile(c->a[0], c->a[1], (int64_t *)c->a[2], (uint64_t)c->a[3]);
 }
 
 long sys_copy_file_range(const struct sys_call *c)
 {
 	const long *a = c->a;
-	if (a[3] || a[5])
-		return -EINVAL;
-	if (a[1]) {
-		if (!user_ok((uint64_t)a[1], 8))
-			return -EFAULT;
-		return fd_copy(a[2], a[0], (uint64_t *)a[1], (uint64_t)a[4]);
-	}
-	return fd_copy(a[2], a[0], 0, (uint64_t)a[4]);
+	return do_copy_file_range(a[0], (int64_t *)a[1], a[2], (int64_t *)a[3], (uint64_t)a[4], a[5]);
 }
 
 long sys_lseek(const struct sys_call *c)

@@ -200,11 +200,11 @@ long sys_chmod(const struct sys_call *c)
 	return r < 0 ? r : set_mode(n, c->a[1]);
 }
 
+/* fchmod needs an open file: not an O_PATH descriptor, nor AT_FDCWD. */
 long sys_fchmod(const struct sys_call *c)
 {
-	struct inode *n;
-	long r = path_at(c->a[0], "", AT_EMPTY_PATH, &n);
-	return r < 0 ? r : set_mode(n, c->a[1]);
+	struct ofd *o = fd_file(c->a[0]);
+	return o ? set_mode(o->ino, c->a[1]) : -EBADF;
 }
 
 long sys_fchmodat(const struct sys_call *c)

@@ -19,14 +19,6 @@
 
 _Static_assert(sizeof(struct statfs) == 120, "struct statfs of x86-64");
 
-/* The open file behind fd as the kernel's fdget() sees it: not an O_PATH
- * descriptor. */
-static struct ofd *fd_file(long fd)
-{
-	struct ofd *o = fd_get(fd);
-	return o && !(o->flags & O_PATH) ? o : 0;
-}
-
 static uint32_t type_of(const struct ofd *o)
 {
 	return inode_mode(o->ino) & S_IFMT;
