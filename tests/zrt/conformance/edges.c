@@ -129,6 +129,11 @@ void group_sig_edges(void)
 	ROW("rt_sigqueueinfo no such pid, SI_USER", syscall(SYS_rt_sigqueueinfo, 0x3fffffff, SIGUSR1, &si));
 	si.si_code = SI_TKILL;
 	ROW("rt_sigqueueinfo no such pid, SI_TKILL", syscall(SYS_rt_sigqueueinfo, 0x3fffffff, SIGUSR1, &si));
+	si.si_code = SI_QUEUE;
+	ROW("rt_sigqueueinfo pid 0, SI_QUEUE", syscall(SYS_rt_sigqueueinfo, 0, SIGUSR1, &si));
+	ROW("rt_sigqueueinfo pid -1, SI_QUEUE", syscall(SYS_rt_sigqueueinfo, -1, SIGUSR1, &si));
+	si.si_code = SI_USER;
+	ROW("rt_sigqueueinfo pid 0, SI_USER", syscall(SYS_rt_sigqueueinfo, 0, SIGUSR1, &si));
 	ROW("rt_sigqueueinfo bad info", syscall(SYS_rt_sigqueueinfo, 0x3fffffff, SIGUSR1, (void *)8));
 	si.si_code = SI_QUEUE;
 	ROW("rt_sigqueueinfo self, signal 0", syscall(SYS_rt_sigqueueinfo, getpid(), 0, &si));

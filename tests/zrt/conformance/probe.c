@@ -75,7 +75,7 @@ static const struct {
 	{"open", group_open, COMPARED},          {"openat2", group_openat2, COMPARED},
 	          {"rw", group_rw, COMPARED},
 	{"rwv", group_rwv, COMPARED},
-	{"fd-edges", group_fd_edges, COMPARED},
+	{"fd-edges", group_fd_edges, COMPARED},       {"sig-edges", group_sig_edges, COMPARED},
 	{"seek", group_seek, COMPARED},          {"size", group_size, COMPARED},
 	{"sync", group_sync, COMPARED},
 	{"dirs", group_dirs, COMPARED},          {"fds", group_fds, COMPARED},
