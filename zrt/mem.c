@@ -235,6 +235,14 @@ void mem_reserve(uint64_t a, uint64_t b)
 	}
 }
 
+bool mem_any_free(uint64_t a, uint64_t b)
+{
+	for (int i = 0; i < nfr && fr[i].start < b; i++)
+		if (fr[i].end > a)
+			return true;
+	return false;
+}
+
 uint64_t mem_brk(uint64_t want)
 {
 	DEBUG_CHECK();

@@ -6,6 +6,7 @@
 #include <linux/futex.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/wait.h>
 
 #include "exit.h"
 #include "log.h"
@@ -64,4 +65,40 @@ long sys_futex(const struct sys_call *c)
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* wait4 and waitid: there is never a child (ECHILD), once the options and
+ * ids have passed Linux's checks (kernel_wait4, kernel_waitid). */
+long sys_wait4(const struct sys_call *c)
+{
+	long pid = c->a[0], options = c->a[2];
+	if (options & ~(long)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH; /* -INT_MIN is no pid */
+	return -ECHILD;
+}
+
+long sys_waitid(const struct sys_call *c)
+{
+	long which = c->a[0], pid = c->a[1], options = c->a[3];
+	if (options & ~(long)(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (which) {
+	case P_ALL: break;
+	case P_PID:
+		if (pid <= 0)
+			return -EINVAL;
+		break;
+	case P_PGID:
+		if (pid < 0)
+			return -EINVAL;
+		break;
+	case P_PIDFD: /* no descriptor is a pidfd */
+		return pid < 0 ? -EINVAL : -EBADF;
+	default: return -EINVAL;
+	}
+	return -ECHILD;
 }

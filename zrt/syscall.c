@@ -87,10 +87,10 @@ static const struct sys_entry table[] = {
 	CALL(chmod, sys_chmod, ARG_LONG, ARG_UINT),
 	CALL(fchmod, sys_fchmod, ARG_FD, ARG_UINT),
 	CALL(fchmodat, sys_fchmodat, ARG_FD, ARG_LONG, ARG_UINT),
-	RET(chown, 0), /* one user */
-	RET(fchown, 0),
-	RET(lchown, 0),
-	RET(fchownat, 0),
+	CALL(chown, sys_chown),
+	CALL(fchown, sys_fchown, ARG_FD),
+	CALL(lchown, sys_lchown),
+	CALL(fchownat, sys_fchownat, ARG_FD, ARG_LONG, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(utimensat, sys_utimensat, ARG_FD, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(utime, sys_utime_now),
 	CALL(utimes, sys_utime_now),
@@ -148,12 +148,12 @@ static const struct sys_entry table[] = {
 	CALL(mremap, sys_mremap), /* flags: an unsigned long */
 	RET(mprotect, -EACCES), /* what the wall refused: W+X, or outside guest memory */
 	CALL(madvise, sys_madvise, ARG_LONG, ARG_LONG, ARG_INT),
-	RET(msync, 0),
-	RET(mlock, 0),
-	RET(munlock, 0),
-	RET(mlockall, 0),
+	CALL(msync, sys_msync, ARG_LONG, ARG_LONG, ARG_INT),
+	CALL(mlock, sys_mlock),
+	CALL(munlock, sys_mlock),
+	CALL(mlockall, sys_mlockall, ARG_INT),
 	RET(munlockall, 0),
-	RET(mlock2, 0),
+	CALL(mlock2, sys_mlock2, ARG_LONG, ARG_LONG, ARG_INT),
 
 	/* clock.c: the virtual clock */
 	CALL(clock_gettime, sys_clock_gettime, ARG_INT),
@@ -207,7 +207,7 @@ static const struct sys_entry table[] = {
 	CALL(setrlimit, sys_setrlimit, ARG_UINT),
 	RET(sched_yield, 0),
 	CALL(sched_getaffinity, sys_sched_getaffinity, ARG_INT, ARG_UINT),
-	RET(sched_setaffinity, 0),
+	CALL(sched_setaffinity, sys_sched_setaffinity, ARG_INT, ARG_UINT),
 	CALL(getcpu, sys_getcpu),
 	CALL(personality, sys_personality, ARG_UINT),
 
@@ -234,8 +234,8 @@ static const struct sys_entry table[] = {
 	CALL(futex, sys_futex, ARG_LONG, ARG_INT, ARG_INT),
 	RET(execve, -EACCES),
 	RET(execveat, -EACCES),
-	RET(wait4, -ECHILD),
-	RET(waitid, -ECHILD),
+	CALL(wait4, sys_wait4, ARG_INT, ARG_LONG, ARG_INT),
+	CALL(waitid, sys_waitid, ARG_INT, ARG_INT, ARG_LONG, ARG_INT),
 
 	/* what a locked-down kernel refuses */
 	RET(socket, -EACCES),

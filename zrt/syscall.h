@@ -61,6 +61,7 @@ sys_fn sys_fsync, sys_syncfs, sys_sync_file_range, sys_flock, sys_fadvise64, sys
 /* fs/ioctl.c */
 sys_fn sys_ioctl;
 /* fs/stat.c; sys_utime_now: utime, utimes */
+sys_fn sys_chown, sys_lchown, sys_fchown, sys_fchownat;
 sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat,
 	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime_now, sys_futimesat;
 /* fs/file.c */
@@ -74,7 +75,7 @@ sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys
 /* fs/poll.c */
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
 /* mman.c */
-sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise;
+sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise, sys_msync, sys_mlock, sys_mlock2, sys_mlockall;
 /* clock.c; rng.c */
 sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_nanosleep, sys_clock_nanosleep,
 	sys_getitimer, sys_setitimer, sys_getrusage, sys_times;
@@ -84,9 +85,9 @@ sys_fn sys_getrandom;
  * sys_getpgid: getpgid, getsid */
 sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresid, sys_setfsid, sys_setgroups,
 	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64,
-	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_getcpu, sys_personality;
+	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
-sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex;
+sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid;
 /* signal.c */
 sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend,
 	sys_kill, sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;

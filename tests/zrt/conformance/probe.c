@@ -88,6 +88,7 @@ static const struct {
 	{"sigterm", group_sigterm, COMPARED},    {"args", group_args, COMPARED},
 	{"sigpipe", group_sigpipe, COMPARED},    {"sigpipe-handled", group_sigpipe_handled, COMPARED},
 	{"process", group_process, UNPRIVILEGED}, {"setid", group_setid, UNPRIVILEGED},
+	{"proc-edges", group_proc_edges, UNPRIVILEGED},
 	{"dlopen", group_dlopen, SANDBOX_ONLY},  {"bigsleep", group_bigsleep, SANDBOX_ONLY},
 	{"pipe-block", group_pipe_block, SANDBOX_ONLY},
 };
