@@ -61,8 +61,8 @@ static void limit_of(long res, uint64_t lim[2])
 		lim[0] = lim[1] = zrt_info.memory_size;
 	else if (res == RLIMIT_NPROC)
 		lim[0] = lim[1] = 1;
-	else if (res == RLIMIT_CORE)
-		lim[0] = lim[1] = 0;
+	else if (res == RLIMIT_CORE || res == RLIMIT_NICE || res == RLIMIT_RTPRIO)
+		lim[0] = lim[1] = 0; /* no core; no priority above the default */
 }
 
 /* prlimit64, getrlimit, setrlimit in the kernel's order: the new limits'
@@ -182,6 +182,37 @@ long sys_setrlimit(const struct sys_call *c)
 	if (!user_ok((uint64_t)c->a[1], sizeof(struct rlimit64)))
 		return -EFAULT;
 	return prlimit(0, c->a[0], (const uint64_t *)c->a[1], 0);
+}
+
+/* getpriority and setpriority: one process (pid, group, user 1000 or 0
+ * for "this one"; anyone else ESRCH), its nice value kept. The program
+ * may raise it (be nicer) but, RLIMIT_NICE being 0, never lower it again
+ * (EACCES). getpriority's answer is 20 - nice, as the raw call gives it. */
+static long nice_now;
+
+static bool prio_target(long which, long who)
+{
+	return who == 0 || who == (which == PRIO_USER ? ZRT_UID : ZRT_PID);
+}
+
+long sys_getpriority(const struct sys_call *c)
+{
+	if (c->a[0] < PRIO_PROCESS || c->a[0] > PRIO_USER)
+		return -EINVAL;
+	return prio_target(c->a[0], c->a[1]) ? 20 - nice_now : -ESRCH;
+}
+
+long sys_setpriority(const struct sys_call *c)
+{
+	long nice = c->a[2] < -20 ? -20 : c->a[2] > 19 ? 19 : c->a[2];
+	if (c->a[0] < PRIO_PROCESS || c->a[0] > PRIO_USER)
+		return -EINVAL;
+	if (!prio_target(c->a[0], c->a[1]))
+		return -ESRCH;
+	if (nice < nice_now)
+		return -EACCES;
+	nice_now = nice;
+	return 0;
 }
 
 /* sched_getaffinity and sched_setaffinity: one CPU, CPU 0; a mask of

@@ -359,8 +359,9 @@ long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint6
 	newlen = ALIGN_UP(newlen, PAGE);
 	if (newlen == 0)
 		return -EINVAL;
-	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0)
-		return -EFAULT;
+	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0 ||
+	    mem_any_free(old, old + oldlen))
+		return -EFAULT; /* no mapping there */
 	if (flags & MREMAP_FIXED) {
 		/* Moved to newaddr, which must not overlap the old range. */
 		if (newaddr < ALIGN_UP(brk_cur, PAGE) || newaddr > heap_hi || newlen > heap_hi - newaddr)

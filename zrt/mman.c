@@ -11,6 +11,13 @@
 #include "user.h"
 #include "zrt.h"
 
+/* Whether [addr, addr + len) is all the program's: inside guest memory
+ * and none of it free heap. Outside, Linux finds no mapping: ENOMEM. */
+static bool mapped(uint64_t addr, uint64_t len)
+{
+	return user_ok(addr, len) && !mem_any_free(ALIGN_DOWN(addr, PAGE), addr + len);
+}
+
 long sys_brk(const struct sys_call *c)
 {
 	return (long)mem_brk((uint64_t)c->a[0]);
@@ -52,16 +59,13 @@ long sys_madvise(const struct sys_call *c)
 		return -EINVAL;
 	if (ALIGN_UP_WRAPS(len, PAGE) || addr + ALIGN_UP(len, PAGE) < addr)
 		return -EINVAL;
-	if (advice == MADV_DONTNEED && len) /* fresh zero pages */
+	if (!len)
+		return 0;
+	if (!mapped(addr, ALIGN_UP(len, PAGE)))
+		return -ENOMEM; /* not the program's: no mapping there */
+	if (advice == MADV_DONTNEED) /* fresh zero pages */
 		return mem_dontneed(addr, len);
 	return 0;
-}
-
-/* Whether [addr, addr + len) is all the program's: inside guest memory
- * and none of it free heap. Outside, Linux finds no mapping: ENOMEM. */
-static bool mapped(uint64_t addr, uint64_t len)
-{
-	return user_ok(addr, len) && !mem_any_free(ALIGN_DOWN(addr, PAGE), addr + len);
 }
 
 /* msync: nothing to write back (no file is mapped shared), but the

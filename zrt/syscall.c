@@ -92,8 +92,8 @@ static const struct sys_entry table[] = {
 	CALL(lchown, sys_lchown),
 	CALL(fchownat, sys_fchownat, ARG_FD, ARG_LONG, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(utimensat, sys_utimensat, ARG_FD, ARG_LONG, ARG_LONG, ARG_INT),
-	CALL(utime, sys_utime_now),
-	CALL(utimes, sys_utime_now),
+	CALL(utime, sys_utime),
+	CALL(utimes, sys_utimes),
 	CALL(futimesat, sys_futimesat, ARG_FD),
 
 	/* fs/file.c: contents */
@@ -206,6 +206,8 @@ static const struct sys_entry table[] = {
 	CALL(getrlimit, sys_getrlimit, ARG_UINT),
 	CALL(setrlimit, sys_setrlimit, ARG_UINT),
 	RET(sched_yield, 0),
+	CALL(getpriority, sys_getpriority, ARG_INT, ARG_INT),
+	CALL(setpriority, sys_setpriority, ARG_INT, ARG_INT, ARG_INT),
 	CALL(sched_getaffinity, sys_sched_getaffinity, ARG_INT, ARG_UINT),
 	CALL(sched_setaffinity, sys_sched_setaffinity, ARG_INT, ARG_UINT),
 	CALL(getcpu, sys_getcpu),

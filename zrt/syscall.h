@@ -60,10 +60,10 @@ sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl;
 sys_fn sys_fsync, sys_syncfs, sys_sync_file_range, sys_flock, sys_fadvise64, sys_statfs, sys_fstatfs;
 /* fs/ioctl.c */
 sys_fn sys_ioctl;
-/* fs/stat.c; sys_utime_now: utime, utimes */
+/* fs/stat.c */
 sys_fn sys_chown, sys_lchown, sys_fchown, sys_fchownat;
 sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat,
-	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime_now, sys_futimesat;
+	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime, sys_utimes, sys_futimesat;
 /* fs/file.c */
 sys_fn sys_truncate, sys_ftruncate, sys_fallocate;
 /* fs/dir.c */
@@ -85,7 +85,7 @@ sys_fn sys_getrandom;
  * sys_getpgid: getpgid, getsid */
 sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresid, sys_setfsid, sys_setgroups,
 	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64,
-	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
+	sys_getrlimit, sys_setrlimit, sys_getpriority, sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid;
 /* signal.c */

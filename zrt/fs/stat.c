@@ -76,8 +76,14 @@ static void fill_statx(const struct inode *n, struct statx *sx)
 	sx->stx_dev_minor = (uint32_t)st.st_dev;
 }
 
+/* The flags the stat calls know (vfs_statx); others are EINVAL before the
+ * path is looked at. */
+#define STAT_FLAGS (long)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)
+
 static long do_fstatat(long dirfd, const char *path, struct stat *st, long flags)
 {
+	if (flags & ~STAT_FLAGS)
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
 	if (r < 0)
@@ -88,8 +94,11 @@ static long do_fstatat(long dirfd, const char *path, struct stat *st, long flags
 	return 0;
 }
 
-static long do_statx(long dirfd, const char *path, long flags, struct statx *sx)
+/* statx: a reserved mask bit, both sync types at once, then the flags. */
+static long do_statx(long dirfd, const char *path, long flags, uint32_t mask, struct statx *sx)
 {
+	if ((mask & STATX__RESERVED) || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (flags & ~STAT_FLAGS))
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
 	if (r < 0)
@@ -100,8 +109,13 @@ static long do_statx(long dirfd, const char *path, long flags, struct statx *sx)
 	return 0;
 }
 
+/* faccessat2: the mode (R_OK, W_OK, X_OK), then the flags, then the path. */
 static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 {
+	if (mode & ~(long)(ACC_R | ACC_W | ACC_X))
+		return -EINVAL;
+	if (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), &n);
 	if (r < 0)
@@ -116,26 +130,42 @@ static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 	return 0;
 }
 
-static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long flags)
+/* utimensat in Linux's order: the times (EFAULT; both UTIME_OMIT: nothing
+ * to do, 0 before anything else), the flags, the file (a NULL path means
+ * dirfd itself, with no flags, except with AT_FDCWD: EFAULT), then a
+ * nanosecond out of range. ts: the program's times, or NULL for now;
+ * copied: ts is ZRT's own (old_utimes' conversion). */
+static long set_times(long dirfd, const char *path, const int64_t *ts, long flags, bool copied)
 {
+	if (ts && !copied && !user_ok((uint64_t)ts, 32))
+		return -EFAULT;
+	if (ts && ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
+		return 0;
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *n;
-	long r = path ? path_at(dirfd, path, flags, &n) : path_at(dirfd, "", AT_EMPTY_PATH, &n);
+	long r;
+	if (path)
+		r = path_at(dirfd, path, flags, &n);
+	else if ((int)dirfd == AT_FDCWD)
+		r = -EFAULT;
+	else if (flags)
+		r = -EINVAL;
+	else
+		r = path_at(dirfd, "", AT_EMPTY_PATH, &n);
 	if (r < 0)
 		return r;
+	for (int i = 1; ts && i < 4; i += 2)
+		if (ts[i] != UTIME_OMIT && ts[i] != UTIME_NOW && (ts[i] < 0 || ts[i] > 999999999))
+			return -EINVAL;
 	uint64_t t = fs_now();
 	uint64_t v[2] = {t, t};
-	if (ts) {
-		if (!user_ok((uint64_t)ts, 32))
-			return -EFAULT;
-		for (int i = 0; i < 2; i++) {
-			int64_t s = ts[2 * i], ns = ts[2 * i + 1];
-			if (ns != UTIME_OMIT && ns != UTIME_NOW && (ns < 0 || ns > 999999999))
-				return -EINVAL;
-			if (ns == UTIME_OMIT)
-				v[i] = i ? n->mtime : n->atime;
-			else if (ns != UTIME_NOW)
-				v[i] = (uint64_t)s * 1000000000u + (uint64_t)ns;
-		}
+	for (int i = 0; ts && i < 2; i++) {
+		int64_t s = ts[2 * i], ns = ts[2 * i + 1];
+		if (ns == UTIME_OMIT)
+			v[i] = i ? n->mtime : n->atime;
+		else if (ns != UTIME_NOW)
+			v[i] = (uint64_t)s * 1000000000u + (uint64_t)ns;
 	}
 	n->atime = v[0];
 	n->mtime = v[1];
@@ -143,7 +173,6 @@ static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long f
 	return 0;
 }
 
-/* One tmpfs, as large as the heap. */
 /* ---- the calls ------------------------------------------------------------- */
 
 long sys_fstat(const struct sys_call *c)
@@ -168,7 +197,7 @@ long sys_newfstatat(const struct sys_call *c)
 
 long sys_statx(const struct sys_call *c)
 {
-	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (struct statx *)c->a[4]);
+	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (uint32_t)c->a[3], (struct statx *)c->a[4]);
 }
 
 long sys_access(const struct sys_call *c)
@@ -216,28 +245,42 @@ long sys_fchmodat(const struct sys_call *c)
 
 long sys_utimensat(const struct sys_call *c)
 {
-	return do_utimensat(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], c->a[3]);
+	return set_times(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], c->a[3], false);
 }
 
-/* utime and utimes: the times become now, whatever the program asked. */
-long sys_utime_now(const struct sys_call *c)
+/* utime, utimes and futimesat: their times in seconds (utime's struct
+ * utimbuf) or struct timevals (a microsecond out of range is EINVAL),
+ * NULL for now, through utimensat. */
+static long old_utimes(long dirfd, const char *path, const int64_t *t, bool timeval)
 {
-	struct inode *n;
-	long r = path_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
-	if (r < 0)
-		return r;
-	n->mtime = n->atime = n->ctime = fs_now();
-	return 0;
+	if (!t)
+		return set_times(dirfd, path, 0, 0, true);
+	if (!user_ok((uint64_t)t, timeval ? 32 : 16))
+		return -EFAULT;
+	int64_t ts[4];
+	for (int i = 0; i < 2; i++) {
+		int64_t us = timeval ? t[2 * i + 1] : 0;
+		if (us < 0 || us >= 1000000)
+			return -EINVAL;
+		ts[2 * i] = timeval ? t[2 * i] : t[i];
+		ts[2 * i + 1] = us * 1000;
+	}
+	return set_times(dirfd, path, ts, 0, true);
+}
+
+long sys_utime(const struct sys_call *c)
+{
+	return old_utimes(AT_FDCWD, (const char *)c->a[0], (const int64_t *)c->a[1], false);
+}
+
+long sys_utimes(const struct sys_call *c)
+{
+	return old_utimes(AT_FDCWD, (const char *)c->a[0], (const int64_t *)c->a[1], true);
 }
 
 long sys_futimesat(const struct sys_call *c)
 {
-	struct inode *n;
-	long r = path_at(c->a[0], (const char *)c->a[1], 0, &n);
-	if (r < 0)
-		return r;
-	n->mtime = n->atime = n->ctime = fs_now();
-	return 0;
+	return old_utimes(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], true);
 }
 
 /* chown and its relatives: every file is the one user's, who may "give"

@@ -17,7 +17,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 
 #include "groups.h"
 
@@ -209,7 +211,20 @@ void group_proc_edges(void)
 	ROW("sched_setaffinity empty set", syscall(SYS_sched_setaffinity, 0, sizeof cs, &(cpu_set_t){0}));
 	ROW("getcpu NULL, NULL", syscall(SYS_getcpu, NULL, NULL, NULL));
 	ROW("getcpu bad pointer", syscall(SYS_getcpu, (void *)8, NULL, NULL));
-	ROW("getpriority self", getpriority(PRIO_PROCESS, 0) >= -20);
+	ROW("getpriority self (raw: 20 - nice)", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+	ROW("getpriority bad which", syscall(SYS_getpriority, 7, 0));
+	ROW("getpriority no such pid", syscall(SYS_getpriority, PRIO_PROCESS, 0x3fffffff));
+	ROW("getpriority own user", syscall(SYS_getpriority, PRIO_USER, getuid()));
+	ROW("getpriority own group", syscall(SYS_getpriority, PRIO_PGRP, 0));
+	ROW("setpriority 5", setpriority(PRIO_PROCESS, 0, 5));
+	ROW("getpriority after", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+	ROW("setpriority back to 0", setpriority(PRIO_PROCESS, 0, 0));
+	ROW("setpriority 100 (19)", setpriority(PRIO_PROCESS, 0, 100));
+	ROW("getpriority after", syscall(SYS_getpriority, PRIO_PROCESS, 0));
+	ROW("setpriority bad which", setpriority(7, 0, 19));
+	ROW("setpriority no such pid", setpriority(PRIO_PROCESS, 0x3fffffff, 19));
+	ROW("getrlimit RLIMIT_NICE", getrlimit(RLIMIT_NICE, &rl));
+	say("  nice limit %ld %ld", (long)rl.rlim_cur, (long)rl.rlim_max);
 
 	/* Memory calls that change nothing but check their arguments. */
 	char *m = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -235,5 +250,95 @@ void group_proc_edges(void)
 	ROW("fchown -1 -1", fchown(fd, (uid_t)-1, (gid_t)-1));
 	ROW("lchown missing", lchown("nope", (uid_t)-1, (gid_t)-1));
 	ROW("fchownat bad flags", fchownat(AT_FDCWD, "e", (uid_t)-1, (gid_t)-1, 0x4));
+	close(fd);
+}
+
+/* Calls of time, attributes, names and memory: output pointers that must
+ * be writable, flags checked before the path, the order of utimensat's
+ * checks, the old utime calls' times, FIONBIO, advice on memory that is
+ * not mapped, futex's checks. */
+void group_call_edges(void)
+{
+	int fd = open("c", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	static char sb[4096];
+	ROW("gettimeofday NULL, NULL", syscall(SYS_gettimeofday, NULL, NULL));
+	ROW("gettimeofday bad tz", syscall(SYS_gettimeofday, NULL, (void *)8));
+	ROW("times NULL >= 0", syscall(SYS_times, NULL) >= 0);
+	ROW("times bad", syscall(SYS_times, (void *)8));
+	ROW("getitimer NULL", syscall(SYS_getitimer, ITIMER_REAL, NULL));
+	ROW("getitimer bad which, NULL", syscall(SYS_getitimer, 9, NULL));
+	ROW("setitimer NULL new (disarm)", syscall(SYS_setitimer, ITIMER_REAL, NULL, NULL));
+	ROW("setitimer usec 2000000", setitimer(ITIMER_REAL, &(struct itimerval){{0, 0}, {0, 2000000}}, NULL));
+	ROW("setitimer sec -1", setitimer(ITIMER_REAL, &(struct itimerval){{0, 0}, {-1, 0}}, NULL));
+	ROW("setitimer bad value, bad which", syscall(SYS_setitimer, 9, (void *)8, NULL));
+	ROW("setitimer bad which", setitimer(9, &(struct itimerval){{0, 0}, {0, 0}}, NULL));
+	ROW("setitimer bad old", syscall(SYS_setitimer, ITIMER_REAL, &(struct itimerval){{0, 0}, {0, 0}}, (void *)8));
+	ROW("newfstatat bad flags", fstatat(AT_FDCWD, "c", (struct stat *)sb, 0x1));
+	ROW("newfstatat bad flags, missing", fstatat(AT_FDCWD, "nope", (struct stat *)sb, 0x1));
+	ROW("newfstatat AT_NO_AUTOMOUNT", fstatat(AT_FDCWD, "c", (struct stat *)sb, AT_NO_AUTOMOUNT));
+	ROW("statx bad flags", syscall(SYS_statx, AT_FDCWD, "c", 0x1, 0x7ff, sb));
+	ROW("statx reserved mask", syscall(SYS_statx, AT_FDCWD, "c", 0, 0x80000000u, sb));
+	ROW("statx both sync types", syscall(SYS_statx, AT_FDCWD, "c", 0x6000, 0x7ff, sb));
+	ROW("statx AT_STATX_DONT_SYNC", syscall(SYS_statx, AT_FDCWD, "c", 0x4000, 0x7ff, sb));
+	ROW("statx NULL buf", syscall(SYS_statx, AT_FDCWD, "c", 0, 0x7ff, NULL));
+	ROW("access mode 8", access("c", 8));
+	ROW("access mode 8, missing", access("nope", 8));
+	ROW("faccessat2 bad flags", syscall(SYS_faccessat2, AT_FDCWD, "c", 0, 0x1));
+	ROW("faccessat2 AT_EACCESS", syscall(SYS_faccessat2, AT_FDCWD, "c", 0, AT_EACCESS));
+	ROW("utimensat bad flags", syscall(SYS_utimensat, AT_FDCWD, "c", NULL, 0x1));
+	ROW("utimensat bad flags, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", NULL, 0x1));
+	struct timespec omit[2] = {{0, UTIME_OMIT}, {0, UTIME_OMIT}};
+	ROW("utimensat both UTIME_OMIT, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", omit, 0));
+	ROW("utimensat bad nsec, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", (struct timespec[2]){{0, -5}, {0, 0}}, 0));
+	ROW("utimensat NULL path, a descriptor", syscall(SYS_utimensat, fd, NULL, NULL, 0));
+	ROW("utimensat NULL path, AT_FDCWD", syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
+	ROW("utimensat NULL path, flags", syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	struct stat st;
+	ROW("utime 1000000000, 1200000000", syscall(SYS_utime, "c", &(long[2]){1000000000, 1200000000}));
+	stat("c", &st);
+	say("  atime %ld.%09ld mtime %ld.%09ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec);
+	ROW("utimes with microseconds", syscall(SYS_utimes, "c", (struct timeval[2]){{1000000001, 5}, {1200000001, 7}}));
+	stat("c", &st);
+	say("  atime %ld.%09ld mtime %ld.%09ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec);
+	ROW("utimes usec 1000000", syscall(SYS_utimes, "c", (struct timeval[2]){{0, 1000000}, {0, 0}}));
+	ROW("utimes bad times", syscall(SYS_utimes, "c", (void *)8));
+	ROW("futimesat with seconds", syscall(SYS_futimesat, AT_FDCWD, "c", (struct timeval[2]){{5, 0}, {6, 0}}));
+	stat("c", &st);
+	say("  atime %ld mtime %ld", (long)st.st_atim.tv_sec, (long)st.st_mtim.tv_sec);
+	ROW("unlinkat bad flags, missing", syscall(SYS_unlinkat, AT_FDCWD, "nope", 0x1));
+	ROW("linkat bad flags", syscall(SYS_linkat, AT_FDCWD, "c", AT_FDCWD, "c2", 0x1));
+	int p[2];
+	pipe(p);
+	ROW("ioctl FIONBIO NULL", ioctl(p[0], FIONBIO, NULL));
+	ROW("ioctl FIONBIO 1", ioctl(p[0], FIONBIO, &(int){1}));
+	ROW("F_GETFL & O_NONBLOCK", fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	ROW("read an empty pipe", read(p[0], sb, 1));
+	ROW("ioctl FIONBIO 0", ioctl(p[0], FIONBIO, &(int){0}));
+	ROW("F_GETFL & O_NONBLOCK", fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	char *m = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ROW("madvise mapped", madvise(m, 8192, MADV_NORMAL));
+	munmap(m, 8192);
+	ROW("madvise unmapped", madvise(m, 4096, MADV_NORMAL));
+	ROW("madvise unmapped DONTNEED", madvise(m, 4096, MADV_DONTNEED));
+	ROW("madvise unmapped, len 0", madvise(m, 0, MADV_NORMAL));
+	ROW("madvise unmapped, bad advice", madvise(m, 4096, 999));
+	ROW("mremap unmapped", mremap(m, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
+	uint32_t *w = (uint32_t *)sb;
+	ROW("futex WAIT unaligned", syscall(SYS_futex, sb + 1, FUTEX_WAIT, 0, &(struct timespec){0, 1}, NULL, 0));
+	ROW("futex WAIT bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAIT_PRIVATE, 0, &(struct timespec){0, 1}, NULL, 0));
+	ROW("futex WAIT other value", syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 5, &(struct timespec){0, 1}, NULL, 0));
+	ROW("futex WAKE shared, bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAKE, 1, NULL, NULL, 0));
+	ROW("futex WAKE private, bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
+	ROW("futex WAKE unaligned", syscall(SYS_futex, sb + 2, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
+	ROW("futex WAKE_BITSET bitset 0", syscall(SYS_futex, w, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 0));
+	ROW("futex WAIT_BITSET bitset 0", syscall(SYS_futex, w, FUTEX_WAIT_BITSET_PRIVATE, 0, NULL, NULL, 0));
+	ROW("futex REQUEUE", syscall(SYS_futex, w, FUTEX_REQUEUE_PRIVATE, 1, 1, w + 2, 0));
+	ROW("futex REQUEUE count -1", syscall(SYS_futex, w, FUTEX_REQUEUE_PRIVATE, -1, 1, w + 2, 0));
+	ROW("futex CMP_REQUEUE equal", syscall(SYS_futex, w, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, w + 2, 0));
+	ROW("futex CMP_REQUEUE different", syscall(SYS_futex, w, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, w + 2, 7));
+	ROW("futex WAKE|CLOCK_REALTIME", syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0));
+	ROW("futex op 99", syscall(SYS_futex, w, 99, 0, NULL, NULL, 0));
 	close(fd);
 }

@@ -30,6 +30,7 @@ void group_setid(void);
 void group_fd_edges(void);
 void group_sig_edges(void);
 void group_proc_edges(void);
+void group_call_edges(void);
 void group_signals(void);
 void group_sigmask(void);
 void group_sigflags(void);

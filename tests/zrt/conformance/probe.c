@@ -76,6 +76,7 @@ static const struct {
 	          {"rw", group_rw, COMPARED},
 	{"rwv", group_rwv, COMPARED},
 	{"fd-edges", group_fd_edges, COMPARED},       {"sig-edges", group_sig_edges, COMPARED},
+	{"call-edges", group_call_edges, COMPARED},
 	{"seek", group_seek, COMPARED},          {"size", group_size, COMPARED},
 	{"sync", group_sync, COMPARED},
 	{"dirs", group_dirs, COMPARED},          {"fds", group_fds, COMPARED},
