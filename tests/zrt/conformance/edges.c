@@ -5,6 +5,7 @@
  * nothing, and values Linux accepts that a runtime might not.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -54,6 +55,9 @@ void group_fd_edges(void)
 	ROW("getdents64 O_PATH", syscall(SYS_getdents64, path, top_buf, sizeof top_buf));
 	ROW("ioctl O_PATH FIOCLEX", ioctl(path, FIOCLEX));
 	ROW("mmap O_PATH", mmap(0, 4096, PROT_READ, MAP_PRIVATE, path, 0) == MAP_FAILED ? -1 : 0);
+	struct pollfd pf = {path, POLLIN, 0};
+	ROW("poll O_PATH", poll(&pf, 1, 0));
+	say("  revents %x", pf.revents);
 	close(path);
 	/* Locks: the lock's type and the descriptor's access mode. */
 	int ro = open("e", O_RDONLY);
