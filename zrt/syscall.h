@@ -14,7 +14,8 @@
  *             there: `mov $-100, %edi` zero-extends);
  *   ARG_INT   any other C int (flags, commands, modes the kernel takes as
  *             int): the same conversion;
- *   ARG_UINT  a C unsigned int (umode_t, ioctl requests): the low 32 bits;
+ *   ARG_UINT  a C unsigned int (uid_t, umode_t, ioctl requests, most
+ *             flags and counts): the low 32 bits;
  *   ARG_LOFF  a file position the call takes as loff_t: negative is EINVAL,
  *             before anything else is looked at, as in the kernel.
  *
