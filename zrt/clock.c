@@ -127,8 +127,11 @@ long sys_gettimeofday(const struct sys_call *c)
 		tv[0] = (int64_t)(now / 1000000000u);
 		tv[1] = (int64_t)(now % 1000000000u) / 1000;
 	}
-	if (a[1] && user_ok((uint64_t)a[1], sizeof(struct timezone)))
+	if (a[1]) {
+		if (!user_ok((uint64_t)a[1], sizeof(struct timezone)))
+			return -EFAULT;
 		memset((void *)a[1], 0, sizeof(struct timezone));
+	}
 	return 0;
 }
 
@@ -144,24 +147,40 @@ long sys_time(const struct sys_call *c)
 }
 
 /* getitimer and setitimer: REAL, VIRTUAL, PROF, none of which ever fires;
- * what a timer has left is zero. */
-static long itimer(long which, long value)
+ * what a timer has left is zero. The order is Linux's: setitimer reads
+ * and checks the new value (EFAULT; a negative second or a microsecond
+ * out of range EINVAL; NULL disarms), then the timer; the old value is
+ * written last (getitimer's is required). */
+static long put_itimer(long value, bool required)
 {
-	if ((unsigned long)which > ITIMER_PROF)
-		return -EINVAL;
-	if (value && user_ok((uint64_t)value, sizeof(struct itimerval)))
-		memset((void *)value, 0, sizeof(struct itimerval));
+	if (!value && !required)
+		return 0;
+	if (!user_ok((uint64_t)value, sizeof(struct itimerval)))
+		return -EFAULT;
+	memset((void *)value, 0, sizeof(struct itimerval));
 	return 0;
 }
 
 long sys_getitimer(const struct sys_call *c)
 {
-	return itimer(c->a[0], c->a[1]);
+	if ((unsigned long)c->a[0] > ITIMER_PROF)
+		return -EINVAL;
+	return put_itimer(c->a[1], true);
 }
 
 long sys_setitimer(const struct sys_call *c)
 {
-	return itimer(c->a[0], c->a[2]);
+	const int64_t *v = (const int64_t *)c->a[1]; /* interval, then value: sec, usec each */
+	if (v) {
+		if (!user_ok((uint64_t)v, sizeof(struct itimerval)))
+			return -EFAULT;
+		for (int i = 0; i < 4; i += 2)
+			if (v[i] < 0 || (uint64_t)v[i + 1] >= 1000000)
+				return -EINVAL;
+	}
+	if ((unsigned long)c->a[0] > ITIMER_PROF)
+		return -EINVAL;
+	return put_itimer(c->a[2], false);
 }
 
 /* getrusage: SELF, CHILDREN, THREAD; no time was ever used. */
@@ -177,7 +196,10 @@ long sys_getrusage(const struct sys_call *c)
 
 long sys_times(const struct sys_call *c)
 {
-	if (c->a[0] && user_ok((uint64_t)c->a[0], sizeof(struct tms)))
+	if (c->a[0]) {
+		if (!user_ok((uint64_t)c->a[0], sizeof(struct tms)))
+			return -EFAULT;
 		memset((void *)c->a[0], 0, sizeof(struct tms));
+	}
 	return (long)(clock_tick() / 10000000u);
 }

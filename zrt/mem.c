@@ -218,10 +218,14 @@ static int claim(uint64_t a, uint64_t b)
 }
 
 /* [a, b) holds data the supervisor put there before start (the nvram):
- * allocated, not cleared, and cleared like any used page when reused. */
+ * allocated, not cleared, and cleared like any used page when reused. An
+ * empty range reserves nothing: taking it from inside a free extent would
+ * split it into two that touch (E2). */
 void mem_reserve(uint64_t a, uint64_t b)
 {
 	DEBUG_CHECK();
+	if (a >= b)
+		return;
 	for (int i = 0; i < nfr; i++) {
 		if (fr[i].start <= a && b <= fr[i].end) {
 			if (take(i, a, b) == 0 && a < top_low)
@@ -229,6 +233,14 @@ void mem_reserve(uint64_t a, uint64_t b)
 			return;
 		}
 	}
+}
+
+bool mem_any_free(uint64_t a, uint64_t b)
+{
+	for (int i = 0; i < nfr && fr[i].start < b; i++)
+		if (fr[i].end > a)
+			return true;
+	return false;
 }
 
 uint64_t mem_brk(uint64_t want)
@@ -347,8 +359,9 @@ long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint6
 	newlen = ALIGN_UP(newlen, PAGE);
 	if (newlen == 0)
 		return -EINVAL;
-	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0)
-		return -EFAULT;
+	if (old < ALIGN_UP(brk_cur, PAGE) || old + oldlen > heap_hi || old + oldlen < old || oldlen == 0 ||
+	    mem_any_free(old, old + oldlen))
+		return -EFAULT; /* no mapping there */
 	if (flags & MREMAP_FIXED) {
 		/* Moved to newaddr, which must not overlap the old range. */
 		if (newaddr < ALIGN_UP(brk_cur, PAGE) || newaddr > heap_hi || newlen > heap_hi - newaddr)

@@ -10,6 +10,8 @@
 void mem_init(uint64_t heap_start, uint64_t heap_end);
 void mem_reserve(uint64_t a, uint64_t b); /* pages holding data from before start */
 uint64_t mem_brk(uint64_t want);
+/* Whether any page of [a, b) is free: not the program's (unmapped). */
+bool mem_any_free(uint64_t a, uint64_t b);
 long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);
 long mem_munmap(uint64_t addr, uint64_t len);
 long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr);

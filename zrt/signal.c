@@ -313,50 +313,52 @@ void sig_deliver(struct ucontext_k *uc)
 
 /* ---- the calls ------------------------------------------------------------------ */
 
+/* rt_sigaction in the kernel's order: the set's size, the new action's
+ * memory, the signal; the action is changed before the old one is written
+ * back, so a bad oact is EFAULT with the change made. */
 static long do_rt_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size)
 {
-	if (sig < 1 || sig > SIGMAX || size != sizeof(sigset_t) || (act && (sig == SIGKILL || sig == SIGSTOP)))
+	if (size != sizeof(sigset_t))
 		return -EINVAL;
 	if (act && !user_ok((uint64_t)act, sizeof *act))
 		return -EFAULT;
-	if (old) {
-		if (!user_ok((uint64_t)old, sizeof *old))
-			return -EFAULT;
-		struct ksigaction prev = sigact[sig];
-		if (act)
-			sigact[sig] = *act;
-		*old = prev;
-	} else if (act) {
-		sigact[sig] = *act;
-	}
+	if (sig < 1 || sig > SIGMAX || (act && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	struct ksigaction prev = sigact[sig];
 	if (act) {
+		sigact[sig] = *act;
 		sigact[sig].mask &= ~unblockable;
 		if (ignored((int)sig))
 			flush((int)sig); /* pending instances are discarded */
 	}
+	if (old) {
+		if (!user_ok((uint64_t)old, sizeof *old))
+			return -EFAULT;
+		*old = prev;
+	}
 	return 0;
 }
 
+/* rt_sigprocmask likewise: the size, the new set, how; the mask changes
+ * before the old one is written back. */
 static long do_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long size)
 {
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
-	uint64_t prev = vmask, s = 0;
+	uint64_t prev = vmask;
 	if (set) {
 		if (!user_ok((uint64_t)set, 8))
 			return -EFAULT;
-		s = *set;
+		uint64_t s = *set;
 		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 			return -EINVAL;
+		vmask = how == SIG_BLOCK ? vmask | s : how == SIG_UNBLOCK ? vmask & ~s : s;
+		vmask &= ~unblockable;
 	}
 	if (old) {
 		if (!user_ok((uint64_t)old, 8))
 			return -EFAULT;
 		*old = prev;
-	}
-	if (set) {
-		vmask = how == SIG_BLOCK ? vmask | s : how == SIG_UNBLOCK ? vmask & ~s : s;
-		vmask &= ~unblockable;
 	}
 	return 0;
 }
@@ -413,11 +415,20 @@ static long send(long sig, int code, const struct ksiginfo *given)
 	return enqueue(&si);
 }
 
-static long sigqueueinfo(long pid, long sig, const struct ksiginfo *info)
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: the siginfo's memory, then
+ * (the thread form) ids of 0 or less; a siginfo that claims to come from
+ * the kernel or kill (si_code >= 0) or tkill may only be sent to oneself
+ * (EPERM, before the target is looked for); then the target. */
+static long sigqueueinfo(long tgid, long tid, bool thread, long sig, const struct ksiginfo *info)
 {
 	if (!user_ok((uint64_t)info, sizeof *info))
 		return -EFAULT;
-	if (pid != ZRT_PID)
+	if (thread && (tgid <= 0 || tid <= 0))
+		return -EINVAL;
+	long target = thread ? tid : tgid;
+	if ((info->code >= 0 || info->code == SI_TKILL) && target != ZRT_PID)
+		return -EPERM;
+	if (tgid != ZRT_PID || target != ZRT_PID)
 		return -ESRCH;
 	return send(sig, 0, info);
 }
@@ -479,11 +490,13 @@ long sys_rt_sigprocmask(const struct sys_call *c)
 /* rt_sigpending: the signals pending and blocked. */
 long sys_rt_sigpending(const struct sys_call *c)
 {
-	if ((uint64_t)c->a[1] > sizeof(sigset_t))
+	uint64_t size = (uint64_t)c->a[1];
+	if (size > sizeof(sigset_t))
 		return -EINVAL;
-	if (!user_ok((uint64_t)c->a[0], 8))
+	if (!user_ok((uint64_t)c->a[0], size))
 		return -EFAULT;
-	*(uint64_t *)c->a[0] = pending_set() & vmask;
+	uint64_t p = pending_set() & vmask;
+	memcpy((void *)c->a[0], &p, size); /* the first size bytes, as Linux copies */
 	return 0;
 }
 
@@ -526,10 +539,10 @@ long sys_tgkill(const struct sys_call *c)
 
 long sys_rt_sigqueueinfo(const struct sys_call *c)
 {
-	return sigqueueinfo(c->a[0], c->a[1], (const struct ksiginfo *)c->a[2]);
+	return sigqueueinfo(c->a[0], 0, false, c->a[1], (const struct ksiginfo *)c->a[2]);
 }
 
 long sys_rt_tgsigqueueinfo(const struct sys_call *c)
 {
-	return c->a[1] == ZRT_PID ? sigqueueinfo(c->a[0], c->a[2], (const struct ksiginfo *)c->a[3]) : -ESRCH;
+	return sigqueueinfo(c->a[0], c->a[1], true, c->a[2], (const struct ksiginfo *)c->a[3]);
 }

@@ -14,7 +14,8 @@
  *             there: `mov $-100, %edi` zero-extends);
  *   ARG_INT   any other C int (flags, commands, modes the kernel takes as
  *             int): the same conversion;
- *   ARG_UINT  a C unsigned int (umode_t, ioctl requests): the low 32 bits;
+ *   ARG_UINT  a C unsigned int (uid_t, umode_t, ioctl requests, most
+ *             flags and counts): the low 32 bits;
  *   ARG_LOFF  a file position the call takes as loff_t: negative is EINVAL,
  *             before anything else is looked at, as in the kernel.
  *
@@ -54,13 +55,16 @@ sys_fn sys_read, sys_write, sys_pread64, sys_pwrite64, sys_readv, sys_writev, sy
 	sys_preadv2, sys_pwritev2, sys_sendfile, sys_copy_file_range, sys_lseek;
 /* fs/open.c */
 sys_fn sys_open, sys_creat, sys_openat, sys_openat2, sys_memfd_create, sys_pipe, sys_pipe2, sys_umask;
-/* fs/fd.c; sys_fd_exists: flock, fadvise64 */
-sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl, sys_fd_exists;
+/* fs/fd.c */
+sys_fn sys_close, sys_close_range, sys_dup, sys_dup2, sys_dup3, sys_fcntl;
+/* fs/sync.c; sys_fsync: fsync, fdatasync */
+sys_fn sys_fsync, sys_syncfs, sys_sync_file_range, sys_flock, sys_fadvise64, sys_statfs, sys_fstatfs;
 /* fs/ioctl.c */
 sys_fn sys_ioctl;
-/* fs/stat.c; sys_statfs: statfs, fstatfs; sys_utime_now: utime, utimes */
-sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_statfs, sys_access, sys_faccessat,
-	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime_now, sys_futimesat;
+/* fs/stat.c */
+sys_fn sys_chown, sys_lchown, sys_fchown, sys_fchownat;
+sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat,
+	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime, sys_utimes, sys_futimesat;
 /* fs/file.c */
 sys_fn sys_truncate, sys_ftruncate, sys_fallocate;
 /* fs/dir.c */
@@ -72,17 +76,19 @@ sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys
 /* fs/poll.c */
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
 /* mman.c */
-sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise;
+sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise, sys_msync, sys_mlock, sys_mlock2, sys_mlockall;
 /* clock.c; rng.c */
 sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_nanosleep, sys_clock_nanosleep,
 	sys_getitimer, sys_setitimer, sys_getrusage, sys_times;
 sys_fn sys_getrandom;
-/* identity.c; sys_getresid: getresuid, getresgid; sys_setid: the set*id
- * family; sys_getpgid: getpgid, getsid */
-sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setgroups, sys_getpgid, sys_prctl, sys_prlimit64,
-	sys_getrlimit, sys_setrlimit, sys_sched_getaffinity, sys_getcpu, sys_personality;
+/* identity.c; sys_getresid: getresuid, getresgid; sys_setid: setuid,
+ * setgid; sys_setreid, sys_setresid, sys_setfsid: the uid and gid forms;
+ * sys_getpgid: getpgid, getsid */
+sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresid, sys_setfsid, sys_setgroups,
+	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64,
+	sys_getrlimit, sys_setrlimit, sys_getpriority, sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
-sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex;
+sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid;
 /* signal.c */
 sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend,
 	sys_kill, sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;

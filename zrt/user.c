@@ -12,6 +12,19 @@ bool user_ok(uint64_t addr, uint64_t len)
 	return addr >= 0x10000 && addr + len >= addr && addr + len <= zrt_info.memory_size;
 }
 
+bool user_range(uint64_t addr, uint64_t len)
+{
+	return addr + len >= addr && addr + len <= USER_TOP;
+}
+
+uint64_t user_reach(uint64_t addr, uint64_t len)
+{
+	if (addr < 0x10000 || addr >= zrt_info.memory_size)
+		return 0;
+	uint64_t room = zrt_info.memory_size - addr;
+	return len < room ? len : room;
+}
+
 long user_path(const char *upath, char *out)
 {
 	if (!upath || !user_ok((uint64_t)upath, 1))

@@ -18,6 +18,17 @@ extern struct zrt_info zrt_info;
  * does not wrap. */
 bool user_ok(uint64_t addr, uint64_t len);
 
+/* The kernel's access_ok(): [addr, addr + len) does not wrap and lies
+ * below the top of the user address space. It says nothing of what is
+ * there: a call that checks only this (read, write and their vector
+ * forms) moves bytes until the first one it cannot reach (user_reach) and
+ * returns how many it moved, EFAULT when none. */
+#define USER_TOP 0x7ffffffff000ull
+bool user_range(uint64_t addr, uint64_t len);
+/* How many of the len bytes from addr lie in guest memory before its end:
+ * len, less, or 0 when addr itself is outside. */
+uint64_t user_reach(uint64_t addr, uint64_t len);
+
 /* Copy the program's NUL-terminated path at upath into out (ZRT_PATH_MAX
  * bytes): its length, -EFAULT when it does not lie in guest memory up to
  * its NUL, -ENAMETOOLONG when it has no NUL within ZRT_PATH_MAX bytes. */

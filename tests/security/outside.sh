@@ -97,7 +97,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && [ -n "$SPID" ]; then
 	own=$!
 	sleep 0.1
 	got=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups "$T/harness" peek "$own" | cut -d' ' -f1-4)
-	kill "$own"
+	kill -KILL "$own" # even if something left it stopped
 	wait "$own" 2>/dev/null
 	check "(control: it can ptrace and read a process of its own)" "$got" "attach OK maps OK"
 else

@@ -158,13 +158,13 @@ static unsigned char dtype(const struct inode *n)
 
 static long do_getdents64(long fd, unsigned char *buf, uint64_t count)
 {
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	struct inode *d = o->ino;
 	if (!S_ISDIR(d->mode))
 		return -ENOTDIR;
-	if (!user_ok((uint64_t)buf, count))
+	if (!user_range((uint64_t)buf, count))
 		return -EFAULT;
 	/* The position counts entries: "." is 0, ".." is 1, then the list. */
 	uint64_t idx = o->pos, used = 0;
@@ -184,12 +184,17 @@ static long do_getdents64(long fd, unsigned char *buf, uint64_t count)
 			break;
 		size_t nl = strlen(name);
 		size_t rec = ALIGN_UP(19 + nl + 1, 8);
-		if (used + rec > count) {
+		if ((int64_t)(used + rec) > (int64_t)(int32_t)count) { /* an int in the kernel: above INT_MAX, no room */
 			if (!used)
 				return -EINVAL;
 			break;
 		}
 		unsigned char *r = buf + used;
+		if (!user_ok((uint64_t)r, rec)) { /* the copy faults here: what was written, or EFAULT */
+			if (!used)
+				return -EFAULT;
+			break;
+		}
 		uint64_t ino = n->ino;
 		int64_t next = (int64_t)idx + 1;
 		uint16_t reclen = (uint16_t)rec;

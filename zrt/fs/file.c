@@ -141,7 +141,7 @@ int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off)
  * (zeros); anything else is EOPNOTSUPP, as on tmpfs. */
 static long do_fallocate(long fd, int mode, int64_t off, int64_t len)
 {
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	if (off < 0 || len <= 0)
@@ -182,15 +182,13 @@ static long do_fallocate(long fd, int mode, int64_t off, int64_t len)
 
 long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off)
 {
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	if (off & (PAGE - 1))
 		return -EINVAL;
 	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_ACCMODE) == 3)
 		return -EACCES; /* a mapping reads the file */
-	if (o->flags & O_PATH)
-		return -EBADF;
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED && (prot & PROT_WRITE)) /* changes would not reach the file */
 		return -ENODEV;
 	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
@@ -223,7 +221,7 @@ long sys_truncate(const struct sys_call *c)
 
 long sys_ftruncate(const struct sys_call *c)
 {
-	struct ofd *o = fd_get(c->a[0]);
+	struct ofd *o = fd_file(c->a[0]);
 	if (!o)
 		return -EBADF;
 	if ((o->flags & O_ACCMODE) == O_RDONLY)

@@ -19,7 +19,9 @@
  *            fcntl
  *   open.c   open and its relatives, memfd_create, pipe2, umask
  *   rw.c     read and write in all their forms, sendfile, lseek
- *   stat.c   stat, statx, statfs, access, chmod, utimes
+ *   stat.c   stat, statx, access, chmod, utimes
+ *   sync.c   calls that change nothing but check what they name: fsync,
+ *            syncfs, sync_file_range, flock, fadvise64, statfs
  *   names.c  the calls on names: mkdir, unlink, rename, link, symlink,
  *            readlink; chdir and getcwd
  *   ioctl.c  ioctl: terminals on char channels, FIONREAD, FIOCLEX
@@ -72,6 +74,7 @@ struct ofd {
 	uint64_t pos;
 	int flags;
 	uint32_t refs;
+	int owner, owner_type, sig; /* F_SETOWN(_EX), F_SETSIG: kept, never used */
 };
 
 /* A resolved path. */
@@ -117,6 +120,8 @@ extern struct inode *fs_root, *fs_cwd;
 /* Resolve upath from dirfd (follow: a symlink in the last component too);
  * the last component may be missing (w->node NULL). */
 long path_walk(long dirfd, const char *upath, bool follow, struct walk *w);
+/* The same under openat2's RESOLVE_ bits. */
+long path_walk_resolve(long dirfd, const char *upath, bool follow, uint64_t resolve, struct walk *w);
 /* The inode a (dirfd, path, AT_* flags) names, which must exist. */
 long path_at(long dirfd, const char *path, long flags, struct inode **out);
 
@@ -130,6 +135,9 @@ long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, u
 
 /* ---- fd.c ---------------------------------------------------------------------- */
 struct ofd *fd_get(long fd); /* NULL: not open */
+/* The same for a call that needs an open file, as the kernel's fdget():
+ * NULL for an O_PATH descriptor too (EBADF). */
+struct ofd *fd_file(long fd);
 long fd_alloc(long from, struct ofd *o, bool cloexec); /* the lowest free from `from`; -EMFILE */
 long fd_open(struct inode *n, int flags);              /* a new description; -ENOMEM, -EMFILE */
 long fd_close(long fd);

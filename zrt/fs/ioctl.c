@@ -16,7 +16,7 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 {
 	fd = (int)fd;
 	req = (unsigned)req;
-	struct ofd *o = fd_get(fd);
+	struct ofd *o = fd_file(fd);
 	if (!o)
 		return -EBADF;
 	bool tty = o->ino->chan && o->ino->chan->mode == ZCHAN_CHAR;
@@ -67,7 +67,11 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 		return 0;
 	case FIOCLEX: fd_set_cloexec(fd, true); return 0;
 	case FIONCLEX: fd_set_cloexec(fd, false); return 0;
-	case FIONBIO: return 0;
+	case FIONBIO: /* O_NONBLOCK on or off, as F_SETFL */
+		if (!user_ok((uint64_t)arg, 4))
+			return -EFAULT;
+		o->flags = *(const int32_t *)arg ? o->flags | O_NONBLOCK : o->flags & ~O_NONBLOCK;
+		return 0;
 	default: return -ENOTTY;
 	}
 }

@@ -86,6 +86,8 @@ static long do_mkdirat(long dirfd, const char *path, long mode)
 
 static long do_unlinkat(long dirfd, const char *path, long flags)
 {
+	if (flags & ~(long)AT_REMOVEDIR)
+		return -EINVAL;
 	struct walk w;
 	long r = path_walk(dirfd, path, false, &w);
 	if (r < 0)
@@ -175,6 +177,8 @@ static long do_renameat(long odir, const char *opath, long ndir, const char *npa
 
 static long do_linkat(long odir, const char *opath, long ndir, const char *npath, long flags)
 {
+	if (flags & ~(long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(odir, opath, (flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW, &n);
 	if (r < 0)

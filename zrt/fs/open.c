@@ -4,6 +4,7 @@
  * and the umask they apply.
  */
 #include <linux/memfd.h>
+#include <linux/openat2.h>
 
 #include "../pipe.h"
 #include "../syscall.h"
@@ -20,17 +21,40 @@ static bool may(const struct inode *n, int acc)
 	return true;
 }
 
-static long do_openat(long dirfd, const char *path, long flags, long mode)
+/* The open flags Linux knows (VALID_OPEN_FLAGS), those O_PATH keeps, and
+ * those that create. */
+#define OPEN_FLAGS                                                                                                \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | __O_SYNC | O_DSYNC | FASYNC | \
+	 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE)
+#define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define WILL_CREATE(f) ((f) & (O_CREAT | __O_TMPFILE))
+
+/* What every open checks before it looks at the path (the kernel's
+ * build_open_flags): O_CREAT with O_DIRECTORY (refused since Linux 6.4),
+ * O_TMPFILE without its O_DIRECTORY or without write access. */
+static long open_flags_ok(uint64_t flags)
+{
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
+	if (flags & __O_TMPFILE) {
+		int acc = (int)(flags & O_ACCMODE);
+		if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (acc != O_WRONLY && acc != O_RDWR))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* flags and mode are checked (open_flags_ok, and openat2's own checks);
+ * resolve: openat2's RESOLVE_ bits. */
+static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve)
 {
 	struct walk w;
-	bool follow = !(flags & O_NOFOLLOW) || (flags & O_PATH);
-	long r = path_walk(dirfd, path, follow, &w);
+	bool follow = !(flags & O_NOFOLLOW);
+	long r = path_walk_resolve(dirfd, path, follow, resolve, &w);
 	if (r < 0)
 		return r;
 	int acc = (int)(flags & O_ACCMODE); /* 3: neither read nor write (ioctl only) */
-	if ((flags & O_TMPFILE) == O_TMPFILE) {
-		if (acc != O_WRONLY && acc != O_RDWR)
-			return -EINVAL;
+	if (flags & __O_TMPFILE) {
 		if (!w.node)
 			return -ENOENT;
 		if (!S_ISDIR(w.node->mode))
@@ -40,7 +64,7 @@ static long do_openat(long dirfd, const char *path, long flags, long mode)
 		struct inode *n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask));
 		if (!n)
 			return -ENOSPC;
-		long fd = fd_open(n, (int)(flags & ~O_TMPFILE));
+		long fd = fd_open(n, (int)(flags & ~(uint64_t)O_TMPFILE));
 		if (fd < 0)
 			inode_put(n);
 		return fd;
@@ -134,27 +158,72 @@ static long do_pipe2(int32_t *fds, long flags)
 
 /* ---- the calls ------------------------------------------------------------- */
 
+/* open, openat and creat drop what they do not know (build_open_how):
+ * unknown flags, every flag O_PATH does not keep, a mode that creates
+ * nothing. */
+static long open_how(long dirfd, const char *path, long flags, long mode)
+{
+	uint64_t f = (uint64_t)flags & OPEN_FLAGS;
+	if (f & O_PATH)
+		f &= O_PATH_FLAGS;
+	long r = open_flags_ok(f);
+	if (r < 0)
+		return r;
+	return do_openat(dirfd, path, f, WILL_CREATE(f) ? (uint64_t)mode & 07777 : 0, 0);
+}
+
 long sys_open(const struct sys_call *c)
 {
-	return do_openat(AT_FDCWD, (const char *)c->a[0], c->a[1], c->a[2]);
+	return open_how(AT_FDCWD, (const char *)c->a[0], c->a[1], c->a[2]);
 }
 
 long sys_creat(const struct sys_call *c)
 {
-	return do_openat(AT_FDCWD, (const char *)c->a[0], O_CREAT | O_WRONLY | O_TRUNC, c->a[1]);
+	return open_how(AT_FDCWD, (const char *)c->a[0], O_CREAT | O_WRONLY | O_TRUNC, c->a[1]);
 }
 
 long sys_openat(const struct sys_call *c)
 {
-	return do_openat(c->a[0], (const char *)c->a[1], c->a[2], c->a[3]);
+	return open_how(c->a[0], (const char *)c->a[1], c->a[2], c->a[3]);
 }
 
+/* openat2(dirfd, path, how, size): struct open_how is at least its first
+ * version (24 bytes: flags, mode, resolve), at most a page, and what lies
+ * past the fields known here must be zero (E2BIG: a newer field asked
+ * for). Unlike open, every bit of flags, mode and resolve is checked, in
+ * the kernel's order. */
+#define OPEN_HOW_SIZE 24
+#define RESOLVE_FLAGS                                                                                 \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | \
+	 RESOLVE_CACHED)
 long sys_openat2(const struct sys_call *c)
 {
-	const long *how = (const long *)c->a[2]; /* struct open_how: flags, mode, resolve */
-	if (!user_ok((uint64_t)how, 24))
+	const uint64_t *how = (const uint64_t *)c->a[2];
+	uint64_t size = (uint64_t)c->a[3];
+	if (size < OPEN_HOW_SIZE)
+		return -EINVAL;
+	if (size > PAGE)
+		return -E2BIG;
+	if (!user_ok((uint64_t)how, size))
 		return -EFAULT;
-	return do_openat(c->a[0], (const char *)c->a[1], how[0], how[1]);
+	for (uint64_t i = OPEN_HOW_SIZE; i < size; i++)
+		if (((const unsigned char *)how)[i])
+			return -E2BIG;
+	uint64_t flags = how[0] & ~(uint64_t)O_CLOEXEC, mode = how[1], resolve = how[2];
+	if ((flags & ~(uint64_t)OPEN_FLAGS) || (resolve & ~(uint64_t)RESOLVE_FLAGS))
+		return -EINVAL;
+	if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
+		return -EINVAL; /* two scopes */
+	if (WILL_CREATE(flags) ? (mode & ~07777ull) != 0 : mode != 0)
+		return -EINVAL;
+	long r = open_flags_ok(flags);
+	if (r < 0)
+		return r;
+	if ((flags & O_PATH) && (flags & ~(uint64_t)O_PATH_FLAGS))
+		return -EINVAL;
+	if ((resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN; /* never done from the cache alone */
+	return do_openat(c->a[0], (const char *)c->a[1], how[0], mode, resolve);
 }
 
 long sys_memfd_create(const struct sys_call *c)

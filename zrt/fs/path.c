@@ -1,21 +1,21 @@
 /*
  * path.c - path resolution: from the root, the working directory or a
  * directory descriptor, component by component, following symbolic links
- * (at most 40, then ELOOP) as Linux does.
+ * (at most 40, then ELOOP) as Linux does; openat2's RESOLVE_NO_SYMLINKS,
+ * RESOLVE_BENEATH and RESOLVE_IN_ROOT restrict it.
  */
+#include <linux/openat2.h>
+
 #include "../user.h"
 #include "fs.h"
 
 struct inode *fs_root, *fs_cwd;
 static char pathbuf[2][ZRT_PATH_MAX];
 
-static long start_dir(long dirfd, const char *path, struct inode **start)
+/* The directory dirfd names (the working directory for AT_FDCWD). */
+static long dir_of(long dirfd, struct inode **start)
 {
 	dirfd = (int)dirfd;
-	if (path[0] == '/') {
-		*start = fs_root;
-		return 0;
-	}
 	if (dirfd == AT_FDCWD) {
 		*start = fs_cwd;
 		return 0;
@@ -31,8 +31,14 @@ static long start_dir(long dirfd, const char *path, struct inode **start)
 
 /* Resolve path from dirfd. follow: follow a symlink in the last component.
  * The last component may be missing (w->node NULL); anything missing before
- * it is ENOENT. */
-long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
+ * it is ENOENT. resolve: openat2's RESOLVE_ bits, as Linux applies them
+ * (RESOLVE_NO_XDEV, _NO_MAGICLINKS and _CACHED change nothing here: one
+ * filesystem, no /proc, everything in memory): with RESOLVE_BENEATH or
+ * RESOLVE_IN_ROOT the walk stays under dirfd's directory (an absolute
+ * path or link, or ".." there, is EXDEV for the first and stays there for
+ * the second); with RESOLVE_NO_SYMLINKS a link that would be followed is
+ * ELOOP. */
+long path_walk_resolve(long dirfd, const char *upath, bool follow, uint64_t resolve, struct walk *w)
 {
 	char *buf = pathbuf[0], *tmp = pathbuf[1];
 	long n = user_path(upath, buf);
@@ -40,10 +46,20 @@ long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
 		return n;
 	if (n == 0)
 		return -ENOENT;
-	struct inode *cur;
-	long r = start_dir(dirfd, buf, &cur);
-	if (r < 0)
-		return r;
+	bool scoped = resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	struct inode *cur, *top = fs_root;
+	if (scoped || buf[0] != '/') {
+		long r = dir_of(dirfd, &cur);
+		if (r < 0)
+			return r;
+		if (scoped)
+			top = cur;
+	}
+	if (buf[0] == '/') {
+		if (resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		cur = top;
+	}
 	int links = 0;
 	char *p = buf;
 	for (;;) {
@@ -68,7 +84,14 @@ long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
 		bool last = !*rest;
 		if (!S_ISDIR(cur->mode))
 			return -ENOTDIR;
-		struct inode *next = dir_lookup(cur, p, len);
+		struct inode *next;
+		if (scoped && cur == top && len == 2 && p[0] == '.' && p[1] == '.') {
+			if (resolve & RESOLVE_BENEATH)
+				return -EXDEV;
+			next = cur; /* RESOLVE_IN_ROOT: ".." of the root is the root */
+		} else {
+			next = dir_lookup(cur, p, len);
+		}
 		if (last) {
 			w->parent = cur;
 			memcpy(w->name, p, len);
@@ -83,7 +106,7 @@ long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
 		if (!next)
 			return -ENOENT;
 		if (S_ISLNK(next->mode)) {
-			if (++links > 40)
+			if (++links > 40 || (resolve & RESOLVE_NO_SYMLINKS))
 				return -ELOOP;
 			size_t tl = next->size, rl = strlen(rest);
 			if (tl + 1 + rl + 1 > ZRT_PATH_MAX)
@@ -97,8 +120,11 @@ long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
 			buf = tmp;
 			tmp = t;
 			p = buf;
-			if (*p == '/')
-				cur = fs_root;
+			if (*p == '/') {
+				if (resolve & RESOLVE_BENEATH)
+					return -EXDEV;
+				cur = top;
+			}
 			continue;
 		}
 		cur = next;
@@ -108,6 +134,11 @@ long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
 			return 0;
 		}
 	}
+}
+
+long path_walk(long dirfd, const char *upath, bool follow, struct walk *w)
+{
+	return path_walk_resolve(dirfd, upath, follow, 0, w);
 }
 
 long path_at(long dirfd, const char *path, long flags, struct inode **out)

@@ -48,7 +48,7 @@ static long do_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 	for (uint64_t i = 0; i < n; i++) {
 		int32_t fd = fds[2 * i];
 		int ev = fds[2 * i + 1] & 0xffff, rev;
-		const struct ofd *o = fd < 0 ? 0 : fd_get(fd);
+		const struct ofd *o = fd < 0 ? 0 : fd_file(fd); /* O_PATH: POLLNVAL */
 		if (fd < 0)
 			rev = 0;
 		else if (!o)

@@ -1,14 +1,10 @@
 /*
  * stat.c - what a program learns about an inode and may change of it:
- * stat, statx, statfs (one tmpfs, sized by the heap), access, chmod and
- * the times.
+ * stat, statx, access, chmod and the times (statfs: sync.c).
  */
 #include <asm/stat.h>
-#include <asm/statfs.h>
-#include <linux/magic.h>
 #include <linux/stat.h>
 
-#include "../mem.h"
 #include "../syscall.h"
 #include "../user.h"
 #include "fs.h"
@@ -23,10 +19,9 @@
 #define ACC_W 2
 #define ACC_R 4
 
-/* The x86-64 kernel's own layouts (asm/stat.h, linux/stat.h, asm/statfs.h). */
+/* The x86-64 kernel's own layouts (asm/stat.h, linux/stat.h). */
 _Static_assert(sizeof(struct stat) == 144, "struct stat of x86-64");
 _Static_assert(sizeof(struct statx) == 256, "struct statx");
-_Static_assert(sizeof(struct statfs) == 120, "struct statfs of x86-64");
 
 static void fill_stat(const struct inode *n, struct stat *st)
 {
@@ -81,8 +76,14 @@ static void fill_statx(const struct inode *n, struct statx *sx)
 	sx->stx_dev_minor = (uint32_t)st.st_dev;
 }
 
+/* The flags the stat calls know (vfs_statx); others are EINVAL before the
+ * path is looked at. */
+#define STAT_FLAGS (long)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)
+
 static long do_fstatat(long dirfd, const char *path, struct stat *st, long flags)
 {
+	if (flags & ~STAT_FLAGS)
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
 	if (r < 0)
@@ -93,8 +94,11 @@ static long do_fstatat(long dirfd, const char *path, struct stat *st, long flags
 	return 0;
 }
 
-static long do_statx(long dirfd, const char *path, long flags, struct statx *sx)
+/* statx: a reserved mask bit, both sync types at once, then the flags. */
+static long do_statx(long dirfd, const char *path, long flags, uint32_t mask, struct statx *sx)
 {
+	if ((mask & STATX__RESERVED) || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (flags & ~STAT_FLAGS))
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags, &n);
 	if (r < 0)
@@ -105,8 +109,13 @@ static long do_statx(long dirfd, const char *path, long flags, struct statx *sx)
 	return 0;
 }
 
+/* faccessat2: the mode (R_OK, W_OK, X_OK), then the flags, then the path. */
 static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 {
+	if (mode & ~(long)(ACC_R | ACC_W | ACC_X))
+		return -EINVAL;
+	if (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *n;
 	long r = path_at(dirfd, path, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), &n);
 	if (r < 0)
@@ -121,45 +130,46 @@ static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 	return 0;
 }
 
-static long do_utimensat(long dirfd, const char *path, const int64_t *ts, long flags)
+/* utimensat in Linux's order: the times (EFAULT; both UTIME_OMIT: nothing
+ * to do, 0 before anything else), the flags, the file (a NULL path means
+ * dirfd itself, with no flags, except with AT_FDCWD: EFAULT), then a
+ * nanosecond out of range. ts: the program's times, or NULL for now;
+ * copied: ts is ZRT's own (old_utimes' conversion). */
+static long set_times(long dirfd, const char *path, const int64_t *ts, long flags, bool copied)
 {
+	if (ts && !copied && !user_ok((uint64_t)ts, 32))
+		return -EFAULT;
+	if (ts && ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
+		return 0;
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *n;
-	long r = path ? path_at(dirfd, path, flags, &n) : path_at(dirfd, "", AT_EMPTY_PATH, &n);
+	long r;
+	if (path)
+		r = path_at(dirfd, path, flags, &n);
+	else if ((int)dirfd == AT_FDCWD)
+		r = -EFAULT;
+	else if (flags)
+		r = -EINVAL;
+	else
+		r = path_at(dirfd, "", AT_EMPTY_PATH, &n);
 	if (r < 0)
 		return r;
+	for (int i = 1; ts && i < 4; i += 2)
+		if (ts[i] != UTIME_OMIT && ts[i] != UTIME_NOW && (ts[i] < 0 || ts[i] > 999999999))
+			return -EINVAL;
 	uint64_t t = fs_now();
 	uint64_t v[2] = {t, t};
-	if (ts) {
-		if (!user_ok((uint64_t)ts, 32))
-			return -EFAULT;
-		for (int i = 0; i < 2; i++) {
-			int64_t s = ts[2 * i], ns = ts[2 * i + 1];
-			if (ns != UTIME_OMIT && ns != UTIME_NOW && (ns < 0 || ns > 999999999))
-				return -EINVAL;
-			if (ns == UTIME_OMIT)
-				v[i] = i ? n->mtime : n->atime;
-			else if (ns != UTIME_NOW)
-				v[i] = (uint64_t)s * 1000000000u + (uint64_t)ns;
-		}
+	for (int i = 0; ts && i < 2; i++) {
+		int64_t s = ts[2 * i], ns = ts[2 * i + 1];
+		if (ns == UTIME_OMIT)
+			v[i] = i ? n->mtime : n->atime;
+		else if (ns != UTIME_NOW)
+			v[i] = (uint64_t)s * 1000000000u + (uint64_t)ns;
 	}
 	n->atime = v[0];
 	n->mtime = v[1];
 	n->ctime = t;
-	return 0;
-}
-
-/* One tmpfs, as large as the heap. */
-static long do_statfs(struct statfs *buf)
-{
-	if (!user_ok((uint64_t)buf, sizeof *buf))
-		return -EFAULT;
-	memset(buf, 0, sizeof *buf);
-	buf->f_type = TMPFS_MAGIC;
-	buf->f_bsize = buf->f_frsize = 4096;
-	buf->f_blocks = (long)(mem_total_bytes() / 4096);
-	buf->f_bfree = buf->f_bavail = (long)(mem_free_bytes() / 4096);
-	buf->f_files = buf->f_ffree = 1 << 20;
-	buf->f_namelen = NAME_MAX;
 	return 0;
 }
 
@@ -187,13 +197,7 @@ long sys_newfstatat(const struct sys_call *c)
 
 long sys_statx(const struct sys_call *c)
 {
-	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (struct statx *)c->a[4]);
-}
-
-/* statfs and fstatfs: the one filesystem, whatever the path or descriptor. */
-long sys_statfs(const struct sys_call *c)
-{
-	return do_statfs((struct statfs *)c->a[1]);
+	return do_statx(c->a[0], (const char *)c->a[1], c->a[2], (uint32_t)c->a[3], (struct statx *)c->a[4]);
 }
 
 long sys_access(const struct sys_call *c)
@@ -225,11 +229,11 @@ long sys_chmod(const struct sys_call *c)
 	return r < 0 ? r : set_mode(n, c->a[1]);
 }
 
+/* fchmod needs an open file: not an O_PATH descriptor, nor AT_FDCWD. */
 long sys_fchmod(const struct sys_call *c)
 {
-	struct inode *n;
-	long r = path_at(c->a[0], "", AT_EMPTY_PATH, &n);
-	return r < 0 ? r : set_mode(n, c->a[1]);
+	struct ofd *o = fd_file(c->a[0]);
+	return o ? set_mode(o->ino, c->a[1]) : -EBADF;
 }
 
 long sys_fchmodat(const struct sys_call *c)
@@ -241,26 +245,79 @@ long sys_fchmodat(const struct sys_call *c)
 
 long sys_utimensat(const struct sys_call *c)
 {
-	return do_utimensat(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], c->a[3]);
+	return set_times(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], c->a[3], false);
 }
 
-/* utime and utimes: the times become now, whatever the program asked. */
-long sys_utime_now(const struct sys_call *c)
+/* utime, utimes and futimesat: their times in seconds (utime's struct
+ * utimbuf) or struct timevals (a microsecond out of range is EINVAL),
+ * NULL for now, through utimensat. */
+static long old_utimes(long dirfd, const char *path, const int64_t *t, bool timeval)
 {
-	struct inode *n;
-	long r = path_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
-	if (r < 0)
-		return r;
-	n->mtime = n->atime = n->ctime = fs_now();
-	return 0;
+	if (!t)
+		return set_times(dirfd, path, 0, 0, true);
+	if (!user_ok((uint64_t)t, timeval ? 32 : 16))
+		return -EFAULT;
+	int64_t ts[4];
+	for (int i = 0; i < 2; i++) {
+		int64_t us = timeval ? t[2 * i + 1] : 0;
+		if (us < 0 || us >= 1000000)
+			return -EINVAL;
+		ts[2 * i] = timeval ? t[2 * i] : t[i];
+		ts[2 * i + 1] = us * 1000;
+	}
+	return set_times(dirfd, path, ts, 0, true);
+}
+
+long sys_utime(const struct sys_call *c)
+{
+	return old_utimes(AT_FDCWD, (const char *)c->a[0], (const int64_t *)c->a[1], false);
+}
+
+long sys_utimes(const struct sys_call *c)
+{
+	return old_utimes(AT_FDCWD, (const char *)c->a[0], (const int64_t *)c->a[1], true);
 }
 
 long sys_futimesat(const struct sys_call *c)
 {
+	return old_utimes(c->a[0], (const char *)c->a[1], (const int64_t *)c->a[2], true);
+}
+
+/* chown and its relatives: every file is the one user's, who may "give"
+ * it only to itself: each id must be -1 (unchanged) or 1000 (a uid_t,
+ * the low 32 bits), else EPERM, once the file is found. Nothing changes. */
+static long chown_to(long uid, long gid)
+{
+	uid = (uint32_t)uid, gid = (uint32_t)gid;
+	bool ok = (uid == 0xffffffffL || uid == ZRT_UID) && (gid == 0xffffffffL || gid == ZRT_UID);
+	return ok ? 0 : -EPERM;
+}
+
+long sys_chown(const struct sys_call *c)
+{
 	struct inode *n;
-	long r = path_at(c->a[0], (const char *)c->a[1], 0, &n);
-	if (r < 0)
-		return r;
-	n->mtime = n->atime = n->ctime = fs_now();
-	return 0;
+	long r = path_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
+	return r < 0 ? r : chown_to(c->a[1], c->a[2]);
+}
+
+long sys_lchown(const struct sys_call *c)
+{
+	struct inode *n;
+	long r = path_at(AT_FDCWD, (const char *)c->a[0], AT_SYMLINK_NOFOLLOW, &n);
+	return r < 0 ? r : chown_to(c->a[1], c->a[2]);
+}
+
+long sys_fchown(const struct sys_call *c)
+{
+	return fd_file(c->a[0]) ? chown_to(c->a[1], c->a[2]) : -EBADF;
+}
+
+long sys_fchownat(const struct sys_call *c)
+{
+	long flags = c->a[4];
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *n;
+	long r = path_at(c->a[0], (const char *)c->a[1], flags, &n);
+	return r < 0 ? r : chown_to(c->a[2], c->a[3]);
 }

@@ -103,6 +103,11 @@ void group_dirs(void)
 	ROW("getdents64 on a file", syscall(SYS_getdents64, open("d/f1", O_RDONLY), top + 1000, 100));
 	ROW("getdents64 bad fd", syscall(SYS_getdents64, 99, top + 1000, 100));
 	ROW("getdents64 buffer too small", syscall(SYS_getdents64, dfd, top + 1000, 8));
+	/* A count far past the buffer: entries are written as they come, and
+	 * only what is written must be there. */
+	OK("getdents64 count 2^31 - 1", (lseek(dfd, 0, SEEK_SET), syscall(SYS_getdents64, dfd, top_buf, 0x7fffffffu)));
+	ROW("getdents64 count 2^32 - 1 (a negative int)", (lseek(dfd, 0, SEEK_SET), syscall(SYS_getdents64, dfd, top_buf, 0xffffffffu)));
+	ROW("getdents64 NULL buffer", syscall(SYS_getdents64, open("d", O_RDONLY | O_DIRECTORY), NULL, 4096));
 	close(dfd);
 
 	close(open("r1", O_CREAT | O_WRONLY, 0644));

@@ -10,10 +10,14 @@
 extern const char *probe_arg; /* argv[2], for groups that take one */
 extern char top_buf[4096];    /* scratch */
 
+void group_args(void);
 void group_open(void);
+void group_openat2(void);
 void group_rw(void);
+void group_rwv(void);
 void group_seek(void);
 void group_size(void);
+void group_sync(void);
 void group_dirs(void);
 void group_fds(void);
 void group_pipe(void);
@@ -22,6 +26,11 @@ void group_dlopen(void);
 void group_time(void);
 void group_ident(void);
 void group_process(void);
+void group_setid(void);
+void group_fd_edges(void);
+void group_sig_edges(void);
+void group_proc_edges(void);
+void group_call_edges(void);
 void group_signals(void);
 void group_sigmask(void);
 void group_sigflags(void);

@@ -10,6 +10,8 @@
 #include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <sys/fsuid.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -177,6 +179,69 @@ void group_ident(void)
 	ROW("kill self, signal 65", kill(getpid(), 65));
 	ROW("wait4 with no children", wait4(-1, 0, WNOHANG, 0));
 	ROW("waitid with no children", waitid(P_ALL, 0, 0, WEXITED | WNOHANG));
+}
+
+/* The set*id family as an unprivileged user sees it (run natively as one,
+ * like "process": as root every change would succeed). An id is a C
+ * uid_t, the low 32 bits of the register: glibc passes (uid_t)-1
+ * zero-extended, and -1 means "unchanged" for setre*id, setres*id and
+ * setfs*id (setuid(-1) and setgid(-1) are EINVAL). The ids themselves
+ * differ (1000 in the sandbox), so rows use the caller's own and a foreign
+ * one (4242, nobody's in neither run). */
+#define FOREIGN 4242u
+#define HIGH 0xdead000000000000ul /* garbage in the upper half of a register */
+
+void group_setid(void)
+{
+	uid_t u = getuid();
+	gid_t g = getgid();
+	ROW("setuid(-1)", setuid((uid_t)-1));
+	ROW("setgid(-1)", setgid((gid_t)-1));
+	ROW("setuid(own)", setuid(u));
+	ROW("setgid(own)", setgid(g));
+	ROW("setuid(foreign)", setuid(FOREIGN));
+	ROW("setgid(foreign)", setgid(FOREIGN));
+	ROW("setreuid(-1, -1)", setreuid((uid_t)-1, (uid_t)-1));
+	ROW("setregid(-1, -1)", setregid((gid_t)-1, (gid_t)-1));
+	ROW("setreuid(own, -1)", setreuid(u, (uid_t)-1));
+	ROW("setreuid(-1, own)", setreuid((uid_t)-1, u));
+	ROW("setregid(own, own)", setregid(g, g));
+	ROW("setreuid(foreign, -1)", setreuid(FOREIGN, (uid_t)-1));
+	ROW("setreuid(-1, foreign)", setreuid((uid_t)-1, FOREIGN));
+	ROW("setregid(-1, foreign)", setregid((gid_t)-1, FOREIGN));
+	ROW("setresuid(-1, -1, -1)", setresuid((uid_t)-1, (uid_t)-1, (uid_t)-1));
+	ROW("setresgid(-1, -1, -1)", setresgid((gid_t)-1, (gid_t)-1, (gid_t)-1));
+	ROW("setresuid(own, -1, -1)", setresuid(u, (uid_t)-1, (uid_t)-1));
+	ROW("setresuid(own, own, own)", setresuid(u, u, u));
+	ROW("setresgid(-1, own, -1)", setresgid((gid_t)-1, g, (gid_t)-1));
+	ROW("setresuid(foreign, -1, -1)", setresuid(FOREIGN, (uid_t)-1, (uid_t)-1));
+	ROW("setresuid(-1, -1, foreign)", setresuid((uid_t)-1, (uid_t)-1, FOREIGN));
+	ROW("setresgid(-1, foreign, -1)", setresgid((gid_t)-1, FOREIGN, (gid_t)-1));
+	REL("setfsuid(-1) gives the fsuid, the uid", setfsuid((uid_t)-1) == (int)u);
+	REL("setfsuid(foreign) gives the fsuid", setfsuid(FOREIGN) == (int)u);
+	REL("setfsuid(-1) after: unchanged", setfsuid((uid_t)-1) == (int)u);
+	REL("setfsuid(own) gives the fsuid", setfsuid(u) == (int)u);
+	REL("setfsgid(-1) gives the fsgid, the gid", setfsgid((gid_t)-1) == (int)g);
+	REL("setfsgid(foreign) gives the fsgid", setfsgid(FOREIGN) == (int)g);
+	REL("setfsgid(-1) after: unchanged", setfsgid((gid_t)-1) == (int)g);
+	probe_calls += 7;
+	/* The raw calls with garbage above the 32-bit id. */
+	ROW("setuid(HIGH|own)", syscall(SYS_setuid, HIGH | u));
+	ROW("setuid(HIGH|foreign)", syscall(SYS_setuid, HIGH | FOREIGN));
+	ROW("setuid(HIGH|0xffffffff)", syscall(SYS_setuid, HIGH | 0xfffffffful));
+	ROW("setreuid(HIGH|-1, HIGH|own)", syscall(SYS_setreuid, HIGH | 0xfffffffful, HIGH | u));
+	ROW("setresgid(HIGH|own, HIGH|-1, HIGH|-1)",
+	    syscall(SYS_setresgid, HIGH | g, HIGH | 0xfffffffful, HIGH | 0xfffffffful));
+	ROW("setresuid(-1L, -1L, -1L)", syscall(SYS_setresuid, -1L, -1L, -1L));
+	REL("setfsuid(HIGH|-1) gives the uid", syscall(SYS_setfsuid, HIGH | 0xfffffffful) == u);
+	probe_calls++;
+	REL("ids unchanged", getuid() == u && geteuid() == u && getgid() == g && getegid() == g);
+	ROW("setgroups(0, NULL)", setgroups(0, NULL));
+	ROW("setgroups(1, {own})", setgroups(1, &g));
+	ROW("setgroups(-1, NULL)", syscall(SYS_setgroups, -1, NULL));
+	ROW("getgroups(0, NULL)", getgroups(0, NULL));
+	ROW("getgroups(-1, NULL)", syscall(SYS_getgroups, -1, NULL));
+	ROW("getgroups(HIGH|0, NULL)", syscall(SYS_getgroups, HIGH, NULL));
 }
 
 /* What a one-process sandbox refuses, compared with a native process that

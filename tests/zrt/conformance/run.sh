@@ -6,10 +6,11 @@
 #
 # Native runs start in a fresh temporary directory (the sandbox starts in
 # its in-memory "/", which is as empty), with the environment zvsh gives the
-# program, no core dumps, standard input /dev/null. The "process" groups
-# (fork, threads, system, popen) run natively as an unprivileged user with
-# RLIMIT_NPROC 0 — a Linux that may not create processes, as the sandbox
-# may not — and are skipped when that user or setpriv/prlimit are missing.
+# program, no core dumps, standard input /dev/null. The groups of
+# --list-unprivileged (fork, threads, system, popen; the set*id family)
+# run natively as an unprivileged user with RLIMIT_NPROC 0 — a Linux that
+# may not create processes nor change its ids, as the sandbox may not —
+# and are skipped when that user or setpriv/prlimit are missing.
 #
 # Prints "ok - GROUP (N calls)" or "not ok - GROUP" with the diff, and
 # "N passed, M failed, K skipped".
@@ -64,7 +65,7 @@ done
 # A Linux that may not create processes: an unprivileged user (RLIMIT_NPROC
 # is not enforced for root) with RLIMIT_NPROC 0, set after the user change
 # so that exec itself is not refused.
-for g in $("$PROBE" --list-process); do
+for g in $("$PROBE" --list-unprivileged); do
 	if command -v setpriv >/dev/null && command -v prlimit >/dev/null && id nobody >/dev/null 2>&1; then
 		native "$g" setpriv --reuid=nobody --regid=nogroup --clear-groups -- prlimit --nproc=0:0 --
 		sandboxed "$g"

@@ -297,10 +297,15 @@ static int peek_main(const char *pidstr)
 {
 	pid_t pid = (pid_t)atoi(pidstr);
 	int attach = 0;
-	if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0)
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0) {
 		attach = errno;
-	else
+	} else {
+		/* Wait for the attach's SIGSTOP before detaching: detached
+		 * first, the process would stop on it afterwards, for good. */
+		int st;
+		waitpid(pid, &st, __WALL);
 		ptrace(PTRACE_DETACH, pid, 0, 0);
+	}
 	char path[64], line[256];
 	unsigned long addr = 0x10000; /* the trampoline page: always mapped */
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
