@@ -40,7 +40,13 @@ LIBDIR   := /usr/lib/x86_64-linux-gnu
 SUP_CC   ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 GEN      := $(BUILD)/gen
-SUP_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -fstack-protector-strong -I$(MUSL_INC) -I$(GEN)
+# Folders are trust domains; what two of them share is reached through
+# include paths, never ../ chains: abi/ (the contracts between the
+# supervisor, boot and the runtime), untrusted/ (the parsers of untrusted
+# input that the runtime and zvsh both run), include/ (the guest API).
+ABI_INC  := -iquote abi
+SUP_INC  := $(ABI_INC) -iquote include
+SUP_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -fstack-protector-strong -I$(MUSL_INC) -I$(GEN) $(SUP_INC)
 SUP_LIBS := $(LIBDIR)/libcrypto.a
 # glibc builds (sanitizers, clang) use the ordinary shared libraries.
 GLIBC_LIBS := -lcrypto
@@ -48,7 +54,7 @@ GLIBC_LIBS := -lcrypto
 # Boot runs inside the sandbox: freestanding, no libc, position independent
 # with no relocations, so it can be exec'd from a memfd as is.
 BOOT_CFLAGS := $(CSTD) $(WARN) -Os -g0 -ffreestanding -fno-stack-protector -fPIE -fno-builtin \
-               -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none
+               -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none $(ABI_INC)
 BOOT_LDFLAGS := -nostdlib -static-pie -Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,norelro
 
 # ZRT, the runtime inside the sandbox: freestanding like boot, linked at a
@@ -59,11 +65,14 @@ BOOT_LDFLAGS := -nostdlib -static-pie -Wl,-z,noexecstack -Wl,--build-id=none -Wl
 # distribute-patterns; clang has no such flag and does not need it.
 ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-pie -fno-builtin \
               $(if $(CC_IS_CLANG),,-fno-tree-loop-distribute-patterns) -fno-asynchronous-unwind-tables \
-              -fno-unwind-tables -fcf-protection=none -mno-red-zone
+              -fno-unwind-tables -fcf-protection=none -mno-red-zone \
+              $(ABI_INC) -iquote untrusted -iquote include
 # The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
+# It also links the parsers of untrusted/ and the guests' lib/zvm_mem.c.
 ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
-ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(BUILD)/zrt/start.o
-ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h) include/zvm.h
+ZRT_SHARED := untrusted/tar.c untrusted/nvram.c lib/zvm_mem.c
+ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(ZRT_SHARED:%.c=$(BUILD)/zrt/shared/%.o) $(BUILD)/zrt/start.o
+ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h abi/*.h untrusted/*.h) include/zvm.h include/zvm_mem.h
 
 SUP_SRC  := $(wildcard src/*.c)
 SUP_OBJ  := $(SUP_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -86,7 +95,7 @@ all:
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/boot/boot: boot/boot.c boot/start.S boot/boot_abi.h
+$(BUILD)/boot/boot: boot/boot.c boot/start.S abi/boot_abi.h abi/trap_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(BOOT_CFLAGS) $(BOOT_LDFLAGS) -o $@ boot/start.S boot/boot.c
 	@if readelf -r $@ | grep -q 'R_X86_64'; then echo "boot has relocations" >&2; rm -f $@; exit 1; fi
@@ -95,12 +104,21 @@ $(BUILD)/zrt/%.o: zrt/%.c $(ZRT_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_CFLAGS) -c -o $@ $<
 
-$(BUILD)/zrt/start.o: zrt/start.S
+$(BUILD)/zrt/shared/%.o: %.c $(ZRT_HDR)
 	@mkdir -p $(@D)
-	$(CC) -c -o $@ $<
+	$(CC) $(ZRT_CFLAGS) -c -o $@ $<
 
-$(BUILD)/zrt/zrt: $(ZRT_OBJ) zrt/zrt.ld
-	$(CC) -nostdlib -static $(if $(CC_IS_CLANG),,-no-pie) -Wl,-T,zrt/zrt.ld -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $(ZRT_OBJ) -lgcc
+$(BUILD)/zrt/start.o: zrt/start.S zrt/start.h abi/trap_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(ABI_INC) -c -o $@ $<
+
+# The linker script takes ZRT_BASE from abi/zrt_abi.h through the preprocessor.
+$(BUILD)/zrt/zrt.ld: zrt/zrt.ld.S abi/zrt_abi.h
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -D__ASSEMBLER__ $(ABI_INC) -o $@ $<
+
+$(BUILD)/zrt/zrt: $(ZRT_OBJ) $(BUILD)/zrt/zrt.ld
+	$(CC) -nostdlib -static $(if $(CC_IS_CLANG),,-no-pie) -Wl,-T,$(BUILD)/zrt/zrt.ld -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $(ZRT_OBJ) -lgcc
 	@if readelf -r $@ | grep -q 'R_X86_64'; then echo "zrt has relocations" >&2; rm -f $@; exit 1; fi
 
 # Kernel and OpenSSL headers for musl-gcc, which does not look
@@ -114,15 +132,15 @@ $(MUSL_INC)/.stamp:
 	@touch $@
 
 # The seccomp filter is generated at build time with libseccomp.
-$(BUILD)/policy-gen: src/policy/gen.c src/policy/allowlist.c src/policy/allowlist.h src/guest.h boot/boot_abi.h
+$(BUILD)/policy-gen: src/policy/gen.c src/policy/allowlist.c src/policy/allowlist.h src/guest.h abi/boot_abi.h abi/trap_abi.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -o $@ src/policy/gen.c src/policy/allowlist.c -lseccomp
+	$(CC) $(CSTD) $(WARN) $(SUP_INC) -O2 -o $@ src/policy/gen.c src/policy/allowlist.c -lseccomp
 
 $(GEN)/policy_bpf.h: $(BUILD)/policy-gen
 	@mkdir -p $(@D)
 	$(BUILD)/policy-gen header > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) boot/boot_abi.h zrt/zrt_abi.h include/zvm.h $(MUSL_INC)/.stamp $(GEN)/policy_bpf.h
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h abi/*.h) include/zvm.h $(MUSL_INC)/.stamp $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
 	$(SUP_CC) $(SUP_CFLAGS) -c -o $@ $<
 
@@ -134,21 +152,21 @@ $(BUILD)/obj/zrt_blob.o: src/zrt_blob.S $(BUILD)/zrt/zrt
 	@mkdir -p $(@D)
 	$(CC) -c -DZRT_BIN='"$(BUILD)/zrt/zrt"' -o $@ src/zrt_blob.S
 
-$(BUILD)/obj/trampoline.o: boot/trampoline.S
+$(BUILD)/obj/trampoline.o: abi/trampoline.S abi/trap_abi.h
 	@mkdir -p $(@D)
-	$(CC) -c -o $@ $<
+	$(CC) $(ABI_INC) -c -o $@ $<
 
 $(BUILD)/zerovm: $(SUP_OBJ) $(BUILD)/obj/boot_blob.o $(BUILD)/obj/zrt_blob.o $(BUILD)/obj/trampoline.o
 	$(SUP_CC) $(CFLAGS) -static -o $@ $^ $(SUP_LIBS)
 
-$(BUILD)/guests/%: tests/guests/%.c include/zvm.h include/zvm_start.h
+$(BUILD)/guests/%: tests/guests/%.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -o $@ $<
+	$(CC) $(GUEST_CFLAGS) -o $@ $< lib/zvm_mem.c
 
 # The same hello as a static-PIE (ET_DYN, loaded at 0x400000).
-$(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.h
+$(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $<
+	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $< lib/zvm_mem.c
 
 # ---- zvsh, the front end ------------------------------------------------------
 # A host program (glibc): tools/zvsh.c, the command line, over the modules
@@ -156,9 +174,9 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 # runtime's own tar reader and writes nvram values with its escaper.
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
-$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/tar.h zrt/nvram.c zrt/nvram.h zrt/util.h
+$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/tar.h untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
 
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
@@ -184,9 +202,9 @@ $(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h
 ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
 
 # ---- demo ------------------------------------------------------------------
-$(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h
+$(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -o $@ $<
+	$(CC) $(GUEST_CFLAGS) -o $@ $< lib/zvm_mem.c
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh
@@ -196,28 +214,32 @@ demo: deps
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src -o $@ $< \
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) -o $@ $< \
 		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
 $(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c \
-		src/error.c src/fsize.c boot/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
+		src/error.c src/fsize.c abi/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src \
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) \
 		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c boot/trampoline.S -lcmocka $(GLIBC_LIBS)
+		src/manifest.c src/error.c src/fsize.c abi/trampoline.S -lcmocka $(GLIBC_LIBS)
 
 # The runtime's parsers are tested on the host, built from the same sources.
-ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt
-$(BUILD)/unit/test_nvram: tests/unit/test_nvram.c zrt/nvram.c zrt/nvram.h zrt/util.h
+ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
+		  -iquote untrusted $(ABI_INC) -iquote include
+NVRAM_TESTS := $(BUILD)/unit/test_nvram $(BUILD)/unit/test_nvram_errors
+$(NVRAM_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/nvram_check.h untrusted/nvram.c untrusted/nvram.h \
+		untrusted/libc.h
 	@mkdir -p $(@D)
-	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_nvram.c zrt/nvram.c -lcmocka
-$(BUILD)/unit/test_tar: tests/unit/test_tar.c zrt/tar.c zrt/tar.h zrt/util.h
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/nvram.c -lcmocka
+TAR_TESTS := $(BUILD)/unit/test_tar $(BUILD)/unit/test_tar_hostile $(BUILD)/unit/test_tar_write
+$(TAR_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/tar_build.h untrusted/tar.c untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
-	$(CC) $(ZRT_UNIT_FLAGS) -o $@ tests/unit/test_tar.c zrt/tar.c -lcmocka
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/tar.c -lcmocka
 # The heap, with its invariants checked at every entry (-DZRT_MEM_DEBUG).
-$(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h zrt/util.h
+$(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h untrusted/libc.h
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -DZRT_MEM_DEBUG -o $@ tests/unit/test_mem.c zrt/mem.c -lcmocka
 
@@ -257,22 +279,22 @@ security: $(BUILD)/zerovm $(GUESTS)
 # crashes to build/fuzz/crash-*; the seed corpus is tests/fuzz/corpus.
 FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
-FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src
+FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC)
 FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar
-$(BUILD)/fuzz/fuzz_nvram: tests/fuzz/fuzz_nvram.c zrt/nvram.c zrt/nvram.h zrt/util.h
+$(BUILD)/fuzz/fuzz_nvram: tests/fuzz/fuzz_nvram.c untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -iquote zrt -o $@ tests/fuzz/fuzz_nvram.c zrt/nvram.c
-$(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c zrt/tar.c zrt/tar.h zrt/util.h
+	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_nvram.c untrusted/nvram.c
+$(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c untrusted/tar.c untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -iquote zrt -o $@ tests/fuzz/fuzz_tar.c zrt/tar.c
+	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_tar.c untrusted/tar.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
 $(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
-		src/fsize.c boot/trampoline.S $(wildcard src/*.h)
+		src/fsize.c abi/trampoline.S $(wildcard src/*.h abi/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c boot/trampoline.S $(GLIBC_LIBS)
+		src/manifest.c src/error.c src/fsize.c abi/trampoline.S $(GLIBC_LIBS)
 
 # run-fuzzer NAME SECONDS
 define run-fuzzer
@@ -298,11 +320,11 @@ fuzz: $(FUZZERS)
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
 BLOBS := src/boot_blob.S src/zrt_blob.S -DBOOT_BIN='"$(BUILD)/boot/boot"' -DZRT_BIN='"$(BUILD)/zrt/zrt"'
-$(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
+$(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
 		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		-o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
+		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
 func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -310,19 +332,19 @@ func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
-$(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h) boot/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
+$(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
 		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -I$(GEN) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) boot/trampoline.S $(GLIBC_LIBS)
+	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) zrt/tar.c zrt/nvram.c zrt/tar.h zrt/nvram.h zrt/util.h
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/nvram.c untrusted/tar.h untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -Werror -O2 -iquote zrt -o $@ $(ZVSH_SRC) zrt/tar.c zrt/nvram.c
+	clang $(CSTD) $(WARN) -Werror -O2 -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
 # The runtime's freestanding sources must be warning-clean under clang too,
 # and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
-$(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_HDR)
+$(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 	@mkdir -p $(@D)
-	for f in $(ZRT_SRC); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
+	for f in $(ZRT_SRC) $(ZRT_SHARED); do clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror \
 		-c -o $(CLANG_BUILD)/zrt-$$(echo $${f#zrt/} | tr / -).o $$f || exit 1; done
 	clang $(filter-out -fno-tree-loop-distribute-patterns,$(ZRT_CFLAGS)) -Werror -DZRT_MEM_DEBUG \
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c

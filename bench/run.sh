@@ -71,8 +71,8 @@ RAW_CFLAGS=(-std=c17 -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -fno-
 build() {
 	local src=$ROOT/bench/guests/$1.c name=$2
 	shift 2
-	gcc "${RAW_CFLAGS[@]}" "$@" -o "$G/$name.zvm" "$src"
-	gcc "${RAW_CFLAGS[@]}" -DZVM_NATIVE "$@" -o "$G/$name.native" "$src"
+	gcc "${RAW_CFLAGS[@]}" "$@" -o "$G/$name.zvm" "$src" "$ROOT/lib/zvm_mem.c"
+	gcc "${RAW_CFLAGS[@]}" -DZVM_NATIVE "$@" -o "$G/$name.native" "$src" "$ROOT/lib/zvm_mem.c"
 }
 
 log "building guests in $G"

@@ -1,56 +1,18 @@
 /*
  * zvm_mem.h - memcpy, memmove, memset, memcmp and strlen for programs built
- * without a C library (compilers may emit calls to them). Included by
- * zvm_start.h; include it in exactly one source file. The runtime (zrt/)
- * uses the same ones. memcpy and memset are `rep movsb` / `rep stosb`: fast
- * on every x86-64 this project targets, and no loop a compiler could turn
- * back into a call to memset itself.
+ * without a C library, which compilers may call on their own. The
+ * implementation is lib/zvm_mem.c: build it with the program (zvm_start.h
+ * includes this header, so a raw guest only adds the file to its build).
  */
 #ifndef ZVM_MEM_H
 #define ZVM_MEM_H
 
 #include <stddef.h>
 
-void *memcpy(void *d, const void *s, size_t n)
-{
-	void *a = d;
-	__asm__ volatile("rep movsb" : "+D"(a), "+S"(s), "+c"(n) : : "memory");
-	return d;
-}
-
-void *memmove(void *d, const void *s, size_t n)
-{
-	unsigned char *a = d;
-	const unsigned char *b = s;
-	if (a <= b || a >= b + n)
-		return memcpy(d, s, n); /* forward copy is safe */
-	while (n--)
-		a[n] = b[n];
-	return d;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	void *a = d;
-	__asm__ volatile("rep stosb" : "+D"(a), "+c"(n) : "a"(c) : "memory");
-	return d;
-}
-
-int memcmp(const void *x, const void *y, size_t n)
-{
-	const unsigned char *a = x, *b = y;
-	for (; n; n--, a++, b++)
-		if (*a != *b)
-			return *a - *b;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
+void *memcpy(void *restrict d, const void *restrict s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *x, const void *y, size_t n);
+size_t strlen(const char *s);
 
 #endif

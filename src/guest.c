@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../include/zvm.h"
+#include "zvm.h"
 #include "fsize.h"
 
 extern const unsigned char zvm_trampoline_start[], zvm_trampoline_end[];

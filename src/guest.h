@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../boot/boot_abi.h"
+#include "boot_abi.h"
 #include "channel.h"
 #include "error.h"
 

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../zrt/zrt_abi.h"
+#include "zrt_abi.h"
 
 extern const unsigned char zvm_zrt_start[], zvm_zrt_end[];
 

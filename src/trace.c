@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../include/zvm.h"
+#include "zvm.h"
 
 int trace_open(struct trace *t, const char *path)
 {

@@ -12,7 +12,16 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../include/zvm.h"
+#include "trap_abi.h"
+#include "zvm.h"
+
+/* The guest's header (include/zvm.h, ZeroVM's names) and the trampoline's
+ * (abi/trap_abi.h, plain numbers for assembly) say the same. */
+_Static_assert(TrapRead == ZVM_TRAP_READ && TrapWrite == ZVM_TRAP_WRITE && TrapJail == ZVM_TRAP_JAIL &&
+		       TrapUnjail == ZVM_TRAP_UNJAIL && TrapExit == ZVM_TRAP_EXIT && TrapFork == ZVM_TRAP_FORK,
+	       "include/zvm.h and abi/trap_abi.h agree on the trap ids");
+_Static_assert(ZVM_TRAMPOLINE == GUEST_TRAMPOLINE && ZVM_MANIFEST_PTR == GUEST_MANIFEST_PTR,
+	       "include/zvm.h and abi/trap_abi.h agree on the guest addresses");
 
 static unsigned trap_argc(uint64_t id)
 {

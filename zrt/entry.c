@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "rng.h"
 #include "sig.h"
+#include "start.h"
 #include "syscall.h"
 #include "user.h"
 #include "zrt.h"
@@ -32,7 +33,7 @@
 
 #define ALTSTACK_SIZE (256u << 10) /* mapped by boot outside guest memory */
 /* The stack zrt_main runs on (start.S). */
-unsigned char zrt_init_stack[128u << 10] __attribute__((aligned(16)));
+unsigned char zrt_init_stack[ZRT_INIT_STACK] __attribute__((aligned(16)));
 
 __attribute__((section(".zrt_header"), used)) const struct zrt_header zrt_header = {
 	.magic = ZRT_MAGIC,

@@ -10,7 +10,8 @@
  */
 #include <asm/unistd.h>
 
-#define ZRT_INIT_STACK 131072
+#include "start.h"
+#include "trap_abi.h"
 	.text
 	.globl zrt_entry
 zrt_entry:
@@ -50,10 +51,10 @@ zrt_syscall6:
 	syscall
 	ret
 
-/* int32_t zrt_trap(uint64_t *args): the trampoline at 0x10000. */
+/* int32_t zrt_trap(uint64_t *args): the trampoline at GUEST_TRAMPOLINE. */
 	.globl zrt_trap
 zrt_trap:
-	mov	$0x10000, %eax
+	mov	$GUEST_TRAMPOLINE, %eax
 	jmp	*%rax
 
 /* The SA_RESTORER of the runtime's handlers. */

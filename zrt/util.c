@@ -3,14 +3,14 @@
  * way out.
  *
  * memcpy, memmove, memset, memcmp and strlen are the raw guests' own
- * (include/zvm_mem.h); the string functions below are the rest. Nothing
+ * (lib/zvm_mem.c, built into the runtime too); the string functions below
+ * are the rest. Nothing
  * here has state or uses another file of the runtime.
  */
 #include <asm/unistd.h>
 #include <stdarg.h>
 
 #include "zrt.h"
-#include "../include/zvm_mem.h"
 
 int strcmp(const char *a, const char *b)
 {

@@ -57,9 +57,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../include/zvm.h"
-#include "util.h"
-#include "zrt_abi.h"
+#include "libc.h"      /* untrusted/ */
+#include "zrt_abi.h"   /* abi/ */
+#include "zvm.h"       /* include/ */
 
 /* Linux's own values, from the kernel's headers (no libc here): errno
  * (the program sees -errno), open flags and AT_* (linux/fcntl.h), file

@@ -19,7 +19,7 @@
 #include <seccomp.h>
 #include <sys/mman.h>
 
-#include "../../boot/boot_abi.h"
+#include "boot_abi.h"
 #include "../guest.h"
 #include "allowlist.h"
 

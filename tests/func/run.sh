@@ -416,7 +416,7 @@ check "input truncated while read: reads past the new end return 0, a short read
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 if gcc -std=c17 -O2 -ffreestanding -fno-stack-protector -fno-builtin -fno-pie -no-pie -static -nostdlib \
-	-fcf-protection=none -I"$HERE/../../include" -o "$T/big" "$HERE/big.c" 2>"$ERR"; then
+	-fcf-protection=none -I"$HERE/../../include" -o "$T/big" "$HERE/big.c" "$HERE/../../lib/zvm_mem.c" 2>"$ERR"; then
 	MEM=536870912 manifest "$T/big.m" "$T/big"
 	run_m "$T/big.m"
 	check "a program of 300 MiB loads and runs" "$(rep 1) $(rep 3) $(rep 6)" "0 3 ok"

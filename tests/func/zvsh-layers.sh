@@ -9,9 +9,9 @@
 #   - headers of modules on a lower layer (never one above, never another
 #     module of its own layer: so no two modules can depend on each other).
 # zvsh is a host program, so <...> headers are free. A "..." header is
-# looked for beside the file, then in zrt/ (the Makefile's -iquote zrt), as
-# the compiler does; of the runtime, only the parsers built into zvsh
-# (tar.h, nvram.h) may be included. A .c file declares nothing of another
+# looked for beside the file, then in untrusted/ (the Makefile's -iquote
+# untrusted), as the compiler does; of untrusted/, only the parsers'
+# interfaces (tar.h, nvram.h) may be included, and nothing of the runtime. A .c file declares nothing of another
 # file (no `extern`, no prototype of a function it does not define): what
 # a file uses from another comes through a header, where this check sees
 # it. A file in no module fails, so a new file must be placed here.
@@ -27,10 +27,11 @@ pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 
-# layer module files (paths relative to tools/; ../zrt/ is the runtime)
+# layer module files (paths relative to tools/; ../untrusted/ holds the
+# parsers zvsh shares with the runtime)
 LAYERS='
 0  util      zvsh/util.h zvsh/util.c
-0  zrt       ../zrt/tar.h ../zrt/nvram.h
+0  parsers   ../untrusted/tar.h ../untrusted/nvram.h
 1  plan      zvsh/plan.h zvsh/plan.c
 1  workdir   zvsh/workdir.h zvsh/workdir.c
 2  channel   zvsh/channel.h zvsh/channel.c
@@ -85,7 +86,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../zrt/tar.h"; echo "$dir/../zrt/nvram.h")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h")
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then
@@ -97,9 +98,9 @@ check_tree() {
 		while IFS= read -r line; do
 			[[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]] || continue
 			inc=${BASH_REMATCH[1]}
-			# beside the file, else in zrt/ (-iquote zrt)
+			# beside the file, else in untrusted/ (-iquote untrusted)
 			resolve "$tdir" "$inc"
-			[ -e "$dir/$TARGET" ] || resolve ../zrt "$inc"
+			[ -e "$dir/$TARGET" ] || resolve ../untrusted "$inc"
 			if [ -z "${module[$TARGET]:-}" ] || [ ! -e "$dir/$TARGET" ]; then
 				echo "$rel: includes \"$inc\", which is no file of a module"
 			elif [ "${module[$TARGET]}" != "$mymod" ] && [ "${layer_of[$TARGET]}" -ge "$mylayer" ]; then
@@ -131,7 +132,7 @@ fi
 # runtime's headers are the real ones).
 T=$(mktemp -d /tmp/zvsh-layers.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-ln -s "$TOOLS/../zrt" "$T/zrt"
+ln -s "$TOOLS/../untrusted" "$T/untrusted"
 copy() { rm -rf "$T/tools" && cp -r "$TOOLS" "$T/tools"; }
 copy
 if [ -z "$(check_tree "$T/tools")" ]; then ok "accepts a copy of the tree"; else bad "refuses a copy of the tree"; fi
@@ -143,8 +144,8 @@ refuses() { # NAME FILE LINE: the copy with LINE added to FILE fails
 refuses "an include of a higher layer" zvsh/workdir.c '#include "channel.h"'
 refuses "an include of the command line's layer" zvsh/session.h '#include "../zvsh.c"'
 refuses "an include of another module of the same layer" zvsh/image.c '#include "report.h"'
-refuses "a helper that includes the runtime" zvsh/util.c '#include "tar.h"'
-refuses "a runtime header not built into zvsh" zvsh/run.c '#include "zrt.h"'
+refuses "a helper that includes a parser" zvsh/util.c '#include "tar.h"'
+refuses "a header that is not there (the runtime's)" zvsh/run.c '#include "zrt.h"'
 refuses "an include of a missing header" zvsh/config.c '#include "zvsh.h"'
 refuses "a file in no module" zvsh/extra.c '#include "util.h"'
 refuses "an extern declared in a .c file" zvsh/channel.c 'extern int zvsh_verbose;'

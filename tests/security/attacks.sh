@@ -336,13 +336,13 @@ done <<<"$TABLE"
 # script is up to date and kept.
 build_one() {
 	(cd "$ROOT" && gcc -std=c17 -Wall -Wextra -O2 -ffreestanding -fno-stack-protector -fno-builtin -fno-pie -no-pie \
-		-static -nostdlib -fcf-protection=none -Iinclude -o "$OUTD/$1" "tests/security/attacks/$1.c") \
+		-static -nostdlib -fcf-protection=none -Iinclude -o "$OUTD/$1" "tests/security/attacks/$1.c" lib/zvm_mem.c) \
 		>"$T/build-$1.log" 2>&1
 }
 up_to_date() {
 	local dep
 	[ -x "$OUTD/$1" ] || return 1
-	for dep in "$SRC/$1.c" "$SRC/attack.h" "$ROOT/include/zvm.h" "$ROOT/include/zvm_start.h" "$0"; do
+	for dep in "$SRC/$1.c" "$SRC/attack.h" "$ROOT/include/zvm.h" "$ROOT/include/zvm_start.h" "$ROOT/lib/zvm_mem.c" "$0"; do
 		[ "$OUTD/$1" -nt "$dep" ] || return 1
 	done
 }

@@ -26,9 +26,17 @@ pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 
-# layer module files (paths relative to zrt/; ../include/ is the public ABI)
+# layer module files (paths relative to zrt/). The base layer also holds
+# what the runtime shares with other domains, reached through the include
+# paths of its build (-iquote ../abi ../untrusted ../include): the
+# contracts with the supervisor (../abi/), the parsers it runs like zvsh
+# (../untrusted/), the guest API and the raw guests' mem* (../include/,
+# ../lib/).
+SHARED='../abi/zrt_abi.h ../abi/trap_abi.h ../untrusted/libc.h ../untrusted/nvram.h ../untrusted/nvram.c
+../untrusted/tar.h ../untrusted/tar.c ../include/zvm.h ../include/zvm_mem.h ../lib/zvm_mem.c'
+INCLUDE_PATH='../abi ../untrusted ../include'
 LAYERS='
-0  base      zrt.h syscall.h util.h util.c start.S zrt_abi.h nvram.h nvram.c tar.h tar.c ../include/zvm.h ../include/zvm_mem.h
+0  base      zrt.h syscall.h util.c start.S start.h zrt.ld.S '"$(echo $SHARED)"'
 1  user      user.h user.c
 1  mem       mem.h mem.c
 2  chan      chan.h chan.c
@@ -83,7 +91,7 @@ resolve() {
 
 # check_tree DIR: prints one line per problem, nothing when the tree is good
 check_tree() {
-	local dir=$1 f rel mylayer mymod line inc tdir
+	local dir=$1 f rel mylayer mymod line inc tdir ipath
 	local -A layer_of=() module=()
 	# every file of the tree and of the public ABI, with its module
 	while IFS= read -r f; do
@@ -91,7 +99,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \); echo "$dir/../include/zvm.h"; echo "$dir/../include/zvm_mem.h")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \); for f in $SHARED; do echo "$dir/$f"; done)
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then
@@ -103,7 +111,12 @@ check_tree() {
 		while IFS= read -r line; do
 			if [[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]]; then
 				inc=${BASH_REMATCH[1]}
+				# beside the file, then along the include path, as cpp looks
 				resolve "$tdir" "$inc"
+				for ipath in $INCLUDE_PATH; do
+					[ -e "$dir/$TARGET" ] && break
+					resolve "$ipath" "$inc"
+				done
 				if [ -z "${module[$TARGET]:-}" ] || [ ! -e "$dir/$TARGET" ]; then
 					echo "$rel: includes \"$inc\", which is no file of a module"
 				elif [ "${module[$TARGET]}" != "$mymod" ] && [ "${layer_of[$TARGET]}" -ge "$mylayer" ]; then
@@ -127,7 +140,7 @@ check_tree() {
 				sed "s|^|$rel:|; s|\$| (declare it in a header)|"
 			;;
 		esac
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sort)
+	done < <({ find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \); for f in $SHARED; do echo "$dir/$f"; done; } | sort)
 }
 
 problems=$(check_tree "$ZRT")
@@ -141,7 +154,13 @@ fi
 # The check must refuse each of these (a copy of the tree, one change).
 T=$(mktemp -d /tmp/zrt-layers.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-copy() { rm -rf "$T/zrt" "$T/include" && cp -r "$ZRT" "$T/zrt" && cp -r "$ZRT/../include" "$T/include"; }
+copy() {
+	local d
+	for d in zrt abi untrusted include lib; do
+		rm -rf "${T:?}/$d"
+		if [ "$d" = zrt ]; then cp -r "$ZRT" "$T/zrt"; else cp -r "$ZRT/../$d" "$T/$d"; fi
+	done
+}
 copy
 if [ -z "$(check_tree "$T/zrt")" ]; then ok "accepts a copy of the tree"; else bad "refuses a copy of the tree"; fi
 refuses() { # NAME FILE LINE: the copy with LINE added to FILE fails

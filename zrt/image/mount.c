@@ -11,7 +11,7 @@
 #include "../fs/fs.h"
 #include "../log.h"
 #include "../mem.h"
-#include "../tar.h"
+#include "tar.h" /* untrusted/ */
 #include "image.h"
 
 /* Headers are read through a 64 KiB window so an image of many small files

@@ -8,7 +8,7 @@
 #include "../fs/fs.h"
 #include "../log.h"
 #include "../mem.h"
-#include "../tar.h"
+#include "tar.h" /* untrusted/ */
 #include "image.h"
 
 struct wb {

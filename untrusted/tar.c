@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "libc.h"
 
 /* The ustar header (POSIX.1-2001, "ustar Interchange Format"). Every
  * member is a char array, so there is no padding. In the old GNU format

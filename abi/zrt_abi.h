@@ -3,7 +3,9 @@
  * the runtime (zrt/).
  *
  * The runtime is linked at a fixed guest address (ZRT_BASE, below the
- * 0x400000 where static programs are linked) by zrt/zrt.ld and embedded in
+ * 0x400000 where static programs are linked) by zrt/zrt.ld.S (which takes
+ * ZRT_BASE from here: this header is also read by the preprocessor for
+ * the linker script, so its C parts are hidden from it) and embedded in
  * zerovm. The first bytes of its image are a struct zrt_header: where its
  * entry point and signal handlers are, and where the supervisor writes the
  * struct zrt_info that describes the session. The supervisor copies the
@@ -15,10 +17,12 @@
 #ifndef ZRT_ABI_H
 #define ZRT_ABI_H
 
+#define ZRT_BASE 0x100000
+#define ZRT_LIMIT 0x400000 /* the runtime's image ends below this */
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
-#define ZRT_BASE 0x100000ull
-#define ZRT_LIMIT 0x400000ull /* the runtime's image ends below this */
 #define ZRT_MAGIC 0x315452527a5a767aull /* "zvZzRRT1" */
 
 struct zrt_header {
@@ -67,4 +71,5 @@ struct zrt_info {
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
 };
 
+#endif /* __ASSEMBLER__ */
 #endif

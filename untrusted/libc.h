@@ -1,13 +1,13 @@
 /*
- * util.h - the few C library functions the runtime uses.
+ * libc.h - the few C library functions the parsers use.
  *
- * ZRT runs inside the sandbox without a C library: util.c provides these
- * for the freestanding build. Modules that are also compiled on the host
- * (nvram.c, tar.c: unit tests, fuzzers, zvsh) use only what is declared
- * here, so the host's libc supplies the same functions there.
+ * The parsers here run in two places: inside the sandbox, in the runtime,
+ * which has no C library (zrt/util.c and lib/zvm_mem.c provide these), and
+ * on the host, in zvsh, the unit tests and the fuzzers, where the host's
+ * libc does. They use nothing but what is declared here.
  */
-#ifndef ZRT_UTIL_H
-#define ZRT_UTIL_H
+#ifndef UNTRUSTED_LIBC_H
+#define UNTRUSTED_LIBC_H
 
 #include <stddef.h>
 #include <stdint.h>

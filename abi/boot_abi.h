@@ -1,5 +1,6 @@
 /*
  * boot_abi.h - the contract between the supervisor (src/) and boot (boot/).
+ * It lives in abi/ with the other contracts between trust domains.
  *
  * The supervisor prepares everything in the guest-memory memfd before it
  * starts the sandbox: program segments, user manifest, initial stack, the
@@ -30,6 +31,8 @@
 
 #include <stdint.h>
 
+#include "trap_abi.h" /* the trampoline, the trap's system call, the lowest guest address */
+
 #define BOOT_MEMFD_FD 0
 #define BOOT_SYNC_FD 1023
 #define BOOT_LISTENER_FD 0 /* where the seccomp listener lands in boot */
@@ -40,17 +43,6 @@
 #define BOOT_FILTER_OFFSET 0x1000u       /* sock_filter array in the block */
 #define BOOT_FILTER_MAX ((BOOT_BLOCK_SIZE - BOOT_FILTER_OFFSET) / 8u)
 #define BOOT_REGIONS_MAX 32u
-
-/* The private system call number used by the trap trampoline. It is far
- * above every real x86-64 syscall number, so the kernel would answer ENOSYS
- * if the filter ever let it through; the filter turns it into a user
- * notification for the supervisor. */
-#define ZVM_TRAP_SYSCALL 0x7a76
-
-/* Guest address space. */
-#define GUEST_TRAMPOLINE 0x10000u /* trap entry, one page, read+exec */
-#define GUEST_MANIFEST_PTR 0x10ff8u /* holds the struct UserManifest pointer */
-#define GUEST_LOW_END 0x11000u    /* program may not load below this */
 
 /* The runtime's signal stack: private anonymous memory that boot maps
  * outside guest memory (above 2^41, where the mprotect rule of the filter
@@ -82,7 +74,7 @@ struct boot_block {
 	struct boot_region region[BOOT_REGIONS_MAX];
 	/* BOOT_F_RUNTIME: the runtime's SIGSYS handler (and SIGSEGV handler,
 	 * for rdtsc, with BOOT_F_TSC_SIGSEGV) on its own signal stack; entry
-	 * is then the runtime's entry point (zrt/zrt_abi.h). */
+	 * is then the runtime's entry point (abi/zrt_abi.h). */
 	uint64_t rt_sigsys, rt_sigsegv, rt_restorer, rt_altstack, rt_altstack_size;
 };
 

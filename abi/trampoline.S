@@ -2,7 +2,8 @@
  * trampoline.S - the trap entry the guest calls at GUEST_TRAMPOLINE.
  *
  * Runs inside the sandbox (untrusted). Assembled into the supervisor only as
- * bytes: the supervisor copies them to guest address 0x10000 before start.
+ * bytes: the supervisor copies them to guest address GUEST_TRAMPOLINE
+ * (abi/trap_abi.h) before start.
  *
  *   int32_t trap(uint64_t *args)      rdi = args
  *
@@ -14,9 +15,7 @@
  * which the filter allows only inside guest memory. Exit is never
  * answered: the supervisor ends the process itself (src/trap.c).
  */
-#define ZVM_TRAP_SYSCALL 0x7a76
-#define ID_JAIL   0x6c69614a
-#define ID_UNJAIL 0x6c6a6e55
+#include "trap_abi.h"
 
 	.section .rodata.trampoline, "a"
 	.globl zvm_trampoline_start, zvm_trampoline_end
@@ -27,10 +26,10 @@ zvm_trampoline_start:
 	jnz	1f			/* error or byte count: done */
 	mov	(%rdi), %edx
 	mov	$5, %r10d		/* PROT_READ|PROT_EXEC */
-	cmp	$ID_JAIL, %edx
+	cmp	$ZVM_TRAP_JAIL, %edx
 	je	2f
 	mov	$3, %r10d		/* PROT_READ|PROT_WRITE */
-	cmp	$ID_UNJAIL, %edx
+	cmp	$ZVM_TRAP_UNJAIL, %edx
 	jne	1f
 2:	mov	%r10, %rdx		/* prot */
 	movslq	24(%rdi), %rsi		/* int32 size, as the supervisor read it, */

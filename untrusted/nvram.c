@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "libc.h"
 
 #define KEYS_MAX 4    /* keys a section knows, at most ([fstab]) */
 #define SHOWN_MAX 40u /* bytes of a bad value echoed in a message */

@@ -1,6 +1,9 @@
-/* zrt.ld - the runtime's image: linked at ZRT_BASE (zrt_abi.h), header
+/* zrt.ld.S - the runtime's image, put through the C preprocessor into
+ * build/zrt/zrt.ld: linked at ZRT_BASE (abi/zrt_abi.h), header
  * first, text and read-only data in one R+X segment, data and bss in an R+W
  * one. Nothing else: the supervisor loads the PT_LOAD segments as they are. */
+#include "zrt_abi.h"
+
 ENTRY(zrt_entry)
 PHDRS
 {
@@ -9,7 +12,7 @@ PHDRS
 }
 SECTIONS
 {
-	. = 0x100000;
+	. = ZRT_BASE;
 	.zrt_header : { KEEP(*(.zrt_header)) } :text
 	.text : { *(.text .text.*) } :text
 	.rodata : { *(.rodata .rodata.*) } :text
