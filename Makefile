@@ -4,15 +4,19 @@
 #                 and build/zvsh (the front end)
 #   make demo     build and run the examples on a bundled text: a raw ZeroVM
 #                 program, then a pipeline of busybox applets under zvsh
-#   make check    unit tests, functional tests, the runtime with busybox, Lua
-#                 and glibc programs, attacks, the syscall sweep, short fuzz
-#                 runs, the functional tests again under an ASan+UBSan
+#   make check    the tree's house rules, unit tests, functional tests, the
+#                 runtime with busybox, Lua, glibc and musl programs and its
+#                 conformance with Linux, attacks, the syscall sweep, short
+#                 fuzz runs, the functional tests again under an ASan+UBSan
 #                 supervisor, and a clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
 #   make bench    benchmarks (not tests), results in docs/performance.md
+#   make format   clang-format every C file (.clang-format)
+#   make CC=clang the same with clang (the release supervisor is musl-gcc's)
 #
-# `make deps` installs missing Debian packages (as root); demo, check and
-# bench call it first.
+# `make deps` installs missing Debian packages (as root); every target calls
+# it first (a bare `make` only for the build's own packages). HACKING.md
+# says which code goes where.
 
 SHELL    := /bin/bash
 # make's built-in CC ("cc") would win over a `CC ?=`: take gcc unless the
@@ -85,7 +89,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -243,6 +247,14 @@ $(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h untr
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -DZRT_MEM_DEBUG -o $@ tests/unit/test_mem.c zrt/mem.c -lcmocka
 
+# The house rules for the whole tree (tests/tree.sh): formatting, file
+# length, includes that stay in their trust domain. `make format` formats.
+tree:
+	@tests/tree.sh .
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i --style=file
+
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
@@ -358,7 +370,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)

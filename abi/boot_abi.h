@@ -65,11 +65,11 @@ struct boot_region {
 
 struct boot_block {
 	uint64_t magic;
-	uint64_t entry;       /* guest entry point */
-	uint64_t sp;          /* initial stack pointer (argc at *sp) */
+	uint64_t entry; /* guest entry point */
+	uint64_t sp;    /* initial stack pointer (argc at *sp) */
 	uint32_t nregions;
-	uint32_t nfilter;     /* sock_filter instructions at BOOT_FILTER_OFFSET */
-	uint32_t flags;       /* BOOT_F_* */
+	uint32_t nfilter; /* sock_filter instructions at BOOT_FILTER_OFFSET */
+	uint32_t flags;   /* BOOT_F_* */
 	uint32_t pad;
 	struct boot_region region[BOOT_REGIONS_MAX];
 	/* BOOT_F_RUNTIME: the runtime's SIGSYS handler (and SIGSEGV handler,

@@ -58,16 +58,16 @@ struct zrt_cpuid {
 #define ZRT_NVRAM_PRELOAD_MAX ((1u << 20) + 1)
 
 struct zrt_info {
-	uint64_t memory_size;   /* bytes of guest memory */
-	uint64_t heap_start;    /* the heap the runtime manages: brk, mmap, files */
+	uint64_t memory_size; /* bytes of guest memory */
+	uint64_t heap_start;  /* the heap the runtime manages: brk, mmap, files */
 	uint64_t heap_end;
-	uint64_t stack_start;   /* the stack runs from here to memory_size */
-	uint64_t prog_start;    /* the program's first and last mapped byte + 1 */
+	uint64_t stack_start; /* the stack runs from here to memory_size */
+	uint64_t prog_start;  /* the program's first and last mapped byte + 1 */
 	uint64_t prog_end;
-	uint64_t nvram_addr;    /* the preloaded nvram text (page aligned, at */
-	uint64_t nvram_len;     /* the top of the heap) and its length */
-	uint32_t nvram_given;   /* 1: preloaded; 0: read the channel, if any */
-	uint32_t ncpuid;        /* 0: cpuid is not trapped on this host */
+	uint64_t nvram_addr;  /* the preloaded nvram text (page aligned, at */
+	uint64_t nvram_len;   /* the top of the heap) and its length */
+	uint32_t nvram_given; /* 1: preloaded; 0: read the channel, if any */
+	uint32_t ncpuid;      /* 0: cpuid is not trapped on this host */
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
 };
 

@@ -46,13 +46,13 @@ static double once(uint64_t clone_flags, int unshare_flags, int empty_root)
 	double t0 = now_us();
 	pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
 	if (pid == 0) {
-		if (geteuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-				       setresuid(65534, 65534, 65534)))
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)))
 			_exit(1);
 		if (unshare_flags && unshare(unshare_flags))
 			_exit(2);
-		if (empty_root == 1 && (mount("z", "/tmp", "tmpfs", MS_RDONLY, "size=4k,nr_inodes=2") ||
-					chdir("/tmp") || chroot(".")))
+		if (empty_root == 1 &&
+		    (mount("z", "/tmp", "tmpfs", MS_RDONLY, "size=4k,nr_inodes=2") || chdir("/tmp") || chroot(".")))
 			_exit(3);
 		if (empty_root == 2) { /* a directory made and removed: empty for good */
 			char d[64];

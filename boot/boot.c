@@ -49,8 +49,7 @@ long boot_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 __attribute__((noreturn)) void boot_enter(uint64_t entry, uint64_t sp);
 __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp);
 
-#define sys(nr, a, b, c, d, e, f) \
-	boot_syscall6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+#define sys(nr, a, b, c, d, e, f) boot_syscall6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
 static struct boot_block block_buf;
 static struct sock_filter filter_buf[BOOT_FILTER_MAX];
@@ -159,16 +158,13 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	const bool nodump = initial_sp[0] >= 2; /* before the stack is unmapped */
 
 	read_full(b, sizeof *b, 0, "boot block");
-	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX ||
-	    b->nfilter == 0 || b->nfilter > BOOT_FILTER_MAX)
+	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX || b->nfilter == 0 || b->nfilter > BOOT_FILTER_MAX)
 		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
-	read_full(filter_buf, (uint64_t)b->nfilter * sizeof filter_buf[0],
-		  BOOT_FILTER_OFFSET, "filter");
+	read_full(filter_buf, (uint64_t)b->nfilter * sizeof filter_buf[0], BOOT_FILTER_OFFSET, "filter");
 
 	for (uint32_t i = 0; i < b->nregions; i++) {
 		const struct boot_region *g = &b->region[i];
-		r = sys(__NR_mmap, g->addr, g->len, g->prot,
-			MAP_SHARED | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, g->addr);
+		r = sys(__NR_mmap, g->addr, g->len, g->prot, MAP_SHARED | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, g->addr);
 		if (r < 0)
 			fail(BOOT_STAGE_MAP, r, "mmap guest region");
 		if ((uint64_t)r != g->addr)

@@ -64,7 +64,7 @@ struct UserManifest {
 };
 
 /* Fixed guest addresses of this implementation. */
-#define ZVM_TRAMPOLINE 0x10000UL  /* int32_t trap(uint64_t *args) */
+#define ZVM_TRAMPOLINE 0x10000UL   /* int32_t trap(uint64_t *args) */
 #define ZVM_MANIFEST_PTR 0x10ff8UL /* holds the struct UserManifest pointer */
 
 #define TRAP ((int32_t(*)(uint64_t *))ZVM_TRAMPOLINE)
@@ -72,15 +72,13 @@ struct UserManifest {
 
 static inline int32_t zvm_pread(int desc, void *buffer, int32_t size, int64_t offset)
 {
-	uint64_t a[] = {TrapRead, 0, (uint64_t)desc, (uintptr_t)buffer, (uint64_t)(int64_t)size,
-			(uint64_t)offset};
+	uint64_t a[] = {TrapRead, 0, (uint64_t)desc, (uintptr_t)buffer, (uint64_t)(int64_t)size, (uint64_t)offset};
 	return TRAP(a);
 }
 
 static inline int32_t zvm_pwrite(int desc, const void *buffer, int32_t size, int64_t offset)
 {
-	uint64_t a[] = {TrapWrite, 0, (uint64_t)desc, (uintptr_t)buffer, (uint64_t)(int64_t)size,
-			(uint64_t)offset};
+	uint64_t a[] = {TrapWrite, 0, (uint64_t)desc, (uintptr_t)buffer, (uint64_t)(int64_t)size, (uint64_t)offset};
 	return TRAP(a);
 }
 

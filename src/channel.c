@@ -87,8 +87,9 @@ int channels_inherit(struct channels *cs, const struct manifest *m, struct zvm_e
 			if (j < inh->n)
 				continue;
 			if (inh->n == CHANNELS_INHERITED_MAX)
-				return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: more than %d inherited descriptors",
-						mc->alias, CHANNELS_INHERITED_MAX),
+				return zvm_fail(err, ZVM_EXIT_MANIFEST,
+						"channel %s: more than %d inherited descriptors", mc->alias,
+						CHANNELS_INHERITED_MAX),
 				       -1;
 			int fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
 			if (fd < 0)
@@ -146,8 +147,8 @@ static bool open_source(const struct channels *cs, struct channel *c, unsigned i
 	int fd;
 
 	if (strncmp(path, "tcp:", 4) == 0)
-		return zvm_fail(err, ZVM_EXIT_PROTO,
-				"channel %s: %s: network channels are not supported yet", mc->alias, path);
+		return zvm_fail(err, ZVM_EXIT_PROTO, "channel %s: %s: network channels are not supported yet",
+				mc->alias, path);
 
 	int sfd = std_fd(cs, path);
 	if (sfd >= 0) {
@@ -191,8 +192,8 @@ static bool open_source(const struct channels *cs, struct channel *c, unsigned i
 		/* A read-only file that is not there could not be sized: the
 		 * original counted that as a manifest error (14), not I/O. */
 		if (fd < 0 && errno == ENOENT && !c->writable)
-			return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: cannot open %s: %s", mc->alias,
-					path, strerror(errno));
+			return zvm_fail(err, ZVM_EXIT_MANIFEST, "channel %s: cannot open %s: %s", mc->alias, path,
+					strerror(errno));
 		if (fd < 0)
 			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot open %s: %s", mc->alias, path,
 					strerror(errno));
@@ -203,10 +204,10 @@ static bool open_source(const struct channels *cs, struct channel *c, unsigned i
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: %s: %s", mc->alias, path, strerror(errno));
-	enum source_kind kind = S_ISREG(st.st_mode)	 ? SOURCE_REGULAR
+	enum source_kind kind = S_ISREG(st.st_mode)    ? SOURCE_REGULAR
 				: S_ISFIFO(st.st_mode) ? SOURCE_FIFO
-				: S_ISCHR(st.st_mode)	 ? SOURCE_CHAR
-							 : (enum source_kind)-1;
+				: S_ISCHR(st.st_mode)  ? SOURCE_CHAR
+						       : (enum source_kind) - 1;
 	if ((int)kind < 0) /* a standard stream that is a socket, say */
 		return zvm_fail(err, ZVM_EXIT_PROTO, "channel %s: %s: unsupported source", mc->alias, path);
 	if (i > 0 && kind != c->kind)
@@ -241,8 +242,8 @@ static bool open_source(const struct channels *cs, struct channel *c, unsigned i
 	bool fresh = !c->readable || st.st_size == 0;
 	if (c->writable && fresh && sfd < 0 && !o->no_prealloc && strcmp(path, "/dev/null") != 0) {
 		if (ftruncate(fd, mc->limit[LIMIT_PUT_SIZE]) < 0)
-			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot preallocate %s: %s", mc->alias,
-					path, strerror(errno));
+			return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot preallocate %s: %s", mc->alias, path,
+					strerror(errno));
 		c->preallocated = true;
 	}
 	if (c->writable && sfd < 0 && !channel_random_write(c) && c->putpos)
@@ -251,8 +252,7 @@ static bool open_source(const struct channels *cs, struct channel *c, unsigned i
 	return true;
 }
 
-int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,
-		  struct zvm_error *err)
+int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o, struct zvm_error *err)
 {
 	struct channels_inherited inh = cs->inh; /* from channels_inherit() */
 	memset(cs, 0, sizeof *cs);
@@ -303,12 +303,12 @@ void channels_close(struct channels *cs, struct zvm_error *err)
 			if (c->preallocated) {
 				int64_t real = c->end > c->putpos ? c->end : c->putpos;
 				if (ftruncate(c->fd[j], real) < 0)
-					zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot truncate %s: %s",
-						 c->mc->alias, c->mc->uri[j], strerror(errno));
+					zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot truncate %s: %s", c->mc->alias,
+						 c->mc->uri[j], strerror(errno));
 			}
 			if (close(c->fd[j]) < 0 && errno != EINTR)
-				zvm_fail(err, ZVM_EXIT_IO, "channel %s: closing %s: %s", c->mc->alias,
-					 c->mc->uri[j], strerror(errno));
+				zvm_fail(err, ZVM_EXIT_IO, "channel %s: closing %s: %s", c->mc->alias, c->mc->uri[j],
+					 strerror(errno));
 			c->fd[j] = -1;
 		}
 		if (c->etag) {
@@ -325,8 +325,7 @@ void channels_close(struct channels *cs, struct zvm_error *err)
  * short reads makes results independent of pipe timing. Once the session
  * is ending (*stop), a read interrupted by the signal that ended it gives
  * up with what it has instead of waiting again. */
-static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
-			 const volatile sig_atomic_t *stop)
+static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random, const volatile sig_atomic_t *stop)
 {
 	int64_t done = 0;
 	while (done < n) {
@@ -375,8 +374,8 @@ static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool 
  * of its size) and compare them with the got bytes in dst; the replica must
  * end where the first source did. 0 when they agree, else -EIO. */
 #define REPLICA_CHUNK (64 << 10)
-static int replica_agrees(struct channels *cs, struct channel *c, unsigned j, const char *dst, int64_t got,
-			  int64_t n, int64_t offset, bool random)
+static int replica_agrees(struct channels *cs, struct channel *c, unsigned j, const char *dst, int64_t got, int64_t n,
+			  int64_t offset, bool random)
 {
 	if (!cs->scratch && !(cs->scratch = malloc(REPLICA_CHUNK)))
 		return -ENOMEM;
@@ -429,13 +428,13 @@ static int64_t source_pos(const struct channel *c, unsigned j)
 	if (!(c->shared & (1u << j)))
 		return c->putpos;
 	struct stat st;
-	off_t pos = (c->append & (1u << j)) ? (fstat(c->fd[j], &st) == 0 ? st.st_size : -1)
-					    : lseek(c->fd[j], 0, SEEK_CUR);
+	off_t pos =
+		(c->append & (1u << j)) ? (fstat(c->fd[j], &st) == 0 ? st.st_size : -1) : lseek(c->fd[j], 0, SEEK_CUR);
 	return pos < 0 ? c->putpos : (int64_t)pos;
 }
 
-int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size,
-		      int64_t offset, const struct channel_opts *o)
+int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size, int64_t offset,
+		      const struct channel_opts *o)
 {
 	bool random = channel_random_write(c);
 	const struct channel_view v = {c->mc->limit, c->used, random, c->readable, c->size};

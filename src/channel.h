@@ -31,15 +31,15 @@ struct channel {
 	unsigned nfd;
 	enum source_kind kind;
 	bool readable, writable;
-	bool seekable;     /* false for devices and FIFOs: offsets are ignored */
-	bool preallocated; /* regular file extended to put_size; trim at close */
-	bool eof;          /* sequential end of input seen: sticky */
-	bool to_stdout;    /* a source is zerovm's own standard output */
-	uint32_t shared;   /* bit j: source j is a standard stream or inherited */
-	uint32_t append;   /* bit j: source j was opened O_APPEND by its owner */
-	int64_t size;      /* random-access size (0 for sequential channels) */
-	int64_t putpos;    /* sequential write position */
-	int64_t end;       /* furthest byte written, for the final truncation */
+	bool seekable;          /* false for devices and FIFOs: offsets are ignored */
+	bool preallocated;      /* regular file extended to put_size; trim at close */
+	bool eof;               /* sequential end of input seen: sticky */
+	bool to_stdout;         /* a source is zerovm's own standard output */
+	uint32_t shared;        /* bit j: source j is a standard stream or inherited */
+	uint32_t append;        /* bit j: source j was opened O_APPEND by its owner */
+	int64_t size;           /* random-access size (0 for sequential channels) */
+	int64_t putpos;         /* sequential write position */
+	int64_t end;            /* furthest byte written, for the final truncation */
 	int64_t used[LIMITS_N]; /* gets, bytes got, puts, bytes put */
 	struct etag *etag;      /* NULL when etag is off */
 	char hex[ETAG_HEX_LEN + 1];
@@ -85,8 +85,7 @@ int channels_inherit(struct channels *cs, const struct manifest *m, struct zvm_e
  * channels_inherit() put there). On failure returns -1 with *err
  * set (93 unsupported source, 5 open failure, 14 bad combination, 12 out of
  * memory) and everything opened so far closed again. */
-int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o,
-		  struct zvm_error *err);
+int channels_open(struct channels *cs, const struct manifest *m, const struct channel_opts *o, struct zvm_error *err);
 
 /* Close every source; trim preallocated files; finish etags into c->hex.
  * Errors are recorded in err (first one wins) but every channel is closed. */
@@ -100,8 +99,8 @@ void channels_close(struct channels *cs, struct zvm_error *err);
  */
 #define CHANNEL_FSIZE_EXCEEDED (-1000)
 int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t size, int64_t offset);
-int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size,
-		      int64_t offset, const struct channel_opts *o);
+int32_t channel_write(struct channels *cs, struct channel *c, const void *src, int32_t size, int64_t offset,
+		      const struct channel_opts *o);
 
 /*
  * The rules of a pread/pwrite, pure (docs/traps.md, "pread and pwrite"):

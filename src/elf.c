@@ -68,7 +68,9 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
 		if (start < last_end) { /* shares the previous segment's last page */
 			uint32_t both = prot | last_prot;
 			if (validate && (both & PROT_WRITE) && (both & PROT_EXEC))
-				return bad(err, path, "validation failed: segments share a page that would be writable and executable");
+				return bad(
+					err, path,
+					"validation failed: segments share a page that would be writable and executable");
 			g->region[g->nregion - 1].len -= PAGE;
 			if (g->region[g->nregion - 1].len == 0)
 				g->nregion--;
@@ -84,8 +86,7 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
 	return 0;
 }
 
-int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state,
-	     struct zvm_error *err)
+int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state, struct zvm_error *err)
 {
 	int rc = -1;
 	*state = VALIDATION_NOT_RUN;
@@ -157,7 +158,8 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 		}
 		if (p->p_vaddr > GUEST_MEMORY_MAX || p->p_memsz > GUEST_MEMORY_MAX || lo < GUEST_LOW_END ||
 		    hi > g->size - GUEST_STACK_MIN) {
-			bad(err, path, "a segment does not fit in guest memory (raise Memory, or check the link address)");
+			bad(err, path,
+			    "a segment does not fit in guest memory (raise Memory, or check the link address)");
 			goto out;
 		}
 		if ((p->p_vaddr - p->p_offset) % PAGE) {

@@ -26,7 +26,6 @@ enum validation_state { VALIDATION_PASSED = 0, VALIDATION_FAILED = 1, VALIDATION
  * the validator state. Errors: 2 program missing, 5 not a regular file or
  * unreadable, 8 malformed or failing validation.
  */
-int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state,
-	     struct zvm_error *err);
+int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state, struct zvm_error *err);
 
 #endif

@@ -36,9 +36,7 @@ struct zvm_error {
 
 /* Record the first failure; later calls are ignored. Returns false so that
  * callers can write `return zvm_fail(...)` in bool functions. */
-bool zvm_fail(struct zvm_error *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-bool zvm_vfail(struct zvm_error *e, int code, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+bool zvm_fail(struct zvm_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool zvm_vfail(struct zvm_error *e, int code, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 #endif

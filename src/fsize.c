@@ -7,8 +7,7 @@
 
 void fsize_lift(struct fsize_lift *l, uint64_t need)
 {
-	l->lifted = getrlimit(RLIMIT_FSIZE, &l->was) == 0 && l->was.rlim_cur != RLIM_INFINITY &&
-		    l->was.rlim_cur < need;
+	l->lifted = getrlimit(RLIMIT_FSIZE, &l->was) == 0 && l->was.rlim_cur != RLIM_INFINITY && l->was.rlim_cur < need;
 	if (!l->lifted)
 		return;
 	struct rlimit up = {RLIM_INFINITY, RLIM_INFINITY};

@@ -17,8 +17,8 @@
 extern const unsigned char zvm_trampoline_start[], zvm_trampoline_end[];
 
 #define PAGE 4096ull
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 
 int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
 {
@@ -36,8 +36,7 @@ int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
 	g->size = size;
 	g->memfd = memfd_create("zerovm-guest", MFD_CLOEXEC);
 	if (g->memfd < 0)
-		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create guest memory: %s", strerror(errno)),
-		       -1;
+		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create guest memory: %s", strerror(errno)), -1;
 	struct fsize_lift lift;
 	fsize_lift(&lift, size);
 	int r = ftruncate(g->memfd, (off_t)size);
@@ -134,7 +133,8 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	 * after the heap is refused, a stack that overflows faults, and the
 	 * heap is whole jail chunks. */
 	g->heap_start = ALIGN_UP(man_end, GUEST_JAIL_CHUNK);
-	g->heap_end = g->stack_start > GUEST_HEAP_GAP ? ALIGN_DOWN(g->stack_start - GUEST_HEAP_GAP, GUEST_JAIL_CHUNK) : 0;
+	g->heap_end =
+		g->stack_start > GUEST_HEAP_GAP ? ALIGN_DOWN(g->stack_start - GUEST_HEAP_GAP, GUEST_JAIL_CHUNK) : 0;
 	if (g->heap_end <= g->heap_start)
 		return zvm_fail(err, ZVM_EXIT_NOMEM,
 				"memory: %llu bytes leave no heap after the program and its %u channels",
@@ -161,8 +161,8 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	put(g, GUEST_TRAMPOLINE, zvm_trampoline_start, tlen);
 
 	if (guest_add_region(g, man, ALIGN_UP(man_end, PAGE) - man, PROT_READ, err) < 0 ||
-	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->heap_end - ALIGN_UP(man_end, PAGE),
-			     PROT_READ | PROT_WRITE, err) < 0 ||
+	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->heap_end - ALIGN_UP(man_end, PAGE), PROT_READ | PROT_WRITE,
+			     err) < 0 ||
 	    guest_add_region(g, g->stack_start, stack, PROT_READ | PROT_WRITE, err) < 0)
 		return -1;
 
@@ -176,11 +176,15 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	uint64_t a_plat = push(g, &sp, platform, sizeof platform, 1);
 	uint64_t a_rand = push(g, &sp, random16, sizeof random16, 16);
 	const uint64_t aux[] = {
-		AT_PHDR, g->phdr,  AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, g->phnum, AT_PAGESZ, PAGE,
-		AT_BASE, 0,        AT_FLAGS, 0,                  AT_ENTRY, g->entry, AT_UID,    1000,
-		AT_EUID, 1000,     AT_GID,   1000,               AT_EGID,  1000,     AT_SECURE, 0,
-		AT_RANDOM, a_rand, AT_EXECFN, a_name,            AT_PLATFORM, a_plat, AT_HWCAP, 0,
-		AT_CLKTCK, 100,    AT_NULL,  0,
+		AT_PHDR,     g->phdr,  AT_PHENT,  sizeof(Elf64_Phdr),
+		AT_PHNUM,    g->phnum, AT_PAGESZ, PAGE,
+		AT_BASE,     0,        AT_FLAGS,  0,
+		AT_ENTRY,    g->entry, AT_UID,    1000,
+		AT_EUID,     1000,     AT_GID,    1000,
+		AT_EGID,     1000,     AT_SECURE, 0,
+		AT_RANDOM,   a_rand,   AT_EXECFN, a_name,
+		AT_PLATFORM, a_plat,   AT_HWCAP,  0,
+		AT_CLKTCK,   100,      AT_NULL,   0,
 	};
 	const uint64_t vec[] = {1, a_name, 0, 0}; /* argc, argv[0], NULL, envp NULL */
 	/* argc at rsp, and rsp 8 bytes off 16, as right after a call: ZeroVM

@@ -38,7 +38,7 @@ struct guest {
 	uint8_t *base; /* supervisor's mapping: guest address A is base + A */
 	uint64_t size; /* bytes of guest memory (page multiple) */
 	uint64_t entry, sp;
-	uint64_t prog_end; /* first page after the program */
+	uint64_t prog_end;    /* first page after the program */
 	uint64_t runtime_end; /* first page after the runtime's image (0 with -Z) */
 	uint64_t phdr, phnum; /* for the auxiliary vector */
 	uint64_t heap_start, heap_end, stack_start;

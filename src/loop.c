@@ -61,8 +61,8 @@ static void on_signal(int signo, siginfo_t *si, void *uc)
 	int e = errno;
 	switch (signo) {
 	case SIGCHLD:
-		if (si->si_pid != sig.pid || (si->si_code != CLD_EXITED && si->si_code != CLD_KILLED &&
-					       si->si_code != CLD_DUMPED))
+		if (si->si_pid != sig.pid ||
+		    (si->si_code != CLD_EXITED && si->si_code != CLD_KILLED && si->si_code != CLD_DUMPED))
 			break;
 		sig.child_ended = sig.ending = 1;
 		if (sig.listener >= 0 && sig.devnull >= 0)
@@ -274,7 +274,8 @@ void loop_serve(struct session *s)
 	if (!sig.child_ended)
 		sandbox_kill(&s->sb);
 	if (sig.stop_signal)
-		zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "Signal %d from trusted code: session stopped", (int)sig.stop_signal);
+		zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "Signal %d from trusted code: session stopped",
+			 (int)sig.stop_signal);
 	else if (sig.timed_out)
 		zvm_fail(&s->err, ZVM_EXIT_SIGNAL, "session timeout");
 	reap(s);

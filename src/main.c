@@ -31,32 +31,31 @@
 
 #define ZEROVM_VERSION "0.1.0"
 
-static const char usage[] =
-	"Usage: zerovm [options] <manifest>\n"
-	"Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
-	"channels the manifest declares, and print the six-line report.\n"
-	"\n"
-	"  -l <GB>    file size limit for output channels (default 4)\n"
-	"  -s         skip validation of the program\n"
-	"  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
-	"             every second (2); default 0\n"
-	"  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
-	"  -F         load, validate and open channels, report, and quit before the\n"
-	"             program runs\n"
-	"  -P         do not preallocate write channels\n"
-	"  -Q         skip the platform self-check\n"
-	"  -T <file>  append one line per trap call, with timings, to <file>\n"
-	"  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
-	"             the trap interface, and any other system call kills it\n"
-	"  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
-	"             memory etag does not depend on the CPU the program ran on;\n"
-	"             costs a context-switch MSR write per trap in virtual machines\n"
-	"  -M <file>  the manifest (same as giving it as the argument)\n"
-	"  --help     this text\n"
-	"  --version  version and build information\n"
-	"\n"
-	"Exit status: 0 when the session ran (the program's own code is report line\n"
-	"3); otherwise the errno of the first failure (see zerovm(1)).\n";
+static const char usage[] = "Usage: zerovm [options] <manifest>\n"
+			    "Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
+			    "channels the manifest declares, and print the six-line report.\n"
+			    "\n"
+			    "  -l <GB>    file size limit for output channels (default 4)\n"
+			    "  -s         skip validation of the program\n"
+			    "  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
+			    "             every second (2); default 0\n"
+			    "  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
+			    "  -F         load, validate and open channels, report, and quit before the\n"
+			    "             program runs\n"
+			    "  -P         do not preallocate write channels\n"
+			    "  -Q         skip the platform self-check\n"
+			    "  -T <file>  append one line per trap call, with timings, to <file>\n"
+			    "  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
+			    "             the trap interface, and any other system call kills it\n"
+			    "  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
+			    "             memory etag does not depend on the CPU the program ran on;\n"
+			    "             costs a context-switch MSR write per trap in virtual machines\n"
+			    "  -M <file>  the manifest (same as giving it as the argument)\n"
+			    "  --help     this text\n"
+			    "  --version  version and build information\n"
+			    "\n"
+			    "Exit status: 0 when the session ran (the program's own code is report line\n"
+			    "3); otherwise the errno of the first failure (see zerovm(1)).\n";
 
 struct options {
 	const char *manifest;
@@ -159,8 +158,8 @@ static int read_manifest(struct session *s, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return zvm_fail(&s->err, errno == ENOENT ? ZVM_EXIT_NOENT : ZVM_EXIT_IO,
-				"manifest %s: cannot open: %s", path, strerror(errno)),
+		return zvm_fail(&s->err, errno == ENOENT ? ZVM_EXIT_NOENT : ZVM_EXIT_IO, "manifest %s: cannot open: %s",
+				path, strerror(errno)),
 		       -1;
 	/* One byte more than the limit tells "too large" from "exactly full".
 	 * A regular file gets a buffer of its own size (plus that byte), not
@@ -207,7 +206,8 @@ static int selfcheck(struct session *s)
 		       -1;
 	errno = 0;
 	if (syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == ENOSYS)
-		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST, "platform: pidfd_getfd is not supported (Linux 5.6+ needed)"),
+		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST,
+				"platform: pidfd_getfd is not supported (Linux 5.6+ needed)"),
 		       -1;
 	errno = 0;
 	if (syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS)
@@ -326,7 +326,8 @@ int main(int argc, char **argv)
 	 * deadline plus a grace (out.h). */
 	int64_t deadline = s.deadline_ms;
 	if (!deadline)
-		deadline = (int64_t)(s.t0 * 1000.0) + (s.m.timeout > 0 ? (s.m.timeout < 3155760000 ? s.m.timeout : 3155760000) : 0) * 1000;
+		deadline = (int64_t)(s.t0 * 1000.0) +
+			   (s.m.timeout > 0 ? (s.m.timeout < 3155760000 ? s.m.timeout : 3155760000) : 0) * 1000;
 	deadline += OUT_GRACE_MS;
 	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
 		out_printf(STDERR_FILENO, deadline, "zerovm: %s\n", s.err.msg);

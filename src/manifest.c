@@ -21,8 +21,7 @@ static const char *const key_name[K_N] = {
 	"Version", "Program", "Memory", "Timeout", "Node", "NameServer", "Job", "Etag", "Channel",
 };
 static const bool key_required[K_N] = {
-	[K_VERSION] = true, [K_PROGRAM] = true, [K_MEMORY] = true, [K_TIMEOUT] = true,
-	[K_CHANNEL] = true,
+	[K_VERSION] = true, [K_PROGRAM] = true, [K_MEMORY] = true, [K_TIMEOUT] = true, [K_CHANNEL] = true,
 };
 
 static char *trim(char *s)
@@ -106,8 +105,8 @@ __attribute__((format(printf, 3, 4))) static bool fail(struct parse *p, int code
 	return zvm_fail(p->err, code, "manifest: %s", what);
 }
 
-static bool parse_int_field(struct parse *p, const char *key, const char *what, const char *s,
-			    int64_t min, int64_t *out)
+static bool parse_int_field(struct parse *p, const char *key, const char *what, const char *s, int64_t min,
+			    int64_t *out)
 {
 	int r = manifest_parse_int(s, out);
 	if (r == -ERANGE)
@@ -171,12 +170,10 @@ static bool parse_channel(struct parse *p, char *value)
 		if (strncmp(uri[i], "tcp:", 4) == 0) {
 			if (!valid_tcp_uri(uri[i]))
 				return fail(p, ZVM_EXIT_MANIFEST,
-					    "Channel: bad network source '%s' (expected tcp:<host>:<port>)",
-					    uri[i]);
+					    "Channel: bad network source '%s' (expected tcp:<host>:<port>)", uri[i]);
 		} else if (uri[i][0] != '/') {
 			return fail(p, ZVM_EXIT_MANIFEST,
-				    "Channel: source '%s' is neither an absolute path nor tcp:<host>:<port>",
-				    uri[i]);
+				    "Channel: source '%s' is neither an absolute path nor tcp:<host>:<port>", uri[i]);
 		}
 		c->uri[i] = uri[i];
 	}
@@ -202,14 +199,15 @@ static bool parse_channel(struct parse *p, char *value)
 		if (!parse_int_field(p, "Channel", limit_name[i], f[4 + i], 0, &c->limit[i]))
 			return false;
 	if (!manifest_channel_readable(c) && !manifest_channel_writable(c))
-		return fail(p, ZVM_EXIT_INVAL,
-			    "Channel %s: neither readable (gets and get_size > 0) nor writable (puts and put_size > 0)%s",
-			    c->alias, "");
+		return fail(
+			p, ZVM_EXIT_INVAL,
+			"Channel %s: neither readable (gets and get_size > 0) nor writable (puts and put_size > 0)%s",
+			c->alias, "");
 
 	for (size_t i = 0; i < m->nchannel; i++)
 		if (strcmp(m->channel[i].alias, c->alias) == 0)
-			return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)",
-				    c->alias, m->channel[i].line);
+			return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)", c->alias,
+				    m->channel[i].line);
 	m->nchannel++;
 	return true;
 }
@@ -279,26 +277,18 @@ static bool parse_line(struct parse *p, char *line)
 			return fail(p, ZVM_EXIT_MANIFEST, "Version: '%s' is not supported (expected %s)", value,
 				    MANIFEST_VERSION);
 		return true;
-	case K_PROGRAM:
-		m->program = value;
-		return true;
-	case K_MEMORY:
-		return parse_memory(p, value);
-	case K_TIMEOUT:
-		return parse_int_field(p, "Timeout", "seconds", value, 1, &m->timeout);
-	case K_NODE:
-		return parse_int_field(p, "Node", "id", value, 0, &m->node);
-	case K_NAMESERVER:
-		return parse_name_server(p, value);
+	case K_PROGRAM: m->program = value; return true;
+	case K_MEMORY: return parse_memory(p, value);
+	case K_TIMEOUT: return parse_int_field(p, "Timeout", "seconds", value, 1, &m->timeout);
+	case K_NODE: return parse_int_field(p, "Node", "id", value, 0, &m->node);
+	case K_NAMESERVER: return parse_name_server(p, value);
 	case K_JOB:
 		if (strlen(value) >= JOB_PATH_MAX)
 			return fail(p, ZVM_EXIT_MANIFEST, "Job: socket path longer than 107 characters");
 		m->job = value;
 		return true;
-	case K_ETAG:
-		return true; /* accepted and ignored, as the original */
-	default:
-		return parse_channel(p, value);
+	case K_ETAG: return true; /* accepted and ignored, as the original */
+	default: return parse_channel(p, value);
 	}
 }
 

@@ -47,10 +47,10 @@ struct manifest_channel {
 struct manifest {
 	char *text; /* owned copy of the input; every string below points in */
 	const char *program;
-	int64_t memory;  /* bytes, > 0 */
-	int memory_etag; /* 0 or 1 */
-	int64_t timeout; /* seconds, >= 1 */
-	int64_t node;    /* 0 when absent */
+	int64_t memory;          /* bytes, > 0 */
+	int memory_etag;         /* 0 or 1 */
+	int64_t timeout;         /* seconds, >= 1 */
+	int64_t node;            /* 0 when absent */
 	const char *name_server; /* NULL when absent */
 	const char *job;         /* NULL when absent */
 	struct manifest_channel *channel;

@@ -28,9 +28,8 @@
 
 void report_accounting(const struct session *s, char *buf, size_t n)
 {
-	snprintf(buf, n, "%.2f %.2f %lld %lld %lld %lld 0 0 0 0", s->sys_time, s->user_time,
-		 (long long)s->cs.reads, (long long)s->cs.read_bytes, (long long)s->cs.writes,
-		 (long long)s->cs.write_bytes);
+	snprintf(buf, n, "%.2f %.2f %lld %lld %lld %lld 0 0 0 0", s->sys_time, s->user_time, (long long)s->cs.reads,
+		 (long long)s->cs.read_bytes, (long long)s->cs.writes, (long long)s->cs.write_bytes);
 }
 
 /* Line 4: "disabled", or "<alias> <hex>" pairs in handle order, then the

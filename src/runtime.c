@@ -21,7 +21,7 @@
 extern const unsigned char zvm_zrt_start[], zvm_zrt_end[];
 
 #define PAGE 4096ull
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 
 int runtime_load(struct guest *g, struct zvm_error *err)
 {
@@ -111,11 +111,11 @@ static void cpuid_table(struct zrt_info *info)
 				if (leaf == 1)
 					r[1] &= 0x00ffffffu; /* initial APIC id */
 				if (leaf == 0xb || leaf == 0x1f)
-					r[3] = 0; /* x2APIC id */
+					r[3] = 0;         /* x2APIC id */
 				if (leaf == 0x8000001e) { /* AMD topology */
-					r[0] = 0;            /* extended APIC id */
-					r[1] &= ~0xffu;      /* core (compute unit) id */
-					r[2] &= ~0xffu;      /* node id */
+					r[0] = 0;         /* extended APIC id */
+					r[1] &= ~0xffu;   /* core (compute unit) id */
+					r[2] &= ~0xffu;   /* node id */
 				}
 				if (leaf == 0x80000026)
 					r[3] = 0; /* AMD extended topology: x2APIC id */

@@ -51,7 +51,7 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#define NOBODY 65534 /* the host ids the sandbox runs as when we are root */
+#define NOBODY 65534       /* the host ids the sandbox runs as when we are root */
 #define SANDBOX_NS_ID 1000 /* ... seen from inside its own user namespace */
 
 extern const unsigned char zvm_boot_start[], zvm_boot_end[];
@@ -225,8 +225,7 @@ static int boot_fd(struct zvm_error *err)
 	fsize_lift(&lift, n);
 	ssize_t w = write(fd, zvm_boot_start, n);
 	fsize_restore(&lift);
-	if (w != (ssize_t)n ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+	if (w != (ssize_t)n || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		close(fd);
 		return zvm_fail(err, ZVM_EXIT_IO, "sandbox: writing boot: %s", strerror(errno)), -1;
 	}
@@ -263,10 +262,11 @@ static const char *stage_name(uint32_t s)
 static void describe(struct sandbox *s, uint32_t have)
 {
 	bool any = have & (CLONE_NEWPID | NS_FLAGS);
-	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s%s",
-		 have & CLONE_NEWPID ? " pid" : "", have & CLONE_NEWUSER ? " user" : "",
-		 have & CLONE_NEWNS ? " mount" : "", have & CLONE_NEWIPC ? " ipc" : "",
-		 have & CLONE_NEWUTS ? " uts" : "", have & CLONE_NEWCGROUP ? " cgroup" : "", any ? "" : " none", have & 1u ? "; empty root" : "; host root visible",
+	snprintf(s->isolation, sizeof s->isolation, "namespaces:%s%s%s%s%s%s%s%s%s", have & CLONE_NEWPID ? " pid" : "",
+		 have & CLONE_NEWUSER ? " user" : "", have & CLONE_NEWNS ? " mount" : "",
+		 have & CLONE_NEWIPC ? " ipc" : "", have & CLONE_NEWUTS ? " uts" : "",
+		 have & CLONE_NEWCGROUP ? " cgroup" : "", any ? "" : " none",
+		 have & 1u ? "; empty root" : "; host root visible",
 		 have & 2u ? "; ids kept (nobody is not mapped here)" : "");
 }
 

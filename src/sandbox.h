@@ -19,18 +19,17 @@
 struct sandbox {
 	pid_t pid;
 	int pidfd;
-	int listener; /* -1 if the program ended before we could take it */
-	bool sync_wakeup;            /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP on */
-	char isolation[160];         /* what namespaces we got, for -v */
+	int listener;        /* -1 if the program ended before we could take it */
+	bool sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP on */
+	char isolation[160]; /* what namespaces we got, for -v */
 };
 
 struct sandbox_opts {
-	int64_t timeout;      /* seconds, for RLIMIT_CPU as a second line */
-	int64_t deadline_ms;  /* monotonic ms: give up waiting for boot after */
+	int64_t timeout;     /* seconds, for RLIMIT_CPU as a second line */
+	int64_t deadline_ms; /* monotonic ms: give up waiting for boot after */
 };
 
-int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o,
-		  struct zvm_error *err);
+int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err);
 /* Kill (if still running) and release descriptors. */
 void sandbox_kill(struct sandbox *s);
 void sandbox_close(struct sandbox *s);

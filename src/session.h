@@ -28,10 +28,10 @@ struct session {
 	struct zvm_error err;
 	enum validation_state vstate;
 
-	int report_mode;    /* -t: 0 stdout, 1 syslog, 2 stdout + per-second accounting */
-	int verbosity;      /* -v */
-	struct trace trace; /* -T (trace.f NULL when off) */
-	double t0;          /* session start, seconds (CLOCK_MONOTONIC) */
+	int report_mode;     /* -t: 0 stdout, 1 syslog, 2 stdout + per-second accounting */
+	int verbosity;       /* -v */
+	struct trace trace;  /* -T (trace.f NULL when off) */
+	double t0;           /* session start, seconds (CLOCK_MONOTONIC) */
 	int64_t deadline_ms; /* when the sandbox is killed (CLOCK_MONOTONIC ms) */
 
 	int32_t user_code;

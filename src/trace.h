@@ -18,13 +18,13 @@
 #define TRACE_MAX_BYTES (16ll << 20)
 
 struct trace {
-	FILE *f;             /* NULL: not tracing */
+	FILE *f; /* NULL: not tracing */
 	const char *path;
-	int64_t bytes;       /* written so far */
-	int64_t max;         /* TRACE_MAX_BYTES */
-	uint64_t untraced;   /* calls after the cut */
+	int64_t bytes;     /* written so far */
+	int64_t max;       /* TRACE_MAX_BYTES */
+	uint64_t untraced; /* calls after the cut */
 	bool cut;
-	int err;             /* first write error (errno), 0 if none */
+	int err; /* first write error (errno), 0 if none */
 };
 
 /* Open path for appending and write the header. -errno on failure. */

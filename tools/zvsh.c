@@ -31,33 +31,32 @@
 
 #define ZVSH_VERSION "0.1.0"
 
-static const char usage_text[] =
-	"usage: zvsh [options] [--] program [args...]\n"
-	"\n"
-	"Run an unmodified static x86-64 program under zerovm, with the runtime\n"
-	"ZRT: a manifest and nvram are written for you, standard streams are\n"
-	"passed through, and zvsh exits with the program's status.\n"
-	"\n"
-	"  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
-	"                               directory MOUNT is written to TAR at exit\n"
-	"  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
-	"  --timeout S       wall-clock seconds for the session (default 3600)\n"
-	"  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
-	"                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
-	"                    /usr/bin, HOME=/, LANG=C)\n"
-	"  --trace FILE      append a trace of every trap call to FILE (zerovm -T)\n"
-	"  --keep DIR        write manifest, nvram and report into DIR and keep them\n"
-	"  --getrc           exit with zerovm's exit code, not the program's\n"
-	"  --report          print zerovm's six-line report on standard error\n"
-	"  --verbose         zerovm -v 1, the files and the command, and the report\n"
-	"  --help, --version\n"
-	"\n"
-	"An argument @FILE becomes a channel: an existing FILE is read, a missing\n"
-	"one is created and written; the program gets its name under /dev (e.g.\n"
-	"/dev/names.txt). @@x passes @x. ZeroVM's spellings --zvm-image,\n"
-	"--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
-	"Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
-	"2 for a zvsh error, 127 if the program or zerovm is not found.\n";
+static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n"
+				 "\n"
+				 "Run an unmodified static x86-64 program under zerovm, with the runtime\n"
+				 "ZRT: a manifest and nvram are written for you, standard streams are\n"
+				 "passed through, and zvsh exits with the program's status.\n"
+				 "\n"
+				 "  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
+				 "                               directory MOUNT is written to TAR at exit\n"
+				 "  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
+				 "  --timeout S       wall-clock seconds for the session (default 3600)\n"
+				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
+				 "                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
+				 "                    /usr/bin, HOME=/, LANG=C)\n"
+				 "  --trace FILE      append a trace of every trap call to FILE (zerovm -T)\n"
+				 "  --keep DIR        write manifest, nvram and report into DIR and keep them\n"
+				 "  --getrc           exit with zerovm's exit code, not the program's\n"
+				 "  --report          print zerovm's six-line report on standard error\n"
+				 "  --verbose         zerovm -v 1, the files and the command, and the report\n"
+				 "  --help, --version\n"
+				 "\n"
+				 "An argument @FILE becomes a channel: an existing FILE is read, a missing\n"
+				 "one is created and written; the program gets its name under /dev (e.g.\n"
+				 "/dev/names.txt). @@x passes @x. ZeroVM's spellings --zvm-image,\n"
+				 "--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
+				 "Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
+				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
 /* "--env NAME=value", or "--env NAME": the host's value, if it has one. */
 static int opt_env(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
@@ -98,10 +97,14 @@ static int parse_size(const char *s, uint64_t *out)
 		return -1;
 	unsigned shift = 0;
 	switch (*s) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
+	case 'k':
+	case 'K': shift = 10; break;
+	case 'm':
+	case 'M': shift = 20; break;
+	case 'g':
+	case 'G': shift = 30; break;
+	case 't':
+	case 'T': shift = 40; break;
 	case 0: break;
 	default: return -1;
 	}
@@ -173,9 +176,10 @@ static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 	else if (strcmp(acc, "wo") == 0)
 		im->wo = true;
 	else
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE,
-				 "--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'",
-				 arg, acc);
+		return zvsh_fail(
+			lg, ZVSH_EXIT_USAGE,
+			"--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'", arg,
+			acc);
 	char *mount = NULL;
 	if (c1) {
 		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
@@ -199,8 +203,17 @@ static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 }
 
 enum opt_id {
-	OPT_IMAGE, OPT_MEMORY, OPT_TIMEOUT, OPT_ENV, OPT_TRACE, OPT_KEEP,
-	OPT_GETRC, OPT_REPORT, OPT_VERBOSE, OPT_HELP, OPT_VERSION
+	OPT_IMAGE,
+	OPT_MEMORY,
+	OPT_TIMEOUT,
+	OPT_ENV,
+	OPT_TRACE,
+	OPT_KEEP,
+	OPT_GETRC,
+	OPT_REPORT,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VERSION
 };
 
 enum opt_arg {
@@ -239,8 +252,7 @@ static const struct option_def {
 static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
-	case OPT_IMAGE:
-		return opt_image(p, lg, val);
+	case OPT_IMAGE: return opt_image(p, lg, val);
 	case OPT_MEMORY:
 		if (parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
@@ -253,8 +265,7 @@ static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, 
 			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
 	}
-	case OPT_ENV:
-		return opt_env(p, lg, val);
+	case OPT_ENV: return opt_env(p, lg, val);
 	case OPT_TRACE:
 		if (!*val)
 			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty file name", name);

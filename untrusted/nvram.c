@@ -379,8 +379,7 @@ static int value_nonempty(struct parser *p, const char *key, struct span v)
 
 /* The index of the decoded v in words (NULL-terminated); otherwise an error
  * "must be <expected>, not '<v>'". */
-static int value_enum(struct parser *p, const char *key, struct span v, const char *const *words,
-		      const char *expected)
+static int value_enum(struct parser *p, const char *key, struct span v, const char *const *words, const char *expected)
 {
 	char buf[8];
 	size_t n = 0;
@@ -483,8 +482,8 @@ static int apply_env(struct parser *p, const struct span *val, const bool *seen)
 	return 0;
 }
 
-static const char *const access_words[] = {"ro", "wo", NULL};  /* enum nvram_access order */
-static const char *const yes_no_words[] = {"no", "yes", NULL}; /* false, true */
+static const char *const access_words[] = {"ro", "wo", NULL};           /* enum nvram_access order */
+static const char *const yes_no_words[] = {"no", "yes", NULL};          /* false, true */
 static const char *const mode_words[] = {"pipe", "char", "file", NULL}; /* enum nvram_mode order */
 
 /* channel=ALIAS, mountpoint=/PATH[, access=ro|wo][, removable=yes|no] */
@@ -497,8 +496,7 @@ static int apply_fstab(struct parser *p, const struct span *val, const bool *see
 		return fail_key(p, "mountpoint", "must be an absolute path, not", &val[1]);
 	if (seen[2] && (access = value_enum(p, "access", val[2], access_words, "must be ro or wo, not")) < 0)
 		return -1;
-	if (seen[3] &&
-	    (removable = value_enum(p, "removable", val[3], yes_no_words, "must be yes or no, not")) < 0)
+	if (seen[3] && (removable = value_enum(p, "removable", val[3], yes_no_words, "must be yes or no, not")) < 0)
 		return -1;
 	if (p->nfstab == NVRAM_FSTAB_MAX)
 		return fail_limit(p, NVRAM_FSTAB_MAX, "entries");
@@ -754,8 +752,8 @@ int nvram_parse(const char *text, size_t len, void *arena, size_t arena_size, st
 	struct nvram nv = {0};
 	if (carve(&p, arena, arena_size, &nv) < 0)
 		return fail_text(&p, "out of memory");
-	struct parser fill = {.text = text, .len = len, .err = err, .errlen = errlen, .out = &nv,
-			      .str = p.str, .str_end = p.str_end};
+	struct parser fill = {
+		.text = text, .len = len, .err = err, .errlen = errlen, .out = &nv, .str = p.str, .str_end = p.str_end};
 	if (parse_text(&fill) < 0)
 		return -1; /* cannot happen: the same text passed the first time */
 	nv.argc = fill.argc;

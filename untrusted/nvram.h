@@ -66,7 +66,7 @@ struct nvram {
 	const char **envp; /* "NAME=value", NAME non-empty without '='; NULL-terminated */
 	int nfstab;        /* 0..NVRAM_FSTAB_MAX */
 	struct nvram_fstab *fstab;
-	int nmapping;      /* 0..NVRAM_MAPPING_MAX */
+	int nmapping; /* 0..NVRAM_MAPPING_MAX */
 	struct nvram_mapping *mapping;
 	bool has_time;
 	int64_t time_seconds; /* >= 0; 0 when !has_time */

@@ -57,7 +57,7 @@ struct ustar {
 };
 _Static_assert(sizeof(struct ustar) == TAR_BLOCK, "ustar header is one block");
 
-#define OCTAL_MAX(w) ((UINT64_C(1) << (3 * ((w) - 1))) - 1) /* largest octal value a w-byte field holds */
+#define OCTAL_MAX(w) ((UINT64_C(1) << (3 * ((w)-1))) - 1) /* largest octal value a w-byte field holds */
 #define PAX_HEAD 96 /* bytes of a pax record read first: length, key, a numeric value */
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -322,8 +322,10 @@ static bool key_is(const char *k, size_t n, const char *name)
  * and here, too, a number has digits. */
 static int pax_number(struct scan *s, const char *key, size_t kl, const char *v, size_t vl)
 {
-	unsigned bit = key_is(key, kl, "size") ? X_SIZE : key_is(key, kl, "mtime") ? X_MTIME
-		     : key_is(key, kl, "uid") ? X_UID : X_GID;
+	unsigned bit = key_is(key, kl, "size")    ? X_SIZE
+		       : key_is(key, kl, "mtime") ? X_MTIME
+		       : key_is(key, kl, "uid")   ? X_UID
+						  : X_GID;
 	uint64_t u;
 	bool ok;
 	if (bit == X_SIZE)
@@ -454,16 +456,11 @@ static int entry_type(char t)
 	switch (t) {
 	case '0':
 	case '\0': /* v7 */
-	case '7':  /* contiguous file: an ordinary file everywhere now */
-		return TAR_FILE;
-	case '5':
-		return TAR_DIR;
-	case '2':
-		return TAR_SYMLINK;
-	case '1':
-		return TAR_HARDLINK;
-	default: /* '3' '4' devices, '6' FIFO, 'S' sparse, 'D' dumpdir, 'V' label, 'M', ... */
-		return -1;
+	case '7': /* contiguous file: an ordinary file everywhere now */ return TAR_FILE;
+	case '5': return TAR_DIR;
+	case '2': return TAR_SYMLINK;
+	case '1': return TAR_HARDLINK;
+	default: /* '3' '4' devices, '6' FIFO, 'S' sparse, 'D' dumpdir, 'V' label, 'M', ... */ return -1;
 	}
 }
 
@@ -550,11 +547,8 @@ static int step(struct scan *s, const struct ustar *h, uint64_t off, uint64_t *n
 	uint64_t after = data + size, pad = tar_padding(size);
 	*next = s->end - after < pad ? s->end : after + pad;
 	switch (t) {
-	case 'x':
-		s->pending = true;
-		return read_pax(s, data, size);
-	case 'g': /* global pax values: nothing ZRT keeps is meaningful archive-wide */
-		return 0;
+	case 'x': s->pending = true; return read_pax(s, data, size);
+	case 'g': /* global pax values: nothing ZRT keeps is meaningful archive-wide */ return 0;
 	case 'L':
 		s->pending = true;
 		s->x |= X_PATH;
@@ -563,8 +557,7 @@ static int step(struct scan *s, const struct ustar *h, uint64_t off, uint64_t *n
 		s->pending = true;
 		s->x |= X_LINK;
 		return read_long(s, s->e.link, data, size);
-	default:
-		return entry(s, h, data, size);
+	default: return entry(s, h, data, size);
 	}
 }
 

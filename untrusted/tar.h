@@ -30,8 +30,8 @@
 #include <stdint.h>
 
 #define TAR_BLOCK 512
-#define TAR_PATH_MAX 4096  /* bytes of a path or link target, with the NUL */
-#define TAR_HDR_MAX 10240  /* most bytes tar_header() writes for one entry */
+#define TAR_PATH_MAX 4096      /* bytes of a path or link target, with the NUL */
+#define TAR_HDR_MAX 10240      /* most bytes tar_header() writes for one entry */
 #define TAR_PAX_MAX (1u << 20) /* largest pax extended header read; more is malformed */
 
 /* The errors tar_scan() returns (negated): Linux's values, named here

@@ -12,8 +12,8 @@ struct zchan {
 	int handle;
 	const char *alias;
 	bool readable, writable, random_read, random_write;
-	int mode;        /* ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE: what stat says */
-	uint64_t size;   /* bytes known to exist (random channels) */
+	int mode;           /* ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE: what stat says */
+	uint64_t size;      /* bytes known to exist (random channels) */
 	unsigned char *win; /* read-ahead window of a random-read channel */
 	uint64_t win_off, win_len;
 };

@@ -97,8 +97,9 @@ static long sleep_on(long id, const struct __kernel_timespec *req, bool absolute
 		return -EFAULT;
 	if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0)
 		return -EINVAL;
-	uint64_t ns = (uint64_t)req->tv_sec > ZRT_CLOCK_MAX / 1000000000u ? ZRT_CLOCK_MAX
-									: (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
+	uint64_t ns = (uint64_t)req->tv_sec > ZRT_CLOCK_MAX / 1000000000u
+			      ? ZRT_CLOCK_MAX
+			      : (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
 	if (absolute)
 		clock_ns = ns > clock_ns ? ns : clock_ns;
 	else

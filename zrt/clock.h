@@ -12,10 +12,10 @@
  * 2262): as a signed time_t/timespec it never goes back. */
 #define ZRT_CLOCK_MAX ((uint64_t)INT64_MAX)
 
-void clock_set(uint64_t ns);     /* at start: the clock and its origin */
-uint64_t clock_tick(void);       /* the clock in ns, advanced by 1 us first */
-uint64_t clock_peek(void);       /* the clock without advancing it (file times) */
-void clock_advance(uint64_t ns); /* saturates at ZRT_CLOCK_MAX */
+void clock_set(uint64_t ns);      /* at start: the clock and its origin */
+uint64_t clock_tick(void);        /* the clock in ns, advanced by 1 us first */
+uint64_t clock_peek(void);        /* the clock without advancing it (file times) */
+void clock_advance(uint64_t ns);  /* saturates at ZRT_CLOCK_MAX */
 uint64_t clock_since_start(void); /* a tick, less the origin: uptime, CPU time */
 
 #endif

@@ -72,7 +72,7 @@ int config_load(char *err, size_t errlen)
 			zrt_fmt(err, errlen, "nvram: out of memory");
 			r = -1;
 		} else if (nvram_parse(nvram_text, nvram_len, arena, nvram_arena_size(nvram_len), &config_nvram, err,
-				     errlen) < 0)
+				       errlen) < 0)
 			r = -1;
 		else
 			log_verbosity = config_nvram.verbosity;

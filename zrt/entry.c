@@ -103,7 +103,7 @@ void zrt_sigsegv(int sig, void *info, void *ucv)
 		len = 3, g[RCX] = 0;
 	if (!len) {
 		log_line(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
-			(unsigned long long)(uint64_t)((const siginfo_t *)info)->si_addr);
+			 (unsigned long long)(uint64_t)((const siginfo_t *)info)->si_addr);
 		uc->sigmask |= 1ull << (SIGSEGV - 1);
 		return;
 	}
@@ -184,8 +184,8 @@ static int start_up(char *err, size_t errlen)
 		return -1;
 	if (fs_init_dirs() < 0)
 		return zrt_fmt(err, errlen, "out of memory"), -1;
-	if (config_map_channels(err, errlen) < 0 || fs_add_nodes(err, errlen) < 0 ||
-	    image_mount_all(err, errlen) < 0 || fs_open_stdio(err, errlen) < 0)
+	if (config_map_channels(err, errlen) < 0 || fs_add_nodes(err, errlen) < 0 || image_mount_all(err, errlen) < 0 ||
+	    fs_open_stdio(err, errlen) < 0)
 		return -1;
 	return 0;
 }

@@ -19,7 +19,7 @@ __attribute__((noreturn)) void exit_session(int code)
 {
 	if (before_exit && !before_exit()) {
 		log_line(0, "zrt: the program's exit status %d becomes %d: an image was not written back", code,
-			ZRT_EXIT_FAILED);
+			 ZRT_EXIT_FAILED);
 		code = ZRT_EXIT_FAILED;
 	}
 	zrt_exit(code);
@@ -31,7 +31,6 @@ __attribute__((noreturn)) void exit_session(int code)
  * at the timeout (docs/zrt.md, "Pipes"). */
 __attribute__((noreturn)) void exit_would_block(const char *what)
 {
-	log_line(0, "zrt: %s: only this program could end the wait, which would last for ever; the session ends",
-		what);
+	log_line(0, "zrt: %s: only this program could end the wait, which would last for ever; the session ends", what);
 	exit_session(ZRT_EXIT_WAIT);
 }

@@ -295,8 +295,7 @@ long sys_prctl(const struct sys_call *c)
 			return -EFAULT;
 		memcpy((void *)a, comm, 16);
 		return 0;
-	case PR_GET_DUMPABLE:
-		return dumpable;
+	case PR_GET_DUMPABLE: return dumpable;
 	case PR_SET_DUMPABLE:
 		if ((uint64_t)a > 1) /* SUID_DUMP_DISABLE or SUID_DUMP_USER */
 			return -EINVAL;
@@ -312,17 +311,11 @@ long sys_prctl(const struct sys_call *c)
 			return -EFAULT;
 		*(int32_t *)a = (int32_t)pdeathsig;
 		return 0;
-	case PR_SET_NO_NEW_PRIVS:
-		return a == 1 && rest0 ? 0 : -EINVAL;
-	case PR_GET_NO_NEW_PRIVS:
-		return !a && rest0 ? 1 : -EINVAL;
-	case PR_GET_KEEPCAPS:
-		return 0;
-	case PR_GET_TIMERSLACK:
-		return 50000; /* the default, ns */
-	case PR_GET_SECCOMP:
-		return 2; /* SECCOMP_MODE_FILTER: the wall */
-	default:
-		return -EINVAL;
+	case PR_SET_NO_NEW_PRIVS: return a == 1 && rest0 ? 0 : -EINVAL;
+	case PR_GET_NO_NEW_PRIVS: return !a && rest0 ? 1 : -EINVAL;
+	case PR_GET_KEEPCAPS: return 0;
+	case PR_GET_TIMERSLACK: return 50000; /* the default, ns */
+	case PR_GET_SECCOMP: return 2;        /* SECCOMP_MODE_FILTER: the wall */
+	default: return -EINVAL;
 	}
 }

@@ -72,9 +72,9 @@ static struct freeobj *freelist[CLASSES];
 /* -DZRT_MEM_DEBUG: every entry point first checks the invariants the last
  * call left, and stops the runtime at once (ud2) on a broken one. */
 #ifdef ZRT_MEM_DEBUG
-#define DEBUG_CHECK()                   \
-	do {                            \
-		if (mem_check())        \
+#define DEBUG_CHECK()                     \
+	do {                              \
+		if (mem_check())          \
 			__builtin_trap(); \
 	} while (0)
 #else

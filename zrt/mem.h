@@ -17,8 +17,8 @@ long mem_munmap(uint64_t addr, uint64_t len);
 long mem_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, int flags, uint64_t newaddr);
 long mem_mprotect(uint64_t addr, uint64_t len, int prot);
 long mem_dontneed(uint64_t addr, uint64_t len); /* MADV_DONTNEED */
-void *mem_alloc(size_t n);         /* zeroed, NULL when the heap is full */
-void mem_free(void *p, size_t n);  /* n: the size given to mem_alloc */
+void *mem_alloc(size_t n);                      /* zeroed, NULL when the heap is full */
+void mem_free(void *p, size_t n);               /* n: the size given to mem_alloc */
 uint64_t mem_free_bytes(void);
 uint64_t mem_total_bytes(void);
 #ifdef ZRT_MEM_DEBUG

@@ -62,7 +62,7 @@ long sys_madvise(const struct sys_call *c)
 	if (!len)
 		return 0;
 	if (!mapped(addr, ALIGN_UP(len, PAGE)))
-		return -ENOMEM; /* not the program's: no mapping there */
+		return -ENOMEM;      /* not the program's: no mapping there */
 	if (advice == MADV_DONTNEED) /* fresh zero pages */
 		return mem_dontneed(addr, len);
 	return 0;

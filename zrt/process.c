@@ -19,9 +19,9 @@
  * ([debug] verbosity 1) saying which program act it was. */
 static long no_process(uint64_t flags)
 {
-	const char *what = (flags & CLONE_THREAD) ? "pthread_create (clone of a thread): a sandbox runs one thread"
-			   : (flags & CLONE_VFORK)   ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
-						     : "fork: a sandbox runs one process";
+	const char *what = (flags & CLONE_THREAD)  ? "pthread_create (clone of a thread): a sandbox runs one thread"
+			   : (flags & CLONE_VFORK) ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
+						   : "fork: a sandbox runs one process";
 	log_line(1, "zrt: %s (EAGAIN)", what);
 	return -EAGAIN;
 }
@@ -71,7 +71,8 @@ long sys_futex(const struct sys_call *c)
 	long op = c->a[1], val = c->a[2], err = 0;
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	long cmd = op & ~(long)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+	    cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -82,7 +83,8 @@ long sys_futex(const struct sys_call *c)
 			return err;
 		if (!user_ok(uaddr, 4))
 			return -EFAULT;
-		return *(const uint32_t *)uaddr != (uint32_t)val ? -EAGAIN : -ETIMEDOUT; /* no other thread can wake it */
+		return *(const uint32_t *)uaddr != (uint32_t)val ? -EAGAIN
+								 : -ETIMEDOUT; /* no other thread can wake it */
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 		if (cmd == FUTEX_WAKE_BITSET && !(uint32_t)c->a[5])
@@ -101,8 +103,7 @@ long sys_futex(const struct sys_call *c)
 				return -EAGAIN;
 		}
 		return 0;
-	default:
-		return -ENOSYS;
+	default: return -ENOSYS;
 	}
 }
 
@@ -135,8 +136,7 @@ long sys_waitid(const struct sys_call *c)
 		if (pid < 0)
 			return -EINVAL;
 		break;
-	case P_PIDFD: /* no descriptor is a pidfd */
-		return pid < 0 ? -EINVAL : -EBADF;
+	case P_PIDFD: /* no descriptor is a pidfd */ return pid < 0 ? -EINVAL : -EBADF;
 	default: return -EINVAL;
 	}
 	return -ECHILD;

@@ -55,7 +55,7 @@
 #define SIGQUEUE_MAX 128 /* pending signals at once (RLIMIT_SIGPENDING) */
 /* The flags a program may set through a frame's context (the kernel's
  * FIX_EFLAGS). */
-#define EFL_FIX                                                                                                 \
+#define EFL_FIX                                                                                                    \
 	(uint64_t)(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF | X86_EFLAGS_ZF | \
 		   X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
@@ -201,9 +201,9 @@ __asm__(".pushsection .text\n"
 	".globl zrt_sigreturn_tramp\n"
 	"zrt_sigreturn_tramp:\n"
 	"	mov $" ZRT_STR(ZRT_NR_SIGRETURN) ", %eax\n"
-	"	syscall\n"
-	"	hlt\n"
-	".popsection\n");
+						 "	syscall\n"
+						 "	hlt\n"
+						 ".popsection\n");
 
 /* The size of the FPU state the kernel saved for the SIGSYS frame: the
  * legacy 512 bytes, or the extended size its software bytes give. */

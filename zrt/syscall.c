@@ -18,7 +18,7 @@
 #include "zrt.h"
 
 struct sys_entry {
-	sys_fn *fn;           /* NULL: the call's result is ret */
+	sys_fn *fn; /* NULL: the call's result is ret */
 	int ret;
 	bool known;           /* false: no row, ENOSYS */
 	unsigned char arg[6]; /* enum sys_arg */
@@ -146,7 +146,7 @@ static const struct sys_entry table[] = {
 	CALL(mmap, sys_mmap, ARG_LONG, ARG_LONG, ARG_INT, ARG_INT, ARG_FD),
 	CALL(munmap, sys_munmap),
 	CALL(mremap, sys_mremap), /* flags: an unsigned long */
-	RET(mprotect, -EACCES), /* what the wall refused: W+X, or outside guest memory */
+	RET(mprotect, -EACCES),   /* what the wall refused: W+X, or outside guest memory */
 	CALL(madvise, sys_madvise, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(msync, sys_msync, ARG_LONG, ARG_LONG, ARG_INT),
 	CALL(mlock, sys_mlock),

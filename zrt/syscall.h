@@ -51,8 +51,8 @@ long sys_dispatch(long nr, const long *a, struct ucontext_k *uc);
 
 /* ---- the handlers, by the file that has them --------------------------------- */
 /* fs/rw.c */
-sys_fn sys_read, sys_write, sys_pread64, sys_pwrite64, sys_readv, sys_writev, sys_preadv, sys_pwritev,
-	sys_preadv2, sys_pwritev2, sys_sendfile, sys_copy_file_range, sys_lseek;
+sys_fn sys_read, sys_write, sys_pread64, sys_pwrite64, sys_readv, sys_writev, sys_preadv, sys_pwritev, sys_preadv2,
+	sys_pwritev2, sys_sendfile, sys_copy_file_range, sys_lseek;
 /* fs/open.c */
 sys_fn sys_open, sys_creat, sys_openat, sys_openat2, sys_memfd_create, sys_pipe, sys_pipe2, sys_umask;
 /* fs/fd.c */
@@ -63,16 +63,15 @@ sys_fn sys_fsync, sys_syncfs, sys_sync_file_range, sys_flock, sys_fadvise64, sys
 sys_fn sys_ioctl;
 /* fs/stat.c */
 sys_fn sys_chown, sys_lchown, sys_fchown, sys_fchownat;
-sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat,
-	sys_faccessat2, sys_chmod, sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime, sys_utimes, sys_futimesat;
+sys_fn sys_stat, sys_lstat, sys_fstat, sys_newfstatat, sys_statx, sys_access, sys_faccessat, sys_faccessat2, sys_chmod,
+	sys_fchmod, sys_fchmodat, sys_utimensat, sys_utime, sys_utimes, sys_futimesat;
 /* fs/file.c */
 sys_fn sys_truncate, sys_ftruncate, sys_fallocate;
 /* fs/dir.c */
 sys_fn sys_getdents64;
 /* fs/names.c */
-sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys_unlink, sys_unlinkat,
-	sys_rename, sys_renameat, sys_renameat2, sys_link, sys_linkat, sys_symlink, sys_symlinkat, sys_readlink,
-	sys_readlinkat;
+sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys_unlink, sys_unlinkat, sys_rename,
+	sys_renameat, sys_renameat2, sys_link, sys_linkat, sys_symlink, sys_symlinkat, sys_readlink, sys_readlinkat;
 /* fs/poll.c */
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
 /* mman.c */
@@ -85,12 +84,12 @@ sys_fn sys_getrandom;
  * setgid; sys_setreid, sys_setresid, sys_setfsid: the uid and gid forms;
  * sys_getpgid: getpgid, getsid */
 sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresid, sys_setfsid, sys_setgroups,
-	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64,
-	sys_getrlimit, sys_setrlimit, sys_getpriority, sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
+	sys_getgroups, sys_getpgid, sys_prctl, sys_prlimit64, sys_getrlimit, sys_setrlimit, sys_getpriority,
+	sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_exit: exit, exit_group; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid;
 /* signal.c */
-sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend,
-	sys_kill, sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;
+sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend, sys_kill,
+	sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;
 
 #endif

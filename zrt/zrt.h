@@ -57,9 +57,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libc.h"      /* untrusted/ */
-#include "zrt_abi.h"   /* abi/ */
-#include "zvm.h"       /* include/ */
+#include "libc.h"    /* untrusted/ */
+#include "zrt_abi.h" /* abi/ */
+#include "zvm.h"     /* include/ */
 
 /* Linux's own values, from the kernel's headers (no libc here): errno
  * (the program sees -errno), open flags and AT_* (linux/fcntl.h), file
@@ -78,10 +78,10 @@
 #define ZRT_RW_MAX 0x7ffff000ull
 #define ZRT_PATH_MAX PATH_MAX
 #define PAGE 4096ull
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 /* Page rounding that would wrap past 2^64 (ALIGN_UP gives 0 then). */
-#define ALIGN_UP_WRAPS(x, a) ((uint64_t)(x) > UINT64_MAX - ((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP_WRAPS(x, a) ((uint64_t)(x) > UINT64_MAX - ((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 
 /* The one process and its one user. */
 #define ZRT_PID 1

@@ -131,8 +131,8 @@ static void check_good(const struct nvram *nv, const char *arena, size_t arena_s
 {
 	if (nv->arena_used > arena_size || nv->arena_used > nvram_arena_size(len))
 		abort();
-	if (nv->argc < 0 || nv->argc > NVRAM_ARGS_MAX || nv->envc < 0 || nv->envc > NVRAM_ENV_MAX ||
-	    nv->nfstab < 0 || nv->nfstab > NVRAM_FSTAB_MAX || nv->nmapping < 0 || nv->nmapping > NVRAM_MAPPING_MAX)
+	if (nv->argc < 0 || nv->argc > NVRAM_ARGS_MAX || nv->envc < 0 || nv->envc > NVRAM_ENV_MAX || nv->nfstab < 0 ||
+	    nv->nfstab > NVRAM_FSTAB_MAX || nv->nmapping < 0 || nv->nmapping > NVRAM_MAPPING_MAX)
 		abort();
 	if (!inside(nv, arena, nv->argv, ((size_t)nv->argc + 1) * sizeof *nv->argv) || nv->argv[nv->argc] ||
 	    (uintptr_t)nv->argv % _Alignof(const char *))
@@ -190,8 +190,8 @@ static bool same(const struct nvram *a, const struct nvram *b)
 		return false;
 	for (int i = 0; i < a->nfstab; i++)
 		if (strcmp(a->fstab[i].channel, b->fstab[i].channel) ||
-		    strcmp(a->fstab[i].mountpoint, b->fstab[i].mountpoint) || a->fstab[i].access != b->fstab[i].access ||
-		    a->fstab[i].removable != b->fstab[i].removable)
+		    strcmp(a->fstab[i].mountpoint, b->fstab[i].mountpoint) ||
+		    a->fstab[i].access != b->fstab[i].access || a->fstab[i].removable != b->fstab[i].removable)
 			return false;
 	for (int i = 0; i < a->nmapping; i++)
 		if (strcmp(a->mapping[i].channel, b->mapping[i].channel) || a->mapping[i].mode != b->mapping[i].mode)

@@ -113,8 +113,7 @@ static void round_trip(const struct tar_entry *e)
 {
 	static unsigned char hdr[TAR_HDR_MAX], again[TAR_HDR_MAX];
 	size_t n = tar_header(e, hdr);
-	if (n < TAR_BLOCK || n > TAR_HDR_MAX || n % TAR_BLOCK || tar_header(e, again) != n ||
-	    memcmp(hdr, again, n))
+	if (n < TAR_BLOCK || n > TAR_HDR_MAX || n % TAR_BLOCK || tar_header(e, again) != n || memcmp(hdr, again, n))
 		abort();
 	static struct input in;
 	in.b = hdr, in.n = n, in.reads = 0;
@@ -181,7 +180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Headers only: no read touched a reported file's data. */
 	for (unsigned i = 0; i < in.reads && i < LOG_MAX; i++)
 		for (unsigned k = 0; k < w.nfiles; k++)
-			if (in.log[i].off < w.file[k].off + w.file[k].len && w.file[k].off < in.log[i].off + in.log[i].len)
+			if (in.log[i].off < w.file[k].off + w.file[k].len &&
+			    w.file[k].off < in.log[i].off + in.log[i].len)
 				abort();
 	sanitize_input(data, size);
 	return 0;

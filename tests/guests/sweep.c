@@ -87,8 +87,8 @@ int main(int argc, char **argv)
 		register unsigned long r9 __asm__("r9") = a[5];
 		__asm__ volatile("syscall"
 				 : "=a"(r)
-				 : "a"(abi == 1 ? nr | 0x40000000ul : nr), "D"(a[0]), "S"(a[1]), "d"(a[2]),
-				   "r"(r10), "r"(r8), "r"(r9)
+				 : "a"(abi == 1 ? nr | 0x40000000ul : nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10),
+				   "r"(r8), "r"(r9)
 				 : "rcx", "r11", "memory");
 	}
 	out("survived ");

@@ -154,7 +154,10 @@ static inline unsigned char *hdr(struct arc *a, const char *name, char type, uin
 	h[O_TYPE] = (unsigned char)type;
 	if (link)
 		set_field(h, O_LINK, 100, link);
-	memcpy(h + O_MAGIC, "ustar\0" "00", 8);
+	memcpy(h + O_MAGIC,
+	       "ustar\0"
+	       "00",
+	       8);
 	set_sum(h);
 	return h;
 }
@@ -336,7 +339,8 @@ static inline void scan_fails(const struct arc *a, int r)
 	got_free(&g);
 }
 
-static inline void expect(const struct tar_entry *e, enum tar_type type, const char *path, const char *link, uint64_t size)
+static inline void expect(const struct tar_entry *e, enum tar_type type, const char *path, const char *link,
+			  uint64_t size)
 {
 	assert_int_equal(e->type, type);
 	assert_string_equal(e->path, path);

@@ -54,7 +54,11 @@ static void child(int out, int nth, int e)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)probe, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[3])), /* offset */
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nth == 1 ? 0u : nth == 2 ? 1u : 65u, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+			 nth == 1   ? 0u
+			 : nth == 2 ? 1u
+				    : 65u,
+			 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)e),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};

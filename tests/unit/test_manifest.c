@@ -32,13 +32,13 @@
 
 /* The smallest valid manifest: 7 lines, so a line appended to BASE is
  * line 8. */
-#define L_VERSION "Version = 20130611\n"                                    /* line 1 */
-#define L_PROGRAM "Program = /bin/prog\n"                                   /* line 2 */
-#define L_MEMORY "Memory = 4194304, 0\n"                                    /* line 3 */
-#define L_TIMEOUT "Timeout = 10\n"                                          /* line 4 */
-#define L_STDIN "Channel = /dev/stdin, /dev/stdin, 0, 0, 1, 1, 0, 0\n"     /* line 5 */
-#define L_STDOUT "Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 1, 1\n"  /* line 6 */
-#define L_STDERR "Channel = /dev/stderr, /dev/stderr, 0, 0, 0, 0, 1, 1\n"  /* line 7 */
+#define L_VERSION "Version = 20130611\n"                                  /* line 1 */
+#define L_PROGRAM "Program = /bin/prog\n"                                 /* line 2 */
+#define L_MEMORY "Memory = 4194304, 0\n"                                  /* line 3 */
+#define L_TIMEOUT "Timeout = 10\n"                                        /* line 4 */
+#define L_STDIN "Channel = /dev/stdin, /dev/stdin, 0, 0, 1, 1, 0, 0\n"    /* line 5 */
+#define L_STDOUT "Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 1, 1\n" /* line 6 */
+#define L_STDERR "Channel = /dev/stderr, /dev/stderr, 0, 0, 0, 0, 1, 1\n" /* line 7 */
 #define HEAD L_VERSION L_PROGRAM L_MEMORY L_TIMEOUT
 #define STD L_STDIN L_STDOUT L_STDERR
 #define BASE HEAD STD
@@ -111,9 +111,9 @@ static void parse_fails(const char *text, int code, unsigned line, const char *n
 	parse_fails_len(text, strlen(text), code, line, needle);
 }
 
-static void check_channel(const struct manifest_channel *c, unsigned nuri, const char *const *uri,
-			  const char *alias, int type, int etag, int64_t gets, int64_t get_size, int64_t puts,
-			  int64_t put_size, unsigned line)
+static void check_channel(const struct manifest_channel *c, unsigned nuri, const char *const *uri, const char *alias,
+			  int type, int etag, int64_t gets, int64_t get_size, int64_t puts, int64_t put_size,
+			  unsigned line)
 {
 	assert_int_equal(c->nuri, nuri);
 	for (unsigned i = 0; i < nuri; i++)
@@ -142,15 +142,15 @@ static void test_full_manifest(void **state)
 {
 	(void)state;
 	static const char text[] =
-		"Version = 20130611\n"                                                           /* 1 */
-		"Program = /opt/zvm/prog.nexe\n"                                                 /* 2 */
-		"Memory = 33554432, 1\n"                                                         /* 3 */
-		"Timeout = 50\n"                                                                 /* 4 */
-		"Node = 3\n"                                                                     /* 5 */
-		"NameServer = udp:10.0.0.1:54321\n"                                              /* 6 */
-		"Job = /tmp/zvm-job.sock\n"                                                      /* 7 */
-		"Etag = 0123456789abcdef\n"                                                      /* 8 */
-		"Channel = /dev/stdout, /dev/stdout, 0, 1, 0, 0, 1024, 65536\n"                  /* 9 */
+		"Version = 20130611\n"                                                            /* 1 */
+		"Program = /opt/zvm/prog.nexe\n"                                                  /* 2 */
+		"Memory = 33554432, 1\n"                                                          /* 3 */
+		"Timeout = 50\n"                                                                  /* 4 */
+		"Node = 3\n"                                                                      /* 5 */
+		"NameServer = udp:10.0.0.1:54321\n"                                               /* 6 */
+		"Job = /tmp/zvm-job.sock\n"                                                       /* 7 */
+		"Etag = 0123456789abcdef\n"                                                       /* 8 */
+		"Channel = /dev/stdout, /dev/stdout, 0, 1, 0, 0, 1024, 65536\n"                   /* 9 */
 		"Channel = /data/in.1;/data/in.2;/data/in.3, /dev/input, 1, 0, 100, 2000, 0, 0\n" /* 10 */
 		"Channel = /dev/stdin, /dev/stdin, 0, 0, 7, 8, 0, 0\n"                            /* 11 */
 		"Channel = tcp:10.0.0.2:5000, /dev/out/net, 0, 0, 0, 0, 9, 10\n"                  /* 12 */
@@ -173,16 +173,13 @@ static void test_full_manifest(void **state)
 	assert_int_equal(m.nchannel, 6);
 
 	/* Declaration order, not handle order. */
-	check_channel(&m.channel[0], 1, (const char *[]){"/dev/stdout"}, "/dev/stdout", 0, 1, 0, 0, 1024,
-		      65536, 9);
-	check_channel(&m.channel[1], 3, (const char *[]){"/data/in.1", "/data/in.2", "/data/in.3"},
-		      "/dev/input", 1, 0, 100, 2000, 0, 0, 10);
+	check_channel(&m.channel[0], 1, (const char *[]){"/dev/stdout"}, "/dev/stdout", 0, 1, 0, 0, 1024, 65536, 9);
+	check_channel(&m.channel[1], 3, (const char *[]){"/data/in.1", "/data/in.2", "/data/in.3"}, "/dev/input", 1, 0,
+		      100, 2000, 0, 0, 10);
 	check_channel(&m.channel[2], 1, (const char *[]){"/dev/stdin"}, "/dev/stdin", 0, 0, 7, 8, 0, 0, 11);
-	check_channel(&m.channel[3], 1, (const char *[]){"tcp:10.0.0.2:5000"}, "/dev/out/net", 0, 0, 0, 0, 9,
-		      10, 12);
+	check_channel(&m.channel[3], 1, (const char *[]){"tcp:10.0.0.2:5000"}, "/dev/out/net", 0, 0, 0, 0, 9, 10, 12);
 	check_channel(&m.channel[4], 1, (const char *[]){"/data/rw"}, "/dev/rw", 3, 1, 11, 12, 13, 14, 13);
-	check_channel(&m.channel[5], 1, (const char *[]){"/dev/stderr"}, "/dev/stderr", 2, 0, 0, 0, 15, 16,
-		      14);
+	check_channel(&m.channel[5], 1, (const char *[]){"/dev/stderr"}, "/dev/stderr", 2, 0, 0, 0, 15, 16, 14);
 
 	/* Every string lives in the manifest's own copy, not in the input. */
 	assert_points_into(&m, sizeof text - 1, m.program);
@@ -249,9 +246,7 @@ static void test_lines_not_two_parts_ignored(void **state)
 				   "== comment\n"
 				   "no equals sign here\n"
 				   "\n"
-				   "   \t\n"
-				   BASE
-				   "Timeout = 5 = 6\n"
+				   "   \t\n" BASE "Timeout = 5 = 6\n"
 				   "Version == 20130611\n"
 				   "Memory = 0, 0 =\n"
 				   "= Program = /bin/other\n"
@@ -280,7 +275,7 @@ static void test_unknown_keys_ignored(void **state)
 {
 	(void)state;
 	static const char text[] = "Foo = bar\n"
-				   "version = 1\n"  /* keys are case-sensitive */
+				   "version = 1\n" /* keys are case-sensitive */
 				   "PROGRAM = relative\n"
 				   "Channels = garbage\n"
 				   "Broker = /tmp/b\n"
@@ -299,10 +294,7 @@ static void test_etag_accepted_and_ignored(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {
-		BASE "Etag = 1\n",
-		BASE "Etag = 0\n",
-		BASE "Etag =\n",
-		BASE "Etag = anything, at all; -1\n",
+		BASE "Etag = 1\n", BASE "Etag = 0\n", BASE "Etag =\n", BASE "Etag = anything, at all; -1\n",
 		"Etag = 1\n" BASE,
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -317,12 +309,12 @@ static void test_etag_accepted_and_ignored(void **state)
 static void test_integer_bases(void **state)
 {
 	(void)state;
-	static const char text[] = L_VERSION L_PROGRAM
-		"Memory = 0x2000000, 01\n"
-		"Timeout = 012\n"
-		"Node = 0X1f\n"
-		"Channel = /dev/stdin, /dev/stdin, 03, 0x1, 0x10, 010, 16, 0X10\n"
-		"Channel = /dev/stdout, /dev/stdout, 0x0, 00, 0, 0, 0xff, 0777\n" L_STDERR;
+	static const char text[] =
+		L_VERSION L_PROGRAM "Memory = 0x2000000, 01\n"
+				    "Timeout = 012\n"
+				    "Node = 0X1f\n"
+				    "Channel = /dev/stdin, /dev/stdin, 03, 0x1, 0x10, 010, 16, 0X10\n"
+				    "Channel = /dev/stdout, /dev/stdout, 0x0, 00, 0, 0, 0xff, 0777\n" L_STDERR;
 	struct manifest m;
 	parse_ok(text, &m);
 	assert_int_equal(m.memory, 0x2000000);
@@ -330,20 +322,19 @@ static void test_integer_bases(void **state)
 	assert_int_equal(m.timeout, 10);
 	assert_int_equal(m.node, 31);
 	check_channel(&m.channel[0], 1, (const char *[]){"/dev/stdin"}, "/dev/stdin", 3, 1, 16, 8, 16, 16, 6);
-	check_channel(&m.channel[1], 1, (const char *[]){"/dev/stdout"}, "/dev/stdout", 0, 0, 0, 0, 255, 511,
-		      7);
+	check_channel(&m.channel[1], 1, (const char *[]){"/dev/stdout"}, "/dev/stdout", 0, 0, 0, 0, 255, 511, 7);
 	manifest_free(&m);
 }
 
 static void test_integer_largest(void **state)
 {
 	(void)state;
-	static const char text[] = L_VERSION L_PROGRAM
-		"Memory = 9223372036854775807, 0\n"
-		"Timeout = 0x7fffffffffffffff\n"
-		"Node = 0777777777777777777777\n"
-		"Channel = /dev/stdin, /dev/stdin, 0, 0, 9223372036854775807, 0x7FFFFFFFFFFFFFFF, "
-		"0777777777777777777777, 9223372036854775807\n" L_STDOUT L_STDERR;
+	static const char text[] =
+		L_VERSION L_PROGRAM "Memory = 9223372036854775807, 0\n"
+				    "Timeout = 0x7fffffffffffffff\n"
+				    "Node = 0777777777777777777777\n"
+				    "Channel = /dev/stdin, /dev/stdin, 0, 0, 9223372036854775807, 0x7FFFFFFFFFFFFFFF, "
+				    "0777777777777777777777, 9223372036854775807\n" L_STDOUT L_STDERR;
 	struct manifest m;
 	parse_ok(text, &m);
 	assert_true(m.memory == INT64_MAX);
@@ -357,11 +348,10 @@ static void test_integer_largest(void **state)
 static void test_channel_types_and_etags(void **state)
 {
 	(void)state;
-	static const char text[] = HEAD STD
-		"Channel = /t0, /dev/t0, 0, 0, 1, 1, 0, 0\n"
-		"Channel = /t1, /dev/t1, 1, 1, 1, 1, 1, 1\n"
-		"Channel = /t2, /dev/t2, 2, 0, 0, 0, 1, 1\n"
-		"Channel = /t3, /dev/t3, 3, 1, 1, 1, 1, 1\n";
+	static const char text[] = HEAD STD "Channel = /t0, /dev/t0, 0, 0, 1, 1, 0, 0\n"
+					    "Channel = /t1, /dev/t1, 1, 1, 1, 1, 1, 1\n"
+					    "Channel = /t2, /dev/t2, 2, 0, 0, 0, 1, 1\n"
+					    "Channel = /t3, /dev/t3, 3, 1, 1, 1, 1, 1\n";
 	struct manifest m;
 	parse_ok(text, &m);
 	assert_int_equal(m.nchannel, 7);
@@ -385,9 +375,9 @@ static void test_readable_writable(void **state)
 		int64_t limit[LIMITS_N];
 		int readable, writable;
 	} rows[] = {
-		{{1, 1, 0, 0}, 1, 0},         {{0, 0, 1, 1}, 0, 1},  {{1, 1, 1, 1}, 1, 1},
-		{{0, 1, 0, 1}, 0, 0},         {{1, 0, 1, 0}, 0, 0},  {{0, 0, 0, 0}, 0, 0},
-		{{INT64_MAX, 1, 0, 5}, 1, 0}, {{5, 5, 5, 0}, 1, 0},  {{0, 5, 5, 5}, 0, 1},
+		{{1, 1, 0, 0}, 1, 0},         {{0, 0, 1, 1}, 0, 1}, {{1, 1, 1, 1}, 1, 1},
+		{{0, 1, 0, 1}, 0, 0},         {{1, 0, 1, 0}, 0, 0}, {{0, 0, 0, 0}, 0, 0},
+		{{INT64_MAX, 1, 0, 5}, 1, 0}, {{5, 5, 5, 0}, 1, 0}, {{0, 5, 5, 5}, 0, 1},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct manifest_channel c = {0};
@@ -431,20 +421,19 @@ static void test_sixteen_sources_accepted(void **state)
 static void test_tcp_sources_accepted(void **state)
 {
 	(void)state;
-	static const char text[] = BASE
-		"Channel = tcp:10.0.0.2:5000, /dev/a, 0, 0, 1, 1, 0, 0\n"
-		"Channel = tcp:3:80, /dev/b, 0, 0, 0, 0, 1, 1\n" /* a node id as host */
-		"Channel = tcp:127.0.0.1:65535;tcp:127.0.0.1:1, /dev/c, 0, 0, 0, 0, 1, 1\n"
-		"Channel = /local;tcp:192.168.1.1:8080, /dev/d, 0, 0, 0, 0, 1, 1\n";
+	static const char text[] = BASE "Channel = tcp:10.0.0.2:5000, /dev/a, 0, 0, 1, 1, 0, 0\n"
+					"Channel = tcp:3:80, /dev/b, 0, 0, 0, 0, 1, 1\n" /* a node id as host */
+					"Channel = tcp:127.0.0.1:65535;tcp:127.0.0.1:1, /dev/c, 0, 0, 0, 0, 1, 1\n"
+					"Channel = /local;tcp:192.168.1.1:8080, /dev/d, 0, 0, 0, 0, 1, 1\n";
 	struct manifest m;
 	parse_ok(text, &m);
 	assert_int_equal(m.nchannel, 7);
 	check_channel(&m.channel[3], 1, (const char *[]){"tcp:10.0.0.2:5000"}, "/dev/a", 0, 0, 1, 1, 0, 0, 8);
 	check_channel(&m.channel[4], 1, (const char *[]){"tcp:3:80"}, "/dev/b", 0, 0, 0, 0, 1, 1, 9);
-	check_channel(&m.channel[5], 2, (const char *[]){"tcp:127.0.0.1:65535", "tcp:127.0.0.1:1"}, "/dev/c",
-		      0, 0, 0, 0, 1, 1, 10);
-	check_channel(&m.channel[6], 2, (const char *[]){"/local", "tcp:192.168.1.1:8080"}, "/dev/d", 0, 0, 0,
-		      0, 1, 1, 11);
+	check_channel(&m.channel[5], 2, (const char *[]){"tcp:127.0.0.1:65535", "tcp:127.0.0.1:1"}, "/dev/c", 0, 0, 0,
+		      0, 1, 1, 10);
+	check_channel(&m.channel[6], 2, (const char *[]){"/local", "tcp:192.168.1.1:8080"}, "/dev/d", 0, 0, 0, 0, 1, 1,
+		      11);
 	manifest_free(&m);
 }
 
@@ -717,10 +706,12 @@ static void run_error_case(void **state)
 	parse_fails(c->text, c->code, c->line, c->needle);
 }
 
-#define ERR(id, text_, code_, line_, needle_)                                            \
-	{                                                                                \
-		.name = "error_" id, .test_func = run_error_case,                        \
-		.initial_state = &(struct error_case){(text_), (code_), (line_), (needle_)} \
+#define ERR(id, text_, code_, line_, needle_)                                                           \
+	{                                                                                               \
+		.name = "error_" id, .test_func = run_error_case, .initial_state = &(struct error_case) \
+		{                                                                                       \
+			(text_), (code_), (line_), (needle_)                                            \
+		}                                                                                       \
 	}
 /* An extra channel appended to BASE, on line 8. */
 #define CHAN(id, fields, code_, needle_) ERR(id, BASE "Channel = " fields "\n", code_, 8, needle_)
@@ -733,8 +724,7 @@ static const struct CMUnitTest error_tests[] = {
 	    "Version: '20130610' is not supported (expected 20130611)"),
 	ERR("version_trailing_junk", "Version = 20130611 x\n" L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 1,
 	    "Version: '20130611 x' is not supported"),
-	ERR("version_as_octal", "Version = 020130611\n" L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 1,
-	    "is not supported"),
+	ERR("version_as_octal", "Version = 020130611\n" L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 1, "is not supported"),
 	ERR("version_empty", "Version =\n" L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 1, "Version has an empty value"),
 	ERR("version_missing", L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 0, "Version not specified"),
 	ERR("version_key_case", "version = 20130611\n" L_PROGRAM L_MEMORY L_TIMEOUT STD, 14, 0,
@@ -745,8 +735,7 @@ static const struct CMUnitTest error_tests[] = {
 	/* Program */
 	ERR("program_missing", L_VERSION L_MEMORY L_TIMEOUT STD, 14, 0, "Program not specified"),
 	ERR("program_empty", L_VERSION "Program =   \n" L_MEMORY L_TIMEOUT STD, 14, 2, "Program has an empty value"),
-	ERR("program_duplicate", BASE "Program = /bin/other\n", 14, 8,
-	    "duplicate Program keyword (first on line 2)"),
+	ERR("program_duplicate", BASE "Program = /bin/other\n", 14, 8, "duplicate Program keyword (first on line 2)"),
 
 	/* Memory */
 	ERR("memory_missing", L_VERSION L_PROGRAM L_TIMEOUT STD, 14, 0, "Memory not specified"),
@@ -756,8 +745,7 @@ static const struct CMUnitTest error_tests[] = {
 	ERR("memory_three_fields", L_VERSION L_PROGRAM "Memory = 4194304, 0, 0\n" L_TIMEOUT STD, 14, 3,
 	    "Memory: expected '<bytes>, <etag 0|1>'"),
 	ERR("memory_empty", L_VERSION L_PROGRAM "Memory =\n" L_TIMEOUT STD, 14, 3, "Memory has an empty value"),
-	ERR("memory_zero", L_VERSION L_PROGRAM "Memory = 0, 0\n" L_TIMEOUT STD, 12, 3,
-	    "Memory: invalid memory size 0"),
+	ERR("memory_zero", L_VERSION L_PROGRAM "Memory = 0, 0\n" L_TIMEOUT STD, 12, 3, "Memory: invalid memory size 0"),
 	ERR("memory_zero_hex", L_VERSION L_PROGRAM "Memory = 0x0, 1\n" L_TIMEOUT STD, 12, 3,
 	    "Memory: invalid memory size 0x0"),
 	ERR("memory_negative", L_VERSION L_PROGRAM "Memory = -4194304, 0\n" L_TIMEOUT STD, 12, 3,
@@ -784,8 +772,7 @@ static const struct CMUnitTest error_tests[] = {
 	/* Timeout */
 	ERR("timeout_missing", L_VERSION L_PROGRAM L_MEMORY STD, 14, 0, "Timeout not specified"),
 	ERR("timeout_duplicate", BASE L_TIMEOUT, 14, 8, "duplicate Timeout keyword (first on line 4)"),
-	ERR("timeout_zero", L_VERSION L_PROGRAM L_MEMORY "Timeout = 0\n" STD, 14, 4,
-	    "Timeout: seconds must be >= 1"),
+	ERR("timeout_zero", L_VERSION L_PROGRAM L_MEMORY "Timeout = 0\n" STD, 14, 4, "Timeout: seconds must be >= 1"),
 	ERR("timeout_zero_hex", L_VERSION L_PROGRAM L_MEMORY "Timeout = 0x0\n" STD, 14, 4,
 	    "Timeout: seconds must be >= 1"),
 	ERR("timeout_negative", L_VERSION L_PROGRAM L_MEMORY "Timeout = -1\n" STD, 14, 4,
@@ -840,8 +827,7 @@ static const struct CMUnitTest error_tests[] = {
 	CHAN("channel_etag_2", "/tmp/a, /dev/a, 0, 2, 1, 1, 0, 0", 14, "Channel: etag must be 0 or 1, not 2"),
 	CHAN("channel_etag_negative", "/tmp/a, /dev/a, 0, -1, 1, 1, 0, 0", 14, "Channel: etag is not an integer"),
 	CHAN("channel_gets_negative", "/tmp/a, /dev/a, 0, 0, -1, 1, 0, 0", 14, "Channel: gets is not an integer"),
-	CHAN("channel_get_size_junk", "/tmp/a, /dev/a, 0, 0, 1, 1k, 0, 0", 14,
-	     "Channel: get_size is not an integer"),
+	CHAN("channel_get_size_junk", "/tmp/a, /dev/a, 0, 0, 1, 1k, 0, 0", 14, "Channel: get_size is not an integer"),
 	CHAN("channel_puts_overflow", "/tmp/a, /dev/a, 0, 0, 0, 0, 9223372036854775808, 1", 14,
 	     "Channel: puts is out of range"),
 	CHAN("channel_put_size_empty", "/tmp/a, /dev/a, 0, 0, 0, 0, 1, ", 14, "Channel: put_size is not an integer"),
@@ -897,8 +883,7 @@ static const struct CMUnitTest error_tests[] = {
 	    "Node must be >= 1 when a NameServer is used"),
 	ERR("nameserver_node_zero", BASE "Node = 0\nNameServer = udp:10.0.0.1:54321\n", 14, 0,
 	    "Node must be >= 1 when a NameServer is used"),
-	ERR("nameserver_duplicate",
-	    BASE "Node = 1\nNameServer = udp:1.2.3.4:5\nNameServer = udp:1.2.3.4:5\n", 14, 10,
+	ERR("nameserver_duplicate", BASE "Node = 1\nNameServer = udp:1.2.3.4:5\nNameServer = udp:1.2.3.4:5\n", 14, 10,
 	    "duplicate NameServer keyword (first on line 9)"),
 	ERR("nameserver_empty", BASE "Node = 1\nNameServer =\n", 14, 9, "NameServer has an empty value"),
 	NS("nameserver_tcp", "tcp:10.0.0.1:54321", "NameServer: expected udp:<ipv4>:<port>, got 'tcp:10.0.0.1:54321'"),
@@ -909,7 +894,8 @@ static const struct CMUnitTest error_tests[] = {
 	NS("nameserver_port_0", "udp:10.0.0.1:0", "NameServer: expected udp:<ipv4>:<port>"),
 	NS("nameserver_port_65536", "udp:10.0.0.1:65536", "NameServer: expected udp:<ipv4>:<port>"),
 	NS("nameserver_port_junk", "udp:10.0.0.1:53x", "NameServer: expected udp:<ipv4>:<port>"),
-	NS("nameserver_host_name", "udp:ns.example.org:53", "NameServer: 'udp:ns.example.org:53' is not an IPv4 address"),
+	NS("nameserver_host_name", "udp:ns.example.org:53",
+	   "NameServer: 'udp:ns.example.org:53' is not an IPv4 address"),
 	NS("nameserver_host_colon", "udp:1:2:53", "is not an IPv4 address"),
 	/* Fails as of this writing: parse_name_server() accepts an empty host. */
 	NS("nameserver_empty_host", "udp::54321", "NameServer"),

@@ -294,8 +294,8 @@ static void op_dontneed(void)
 static void test_random_operations(void **state)
 {
 	(void)state;
-	void (*const ops[])(void) = {op_mmap,  op_mmap, op_munmap, op_alloc,    op_alloc, op_alloc,
-				     op_free, op_free, op_brk,    op_mremap,   op_fixed, op_dontneed};
+	void (*const ops[])(void) = {op_mmap, op_mmap, op_munmap, op_alloc,  op_alloc, op_alloc,
+				     op_free, op_free, op_brk,    op_mremap, op_fixed, op_dontneed};
 	for (int step = 0; step < 6000; step++) {
 		ops[rnd(sizeof ops / sizeof ops[0])]();
 		invariants();

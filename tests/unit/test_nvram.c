@@ -22,27 +22,26 @@
 static void test_full_config(void **state)
 {
 	(void)state;
-	static const char text[] =
-		"# ZRT configuration written by hand\n"                                          /* 1 */
-		"[args]\n"                                                                       /* 2 */
-		"args = busybox sort \"/dev/my file\" arg\\x2cwith\\x2ccommas\n"                 /* 3 */
-		"[env]\n"                                                                        /* 4 */
-		"name=HOME, value=/\n"                                                           /* 5 */
-		"name=LANG, value=C\n"                                                           /* 6 */
-		"[fstab]\n"                                                                      /* 7 */
-		"channel=/dev/image.tar, mountpoint=/, access=ro, removable=no\n"                /* 8 */
-		"channel=/dev/out.tar, mountpoint=/out, access=wo\n"                             /* 9 */
-		"mountpoint=/mnt/usb, removable=yes, channel=/dev/usb.tar\n"                     /* 10 */
-		"[mapping]\n"                                                                    /* 11 */
-		"channel=/dev/stdin, mode=pipe\n"                                                /* 12 */
-		"channel=/dev/data, mode=file\n"                                                 /* 13 */
-		"mode=char, channel=/dev/tty\n"                                                  /* 14 */
-		"[time]\n"                                                                       /* 15 */
-		"seconds=1370454582\n"                                                           /* 16 */
-		"[debug]\n"                                                                      /* 17 */
-		"verbosity=2\n"                                                                  /* 18 */
-		"[args]\n"                                                                       /* 19 */
-		"args = -r \"\" last\n";                                                         /* 20 */
+	static const char text[] = "# ZRT configuration written by hand\n"                           /* 1 */
+				   "[args]\n"                                                        /* 2 */
+				   "args = busybox sort \"/dev/my file\" arg\\x2cwith\\x2ccommas\n"  /* 3 */
+				   "[env]\n"                                                         /* 4 */
+				   "name=HOME, value=/\n"                                            /* 5 */
+				   "name=LANG, value=C\n"                                            /* 6 */
+				   "[fstab]\n"                                                       /* 7 */
+				   "channel=/dev/image.tar, mountpoint=/, access=ro, removable=no\n" /* 8 */
+				   "channel=/dev/out.tar, mountpoint=/out, access=wo\n"              /* 9 */
+				   "mountpoint=/mnt/usb, removable=yes, channel=/dev/usb.tar\n"      /* 10 */
+				   "[mapping]\n"                                                     /* 11 */
+				   "channel=/dev/stdin, mode=pipe\n"                                 /* 12 */
+				   "channel=/dev/data, mode=file\n"                                  /* 13 */
+				   "mode=char, channel=/dev/tty\n"                                   /* 14 */
+				   "[time]\n"                                                        /* 15 */
+				   "seconds=1370454582\n"                                            /* 16 */
+				   "[debug]\n"                                                       /* 17 */
+				   "verbosity=2\n"                                                   /* 18 */
+				   "[args]\n"                                                        /* 19 */
+				   "args = -r \"\" last\n";                                          /* 20 */
 	char copy[sizeof text];
 	memcpy(copy, text, sizeof text);
 
@@ -311,15 +310,15 @@ static void test_args_words(void **state)
 		{"\"a b\"", 1, {"a b"}},
 		{"\"\"", 1, {""}},
 		{"\"\" \"\"", 2, {"", ""}},
-		{"x\"y z\"w", 1, {"xy zw"}},         /* quotes inside a word */
-		{"\"a\"\"b\"", 1, {"ab"}},           /* adjacent quoted parts join */
+		{"x\"y z\"w", 1, {"xy zw"}}, /* quotes inside a word */
+		{"\"a\"\"b\"", 1, {"ab"}},   /* adjacent quoted parts join */
 		{"\" lead\" \"trail \"", 2, {" lead", "trail "}},
 		{"\"\t\"", 1, {"\t"}},
-		{"a\\x20b", 1, {"a b"}},             /* escaped space does not split */
-		{"\"a\\x22b\"", 1, {"a\"b"}},        /* escapes work inside quotes */
+		{"a\\x20b", 1, {"a b"}},      /* escaped space does not split */
+		{"\"a\\x22b\"", 1, {"a\"b"}}, /* escapes work inside quotes */
 		{"\\x22quoted\\x22", 1, {"\"quoted\""}},
-		{"\"a,b#c=d\"", 1, {"a,b#c=d"}},     /* ',' and '#' in quotes */
-		{"a=b", 1, {"a=b"}},                 /* '=' needs nothing */
+		{"\"a,b#c=d\"", 1, {"a,b#c=d"}}, /* ',' and '#' in quotes */
+		{"a=b", 1, {"a=b"}},             /* '=' needs nothing */
 		{"'single' quotes", 2, {"'single'", "quotes"}},
 		{"\\x5c \\x5cx41", 2, {"\\", "\\x41"}},
 		{"\\xff\\x01", 1, {"\xff\x01"}},
@@ -390,8 +389,9 @@ static void test_fstab_and_mapping(void **state)
 		enum nvram_access access;
 		bool removable;
 	} fstab[] = {
-		{"/dev/a", "/a", NVRAM_RO, false}, {"/dev/b", "/b", NVRAM_RO, false}, {"/dev/c", "/c", NVRAM_WO, false},
-		{"/dev/d", "/d", NVRAM_RO, false}, {"/dev/e", "/e", NVRAM_WO, true},  {"relative", "/", NVRAM_RO, false},
+		{"/dev/a", "/a", NVRAM_RO, false}, {"/dev/b", "/b", NVRAM_RO, false},
+		{"/dev/c", "/c", NVRAM_WO, false}, {"/dev/d", "/d", NVRAM_RO, false},
+		{"/dev/e", "/e", NVRAM_WO, true},  {"relative", "/", NVRAM_RO, false},
 	};
 	static const struct {
 		const char *channel;
@@ -494,8 +494,8 @@ static void test_escape_truncation(void **state)
 		size_t outsize;
 		const char *out;
 	} rows[] = {
-		{1, ""}, {2, "a"}, {3, "ab"}, {4, "ab"}, {5, "ab"}, {6, "ab"}, {7, "ab\\x2c"}, {8, "ab\\x2cc"},
-		{9, "ab\\x2ccd"}, {10, "ab\\x2ccd"},
+		{1, ""},   {2, "a"},       {3, "ab"},       {4, "ab"},        {5, "ab"},
+		{6, "ab"}, {7, "ab\\x2c"}, {8, "ab\\x2cc"}, {9, "ab\\x2ccd"}, {10, "ab\\x2ccd"},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		char out[16];
@@ -523,8 +523,8 @@ static void round_trip(const char *pre, const char *mid, const char *post, const
 	text_add(&t, "%s", post);
 	struct parsed r;
 	parse_ok(t.s, &r);
-	const char *got = r.nv.argc ? r.nv.argv[0]
-			  : r.nv.envc ? r.nv.envp[0]
+	const char *got = r.nv.argc     ? r.nv.argv[0]
+			  : r.nv.envc   ? r.nv.envp[0]
 			  : r.nv.nfstab ? r.nv.fstab[0].mountpoint
 					: r.nv.mapping[0].channel;
 	if (strcmp(got, want) != 0)
@@ -693,8 +693,8 @@ static void test_arena_exact_and_short(void **state)
 	parse_ok(text, &r);
 	size_t used = r.nv.arena_used;
 	/* 3 + 2 pointers, one mount, one mapping, "prog" "an arg" "A=b" "/dev/t" "/" "/dev/x" */
-	assert_int_equal(used, 5 * sizeof(char *) + sizeof(struct nvram_fstab) + sizeof(struct nvram_mapping) + 5 +
-				       7 + 4 + 7 + 2 + 7);
+	assert_int_equal(used, 5 * sizeof(char *) + sizeof(struct nvram_fstab) + sizeof(struct nvram_mapping) + 5 + 7 +
+				       4 + 7 + 2 + 7);
 	parsed_free(&r);
 
 	/* Exactly used bytes (malloc'd: ASan sees any write past them). */

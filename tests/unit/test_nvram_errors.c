@@ -22,10 +22,12 @@ static void run_error_case(void **state)
 
 /* text_ must be a string literal: its length is taken with sizeof, so rows
  * may hold NUL bytes. */
-#define ERR(id, text_, msg_)                                                                        \
-	{                                                                                           \
-		.name = "error_" id, .test_func = run_error_case,                                   \
-		.initial_state = &(struct error_case){(text_), sizeof(text_) - 1, (msg_)}           \
+#define ERR(id, text_, msg_)                                                                            \
+	{                                                                                               \
+		.name = "error_" id, .test_func = run_error_case, .initial_state = &(struct error_case) \
+		{                                                                                       \
+			(text_), sizeof(text_) - 1, (msg_)                                              \
+		}                                                                                       \
 	}
 #define BADESC "bad escape (a backslash must start \\xHH, with two hex digits)"
 #define NULESC "\\x00 is not allowed (strings cannot contain NUL)"
@@ -90,8 +92,7 @@ static const struct CMUnitTest error_tests[] = {
 	ERR("escape_env_value", "[env]\nname=A, value=\\x2\n", "nvram line 2: [env] value: " BADESC),
 	ERR("escape_nul_env_name", "[env]\nname=A\\x00, value=v\n", "nvram line 2: [env] name: " NULESC),
 	ERR("escape_nul_env_value", "[env]\nname=A, value=\\x00\n", "nvram line 2: [env] value: " NULESC),
-	ERR("escape_fstab_channel", "[fstab]\nchannel=\\y, mountpoint=/\n",
-	    "nvram line 2: [fstab] channel: " BADESC),
+	ERR("escape_fstab_channel", "[fstab]\nchannel=\\y, mountpoint=/\n", "nvram line 2: [fstab] channel: " BADESC),
 	ERR("escape_fstab_mountpoint", "[fstab]\nchannel=/c, mountpoint=/\\x0\n",
 	    "nvram line 2: [fstab] mountpoint: " BADESC),
 	ERR("escape_fstab_access", "[fstab]\nchannel=/c, mountpoint=/, access=r\\o\n",
@@ -139,7 +140,8 @@ static const struct CMUnitTest error_tests[] = {
 	/* [mapping] */
 	ERR("mapping_channel_missing", "[mapping]\nmode=pipe\n", "nvram line 2: [mapping] channel: missing"),
 	ERR("mapping_mode_missing", "[mapping]\nchannel=/dev/a\n", "nvram line 2: [mapping] mode: missing"),
-	ERR("mapping_channel_empty", "[mapping]\nchannel=\"\", mode=pipe\n", "nvram line 2: [mapping] channel: is empty"),
+	ERR("mapping_channel_empty", "[mapping]\nchannel=\"\", mode=pipe\n",
+	    "nvram line 2: [mapping] channel: is empty"),
 	ERR("mapping_mode_bad", "[mapping]\nchannel=/c, mode=socket\n",
 	    "nvram line 2: [mapping] mode: must be pipe, char or file, not 'socket'"),
 	ERR("mapping_mode_number", "[mapping]\nchannel=/c, mode=0\n",

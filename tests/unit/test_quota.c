@@ -45,8 +45,7 @@ enum { RD = 0, WR = 1 };
  * channel (where it is -EINVAL), any other on a sequential one (where the
  * offset does not matter), so that neither the random-read clipping nor the
  * random-write bounds take part. */
-static int64_t check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir, int64_t size,
-		     int64_t offset)
+static int64_t check(const int64_t limit[LIMITS_N], const int64_t used[LIMITS_N], int dir, int64_t size, int64_t offset)
 {
 	const struct channel_view v = {limit, used, offset < 0, false, 0};
 	return channel_check(&v, dir, size, offset);
@@ -168,8 +167,7 @@ static void test_clip_to_byte_quota(void **state)
 	/* The offset does not matter to the quota. */
 	assert_int_equal(check(LIM(5, 10, 0, 0), NONE, RD, 20, INT64_MAX), 10);
 	/* Huge limits: no overflow. */
-	assert_true(check(LIM(INT64_MAX, INT64_MAX, 0, 0), LIM(INT64_MAX - 1, 0, 0, 0), RD, INT32_MAX, 0) ==
-		    INT32_MAX);
+	assert_true(check(LIM(INT64_MAX, INT64_MAX, 0, 0), LIM(INT64_MAX - 1, 0, 0, 0), RD, INT32_MAX, 0) == INT32_MAX);
 	assert_true(check(LIM(1, INT64_MAX, 0, 0), LIM(0, INT64_MAX - 3, 0, 0), RD, 100, 0) == 3);
 }
 
@@ -273,16 +271,29 @@ static void test_random_read_clip(void **state)
 	static const struct {
 		int64_t size, offset, want, expect;
 	} rows[] = {
-		{10, 0, 4, 4},        {10, 0, 10, 10},        {10, 0, 11, 10},
-		{10, 6, 4, 4},  /* ends exactly at the end */
-		{10, 7, 4, 3},  /* one byte over */
-		{10, 9, 100, 1},      {10, 9, 1, 1},          {10, 10, 1, 0}, /* at the end: 0 */
+		{10, 0, 4, 4},
+		{10, 0, 10, 10},
+		{10, 0, 11, 10},
+		{10, 6, 4, 4}, /* ends exactly at the end */
+		{10, 7, 4, 3}, /* one byte over */
+		{10, 9, 100, 1},
+		{10, 9, 1, 1},
+		{10, 10, 1, 0},       /* at the end: 0 */
 		{10, 11, 1, -EFAULT}, /* past the end fails, as the original */
-		{10, 11, 0, -EFAULT}, {10, INT64_MAX, 5, -EFAULT}, {10, 3, 0, 0},
-		{0, 0, 5, 0},         {0, 1, 5, -EFAULT},     {1, 0, 5, 1},
-		{10, -1, 5, -EINVAL}, {10, INT64_MIN, 5, -EINVAL}, {10, -1, 0, 0}, {10, -1, -1, -EFAULT},
-		{INT64_MAX, 0, INT32_MAX, INT32_MAX},         {INT64_MAX, INT64_MAX - 2, 5, 2},
-		{INT64_MAX, INT64_MAX - 1, 1, 1},             {INT64_MAX, INT64_MAX, 1, 0},
+		{10, 11, 0, -EFAULT},
+		{10, INT64_MAX, 5, -EFAULT},
+		{10, 3, 0, 0},
+		{0, 0, 5, 0},
+		{0, 1, 5, -EFAULT},
+		{1, 0, 5, 1},
+		{10, -1, 5, -EINVAL},
+		{10, INT64_MIN, 5, -EINVAL},
+		{10, -1, 0, 0},
+		{10, -1, -1, -EFAULT},
+		{INT64_MAX, 0, INT32_MAX, INT32_MAX},
+		{INT64_MAX, INT64_MAX - 2, 5, 2},
+		{INT64_MAX, INT64_MAX - 1, 1, 1},
+		{INT64_MAX, INT64_MAX, 1, 0},
 		{(int64_t)1 << 40, ((int64_t)1 << 40) - 100, 4096, 100},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -392,8 +403,8 @@ static void test_quota_table(void **state)
 		int64_t r = check(rows[i].limit, rows[i].used, rows[i].dir, rows[i].size, rows[i].offset);
 		if (r != rows[i].expect)
 			fail_msg("row %zu: %s size %lld offset %lld: got %lld, expected %lld", i,
-				 rows[i].dir ? "write" : "read", (long long)rows[i].size,
-				 (long long)rows[i].offset, (long long)r, (long long)rows[i].expect);
+				 rows[i].dir ? "write" : "read", (long long)rows[i].size, (long long)rows[i].offset,
+				 (long long)r, (long long)rows[i].expect);
 	}
 }
 
@@ -606,14 +617,14 @@ static void test_channel_read_random_clip(void **state)
 	char buf[64];
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 8), 2);
 	assert_memory_equal(buf, "89", 2);
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 10), 0);        /* at the end: free */
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 11), -EFAULT);  /* past it */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 10), 0);       /* at the end: free */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 11), -EFAULT); /* past it */
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, INT64_MAX), -EFAULT);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 4, 6), 4); /* ends at the end */
 	assert_memory_equal(buf, "6789", 4);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 3, 0), 3); /* not sticky */
 	assert_memory_equal(buf, "012", 3);
-	assert_int_equal(channel_read(&t.cs, &t.c, buf, 0, -1), 0);  /* size 0: free */
+	assert_int_equal(channel_read(&t.cs, &t.c, buf, 0, -1), 0); /* size 0: free */
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, -1, 0), -EFAULT);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, -1), -EINVAL);
 	assert_int_equal(channel_read(&t.cs, &t.c, buf, 1, 9), 1);

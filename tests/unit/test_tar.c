@@ -211,7 +211,7 @@ static void test_gnu_long_names(void **state)
 	struct arc *a = arc_new();
 	char name[400], link[300];
 	snprintf(name, sizeof name, "/L/%s", rep('n', 297)); /* absolute: made relative */
-	ext(a, 'L', name, strlen(name) + 1);                  /* GNU: with its NUL */
+	ext(a, 'L', name, strlen(name) + 1);                 /* GNU: with its NUL */
 	hdr(a, "truncated-name", '0', 2, NULL);
 	put(a, "hi", 2);
 	snprintf(link, sizeof link, "%s", rep('k', 200));
@@ -298,8 +298,8 @@ static void test_pax_records(void **state)
 	rec(r, "uid", "70000000");
 	rec(r, "gid", "4294967295");
 	rec(r, "linkpath", "ignored/for/a/file");
-	rec(r, "comment", rep('c', 200));                            /* a long value not kept */
-	rec(r, rep('K', 120), "v");                                   /* a key longer than the head read */
+	rec(r, "comment", rep('c', 200)); /* a long value not kept */
+	rec(r, rep('K', 120), "v");       /* a key longer than the head read */
 	size_t n = strlen(r);
 	memcpy(r + n, "27 SCHILY.xattr.user.k=a\0b\n", 27); /* a binary value */
 	n += 27;
@@ -462,7 +462,13 @@ static void run_pax_bad(void **state)
 	free(r);
 }
 
-#define PAX_CASE(id, ...) {.name = "pax_bad_" id, .test_func = run_pax_bad, .initial_state = &(struct pax_case){__VA_ARGS__}}
+#define PAX_CASE(id, ...)                                                                            \
+	{                                                                                            \
+		.name = "pax_bad_" id, .test_func = run_pax_bad, .initial_state = &(struct pax_case) \
+		{                                                                                    \
+			__VA_ARGS__                                                                  \
+		}                                                                                    \
+	}
 #define PAX_BAD(id, records_) PAX_CASE(id, (records_), NULL, NULL)
 #define PAX_BAD_VALUE(id, key_, value_) PAX_CASE(id, NULL, (key_), (value_))
 
@@ -478,9 +484,10 @@ static const struct CMUnitTest pax_tests[] = {
 	PAX_BAD("no_newline", "11 path=abc"),
 	PAX_BAD("no_newline_unknown_key", "12 comment=ab"),
 	PAX_BAD("no_equals", "9 pathxy\n"),
-	PAX_BAD("no_equals_long", "120 " /* a key longer than the head read: framing only, and it is wrong */
-				  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
-				  "kkkkkkkkkkkkkkkkkkkkk"),
+	PAX_BAD("no_equals_long",
+		"120 " /* a key longer than the head read: framing only, and it is wrong */
+		"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+		"kkkkkkkkkkkkkkkkkkkkk"),
 	PAX_BAD("empty_key", "6 =ab\n"),
 	PAX_BAD("trailing_junk", "11 path=ab\nxx"),
 	PAX_BAD("only_newline", "\n"),
@@ -491,7 +498,9 @@ static const struct CMUnitTest pax_tests[] = {
 	PAX_BAD_VALUE("size_space", "size", " 1"),
 	PAX_BAD_VALUE("size_overflow", "size", "18446744073709551616"),
 	PAX_BAD_VALUE("size_past_end", "size", "18446744073709551615"),
-	PAX_BAD_VALUE("size_long_value", "size", "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001"),
+	PAX_BAD_VALUE(
+		"size_long_value", "size",
+		"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001"),
 	PAX_BAD_VALUE("uid_overflow", "uid", "4294967296"),
 	PAX_BAD_VALUE("gid_negative", "gid", "-1"),
 	PAX_BAD_VALUE("gid_fraction", "gid", "1.5"),
@@ -509,8 +518,14 @@ static void test_pax_good_controls(void **state)
 {
 	(void)state;
 	static const char *const good[][2] = {
-		{"size", "0"}, {"uid", "4294967295"}, {"gid", "0"}, {"mtime", "9223372036854775807"},
-		{"mtime", "-9223372036854775808"}, {"mtime", "1."}, {"mtime", "1.999"}, {"path", "p"},
+		{"size", "0"},
+		{"uid", "4294967295"},
+		{"gid", "0"},
+		{"mtime", "9223372036854775807"},
+		{"mtime", "-9223372036854775808"},
+		{"mtime", "1."},
+		{"mtime", "1.999"},
+		{"path", "p"},
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		struct arc *a = arc_new();
@@ -554,7 +569,8 @@ static void test_base256_fields(void **state)
 {
 	(void)state;
 	static const unsigned char size9g[12] = {0x80, 0, 0, 0, 0, 0, 0, 2, 0x40, 0, 0, 0};
-	static const unsigned char minus1[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const unsigned char minus1[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	static const unsigned char min64[12] = {0xff, 0xff, 0xff, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0};
 	static const unsigned char max64[12] = {0x80, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	static const unsigned char uidmax[8] = {0x80, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
@@ -594,7 +610,8 @@ static void test_base256_fields(void **state)
 	/* Sizes: the largest int64 is past the end (and data + size would
 	 * overflow nothing: the check is a subtraction); a negative one and
 	 * one beyond int64 are malformed. */
-	const unsigned char *bad_size[] = {max64, minus1, (const unsigned char *)"\x80\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00"};
+	const unsigned char *bad_size[] = {max64, minus1,
+					   (const unsigned char *)"\x80\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00"};
 	for (size_t i = 0; i < 3; i++) {
 		a->n = 0;
 		h = hdr(a, "huge", '0', 0, NULL);
@@ -621,12 +638,15 @@ static void test_octal_forms(void **state)
 		char field[8];
 		int mode; /* -1: malformed */
 	} rows[] = {
-		{"0000644", 0644},   {"000644 ", 0644},  {"  644 \0", 0644}, {"644\0\0\0\0", 0644},
+		{"0000644", 0644},
+		{"000644 ", 0644},
+		{"  644 \0", 0644},
+		{"644\0\0\0\0", 0644},
 		{{'0', '0', '0', '0', '0', '6', '4', '4'}, 0644}, /* no terminator: fills the field */
-		{"\0\0\0\0\0\0\0", 0},                     /* empty: 0 */
-		{"       ", 0},                            /* blanks: 0 */
-		{"64 4\0\0\0", 064},                       /* GNU stops at the first blank */
-		{"0100755", 0755},                         /* file type bits dropped */
+		{"\0\0\0\0\0\0\0", 0},                            /* empty: 0 */
+		{"       ", 0},                                   /* blanks: 0 */
+		{"64 4\0\0\0", 064},                              /* GNU stops at the first blank */
+		{"0100755", 0755},                                /* file type bits dropped */
 		{"0107777", 07777},
 		{"0000648", -1},
 		{"+000644", -1},
@@ -692,7 +712,8 @@ static void test_checksum(void **state)
 			end(a);
 			struct got g = scan_arc(a);
 			if (g.r != 0 || g.n != 1)
-				fail_msg("%s sum in form '%s': r %d", signed_sum ? "signed" : "unsigned", forms[i], g.r);
+				fail_msg("%s sum in form '%s': r %d", signed_sum ? "signed" : "unsigned", forms[i],
+					 g.r);
 			assert_string_equal(g.e[0].path, name);
 			got_free(&g);
 			arc_free(a);

@@ -16,26 +16,26 @@ static void test_hostile_paths(void **state)
 	(void)state;
 	struct arc *a = arc_new();
 	char r[256] = "";
-	hdr(a, "/etc/passwd", '0', 0, NULL);      /* made relative */
-	hdr(a, "../escape", '0', 4, NULL);        /* skipped, data too */
+	hdr(a, "/etc/passwd", '0', 0, NULL); /* made relative */
+	hdr(a, "../escape", '0', 4, NULL);   /* skipped, data too */
 	fill(a, 'e', 4);
-	hdr(a, "a/../../x", '0', 0, NULL);        /* skipped */
-	hdr(a, "a/b/..", '5', 0, NULL);           /* skipped */
+	hdr(a, "a/../../x", '0', 0, NULL); /* skipped */
+	hdr(a, "a/b/..", '5', 0, NULL);    /* skipped */
 	rec(r, "path", "../../pax-escape");
 	pax(a, r);
 	hdr(a, "innocent", '0', 0, NULL); /* skipped: the pax path counts */
 	ext(a, 'L', "../gnu-escape", 14);
 	hdr(a, "innocent", '0', 0, NULL);           /* skipped */
-	hdr(a, "h1", '1', 0, "../etc/passwd");       /* skipped */
-	hdr(a, "h2", '1', 0, "a/../../x");           /* skipped */
-	hdr(a, "h3", '1', 0, "");                    /* skipped */
-	hdr(a, "h4", '1', 0, "./");                  /* skipped: no target */
-	hdr(a, "h5", '1', 0, "//etc/./passwd");      /* kept, inside the tree */
-	hdr(a, "s1", '2', 0, "/etc/passwd");         /* kept as stored */
-	hdr(a, "s2", '2', 0, "../../../../../etc");  /* kept as stored */
-	hdr(a, "s3", '2', 0, "");                    /* skipped */
-	hdr(a, "../s4", '2', 0, "x");                /* skipped */
-	hdr(a, "./ok/./fine//", '0', 0, NULL);       /* a directory, cleaned */
+	hdr(a, "h1", '1', 0, "../etc/passwd");      /* skipped */
+	hdr(a, "h2", '1', 0, "a/../../x");          /* skipped */
+	hdr(a, "h3", '1', 0, "");                   /* skipped */
+	hdr(a, "h4", '1', 0, "./");                 /* skipped: no target */
+	hdr(a, "h5", '1', 0, "//etc/./passwd");     /* kept, inside the tree */
+	hdr(a, "s1", '2', 0, "/etc/passwd");        /* kept as stored */
+	hdr(a, "s2", '2', 0, "../../../../../etc"); /* kept as stored */
+	hdr(a, "s3", '2', 0, "");                   /* skipped */
+	hdr(a, "../s4", '2', 0, "x");               /* skipped */
+	hdr(a, "./ok/./fine//", '0', 0, NULL);      /* a directory, cleaned */
 	end(a);
 	struct got g = scan_arc(a);
 	assert_int_equal(g.r, 0);
@@ -365,16 +365,21 @@ static void check_fixture(const char *name, const struct want *w, size_t nw, uin
 #define X120 X30 X30 X30 X30
 #define Y150 Y30 Y30 Y30 Y30 Y30
 
-#define W_COMMON                                                                                    \
-	{TAR_DIR, "", NULL, NULL, 0}, {TAR_DIR, "deep", NULL, NULL, 0755},                          \
-	    {TAR_DIR, "deep/" A90, NULL, NULL, 0755}, {TAR_FILE, "deep/" A90 "/" B90, NULL, "deep\n", 0644}, \
-	    {TAR_DIR, "dir", NULL, NULL, 0755}, {TAR_FILE, "dir/hard", NULL, "hello, world\n", 0644},      \
-	    {TAR_SYMLINK, "dir/link", "../hello.txt", NULL, 0}, {TAR_FILE, "empty", NULL, NULL, 0644},    \
-	    {TAR_FILE, "exec.sh", NULL, "#!/bin/sh\necho hi\n", 0755},                                   \
-	    {TAR_HARDLINK, "hello.txt", "dir/hard", NULL, 0644}
-#define W_LONG                                                                                   \
-	{TAR_DIR, "long", NULL, NULL, 0755}, {TAR_SYMLINK, "long/sym", X120 "/" Y150, NULL, 0},  \
-	    {TAR_DIR, "long/" X120, NULL, NULL, 0755}, {TAR_FILE, "long/" X120 "/" Y150, NULL, "long\n", 0644}
+#define W_COMMON                                                                                                     \
+	{TAR_DIR, "", NULL, NULL, 0}, {TAR_DIR, "deep", NULL, NULL, 0755}, {TAR_DIR, "deep/" A90, NULL, NULL, 0755}, \
+		{TAR_FILE, "deep/" A90 "/" B90, NULL, "deep\n", 0644}, {TAR_DIR, "dir", NULL, NULL, 0755},           \
+		{TAR_FILE, "dir/hard", NULL, "hello, world\n", 0644},                                                \
+		{TAR_SYMLINK, "dir/link", "../hello.txt", NULL, 0}, {TAR_FILE, "empty", NULL, NULL, 0644},           \
+		{TAR_FILE, "exec.sh", NULL, "#!/bin/sh\necho hi\n", 0755},                                           \
+	{                                                                                                            \
+		TAR_HARDLINK, "hello.txt", "dir/hard", NULL, 0644                                                    \
+	}
+#define W_LONG                                                                                  \
+	{TAR_DIR, "long", NULL, NULL, 0755}, {TAR_SYMLINK, "long/sym", X120 "/" Y150, NULL, 0}, \
+		{TAR_DIR, "long/" X120, NULL, NULL, 0755},                                      \
+	{                                                                                       \
+		TAR_FILE, "long/" X120 "/" Y150, NULL, "long\n", 0644                           \
+	}
 
 static void test_fixture_ustar(void **state)
 {
@@ -416,16 +421,11 @@ static void test_fixture_v7(void **state)
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hostile_paths),
-		cmocka_unit_test(test_hostile_pax_long_path),
-		cmocka_unit_test(test_hostile_sizes),
-		cmocka_unit_test(test_truncated_archives),
-		cmocka_unit_test(test_read_errors),
-		cmocka_unit_test(test_callback_stops_walk),
-		cmocka_unit_test(test_reads_headers_only),
-		cmocka_unit_test(test_fixture_ustar),
-		cmocka_unit_test(test_fixture_gnu),
-		cmocka_unit_test(test_fixture_pax),
+		cmocka_unit_test(test_hostile_paths),      cmocka_unit_test(test_hostile_pax_long_path),
+		cmocka_unit_test(test_hostile_sizes),      cmocka_unit_test(test_truncated_archives),
+		cmocka_unit_test(test_read_errors),        cmocka_unit_test(test_callback_stops_walk),
+		cmocka_unit_test(test_reads_headers_only), cmocka_unit_test(test_fixture_ustar),
+		cmocka_unit_test(test_fixture_gnu),        cmocka_unit_test(test_fixture_pax),
 		cmocka_unit_test(test_fixture_v7),
 	};
 	return cmocka_run_group_tests_name("test_tar_hostile", tests, NULL, NULL) ? 1 : 0;

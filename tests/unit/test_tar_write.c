@@ -74,7 +74,10 @@ static void test_write_ustar(void **state)
 	assert_memory_equal(hbuf + O_SIZE, "00000000005\0", 12);
 	assert_memory_equal(hbuf + O_MTIME, "14524770400\0", 12);
 	assert_int_equal(hbuf[O_TYPE], '0');
-	assert_memory_equal(hbuf + O_MAGIC, "ustar\0" "00", 8);
+	assert_memory_equal(hbuf + O_MAGIC,
+			    "ustar\0"
+			    "00",
+			    8);
 	char sum[8];
 	snprintf(sum, sizeof sum, "%06o", sum_unsigned(hbuf));
 	assert_memory_equal(hbuf + O_CHKSUM, sum, 7);

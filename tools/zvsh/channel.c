@@ -46,7 +46,7 @@ static struct zvsh_channel *add_channel(struct ctx *x)
 /* Names under /dev that an argument's alias never takes: the standard
  * channels, the nvram, and the devices the runtime provides itself (a
  * channel of that alias would replace them). */
-static const char *const reserved[] = {"stdin", "stdout", "stderr", "nvram", "null",
+static const char *const reserved[] = {"stdin", "stdout", "stderr", "nvram",  "null",
 				       "zero",  "full",   "random", "urandom"};
 
 static bool alias_free(const struct zvsh_channels *cs, const char *alias)
@@ -139,8 +139,7 @@ static enum zvsh_map host_map(const struct stat *st, int fd)
 enum want { WANT_AUTO, WANT_READ, WANT_WRITE };
 
 /* A descriptor of zvsh's named by path (fd_name): handed to zerovm. */
-static int fd_channel(struct ctx *x, const char *what, int fd, enum want want, bool random,
-		      struct zvsh_channel *c)
+static int fd_channel(struct ctx *x, const char *what, int fd, enum want want, bool random, struct zvsh_channel *c)
 {
 	struct stat st;
 	int fl = fcntl(fd, F_GETFL);
@@ -167,8 +166,8 @@ static int fd_channel(struct ctx *x, const char *what, int fd, enum want want, b
 }
 
 /* An existing host file: read, unless want says write. */
-static int existing_channel(struct ctx *x, const char *what, const char *path, const struct stat *st,
-			    enum want want, bool random, struct zvsh_channel *c)
+static int existing_channel(struct ctx *x, const char *what, const char *path, const struct stat *st, enum want want,
+			    bool random, struct zvsh_channel *c)
 {
 	if (S_ISDIR(st->st_mode))
 		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: is a directory", what);
@@ -290,8 +289,7 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 	return (int)(slot - x->cs->ch);
 }
 
-static int fixed_channel(struct ctx *x, const char *source, const char *alias, int type, bool write,
-			 enum zvsh_map map)
+static int fixed_channel(struct ctx *x, const char *source, const char *alias, int type, bool write, enum zvsh_map map)
 {
 	struct zvsh_channel *c = add_channel(x);
 	if (!c)
@@ -328,8 +326,7 @@ int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg)
 	return fixed_channel(x, "", "/dev/nvram", 1, false, ZVSH_MAP_DEFAULT);
 }
 
-int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w,
-		   const struct zvsh_plan *p)
+int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
 	for (size_t i = 0; i < p->nimg; i++) {
@@ -379,7 +376,6 @@ int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_work
 	}
 	return 0;
 }
-
 
 void channel_free(struct zvsh_channels *cs)
 {

@@ -74,8 +74,7 @@ struct zvsh_channels {
  * in lg). */
 int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg);
 /* One channel per --image of p, in order (cs->img). 0, or -1. */
-int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w,
-		   const struct zvsh_plan *p);
+int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p);
 /* The [args] words (cs->words): the program as typed, then each argument,
  * @FILE replaced by its channel's alias (a channel made or shared for it)
  * and @@x by @x. 0, or -1. */

@@ -104,8 +104,7 @@ static void nvram_text(const struct zvsh_plan *p, const struct zvsh_channels *cs
 		zvsh_buf_printf(b, "[debug]\nverbosity=1\n");
 }
 
-static int write_nvram(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p,
-		       struct zvsh_channels *cs)
+static int write_nvram(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, struct zvsh_channels *cs)
 {
 	struct zvsh_buf b = {0};
 	nvram_text(p, cs, &b);

@@ -44,7 +44,7 @@ struct index {
 	struct node *n;
 	size_t len, cap;
 	bool oom;
-	size_t img;        /* the image being scanned: its index, mountpoint, descriptor */
+	size_t img; /* the image being scanned: its index, mountpoint, descriptor */
 	const char *mount;
 	int fd;
 };
@@ -215,8 +215,7 @@ static const struct node *resolve(const struct index *ix, const char *path)
 }
 
 /* Try dir + "/" + name (dir made absolute from "/"); on a hit, *where is set. */
-static const struct node *try_in(const struct index *ix, const char *dir, size_t dlen, const char *name,
-				 char **where)
+static const struct node *try_in(const struct index *ix, const char *dir, size_t dlen, const char *name, char **where)
 {
 	char *cand;
 	if (asprintf(&cand, "%s%.*s/%s", dlen && dir[0] == '/' ? "" : "/", (int)dlen, dir, name) < 0)
@@ -283,8 +282,7 @@ static int extract(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvs
 	return (*path = strdup(p)) ? 0 : zvsh_oom(lg);
 }
 
-int image_find(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const char *name,
-	       char **path)
+int image_find(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const char *name, char **path)
 {
 	struct index ix = {0};
 	int fds[ZVSH_IMAGES_MAX];

@@ -25,8 +25,7 @@ static bool any_ro_image(const struct zvsh_plan *p)
 
 /* The program found on the host at path (typed: as the command line said
  * it, for messages): it must be a readable regular file. */
-static int host_program(struct zvsh_workdir *w, struct zvsh_log *lg, const char *typed, const char *path,
-			char **out)
+static int host_program(struct zvsh_workdir *w, struct zvsh_log *lg, const char *typed, const char *path, char **out)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)

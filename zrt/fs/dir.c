@@ -88,7 +88,7 @@ int dir_add(struct inode *d, const char *name, size_t len, struct inode *n)
 	if (S_ISDIR(n->mode)) {
 		n->nlink = 2; /* its name and its "." */
 		n->parent = d;
-		d->nlink++;   /* its ".." */
+		d->nlink++; /* its ".." */
 	} else {
 		n->nlink++;
 	}
@@ -184,7 +184,8 @@ static long do_getdents64(long fd, unsigned char *buf, uint64_t count)
 			break;
 		size_t nl = strlen(name);
 		size_t rec = ALIGN_UP(19 + nl + 1, 8);
-		if ((int64_t)(used + rec) > (int64_t)(int32_t)count) { /* an int in the kernel: above INT_MAX, no room */
+		if ((int64_t)(used + rec) >
+		    (int64_t)(int32_t)count) { /* an int in the kernel: above INT_MAX, no room */
 			if (!used)
 				return -EINVAL;
 			break;

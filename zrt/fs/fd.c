@@ -165,9 +165,14 @@ static long do_fcntl(long fd, long cmd, long arg)
 	case F_SETFD: fdt[fd].cloexec = arg & FD_CLOEXEC; return 0;
 	case F_GETFL: return o->flags | (o->ino->chan || S_ISREG(o->ino->mode) ? O_LARGEFILE : 0);
 	case F_SETFL: o->flags = (o->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK)); return 0;
-	case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
-		return do_lock(o, cmd, arg);
-	case F_SETPIPE_SZ: case F_GETPIPE_SZ:
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW: return do_lock(o, cmd, arg);
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
 		return o->ino->pipe ? pipe_size(o->ino->pipe, cmd == F_SETPIPE_SZ, (uint64_t)(unsigned)arg) : -EBADF;
 	case F_GETOWN: return o->owner_type == F_OWNER_PGRP ? -o->owner : o->owner;
 	case F_SETOWN:

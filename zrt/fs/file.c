@@ -87,8 +87,15 @@ int64_t file_read(struct inode *n, void *buf, uint64_t len, uint64_t off, uint64
 	}
 	switch (n->dev) {
 	case DEV_NULL: return 0;
-	case DEV_ZERO: case DEV_FULL: memset(buf, 0, len); *pos_adv = len; return (int64_t)len;
-	case DEV_RANDOM: rng_fill(buf, len); *pos_adv = len; return (int64_t)len;
+	case DEV_ZERO:
+	case DEV_FULL:
+		memset(buf, 0, len);
+		*pos_adv = len;
+		return (int64_t)len;
+	case DEV_RANDOM:
+		rng_fill(buf, len);
+		*pos_adv = len;
+		return (int64_t)len;
 	}
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
@@ -118,7 +125,9 @@ int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off)
 		return chan_pwrite(n->chan, buf, len, off);
 	}
 	switch (n->dev) {
-	case DEV_NULL: case DEV_ZERO: case DEV_RANDOM: return (int64_t)len;
+	case DEV_NULL:
+	case DEV_ZERO:
+	case DEV_RANDOM: return (int64_t)len;
 	case DEV_FULL: return -ENOSPC;
 	}
 	/* Past the maximum size: EFBIG; across it: a short write (Linux). */
@@ -189,7 +198,8 @@ long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, u
 		return -EINVAL;
 	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_ACCMODE) == 3)
 		return -EACCES; /* a mapping reads the file */
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED && (prot & PROT_WRITE)) /* changes would not reach the file */
+	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED &&
+	    (prot & PROT_WRITE)) /* changes would not reach the file */
 		return -ENODEV;
 	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
 		return -ENODEV;

@@ -79,11 +79,11 @@ struct ofd {
 
 /* A resolved path. */
 struct walk {
-	struct inode *parent; /* directory holding the last component */
-	struct inode *node;   /* what the path names, NULL if it does not exist */
+	struct inode *parent;    /* directory holding the last component */
+	struct inode *node;      /* what the path names, NULL if it does not exist */
 	char name[NAME_MAX + 1]; /* the last component */
 	size_t len;
-	bool slash;           /* the path ended in '/' */
+	bool slash; /* the path ended in '/' */
 };
 
 /* File times read the virtual clock without advancing it. */
@@ -93,14 +93,14 @@ static inline uint64_t fs_now(void)
 }
 
 /* ---- start-up (init.c), for entry.c ----------------------------------------- */
-int fs_init(void);      /* the root; -ENOMEM */
-int fs_init_dirs(void); /* /dev and /tmp; -ENOMEM */
-int fs_add_nodes(char *err, size_t errlen);   /* channels under their aliases, devices */
-int fs_open_stdio(char *err, size_t errlen);  /* descriptors 0, 1 and 2 */
+int fs_init(void);                           /* the root; -ENOMEM */
+int fs_init_dirs(void);                      /* /dev and /tmp; -ENOMEM */
+int fs_add_nodes(char *err, size_t errlen);  /* channels under their aliases, devices */
+int fs_open_stdio(char *err, size_t errlen); /* descriptors 0, 1 and 2 */
 
 /* ---- inode.c ------------------------------------------------------------------ */
-struct inode *inode_new(uint32_t mode); /* NULL when the heap is full */
-void inode_put(struct inode *n);        /* free it if nothing refers to it */
+struct inode *inode_new(uint32_t mode);     /* NULL when the heap is full */
+void inode_put(struct inode *n);            /* free it if nothing refers to it */
 uint32_t inode_mode(const struct inode *n); /* what stat says, channels by their limits */
 
 /* ---- dir.c --------------------------------------------------------------------- */
@@ -112,8 +112,8 @@ void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len);
 struct dent *dir_entry_new(const char *name, size_t len, struct inode *n);
 bool dir_entry_drop(struct inode *d, struct inode *n, const char *name, size_t len);
 void dir_entry_append(struct inode *d, struct dent *e);
-struct inode *dir_mkdirs(const char *path, size_t len);  /* mkdir -p, for the runtime's own use */
-long dir_add_path(const char *path, struct inode *n);    /* at an absolute path, parents made */
+struct inode *dir_mkdirs(const char *path, size_t len); /* mkdir -p, for the runtime's own use */
+long dir_add_path(const char *path, struct inode *n);   /* at an absolute path, parents made */
 
 /* ---- path.c -------------------------------------------------------------------- */
 extern struct inode *fs_root, *fs_cwd;

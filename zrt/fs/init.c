@@ -11,7 +11,7 @@ static const struct {
 	const char *path;
 	int dev;
 } devices[] = {
-	{"/dev/null", DEV_NULL}, {"/dev/zero", DEV_ZERO}, {"/dev/full", DEV_FULL},
+	{"/dev/null", DEV_NULL},     {"/dev/zero", DEV_ZERO},      {"/dev/full", DEV_FULL},
 	{"/dev/random", DEV_RANDOM}, {"/dev/urandom", DEV_RANDOM},
 };
 

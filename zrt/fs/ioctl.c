@@ -44,8 +44,10 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 		ws->ws_xpixel = ws->ws_ypixel = 0;
 		return 0;
 	}
-	case TCSETS: case TCSETSW: case TCSETSF: case TIOCSWINSZ:
-		return tty ? 0 : -ENOTTY;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+	case TIOCSWINSZ: return tty ? 0 : -ENOTTY;
 	case TIOCGPGRP:
 		if (!tty)
 			return -ENOTTY;
@@ -61,9 +63,10 @@ static long do_ioctl(long fd, unsigned long req, long arg)
 			*(int32_t *)arg = (int32_t)n;
 			return 0;
 		}
-		*(int32_t *)arg = S_ISREG(o->ino->mode) && !o->ino->chan && o->pos < o->ino->size
-					  ? (int32_t)(o->ino->size - o->pos > INT32_MAX ? INT32_MAX : o->ino->size - o->pos)
-					  : 0;
+		*(int32_t *)arg =
+			S_ISREG(o->ino->mode) && !o->ino->chan && o->pos < o->ino->size
+				? (int32_t)(o->ino->size - o->pos > INT32_MAX ? INT32_MAX : o->ino->size - o->pos)
+				: 0;
 		return 0;
 	case FIOCLEX: fd_set_cloexec(fd, true); return 0;
 	case FIONCLEX: fd_set_cloexec(fd, false); return 0;

@@ -23,7 +23,7 @@ static bool may(const struct inode *n, int acc)
 
 /* The open flags Linux knows (VALID_OPEN_FLAGS), those O_PATH keeps, and
  * those that create. */
-#define OPEN_FLAGS                                                                                                \
+#define OPEN_FLAGS                                                                                                 \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | __O_SYNC | O_DSYNC | FASYNC | \
 	 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE)
 #define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
@@ -193,7 +193,7 @@ long sys_openat(const struct sys_call *c)
  * for). Unlike open, every bit of flags, mode and resolve is checked, in
  * the kernel's order. */
 #define OPEN_HOW_SIZE 24
-#define RESOLVE_FLAGS                                                                                 \
+#define RESOLVE_FLAGS                                                                                        \
 	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | \
 	 RESOLVE_CACHED)
 long sys_openat2(const struct sys_call *c)

@@ -33,8 +33,8 @@ static void fill_stat(const struct inode *n, struct stat *st)
 	st->st_uid = st->st_gid = ZRT_UID;
 	if (n->chan || n->dev)
 		st->st_rdev = n->chan ? (uint64_t)(0x100 + n->chan->handle) : (1u << 8) | n->dev;
-	uint64_t size = n->chan ? (n->chan->mode == ZCHAN_FILE ? n->chan->size : 0)
-			: n->pipe      ? 0
+	uint64_t size = n->chan            ? (n->chan->mode == ZCHAN_FILE ? n->chan->size : 0)
+			: n->pipe          ? 0
 			: S_ISDIR(n->mode) ? 4096
 					   : n->size;
 	st->st_size = (long)size;

@@ -181,10 +181,12 @@ static long mount_image(const struct nvram_fstab *f, char *err, size_t errlen)
 	mem_free(m.src.win, TAR_WIN);
 	if (r != 0 || m.err)
 		return zrt_fmt(err, errlen, "fstab: %s: %s", f->channel,
-			       m.err ? "out of memory" : r == -TAR_EIO ? "read error" : "not a valid tar archive"),
+			       m.err           ? "out of memory"
+			       : r == -TAR_EIO ? "read error"
+					       : "not a valid tar archive"),
 		       -1;
 	log_line(1, "zrt: mounted %s at %s: %llu entries, %llu skipped", f->channel, f->mountpoint,
-		(unsigned long long)st.entries, (unsigned long long)st.skipped);
+		 (unsigned long long)st.entries, (unsigned long long)st.skipped);
 	return 0;
 }
 

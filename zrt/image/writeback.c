@@ -37,7 +37,8 @@ static void wb_node(struct wb *w, struct inode *n, size_t plen)
 	if (S_ISDIR(n->mode))
 		e->type = TAR_DIR;
 	else if (S_ISLNK(n->mode))
-		e->type = TAR_SYMLINK, memcpy(e->link, n->data, n->size < TAR_PATH_MAX - 1 ? n->size : TAR_PATH_MAX - 1);
+		e->type = TAR_SYMLINK,
+		memcpy(e->link, n->data, n->size < TAR_PATH_MAX - 1 ? n->size : TAR_PATH_MAX - 1);
 	else if (S_ISREG(n->mode) && !n->chan)
 		e->type = TAR_FILE, e->size = n->size;
 	else

@@ -148,9 +148,9 @@ __attribute__((noreturn, unused)) static void forge_sigreturn(uint64_t rip, uint
 	uint64_t *mc = &frame[5]; /* after uc_flags, uc_link, uc_stack (3 words) */
 	mc[15] = rsp;
 	mc[16] = rip;
-	mc[17] = 0x202;		   /* eflags */
-	mc[18] = cs | ss << 48;	   /* cs, gs, fs, ss */
-	frame[5 + 32] = mask;	   /* uc_sigmask */
+	mc[17] = 0x202;         /* eflags */
+	mc[18] = cs | ss << 48; /* cs, gs, fs, ss */
+	frame[5 + 32] = mask;   /* uc_sigmask */
 	__asm__ volatile("mov %0, %%rsp\n"
 			 "mov $15, %%eax\n"
 			 "syscall\n"

@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 		uint32_t log_level, log_size;
 		uint64_t log_buf;
 		uint8_t rest[88];
-	} attr = {1, 2, (uintptr_t)insns, (uintptr_t)"GPL", 0, 0, 0, {0}};
+	} attr = {1, 2, (uintptr_t)insns, (uintptr_t) "GPL", 0, 0, 0, {0}};
 	(void)argc, (void)argv;
 	say("try bpf BPF_PROG_LOAD");
 	long r = sys3(321, 5, &attr, sizeof attr);

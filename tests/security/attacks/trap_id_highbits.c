@@ -10,7 +10,7 @@
 int main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	uint64_t a[6] = {0x100000000ULL | TrapWrite, 0, 1, (uintptr_t)"leaked\n", 7, 0};
+	uint64_t a[6] = {0x100000000ULL | TrapWrite, 0, 1, (uintptr_t) "leaked\n", 7, 0};
 	say("try trap id with high bits");
 	saynum("trap", TRAP(a));
 	return 0;

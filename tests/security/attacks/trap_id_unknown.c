@@ -9,7 +9,7 @@
 int main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	uint64_t a[6] = {0x6e65704f, 0, (uintptr_t)"/etc/passwd", O_RDONLY, 0, 0};
+	uint64_t a[6] = {0x6e65704f, 0, (uintptr_t) "/etc/passwd", O_RDONLY, 0, 0};
 	say("try trap Open /etc/passwd");
 	saynum("trap", TRAP(a));
 	return 0;

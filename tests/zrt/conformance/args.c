@@ -86,7 +86,8 @@ void group_args(void)
 	/* Memory: madvise's advice is an int, mremap's flags an unsigned long. */
 	char *a = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ROW("madvise advice HIGH|MADV_NORMAL", syscall(SYS_madvise, a, 4096, HIGH | MADV_NORMAL));
-	ROW("mremap flags HIGH|MAYMOVE (unsigned long: EINVAL)", syscall(SYS_mremap, a, 4096, 8192, HIGH | MREMAP_MAYMOVE));
+	ROW("mremap flags HIGH|MAYMOVE (unsigned long: EINVAL)",
+	    syscall(SYS_mremap, a, 4096, 8192, HIGH | MREMAP_MAYMOVE));
 	munmap(a, 8192);
 
 	/* Signals. */

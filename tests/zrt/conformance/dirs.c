@@ -106,7 +106,8 @@ void group_dirs(void)
 	/* A count far past the buffer: entries are written as they come, and
 	 * only what is written must be there. */
 	OK("getdents64 count 2^31 - 1", (lseek(dfd, 0, SEEK_SET), syscall(SYS_getdents64, dfd, top_buf, 0x7fffffffu)));
-	ROW("getdents64 count 2^32 - 1 (a negative int)", (lseek(dfd, 0, SEEK_SET), syscall(SYS_getdents64, dfd, top_buf, 0xffffffffu)));
+	ROW("getdents64 count 2^32 - 1 (a negative int)",
+	    (lseek(dfd, 0, SEEK_SET), syscall(SYS_getdents64, dfd, top_buf, 0xffffffffu)));
 	ROW("getdents64 NULL buffer", syscall(SYS_getdents64, open("d", O_RDONLY | O_DIRECTORY), NULL, 4096));
 	close(dfd);
 

@@ -87,11 +87,14 @@ void group_fd_edges(void)
 	pipe(p);
 	ROW("copy_file_range from a pipe", syscall(SYS_copy_file_range, p[0], NULL, out, NULL, 4, 0));
 	ROW("copy_file_range to a pipe", syscall(SYS_copy_file_range, fd, &oi, p[1], NULL, 4, 0));
-	ROW("copy_file_range from a directory", syscall(SYS_copy_file_range, open(".", O_RDONLY), NULL, out, NULL, 4, 0));
+	ROW("copy_file_range from a directory",
+	    syscall(SYS_copy_file_range, open(".", O_RDONLY), NULL, out, NULL, 4, 0));
 	ROW("copy_file_range to O_RDONLY", syscall(SYS_copy_file_range, fd, &oi, ro, NULL, 4, 0));
 	ROW("copy_file_range from O_WRONLY", syscall(SYS_copy_file_range, open("e", O_WRONLY), NULL, out, NULL, 4, 0));
-	ROW("copy_file_range to O_APPEND", syscall(SYS_copy_file_range, fd, &oi, open("e2", O_WRONLY | O_APPEND), NULL, 4, 0));
-	ROW("copy_file_range overlapping, same file", syscall(SYS_copy_file_range, fd, &(loff_t){0}, fd, &(loff_t){2}, 4, 0));
+	ROW("copy_file_range to O_APPEND",
+	    syscall(SYS_copy_file_range, fd, &oi, open("e2", O_WRONLY | O_APPEND), NULL, 4, 0));
+	ROW("copy_file_range overlapping, same file",
+	    syscall(SYS_copy_file_range, fd, &(loff_t){0}, fd, &(loff_t){2}, 4, 0));
 	ROW("copy_file_range negative offset", syscall(SYS_copy_file_range, fd, &(loff_t){-1}, out, NULL, 4, 0));
 	ROW("copy_file_range past the end", syscall(SYS_copy_file_range, fd, &(loff_t){100}, out, NULL, 4, 0));
 	ROW("sendfile to a pipe", sendfile(p[1], fd, &(off_t){0}, 3));
@@ -152,7 +155,6 @@ void group_sig_edges(void)
 	ROW("kill INT_MIN", kill(INT32_MIN, 0));
 	ROW("tkill no such tid, bad signal", syscall(SYS_tkill, 0x3fffffff, 99));
 	ROW("tkill self, bad signal", syscall(SYS_tkill, gettid(), 99));
-
 }
 
 /* Processes, limits, memory and owners as an unprivileged user sees them
@@ -203,7 +205,8 @@ void group_proc_edges(void)
 	ROW("prlimit no such pid, bad new", syscall(SYS_prlimit64, 0x3fffffff, RLIMIT_NOFILE, (void *)8, NULL));
 	ROW("prlimit bad resource, bad new", syscall(SYS_prlimit64, 0, 100, (void *)8, NULL));
 	ROW("setrlimit NOFILE hard + 1", setrlimit(RLIMIT_NOFILE, &(struct rlimit){rl.rlim_cur, rl.rlim_max + 1}));
-	ROW("setrlimit NOFILE soft above hard", setrlimit(RLIMIT_NOFILE, &(struct rlimit){rl.rlim_max + 1, rl.rlim_max}));
+	ROW("setrlimit NOFILE soft above hard",
+	    setrlimit(RLIMIT_NOFILE, &(struct rlimit){rl.rlim_max + 1, rl.rlim_max}));
 	ROW("setrlimit NOFILE unchanged", setrlimit(RLIMIT_NOFILE, &rl));
 	ROW("setrlimit NOFILE 2^30", setrlimit(RLIMIT_NOFILE, &(struct rlimit){1 << 30, 1 << 30}));
 	cpu_set_t cs;
@@ -293,7 +296,8 @@ void group_call_edges(void)
 	ROW("utimensat bad flags, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", NULL, 0x1));
 	struct timespec omit[2] = {{0, UTIME_OMIT}, {0, UTIME_OMIT}};
 	ROW("utimensat both UTIME_OMIT, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", omit, 0));
-	ROW("utimensat bad nsec, missing", syscall(SYS_utimensat, AT_FDCWD, "nope", (struct timespec[2]){{0, -5}, {0, 0}}, 0));
+	ROW("utimensat bad nsec, missing",
+	    syscall(SYS_utimensat, AT_FDCWD, "nope", (struct timespec[2]){{0, -5}, {0, 0}}, 0));
 	ROW("utimensat NULL path, a descriptor", syscall(SYS_utimensat, fd, NULL, NULL, 0));
 	ROW("utimensat NULL path, AT_FDCWD", syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
 	ROW("utimensat NULL path, flags", syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW));
@@ -302,7 +306,8 @@ void group_call_edges(void)
 	stat("c", &st);
 	say("  atime %ld.%09ld mtime %ld.%09ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec,
 	    st.st_mtim.tv_nsec);
-	ROW("utimes with microseconds", syscall(SYS_utimes, "c", (struct timeval[2]){{1000000001, 5}, {1200000001, 7}}));
+	ROW("utimes with microseconds",
+	    syscall(SYS_utimes, "c", (struct timeval[2]){{1000000001, 5}, {1200000001, 7}}));
 	stat("c", &st);
 	say("  atime %ld.%09ld mtime %ld.%09ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec,
 	    st.st_mtim.tv_nsec);
@@ -331,7 +336,8 @@ void group_call_edges(void)
 	ROW("mremap unmapped", mremap(m, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
 	uint32_t *w = (uint32_t *)sb;
 	ROW("futex WAIT unaligned", syscall(SYS_futex, sb + 1, FUTEX_WAIT, 0, &(struct timespec){0, 1}, NULL, 0));
-	ROW("futex WAIT bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAIT_PRIVATE, 0, &(struct timespec){0, 1}, NULL, 0));
+	ROW("futex WAIT bad addr",
+	    syscall(SYS_futex, (void *)8, FUTEX_WAIT_PRIVATE, 0, &(struct timespec){0, 1}, NULL, 0));
 	ROW("futex WAIT other value", syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 5, &(struct timespec){0, 1}, NULL, 0));
 	ROW("futex WAKE shared, bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAKE, 1, NULL, NULL, 0));
 	ROW("futex WAKE private, bad addr", syscall(SYS_futex, (void *)8, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
@@ -342,7 +348,8 @@ void group_call_edges(void)
 	ROW("futex REQUEUE count -1", syscall(SYS_futex, w, FUTEX_REQUEUE_PRIVATE, -1, 1, w + 2, 0));
 	ROW("futex CMP_REQUEUE equal", syscall(SYS_futex, w, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, w + 2, 0));
 	ROW("futex CMP_REQUEUE different", syscall(SYS_futex, w, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, w + 2, 7));
-	ROW("futex WAKE|CLOCK_REALTIME", syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0));
+	ROW("futex WAKE|CLOCK_REALTIME",
+	    syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0));
 	ROW("futex op 99", syscall(SYS_futex, w, 99, 0, NULL, NULL, 0));
 	close(fd);
 }

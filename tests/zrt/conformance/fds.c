@@ -105,7 +105,11 @@ void group_pipe(void)
 	ROW("select empty read end", selected(p[0], 0));
 	ROW("select write end", selected(p[1], 1));
 	ROW("write 5", write(p[1], "hello", 5));
-	ROW("FIONREAD", (ioctl(p[0], FIONREAD, &(int){0}), ({ int n = 0; ioctl(p[0], FIONREAD, &n); n; })));
+	ROW("FIONREAD", (ioctl(p[0], FIONREAD, &(int){0}), ({
+				 int n = 0;
+				 ioctl(p[0], FIONREAD, &n);
+				 n;
+			 })));
 	prev("poll read end with data", p[0], POLLIN);
 	ROW("select read end with data", selected(p[0], 0));
 	char b[70000];

@@ -299,8 +299,8 @@ void group_sync(void)
 	const struct {
 		const char *name;
 		int fd;
-	} fds[] = {{"a file", fd}, {"a closed fd", bad}, {"an O_PATH fd", path}, {"a directory", dir},
-		   {"/dev/null", dev}, {"a pipe", p[0]}, {"fd -1", -1}};
+	} fds[] = {{"a file", fd},     {"a closed fd", bad}, {"an O_PATH fd", path}, {"a directory", dir},
+		   {"/dev/null", dev}, {"a pipe", p[0]},     {"fd -1", -1}};
 	char name[80];
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
 		int f = fds[i].fd;
@@ -448,14 +448,21 @@ void group_openat2(void)
 	/* RESOLVE_BENEATH and RESOLVE_IN_ROOT, from the directory d. */
 	static const struct {
 		const char *path, *name;
-	} rel[] = {{"f", "f"}, {"../d/f", "../d/f"}, {"lf", "a relative link"}, {"up/d/f", "a link to .."},
-		   {"root", "a link to /"}, {"/", "/"}, {"..", ".."}, {"./../..", "./../.."}};
+	} rel[] = {{"f", "f"},
+		   {"../d/f", "../d/f"},
+		   {"lf", "a relative link"},
+		   {"up/d/f", "a link to .."},
+		   {"root", "a link to /"},
+		   {"/", "/"},
+		   {"..", ".."},
+		   {"./../..", "./../.."}};
 	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
 		char name[96];
 		static uint64_t how[3];
 		for (int k = 0; k < 2; k++) {
 			how[0] = O_RDONLY, how[1] = 0, how[2] = k ? 0x10 : 0x08;
-			snprintf(name, sizeof name, "openat2 %s %s", k ? "RESOLVE_IN_ROOT" : "RESOLVE_BENEATH", rel[i].name);
+			snprintf(name, sizeof name, "openat2 %s %s", k ? "RESOLVE_IN_ROOT" : "RESOLVE_BENEATH",
+				 rel[i].name);
 			OK(name, ({
 				   long r = syscall(SYS_openat2, d, rel[i].path, how, 24);
 				   if (r >= 0)

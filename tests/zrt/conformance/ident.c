@@ -46,8 +46,8 @@ void group_time(void)
 	probe_calls += 1000;
 	REL("1000 reads of CLOCK_MONOTONIC never go back", nondec);
 	REL("tv_nsec in range", b.tv_nsec >= 0 && b.tv_nsec < 1000000000);
-	static const clockid_t ids[] = {CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
-					CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
+	static const clockid_t ids[] = {CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,    CLOCK_MONOTONIC_COARSE,
+					CLOCK_BOOTTIME,      CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "clock_gettime clock %d", (int)ids[i]);
@@ -80,7 +80,8 @@ void group_time(void)
 	ERR("clock_nanosleep relative 1 ms", clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 1000000}, 0));
 	ERR("clock_nanosleep bad clock", clock_nanosleep(99, 0, &(struct timespec){0, 1}, 0));
 	ERR("clock_nanosleep bad flags are ignored", clock_nanosleep(CLOCK_MONOTONIC, 2, &(struct timespec){0, 1}, 0));
-	ERR("clock_nanosleep CLOCK_THREAD_CPUTIME_ID", clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &(struct timespec){0, 1}, 0));
+	ERR("clock_nanosleep CLOCK_THREAD_CPUTIME_ID",
+	    clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &(struct timespec){0, 1}, 0));
 	struct timeval tv;
 	ROW("gettimeofday", gettimeofday(&tv, 0));
 	time_t t = time(0);
@@ -138,8 +139,8 @@ void group_ident(void)
 	static const struct {
 		int res;
 		const char *name;
-	} lims[] = {{RLIMIT_NOFILE, "NOFILE"}, {RLIMIT_STACK, "STACK"}, {RLIMIT_AS, "AS"}, {RLIMIT_DATA, "DATA"},
-		    {RLIMIT_CORE, "CORE"}, {RLIMIT_NPROC, "NPROC"}, {RLIMIT_FSIZE, "FSIZE"}};
+	} lims[] = {{RLIMIT_NOFILE, "NOFILE"}, {RLIMIT_STACK, "STACK"}, {RLIMIT_AS, "AS"},      {RLIMIT_DATA, "DATA"},
+		    {RLIMIT_CORE, "CORE"},     {RLIMIT_NPROC, "NPROC"}, {RLIMIT_FSIZE, "FSIZE"}};
 	for (size_t i = 0; i < sizeof lims / sizeof lims[0]; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "getrlimit RLIMIT_%s", lims[i].name);

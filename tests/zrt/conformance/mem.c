@@ -30,7 +30,13 @@ static long zeros(const unsigned char *p, size_t n)
 	return 1;
 }
 
-#define MOK(name, call) ({ errno = 0; void *p_ = (call); rowok_(name, p_ == MAP_FAILED ? -1 : 0, errno); p_; })
+#define MOK(name, call)                                         \
+	({                                                      \
+		errno = 0;                                      \
+		void *p_ = (call);                              \
+		rowok_(name, p_ == MAP_FAILED ? -1 : 0, errno); \
+		p_;                                             \
+	})
 
 void group_mem(void)
 {
@@ -41,13 +47,15 @@ void group_mem(void)
 	REL("new brk memory is zero", zeros((unsigned char *)b0, 65536));
 	memset(b0, 7, 65536);
 	REL("brk shrinks", (char *)syscall(SYS_brk, b0) == b0);
-	REL("brk grows again, zero again", (char *)syscall(SYS_brk, b0 + 8192) == b0 + 8192 && zeros((unsigned char *)b0, 8192));
+	REL("brk grows again, zero again",
+	    (char *)syscall(SYS_brk, b0 + 8192) == b0 + 8192 && zeros((unsigned char *)b0, 8192));
 	REL("brk below the start is refused (unchanged)", (char *)syscall(SYS_brk, 4096) == b0 + 8192);
 	memset(b0, 7, 8192);
 	ROW("mprotect brk pages PROT_READ", mprotect(b0, 8192, PROT_READ));
 	REL("brk shrinks over read-only pages", (char *)syscall(SYS_brk, b0) == b0);
 	REL("brk grows again: zero and writable", (char *)syscall(SYS_brk, b0 + 8192) == b0 + 8192 &&
-						       zeros((unsigned char *)b0, 8192) && (memset(b0, 1, 8192), b0[8191] == 1));
+							  zeros((unsigned char *)b0, 8192) &&
+							  (memset(b0, 1, 8192), b0[8191] == 1));
 	syscall(SYS_brk, b0);
 	probe_calls += 8;
 
@@ -55,9 +63,11 @@ void group_mem(void)
 	REL("zero-filled", zeros(p, 3 * PG));
 	memset(p, 1, 3 * PG);
 	ROW("munmap the middle page", munmap(p + PG, PG));
-	unsigned char *q = MOK("mmap MAP_FIXED into the hole", mmap(p + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	unsigned char *q = MOK("mmap MAP_FIXED into the hole", mmap(p + PG, PG, PROT_READ | PROT_WRITE,
+								    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	REL("at the hole, zero", q == p + PG && zeros(q, PG) && p[0] == 1 && p[2 * PG] == 1);
-	ROW("MAP_FIXED_NOREPLACE over it", (long)mmap(p, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == -1 ? -1 : 0);
+	ROW("MAP_FIXED_NOREPLACE over it",
+	    (long)mmap(p, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == -1 ? -1 : 0);
 	ROW("munmap all", munmap(p, 3 * PG));
 	ROW("munmap again (nothing there)", munmap(p, 3 * PG));
 	ROW("munmap unaligned", munmap(p + 1, PG));
@@ -66,7 +76,8 @@ void group_mem(void)
 	ROW("mmap SIZE_MAX", (long)map(SIZE_MAX, PROT_READ));
 	ROW("mmap SIZE_MAX - 4095", (long)map(SIZE_MAX - 4095, PROT_READ));
 	ROW("mmap 1 << 62", (long)map(1ul << 62, PROT_READ));
-	ROW("mmap MAP_FIXED unaligned", (long)mmap((char *)p + 1, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	ROW("mmap MAP_FIXED unaligned",
+	    (long)mmap((char *)p + 1, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	ROW("mmap neither SHARED nor PRIVATE", (long)mmap(0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0));
 	ROW("munmap SIZE_MAX", munmap(p, SIZE_MAX));
 
@@ -74,7 +85,8 @@ void group_mem(void)
 	static const struct {
 		const char *name;
 		int prot;
-	} prots[] = {{"PROT_READ", PROT_READ}, {"PROT_READ|PROT_EXEC", PROT_READ | PROT_EXEC}, {"PROT_NONE", PROT_NONE}};
+	} prots[] = {
+		{"PROT_READ", PROT_READ}, {"PROT_READ|PROT_EXEC", PROT_READ | PROT_EXEC}, {"PROT_NONE", PROT_NONE}};
 	for (int i = 0; i < 3; i++) {
 		char name[128];
 		p = map(4 * PG, PROT_READ | PROT_WRITE);
@@ -82,7 +94,8 @@ void group_mem(void)
 		snprintf(name, sizeof name, "mprotect %s", prots[i].name);
 		ROW(name, mprotect(p, 4 * PG, prots[i].prot));
 		snprintf(name, sizeof name, "mmap MAP_FIXED over %s pages", prots[i].name);
-		q = MOK(name, mmap(p + PG, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+		q = MOK(name,
+			mmap(p + PG, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 		snprintf(name, sizeof name, "the new pages over %s are zero and writable", prots[i].name);
 		REL(name, q == p + PG && zeros(q, 2 * PG) && (memset(q, 3, 2 * PG), q[PG] == 3));
 		if (prots[i].prot != PROT_NONE)

@@ -22,20 +22,23 @@ extern int probe_calls; /* rows printed, reported at the end of a group */
 
 static inline const char *errname(int e)
 {
-	switch (e) {
+	/* One name per errno the probe may meet. */
+	// clang-format off
 #define E(x) case x: return #x;
+	switch (e) {
 	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF) E(ECHILD)
 	E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR)
 	E(EISDIR) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOTTY) E(EFBIG) E(ENOSPC) E(ESPIPE) E(EROFS)
 	E(EMLINK) E(EPIPE) E(ERANGE) E(ENAMETOOLONG) E(ENOSYS) E(ENOTEMPTY) E(ELOOP) E(ENODATA)
 	E(EOVERFLOW) E(ENOTSOCK) E(EOPNOTSUPP) E(ETIMEDOUT) E(EDQUOT)
-#undef E
 	default: {
 		static char buf[32];
 		snprintf(buf, sizeof buf, "E%d", e);
 		return buf;
 	}
 	}
+#undef E
+	// clang-format on
 }
 
 __attribute__((format(printf, 1, 2))) static inline void say(const char *fmt, ...)
@@ -68,7 +71,12 @@ static inline long row_(const char *name, long r, int e)
 		say("%s = %ld", name, r);
 	return r;
 }
-#define ROW(name, call) ({ errno = 0; long r_ = (long)(call); row_(name, r_, errno); })
+#define ROW(name, call)                 \
+	({                              \
+		errno = 0;              \
+		long r_ = (long)(call); \
+		row_(name, r_, errno);  \
+	})
 
 /* The same, printing "ok" for success whatever the value (a descriptor
  * number, an address). */
@@ -81,7 +89,12 @@ static inline long rowok_(const char *name, long r, int e)
 		say("%s = ok", name);
 	return r;
 }
-#define OK(name, call) ({ errno = 0; long r_ = (long)(call); rowok_(name, r_, errno); })
+#define OK(name, call)                   \
+	({                               \
+		errno = 0;               \
+		long r_ = (long)(call);  \
+		rowok_(name, r_, errno); \
+	})
 
 /* A call that returns an error number (pthread_*, posix_spawn). */
 static inline int rowerr_(const char *name, int r)

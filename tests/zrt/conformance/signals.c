@@ -58,8 +58,8 @@ static void on_info(int s, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	hits++;
-	say("  handler %s: si_signo %s si_code %s si_pid==getpid %d si_uid==getuid %d uc_sigmask has USR2 %d", signame(s),
-	    signame(si->si_signo),
+	say("  handler %s: si_signo %s si_code %s si_pid==getpid %d si_uid==getuid %d uc_sigmask has USR2 %d",
+	    signame(s), signame(si->si_signo),
 	    si->si_code == SI_USER    ? "SI_USER"
 	    : si->si_code == SI_TKILL ? "SI_TKILL"
 	    : si->si_code == SI_QUEUE ? "SI_QUEUE"
@@ -262,7 +262,8 @@ void group_altstack(void)
 	ROW("sigaltstack query", sigaltstack(0, &old));
 	say("  ours %d flags %d", old.ss_sp == altstack && old.ss_size == sizeof altstack, old.ss_flags);
 	ROW("sigaltstack too small", sigaltstack(&(stack_t){.ss_sp = altstack, .ss_size = 100}, 0));
-	ROW("sigaltstack bad flags", sigaltstack(&(stack_t){.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 8}, 0));
+	ROW("sigaltstack bad flags",
+	    sigaltstack(&(stack_t){.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 8}, 0));
 	ROW("SA_ONSTACK handler", act(SIGUSR1, on_alt, SA_ONSTACK, 0));
 	raise(SIGUSR1);
 	ROW("handler without SA_ONSTACK", act(SIGUSR1, on_alt, 0, 0));

@@ -334,6 +334,7 @@ int main(int argc, char **argv)
 		return listen_main(argv[2]);
 	if (argc >= 8 && strcmp(argv[1], "run") == 0 && strcmp(argv[6], "--") == 0)
 		return run_main(argv + 2);
-	fprintf(stderr, "usage: harness listen DIR | harness peek PID | harness run RESULT OUT ERR LIMIT_S -- COMMAND...\n");
+	fprintf(stderr,
+		"usage: harness listen DIR | harness peek PID | harness run RESULT OUT ERR LIMIT_S -- COMMAND...\n");
 	return 2;
 }
