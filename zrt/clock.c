@@ -1,7 +1,7 @@
 /*
  * clock.c - the virtual clock, and the calls that read it or wait on it.
  *
- * ZEROVM.md section 7: the clock starts at [time] seconds and every read
+ * As the original ZeroVM's runtime did: the clock starts at [time] seconds and every read
  * advances it by one microsecond; sleeping advances it and returns at
  * once. Timers never fire and no CPU time is ever counted.
  */

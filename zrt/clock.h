@@ -1,5 +1,5 @@
 /*
- * clock.h - the virtual clock (ZEROVM.md section 7): it starts at the
+ * clock.h - the virtual clock (docs/zrt.md, "Time, randomness, identity"): it starts at the
  * nvram's [time] seconds and every read advances it by one microsecond;
  * a sleep advances it and returns at once.
  */
