@@ -9,7 +9,7 @@
  * the supervisor: nothing in ZRT is trusted, and nothing it does can reach
  * past what the program itself could do with the trap interface.
  *
- * The signal handlers run on a stack outside guest memory (boot_abi.h), so
+ * The signal handlers run on a stack outside guest memory (abi/boot_abi.h), so
  * nothing passed to a trap (argument arrays, buffers) may live on the
  * stack: the supervisor only reads and writes guest memory.
  *
@@ -37,8 +37,11 @@
  *       rng.c         the deterministic generator
  *    1  mem.c         the heap
  *       user.c        guest memory as the program names it
- *    0  zrt.h syscall.h util.c util.h start.S, and the contracts shared
- *       with the host: zrt_abi.h, nvram.c nvram.h, tar.c tar.h
+ *    0  zrt.h syscall.h util.c start.S start.h zrt.ld.S, and what the
+ *       runtime shares with other domains, through the include path:
+ *       abi/ (zrt_abi.h, trap_abi.h: the contracts with the supervisor),
+ *       untrusted/ (the nvram and tar parsers, built into zvsh, the unit
+ *       tests and the fuzzers too), include/zvm.h, lib/zvm_mem.c
  *
  * Two calls go up, through pointers set at start: exit_session() runs the
  * write-back of image/ registered with exit_at(), and the table calls the
