@@ -13,7 +13,8 @@
  * whole command line tells (check_plan); then hand the plan over to
  * session_run() (zvsh/session.h), which applies it. Nothing on the host is
  * touched before that. The files under zvsh/ and the one way their
- * dependencies run are listed in zvsh/util.h.
+ * dependencies run are listed in zvsh/session.h; what zvsh shares with
+ * zvjob is in ../common (tool.h).
  *
  * Options end at the first word that is not one (the program), so "zvsh
  * busybox ls -l" passes -l to the program; "--" ends them explicitly.
@@ -25,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tool.h"
 #include "zvsh/plan.h"
 #include "zvsh/session.h"
-#include "zvsh/util.h"
 
 #define ZVSH_VERSION "0.1.0"
 
@@ -59,12 +60,12 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
 /* "--env NAME=value", or "--env NAME": the host's value, if it has one. */
-static int opt_env(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
+static int opt_env(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 	if (nlen == 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
 	if (eq)
 		return plan_env_set(p, lg, arg, nlen, eq + 1);
 	const char *host = getenv(arg);
@@ -153,42 +154,42 @@ static char *clean_mountpoint(const char *m)
 }
 
 /* "--image path.tar[,mountpoint[,ro|wo]]" */
-static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
+static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 {
 	if (p->nimg == ZVSH_IMAGES_MAX)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
-	struct zvsh_image *im = zvsh_grow(p->img, &p->imgcap, p->nimg, sizeof *im);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
+	struct image *im = tool_grow(p->img, &p->imgcap, p->nimg, sizeof *im);
 	if (!im)
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	p->img = im;
 	im = &im[p->nimg];
-	*im = (struct zvsh_image){.spec = arg};
+	*im = (struct image){0};
 
 	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	if (c2 && strchr(c2 + 1, ','))
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
 	size_t hl = c1 ? (size_t)(c1 - arg) : strlen(arg);
 	if (hl == 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: no tar file given", arg);
 	const char *acc = c2 ? c2 + 1 : "ro";
 	if (strcmp(acc, "ro") == 0)
 		im->wo = false;
 	else if (strcmp(acc, "wo") == 0)
 		im->wo = true;
 	else
-		return zvsh_fail(
-			lg, ZVSH_EXIT_USAGE,
+		return tool_fail(
+			lg, TOOL_EXIT_USAGE,
 			"--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'", arg,
 			acc);
 	char *mount = NULL;
 	if (c1) {
 		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
 		if (!mount)
-			return zvsh_oom(lg);
+			return tool_oom(lg);
 	}
 	im->mount = clean_mountpoint(mount && *mount ? mount : "/");
 	if (!im->mount) {
-		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE,
+		int r = tool_fail(lg, TOOL_EXIT_USAGE,
 				  "--image %s: the mountpoint must be an absolute path without '..', not '%s'", arg,
 				  mount);
 		free(mount);
@@ -197,8 +198,8 @@ static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 	free(mount);
 	p->nimg++; /* counted now, so that the plan's clean-up frees its mountpoint */
 	im->host = strndup(arg, hl);
-	if (!im->host)
-		return zvsh_oom(lg);
+	if (!im->host || asprintf(&im->spec, "--image %s", im->host) < 0)
+		return tool_oom(lg);
 	return 0;
 }
 
@@ -249,31 +250,31 @@ static const struct option_def {
 /* The original wrote its trace here when --zvm-trace was given alone. */
 #define ZVM_TRACE_DEFAULT "zvsh.trace.log"
 
-static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, const char *name, const char *val)
+static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
 	case OPT_MEMORY:
 		if (parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
+			return tool_fail(lg, TOOL_EXIT_USAGE,
 					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
 					 name, val);
 		return 0;
 	case OPT_TIMEOUT: {
 		const char *end = val;
 		if (parse_digits(&end, &p->timeout) < 0 || *end || p->timeout == 0 || p->timeout > INT64_MAX)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
 	}
 	case OPT_ENV: return opt_env(p, lg, val);
 	case OPT_TRACE:
 		if (!*val)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty file name", name);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
 		p->trace = val;
 		return 0;
 	case OPT_KEEP:
 		if (!*val)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty directory name", name);
 		p->keep = val;
 		return 0;
 	case OPT_GETRC: p->getrc = true; return 0;
@@ -285,9 +286,9 @@ static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, 
 	return 0;
 }
 
-static int usage_error(struct zvsh_log *lg, const char *what, const char *arg)
+static int usage_error(struct tool_log *lg, const char *what, const char *arg)
 {
-	zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s%s", what, arg);
+	tool_fail(lg, TOOL_EXIT_USAGE, "%s%s", what, arg);
 	fputs("Try 'zvsh --help'.\n", stderr);
 	return -1;
 }
@@ -298,7 +299,7 @@ static int usage_error(struct zvsh_log *lg, const char *what, const char *arg)
  * Returns 0 to go on, 1 when --help or --version was handled (exit 0), -1
  * on a bad command line (message printed, status 2).
  */
-static int parse_args(struct zvsh_plan *p, struct zvsh_log *lg, int argc, char **argv)
+static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char **argv)
 {
 	int i = 1;
 	for (; i < argc; i++) {
@@ -352,7 +353,7 @@ static int parse_args(struct zvsh_plan *p, struct zvsh_log *lg, int argc, char *
 
 /* What only the whole command line tells: 0 when p can be run, -1 (message
  * printed, status 2) when not. */
-static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
+static int check_plan(const struct zvsh_plan *p, struct tool_log *lg)
 {
 	if (!p->program)
 		return usage_error(lg, "no program given", "");
@@ -363,7 +364,7 @@ static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
 
 int main(int argc, char **argv)
 {
-	struct zvsh_log lg = {0};
+	struct tool_log lg = {.prog = "zvsh"};
 	struct zvsh_plan plan = {0};
 	int status;
 	if (session_open_std(&lg) < 0 || plan_init(&plan, &lg) < 0) {
@@ -371,7 +372,7 @@ int main(int argc, char **argv)
 	} else {
 		int r = parse_args(&plan, &lg, argc, argv);
 		if (r > 0)
-			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
+			status = fflush(stdout) == 0 ? 0 : TOOL_EXIT_USAGE;
 		else if (r < 0 || check_plan(&plan, &lg) < 0)
 			status = lg.status;
 		else

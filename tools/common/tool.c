@@ -1,6 +1,6 @@
 /*
- * util.c - messages, growable arrays and text, writing all of a buffer
- * (util.h).
+ * tool.c - messages, growable arrays and text, writing all of a buffer
+ * (tool.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -10,43 +10,45 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "tool.h"
 
-/* "zvsh: <message>" on stderr. */
-__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
+/* "<prog>: <message>" on stderr. */
+__attribute__((format(printf, 2, 0))) static void vsay(const struct tool_log *lg, const char *fmt, va_list ap)
 {
-	fputs("zvsh: ", stderr);
+	fprintf(stderr, "%s: ", lg->prog ? lg->prog : "zerovm-tool");
+	if (lg->where)
+		fprintf(stderr, "%s: ", lg->where);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
-int zvsh_fail(struct zvsh_log *lg, int status, const char *fmt, ...)
+int tool_fail(struct tool_log *lg, int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(lg, fmt, ap);
 	va_end(ap);
 	if (!lg->status)
 		lg->status = status;
 	return -1;
 }
 
-int zvsh_oom(struct zvsh_log *lg)
+int tool_oom(struct tool_log *lg)
 {
-	return zvsh_fail(lg, ZVSH_EXIT_USAGE, "out of memory");
+	return tool_fail(lg, TOOL_EXIT_USAGE, "out of memory");
 }
 
-void zvsh_note(const struct zvsh_log *lg, const char *fmt, ...)
+void tool_note(const struct tool_log *lg, const char *fmt, ...)
 {
 	if (!lg->verbose)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(lg, fmt, ap);
 	va_end(ap);
 }
 
-void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem)
+void *tool_grow(void *arr, size_t *cap, size_t len, size_t elem)
 {
 	if (len < *cap)
 		return arr;
@@ -57,7 +59,7 @@ void *zvsh_grow(void *arr, size_t *cap, size_t len, size_t elem)
 	return p;
 }
 
-void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...)
+void tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
 {
 	if (b->oom)
 		return;
@@ -88,7 +90,7 @@ void zvsh_buf_printf(struct zvsh_buf *b, const char *fmt, ...)
 	}
 }
 
-int zvsh_write_all(int fd, const void *data, size_t len)
+int tool_write_all(int fd, const void *data, size_t len)
 {
 	const char *d = data;
 	while (len) {
@@ -103,7 +105,7 @@ int zvsh_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int zvsh_put_all(int fd, const char *p, size_t n)
+int tool_put_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -122,7 +124,7 @@ int zvsh_put_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-char *zvsh_join(const char *dir, const char *name)
+char *tool_join(const char *dir, const char *name)
 {
 	char *s;
 	size_t n = strlen(dir);
