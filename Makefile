@@ -94,7 +94,7 @@ GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hell
 # (installed as root, else the exact apt-get line and a stop).
 all:
 	@scripts/deps.sh build
-	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvjob
 
 deps:
 	@scripts/deps.sh
@@ -185,6 +185,13 @@ ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+# zvjob reads jobs with jansson (Debian's libjansson-dev), linked as Debian
+# ships it (shared).
+ZVJOB_SRC := tools/zvjob.c $(wildcard tools/zvjob/*.c)
+ZVJOB_HDR := $(wildcard tools/zvjob/*.h)
+$(BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
@@ -356,6 +363,9 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S s
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+$(CLANG_BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 # The runtime's freestanding sources must be warning-clean under clang too,
 # and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
@@ -366,7 +376,7 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
-clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order, each run even when one before it failed (a

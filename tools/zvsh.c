@@ -72,51 +72,6 @@ static int opt_env(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 	return host ? plan_env_set(p, lg, arg, nlen, host) : 0;
 }
 
-/* Decimal digits at *s (at least one), advancing *s past them: 0 and the
- * number, or -1 when there is none or it overflows. */
-static int parse_digits(const char **s, uint64_t *out)
-{
-	const char *p = *s;
-	if (*p < '0' || *p > '9')
-		return -1;
-	uint64_t v = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*s = p;
-	*out = v;
-	return 0;
-}
-
-/* N, or N with K, M, G or T (powers of 1024): 0 and the number, or -1. */
-static int parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v;
-	if (parse_digits(&s, &v) < 0)
-		return -1;
-	unsigned shift = 0;
-	switch (*s) {
-	case 'k':
-	case 'K': shift = 10; break;
-	case 'm':
-	case 'M': shift = 20; break;
-	case 'g':
-	case 'G': shift = 30; break;
-	case 't':
-	case 'T': shift = 40; break;
-	case 0: break;
-	default: return -1;
-	}
-	if (shift && *++s)
-		return -1;
-	if (v > (UINT64_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
 /*
  * A path made clean for the runtime's [fstab]: absolute, no empty or "."
  * component, no trailing '/'. ".." is refused (the runtime would refuse
@@ -217,34 +172,24 @@ enum opt_id {
 	OPT_VERSION
 };
 
-enum opt_arg {
-	ARG_NONE,     /* a flag */
-	ARG_REQUIRED, /* --opt VALUE or --opt=VALUE */
-	ARG_OPTIONAL, /* --opt or --opt=VALUE (ZeroVM's --zvm-trace took none) */
-};
-
-static const struct option_def {
-	const char *name;
-	enum opt_id id;
-	enum opt_arg arg;
-} options[] = {
-	{"--image", OPT_IMAGE, ARG_REQUIRED},
-	{"--zvm-image", OPT_IMAGE, ARG_REQUIRED},
-	{"--memory", OPT_MEMORY, ARG_REQUIRED},
-	{"--timeout", OPT_TIMEOUT, ARG_REQUIRED},
-	{"--env", OPT_ENV, ARG_REQUIRED},
-	{"--trace", OPT_TRACE, ARG_REQUIRED},
-	{"--zvm-trace", OPT_TRACE, ARG_OPTIONAL},
-	{"--keep", OPT_KEEP, ARG_REQUIRED},
-	{"--zvm-save-dir", OPT_KEEP, ARG_REQUIRED},
-	{"--getrc", OPT_GETRC, ARG_NONE},
-	{"--zvm-getrc", OPT_GETRC, ARG_NONE},
-	{"--report", OPT_REPORT, ARG_NONE},
-	{"--verbose", OPT_VERBOSE, ARG_NONE},
-	{"--zvm-debug", OPT_VERBOSE, ARG_NONE},
-	{"--help", OPT_HELP, ARG_NONE},
-	{"-h", OPT_HELP, ARG_NONE},
-	{"--version", OPT_VERSION, ARG_NONE},
+static const struct tool_option options[] = {
+	{"--image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--zvm-image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
+	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
+	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
+	{"--trace", OPT_TRACE, TOOL_ARG_REQUIRED},
+	{"--zvm-trace", OPT_TRACE, TOOL_ARG_OPTIONAL},
+	{"--keep", OPT_KEEP, TOOL_ARG_REQUIRED},
+	{"--zvm-save-dir", OPT_KEEP, TOOL_ARG_REQUIRED},
+	{"--getrc", OPT_GETRC, TOOL_ARG_NONE},
+	{"--zvm-getrc", OPT_GETRC, TOOL_ARG_NONE},
+	{"--report", OPT_REPORT, TOOL_ARG_NONE},
+	{"--verbose", OPT_VERBOSE, TOOL_ARG_NONE},
+	{"--zvm-debug", OPT_VERBOSE, TOOL_ARG_NONE},
+	{"--help", OPT_HELP, TOOL_ARG_NONE},
+	{"-h", OPT_HELP, TOOL_ARG_NONE},
+	{"--version", OPT_VERSION, TOOL_ARG_NONE},
 };
 
 /* The original wrote its trace here when --zvm-trace was given alone. */
@@ -255,17 +200,15 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
 	case OPT_MEMORY:
-		if (parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
+		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,
 					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
 					 name, val);
 		return 0;
-	case OPT_TIMEOUT: {
-		const char *end = val;
-		if (parse_digits(&end, &p->timeout) < 0 || *end || p->timeout == 0 || p->timeout > INT64_MAX)
+	case OPT_TIMEOUT:
+		if (tool_parse_uint(val, &p->timeout) < 0 || p->timeout == 0 || p->timeout > INT64_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
-	}
 	case OPT_ENV: return opt_env(p, lg, val);
 	case OPT_TRACE:
 		if (!*val)
@@ -301,48 +244,28 @@ static int usage_error(struct tool_log *lg, const char *what, const char *arg)
  */
 static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char **argv)
 {
-	int i = 1;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == 0)
-			break; /* the program; "-" alone is not an option either */
-		const struct option_def *o = NULL;
-		const char *val = NULL;
-		size_t alen = strcspn(a, "=");
-		for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
-			if (strlen(options[k].name) == alen && strncmp(a, options[k].name, alen) == 0) {
-				o = &options[k];
-				break;
-			}
-		}
-		if (!o)
-			return usage_error(lg, "unknown option ", a);
-		if (a[alen] == '=') {
-			if (o->arg == ARG_NONE)
-				return usage_error(lg, "this option takes no value: ", a);
-			val = a + alen + 1;
-		} else if (o->arg == ARG_REQUIRED) {
-			if (i + 1 >= argc)
-				return usage_error(lg, "this option needs a value: ", a);
-			val = argv[++i];
-		} else if (o->arg == ARG_OPTIONAL) {
-			val = ZVM_TRACE_DEFAULT;
-		}
-		if (o->id == OPT_HELP) {
+	int i = 1, id;
+	const char *val;
+	while ((id = tool_option(lg, argc, argv, &i, options, sizeof options / sizeof options[0], &val)) >= 0) {
+		if (id == OPT_HELP) {
 			fputs(usage_text, stdout);
 			return 1;
 		}
-		if (o->id == OPT_VERSION) {
+		if (id == OPT_VERSION) {
 			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
 			return 1;
 		}
-		if (set_option(p, lg, o->id, o->name, val) < 0)
+		/* The option's name as typed, for messages. */
+		const char *a = argv[i - 1 - (val && val == argv[i - 1])];
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+		if (id == OPT_TRACE && !val)
+			val = ZVM_TRACE_DEFAULT;
+		if (set_option(p, lg, (enum opt_id)id, name, val) < 0)
 			return -1;
 	}
+	if (id == TOOL_OPT_BAD)
+		return -1;
 	if (i < argc) {
 		p->program = argv[i];
 		p->args = argv + i + 1;

@@ -54,7 +54,7 @@ zvjob  5  plan       zvjob/plan.h zvjob/plan.c
 zvjob  6  planjson   zvjob/planjson.h zvjob/planjson.c
 zvjob  6  node       zvjob/node.h zvjob/node.c
 zvjob  6  nameserver zvjob/nameserver.h zvjob/nameserver.c
-zvjob  7  collect    zvjob/collect.h zvjob/collect.c
+zvjob  7  outputs    zvjob/outputs.h zvjob/outputs.c
 zvjob  7  report     zvjob/report.h zvjob/report.c
 zvjob  8  runner     zvjob/runner.h zvjob/runner.c
 zvjob  9  run        zvjob/run.h zvjob/run.c

@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit statuses of a tool's own (not the program's) outcomes. */
 #define TOOL_EXIT_USAGE 2      /* bad command line, unusable file, any other failure of the tool */
@@ -84,5 +85,35 @@ int tool_put_all(int fd, const char *p, size_t n);
 /* dir "/" name, without a second '/' when dir ends in one: malloc'd, or
  * NULL when out of memory. */
 char *tool_join(const char *dir, const char *name);
+
+/* Decimal digits, the whole of s (at least one): 0 and the number, or -1
+ * (not a number, or it overflows). */
+int tool_parse_uint(const char *s, uint64_t *out);
+/* N, or N with K, M, G or T (powers of 1024, either case): 0 and the
+ * number, or -1. */
+int tool_parse_size(const char *s, uint64_t *out);
+
+/* The command-line options a tool knows. */
+enum tool_arg {
+	TOOL_ARG_NONE,     /* a flag */
+	TOOL_ARG_REQUIRED, /* --opt VALUE or --opt=VALUE (a two-letter -o also -oVALUE) */
+	TOOL_ARG_OPTIONAL, /* --opt or --opt=VALUE */
+};
+struct tool_option {
+	const char *name; /* "--image", "-j" */
+	int id;
+	enum tool_arg arg;
+};
+#define TOOL_OPT_END (-1) /* argv[*i] is not an option: the first operand, or past the end */
+#define TOOL_OPT_BAD (-2) /* a bad option: said, with "Try '<prog> --help'." */
+
+/*
+ * The option at argv[*i] (options: opts[0..n)): its id, with its value in
+ * *val (NULL for a flag or an optional value not given), *i advanced past
+ * it. "--" ends the options (skipped); so does "-" or any word not
+ * starting with '-' (left at *i). TOOL_OPT_END or TOOL_OPT_BAD otherwise.
+ */
+int tool_option(struct tool_log *lg, int argc, char **argv, int *i, const struct tool_option *opts, size_t n,
+		const char **val);
 
 #endif
