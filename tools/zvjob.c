@@ -30,50 +30,67 @@
 #include "zvjob/run.h"
 
 #define ZVJOB_VERSION "0.1.0"
-#define JOB_TEXT_MAX (16u << 20)      /* a job, or a listing, is text: 16 MiB is plenty */
+#define JOB_TEXT_MAX (16u << 20)           /* a job, or a listing, is text: 16 MiB is plenty */
 #define MEMORY_DEFAULT ((uint64_t)4 << 30) /* only touched pages cost host memory */
 #define MEMORY_MAX ((uint64_t)1 << 40)
 #define TIMEOUT_DEFAULT 3600
 #define JOBS_MAX 1024
 
-static const char usage_text[] =
-	"usage: zvjob [options] JOB.json\n"
-	"       zvjob --plan [--root DIR | --listing FILE] JOB.json\n"
-	"\n"
-	"Run a ZeroCloud job (a JSON list of nodes) on this machine: each node in\n"
-	"its own zerovm session, swift://account/container/object being the file\n"
-	"DIR/account/container/object, nodes joined by connect streaming to each\n"
-	"other through network channels. JOB.json may be - (standard input).\n"
-	"\n"
-	"  --root DIR       where swift:// paths are (default: the current directory)\n"
-	"  --report FILE    write a JSON report: every node's state, return code,\n"
-	"                   etags, accounting and wall time, and the job's summary\n"
-	"  -j N, --jobs N   nodes at a time (default: the number of CPUs); a connected\n"
-	"                   group larger than N runs alone, all at once\n"
-	"  -k, --keep-going after a failure, go on with the nodes not connected to it\n"
-	"  --timeout S      every node's wall-clock seconds (default 3600)\n"
-	"  --memory N       every node's memory, bytes or with K, M, G, T (default 4G)\n"
-	"  --verbose        zerovm -v 1 and the runtime's diagnostics\n"
-	"  --plan           print the expanded plan as JSON and run nothing\n"
-	"  --listing FILE   with --plan: container listings as JSON\n"
-	"                   ({\"account/container\": [\"name\", ...]}) instead of --root\n"
-	"  --help, --version\n"
-	"\n"
-	"Exit status: 0 when every node ended ok with return code 0; 1 when one did\n"
-	"not (the node and why are printed); 2 for a bad command line or job\n"
-	"(nothing ran); 128+N when stopped by signal N.\n";
+static const char usage_text[] = "usage: zvjob [options] JOB.json\n"
+				 "       zvjob --plan [--root DIR | --listing FILE] JOB.json\n"
+				 "\n"
+				 "Run a ZeroCloud job (a JSON list of nodes) on this machine: each node in\n"
+				 "its own zerovm session, swift://account/container/object being the file\n"
+				 "DIR/account/container/object, nodes joined by connect streaming to each\n"
+				 "other through network channels. JOB.json may be - (standard input).\n"
+				 "\n"
+				 "  --root DIR       where swift:// paths are (default: the current directory)\n"
+				 "  --report FILE    write a JSON report: every node's state, return code,\n"
+				 "                   etags, accounting and wall time, and the job's summary\n"
+				 "  -j N, --jobs N   nodes at a time (default: the number of CPUs); a connected\n"
+				 "                   group larger than N runs alone, all at once\n"
+				 "  -k, --keep-going after a failure, go on with the nodes not connected to it\n"
+				 "  --timeout S      every node's wall-clock seconds (default 3600)\n"
+				 "  --memory N       every node's memory, bytes or with K, M, G, T (default 4G)\n"
+				 "  --verbose        zerovm -v 1 and the runtime's diagnostics\n"
+				 "  --plan           print the expanded plan as JSON and run nothing\n"
+				 "  --listing FILE   with --plan: container listings as JSON\n"
+				 "                   ({\"account/container\": [\"name\", ...]}) instead of --root\n"
+				 "  --help, --version\n"
+				 "\n"
+				 "Exit status: 0 when every node ended ok with return code 0; 1 when one did\n"
+				 "not (the node and why are printed); 2 for a bad command line or job\n"
+				 "(nothing ran); 128+N when stopped by signal N.\n";
 
-enum opt_id { OPT_ROOT, OPT_REPORT, OPT_JOBS, OPT_KEEP, OPT_TIMEOUT, OPT_MEMORY, OPT_VERBOSE, OPT_PLAN, OPT_LISTING,
-	      OPT_HELP, OPT_VERSION };
+enum opt_id {
+	OPT_ROOT,
+	OPT_REPORT,
+	OPT_JOBS,
+	OPT_KEEP,
+	OPT_TIMEOUT,
+	OPT_MEMORY,
+	OPT_VERBOSE,
+	OPT_PLAN,
+	OPT_LISTING,
+	OPT_HELP,
+	OPT_VERSION
+};
 
 static const struct tool_option options[] = {
-	{"--root", OPT_ROOT, TOOL_ARG_REQUIRED},       {"--report", OPT_REPORT, TOOL_ARG_REQUIRED},
-	{"-j", OPT_JOBS, TOOL_ARG_REQUIRED},           {"--jobs", OPT_JOBS, TOOL_ARG_REQUIRED},
-	{"-k", OPT_KEEP, TOOL_ARG_NONE},               {"--keep-going", OPT_KEEP, TOOL_ARG_NONE},
-	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED}, {"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
-	{"--verbose", OPT_VERBOSE, TOOL_ARG_NONE},     {"--plan", OPT_PLAN, TOOL_ARG_NONE},
-	{"--listing", OPT_LISTING, TOOL_ARG_REQUIRED}, {"--help", OPT_HELP, TOOL_ARG_NONE},
-	{"-h", OPT_HELP, TOOL_ARG_NONE},               {"--version", OPT_VERSION, TOOL_ARG_NONE},
+	{"--root", OPT_ROOT, TOOL_ARG_REQUIRED},
+	{"--report", OPT_REPORT, TOOL_ARG_REQUIRED},
+	{"-j", OPT_JOBS, TOOL_ARG_REQUIRED},
+	{"--jobs", OPT_JOBS, TOOL_ARG_REQUIRED},
+	{"-k", OPT_KEEP, TOOL_ARG_NONE},
+	{"--keep-going", OPT_KEEP, TOOL_ARG_NONE},
+	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
+	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
+	{"--verbose", OPT_VERBOSE, TOOL_ARG_NONE},
+	{"--plan", OPT_PLAN, TOOL_ARG_NONE},
+	{"--listing", OPT_LISTING, TOOL_ARG_REQUIRED},
+	{"--help", OPT_HELP, TOOL_ARG_NONE},
+	{"-h", OPT_HELP, TOOL_ARG_NONE},
+	{"--version", OPT_VERSION, TOOL_ARG_NONE},
 };
 
 /* What the command line asked for. */

@@ -149,7 +149,8 @@ static int parse_path(struct ctx *x, struct job_group *g, const char *field, con
 	if (!c || !o || !segment_ok(a, (size_t)(c - a)) || !segment_ok(c + 1, (size_t)(o - c - 1)))
 		return FAIL(x, g, "%s: \"%s\": expected swift://account/container/object", field, path);
 	if (!job_object_ok(o + 1))
-		return FAIL(x, g, "%s: \"%s\": the object's name has an empty, \".\" or \"..\" part, or a control character",
+		return FAIL(x, g,
+			    "%s: \"%s\": the object's name has an empty, \".\" or \"..\" part, or a control character",
 			    field, path);
 	if (memchr(a, '*', (size_t)(o - a)))
 		return FAIL(x, g, "%s: \"%s\": a '*' may stand only in the object's name", field, path);
@@ -275,12 +276,14 @@ static int parse_device(struct ctx *x, struct job_group *g, size_t i, json_t *d)
 	char field[64];
 	snprintf(field, sizeof field, "%s[%zu]", g->devkey, i);
 	if (!json_is_object(d))
-		return FAIL(x, g, "%s: expected an object ({\"name\": ..., \"path\": ...}), not %s", field, type_name(d));
+		return FAIL(x, g, "%s: expected an object ({\"name\": ..., \"path\": ...}), not %s", field,
+			    type_name(d));
 	char prefix[72];
 	snprintf(prefix, sizeof prefix, "%s.", field);
 	if (check_keys(x, g, d, prefix, keys) < 0)
 		return -1;
-	json_t *name = json_object_get(d, "name"), *dev = json_object_get(d, "device"), *path = json_object_get(d, "path");
+	json_t *name = json_object_get(d, "name"), *dev = json_object_get(d, "device"),
+	       *path = json_object_get(d, "path");
 	if (name && dev)
 		return FAIL(x, g, "%s: both name and device (ZeroCloud's older spelling): give one", field);
 	const char *nkey = dev ? "device" : "name";
@@ -304,7 +307,8 @@ static int parse_device(struct ctx *x, struct job_group *g, size_t i, json_t *d)
 	jd->index = (int)i;
 	if (!path || json_is_null(path)) {
 		if (!job_dev_writable((enum job_dev)k))
-			return FAIL(x, g, "%s.path: missing: %s is read, so it needs an object (swift://...)", field, n);
+			return FAIL(x, g, "%s.path: missing: %s is read, so it needs an object (swift://...)", field,
+				    n);
 		return 0;
 	}
 	if (!json_is_string(path))
@@ -339,7 +343,8 @@ static int parse_devices(struct ctx *x, struct job_group *g, json_t *node)
 	for (int k = 0; k < JOB_DEVS; k++)
 		readers += !job_dev_writable((enum job_dev)k) && g->dev[k].wildcard;
 	if (readers > 1)
-		return FAIL(x, g, "%s: a '*' in more than one device that is read: which objects go together is unclear",
+		return FAIL(x, g,
+			    "%s: a '*' in more than one device that is read: which objects go together is unclear",
 			    g->devkey);
 	return 0;
 }
@@ -359,7 +364,7 @@ static int parse_count(struct ctx *x, struct job_group *g, json_t *count)
 
 static int parse_node(struct ctx *x, struct job_group *g, json_t *node)
 {
-	static const char *const keys[] = {"name",	"exec",	     "devices", "file_list", "count",
+	static const char *const keys[] = {"name",    "exec",      "devices", "file_list", "count",
 					   "connect", "replicate", "attach",  "location",  NULL};
 	if (!json_is_object(node))
 		return FAIL(x, g, "expected an object ({\"name\": ..., \"exec\": ...}), not %s", type_name(node));

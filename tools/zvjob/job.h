@@ -39,8 +39,8 @@ struct job_error {
 /* One device of a node. */
 struct job_device {
 	bool present;
-	int index;  /* its place in the node's device list (devices[index]) */
-	char *path; /* "swift://account/container/object" as given, or NULL */
+	int index;                          /* its place in the node's device list (devices[index]) */
+	char *path;                         /* "swift://account/container/object" as given, or NULL */
 	char *account, *container, *object; /* the path's parts (NULL without a path) */
 	bool wildcard;                      /* the object has a '*' (at most one) */
 };

@@ -9,8 +9,7 @@
 
 #include "nameserver.h"
 
-int nameserver_start(struct nameserver *ns, const struct plan *p, const struct zerovm_signals *sig,
-		     struct tool_log *lg)
+int nameserver_start(struct nameserver *ns, const struct plan *p, const struct zerovm_signals *sig, struct tool_log *lg)
 {
 	(void)p;
 	(void)sig;

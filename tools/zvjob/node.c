@@ -103,11 +103,14 @@ static int plan_spool(struct ctx *x, int k)
 
 /* The channel of device k. src: the source to use (a temporary name or a
  * spool), NULL for "/dev/null". */
-static void add_channel(struct ctx *x, const char *alias, const char *src, int type, bool write,
-			enum manifest_map map)
+static void add_channel(struct ctx *x, const char *alias, const char *src, int type, bool write, enum manifest_map map)
 {
-	x->ch[x->nch++] = (struct manifest_channel){
-		.source = src ? src : "/dev/null", .alias = alias, .type = type, .write = write, .etag = true, .map = map};
+	x->ch[x->nch++] = (struct manifest_channel){.source = src ? src : "/dev/null",
+						    .alias = alias,
+						    .type = type,
+						    .write = write,
+						    .etag = true,
+						    .map = map};
 }
 
 /* The devices: checked, their channels. Sources are paths the manifest
@@ -169,7 +172,8 @@ static int program(struct ctx *x, const struct manifest_env *env, size_t nenv)
 		if (stat(path, &st) < 0)
 			r = tool_fail(x->lg, TOOL_EXIT_NOTFOUND, "exec.path: %s: no such object (%s)", g->exec, path);
 		else if (!S_ISREG(st.st_mode) || access(path, R_OK) < 0)
-			r = tool_fail(x->lg, TOOL_EXIT_NOEXEC, "exec.path: %s: %s is not a readable file", g->exec, path);
+			r = tool_fail(x->lg, TOOL_EXIT_NOEXEC, "exec.path: %s: %s is not a readable file", g->exec,
+				      path);
 		else
 			r = (x->f->program = workdir_source(x->e->wd, x->lg, path)) ? 0 : -1;
 		free(path);
@@ -232,7 +236,8 @@ static int network(struct ctx *x, struct manifest_channel *ch, char **strs, size
 							     .type = 0,
 							     .write = dir == 1,
 							     .etag = true,
-							     .map = maps++ < 250 ? MANIFEST_MAP_PIPE : MANIFEST_MAP_DEFAULT};
+							     .map = maps++ < 250 ? MANIFEST_MAP_PIPE
+										 : MANIFEST_MAP_DEFAULT};
 			++*nch;
 		}
 	}

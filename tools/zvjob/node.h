@@ -34,7 +34,7 @@
 #include "workdir.h"
 
 #define NODE_LIMIT ((uint64_t)1 << 40) /* every quota: there to be numbers, not to limit */
-#define NODE_FILE_LIMIT_GB "1024"        /* zerovm -l, agreeing with it */
+#define NODE_FILE_LIMIT_GB "1024"      /* zerovm -l, agreeing with it */
 
 /* What every node of a job shares. */
 struct node_env {
@@ -47,8 +47,8 @@ struct node_env {
 
 /* A node's files. */
 struct node_files {
-	char *program;        /* the manifest's Program */
-	const char *manifest; /* its path (owned by the work directory) */
+	char *program;         /* the manifest's Program */
+	const char *manifest;  /* its path (owned by the work directory) */
 	char *spool[JOB_DEVS]; /* collected stdout, stderr, output: files in the work directory, or NULL */
 	char *final[JOB_DEVS]; /* written objects: ROOT/account/container/object, or NULL */
 	char *temp[JOB_DEVS];  /* their temporary names, beside them */

@@ -62,8 +62,8 @@ static struct plan_node *add_node(struct ctx *x, const struct job_group *g)
 
 /* The devices of instance node of group g: the one read through the
  * wildcard is the object matched (obj), '*' in a path written is part. */
-static int instance_devices(struct ctx *x, const struct job_group *g, struct plan_node *node, int wild,
-			    const char *obj, const char *part, size_t ninst)
+static int instance_devices(struct ctx *x, const struct job_group *g, struct plan_node *node, int wild, const char *obj,
+			    const char *part, size_t ninst)
 {
 	for (int k = 0; k < JOB_DEVS; k++) {
 		const struct job_device *d = &g->dev[k];
@@ -75,11 +75,12 @@ static int instance_devices(struct ctx *x, const struct job_group *g, struct pla
 			pd->object = fill(d->account, d->container, obj, NULL);
 		} else if (job_dev_writable((enum job_dev)k) && d->wildcard) {
 			if (!part)
-				return FAIL(x, g,
-					    "%s[%d].path: a '*' in a path that is written stands for what a '*' in a path "
-					    "that is read matched, or with count for the instance's number: this node has "
-					    "neither",
-					    g->devkey, d->index);
+				return FAIL(
+					x, g,
+					"%s[%d].path: a '*' in a path that is written stands for what a '*' in a path "
+					"that is read matched, or with count for the instance's number: this node has "
+					"neither",
+					g->devkey, d->index);
 			pd->object = fill(d->account, d->container, d->object, part);
 		} else {
 			if (job_dev_writable((enum job_dev)k) && ninst > 1)
@@ -94,7 +95,8 @@ static int instance_devices(struct ctx *x, const struct job_group *g, struct pla
 		/* A name from a listing, or one made with it, must be a file
 		 * under the root too. */
 		if (!job_object_ok(strchr(strchr(pd->object, '/') + 1, '/') + 1))
-			return FAIL(x, g, "%s[%d].path: for node %s it is swift://%s, which cannot be a file under the root",
+			return FAIL(x, g,
+				    "%s[%d].path: for node %s it is swift://%s, which cannot be a file under the root",
 				    g->devkey, d->index, node->name, pd->object);
 	}
 	return 0;

@@ -54,10 +54,9 @@ static json_t *etags_json(const char *line)
 /* The ten numbers of the accounting line, by name (docs/report.md). */
 static json_t *accounting_json(const char *line)
 {
-	static const char *const names[10] = {"system_time",   "user_time",	    "local_reads",
-					      "local_bytes_read", "local_writes",	    "local_bytes_written",
-					      "net_reads",      "net_bytes_read", "net_writes",
-					      "net_bytes_written"};
+	static const char *const names[10] = {"system_time",  "user_time",           "local_reads", "local_bytes_read",
+					      "local_writes", "local_bytes_written", "net_reads",   "net_bytes_read",
+					      "net_writes",   "net_bytes_written"};
 	json_t *o = json_object();
 	const char *p = line;
 	for (int i = 0; o && p && i < 10; i++) {
@@ -124,7 +123,8 @@ int report_write(const char *path, const struct plan *p, const struct node_resul
 		 struct tool_log *lg)
 {
 	json_t *root = report_json(p, r, s);
-	char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL, *tmp = NULL;
+	char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL,
+	     *tmp = NULL;
 	json_decref(root);
 	if (!text || asprintf(&tmp, "%s.zvjob-%ld.tmp", path, (long)getpid()) < 0) {
 		free(text);

@@ -21,20 +21,20 @@ enum node_status {
 /* What zerovm said of a node, and what zvjob made of it. */
 struct node_result {
 	enum node_status status;
-	char *reason;     /* why it is not ok ("return code 1", "stopped: node map-2 failed"), or NULL */
-	bool reported;    /* zerovm printed its report; the fields below are read from it */
-	int validator;    /* report line 1 */
+	char *reason;      /* why it is not ok ("return code 1", "stopped: node map-2 failed"), or NULL */
+	bool reported;     /* zerovm printed its report; the fields below are read from it */
+	int validator;     /* report line 1 */
 	long long retcode; /* line 3: the program's return code */
-	char *etags;      /* line 4 */
-	char *accounting; /* line 5 */
-	char *state;      /* line 6: the exit state */
-	int exit_code;    /* zerovm's exit code, or 128 + N when it died of signal N; -1 when not run */
-	double wall;      /* seconds from start to end */
+	char *etags;       /* line 4 */
+	char *accounting;  /* line 5 */
+	char *state;       /* line 6: the exit state */
+	int exit_code;     /* zerovm's exit code, or 128 + N when it died of signal N; -1 when not run */
+	double wall;       /* seconds from start to end */
 };
 
 /* What the job came to. */
 struct job_summary {
-	const char *status; /* "ok", "failed", "interrupted" */
+	const char *status;             /* "ok", "failed", "interrupted" */
 	const struct plan_node *failed; /* the first node that failed on its own, or NULL */
 	const char *reason;             /* why, or NULL */
 	double wall;

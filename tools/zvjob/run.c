@@ -82,12 +82,15 @@ int run_job(const struct plan *p, const struct run_opts *o, struct tool_log *lg)
 		status = (tool_oom(lg), RUN_EXIT_REFUSED);
 	} else if (!zvm) {
 		status = lg->status;
-	} else if (workdir_open(&wd, lg, NULL, "zvjob") < 0 ||
-		   (channels && nameserver_start(&ns, p, &sig, lg) < 0) || prepare(p, o, &wd, ns.addr, f, lg) < 0) {
+	} else if (workdir_open(&wd, lg, NULL, "zvjob") < 0 || (channels && nameserver_start(&ns, p, &sig, lg) < 0) ||
+		   prepare(p, o, &wd, ns.addr, f, lg) < 0) {
 		status = RUN_EXIT_REFUSED;
 	} else {
-		struct runner_opts ro = {
-			.jobs = o->jobs, .keep_going = o->keep_going, .verbose = o->verbose, .zerovm = zvm, .sig = &sig};
+		struct runner_opts ro = {.jobs = o->jobs,
+					 .keep_going = o->keep_going,
+					 .verbose = o->verbose,
+					 .zerovm = zvm,
+					 .sig = &sig};
 		status = runner_run(p, f, r, &ro, &s, lg);
 		if (o->report && report_write(o->report, p, r, &s, lg) < 0 && status == 0)
 			status = RUN_EXIT_FAILED;

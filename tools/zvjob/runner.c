@@ -41,12 +41,12 @@ struct run {
 	struct job_summary *s;
 	struct tool_log *lg;
 	struct proc *pr;
-	size_t running;  /* nodes started and not yet reaped */
-	size_t printed;  /* nodes whose streams are printed (a prefix of the plan) */
-	unsigned next;   /* the next component to start */
-	size_t *csize;   /* nodes of each component */
-	bool stopping;   /* start nothing more */
-	int signal;      /* the stop signal zvjob got, or 0 */
+	size_t running; /* nodes started and not yet reaped */
+	size_t printed; /* nodes whose streams are printed (a prefix of the plan) */
+	unsigned next;  /* the next component to start */
+	size_t *csize;  /* nodes of each component */
+	bool stopping;  /* start nothing more */
+	int signal;     /* the stop signal zvjob got, or 0 */
 	int devnull, sfd;
 };
 
@@ -192,7 +192,8 @@ static void judge(struct run *x, size_t i, int wstatus)
 	tool_buf_printf(&pr->msg, "%s", "");
 	if (WIFSIGNALED(wstatus)) {
 		r->exit_code = 128 + WTERMSIG(wstatus);
-		if (asprintf(&why, "zerovm was killed by signal %d (%s)", WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus))) < 0)
+		if (asprintf(&why, "zerovm was killed by signal %d (%s)", WTERMSIG(wstatus),
+			     strsignal(WTERMSIG(wstatus))) < 0)
 			why = NULL;
 	} else {
 		r->exit_code = WEXITSTATUS(wstatus);
@@ -353,7 +354,8 @@ int runner_run(const struct plan *p, struct node_files *f, struct node_result *r
 	for (size_t i = 0; i < p->n; i++)
 		r[i] = (struct node_result){.status = NODE_NOT_RUN, .exit_code = -1};
 	if (!x->pr || !x->csize || x->devnull < 0 || x->sfd < 0) {
-		tool_fail(lg, TOOL_EXIT_USAGE, "cannot run the job: %s", x->pr && x->csize ? strerror(errno) : "out of memory");
+		tool_fail(lg, TOOL_EXIT_USAGE, "cannot run the job: %s",
+			  x->pr && x->csize ? strerror(errno) : "out of memory");
 	} else {
 		for (size_t i = 0; i < p->n; i++) {
 			x->csize[p->node[i].component]++;
