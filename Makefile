@@ -221,8 +221,17 @@ $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $< lib/zvm_mem.c
 
+# The programs of the job examples (examples/jobs/, docs/jobs.md): ordinary
+# static C programs (musl), run under zerovm by zvjob and natively by the
+# benchmark, unchanged.
+JOB_EXAMPLES := wc-map wc-reduce words part-split part-sort
+JOB_PROGS := $(JOB_EXAMPLES:%=$(BUILD)/examples/jobs/%)
+$(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
+
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
