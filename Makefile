@@ -6,7 +6,8 @@
 #                 program, then a pipeline of busybox applets under zvsh
 #   make check    the tree's house rules, unit tests, functional tests, the
 #                 runtime with busybox, Lua, glibc and musl programs and its
-#                 conformance with Linux, attacks, the syscall sweep, short
+#                 conformance with Linux, zvjob's jobs, attacks, the syscall
+#                 sweep, short
 #                 fuzz runs, the functional tests again under an ASan+UBSan
 #                 supervisor, and a clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
@@ -89,7 +90,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func zrt jobs security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -295,6 +296,11 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
+# zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
+# failures, all-or-nothing outputs, determinism, bad jobs, --plan.
+jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(JOB_PROGS)
+	@tests/func/zvjob.sh $(BUILD)/zvjob $(BUILD)
+
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the
 # end-to-end quota property test against a model of the trap rules, and the
@@ -393,7 +399,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CL
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func zrt jobs security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
