@@ -414,7 +414,7 @@ check: deps
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS)
 	@bench/run.sh $(BUILD)
 
 clean:
