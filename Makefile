@@ -2,14 +2,14 @@
 #
 #   make          build build/zerovm (static, boot and the runtime ZRT embedded)
 #                 and build/zvsh (the front end)
-#   make demo     build and run the examples on a bundled text: a raw ZeroVM
-#                 program, then a pipeline of busybox applets under zvsh
+#   make demo     build and run the examples on the bundled texts: a raw
+#                 ZeroVM program, a pipeline of busybox applets under zvsh,
+#                 and a MapReduce word count under zvjob
 #   make check    the tree's house rules, unit tests, functional tests, the
 #                 runtime with busybox, Lua, glibc and musl programs and its
 #                 conformance with Linux, zvjob's jobs, attacks, the syscall
-#                 sweep, short
-#                 fuzz runs, the functional tests again under an ASan+UBSan
-#                 supervisor, and a clang build
+#                 sweep, short fuzz runs, the functional tests again under an
+#                 ASan+UBSan supervisor, and a clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
 #   make bench    benchmarks (not tests), results in docs/performance.md
 #   make format   clang-format every C file (.clang-format)
