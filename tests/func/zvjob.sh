@@ -191,6 +191,22 @@ check "-k: exit 1, the independent node ran" \
 	"1:failed:ok:keep.txt later.txt "
 rm -rf "$R"/acc/out/*
 
+# A stop signal to zvjob: passed to every zerovm, nothing more starts, no
+# output of a stopped node, the report says "interrupted", exit 128 + 2.
+cat >"$T/sig.json" <<EOF
+[{"name": "spin", "exec": {"path": "$BB", "args": "md5sum /dev/zero /dev/stdin"},
+  "devices": [{"name": "stdin", "path": "swift://acc/texts/t*.txt"},
+              {"name": "stdout", "path": "swift://acc/out/*.md5"}]}]
+EOF
+"$ZVJOB" --root "$R" -j 2 --report "$T/sig.report" "$T/sig.json" >"$OUT" 2>"$ERR" &
+pid=$!
+sleep 0.3 # a signal before the nodes start must give the same result
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+check "SIGINT: exit 130, the report says interrupted" "$RC:$(summary "$T/sig.report" status)" "130:interrupted"
+check "SIGINT: no node ended ok, no output" "$(summary "$T/sig.report" ok):$(ls -A "$R/acc/out")" "0:"
+
 # ---------------------------------------------------------------- bad jobs
 # Each is refused before anything runs: exit 2, one message naming the node
 # and the field, and no node started (the marker node would write a file).
