@@ -7,7 +7,8 @@
 #   8. MapReduce word count over WC_MIB MiB of text (the bundled texts
 #      repeated, in WC_MAPS files): examples/jobs/wordcount.json's programs
 #      under zvjob -j 2 vs the same binaries natively, all started at once,
-#      each map streaming to the reducer through a FIFO (bench/wc-native.sh)
+#      each map streaming to the reducer through a FIFO (bench/wc-native.sh;
+#      the FIFOs are made once, outside the timed runs)
 #
 # Knobs: JOB_NODES JOB_ROUNDS JOB_RUNS WC_MIB WC_MAPS WC_ROUNDS
 JOB_NODES=${JOB_NODES:-16}
@@ -15,7 +16,7 @@ JOB_ROUNDS=${JOB_ROUNDS:-5}
 JOB_RUNS=${JOB_RUNS:-10}
 WC_MIB=${WC_MIB:-64}
 WC_MAPS=${WC_MAPS:-8}
-WC_ROUNDS=${WC_ROUNDS:-5}
+WC_ROUNDS=${WC_ROUNDS:-10}
 ZVJOB=$BUILD/zvjob
 JOBS_DIR=$OUT/jobs
 EXJ=$BUILD/examples/jobs
@@ -61,16 +62,27 @@ cat >"$JOBS_DIR/wc.json" <<JSON
  {"name": "reduce", "exec": {"path": "swift://b/bin/wc-reduce", "args": "-n 20"},
   "devices": [{"name": "stdout", "path": "swift://b/out/top-words.txt"}]}]
 JSON
-NATIVE_WC=("$ROOT/bench/wc-native.sh" "$JOBS_DIR/native" "$EXJ/wc-map" "$EXJ/wc-reduce" "$WCR"/b/texts/*.txt)
+"$ROOT/bench/wc-native.sh" setup "$JOBS_DIR/native" "$WC_MAPS"
+NATIVE_WC=("$ROOT/bench/wc-native.sh" run "$JOBS_DIR/native" "$EXJ/wc-map" "$EXJ/wc-reduce" "$WCR"/b/texts/*.txt)
+# The same job on WC_MAPS texts of two words: what starting the nodes costs
+# both ways, to tell the fixed cost from the per-byte one.
+WC0=$JOBS_DIR/wc0
+mkdir -p "$WC0/b/texts" "$WC0/b/out" "$WC0/b/bin"
+cp "$EXJ/wc-map" "$EXJ/wc-reduce" "$WC0/b/bin/"
+for i in $(seq "$WC_MAPS"); do echo "two words" >"$WC0/b/texts/text-$(printf %03d "$i").txt"; done
+NATIVE_WC0=("$ROOT/bench/wc-native.sh" run "$JOBS_DIR/native" "$EXJ/wc-map" "$EXJ/wc-reduce" "$WC0"/b/texts/*.txt)
 if "$ZVJOB" -j 2 --root "$WCR" "$JOBS_DIR/wc.json" </dev/null >"$JOBS_DIR/wc.out" 2>&1 && "${NATIVE_WC[@]}" &&
 	cmp -s "$WCR/b/out/top-words.txt" "$JOBS_DIR/native/top-words.txt"; then
-	mapfile -t res < <(bench jobwc "$WC_ROUNDS" 1 1 "$ZVJOB -j 2 --root $WCR $JOBS_DIR/wc.json" "${NATIVE_WC[*]}")
+	mapfile -t res < <(bench jobwc "$WC_ROUNDS" 2 1 "$ZVJOB -j 2 --root $WCR $JOBS_DIR/wc.json" "${NATIVE_WC[*]}" \
+		"$ZVJOB -j 2 --root $WC0 $JOBS_DIR/wc.json" "${NATIVE_WC0[*]}")
 	read -r tz n_w _ cz <<<"${res[0]}"
 	read -r tn _ _ cn <<<"${res[1]}"
+	read -r tz0 _ _ _ <<<"${res[2]}"
+	read -r tn0 _ _ _ <<<"${res[3]}"
 	row "MapReduce word count, $WC_MIB MiB ($WC_MAPS maps, 1 reduce; zvjob -j 2)" "$(calc %.3f "$tz") s" \
 		"native, maps streaming through FIFOs, $(calc %.3f "$tn") s" "$(calc %.3fx "$tz / $tn")" "<= 1.2x" \
 		"$(yesno "$tz <= 1.2 * $tn")"
-	RUNS+=("word count: $n_w runs of each command ($WC_ROUNDS rounds, interleaved); the same static binaries (examples/jobs/wc-map, wc-reduce) both ways, results compared; median of per-round ratios $(calc %.3fx "$(pair_ratio jobwc 0 1)"); user+system CPU $(calc %.3f "$cz") s vs $(calc %.3f "$cn") s")
+	RUNS+=("word count: $n_w runs of each command ($WC_ROUNDS rounds, interleaved); the same static binaries (examples/jobs/wc-map, wc-reduce) both ways, results compared; median of per-round ratios $(calc %.3fx "$(pair_ratio jobwc 0 1)"); user+system CPU $(calc %.3f "$cz") s vs $(calc %.3f "$cn") s; the same job on $WC_MAPS two-word texts (starting the nodes, the name server, the streams) $(calc %.1f "$tz0 * 1000") ms vs $(calc %.1f "$tn0 * 1000") ms natively; start-up excluded (each time minus its two-word job's) $(calc %.3fx "($tz - $tz0) / ($tn - $tn0)")")
 else
 	FAILURES+=("word count: zvjob or the native run failed, or their results differ: $(tail -n 2 "$JOBS_DIR/wc.out" | tr '\n' ' ')")
 	row "MapReduce word count" "FAILED" "-" "-" "<= 1.2x" "**no**"
