@@ -223,12 +223,14 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
-$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c \
-		src/error.c src/fsize.c abi/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
+# channel.c brings the network channel kind with it (CHANNEL_SRC).
+CHANNEL_SRC := src/channel.c src/netchan.c src/net.c src/ns.c src/out.c src/etag.c src/manifest.c src/error.c
+$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h) $(BUILD)/guests/hello
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) \
-		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S -lcmocka $(GLIBC_LIBS)
 
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
@@ -302,11 +304,11 @@ $(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c untrusted/tar.c untrusted/tar.h un
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
-$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
-		src/fsize.c abi/trampoline.S $(wildcard src/*.h abi/*.h)
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S $(GLIBC_LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S $(GLIBC_LIBS)
 
 # run-fuzzer NAME SECONDS
 define run-fuzzer
