@@ -46,13 +46,13 @@
 #define NS_MAGIC "ZVNS"
 #define NS_VERSION 1
 #define NS_HDR_SIZE 24
-#define NS_HDR_MAGIC 0    /* 4 bytes */
-#define NS_HDR_VERSION 4  /* 1 byte: NS_VERSION */
-#define NS_HDR_OP 5       /* 1 byte: enum ns_op */
-#define NS_HDR_REASON 6   /* 2 bytes: enum ns_reason (refusals), else 0 */
-#define NS_HDR_NODE 8     /* 4 bytes: the requesting node's id */
-#define NS_HDR_DETAIL 12  /* 4 bytes: the peer a wait or a refusal is about, else 0 */
-#define NS_HDR_NBIND 16   /* 4 bytes: bind records (the node's read sources) */
+#define NS_HDR_MAGIC 0     /* 4 bytes */
+#define NS_HDR_VERSION 4   /* 1 byte: NS_VERSION */
+#define NS_HDR_OP 5        /* 1 byte: enum ns_op */
+#define NS_HDR_REASON 6    /* 2 bytes: enum ns_reason (refusals), else 0 */
+#define NS_HDR_NODE 8      /* 4 bytes: the requesting node's id */
+#define NS_HDR_DETAIL 12   /* 4 bytes: the peer a wait or a refusal is about, else 0 */
+#define NS_HDR_NBIND 16    /* 4 bytes: bind records (the node's read sources) */
 #define NS_HDR_NCONNECT 20 /* 4 bytes: connect records (its write sources), after the binds */
 
 /* A record: a node id or an IPv4 address (4), a port (2), 0 (2). */
@@ -61,7 +61,7 @@
 #define NS_REC_PORT 4
 #define NS_REC_ZERO 6
 
-#define NS_DGRAM_MAX 65507 /* the largest UDP payload over IPv4 */
+#define NS_DGRAM_MAX 65507                                          /* the largest UDP payload over IPv4 */
 #define NS_RECORDS_MAX ((NS_DGRAM_MAX - NS_HDR_SIZE) / NS_REC_SIZE) /* 8185 */
 
 enum ns_op {
@@ -73,11 +73,11 @@ enum ns_op {
 
 enum ns_reason {
 	NS_REASON_NONE = 0,
-	NS_REASON_NOT_IN_JOB = 1,  /* the requesting node is not in the server's job */
+	NS_REASON_NOT_IN_JOB = 1,      /* the requesting node is not in the server's job */
 	NS_REASON_PEER_NOT_IN_JOB = 2, /* a record names a node outside the job (detail) */
-	NS_REASON_CONFLICT = 3,    /* the request differs from the node's earlier one */
-	NS_REASON_NO_READER = 4,   /* the peer (detail) registered without a bind for this node */
-	NS_REASON_DUPLICATE = 5,   /* a peer (detail) is named twice among the binds or the connects */
+	NS_REASON_CONFLICT = 3,        /* the request differs from the node's earlier one */
+	NS_REASON_NO_READER = 4,       /* the peer (detail) registered without a bind for this node */
+	NS_REASON_DUPLICATE = 5,       /* a peer (detail) is named twice among the binds or the connects */
 };
 
 /* ---- byte order ----------------------------------------------------------- */

@@ -391,8 +391,11 @@ int net_accept(struct net_src *s, uint32_t writer, uint32_t self, const struct n
 	/* One writer per source: later connections are refused by the kernel. */
 	close(s->lfd);
 	s->lfd = -1;
-	size_t len = strlen(s->peer);
-	snprintf(s->peer + len, sizeof s->peer - len, " (writer %s)", p[chosen].from);
+	/* From now on the peer is the writer. */
+	if (s->node_form)
+		snprintf(s->peer, sizeof s->peer, "node %u (%s)", s->node, p[chosen].from);
+	else
+		snprintf(s->peer, sizeof s->peer, "%s", p[chosen].from);
 	if (!(s->rbuf = malloc(NET_RBUF_SIZE))) {
 		broke(s, "out of memory");
 		return -ENOMEM;

@@ -62,11 +62,11 @@ struct net_src {
 	char peer[80];  /* the peer, for messages */
 
 	/* The stream. */
-	bool etag;        /* the end marker carries a digest (reader: the writer said so) */
-	bool ended;       /* reader: the end marker was read */
-	bool broken;      /* cut, reset, bad framing (reader) or peer gone (writer) */
-	char why[160];    /* what broke it, for the exit state */
-	uint32_t left;    /* reader: payload bytes left in the current frame */
+	bool etag;                             /* the end marker carries a digest (reader: the writer said so) */
+	bool ended;                            /* reader: the end marker was read */
+	bool broken;                           /* cut, reset, bad framing (reader) or peer gone (writer) */
+	char why[160];                         /* what broke it, for the exit state */
+	uint32_t left;                         /* reader: payload bytes left in the current frame */
 	unsigned char digest[NET_DIGEST_SIZE]; /* reader: the writer's, when etag */
 	unsigned char *rbuf;                   /* reader: NET_RBUF_SIZE bytes */
 	uint32_t rpos, rlen;                   /* unread bytes of rbuf: [rpos, rlen) */

@@ -70,8 +70,9 @@ bool netchan_open_source(struct channels *cs, struct channel *c, unsigned j, str
 	net_addr_text(addr, sizeof addr, s->ip, s->port);
 	if (r < 0)
 		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot listen on %s: %s", mc->alias, addr, strerror(-r));
+	/* Until a writer is accepted, messages name where it is awaited. */
 	if (t.node_form)
-		snprintf(s->peer, sizeof s->peer, "node %u (listening on %s)", t.node, addr);
+		snprintf(s->peer, sizeof s->peer, "node %u (expected on %s)", t.node, addr);
 	else
 		snprintf(s->peer, sizeof s->peer, "%s", addr);
 	say(cs, "channel %s: listening on %s", mc->alias, addr);
@@ -130,16 +131,16 @@ static int connect_source(struct channels *cs, struct channel *c, struct net_src
 	if (r == -EINTR)
 		return r;
 	if (r == -ETIMEDOUT && !s->last_errno)
-		return zvm_fail(err, ZVM_EXIT_SIGNAL, "channel %s: no connection to %s by the session's deadline", alias,
-				s->peer),
+		return zvm_fail(err, ZVM_EXIT_SIGNAL, "channel %s: no connection to %s by the session's deadline",
+				alias, s->peer),
 		       -1;
 	if (r == -ETIMEDOUT)
-		return zvm_fail(err, ZVM_EXIT_SIGNAL, "channel %s: nobody listened on %s by the session's deadline (%s)",
-				alias, s->peer, strerror(s->last_errno)),
+		return zvm_fail(err, ZVM_EXIT_SIGNAL,
+				"channel %s: nobody listened on %s by the session's deadline (%s)", alias, s->peer,
+				strerror(s->last_errno)),
 		       -1;
 	if (r < 0)
-		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot connect to %s: %s", alias, s->peer,
-				strerror(-r)),
+		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: cannot connect to %s: %s", alias, s->peer, strerror(-r)),
 		       -1;
 	say(cs, "channel %s: connected to %s", alias, s->peer);
 	return 0;
@@ -162,16 +163,18 @@ static int accept_source(struct channels *cs, struct channel *c, struct net_src 
 			snprintf(also, sizeof also, "; refused %u connection%s, the last from %s", s->rejected,
 				 s->rejected > 1 ? "s" : "", s->rejected_why);
 		if (s->node_form)
-			return zvm_fail(err, ZVM_EXIT_SIGNAL, "channel %s: %s never connected by the session's deadline%s",
-					alias, s->peer, also),
+			return zvm_fail(err, ZVM_EXIT_SIGNAL,
+					"channel %s: %s never connected by the session's deadline%s", alias, s->peer,
+					also),
 			       -1;
-		return zvm_fail(err, ZVM_EXIT_SIGNAL, "channel %s: no writer connected to %s by the session's deadline%s",
-				alias, s->peer, also),
+		return zvm_fail(err, ZVM_EXIT_SIGNAL,
+				"channel %s: no writer connected to %s by the session's deadline%s", alias, s->peer,
+				also),
 		       -1;
 	}
 	if (r < 0)
 		return zvm_fail(err, ZVM_EXIT_IO, "channel %s: accepting on %s: %s", alias, s->peer, strerror(-r)), -1;
-	say(cs, "channel %s: %s connected", alias, s->peer);
+	say(cs, "channel %s: writer %s connected", alias, s->peer);
 	return 0;
 }
 

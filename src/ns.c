@@ -43,8 +43,8 @@ size_t ns_encode(unsigned char *buf, size_t cap, uint32_t node, const struct ns_
 	return NS_HDR_SIZE + (nb + nc) * NS_REC_SIZE;
 }
 
-int ns_decode(const unsigned char *d, size_t len, const unsigned char *req, size_t reqlen, struct ns_entry *e,
-	      size_t n, unsigned *reason, uint32_t *detail)
+int ns_decode(const unsigned char *d, size_t len, const unsigned char *req, size_t reqlen, struct ns_entry *e, size_t n,
+	      unsigned *reason, uint32_t *detail)
 {
 	if (len < NS_HDR_SIZE || memcmp(d + NS_HDR_MAGIC, NS_MAGIC, 4) != 0 || d[NS_HDR_VERSION] != NS_VERSION ||
 	    net_get32(d + NS_HDR_NODE) != net_get32(req + NS_HDR_NODE))
@@ -110,8 +110,7 @@ static int refused(char *srv, unsigned reason, uint32_t detail, uint32_t node, c
 				ns_reason_text(reason)),
 		       -1;
 	return zvm_fail(err, ZVM_EXIT_MANIFEST, "name server %s: refused node %u: %s (node %u, channel %s)", srv, node,
-			ns_reason_text(reason), detail,
-			alias_of(e, n, detail, reason == NS_REASON_NO_READER ? 0 : -1)),
+			ns_reason_text(reason), detail, alias_of(e, n, detail, reason == NS_REASON_NO_READER ? 0 : -1)),
 	       -1;
 }
 
@@ -129,8 +128,8 @@ int ns_resolve(uint32_t ip, uint16_t port, uint32_t node, struct ns_entry *e, si
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip)};
 	int rc = -1;
 	if (!reqlen) {
-		zvm_fail(err, ZVM_EXIT_MANIFEST, "name server %s: more than %d network sources of the node form",
-			 srv, NS_RECORDS_MAX);
+		zvm_fail(err, ZVM_EXIT_MANIFEST, "name server %s: more than %d network sources of the node form", srv,
+			 NS_RECORDS_MAX);
 		goto out;
 	}
 	/* Connected: the kernel drops datagrams from anyone but the server. */
@@ -155,8 +154,8 @@ int ns_resolve(uint32_t ip, uint16_t port, uint32_t node, struct ns_entry *e, si
 			int op = ns_decode(ans, (size_t)len, req, reqlen, e, n, &reason, &detail);
 			if (op == NS_OP_ANSWER) {
 				if (verbosity >= 1)
-					out_printf(2, w->deadline_ms + OUT_GRACE_MS, "zerovm: name server %s answered\n",
-						   srv);
+					out_printf(2, w->deadline_ms + OUT_GRACE_MS,
+						   "zerovm: name server %s answered\n", srv);
 				rc = 0;
 				goto out;
 			}
@@ -174,10 +173,11 @@ int ns_resolve(uint32_t ip, uint16_t port, uint32_t node, struct ns_entry *e, si
 		if (r == -EINTR) {
 			rc = -EINTR;
 		} else if (r == -ETIMEDOUT && waiting_for) {
-			zvm_fail(err, ZVM_EXIT_SIGNAL,
-				 "name server %s: node %u never registered by the session's deadline (channel %s writes "
-				 "to it)",
-				 srv, waiting_for, alias_of(e, n, waiting_for, 0));
+			zvm_fail(
+				err, ZVM_EXIT_SIGNAL,
+				"name server %s: node %u never registered by the session's deadline (channel %s writes "
+				"to it)",
+				srv, waiting_for, alias_of(e, n, waiting_for, 0));
 		} else if (r == -ETIMEDOUT) {
 			zvm_fail(err, ZVM_EXIT_SIGNAL, "name server %s: %s by the session's deadline", srv,
 				 heard ? "no answer" : "no reply");

@@ -39,8 +39,8 @@ size_t ns_encode(unsigned char *buf, size_t cap, uint32_t node, const struct ns_
  * NS_OP_REFUSED with *reason and *detail (the peer concerned, or 0) set,
  * or 0 for a datagram that is not an answer to req (ignored).
  */
-int ns_decode(const unsigned char *d, size_t len, const unsigned char *req, size_t reqlen, struct ns_entry *e,
-	      size_t n, unsigned *reason, uint32_t *detail);
+int ns_decode(const unsigned char *d, size_t len, const unsigned char *req, size_t reqlen, struct ns_entry *e, size_t n,
+	      unsigned *reason, uint32_t *detail);
 
 /* The exchange with server ip:port (host byte order), bounded by w. 0, or
  * -1 with err set: exit code 4 when the deadline passed or a stop signal

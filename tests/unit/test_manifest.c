@@ -452,63 +452,6 @@ static void test_tcp_sources_accepted(void **state)
 	manifest_free(&m);
 }
 
-/* manifest_parse_tcp() itself: the two forms, and what each refuses. */
-static void test_parse_tcp(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *uri;
-		int ok, node_form;
-		uint32_t ipv4, node;
-		uint16_t port;
-	} rows[] = {
-		{"tcp:127.0.0.1:5000", 1, 0, 0x7f000001, 0, 5000},
-		{"tcp:0.0.0.0:1", 1, 0, 0, 0, 1},
-		{"tcp:255.255.255.255:65535", 1, 0, 0xffffffff, 0, 65535},
-		{"tcp:10.20.30.40:80", 1, 0, 0x0a141e28, 0, 80},
-		{"tcp:2:", 1, 1, 0, 2, 0},
-		{"tcp:2:0", 1, 1, 0, 2, 0},
-		{"tcp:2:7000", 1, 1, 0, 2, 7000},
-		{"tcp:4294967295:65535", 1, 1, 0, 4294967295u, 65535},
-		{"tcp:", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3.4", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3.4:", 0, 0, 0, 0, 0},  /* an address needs its port */
-		{"tcp:1.2.3.4:0", 0, 0, 0, 0, 0}, /* nobody could connect to it */
-		{"tcp:1.2.3.4:65536", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3.4:080", 0, 0, 0, 0, 0}, /* no octal surprises */
-		{"tcp:1.2.3.4:0x50", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3:80", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3.4.5:80", 0, 0, 0, 0, 0},
-		{"tcp:256.1.1.1:80", 0, 0, 0, 0, 0},
-		{"tcp:01.2.3.4:80", 0, 0, 0, 0, 0},
-		{"tcp:1..3.4:80", 0, 0, 0, 0, 0},
-		{"tcp:1.2.3.4 :80", 0, 0, 0, 0, 0},
-		{"tcp:host.example:80", 0, 0, 0, 0, 0},
-		{"tcp:localhost:80", 0, 0, 0, 0, 0},
-		{"tcp::80", 0, 0, 0, 0, 0},
-		{"tcp:0:", 0, 0, 0, 0, 0}, /* node ids start at 1 */
-		{"tcp:02:", 0, 0, 0, 0, 0},
-		{"tcp:4294967296:", 0, 0, 0, 0, 0},
-		{"tcp:2:65536", 0, 0, 0, 0, 0},
-		{"tcp:2:-1", 0, 0, 0, 0, 0},
-		{"tcp:-2:", 0, 0, 0, 0, 0},
-		{"tcp:1:2:80", 0, 0, 0, 0, 0},
-		{"udp:1.2.3.4:80", 0, 0, 0, 0, 0},
-	};
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		struct manifest_tcp t;
-		const char *why = manifest_parse_tcp(rows[i].uri, &t);
-		if (!why != !!rows[i].ok)
-			fail_msg("manifest_parse_tcp(\"%s\"): %s", rows[i].uri, why ? why : "accepted");
-		if (why)
-			continue;
-		if (t.node_form != !!rows[i].node_form || t.ipv4 != rows[i].ipv4 || t.node != rows[i].node ||
-		    t.port != rows[i].port)
-			fail_msg("manifest_parse_tcp(\"%s\"): node_form %d ipv4 %x node %u port %u", rows[i].uri,
-				 t.node_form, t.ipv4, t.node, t.port);
-	}
-}
-
 static void test_job_longest_path_accepted(void **state)
 {
 	(void)state;
@@ -1036,7 +979,6 @@ int main(void)
 		cmocka_unit_test(test_readable_writable),
 		cmocka_unit_test(test_sixteen_sources_accepted),
 		cmocka_unit_test(test_tcp_sources_accepted),
-		cmocka_unit_test(test_parse_tcp),
 		cmocka_unit_test(test_job_longest_path_accepted),
 		cmocka_unit_test(test_nameserver_with_node),
 		cmocka_unit_test(test_crlf_line_endings),
