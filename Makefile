@@ -94,7 +94,7 @@ GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hell
 # (installed as root, else the exact apt-get line and a stop).
 all:
 	@scripts/deps.sh build
-	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvns
 
 deps:
 	@scripts/deps.sh
@@ -182,6 +182,16 @@ $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/tar.h untrusted
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
 
+# ---- zvns, the name server ---------------------------------------------------
+# A host program (glibc): tools/zvns.c, the command line and the loop, over
+# tools/zvns/registry.c, the rules (pure; tests/unit/test_zvns.c). The
+# protocol's constants are abi/net_abi.h, shared with the supervisor.
+ZVNS_SRC := tools/zvns.c tools/zvns/registry.c
+ZVNS_HDR := tools/zvns/registry.h abi/net_abi.h
+$(BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(ABI_INC) -o $@ $(ZVNS_SRC)
+
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
 LUA_INC := /usr/include/lua5.4
@@ -231,6 +241,12 @@ $(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c $(CHANNEL_SR
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) \
 		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
 		abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+
+# The name server's rules (tools/zvns/registry.c), without its sockets.
+$(BUILD)/unit/test_zvns: tests/unit/test_zvns.c $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote tools/zvns $(ABI_INC) \
+		-o $@ $< tools/zvns/registry.c -lcmocka
 
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
@@ -351,6 +367,10 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S s
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
+$(CLANG_BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(ABI_INC) -o $@ $(ZVNS_SRC)
+
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/nvram.c untrusted/tar.h untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
@@ -364,7 +384,7 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
-clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order, each run even when one before it failed (a

@@ -76,6 +76,12 @@ resolve() {
 	)
 }
 
+# zvsh_files DIR: zvsh's sources under DIR (tools/ holds other programs too:
+# zvns)
+zvsh_files() {
+	find "$1" -type f \( -path "$1/zvsh.c" -o -path "$1/zvsh/*" \) \( -name '*.c' -o -name '*.h' \)
+}
+
 # check_tree DIR: prints one line per problem, nothing when the tree is good
 check_tree() {
 	local dir=$1 f rel mylayer mymod line inc tdir
@@ -86,7 +92,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h")
+	done < <(zvsh_files "$dir"; echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h")
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then
@@ -117,7 +123,7 @@ check_tree() {
 				sed "s|^|$rel:|; s|\$| (declare it in a header)|"
 			;;
 		esac
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \) | sort)
+	done < <(zvsh_files "$dir" | sort)
 }
 
 problems=$(check_tree "$TOOLS")
