@@ -1,10 +1,11 @@
 # zerovm - build, test, demo, bench.
 #
-#   make          build build/zerovm (static, boot and the runtime ZRT embedded)
-#                 and build/zvsh (the front end)
+#   make          build build/zerovm (static, boot and the runtime ZRT embedded),
+#                 build/zvsh (the front end) and build/zvns (the name server)
 #   make demo     build and run the examples on a bundled text: a raw ZeroVM
 #                 program, then a pipeline of busybox applets under zvsh
-#   make check    the tree's house rules, unit tests, functional tests, the
+#   make check    the tree's house rules, unit tests, functional tests (files
+#                 and network channels), the
 #                 runtime with busybox, Lua, glibc and musl programs and its
 #                 conformance with Linux, attacks, the syscall sweep, short
 #                 fuzz runs, the functional tests again under an ASan+UBSan
@@ -89,7 +90,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func net zrt security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -248,6 +249,11 @@ $(BUILD)/unit/test_zvns: tests/unit/test_zvns.c $(ZVNS_SRC) $(ZVNS_HDR)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote tools/zvns $(ABI_INC) \
 		-o $@ $< tools/zvns/registry.c -lcmocka
 
+# A peer that speaks the network channels' wire formats (tests/func/net.sh).
+$(BUILD)/netpeer: tests/func/netpeer.c abi/net_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(ABI_INC) -o $@ $< $(GLIBC_LIBS)
+
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
 		  -iquote untrusted $(ABI_INC) -iquote include
@@ -278,6 +284,11 @@ unit: $(UNIT_TESTS)
 
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
+
+# Network channels end to end: sessions joined on loopback, the name server,
+# a test peer that breaks the protocol on purpose (tests/func/net.sh).
+net: $(BUILD)/zerovm $(BUILD)/zvns $(BUILD)/netpeer $(GUESTS)
+	@tests/func/net.sh $(BUILD)
 
 # The runtime's structure (its layers, tests/zrt/layers.sh; docs/zrt.md's
 # list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
@@ -356,9 +367,11 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
@@ -392,7 +405,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLA
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func net zrt security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
