@@ -207,6 +207,80 @@ RC=$?
 check "SIGINT: exit 130, the report says interrupted" "$RC:$(summary "$T/sig.report" status)" "130:interrupted"
 check "SIGINT: no node ended ok, no output" "$(summary "$T/sig.report" ok):$(ls -A "$R/acc/out")" "0:"
 
+# ---------------------------------------------------------------- connect
+# MapReduce: one map per text (wildcard), all streaming to one reducer
+# (fan-in through connect, name-server channels on loopback); the result is
+# the native pipeline's.
+mkdir -p "$R/demo/texts" "$R/demo/out" "$R/demo/bin"
+cp "$DATA"/*.txt "$R/demo/texts/"
+cp "$EX"/* "$R/demo/bin/"
+EXJ=$HERE/../../examples/jobs
+cp "$EXJ"/wordcount.json "$EXJ"/pipeline.json "$EXJ"/sort.json "$T/"
+want=$(cat "$DATA"/*.txt | tr -cs A-Za-z '\n' | tr A-Z a-z | grep . | sort | uniq -c | sort -k1,1rn -k2,2 |
+	head -n 20 | awk '{ print $1, $2 }')
+job wordcount.json --report "$T/wc.report"
+check "fan-in through connect: exit 0" "$RC:$(cat "$ERR")" "0:"
+check "fan-in: the word count is the native pipeline's" "$(cat "$R/demo/out/top-words.txt")" "$want"
+nmaps=$(ls "$DATA"/*.txt | wc -l)
+check "fan-in: one map per text, and the reducer" \
+	"$(grep -o '"name": "[a-z]*-*[0-9]*"' "$T/wc.report" | tr -d '"' | tr '\n' ' ')" \
+	"$(for i in $(seq "$nmaps"); do printf 'name: map-%s ' "$i"; done)name: reduce "
+check "fan-in: what map-1 sent is what the reducer got from it (etags)" \
+	"$(field "$T/wc.report" map-1 /dev/out/reduce)" "$(field "$T/wc.report" reduce /dev/in/map-1)"
+check_re "fan-in: network bytes counted" "$(field "$T/wc.report" reduce net_bytes_read)" "^[1-9][0-9]*$"
+check "fan-in: the map's input etag is sha1sum of its text" "$(field "$T/wc.report" map-1 /dev/input)" \
+	"$(sha1sum <"$(ls "$DATA"/*.txt | head -n 1)" | cut -d' ' -f1)"
+cp "$R/demo/out/top-words.txt" "$T/top.first"
+rm -f "$R"/demo/out/*
+job wordcount.json -j 1 --report "$T/wc2.report"
+check "a component larger than -j runs whole (-j 1)" "$RC:$(cat "$ERR")" "0:"
+check "determinism through connect: the same output" "$(cat "$R/demo/out/top-words.txt")" "$(cat "$T/top.first")"
+check "determinism through connect: the same etags" "$(grep -A8 '"etags"' "$T/wc2.report")" \
+	"$(grep -A8 '"etags"' "$T/wc.report")"
+
+job pipeline.json
+check "two-stage pipeline (busybox sort reading /dev/in/words)" "$RC:$(md5sum <"$R/demo/out/vocabulary.txt")" \
+	"0:$(tr -cs A-Za-z '\n' <"$DATA/tale-of-two-cities.txt" | tr A-Z a-z | grep . | sort -u | md5sum)"
+job sort.json
+check "sort into parts: count outputs part-1..part-3" "$RC:$(cd "$R/demo/out" && ls part-* | tr '\n' ' ')" \
+	"0:part-1 part-2 part-3 "
+check "sort into parts: the parts in order are the input sorted" \
+	"$(cat "$R"/demo/out/part-1 "$R"/demo/out/part-2 "$R"/demo/out/part-3 | md5sum)" \
+	"$(cat "$R"/demo/texts/*.txt | LC_ALL=C sort | md5sum)"
+rm -f "$R"/demo/out/*
+
+# A failing node ends its connected peer: "spin" would never end by itself
+# (it reads /dev/zero, not its stream); "bad" streams to it and fails. spin
+# is stopped because of bad (its state says so), the independent node
+# behind them never starts, and spin's output is not created.
+cat >"$T/cfail.json" <<EOF
+[{"name": "bad", "exec": {"path": "$BB", "args": "false"}, "connect": ["spin"]},
+ {"name": "spin", "exec": {"path": "$BB", "args": "md5sum /dev/zero"},
+  "devices": [{"name": "stdout", "path": "swift://demo/out/spin.txt"}]},
+ {"name": "later", "exec": {"path": "$BB", "args": "true"}}]
+EOF
+job cfail.json -j 2 -k --report "$T/cfail.report"
+check "connect: a failing node stops its peer" \
+	"$RC:$(field "$T/cfail.report" bad status):$(field "$T/cfail.report" spin status):$(field "$T/cfail.report" spin reason)" \
+	"1:failed:stopped:stopped: node bad failed"
+check "connect: with -k the independent node still runs" "$(field "$T/cfail.report" later status)" "ok"
+check "connect: the stopped peer's output is not created" "$(ls -A "$R/demo/out")" ""
+
+# A writer whose session cannot even start (its program is not an ELF
+# file): the reader, waiting for a connection that will never come, is
+# stopped at once rather than left to its timeout.
+echo "not a program" >"$R/demo/bin/bogus"
+cat >"$T/nostart.json" <<EOF
+[{"name": "bad", "exec": {"path": "swift://demo/bin/bogus"}, "connect": ["wait"]},
+ {"name": "wait", "exec": {"path": "$BB", "args": "cat /dev/in/bad"}, "devices": [{"name": "stdout"}]}]
+EOF
+job nostart.json --report "$T/nostart.report"
+check_re "connect: a writer that never starts: the job fails, naming it" "$RC:$(tail -n 1 "$ERR")" \
+	"^1:zvjob: the job failed: node bad \(id 1\) failed: program .*bogus: "
+check "connect: its reader is stopped, not left waiting" \
+	"$(field "$T/nostart.report" wait status):$(field "$T/nostart.report" wait reason)" "stopped:stopped: node bad failed"
+rm -f "$R/demo/bin/bogus"
+
 # ---------------------------------------------------------------- bad jobs
 # Each is refused before anything runs: exit 2, one message naming the node
 # and the field, and no node started (the marker node would write a file).
