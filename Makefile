@@ -1,14 +1,17 @@
 # zerovm - build, test, demo, bench.
 #
-#   make          build build/zerovm (static, boot and the runtime ZRT embedded)
-#                 and build/zvsh (the front end)
-#   make demo     build and run the examples on a bundled text: a raw ZeroVM
-#                 program, then a pipeline of busybox applets under zvsh
-#   make check    the tree's house rules, unit tests, functional tests, the
-#                 runtime with busybox, Lua, glibc and musl programs and its
-#                 conformance with Linux, attacks, the syscall sweep, short
-#                 fuzz runs, the functional tests again under an ASan+UBSan
-#                 supervisor, and a clang build
+#   make          build build/zerovm (static, boot and the runtime ZRT embedded),
+#                 build/zvsh (the front end), build/zvns (the name server)
+#                 and build/zvjob (the job runner)
+#   make demo     build and run the examples on the bundled texts: a raw
+#                 ZeroVM program, a pipeline of busybox applets under zvsh,
+#                 and a MapReduce word count under zvjob
+#   make check    the tree's house rules, unit tests, functional tests (files
+#                 and network channels), the runtime with busybox, Lua, glibc
+#                 and musl programs and its conformance with Linux, zvjob's
+#                 jobs, attacks, the syscall sweep, short fuzz runs, the
+#                 functional tests again under an ASan+UBSan supervisor, and a
+#                 clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
 #   make bench    benchmarks (not tests), results in docs/performance.md
 #   make format   clang-format every C file (.clang-format)
@@ -89,12 +92,12 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
 	@scripts/deps.sh build
-	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvns $(BUILD)/zvjob
 
 deps:
 	@scripts/deps.sh
@@ -172,15 +175,36 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $< lib/zvm_mem.c
 
-# ---- zvsh, the front end ------------------------------------------------------
-# A host program (glibc): tools/zvsh.c, the command line, over the modules
-# of tools/zvsh/ (their layers: tools/zvsh/util.h). It reads images with the
-# runtime's own tar reader and writes nvram values with its escaper.
+# ---- the host tools: zvsh, the front end; zvjob, the job runner --------------
+# Host programs (glibc): tools/zvsh.c and tools/zvjob.c, the command lines,
+# over their modules in tools/zvsh/ and tools/zvjob/ and what they share in
+# tools/common/ (the layers: tools/common/tool.h). They read images with the
+# runtime's own tar reader and write nvram values with its escaper.
+TOOL_INC := -iquote tools/common -iquote untrusted
+COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c
+COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/libc.h
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
-$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/tar.h untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
+$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+# zvjob reads jobs with jansson (Debian's libjansson-dev), linked as Debian
+# ships it (shared).
+ZVJOB_SRC := tools/zvjob.c $(wildcard tools/zvjob/*.c)
+ZVJOB_HDR := $(wildcard tools/zvjob/*.h)
+$(BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
+
+# ---- zvns, the name server ---------------------------------------------------
+# A host program (glibc): tools/zvns.c, the command line and the loop, over
+# tools/zvns/registry.c, the rules (pure; tests/unit/test_zvns.c). The
+# protocol's constants are abi/net_abi.h, shared with the supervisor.
+ZVNS_SRC := tools/zvns.c tools/zvns/registry.c
+ZVNS_HDR := tools/zvns/registry.h abi/net_abi.h
+$(BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(ABI_INC) -o $@ $(ZVNS_SRC)
 
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
@@ -210,8 +234,17 @@ $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $< lib/zvm_mem.c
 
+# The programs of the job examples (examples/jobs/, docs/jobs.md): ordinary
+# static C programs (musl), run under zerovm by zvjob and natively by the
+# benchmark, unchanged.
+JOB_EXAMPLES := wc-map wc-reduce words part-split part-sort
+JOB_PROGS := $(JOB_EXAMPLES:%=$(BUILD)/examples/jobs/%)
+$(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
+
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -223,12 +256,25 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
-$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c \
-		src/error.c src/fsize.c abi/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
+# channel.c brings the network channel kind with it (CHANNEL_SRC).
+CHANNEL_SRC := src/channel.c src/netchan.c src/net.c src/ns.c src/out.c src/etag.c src/manifest.c src/error.c
+$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h) $(BUILD)/guests/hello
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) \
-		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+
+# The name server's rules (tools/zvns/registry.c), without its sockets.
+$(BUILD)/unit/test_zvns: tests/unit/test_zvns.c $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote tools/zvns $(ABI_INC) \
+		-o $@ $< tools/zvns/registry.c -lcmocka
+
+# A peer that speaks the network channels' wire formats (tests/func/net.sh).
+$(BUILD)/netpeer: tests/func/netpeer.c abi/net_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(ABI_INC) -o $@ $< $(GLIBC_LIBS)
 
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
@@ -261,19 +307,36 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
+# Network channels end to end: sessions joined on loopback, the name server,
+# a test peer that breaks the protocol on purpose (tests/func/net.sh).
+net: $(BUILD)/zerovm $(BUILD)/zvns $(BUILD)/netpeer $(GUESTS)
+	@tests/func/net.sh $(BUILD)
+
 # The runtime's structure (its layers, tests/zrt/layers.sh; docs/zrt.md's
 # list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
 # end to end: busybox applets against native runs, Lua, glibc, images,
 # determinism, containment; the conformance suite (the same probe natively
 # and under zvsh, outputs compared line by line); and zvsh's own structure
-# (its layers, tests/func/zvsh-layers.sh) and behaviour.
+# (the host tools' layers, tests/func/tools-layers.sh) and behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
-	@tests/func/zvsh-layers.sh tools
+	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
+
+# zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
+# failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the
+# same suite with an ASan+UBSan zvjob.
+$(BUILD)/asan/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(TOOL_INC) -o $@ \
+		$(ZVJOB_SRC) $(COMMON_SRC) -ljansson
+jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/asan/zvjob $(JOB_PROGS)
+	@tests/func/zvjob.sh $(BUILD)/zvjob $(BUILD)
+	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob.sh $(BUILD)/asan/zvjob $(BUILD)
 
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the
@@ -302,11 +365,11 @@ $(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c untrusted/tar.c untrusted/tar.h un
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
-$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
-		src/fsize.c abi/trampoline.S $(wildcard src/*.h abi/*.h)
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S $(GLIBC_LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S $(GLIBC_LIBS)
 
 # run-fuzzer NAME SECONDS
 define run-fuzzer
@@ -338,9 +401,11 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
@@ -349,9 +414,16 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S s
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/nvram.c untrusted/tar.h untrusted/nvram.h untrusted/libc.h
+$(CLANG_BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -Werror -O2 -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
+	clang $(CSTD) $(WARN) -Werror -O2 $(ABI_INC) -o $@ $(ZVNS_SRC)
+
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+$(CLANG_BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 # The runtime's freestanding sources must be warning-clean under clang too,
 # and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
@@ -362,7 +434,7 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
-clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLANG_BUILD)/zvjob $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order, each run even when one before it failed (a
@@ -370,7 +442,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -385,7 +457,7 @@ check: deps
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS)
 	@bench/run.sh $(BUILD)
 
 clean:

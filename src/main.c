@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "netchan.h"
 #include "out.h"
 #include "policy.h"
 #include "report.h"
@@ -233,6 +234,12 @@ static int prepare(struct session *s, const struct options *o)
 {
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
+	/* The deadline holds from here on: network channels wait for their
+	 * peers no longer. Timeouts beyond a century are a century: no
+	 * overflow below. */
+	int64_t timeout = s->m.timeout < 3155760000 ? s->m.timeout : 3155760000;
+	s->deadline_ms = (int64_t)(s->t0 * 1000.0) + timeout * 1000;
+	s->copts.deadline_ms = s->deadline_ms;
 	step(s, "manifest read and parsed");
 	if (o->trace && trace_open(&s->trace, o->trace) < 0)
 		return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)), -1;
@@ -262,6 +269,15 @@ static int prepare(struct session *s, const struct options *o)
 	if (!o->raw)
 		runtime_finish(&s->g, &s->cs, o->cpuid);
 	step(s, "user manifest, stack, filter and boot block written");
+	if (o->stop_before_run)
+		return 0;
+	/* Network channels connect last, when nothing local can fail any
+	 * more; stop signals are blocked from here on (the loop takes them
+	 * over) and end the wait for a peer with a report. */
+	loop_block_signals();
+	if (netchan_connect(&s->cs, &s->m, &s->err) < 0)
+		return -1;
+	step(s, "network channels connected");
 	return 0;
 }
 
@@ -285,6 +301,7 @@ int main(int argc, char **argv)
 	s.verbosity = o.verbosity;
 	s.copts.no_prealloc = o.no_prealloc;
 	s.copts.fsize_limit = o.fsize_gb << 30;
+	s.copts.verbosity = o.verbosity;
 	s.t0 = session_now();
 	/* A closed pipe channel is an error for the program, not a signal
 	 * for us; so is a write past the host's file size limit (ulimit -f):
@@ -293,9 +310,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
-		/* Timeouts beyond a century are a century: no overflow below. */
 		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
-		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + timeout * 1000;
 		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
 		loop_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
@@ -309,6 +324,9 @@ int main(int argc, char **argv)
 		}
 		sandbox_close(&s.sb);
 	}
+	/* Writers end their streams cleanly only after a session that ran to
+	 * its end without a failure; else their readers see them cut. */
+	s.cs.ended_ok = s.sb.pid > 0 && !s.err.code;
 	channels_close(&s.cs, &s.err);
 
 	step(&s, "channels closed");
