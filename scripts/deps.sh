@@ -7,12 +7,13 @@
 #           libseccomp (build-time filter generation), libcrypto (SHA-1)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
 #           for libFuzzer; busybox-static and liblua5.4-dev (the runtime's
-#           test programs: busybox applets, a static Lua interpreter)
+#           test programs: busybox applets, a static Lua interpreter);
+#           jq (tests read zerovm's JSON report)
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
 set -eu
 pkgs="build-essential musl-tools libseccomp-dev libssl-dev"
-[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
+[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""
 for p in $pkgs; do
