@@ -89,7 +89,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean \
+	man install uninstall install-test
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -370,7 +371,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build install-test
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -381,6 +382,55 @@ check: deps
 	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
 		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
+
+# ---- install ---------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: the programs, the headers and
+# libzvm.a for raw programs (include/, lib/), man pages in roff built from
+# docs/*.1.md with lowdown, the other docs as they are. make uninstall
+# removes exactly what install put there. tests/func/install.sh installs
+# into a temporary DESTDIR and uses what it installed.
+PREFIX ?= /usr/local
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+INCDIR := $(DESTDIR)$(PREFIX)/include/zerovm
+LIBDIR := $(DESTDIR)$(PREFIX)/lib
+MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/zerovm
+INSTALL_PROGS := zerovm zvsh
+MAN_SRC := $(wildcard docs/*.1.md)
+MANS := $(MAN_SRC:docs/%.md=$(BUILD)/man/%)
+HEADERS := $(wildcard include/*.h)
+DOCS := README.md $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
+
+# A page's first heading ("# zvsh(1)") becomes its title line, the others
+# move up a level (## NAME is the man page's .SH NAME).
+$(BUILD)/man/%.1: docs/%.1.md
+	@mkdir -p $(@D)
+	sed -e '1{/^# /d}' -e 's/^##/#/' $< | lowdown -s -Tman -M title=$* -M section=1 \
+		-M date="$$(git log -1 --format=%cs -- $< 2>/dev/null || echo unknown)" -o $@
+
+$(BUILD)/lib/libzvm.a: lib/zvm_mem.c include/zvm_mem.h
+	@mkdir -p $(BUILD)/lib
+	$(CC) $(filter-out -static -no-pie,$(GUEST_CFLAGS)) -c -o $(BUILD)/lib/zvm_mem.o lib/zvm_mem.c
+	ar rcs $@ $(BUILD)/lib/zvm_mem.o
+
+man: $(MANS)
+
+install: all
+	@$(MAKE) --no-print-directory $(MANS) $(BUILD)/lib/libzvm.a
+	install -d $(BINDIR) $(INCDIR) $(LIBDIR) $(MAN1DIR) $(DOCDIR)
+	install -m 755 $(INSTALL_PROGS:%=$(BUILD)/%) $(BINDIR)
+	install -m 644 $(HEADERS) $(INCDIR)
+	install -m 644 $(BUILD)/lib/libzvm.a $(LIBDIR)
+	install -m 644 $(MANS) $(MAN1DIR)
+	install -m 644 $(DOCS) $(DOCDIR)
+
+uninstall:
+	rm -f $(INSTALL_PROGS:%=$(BINDIR)/%) $(HEADERS:include/%=$(INCDIR)/%) $(LIBDIR)/libzvm.a \
+		$(MAN_SRC:docs/%.md=$(MAN1DIR)/%) $(addprefix $(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(INCDIR) $(DOCDIR) 2>/dev/null
+
+install-test: all
+	@tests/func/install.sh
 
 # ---- bench -----------------------------------------------------------------
 bench:
