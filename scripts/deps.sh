@@ -14,7 +14,7 @@
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev lowdown"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev lowdown"
 [ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""
