@@ -413,16 +413,16 @@ check: deps
 # removes exactly what install put there. tests/func/install.sh installs
 # into a temporary DESTDIR and uses what it installed.
 PREFIX ?= /usr/local
-BINDIR := $(DESTDIR)$(PREFIX)/bin
-INCDIR := $(DESTDIR)$(PREFIX)/include/zerovm
-LIBDIR := $(DESTDIR)$(PREFIX)/lib
-MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
-DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/zerovm
+I_BIN := $(DESTDIR)$(PREFIX)/bin
+I_INC := $(DESTDIR)$(PREFIX)/include/zerovm
+I_LIB := $(DESTDIR)$(PREFIX)/lib
+I_MAN1 := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC := $(DESTDIR)$(PREFIX)/share/doc/zerovm
 INSTALL_PROGS := zerovm zvsh
 MAN_SRC := $(wildcard docs/*.1.md)
 MANS := $(MAN_SRC:docs/%.md=$(BUILD)/man/%)
-HEADERS := $(wildcard include/*.h)
-DOCS := README.md $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
+I_HEADERS := $(wildcard include/*.h)
+I_DOCS := README.md $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
 
 # A page's first heading ("# zvsh(1)") becomes its title line, the others
 # move up a level (## NAME is the man page's .SH NAME).
@@ -440,17 +440,17 @@ man: $(MANS)
 
 install: all
 	@$(MAKE) --no-print-directory $(MANS) $(BUILD)/lib/libzvm.a
-	install -d $(BINDIR) $(INCDIR) $(LIBDIR) $(MAN1DIR) $(DOCDIR)
-	install -m 755 $(INSTALL_PROGS:%=$(BUILD)/%) $(BINDIR)
-	install -m 644 $(HEADERS) $(INCDIR)
-	install -m 644 $(BUILD)/lib/libzvm.a $(LIBDIR)
-	install -m 644 $(MANS) $(MAN1DIR)
-	install -m 644 $(DOCS) $(DOCDIR)
+	install -d $(I_BIN) $(I_INC) $(I_LIB) $(I_MAN1) $(I_DOC)
+	install -m 755 $(INSTALL_PROGS:%=$(BUILD)/%) $(I_BIN)
+	install -m 644 $(I_HEADERS) $(I_INC)
+	install -m 644 $(BUILD)/lib/libzvm.a $(I_LIB)
+	install -m 644 $(MANS) $(I_MAN1)
+	install -m 644 $(I_DOCS) $(I_DOC)
 
 uninstall:
-	rm -f $(INSTALL_PROGS:%=$(BINDIR)/%) $(HEADERS:include/%=$(INCDIR)/%) $(LIBDIR)/libzvm.a \
-		$(MAN_SRC:docs/%.md=$(MAN1DIR)/%) $(addprefix $(DOCDIR)/,$(notdir $(DOCS)))
-	-rmdir $(INCDIR) $(DOCDIR) 2>/dev/null
+	rm -f $(INSTALL_PROGS:%=$(I_BIN)/%) $(I_HEADERS:include/%=$(I_INC)/%) $(I_LIB)/libzvm.a \
+		$(MAN_SRC:docs/%.md=$(I_MAN1)/%) $(addprefix $(I_DOC)/,$(notdir $(I_DOCS)))
+	-rmdir $(I_INC) $(I_DOC) 2>/dev/null
 
 install-test: all
 	@tests/func/install.sh

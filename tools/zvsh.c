@@ -40,8 +40,21 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "\n"
 				 "  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
 				 "                               directory MOUNT is written to TAR at exit\n"
-				 "  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
-				 "  --timeout S       wall-clock seconds for the session (default 3600)\n"
+				 "  --in FILE         FILE (it must exist) readable by the program at its name\n"
+				 "  --out FILE        FILE created or replaced by the program, at its name, as\n"
+				 "                    a shell's > would (mode 0666 less the umask)\n"
+				 "  --chdir DIR       the program's working directory, an absolute path\n"
+				 "                    inside the sandbox (default /); relative names of\n"
+				 "                    files given to it are found from there\n"
+				 "  --memory N        guest memory, bytes or with K, M, G, T (default 1G)\n"
+				 "  --timeout S       wall-clock seconds for the session (default 600)\n"
+				 "  --write-limit N   bytes the program may write to each output (default 1G)\n"
+				 "  --write-calls N   writes it may make to each output (default: no limit)\n"
+				 "  --read-limit N    bytes it may read from each input (default: no limit)\n"
+				 "  --read-calls N    reads it may make from each input (default: no limit)\n"
+				 "  --file-limit G    no output file grows past G GiB (default 4; zerovm -l)\n"
+				 "  --json FILE       write zerovm's report as JSON to FILE (zerovm --json)\n"
+				 "  -q, --quiet       no warnings (files written inside and discarded, ...)\n"
 				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
 				 "                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
 				 "                    /usr/bin, HOME=/, LANG=C)\n"
@@ -52,9 +65,10 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "  --verbose         zerovm -v 1, the files and the command, and the report\n"
 				 "  --help, --version\n"
 				 "\n"
-				 "An argument @FILE becomes a channel: an existing FILE is read, a missing\n"
-				 "one is created and written; the program gets its name under /dev (e.g.\n"
-				 "/dev/names.txt). @@x passes @x. ZeroVM's spellings --zvm-image,\n"
+				 "An argument @FILE gives FILE to the program under the name as typed: an\n"
+				 "existing FILE is read, a missing one is created and written (--in and --out\n"
+				 "say which). @@x passes @x. What the program writes anywhere else is\n"
+				 "discarded at exit, and zvsh says so. ZeroVM's spellings --zvm-image,\n"
 				 "--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
 				 "Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
@@ -160,6 +174,16 @@ static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 
 enum opt_id {
 	OPT_IMAGE,
+	OPT_IN,
+	OPT_OUT,
+	OPT_CHDIR,
+	OPT_WRITE_LIMIT,
+	OPT_WRITE_CALLS,
+	OPT_READ_LIMIT,
+	OPT_READ_CALLS,
+	OPT_FILE_LIMIT,
+	OPT_JSON,
+	OPT_QUIET,
 	OPT_MEMORY,
 	OPT_TIMEOUT,
 	OPT_ENV,
@@ -175,6 +199,17 @@ enum opt_id {
 static const struct tool_option options[] = {
 	{"--image", OPT_IMAGE, TOOL_ARG_REQUIRED},
 	{"--zvm-image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--in", OPT_IN, TOOL_ARG_REQUIRED},
+	{"--out", OPT_OUT, TOOL_ARG_REQUIRED},
+	{"--chdir", OPT_CHDIR, TOOL_ARG_REQUIRED},
+	{"--write-limit", OPT_WRITE_LIMIT, TOOL_ARG_REQUIRED},
+	{"--write-calls", OPT_WRITE_CALLS, TOOL_ARG_REQUIRED},
+	{"--read-limit", OPT_READ_LIMIT, TOOL_ARG_REQUIRED},
+	{"--read-calls", OPT_READ_CALLS, TOOL_ARG_REQUIRED},
+	{"--file-limit", OPT_FILE_LIMIT, TOOL_ARG_REQUIRED},
+	{"--json", OPT_JSON, TOOL_ARG_REQUIRED},
+	{"--quiet", OPT_QUIET, TOOL_ARG_NONE},
+	{"-q", OPT_QUIET, TOOL_ARG_NONE},
 	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
 	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
 	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
@@ -195,10 +230,60 @@ static const struct tool_option options[] = {
 /* The original wrote its trace here when --zvm-trace was given alone. */
 #define ZVM_TRACE_DEFAULT "zvsh.trace.log"
 
+/* "--in FILE", "--out FILE" */
+static int opt_io(struct zvsh_plan *p, struct tool_log *lg, const char *name, const char *val, bool out)
+{
+	if (!*val)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
+	struct zvsh_io *io = tool_grow(p->io, &p->iocap, p->nio, sizeof *io);
+	if (!io)
+		return tool_oom(lg);
+	p->io = io;
+	io[p->nio++] = (struct zvsh_io){.path = val, .out = out};
+	return 0;
+}
+
+/* A quota: a size (bytes, K, M, G, T) or a count, 1 to 2^40. */
+static int opt_quota(struct tool_log *lg, const char *name, const char *val, bool size, uint64_t *out)
+{
+	uint64_t v;
+	int r = size ? tool_parse_size(val, &v) : tool_parse_uint(val, &v);
+	if (r < 0 || v == 0 || v > ZVSH_QUOTA_MAX)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected %s from 1 to %s", name, val,
+				 size ? "a size (a number, with K, M, G or T)" : "a count", size ? "1T" : "2^40");
+	*out = v;
+	return 0;
+}
+
 static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
+	case OPT_IN: return opt_io(p, lg, name, val, false);
+	case OPT_OUT: return opt_io(p, lg, name, val, true);
+	case OPT_CHDIR: {
+		char *d = val[0] == '/' ? clean_mountpoint(val) : NULL;
+		if (!d)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
+					 "%s '%s': expected an absolute path inside the sandbox, without '..'", name, val);
+		free((char *)p->chdir);
+		p->chdir = d;
+		return 0;
+	}
+	case OPT_WRITE_LIMIT: return opt_quota(lg, name, val, true, &p->write_bytes);
+	case OPT_WRITE_CALLS: return opt_quota(lg, name, val, false, &p->write_calls);
+	case OPT_READ_LIMIT: return opt_quota(lg, name, val, true, &p->read_bytes);
+	case OPT_READ_CALLS: return opt_quota(lg, name, val, false, &p->read_calls);
+	case OPT_FILE_LIMIT:
+		if (tool_parse_uint(val, &p->file_limit) < 0 || p->file_limit == 0 || p->file_limit > 1024)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected whole GiB, 1 to 1024", name, val);
+		return 0;
+	case OPT_JSON:
+		if (!*val)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
+		p->json = val;
+		return 0;
+	case OPT_QUIET: p->quiet = true; return 0;
 	case OPT_MEMORY:
 		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,

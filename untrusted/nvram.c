@@ -33,7 +33,7 @@ struct span {
 	size_t n;
 };
 
-enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_N };
+enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_SESSION, SEC_N };
 
 struct parser {
 	const char *text;
@@ -54,6 +54,8 @@ struct parser {
 	unsigned time_line, verbosity_line; /* 0: not given yet */
 	int64_t time_seconds;
 	int verbosity;
+	unsigned cwd_line, notes_line; /* [session]: 0 when not given yet */
+	const char *cwd, *notes;
 };
 
 struct section {
@@ -559,6 +561,31 @@ static int apply_debug(struct parser *p, const struct span *val, const bool *see
 	return 0;
 }
 
+/* cwd=/PATH, notes=ALIAS: each once in the whole file, like [time]. */
+static int apply_session(struct parser *p, const struct span *val, const bool *seen)
+{
+	int first;
+	if (seen[0]) {
+		if (p->cwd_line)
+			return fail_twice(p, "cwd", p->cwd_line);
+		if (value_first(p, "cwd", val[0], &first) < 0)
+			return -1;
+		if (first != '/')
+			return fail_key(p, "cwd", "must be an absolute path, not", &val[0]);
+		if (put_string(p, "cwd", val[0], &p->cwd) < 0)
+			return -1;
+		p->cwd_line = p->line;
+	}
+	if (seen[1]) {
+		if (p->notes_line)
+			return fail_twice(p, "notes", p->notes_line);
+		if (value_nonempty(p, "notes", val[1]) < 0 || put_string(p, "notes", val[1], &p->notes) < 0)
+			return -1;
+		p->notes_line = p->line;
+	}
+	return 0;
+}
+
 static const struct section sections[SEC_N] = {
 	[SEC_ARGS] = {"args", {"args"}, {true}, apply_args},
 	[SEC_ENV] = {"env", {"name", "value"}, {true, true}, apply_env},
@@ -566,6 +593,7 @@ static const struct section sections[SEC_N] = {
 	[SEC_MAPPING] = {"mapping", {"channel", "mode"}, {true, true}, apply_mapping},
 	[SEC_TIME] = {"time", {"seconds"}, {true}, apply_time},
 	[SEC_DEBUG] = {"debug", {"verbosity"}, {true}, apply_debug},
+	[SEC_SESSION] = {"session", {"cwd", "notes"}, {false, false}, apply_session},
 };
 
 /* ---- lines --------------------------------------------------------------------------------- */
@@ -765,6 +793,8 @@ int nvram_parse(const char *text, size_t len, void *arena, size_t arena_size, st
 	nv.has_time = fill.time_line != 0;
 	nv.time_seconds = fill.time_seconds;
 	nv.verbosity = fill.verbosity;
+	nv.cwd = fill.cwd;
+	nv.notes = fill.notes;
 	*out = nv;
 	return 0;
 }

@@ -46,6 +46,7 @@ zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
+zvsh   6  notes      zvsh/notes.h zvsh/notes.c
 zvsh   7  session    zvsh/session.h zvsh/session.c
 zvsh   8  cmdline    zvsh.c
 zvjob  4  job        zvjob/job.h zvjob/job.c

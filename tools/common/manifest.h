@@ -45,7 +45,9 @@ struct manifest_mount {
 struct manifest_spec {
 	const char *program; /* the manifest's Program */
 	uint64_t memory, timeout;
-	uint64_t limit; /* every quota of every channel, in the directions it is allowed */
+	uint64_t limit; /* every quota of every channel, in the directions it is allowed... */
+	/* ...unless given here (0: limit): calls and bytes, in and out */
+	uint64_t read_calls, read_bytes, write_calls, write_bytes;
 	const struct manifest_channel *ch;
 	size_t nch;
 	char *const *words; /* [args]: argv[0] first */
@@ -55,6 +57,8 @@ struct manifest_spec {
 	const struct manifest_mount *mnt;
 	size_t nmnt;
 	bool verbose;                           /* [debug] verbosity=1 */
+	const char *cwd;                        /* [session] cwd=, or NULL */
+	const char *notes;                      /* [session] notes= (a channel's alias), or NULL */
 	unsigned node;                          /* Node = N, with nameserver; 0: none */
 	const char *nameserver;                 /* NameServer = udp:ADDR:PORT, or NULL */
 	const char *nvram_name, *manifest_name; /* their names in the work directory */

@@ -230,15 +230,18 @@ static void serve(struct proc *s, bool verbose)
 
 /* ---- the run: started, served, reported -------------------------------------- */
 
-/* zerovm's command line into argv (room for 12): its options, then the
- * manifest; shown with --verbose. */
-static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest)
+/* zerovm's command line into argv (room for 14): its options, then the
+ * manifest; shown with --verbose. gb: room for -l's value. */
+static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest, char gb[24])
 {
 	int a = 0;
 	argv[a++] = zvm;
 	argv[a++] = "-P"; /* sequential outputs: preallocation would only leave big files after a SIGKILL */
+	snprintf(gb, 24, "%llu", (unsigned long long)p->file_limit);
 	argv[a++] = "-l";
-	argv[a++] = ZVSH_FILE_LIMIT_GB;
+	argv[a++] = gb;
+	if (p->json)
+		argv[a++] = "--json", argv[a++] = (char *)p->json;
 	if (p->verbose)
 		argv[a++] = "-v", argv[a++] = "1";
 	if (p->trace)
@@ -359,8 +362,8 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	char *zvm = zerovm_find(lg);
 	if (!zvm)
 		return lg->status;
-	char *argv[12];
-	zerovm_argv(argv, zvm, p, manifest);
+	char *argv[14], gb[24];
+	zerovm_argv(argv, zvm, p, manifest, gb);
 	int stop = zerovm_stop_pending();
 	if (stop)
 		return free(zvm), 128 + stop;

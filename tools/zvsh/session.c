@@ -5,8 +5,9 @@
  * (common/workdir.c); the channels of the standard streams, the nvram and
  * the images (channel.c); the program, from the host or the images
  * (common/program.c, image.c); the channels of the @FILE arguments; the
- * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c) and its report becomes the
- * exit status (report.c). Whatever happened, what the session made is
+ * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c), its
+ * report becomes the exit status (report.c), and what the runtime noted at
+ * the end is told (notes.c). Whatever happened, what the session made is
  * removed (unless --keep) before zvsh exits.
  */
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 
 #include "channel.h"
 #include "manifest.h"
+#include "notes.h"
 #include "program.h"
 #include "run.h"
 #include "session.h"
@@ -84,7 +86,13 @@ static int write_config(struct session *s)
 	struct manifest_spec spec = {.program = s->program,
 				     .memory = p->memory,
 				     .timeout = p->timeout,
-				     .limit = ZVSH_LIMIT,
+				     .limit = ZVSH_QUOTA_MAX,
+				     .read_calls = p->read_calls,
+				     .read_bytes = p->read_bytes,
+				     .write_calls = p->write_calls,
+				     .write_bytes = p->write_bytes,
+				     .cwd = p->chdir,
+				     .notes = ZVSH_NOTES_ALIAS,
 				     .ch = ch,
 				     .nch = cs->nch,
 				     .words = cs->words,
@@ -112,12 +120,13 @@ static int prepare(struct session *s)
 	tool_note(s->lg, "work directory %s", s->wd.path);
 	struct image_search search = {
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
-	if (channel_std(&s->cs, s->lg) < 0 || channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
+	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
+	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
 	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0 ||
-	    channel_args(&s->cs, s->lg, &s->wd, p) < 0)
+	    channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
 		return -1;
 	tool_note(s->lg, "program %s", s->program);
-	if (write_config(s) < 0)
+	if (write_config(s) < 0 || channel_create_outputs(&s->cs, s->lg) < 0)
 		return -1;
 	tool_note(s->lg, "manifest %s", s->manifest);
 	return 0;
@@ -125,13 +134,20 @@ static int prepare(struct session *s)
 
 int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 {
-	struct session s = {.plan = p, .lg = lg};
+	struct session s = {.plan = p, .lg = lg, .cs = {.notes = -1}};
 	lg->verbose = p->verbose;
 	/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or ends
 	 * zvsh cleanly before it starts): the work directory is never left
 	 * behind. */
 	zerovm_block_signals(&s.sig);
-	int status = prepare(&s) == 0 ? run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig) : lg->status;
+	int status;
+	if (prepare(&s) < 0) {
+		status = lg->status;
+	} else {
+		status = run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig);
+		if (!p->quiet)
+			notes_tell(&s.cs, p, lg);
+	}
 	workdir_close(&s.wd);
 	channel_free(&s.cs);
 	free(s.program);

@@ -97,6 +97,14 @@ int fs_init(void);                           /* the root; -ENOMEM */
 int fs_init_dirs(void);                      /* /dev and /tmp; -ENOMEM */
 int fs_add_nodes(char *err, size_t errlen);  /* channels under their aliases, devices */
 int fs_open_stdio(char *err, size_t errlen); /* descriptors 0, 1 and 2 */
+/* Channels the program tried to open for writing but may only read, by
+ * alias, each once, the first FS_DENIED_MAX (open.c; told at the end). */
+#define FS_DENIED_MAX 16
+extern const char *fs_denied[FS_DENIED_MAX];
+extern int fs_ndenied;
+/* The working directory at start: path (absolute; NULL: "/"), made with
+ * its parents if missing. -1 with the message in err if it cannot be. */
+int fs_start_cwd(const char *path, char *err, size_t errlen);
 
 /* ---- inode.c ------------------------------------------------------------------ */
 struct inode *inode_new(uint32_t mode);     /* NULL when the heap is full */

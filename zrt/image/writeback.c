@@ -113,3 +113,9 @@ bool image_writeback(void)
 	}
 	return ok;
 }
+
+bool image_at_end(void)
+{
+	bool ok = image_writeback();
+	return image_write_notes() && ok;
+}
