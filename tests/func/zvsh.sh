@@ -627,6 +627,16 @@ else
 	ZEROVM=$REAL "$ZVSH" busybox sort -o @sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
 	check "real: @FILE that exists is read only; the refused write is explained" "$(tail -n 1 "$ERR")" \
 		"zvsh: sorted.csv exists, so the program was given it to read only and its write was refused; use --out sorted.csv to let the program replace it"
+	# The notes come from inside: a program may forge them.
+	ZEROVM=$REAL "$ZVSH" busybox sh -c 'printf "discarded /a\\\\x1b[31mb\nreadonly /c\033[32m\n" >/dev/zvsh.notes' \
+		>"$OUT" 2>"$ERR" </dev/null
+	check "real: forged notes: a control byte in a name is shown as \\xHH, a raw one drops the line" \
+		"$(grep -c $'\033' "$ERR") $(grep -c 'a\\x1b\[31mb was written' "$ERR") $(wc -l <"$ERR")" "0 1 1"
+	ZEROVM=$REAL "$ZVSH" busybox sh -c 'i=0; while [ $i -lt 150 ]; do echo x >f$i; i=$((i+1)); done' \
+		>"$OUT" 2>"$ERR" </dev/null
+	check "real: 150 files discarded: 100 warnings, then a count" \
+		"$(grep -c 'was written inside the sandbox and discarded' "$ERR") $(tail -n 1 "$ERR")" \
+		"100 zvsh: ... and 50 more such files"
 	ZEROVM=$REAL "$ZVSH" --json "$T/w/r.json" busybox true >"$OUT" 2>"$ERR" </dev/null
 	check "real: --json FILE: zerovm's JSON report" "$(grep -c '"exit":{"code":0,"state":"ok"' "$T/w/r.json")" 1
 	cd "$T" || exit 1

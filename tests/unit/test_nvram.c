@@ -209,6 +209,26 @@ static void test_whitespace_trimmed(void **state)
 	parsed_free(&r);
 }
 
+/* [session]: the working directory and the notes channel, escapes decoded;
+ * absent, both NULL. */
+static void test_session(void **state)
+{
+	(void)state;
+	struct parsed r;
+	parse_ok("[session]\ncwd = /my\x20work , notes=/dev/zvsh.notes\n", &r);
+	assert_string_equal(r.nv.cwd, "/my work");
+	assert_string_equal(r.nv.notes, "/dev/zvsh.notes");
+	parsed_free(&r);
+	parse_ok("[session]\nnotes=/dev/n\n[args]\nargs=a\n[session]\ncwd=/\n", &r);
+	assert_string_equal(r.nv.cwd, "/");
+	assert_string_equal(r.nv.notes, "/dev/n");
+	parsed_free(&r);
+	parse_ok("[args]\nargs=a\n", &r);
+	assert_null(r.nv.cwd);
+	assert_null(r.nv.notes);
+	parsed_free(&r);
+}
+
 static const char crlf_text[] = "# comment\r\n"
 				"[args]\r\n"
 				"args = a \"b c\"\r\n"
@@ -824,6 +844,7 @@ int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_session),
 		cmocka_unit_test(test_empty_text),
 		cmocka_unit_test(test_sections_any_order),
 		cmocka_unit_test(test_comments),

@@ -177,6 +177,14 @@ static const struct CMUnitTest error_tests[] = {
 	ERR("verbosity_twice", "[debug]\nverbosity=1\n# x\nverbosity=2\n",
 	    "nvram line 4: [debug] verbosity: given twice (first on line 2)"),
 	ERR("verbosity_missing", "[debug]\nlevel=1\n", "nvram line 2: [debug]: unknown key 'level'"),
+	ERR("session_cwd_relative", "[session]\ncwd=work\n", "nvram line 2: [session] cwd: must be an absolute path, not 'work'"),
+	ERR("session_cwd_empty", "[session]\ncwd=\n", "nvram line 2: [session] cwd: must be an absolute path, not ''"),
+	ERR("session_cwd_twice", "[session]\ncwd=/a\n[session]\ncwd=/b\n",
+	    "nvram line 4: [session] cwd: given twice (first on line 2)"),
+	ERR("session_notes_empty", "[session]\nnotes=\n", "nvram line 2: [session] notes: is empty"),
+	ERR("session_notes_twice", "[session]\nnotes=/dev/a, cwd=/\nnotes=/dev/b\n",
+	    "nvram line 3: [session] notes: given twice (first on line 2)"),
+	ERR("session_unknown", "[session]\ndir=/\n", "nvram line 2: [session]: unknown key 'dir'"),
 
 	/* Line numbers count every line, CR LF or not, blank or comment. */
 	ERR("line_numbers", "# 1\r\n\r\n[env]\r\n# 4\n\nname=A, value=a\r\nname=B\r\n",

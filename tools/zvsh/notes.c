@@ -5,6 +5,12 @@
  * outside 0x21-0x7e and the backslash. A name is shown as the user would
  * type it: relative when it is under the program's working directory
  * (which stands for zvsh's own, as @FILE names do), else absolute.
+ *
+ * The notes are written inside the sandbox, where the program could write
+ * anything on that channel: they are read as untrusted text. At most
+ * NOTES_MAX bytes are read and NOTES_SHOWN warnings printed (then a count
+ * of the rest); control bytes in a name stay \xHH, so a name cannot move
+ * the terminal's cursor or send it commands.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,25 +19,35 @@
 #include "notes.h"
 
 #define NOTES_MAX (1 << 20) /* read at most this much: a guest could fill its quota */
+#define NOTES_SHOWN 100     /* warnings printed, at most */
 
 static int hexval(char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Decode \xHH in place; false when the text is not what the runtime writes. */
+/* Decode \xHH in place, but for control bytes (below 0x20, 0x7f), which
+ * stay written \xHH; false when the text is not what the runtime writes. */
 static bool decode(char *s)
 {
 	char *o = s;
 	for (char *p = s; *p; p++) {
 		if (*p != '\\') {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return false;
 			*o++ = *p;
 			continue;
 		}
 		int h = p[1] == 'x' ? hexval(p[2]) : -1, l = h >= 0 ? hexval(p[3]) : -1;
 		if (l < 0 || (h == 0 && l == 0))
 			return false;
-		*o++ = (char)(h << 4 | l);
+		int c = h << 4 | l;
+		if (c < 0x20 || c == 0x7f) {
+			memmove(o, p, 4); /* kept as written (o <= p) */
+			o += 4;
+		} else {
+			*o++ = (char)c;
+		}
 		p += 3;
 	}
 	*o = 0;
@@ -58,7 +74,7 @@ void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const
 		return;
 	const char *cwd = p->chdir ? p->chdir : "/";
 	char *line = NULL;
-	size_t cap = 0, total = 0;
+	size_t cap = 0, total = 0, shown_n = 0, more = 0;
 	ssize_t n;
 	while (total < NOTES_MAX && (n = getline(&line, &cap, f)) > 0) {
 		total += (size_t)n;
@@ -68,6 +84,13 @@ void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const
 		if (!sp || sp[1] != '/' || !decode(sp + 1))
 			continue;
 		*sp = 0;
+		if (strcmp(line, "discarded") != 0 && strcmp(line, "readonly") != 0)
+			continue;
+		if (shown_n == NOTES_SHOWN) {
+			more++;
+			continue;
+		}
+		shown_n++;
 		const char *name = shown(sp + 1, cwd);
 		if (strcmp(line, "discarded") == 0)
 			fprintf(stderr, "%s: %s was written inside the sandbox and discarded; use --out %s or --bind\n",
@@ -78,6 +101,8 @@ void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const
 				"use --out %s to let the program replace it\n",
 				lg->prog, name, name);
 	}
+	if (more)
+		fprintf(stderr, "%s: ... and %zu more such files\n", lg->prog, more);
 	free(line);
 	fclose(f);
 }
