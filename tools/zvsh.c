@@ -265,7 +265,8 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 		char *d = val[0] == '/' ? clean_mountpoint(val) : NULL;
 		if (!d)
 			return tool_fail(lg, TOOL_EXIT_USAGE,
-					 "%s '%s': expected an absolute path inside the sandbox, without '..'", name, val);
+					 "%s '%s': expected an absolute path inside the sandbox, without '..'", name,
+					 val);
 		free((char *)p->chdir);
 		p->chdir = d;
 		return 0;

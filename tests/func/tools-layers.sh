@@ -45,6 +45,7 @@ common 3  program    common/program.h common/program.c
 zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
+zvsh   5  interp     zvsh/interp.h zvsh/interp.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
 zvsh   6  notes      zvsh/notes.h zvsh/notes.c
 zvsh   7  session    zvsh/session.h zvsh/session.c

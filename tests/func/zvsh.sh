@@ -627,6 +627,39 @@ else
 	ZEROVM=$REAL "$ZVSH" busybox sort -o @sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
 	check "real: @FILE that exists is read only; the refused write is explained" "$(tail -n 1 "$ERR")" \
 		"zvsh: sorted.csv exists, so the program was given it to read only and its write was refused; use --out sorted.csv to let the program replace it"
+	# What the kernel's exec looks at, done by zvsh.
+	printf '#!%s sh\necho "$0" "$@"; read first <names.txt; echo "$first"\n' "$BB" >script.sh
+	chmod +x script.sh
+	ZEROVM=$REAL "$ZVSH" --in names.txt ./script.sh a "b c" >"$OUT" 2>"$ERR" </dev/null
+	check "real: a #! script runs with the interpreter it names, as natively" \
+		"$?:$(cat "$OUT")" "0:$(./script.sh a "b c")"
+	cp "$T/w/bb.tar" img.tar
+	mkdir -p "$T/sroot/bin" && printf '#!/bin/busybox sh\necho from the image "$@"\n' >"$T/sroot/bin/hello"
+	ln -s busybox "$T/sroot/bin/sh"
+	chmod +x "$T/sroot/bin/hello" && tar -C "$T/sroot" -rf img.tar ./bin/hello ./bin/sh
+	printf '#!/usr/bin/env sh\necho via env "$1"\n' >envscript
+	ZEROVM=$REAL "$ZVSH" --image img.tar ./envscript x >"$OUT" 2>"$ERR" </dev/null
+	check "real: #!/usr/bin/env NAME: NAME from the program's PATH (here the image's /bin/sh)" \
+		"$?:$(cat "$OUT")" "0:via env x"
+	ZEROVM=$REAL "$ZVSH" --image img.tar /bin/hello x >"$OUT" 2>"$ERR" </dev/null
+	check "real: a script and its interpreter from an image" "$?:$(cat "$OUT")" "0:from the image x"
+	DYN=$(command -v expr)
+	if [ -n "$DYN" ] && file -L "$DYN" | grep -q dynamically; then
+		ZEROVM=$REAL "$ZVSH" "$DYN" 6 '*' 7 >"$OUT" 2>"$ERR" </dev/null
+		check "real: a dynamically linked program: 126, said what runs and how" \
+			"$? $(grep -c "is dynamically linked, and zerovm runs static programs only" "$ERR")" "126 1"
+	fi
+	printf '#!/bin/sh\n' >dashscript && chmod +x dashscript
+	ZEROVM=$REAL "$ZVSH" ./dashscript >"$OUT" 2>"$ERR" </dev/null
+	check_re "real: a script whose interpreter is dynamic: 126, said" "$? $(cat "$ERR")" \
+		"^126 zvsh: /bin/sh is dynamically linked"
+	ZEROVM=$REAL "$ZVSH" --memory 100K busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: --memory too small for any program: said with the option's name" "$? $(cat "$ERR")" \
+		"12 zvsh: --memory 100K is too small for any program; give it a few megabytes or more (the default is 1G)"
+	ZEROVM=$REAL "$ZVSH" --memory 2M busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: a program larger than --memory: said with the option's name" "$? $(cat "$ERR")" \
+		"8 zvsh: busybox does not fit in --memory 2M; give it more (the default is 1G)"
+
 	# The notes come from inside: a program may forge them.
 	ZEROVM=$REAL "$ZVSH" busybox sh -c 'printf "discarded /a\\\\x1b[31mb\nreadonly /c\033[32m\n" >/dev/zvsh.notes' \
 		>"$OUT" 2>"$ERR" </dev/null

@@ -48,24 +48,24 @@ static void test_escapes(void **state)
 static void test_utf8_valid(void **state)
 {
 	(void)state;
-	assert_string_equal(js("caf\xc3\xa9"), "\"caf\xc3\xa9\"");               /* U+00E9 */
-	assert_string_equal(js("\xe2\x82\xac"), "\"\xe2\x82\xac\"");             /* U+20AC */
-	assert_string_equal(js("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");     /* U+1F600 */
-	assert_string_equal(js("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");     /* U+10FFFF */
-	assert_string_equal(js("\xef\xbf\xbd"), "\"\xef\xbf\xbd\"");             /* U+FFFD */
+	assert_string_equal(js("caf\xc3\xa9"), "\"caf\xc3\xa9\"");           /* U+00E9 */
+	assert_string_equal(js("\xe2\x82\xac"), "\"\xe2\x82\xac\"");         /* U+20AC */
+	assert_string_equal(js("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\""); /* U+1F600 */
+	assert_string_equal(js("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\""); /* U+10FFFF */
+	assert_string_equal(js("\xef\xbf\xbd"), "\"\xef\xbf\xbd\"");         /* U+FFFD */
 }
 
 static void test_utf8_invalid(void **state)
 {
 	(void)state;
 	assert_string_equal(js("\xff"), "\"\\u00ff\"");
-	assert_string_equal(js("\x80x"), "\"\\u0080x\"");                    /* stray continuation */
-	assert_string_equal(js("\xc0\x80"), "\"\\u00c0\\u0080\"");             /* overlong NUL */
-	assert_string_equal(js("\xe0\x80\xaf"), "\"\\u00e0\\u0080\\u00af\""); /* overlong '/' */
-	assert_string_equal(js("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\""); /* surrogate D800 */
+	assert_string_equal(js("\x80x"), "\"\\u0080x\"");                                /* stray continuation */
+	assert_string_equal(js("\xc0\x80"), "\"\\u00c0\\u0080\"");                       /* overlong NUL */
+	assert_string_equal(js("\xe0\x80\xaf"), "\"\\u00e0\\u0080\\u00af\"");            /* overlong '/' */
+	assert_string_equal(js("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");            /* surrogate D800 */
 	assert_string_equal(js("\xf4\x90\x80\x80"), "\"\\u00f4\\u0090\\u0080\\u0080\""); /* past U+10FFFF */
-	assert_string_equal(js("\xe2\x82"), "\"\\u00e2\\u0082\"");           /* cut at the end */
-	assert_string_equal(js("\xc3(a"), "\"\\u00c3(a\"");                    /* cut mid-string */
+	assert_string_equal(js("\xe2\x82"), "\"\\u00e2\\u0082\"");                       /* cut at the end */
+	assert_string_equal(js("\xc3(a"), "\"\\u00c3(a\"");                              /* cut mid-string */
 }
 
 static void test_pairs(void **state)

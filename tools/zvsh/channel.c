@@ -32,8 +32,8 @@
 struct ctx {
 	struct zvsh_channels *cs;
 	struct tool_log *lg;
-	struct workdir *w;   /* for links to paths a manifest line cannot carry */
-	const char *cwd;     /* the program's working directory (absolute, clean) */
+	struct workdir *w; /* for links to paths a manifest line cannot carry */
+	const char *cwd;   /* the program's working directory (absolute, clean) */
 };
 
 /* A new channel, zeroed, at the end of x->cs->ch (pointers into it are
@@ -253,8 +253,8 @@ static int check_clash(struct ctx *x, const char *what, const struct zvsh_channe
 		}
 		if (same_file && (o->write || c->write))
 			return tool_fail(x->lg, TOOL_EXIT_USAGE,
-					 "%s: the same file is also %s in the sandbox, and one of them is written", what,
-					 o->alias);
+					 "%s: the same file is also %s in the sandbox, and one of them is written",
+					 what, o->alias);
 	}
 	return 0;
 }

@@ -62,8 +62,8 @@ struct zvsh_channels {
 	int img[ZVSH_IMAGES_MAX]; /* the channel of each --image */
 	char **words;             /* the [args] words: program as typed, then the arguments */
 	size_t nwords;
-	int notes;                /* the notes channel's index, -1 before channel_notes() */
-	const char *notes_path;   /* its file (owned by the work directory) */
+	int notes;              /* the notes channel's index, -1 before channel_notes() */
+	const char *notes_path; /* its file (owned by the work directory) */
 };
 
 /* The standard streams' channels, and the nvram's (its source is filled in

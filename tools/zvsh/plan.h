@@ -17,13 +17,13 @@
 #include "tool.h"
 
 /* Defaults safe on a shared machine (docs/zvsh.1.md, LIMITS). */
-#define ZVSH_MEMORY_DEFAULT ((uint64_t)1 << 30)     /* guest memory: what the program may touch */
-#define ZVSH_MEMORY_MAX ((uint64_t)1 << 40)         /* zerovm's limit */
-#define ZVSH_TIMEOUT_DEFAULT 600                    /* seconds of wall clock */
+#define ZVSH_MEMORY_DEFAULT ((uint64_t)1 << 30)      /* guest memory: what the program may touch */
+#define ZVSH_MEMORY_MAX ((uint64_t)1 << 40)          /* zerovm's limit */
+#define ZVSH_TIMEOUT_DEFAULT 600                     /* seconds of wall clock */
 #define ZVSH_WRITE_LIMIT_DEFAULT ((uint64_t)1 << 30) /* bytes per output */
-#define ZVSH_QUOTA_MAX ((uint64_t)1 << 40)          /* "no limit": reads, calls */
-#define ZVSH_FILE_LIMIT_DEFAULT 4                   /* GiB: zerovm -l */
-#define ZVSH_IMAGES_MAX 64 /* the runtime's [fstab] limit */
+#define ZVSH_QUOTA_MAX ((uint64_t)1 << 40)           /* "no limit": reads, calls */
+#define ZVSH_FILE_LIMIT_DEFAULT 4                    /* GiB: zerovm -l */
+#define ZVSH_IMAGES_MAX 64                           /* the runtime's [fstab] limit */
 
 /* An --in or --out. */
 struct zvsh_io {
@@ -39,11 +39,11 @@ struct zvsh_plan {
 	uint64_t memory, timeout;
 	uint64_t read_calls, read_bytes, write_calls, write_bytes; /* per channel */
 	uint64_t file_limit;                                       /* GiB, zerovm -l */
-	const char *chdir;   /* --chdir: absolute, clean; NULL: "/" */
-	struct zvsh_io *io;  /* --in, --out, in order */
+	const char *chdir;                                         /* --chdir: absolute, clean; NULL: "/" */
+	struct zvsh_io *io;                                        /* --in, --out, in order */
 	size_t nio, iocap;
-	const char *json;    /* --json FILE */
-	bool quiet;          /* -q: no warnings */
+	const char *json;  /* --json FILE */
+	bool quiet;        /* -q: no warnings */
 	const char *trace; /* --trace FILE */
 	const char *keep;  /* --keep DIR */
 	bool getrc, report, verbose;

@@ -12,9 +12,11 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "interp.h"
 #include "manifest.h"
 #include "notes.h"
 #include "program.h"
@@ -29,6 +31,11 @@ struct session {
 	struct workdir wd;
 	struct zvsh_channels cs;
 	char *program;        /* the manifest's Program */
+	struct zvsh_plan run; /* the plan as run: a script's interpreter in front (script_plan) */
+	char **args;          /* run.args when script_plan made them */
+	struct zvsh_io *io;   /* run.io when script_plan made them */
+	struct interp in;     /* the script's #! line */
+	char *script;         /* the script's path, as the interpreter gets it */
 	const char *manifest; /* the manifest's path (owned by wd) */
 	struct zerovm_signals sig;
 };
@@ -63,7 +70,7 @@ static bool needs_mapping(const struct zvsh_channel *c, size_t i)
 /* The nvram and the manifest, from the plan and the channels. */
 static int write_config(struct session *s)
 {
-	const struct zvsh_plan *p = s->plan;
+	const struct zvsh_plan *p = &s->run;
 	const struct zvsh_channels *cs = &s->cs;
 	struct manifest_channel *ch = calloc(cs->nch, sizeof *ch);
 	struct manifest_mount *mnt = calloc(p->nimg ? p->nimg : 1, sizeof *mnt);
@@ -111,6 +118,68 @@ out:
 	return r;
 }
 
+/*
+ * The program is a #! script: run its interpreter, as the kernel would,
+ * with the interpreter's argument (if any), the script's path and the
+ * arguments. The interpreter comes from the images or the host like any
+ * program and must be a static program itself. A script from the host is
+ * given to the interpreter as an input at its own name; one from an image
+ * is read there. 0, or -1 (said).
+ */
+static int script_plan(struct session *s, const struct image_search *search, struct interp *in)
+{
+	const struct zvsh_plan *p = s->plan;
+	char *out = tool_join(s->wd.path, search->out);
+	bool from_image = out && strcmp(out, s->program) == 0;
+	free(out);
+	const char *word = p->program;
+	if (!strchr(p->program, '/')) {
+		if (from_image)
+			return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s is a script in an image: give its path",
+					 p->program);
+		if (strncmp(s->program, s->wd.path, strlen(s->wd.path)) == 0)
+			return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s: a script whose path a manifest cannot carry",
+					 p->program);
+		word = s->program; /* found in $PATH: the kernel passes the full path */
+	}
+	size_t n = (size_t)p->nargs + 2;
+	s->args = calloc(n + 1, sizeof *s->args);
+	s->io = calloc(p->nio + 1, sizeof *s->io);
+	if (!s->args || !s->io)
+		return tool_oom(s->lg);
+	int k = 0;
+	if (in->arg)
+		s->args[k++] = in->arg;
+	char *script = s->script = strdup(word);
+	if (!script)
+		return tool_oom(s->lg);
+	s->args[k++] = script;
+	for (int i = 0; i < p->nargs; i++)
+		s->args[k++] = p->args[i];
+	memcpy(s->io, p->io, p->nio * sizeof *s->io);
+	s->run = *p;
+	s->run.io = s->io;
+	if (!from_image)
+		s->io[s->run.nio++] = (struct zvsh_io){.path = script};
+	s->run.program = in->program;
+	s->run.args = s->args;
+	s->run.nargs = k;
+
+	tool_note(s->lg, "script %s: interpreter %s", p->program, in->program);
+	free(s->program);
+	s->program = NULL;
+	struct interp again;
+	if (program_resolve(&s->wd, s->lg, search, in->program, &s->program) < 0)
+		return -1;
+	int r = interp_look(s->lg, s->program, in->program, &again);
+	if (r == 1) {
+		interp_free(&again);
+		return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s: its interpreter %s is a script too", p->program,
+				 in->program);
+	}
+	return r;
+}
+
 /* The session's files, in the order of the file comment. 0, or -1 (said). */
 static int prepare(struct session *s)
 {
@@ -122,8 +191,21 @@ static int prepare(struct session *s)
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
 	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
-	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0 ||
-	    channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
+	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0)
+		return -1;
+	struct interp in;
+	int kind = interp_look(s->lg, s->program, p->program, &in);
+	if (kind < 0)
+		return -1;
+	s->run = *p;
+	if (kind == 1) {
+		int r = script_plan(s, &search, &in);
+		s->in = in;
+		if (r < 0)
+			return -1;
+	}
+	p = &s->run;
+	if (channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
 		return -1;
 	tool_note(s->lg, "program %s", s->program);
 	if (write_config(s) < 0 || channel_create_outputs(&s->cs, s->lg) < 0)
@@ -144,12 +226,16 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 	if (prepare(&s) < 0) {
 		status = lg->status;
 	} else {
-		status = run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig);
+		status = run_zerovm(&s.wd, lg, &s.run, &s.cs, s.manifest, &s.sig);
 		if (!p->quiet)
-			notes_tell(&s.cs, p, lg);
+			notes_tell(&s.cs, &s.run, lg);
 	}
 	workdir_close(&s.wd);
 	channel_free(&s.cs);
 	free(s.program);
+	free(s.args);
+	free(s.io);
+	free(s.script);
+	interp_free(&s.in);
 	return status;
 }
