@@ -52,6 +52,9 @@ static const char usage[] = "Usage: zerovm [options] <manifest>\n"
 			    "             memory etag does not depend on the CPU the program ran on;\n"
 			    "             costs a context-switch MSR write per trap in virtual machines\n"
 			    "  -M <file>  the manifest (same as giving it as the argument)\n"
+			    "  --stream <alias>  reads of that channel (sequential) return what has\n"
+			    "             arrived, as read(2) does, instead of the whole size asked:\n"
+			    "             for terminals and co-processes; not deterministic\n"
 			    "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
 			    "             temporary name, then renamed); the six lines are unchanged\n"
 			    "  --help     this text\n"
@@ -66,7 +69,9 @@ struct options {
 	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw, cpuid;
 	int report_mode, verbosity;
 	const char *trace;
-	const char *json; /* --json */
+	const char *json;       /* --json */
+	const char *stream[16]; /* --stream */
+	int nstream;
 };
 
 __attribute__((noreturn, format(printf, 1, 2))) static void bad_usage(const char *fmt, ...)
@@ -109,7 +114,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	/* A leading '-': operands come back as option 1, in place, so that
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
-	static const struct option longs[] = {{"json", required_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+	static const struct option longs[] = {
+		{"json", required_argument, NULL, 'J'}, {"stream", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
 	while ((c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': {
@@ -128,6 +134,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->trace = optarg; break;
 		case 'Z': o->raw = true; break;
 		case 'C': o->cpuid = true; break;
+		case 'S':
+			if (o->nstream == 16)
+				bad_usage("more than 16 --stream channels");
+			o->stream[o->nstream++] = optarg;
+			break;
 		case 'J':
 			if (!optarg[0])
 				bad_usage("--json needs a file name");
@@ -140,8 +151,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->manifest = optarg;
 			break;
 		case ':':
-			if (optopt == 'J')
-				bad_usage("option --json needs an argument");
+			if (optopt == 'J' || optopt == 'S')
+				bad_usage("option --%s needs an argument", optopt == 'J' ? "json" : "stream");
 			bad_usage("option -%c needs an argument", optopt);
 		default:
 			if (!optopt)
@@ -268,6 +279,9 @@ static int prepare(struct session *s, const struct options *o)
 	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
 		return -1;
+	for (int i = 0; i < o->nstream; i++)
+		if (channels_stream(&s->cs, o->stream[i], &s->err) < 0)
+			return -1;
 	step(s, "channels open");
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;

@@ -55,6 +55,10 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "  --file-limit G    no output file grows past G GiB (default 4; zerovm -l)\n"
 				 "  --json FILE       write zerovm's report as JSON to FILE (zerovm --json)\n"
 				 "  -q, --quiet       no warnings (files written inside and discarded, ...)\n"
+				 "  --stream          a read of standard input returns what has arrived, as\n"
+				 "                    read(2) does (the default when it is a terminal), so\n"
+				 "                    interactive programs work; --no-stream: whole reads,\n"
+				 "                    the same result whatever the timing\n"
 				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
 				 "                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
 				 "                    /usr/bin, HOME=/, LANG=C)\n"
@@ -184,6 +188,8 @@ enum opt_id {
 	OPT_FILE_LIMIT,
 	OPT_JSON,
 	OPT_QUIET,
+	OPT_STREAM,
+	OPT_NO_STREAM,
 	OPT_MEMORY,
 	OPT_TIMEOUT,
 	OPT_ENV,
@@ -209,6 +215,8 @@ static const struct tool_option options[] = {
 	{"--file-limit", OPT_FILE_LIMIT, TOOL_ARG_REQUIRED},
 	{"--json", OPT_JSON, TOOL_ARG_REQUIRED},
 	{"--quiet", OPT_QUIET, TOOL_ARG_NONE},
+	{"--stream", OPT_STREAM, TOOL_ARG_NONE},
+	{"--no-stream", OPT_NO_STREAM, TOOL_ARG_NONE},
 	{"-q", OPT_QUIET, TOOL_ARG_NONE},
 	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
 	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
@@ -285,6 +293,8 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 		p->json = val;
 		return 0;
 	case OPT_QUIET: p->quiet = true; return 0;
+	case OPT_STREAM: p->stream = 1; return 0;
+	case OPT_NO_STREAM: p->stream = 0; return 0;
 	case OPT_MEMORY:
 		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,

@@ -706,6 +706,23 @@ else
 	ok "--json # SKIP jq is missing (scripts/deps.sh installs it)"
 fi
 
+# ---------------------------------------------------------------- --stream
+# Whole reads are the rule (results never depend on timing); --stream makes
+# a sequential channel's reads return what has arrived. Behaviour is tested
+# with a co-process in tests/func/zvsh.sh; here, what may stream.
+manifest "$T/st.m" "$G/hello"
+run_m --stream /dev/stdin "$T/st.m"
+check "--stream /dev/stdin: the session runs" "$RC $(rep 6)" "0 ok"
+run_m --stream /dev/stdout "$T/st.m"
+check "--stream of a channel that is not read: exit 22, the report says why" "$RC $(rep 6)" \
+	"22 --stream /dev/stdout: only a readable sequential channel of one source can stream"
+run_m --stream /dev/nosuch "$T/st.m"
+check "--stream of no channel: exit 22, named" "$RC $(rep 6)" "22 --stream /dev/nosuch: no such channel"
+printf 'abc' >"$T/rnd"
+manifest "$T/st2.m" "$G/hello" "Channel = $T/rnd, /dev/rnd, 1, 0, 10, 10, 0, 0"
+run_m --stream /dev/rnd "$T/st2.m"
+check "--stream of a random-read channel: exit 22" "$RC" 22
+
 # ---------------------------------------------------------------- host untouched
 probe 'sys 2\n' -- -Z
 check "open syscall is stopped" "$(rep 6)" "Signal 31 from untrusted code: Bad system call"

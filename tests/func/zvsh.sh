@@ -286,6 +286,20 @@ has "--write-limit, --write-calls: an output's quotas" "$M" "Channel = /dev/fd/3
 check "--file-limit 2: zerovm -l 2" "$(grep -A1 -x -- -l "$F/argv" | tail -n 1)" 2
 run --write-limit 0 prog
 check "--write-limit 0: exit 2, said" "$RC $(grep -c "expected a size" "$ERR")" "2 1"
+run prog
+hasnt "stdin not a terminal: no --stream by default" "$F/argv" "^--stream$"
+run --stream prog
+check "--stream: zerovm --stream /dev/stdin" "$(grep -A1 -x -- --stream "$F/argv" | tail -n 1)" "/dev/stdin"
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE script -qec "$ZVSH prog" /dev/null >/dev/null 2>&1
+	check "stdin a terminal: --stream by default" "$(grep -A1 -x -- --stream "$F/argv" | tail -n 1)" "/dev/stdin"
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE script -qec "$ZVSH --no-stream prog" /dev/null >/dev/null 2>&1
+	hasnt "--no-stream: not even on a terminal" "$F/argv" "^--stream$"
+else
+	skip "stdin a terminal: --stream by default" "no script(1)"
+fi
 run --json "$T/w/r.json" prog
 check "--json FILE: zerovm --json FILE" "$(grep -A1 -x -- --json "$F/argv" | tail -n 1)" "$T/w/r.json"
 run prog @nodir/x
@@ -659,6 +673,24 @@ else
 	ZEROVM=$REAL "$ZVSH" --memory 2M busybox true >"$OUT" 2>"$ERR" </dev/null
 	check "real: a program larger than --memory: said with the option's name" "$? $(cat "$ERR")" \
 		"8 zvsh: busybox does not fit in --memory 2M; give it more (the default is 1G)"
+
+	# --stream: a co-process answers line by line; without it, the first
+	# answer comes only with the end of input (whole reads).
+	rm -f "$T/f1" "$T/f2" && mkfifo "$T/f1" "$T/f2"
+	for mode in --stream --no-stream; do
+		(ZEROVM=$REAL "$ZVSH" $mode busybox awk '{ print "got", $0; fflush() }' <"$T/f1" >"$T/f2" 2>"$ERR" &)
+		exec 7>"$T/f1" 8<"$T/f2"
+		echo hello >&7
+		r1=$(read -r -t 3 l <&8 && echo "$l")
+		exec 7>&-
+		r2=$(read -r -t 10 l <&8 && echo "$l")
+		exec 8<&-
+		if [ $mode = --stream ]; then
+			check "real: --stream: a co-process's answer comes before the end of input" "$r1|$r2" "got hello|"
+		else
+			check "real: --no-stream: the answer waits for the end of input (whole reads)" "$r1|$r2" "|got hello"
+		fi
+	done
 
 	# The notes come from inside: a program may forge them.
 	ZEROVM=$REAL "$ZVSH" busybox sh -c 'printf "discarded /a\\\\x1b[31mb\nreadonly /c\033[32m\n" >/dev/zvsh.notes' \

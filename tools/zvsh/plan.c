@@ -14,7 +14,8 @@ int plan_init(struct zvsh_plan *p, struct tool_log *lg)
 				.read_bytes = ZVSH_QUOTA_MAX,
 				.write_calls = ZVSH_QUOTA_MAX,
 				.write_bytes = ZVSH_WRITE_LIMIT_DEFAULT,
-				.file_limit = ZVSH_FILE_LIMIT_DEFAULT};
+				.file_limit = ZVSH_FILE_LIMIT_DEFAULT,
+				.stream = -1};
 	/* The default environment: what a program expects to find, nothing of
 	 * the host's. --env replaces or adds. */
 	if (plan_env_set(p, lg, "PATH", 4, "/bin:/usr/bin") < 0 || plan_env_set(p, lg, "HOME", 4, "/") < 0 ||

@@ -44,6 +44,7 @@ struct zvsh_plan {
 	size_t nio, iocap;
 	const char *json;  /* --json FILE */
 	bool quiet;        /* -q: no warnings */
+	int stream;        /* --stream 1, --no-stream 0, else -1: stream when stdin is a terminal */
 	const char *trace; /* --trace FILE */
 	const char *keep;  /* --keep DIR */
 	bool getrc, report, verbose;

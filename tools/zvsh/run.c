@@ -230,7 +230,7 @@ static void serve(struct proc *s, bool verbose)
 
 /* ---- the run: started, served, reported -------------------------------------- */
 
-/* zerovm's command line into argv (room for 14): its options, then the
+/* zerovm's command line into argv (room for 16): its options, then the
  * manifest; shown with --verbose. gb: room for -l's value. */
 static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest, char gb[24])
 {
@@ -242,6 +242,8 @@ static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const
 	argv[a++] = gb;
 	if (p->json)
 		argv[a++] = "--json", argv[a++] = (char *)p->json;
+	if (p->stream == 1 || (p->stream < 0 && isatty(0)))
+		argv[a++] = "--stream", argv[a++] = "/dev/stdin";
 	if (p->verbose)
 		argv[a++] = "-v", argv[a++] = "1";
 	if (p->trace)
@@ -362,7 +364,7 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	char *zvm = zerovm_find(lg);
 	if (!zvm)
 		return lg->status;
-	char *argv[14], gb[24];
+	char *argv[16], gb[24];
 	zerovm_argv(argv, zvm, p, manifest, gb);
 	int stop = zerovm_stop_pending();
 	if (stop)
