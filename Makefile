@@ -90,7 +90,7 @@ GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
 .PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean \
-	man install uninstall install-test
+	man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -232,7 +232,8 @@ $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
+		$(BUILD)/zrt/lua $(BUILD)/guests/hello
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -394,7 +395,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CL
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build install-test
+CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build install-test doc
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -454,6 +455,11 @@ uninstall:
 
 install-test: all
 	@tests/func/install.sh
+
+# Every command shown in README.md and the man pages runs as written, with
+# the output shown (tests/doc/commands.sh).
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello
+	@tests/doc/commands.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
 bench:
