@@ -40,6 +40,10 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "\n"
 				 "  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
 				 "                               directory MOUNT is written to TAR at exit\n"
+				 "  --bind HOST GUEST     HOST (a directory or file) at GUEST, writable: the\n"
+				 "                        changes reach HOST when the program exits by itself\n"
+				 "  --ro-bind HOST GUEST  the same, read-only (writes fail with EROFS)\n"
+				 "  --bind-quota N    bytes of changes --bind may carry back (default 1G)\n"
 				 "  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
 				 "  --timeout S       wall-clock seconds for the session (default 3600)\n"
 				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
@@ -158,8 +162,35 @@ static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 	return 0;
 }
 
+/* "--bind HOST GUEST", "--ro-bind HOST GUEST": the grant, GUEST made
+ * clean; whether HOST can be used is found out when the session starts. */
+static int opt_bind(struct zvsh_plan *p, struct tool_log *lg, const char *name, const char *host, const char *guest,
+		    bool writable)
+{
+	if (p->nbind == ZVSH_BINDS_MAX)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s %s: more than %d grants", name, host, ZVSH_BINDS_MAX);
+	if (!*host)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty HOST path", name);
+	char *g = clean_mountpoint(guest);
+	if (!g || strcmp(g, "/") == 0) {
+		free(g);
+		return tool_fail(lg, TOOL_EXIT_USAGE,
+				 "%s %s %s: GUEST must be an absolute path other than /, without '..'", name, host,
+				 guest);
+	}
+	struct zvsh_bind *b = tool_grow(p->bind, &p->bindcap, p->nbind, sizeof *b);
+	if (!b)
+		return free(g), tool_oom(lg);
+	p->bind = b;
+	b[p->nbind++] = (struct zvsh_bind){.host = host, .guest = g, .writable = writable};
+	return 0;
+}
+
 enum opt_id {
 	OPT_IMAGE,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_BIND_QUOTA,
 	OPT_MEMORY,
 	OPT_TIMEOUT,
 	OPT_ENV,
@@ -175,6 +206,9 @@ enum opt_id {
 static const struct tool_option options[] = {
 	{"--image", OPT_IMAGE, TOOL_ARG_REQUIRED},
 	{"--zvm-image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--bind", OPT_BIND, TOOL_ARG_REQUIRED},
+	{"--ro-bind", OPT_RO_BIND, TOOL_ARG_REQUIRED},
+	{"--bind-quota", OPT_BIND_QUOTA, TOOL_ARG_REQUIRED},
 	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
 	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
 	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
@@ -199,6 +233,15 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 {
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
+	case OPT_BIND:
+	case OPT_RO_BIND: break; /* parse_args: two values */
+	case OPT_BIND_QUOTA:
+		if (tool_parse_size(val, &p->bind_quota) < 0 || p->bind_quota == 0 ||
+		    p->bind_quota > ZVSH_BIND_QUOTA_MAX)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
+					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
+					 name, val);
+		return 0;
 	case OPT_MEMORY:
 		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,
@@ -261,6 +304,13 @@ static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char *
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
 		if (id == OPT_TRACE && !val)
 			val = ZVM_TRACE_DEFAULT;
+		if (id == OPT_BIND || id == OPT_RO_BIND) {
+			if (i >= argc)
+				return usage_error(lg, name, ": expected HOST GUEST");
+			if (opt_bind(p, lg, name, val, argv[i++], id == OPT_BIND) < 0)
+				return -1;
+			continue;
+		}
 		if (set_option(p, lg, (enum opt_id)id, name, val) < 0)
 			return -1;
 	}

@@ -25,8 +25,10 @@ static int write_manifest(struct workdir *w, struct tool_log *lg, const struct m
 	for (size_t i = 0; i < s->nch; i++) {
 		const struct manifest_channel *c = &s->ch[i];
 		uint64_t in = c->write ? 0 : s->limit, out = c->write ? s->limit : 0;
+		uint64_t out_size = c->write && c->put_size ? c->put_size : out;
 		tool_buf_printf(&b, "Channel = %s, %s, %d, %d, %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "\n",
-				c->source ? c->source : nvram, c->alias, c->type, c->etag ? 1 : 0, in, in, out, out);
+				c->source ? c->source : nvram, c->alias, c->type, c->etag ? 1 : 0, in, in, out,
+				out_size);
 	}
 	int r = workdir_write(w, lg, s->manifest_name, &b, manifest);
 	free(b.p);
@@ -75,7 +77,12 @@ static void nvram_text(const struct manifest_spec *s, struct tool_buf *b)
 	for (size_t i = 0; i < s->nmnt; i++) {
 		tool_buf_printf(b, "channel=%s, mountpoint=", s->mnt[i].alias);
 		put_escaped(b, s->mnt[i].mount);
-		tool_buf_printf(b, ", access=%s, removable=no\n", s->mnt[i].wo ? "wo" : "ro");
+		const struct manifest_mount *m = &s->mnt[i];
+		if (m->writeback)
+			tool_buf_printf(b, ", access=rw, removable=no, writeback=%s\n", m->writeback);
+		else
+			tool_buf_printf(b, ", access=%s, removable=no%s\n", m->wo ? "wo" : "ro",
+					m->strict ? ", overlay=no" : "");
 	}
 	bool header = false;
 	for (size_t i = 0; i < s->nch; i++) {

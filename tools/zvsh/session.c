@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bind.h"
 #include "channel.h"
 #include "manifest.h"
 #include "program.h"
@@ -26,8 +27,9 @@ struct session {
 	struct tool_log *lg;
 	struct workdir wd;
 	struct zvsh_channels cs;
-	char *program;        /* the manifest's Program */
-	const char *manifest; /* the manifest's path (owned by wd) */
+	struct zvsh_binds binds; /* --bind, --ro-bind */
+	char *program;           /* the manifest's Program */
+	const char *manifest;    /* the manifest's path (owned by wd) */
 	struct zerovm_signals sig;
 };
 
@@ -64,7 +66,7 @@ static int write_config(struct session *s)
 	const struct zvsh_plan *p = s->plan;
 	const struct zvsh_channels *cs = &s->cs;
 	struct manifest_channel *ch = calloc(cs->nch, sizeof *ch);
-	struct manifest_mount *mnt = calloc(p->nimg ? p->nimg : 1, sizeof *mnt);
+	struct manifest_mount *mnt = calloc(p->nimg + p->nbind + 1, sizeof *mnt);
 	int r = -1;
 	if (!ch || !mnt) {
 		tool_oom(s->lg);
@@ -76,11 +78,13 @@ static int write_config(struct session *s)
 						  .alias = c->alias,
 						  .type = c->type,
 						  .write = c->write,
-						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT};
+						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT,
+						  .put_size = c->put_size};
 	}
 	for (size_t i = 0; i < p->nimg; i++)
 		mnt[i] = (struct manifest_mount){
 			.alias = cs->ch[cs->img[i]].alias, .mount = p->img[i].mount, .wo = p->img[i].wo};
+	bind_mounts(&s->binds, cs, mnt + p->nimg);
 	struct manifest_spec spec = {.program = s->program,
 				     .memory = p->memory,
 				     .timeout = p->timeout,
@@ -92,7 +96,7 @@ static int write_config(struct session *s)
 				     .env = p->env,
 				     .nenv = p->nenv,
 				     .mnt = mnt,
-				     .nmnt = p->nimg,
+				     .nmnt = p->nimg + s->binds.n,
 				     .verbose = p->verbose,
 				     .nvram_name = "nvram",
 				     .manifest_name = "manifest"};
@@ -113,6 +117,7 @@ static int prepare(struct session *s)
 	struct image_search search = {
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
+	    bind_prepare(&s->binds, &s->cs, s->lg, &s->wd, p) < 0 ||
 	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0 ||
 	    channel_args(&s->cs, s->lg, &s->wd, p) < 0)
 		return -1;
@@ -131,8 +136,16 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 	 * zvsh cleanly before it starts): the work directory is never left
 	 * behind. */
 	zerovm_block_signals(&s.sig);
-	int status = prepare(&s) == 0 ? run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig) : lg->status;
+	struct report_end end;
+	int status;
+	if (prepare(&s) == 0) {
+		status = run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig, &end);
+		status = bind_finish(&s.binds, lg, p, &end, status);
+	} else {
+		status = lg->status;
+	}
 	workdir_close(&s.wd);
+	bind_free(&s.binds);
 	channel_free(&s.cs);
 	free(s.program);
 	return status;
