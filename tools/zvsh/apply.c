@@ -106,9 +106,9 @@ static int on_entry(void *cv, const struct tar_entry *e)
 	/* A file grant's file has one name in the sandbox, another on the host. */
 	bool rename_link = x->s->only && e->type == TAR_HARDLINK && strcmp(e->link, x->s->only) == 0;
 	n->path = strdup(x->s->only ? x->s->host_name : e->path);
-	n->link = rename_link ? strdup(x->s->host_name)
+	n->link = rename_link                                         ? strdup(x->s->host_name)
 		  : e->type == TAR_SYMLINK || e->type == TAR_HARDLINK ? strdup(e->link)
-								       : NULL;
+								      : NULL;
 	x->nt.n++;
 	if (!n->path || ((e->type == TAR_SYMLINK || e->type == TAR_HARDLINK) && !n->link))
 		return 1;
@@ -419,8 +419,8 @@ static void place(struct ctx *x, const struct nent *e)
 				fail(x, "write", e->path);
 			} else {
 				int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-				if (fd < 0 || copy_bytes(in, 0, (uint64_t)st.st_size, fd) < 0 || fchmod(fd, e->mode) < 0 ||
-				    fsync(fd) < 0 || renameat(dir, tmp, dir, name) < 0) {
+				if (fd < 0 || copy_bytes(in, 0, (uint64_t)st.st_size, fd) < 0 ||
+				    fchmod(fd, e->mode) < 0 || fsync(fd) < 0 || renameat(dir, tmp, dir, name) < 0) {
 					fail(x, "write", e->path);
 					unlinkat(dir, tmp, 0);
 				}

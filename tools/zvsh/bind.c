@@ -81,7 +81,8 @@ static int record(struct pack *k, const char *path, enum tar_type type, uint32_t
 		return tool_oom(k->lg);
 	k->t->m = m;
 	m = &m[k->t->n++];
-	*m = (struct apply_member){.path = strdup(path), .type = type, .mode = mode, .link = link ? strdup(link) : NULL};
+	*m = (struct apply_member){
+		.path = strdup(path), .type = type, .mode = mode, .link = link ? strdup(link) : NULL};
 	return m->path && (!link || m->link) ? 0 : tool_oom(k->lg);
 }
 
@@ -225,8 +226,8 @@ static char *parent_of(const char *p)
 	return s == p ? strdup("/") : strndup(p, (size_t)(s - p));
 }
 
-static int add_channel(struct zvsh_channels *cs, struct tool_log *lg, const char *source, const char *alias,
-		       int type, bool write, uint64_t put_size)
+static int add_channel(struct zvsh_channels *cs, struct tool_log *lg, const char *source, const char *alias, int type,
+		       bool write, uint64_t put_size)
 {
 	struct zvsh_channel *c = tool_grow(cs->ch, &cs->chcap, cs->nch, sizeof *c);
 	if (!c)

@@ -28,14 +28,14 @@
 /* A grant as prepared. */
 struct zvsh_bound {
 	const struct zvsh_bind *g;
-	bool file;           /* HOST is a file */
-	char *root;          /* where changes are applied: HOST, or a file's directory */
-	char *host_name;     /* a file grant: HOST's last component */
-	char *member;        /* a file grant: GUEST's last component, its name in the tar */
-	char *mount;         /* the mountpoint: GUEST, or a file's GUEST's parent */
+	bool file;              /* HOST is a file */
+	char *root;             /* where changes are applied: HOST, or a file's directory */
+	char *host_name;        /* a file grant: HOST's last component */
+	char *member;           /* a file grant: GUEST's last component, its name in the tar */
+	char *mount;            /* the mountpoint: GUEST, or a file's GUEST's parent */
 	struct apply_tree orig; /* what was packed (a file grant: one member, host_name) */
-	const char *wb;      /* --bind: the write-back file (owned by the work directory) */
-	size_t img_ch, wb_ch; /* their channels' indices */
+	const char *wb;         /* --bind: the write-back file (owned by the work directory) */
+	size_t img_ch, wb_ch;   /* their channels' indices */
 };
 
 struct zvsh_binds {
