@@ -150,6 +150,23 @@ has "quota: said" "$ERR" "zvsh: the program's changes under /work need more than
 check "quota: no staging folder left" "$(ls -a "$T/box" | grep -c zvsh-bind)" "0"
 "$ZVSH" --bind-quota 300K --bind "$T/box" /work "$G" big /work 200000 2>"$ERR"
 check "under the quota: written back" "$?:$(stat -c %s "$T/box/big")" "0:200000"
+# A stop from outside (SIGTERM to zvsh, forwarded to zerovm) once the
+# program runs.
+st=$(stamp "$T/box")
+"$ZVSH" --bind "$T/box" /work "$G" spin /work 2>"$ERR" &
+zp=$!
+for _ in $(seq 100); do pgrep -P "$zp" >/dev/null && break; sleep 0.05; done
+sleep 0.2
+kill -TERM "$zp"
+wait "$zp"
+check "SIGTERM: status 143" "$?" "143"
+check "SIGTERM: HOST untouched" "$(stamp "$T/box")" "$st"
+has "SIGTERM: said" "$ERR" "zvsh: the session was stopped by signal 15; nothing written back to $T/box"
+# zerovm refuses the session (too little memory): nothing runs, nothing
+# comes back.
+"$ZVSH" --memory 100K --bind "$T/box" /work "$G" exit /work 0 2>"$ERR"
+check "zerovm failure (exit 12): HOST untouched" "$?:$(stamp "$T/box")" "12:$st"
+check "zerovm failure: said" "$(grep -c "^zvsh: the session failed (.*); nothing written back to $T/box$" "$ERR")" "1"
 fresh "$T/box"
 "$ZVSH" --bind "$T/box" /work "$G" exit /work 3 2>"$ERR"
 check "exit 3: status 3, and written back" "$?:$(cat "$T/box/new.txt" "$T/box/notes.txt" | tr '\n' '|')" \
