@@ -121,6 +121,14 @@ before=$(files "$T/box")
 after=$(files "$T/box")
 check "cp: nothing but the new file changes on the host" "$after" "$before"
 
+# No setuid or setgid bit reaches the host (bubblewrap's binds are nosuid).
+fresh "$T/box"
+"$ZVSH" --bind "$T/box" /work busybox chmod 6755 /work/notes.txt /work/sub 2>"$ERR"
+check "chmod 6755: the host gets 755, no setuid or setgid bit" "$(stat -c %a "$T/box/notes.txt" "$T/box/sub" | tr '\n' ' ')" "755 755 "
+"$ZVSH" --bind "$T/box" /work busybox sh -c 'echo x > /work/s' 2>"$ERR"
+"$ZVSH" --bind "$T/box" /work busybox chmod 4777 /work/s 2>"$ERR"
+check "a new setuid file: the host gets 777" "$(stat -c %a "$T/box/s")" "777"
+
 # A file grant: sed -i renames a new file over it inside the sandbox.
 fresh "$T/nat"
 fresh "$T/box"

@@ -102,7 +102,11 @@ static int on_entry(void *cv, const struct tar_entry *e)
 		return 1;
 	x->nt.e = n;
 	n = &n[x->nt.n];
-	*n = (struct nent){.type = e->type, .mode = e->mode & 07777, .off = e->offset, .size = e->size, .stage = -1};
+	/* No set-user-ID or set-group-ID bit reaches the host: an untrusted
+	 * program must not leave a setuid file in a folder of whoever ran
+	 * zvsh (bubblewrap's binds are nosuid for the same reason). */
+	uint32_t keep = e->type == TAR_DIR ? 01777 : 0777;
+	*n = (struct nent){.type = e->type, .mode = e->mode & keep, .off = e->offset, .size = e->size, .stage = -1};
 	/* A file grant's file has one name in the sandbox, another on the host. */
 	bool rename_link = x->s->only && e->type == TAR_HARDLINK && strcmp(e->link, x->s->only) == 0;
 	n->path = strdup(x->s->only ? x->s->host_name : e->path);
