@@ -3,11 +3,13 @@
  *
  * In order: the stop signals are kept for zerovm; the work directory
  * (common/workdir.c); the channels of the standard streams, the nvram and
- * the images (channel.c); the program, from the host or the images
+ * the images (channel.c); the --bind and --ro-bind grants, packed, and
+ * their channels (bind.c); the program, from the host or the images
  * (common/program.c, image.c); the channels of the @FILE arguments; the
  * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c) and its report becomes the
- * exit status (report.c). Whatever happened, what the session made is
- * removed (unless --keep) before zvsh exits.
+ * exit status (report.c), and a --bind's changes reach the host when the
+ * program ended by itself (bind.c). Whatever happened, what the session
+ * made is removed (unless --keep) before zvsh exits.
  */
 #include <fcntl.h>
 #include <stdlib.h>
