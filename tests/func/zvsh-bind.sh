@@ -160,6 +160,9 @@ check "--bind FILE: sed -i as native" "$(tree "$T/box")" "$(tree "$T/nat")"
 check "--bind FILE GUEST of another name: written to FILE, nothing else" "$(cat "$T/box/k"):$(ls "$T/box" | tr '\n' ' ')" \
 	"new:big.bin empty k lnk notes.txt sub "
 
+"$ZVSH" --bind "$T/box/k" /data/k busybox rm /data/k 2>"$ERR"
+check "--bind FILE removed inside: HOST kept, said" "$(cat "$T/box/k"):$(grep -c "removed k inside the sandbox; $T/box/k is left as it was" "$ERR")" "new:1"
+
 # ---------------------------------------------------------------- endings
 # A crash, a timeout and a quota: nothing reaches HOST, and zvsh says so.
 fresh "$T/box"

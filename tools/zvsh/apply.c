@@ -139,6 +139,9 @@ static enum apply_result load(struct ctx *x, uint64_t *size)
 	for (size_t i = 0; i < sizeof tail; i++)
 		if (tail[i])
 			return APPLY_INCOMPLETE;
+	if (x->s->only && !x->nt.n)
+		fprintf(stderr, "zvsh: the program removed %s inside the sandbox; %s is left as it was\n", x->s->only,
+			x->s->shown);
 	if (x->nt.n)
 		qsort(x->nt.e, x->nt.n, sizeof *x->nt.e, by_path);
 	const char *why = NULL, *what = NULL;
