@@ -215,7 +215,13 @@ $(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h
 	@mkdir -p $(@D)
 	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $(CONF_SRC) 2>&1 | \
 		{ grep -v "dlopen\|statically linked" || true; }
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
+# The guest of the --bind tests (tests/func/zvsh-bind.sh): changes a
+# directory, then crashes, spins, exits, or forges its write-back archive.
+$(BUILD)/zrt/bindguest: tests/func/bindguest.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
+	     $(BUILD)/zrt/bindguest
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
@@ -296,6 +302,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
+	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the

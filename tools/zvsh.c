@@ -59,6 +59,10 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "                    read(2) does (the default when it is a terminal), so\n"
 				 "                    interactive programs work; --no-stream: whole reads,\n"
 				 "                    the same result whatever the timing\n"
+				 "  --bind HOST GUEST     HOST (a directory or file) at GUEST, writable: the\n"
+				 "                        changes reach HOST when the program exits by itself\n"
+				 "  --ro-bind HOST GUEST  the same, read-only (writes fail with EROFS)\n"
+				 "  --bind-quota N    bytes of changes --bind may carry back (default 1G)\n"
 				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
 				 "                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
 				 "                    /usr/bin, HOME=/, LANG=C)\n"
@@ -176,6 +180,30 @@ static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 	return 0;
 }
 
+/* "--bind HOST GUEST", "--ro-bind HOST GUEST": the grant, GUEST made
+ * clean; whether HOST can be used is found out when the session starts. */
+static int opt_bind(struct zvsh_plan *p, struct tool_log *lg, const char *name, const char *host, const char *guest,
+		    bool writable)
+{
+	if (p->nbind == ZVSH_BINDS_MAX)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s %s: more than %d grants", name, host, ZVSH_BINDS_MAX);
+	if (!*host)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty HOST path", name);
+	char *g = clean_mountpoint(guest);
+	if (!g || strcmp(g, "/") == 0) {
+		free(g);
+		return tool_fail(lg, TOOL_EXIT_USAGE,
+				 "%s %s %s: GUEST must be an absolute path other than /, without '..'", name, host,
+				 guest);
+	}
+	struct zvsh_bind *b = tool_grow(p->bind, &p->bindcap, p->nbind, sizeof *b);
+	if (!b)
+		return free(g), tool_oom(lg);
+	p->bind = b;
+	b[p->nbind++] = (struct zvsh_bind){.host = host, .guest = g, .writable = writable};
+	return 0;
+}
+
 enum opt_id {
 	OPT_IMAGE,
 	OPT_IN,
@@ -190,6 +218,9 @@ enum opt_id {
 	OPT_QUIET,
 	OPT_STREAM,
 	OPT_NO_STREAM,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_BIND_QUOTA,
 	OPT_MEMORY,
 	OPT_TIMEOUT,
 	OPT_ENV,
@@ -218,6 +249,9 @@ static const struct tool_option options[] = {
 	{"--stream", OPT_STREAM, TOOL_ARG_NONE},
 	{"--no-stream", OPT_NO_STREAM, TOOL_ARG_NONE},
 	{"-q", OPT_QUIET, TOOL_ARG_NONE},
+	{"--bind", OPT_BIND, TOOL_ARG_REQUIRED},
+	{"--ro-bind", OPT_RO_BIND, TOOL_ARG_REQUIRED},
+	{"--bind-quota", OPT_BIND_QUOTA, TOOL_ARG_REQUIRED},
 	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
 	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
 	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
@@ -295,6 +329,15 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 	case OPT_QUIET: p->quiet = true; return 0;
 	case OPT_STREAM: p->stream = 1; return 0;
 	case OPT_NO_STREAM: p->stream = 0; return 0;
+	case OPT_BIND:
+	case OPT_RO_BIND: break; /* parse_args: two values */
+	case OPT_BIND_QUOTA:
+		if (tool_parse_size(val, &p->bind_quota) < 0 || p->bind_quota == 0 ||
+		    p->bind_quota > ZVSH_BIND_QUOTA_MAX)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
+					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
+					 name, val);
+		return 0;
 	case OPT_MEMORY:
 		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,
@@ -357,6 +400,13 @@ static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char *
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
 		if (id == OPT_TRACE && !val)
 			val = ZVM_TRACE_DEFAULT;
+		if (id == OPT_BIND || id == OPT_RO_BIND) {
+			if (i >= argc)
+				return usage_error(lg, name, ": expected HOST GUEST");
+			if (opt_bind(p, lg, name, val, argv[i++], id == OPT_BIND) < 0)
+				return -1;
+			continue;
+		}
 		if (set_option(p, lg, (enum opt_id)id, name, val) < 0)
 			return -1;
 	}

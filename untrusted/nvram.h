@@ -40,7 +40,7 @@
 #define NVRAM_TEXT_MAX (1u << 20)
 #define NVRAM_VERBOSITY_MAX 4
 
-enum nvram_access { NVRAM_RO, NVRAM_WO };
+enum nvram_access { NVRAM_RO, NVRAM_WO, NVRAM_RW };
 enum nvram_mode { NVRAM_MODE_PIPE, NVRAM_MODE_CHAR, NVRAM_MODE_FILE };
 
 struct nvram_fstab {
@@ -48,6 +48,8 @@ struct nvram_fstab {
 	const char *mountpoint; /* starts with '/' */
 	enum nvram_access access;
 	bool removable;
+	bool overlay;          /* ro: writes go to memory (yes, the default) or fail with EROFS (no) */
+	const char *writeback; /* rw: the channel the changes are written to at exit; else NULL */
 };
 
 struct nvram_mapping {

@@ -31,6 +31,8 @@ static int write_manifest(struct workdir *w, struct tool_log *lg, const struct m
 		const struct manifest_channel *c = &s->ch[i];
 		uint64_t gets = or_limit(s->read_calls, s->limit), get_size = or_limit(s->read_bytes, s->limit);
 		uint64_t puts = or_limit(s->write_calls, s->limit), put_size = or_limit(s->write_bytes, s->limit);
+		if (c->write && c->put_size)
+			put_size = c->put_size; /* a channel's own (a write-back's quota) */
 		if (c->write)
 			gets = get_size = 0;
 		else
@@ -88,7 +90,12 @@ static void nvram_text(const struct manifest_spec *s, struct tool_buf *b)
 		put_escaped(b, s->mnt[i].alias);
 		tool_buf_printf(b, ", mountpoint=");
 		put_escaped(b, s->mnt[i].mount);
-		tool_buf_printf(b, ", access=%s, removable=no\n", s->mnt[i].wo ? "wo" : "ro");
+		const struct manifest_mount *m = &s->mnt[i];
+		if (m->writeback)
+			tool_buf_printf(b, ", access=rw, removable=no, writeback=%s\n", m->writeback);
+		else
+			tool_buf_printf(b, ", access=%s, removable=no%s\n", m->wo ? "wo" : "ro",
+					m->strict ? ", overlay=no" : "");
 	}
 	bool header = false;
 	for (size_t i = 0; i < s->nch; i++) {

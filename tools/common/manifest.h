@@ -28,6 +28,7 @@ struct manifest_channel {
 	bool write;            /* writable, else readable */
 	bool etag;             /* the channel's etag field */
 	enum manifest_map map; /* a [mapping] line, unless DEFAULT */
+	uint64_t put_size;     /* a written channel's byte quota when not 0 (else the spec's limit) */
 };
 
 /* A variable of the program's environment. */
@@ -37,9 +38,11 @@ struct manifest_env {
 
 /* An image in the nvram's [fstab]. */
 struct manifest_mount {
-	const char *alias; /* its channel */
-	const char *mount; /* absolute, clean */
-	bool wo;           /* access=wo, else ro */
+	const char *alias;     /* its channel */
+	const char *mount;     /* absolute, clean */
+	bool wo;               /* access=wo, else ro */
+	const char *writeback; /* access=rw, writeback=this channel (wo ignored) */
+	bool strict;           /* ro with overlay=no: changes are EROFS */
 };
 
 struct manifest_spec {

@@ -51,6 +51,7 @@ struct zvsh_channel {
 	bool write;            /* writable (sequential), else readable */
 	bool create;           /* a new output: zvsh creates it before zerovm runs */
 	enum manifest_map map; /* [mapping] line, unless DEFAULT */
+	uint64_t put_size;     /* a written channel's byte quota, when not ZVSH_LIMIT (0) */
 	int passfd;            /* zvsh's descriptor handed to zerovm, or -1 */
 	int childfd;           /* its number in zerovm ("/dev/fd/N", the source), or -1 */
 };

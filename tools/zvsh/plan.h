@@ -31,9 +31,25 @@ struct zvsh_io {
 	bool out;
 };
 
+#define ZVSH_BINDS_MAX 16 /* --bind and --ro-bind grants, together */
+/* What a program may leave under all its --bind GUESTs together, as changed
+ * bytes in the write-back archive: more and nothing is written back. */
+#define ZVSH_BIND_QUOTA_DEFAULT ((uint64_t)1 << 30)
+#define ZVSH_BIND_QUOTA_MAX ((uint64_t)1 << 40) /* the other channels' quotas */
+
+/* A --bind or --ro-bind grant, as typed: HOST seen at GUEST (bind.c). */
+struct zvsh_bind {
+	const char *host; /* as typed */
+	char *guest;      /* absolute, clean */
+	bool writable;    /* --bind: changes reach HOST when the program ends by itself */
+};
+
 struct zvsh_plan {
 	struct image *img; /* in --image order, at most ZVSH_IMAGES_MAX; spec is "--image TAR" */
 	size_t nimg, imgcap;
+	struct zvsh_bind *bind; /* --bind and --ro-bind, in order */
+	size_t nbind, bindcap;
+	uint64_t bind_quota;      /* --bind-quota: the write-back channels' bytes */
 	struct manifest_env *env; /* defaults, then --env in order; names unique */
 	size_t nenv, envcap;
 	uint64_t memory, timeout;

@@ -95,8 +95,25 @@ static int state_status(char *line[6], int code, const struct zvsh_plan *p)
 	return status;
 }
 
-int report_outcome(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, struct report_input *in)
+/* end->why for an exit state other than "ok". */
+static void end_why(struct report_end *end, const char *state)
 {
+	int sig;
+	char from[16];
+	if (strcmp(state, "session timeout") == 0)
+		snprintf(end->why, sizeof end->why, "the session timed out");
+	else if (sscanf(state, "Signal %d from %15s code", &sig, from) == 2 && strcmp(from, "untrusted") == 0)
+		snprintf(end->why, sizeof end->why, "the program was killed by signal %d", sig);
+	else if (sscanf(state, "Signal %d from %15s code", &sig, from) == 2)
+		snprintf(end->why, sizeof end->why, "the session was stopped by signal %d", sig);
+	else
+		snprintf(end->why, sizeof end->why, "the session failed (%.150s)", state);
+}
+
+int report_outcome(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, struct report_input *in,
+		   struct report_end *end)
+{
+	*end = (struct report_end){.why = "zerovm ended without a report"};
 	struct tool_buf *rb = &in->report;
 	tool_buf_printf(rb, "%s", ""); /* a NUL-terminated string, even if empty */
 	if (p->report || p->verbose)
@@ -108,6 +125,7 @@ int report_outcome(struct workdir *w, struct tool_log *lg, const struct zvsh_pla
 		int sig = WTERMSIG(in->wstatus);
 		if (sig != in->forwarded)
 			tool_fail(lg, 128 + sig, "zerovm was killed by signal %d (%s)", sig, strsignal(sig));
+		snprintf(end->why, sizeof end->why, "zerovm was killed by signal %d", sig);
 		return 128 + sig;
 	}
 	int code = WEXITSTATUS(in->wstatus);
@@ -121,6 +139,9 @@ int report_outcome(struct workdir *w, struct tool_log *lg, const struct zvsh_pla
 		return code ? code : TOOL_EXIT_USAGE;
 	}
 	int status = state_status(line, code, p);
+	end->ended = strcmp(line[5], "ok") == 0;
+	if (!end->ended)
+		end_why(end, line[5]);
 	if (p->getrc)
 		status = code;
 	return !kept && status == 0 ? TOOL_EXIT_USAGE : status;

@@ -359,8 +359,9 @@ static void close_all(struct proc *s, struct pipes *pp)
 }
 
 int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
-	       const char *manifest, const struct zerovm_signals *sig)
+	       const char *manifest, const struct zerovm_signals *sig, struct report_end *end)
 {
+	*end = (struct report_end){.why = "zerovm did not run"};
 	char *zvm = zerovm_find(lg);
 	if (!zvm)
 		return lg->status;
@@ -378,7 +379,7 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	int status = -1;
 	if (open_pipes(&s, &pp, &fm, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
 		serve(&s, p->verbose);
-		status = report_outcome(w, lg, p, &s.got);
+		status = report_outcome(w, lg, p, &s.got, end);
 	}
 	close_all(&s, &pp);
 	free(zvm);

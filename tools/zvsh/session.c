@@ -3,18 +3,21 @@
  *
  * In order: the stop signals are kept for zerovm; the work directory
  * (common/workdir.c); the channels of the standard streams, the nvram and
- * the images (channel.c); the program, from the host or the images
+ * the images (channel.c); the --bind and --ro-bind grants, packed, and
+ * their channels (bind.c); the program, from the host or the images
  * (common/program.c, image.c); the channels of the @FILE arguments; the
  * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c), its
- * report becomes the exit status (report.c), and what the runtime noted at
- * the end is told (notes.c). Whatever happened, what the session made is
- * removed (unless --keep) before zvsh exits.
+ * report becomes the exit status (report.c), a --bind's changes reach the
+ * host when the program ended by itself (bind.c), and what the runtime
+ * noted at the end is told (notes.c). Whatever happened, what the session
+ * made is removed (unless --keep) before zvsh exits.
  */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bind.h"
 #include "channel.h"
 #include "interp.h"
 #include "manifest.h"
@@ -30,13 +33,14 @@ struct session {
 	struct tool_log *lg;
 	struct workdir wd;
 	struct zvsh_channels cs;
-	char *program;        /* the manifest's Program */
-	struct zvsh_plan run; /* the plan as run: a script's interpreter in front (script_plan) */
-	char **args;          /* run.args when script_plan made them */
-	struct zvsh_io *io;   /* run.io when script_plan made them */
-	struct interp in;     /* the script's #! line */
-	char *script;         /* the script's path, as the interpreter gets it */
-	const char *manifest; /* the manifest's path (owned by wd) */
+	struct zvsh_binds binds; /* --bind, --ro-bind */
+	char *program;           /* the manifest's Program */
+	struct zvsh_plan run;    /* the plan as run: a script's interpreter in front (script_plan) */
+	char **args;             /* run.args when script_plan made them */
+	struct zvsh_io *io;      /* run.io when script_plan made them */
+	struct interp in;        /* the script's #! line */
+	char *script;            /* the script's path, as the interpreter gets it */
+	const char *manifest;    /* the manifest's path (owned by wd) */
 	struct zerovm_signals sig;
 };
 
@@ -73,7 +77,7 @@ static int write_config(struct session *s)
 	const struct zvsh_plan *p = &s->run;
 	const struct zvsh_channels *cs = &s->cs;
 	struct manifest_channel *ch = calloc(cs->nch, sizeof *ch);
-	struct manifest_mount *mnt = calloc(p->nimg ? p->nimg : 1, sizeof *mnt);
+	struct manifest_mount *mnt = calloc(p->nimg + p->nbind + 1, sizeof *mnt);
 	int r = -1;
 	if (!ch || !mnt) {
 		tool_oom(s->lg);
@@ -85,11 +89,13 @@ static int write_config(struct session *s)
 						  .alias = c->alias,
 						  .type = c->type,
 						  .write = c->write,
-						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT};
+						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT,
+						  .put_size = c->put_size};
 	}
 	for (size_t i = 0; i < p->nimg; i++)
 		mnt[i] = (struct manifest_mount){
 			.alias = cs->ch[cs->img[i]].alias, .mount = p->img[i].mount, .wo = p->img[i].wo};
+	bind_mounts(&s->binds, cs, mnt + p->nimg);
 	struct manifest_spec spec = {.program = s->program,
 				     .memory = p->memory,
 				     .timeout = p->timeout,
@@ -107,7 +113,7 @@ static int write_config(struct session *s)
 				     .env = p->env,
 				     .nenv = p->nenv,
 				     .mnt = mnt,
-				     .nmnt = p->nimg,
+				     .nmnt = p->nimg + s->binds.n,
 				     .verbose = p->verbose,
 				     .nvram_name = "nvram",
 				     .manifest_name = "manifest"};
@@ -190,7 +196,7 @@ static int prepare(struct session *s)
 	struct image_search search = {
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
-	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
+	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 || bind_prepare(&s->binds, &s->cs, s->lg, &s->wd, p) < 0 ||
 	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0)
 		return -1;
 	struct interp in;
@@ -222,15 +228,18 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 	 * zvsh cleanly before it starts): the work directory is never left
 	 * behind. */
 	zerovm_block_signals(&s.sig);
+	struct report_end end;
 	int status;
 	if (prepare(&s) < 0) {
 		status = lg->status;
 	} else {
-		status = run_zerovm(&s.wd, lg, &s.run, &s.cs, s.manifest, &s.sig);
+		status = run_zerovm(&s.wd, lg, &s.run, &s.cs, s.manifest, &s.sig, &end);
+		status = bind_finish(&s.binds, lg, &s.run, &end, status);
 		if (!p->quiet)
 			notes_tell(&s.cs, &s.run, lg);
 	}
 	workdir_close(&s.wd);
+	bind_free(&s.binds);
 	channel_free(&s.cs);
 	free(s.program);
 	free(s.args);

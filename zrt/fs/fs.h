@@ -66,6 +66,7 @@ struct inode {
 	uint64_t tar_off;
 	struct zchan *chan; /* a channel's device node */
 	struct zpipe *pipe; /* a pipe (pipe.c) */
+	bool rofs;          /* in an [fstab] overlay=no mount: changing it, or its entries, is EROFS */
 };
 
 /* An open file description: what descriptors share. */
@@ -90,6 +91,12 @@ struct walk {
 static inline uint64_t fs_now(void)
 {
 	return clock_peek();
+}
+
+/* -EROFS when n lies in a read-only mount ([fstab] overlay=no), else 0. */
+static inline long fs_rofs(const struct inode *n)
+{
+	return n && n->rofs ? -EROFS : 0;
 }
 
 /* ---- start-up (init.c), for entry.c ----------------------------------------- */

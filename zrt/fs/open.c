@@ -73,6 +73,8 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 			return -ENOTDIR;
 		if (w.node->nlink == 0)
 			return -ENOENT;
+		if ((r = fs_rofs(w.node)) < 0)
+			return r;
 		struct inode *n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask));
 		if (!n)
 			return -ENOSPC;
@@ -87,6 +89,8 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 			return -ENOENT;
 		if (w.slash)
 			return -EISDIR;
+		if ((r = fs_rofs(w.parent)) < 0)
+			return r;
 		n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask));
 		if (!n)
 			return -ENOSPC;
@@ -109,6 +113,8 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 				note_denied(n->chan);
 			return -EACCES;
 		}
+		if ((acc != O_RDONLY || (flags & O_TRUNC)) && S_ISREG(n->mode) && (r = fs_rofs(n)) < 0)
+			return r;
 		if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(n->mode)) {
 			r = file_truncate(n, 0);
 			if (r < 0)
