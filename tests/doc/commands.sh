@@ -5,8 +5,8 @@
 # A command is a line "$ COMMAND" in a fenced block; the lines after it, up
 # to the next "$ " or the block's end, are its output as shown. Each block
 # runs in one shell, in a fresh directory that holds what the examples use
-# (names.txt, book.txt, data.csv, proj/notes.txt, hello.manifest, count.sh,
-# site.tar, rootfs.tar) and `build`, a link to BUILD; BUILD is first in PATH, so
+# (names.txt, book.txt, data.csv, proj/notes.txt, templates/README,
+# hello.manifest, count.sh, site.tar, rootfs.tar) and `build`, a link to BUILD; BUILD is first in PATH, so
 # `zvsh` and `zerovm` are the build's. Each command must exit 0, or with
 # the status the next command's `echo $?` shows; when output is shown, the
 # command's must equal it once what differs from machine to machine is
@@ -36,6 +36,7 @@ fixtures() {
 	printf 'the cat sat on the mat the end\n' >"$d/book.txt"
 	printf 'name,n\na,1\nb,2\n' >"$d/data.csv"
 	mkdir -p "$d/proj" && printf 'some notes\n' >"$d/proj/notes.txt"
+	mkdir -p "$d/templates" && printf 'the colour of the project\n' >"$d/templates/README"
 	printf '#!/usr/bin/busybox sh\nread first < "$1"; echo "first line: $first"\n' >"$d/count.sh"
 	chmod +x "$d/count.sh"
 	cat >"$d/hello.manifest" <<M
