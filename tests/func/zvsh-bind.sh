@@ -228,7 +228,9 @@ check "--ro-bind FILE: read" "$("$ZVSH" --ro-bind "$T/box/k" /etc/k busybox cat 
 check "--ro-bind FILE: EROFS on write" "$("$ZVSH" --ro-bind "$T/box/k" /etc/k busybox sh -c 'echo x > /etc/k' 2>&1)" \
 	"sh: can't create /etc/k: Read-only file system"
 check "--ro-bind FILE: the folder around it is writable" \
-	"$("$ZVSH" --ro-bind "$T/box/k" /etc/k busybox sh -c 'echo y > /etc/other && echo ok' 2>&1)" "ok"
+	"$("$ZVSH" --ro-bind "$T/box/k" /etc/k busybox sh -c 'echo y > /etc/other && echo ok' 2>&1)" \
+	"ok
+zvsh: etc/other was written inside the sandbox and discarded; use --out etc/other or --bind"
 check "--ro-bind FILE: HOST untouched" "$(stamp "$T/box")" "$st"
 
 # ---------------------------------------------------------------- attacks
