@@ -173,12 +173,19 @@ __attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, 
 {
 	if (s->verbosity < level)
 		return;
+	/* One write per line: the program's standard error may be the same
+	 * file, and a line cut in three would let its lines in between. */
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("zerovm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = 8 + ((size_t)n < sizeof line - 9 ? (size_t)n : sizeof line - 10);
+	memcpy(line, "zerovm: ", 8);
+	line[len++] = '\n';
+	out_write(STDERR_FILENO, line, len, 0);
 }
 
 static int read_manifest(struct session *s, const char *path)
