@@ -92,7 +92,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench \
+	clean man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -227,7 +228,13 @@ $(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h
 	@mkdir -p $(@D)
 	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $(CONF_SRC) 2>&1 | \
 		{ grep -v "dlopen\|statically linked" || true; }
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
+# The guest of the --bind tests (tests/func/zvsh-bind.sh): changes a
+# directory, then crashes, spins, exits, or forges its write-back archive.
+$(BUILD)/zrt/bindguest: tests/func/bindguest.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
+	     $(BUILD)/zrt/bindguest
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
@@ -244,7 +251,8 @@ $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
+		$(BUILD)/zrt/lua $(BUILD)/guests/hello
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -325,6 +333,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
+	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
 # failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the
@@ -442,7 +451,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLA
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build install-test doc
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -453,6 +462,60 @@ check: deps
 	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
 		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
+
+# ---- install ---------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: the programs, the headers and
+# libzvm.a for raw programs (include/, lib/), man pages in roff built from
+# docs/*.1.md with lowdown, the other docs as they are. make uninstall
+# removes exactly what install put there. tests/func/install.sh installs
+# into a temporary DESTDIR and uses what it installed.
+PREFIX ?= /usr/local
+I_BIN := $(DESTDIR)$(PREFIX)/bin
+I_INC := $(DESTDIR)$(PREFIX)/include/zerovm
+I_LIB := $(DESTDIR)$(PREFIX)/lib
+I_MAN1 := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC := $(DESTDIR)$(PREFIX)/share/doc/zerovm
+INSTALL_PROGS := zerovm zvsh zvjob zvns
+MAN_SRC := $(wildcard docs/*.1.md)
+MANS := $(MAN_SRC:docs/%.md=$(BUILD)/man/%)
+I_HEADERS := $(wildcard include/*.h)
+I_DOCS := README.md $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
+
+# A page's first heading ("# zvsh(1)") becomes its title line, the others
+# move up a level (## NAME is the man page's .SH NAME).
+$(BUILD)/man/%.1: docs/%.1.md
+	@mkdir -p $(@D)
+	sed -e '1{/^# /d}' -e 's/^##/#/' $< | lowdown -s -Tman -M title=$* -M section=1 \
+		-M date="$$(git log -1 --format=%cs -- $< 2>/dev/null || echo unknown)" -o $@
+
+$(BUILD)/lib/libzvm.a: lib/zvm_mem.c include/zvm_mem.h
+	@mkdir -p $(BUILD)/lib
+	$(CC) $(filter-out -static -no-pie,$(GUEST_CFLAGS)) -c -o $(BUILD)/lib/zvm_mem.o lib/zvm_mem.c
+	ar rcs $@ $(BUILD)/lib/zvm_mem.o
+
+man: $(MANS)
+
+install: all
+	@$(MAKE) --no-print-directory $(MANS) $(BUILD)/lib/libzvm.a
+	install -d $(I_BIN) $(I_INC) $(I_LIB) $(I_MAN1) $(I_DOC)
+	install -m 755 $(INSTALL_PROGS:%=$(BUILD)/%) $(I_BIN)
+	install -m 644 $(I_HEADERS) $(I_INC)
+	install -m 644 $(BUILD)/lib/libzvm.a $(I_LIB)
+	install -m 644 $(MANS) $(I_MAN1)
+	install -m 644 $(I_DOCS) $(I_DOC)
+
+uninstall:
+	rm -f $(INSTALL_PROGS:%=$(I_BIN)/%) $(I_HEADERS:include/%=$(I_INC)/%) $(I_LIB)/libzvm.a \
+		$(MAN_SRC:docs/%.md=$(I_MAN1)/%) $(addprefix $(I_DOC)/,$(notdir $(I_DOCS)))
+	-rmdir $(I_INC) $(I_DOC) 2>/dev/null
+
+install-test: all
+	@tests/func/install.sh
+
+# Every command shown in README.md and the man pages runs as written, with
+# the output shown (tests/doc/commands.sh).
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello
+	@tests/doc/commands.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
 bench:

@@ -354,6 +354,19 @@ static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
 	return done;
 }
 
+/* --stream: one read of up to n bytes, as read(2) gives them (what has
+ * arrived, 0 at the end); retried only when a signal that does not end
+ * the session interrupts it. */
+static int64_t read_some(int fd, char *dst, int64_t n, const volatile sig_atomic_t *stop)
+{
+	for (;;) {
+		ssize_t r = read(fd, dst, (size_t)n);
+		if (r < 0 && errno == EINTR && !(stop && *stop))
+			continue;
+		return r < 0 ? -errno : r;
+	}
+}
+
 /* Write all n bytes. A short count ends early: an error after some bytes
  * (those count), a write that moved nothing (a device that takes no more:
  * -EIO rather than asking forever), the session ending. */
@@ -429,7 +442,11 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 	if (c->kind == SOURCE_NET)
 		return net_read(cs, c, dst, n);
 
-	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random, cs->stop) : 0;
+	int64_t got = 0;
+	if (n && c->stream)
+		got = read_some(c->fd[0], dst, n, cs->stop);
+	else if (n)
+		got = read_full(c->fd[0], dst, n, offset, random, cs->stop);
 	if (got < 0)
 		return (int32_t)got;
 	for (unsigned j = 1; j < c->nfd && n > 0; j++) {
@@ -437,8 +454,8 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 		if (r < 0)
 			return r;
 	}
-	if (!random && got < n)
-		c->eof = true;
+	if (!random && got < n && !c->stream)
+		c->eof = true; /* a stream's end is not sticky: a terminal may give more after ^D */
 	channel_quota_charge(c->used, 0, got);
 	cs->reads++;
 	cs->read_bytes += got;
@@ -518,4 +535,21 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 	cs->write_bytes += n;
 	etag_update(c->etag, src, (size_t)n);
 	return (int32_t)n;
+}
+
+int channels_stream(struct channels *cs, const char *alias, struct zvm_error *err)
+{
+	for (uint32_t i = 0; i < cs->n; i++) {
+		struct channel *c = &cs->ch[i];
+		if (strcmp(c->mc->alias, alias) != 0)
+			continue;
+		if (!c->readable || channel_random_read(c) || c->nfd != 1)
+			return zvm_fail(err, ZVM_EXIT_INVAL,
+					"--stream %s: only a readable sequential channel of one source can stream",
+					alias),
+			       -1;
+		c->stream = true;
+		return 0;
+	}
+	return zvm_fail(err, ZVM_EXIT_INVAL, "--stream %s: no such channel", alias), -1;
 }

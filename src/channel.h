@@ -36,6 +36,7 @@ struct channel {
 	bool seekable;          /* false for devices and FIFOs: offsets are ignored */
 	bool preallocated;      /* regular file extended to put_size; trim at close */
 	bool eof;               /* sequential end of input seen: sticky */
+	bool stream;            /* --stream: a read returns what has arrived, as read(2) */
 	bool to_stdout;         /* a source is zerovm's own standard output */
 	uint32_t shared;        /* bit j: source j is a standard stream or inherited */
 	uint32_t append;        /* bit j: source j was opened O_APPEND by its owner */
@@ -151,6 +152,11 @@ struct channel_view {
 int64_t channel_check(const struct channel_view *v, int dir, int64_t size, int64_t offset);
 /* Charge one call and n bytes. */
 void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n);
+
+/* zerovm --stream ALIAS: reads of the channel return what has arrived
+ * instead of waiting for the whole size (docs/zerovm.1.md). It must be a
+ * readable, sequential channel of one source; 0, or -1 with err set. */
+int channels_stream(struct channels *cs, const char *alias, struct zvm_error *err);
 
 static inline bool channel_random_read(const struct channel *c)
 {

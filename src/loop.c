@@ -134,6 +134,7 @@ static void reap(struct session *s)
 	getrusage(RUSAGE_SELF, &self);
 	s->sys_time = timeval_seconds(ru.ru_stime) + timeval_seconds(self.ru_stime);
 	s->user_time = timeval_seconds(ru.ru_utime) + timeval_seconds(self.ru_utime);
+	s->peak_rss = (int64_t)ru.ru_maxrss * 1024;
 
 	if (s->exited_by_trap)
 		return; /* killed by us after zvm_exit: a normal end */

@@ -27,6 +27,7 @@
 #include "out.h"
 #include "policy.h"
 #include "report.h"
+#include "report_json.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -52,6 +53,11 @@ static const char usage[] = "Usage: zerovm [options] <manifest>\n"
 			    "             memory etag does not depend on the CPU the program ran on;\n"
 			    "             costs a context-switch MSR write per trap in virtual machines\n"
 			    "  -M <file>  the manifest (same as giving it as the argument)\n"
+			    "  --stream <alias>  reads of that channel (sequential) return what has\n"
+			    "             arrived, as read(2) does, instead of the whole size asked:\n"
+			    "             for terminals and co-processes; not deterministic\n"
+			    "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
+			    "             temporary name, then renamed); the six lines are unchanged\n"
 			    "  --help     this text\n"
 			    "  --version  version and build information\n"
 			    "\n"
@@ -64,6 +70,9 @@ struct options {
 	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw, cpuid;
 	int report_mode, verbosity;
 	const char *trace;
+	const char *json;       /* --json */
+	const char *stream[16]; /* --stream */
+	int nstream;
 };
 
 __attribute__((noreturn, format(printf, 1, 2))) static void bad_usage(const char *fmt, ...)
@@ -106,7 +115,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	/* A leading '-': operands come back as option 1, in place, so that
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
-	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:ZC")) != -1) {
+	static const struct option longs[] = {
+		{"json", required_argument, NULL, 'J'}, {"stream", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+	while ((c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': {
 			int64_t v;
@@ -124,14 +135,30 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->trace = optarg; break;
 		case 'Z': o->raw = true; break;
 		case 'C': o->cpuid = true; break;
+		case 'S':
+			if (o->nstream == 16)
+				bad_usage("more than 16 --stream channels");
+			o->stream[o->nstream++] = optarg;
+			break;
+		case 'J':
+			if (!optarg[0])
+				bad_usage("--json needs a file name");
+			o->json = optarg;
+			break;
 		case 1:
 		case 'M':
 			if (o->manifest)
 				bad_usage("second manifest '%s'", optarg);
 			o->manifest = optarg;
 			break;
-		case ':': bad_usage("option -%c needs an argument", optopt);
-		default: bad_usage("unknown option -%c", optopt);
+		case ':':
+			if (optopt == 'J' || optopt == 'S')
+				bad_usage("option --%s needs an argument", optopt == 'J' ? "json" : "stream");
+			bad_usage("option -%c needs an argument", optopt);
+		default:
+			if (!optopt)
+				bad_usage("unknown option %s", argv[optind - 1]);
+			bad_usage("unknown option -%c", optopt);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -147,12 +174,19 @@ __attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, 
 {
 	if (s->verbosity < level)
 		return;
+	/* One write per line: the program's standard error may be the same
+	 * file, and a line cut in three would let its lines in between. */
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("zerovm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = 8 + ((size_t)n < sizeof line - 9 ? (size_t)n : sizeof line - 10);
+	memcpy(line, "zerovm: ", 8);
+	line[len++] = '\n';
+	out_write(STDERR_FILENO, line, len, 0);
 }
 
 static int read_manifest(struct session *s, const char *path)
@@ -259,6 +293,9 @@ static int prepare(struct session *s, const struct options *o)
 	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
 		return -1;
+	for (int i = 0; i < o->nstream; i++)
+		if (channels_stream(&s->cs, o->stream[i], &s->err) < 0)
+			return -1;
 	step(s, "channels open");
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;
@@ -359,6 +396,18 @@ int main(int argc, char **argv)
 					   : strerror(-r));
 		if (!s.err.code)
 			s.err.code = ZVM_EXIT_IO;
+	}
+	if (o.json) {
+		/* After the six lines, so that it holds their outcome too; a
+		 * failure here can only be said on stderr and in the status. */
+		int j = report_json(&s, mem_hex, note[0] ? note : NULL, s.err.code ? s.err.code : ZVM_EXIT_OK, o.json);
+		if (j < 0) {
+			int64_t now = out_now_ms();
+			out_printf(STDERR_FILENO, deadline > now + 200 ? deadline : now + 200,
+				   "zerovm: --json %s: not written: %s\n", o.json, strerror(-j));
+			if (!s.err.code)
+				s.err.code = ZVM_EXIT_IO;
+		}
 	}
 	/* Guest memory is left to exit(): unmapping it here would cost a TLB
 	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so

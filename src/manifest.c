@@ -91,7 +91,48 @@ struct parse {
 	unsigned line;
 	unsigned key_line[K_N];
 	size_t cap;
+	/* The aliases seen, for duplicates: an open-addressing table of
+	 * channel index + 1 (0: empty), at most half full. */
+	uint32_t *seen;
+	size_t nseen;
 };
+
+static uint64_t alias_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* Where alias is in the table, or the empty slot where it would go. */
+static size_t seen_slot(const struct parse *p, const char *alias)
+{
+	size_t mask = p->nseen - 1, i = (size_t)alias_hash(alias) & mask;
+	while (p->seen[i] && strcmp(p->m->channel[p->seen[i] - 1].alias, alias) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Room for the channels parsed so far and one more. false when out of memory. */
+static bool seen_room(struct parse *p)
+{
+	if (p->nseen && (p->m->nchannel + 1) * 2 <= p->nseen)
+		return true;
+	size_t n = p->nseen ? p->nseen * 2 : 64;
+	uint32_t *old = p->seen;
+	size_t oldn = p->nseen;
+	if (!(p->seen = calloc(n, sizeof *p->seen))) {
+		p->seen = old;
+		return false;
+	}
+	p->nseen = n;
+	for (size_t i = 0; i < oldn; i++)
+		if (old[i])
+			p->seen[seen_slot(p, p->m->channel[old[i] - 1].alias)] = old[i];
+	free(old);
+	return true;
+}
 
 __attribute__((format(printf, 3, 4))) static bool fail(struct parse *p, int code, const char *fmt, ...)
 {
@@ -261,11 +302,13 @@ static bool parse_channel(struct parse *p, char *value)
 			    "puts/put_size to 0)",
 			    c->alias);
 
-	for (size_t i = 0; i < m->nchannel; i++)
-		if (strcmp(m->channel[i].alias, c->alias) == 0)
-			return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)", c->alias,
-				    m->channel[i].line);
-	m->nchannel++;
+	if (!seen_room(p))
+		return fail(p, ZVM_EXIT_NOMEM, "out of memory");
+	size_t slot = seen_slot(p, c->alias);
+	if (p->seen[slot])
+		return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)", c->alias,
+			    m->channel[p->seen[slot] - 1].line);
+	p->seen[slot] = (uint32_t)++m->nchannel;
 	return true;
 }
 
@@ -475,6 +518,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, struct zvm_
 	}
 	if (ok)
 		ok = check_complete(&p);
+	free(p.seen);
 	if (!ok) {
 		manifest_free(m);
 		return -1;

@@ -47,7 +47,11 @@ common 3  program    common/program.h common/program.c
 zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
+zvsh   5  interp     zvsh/interp.h zvsh/interp.c
+zvsh   5  apply      zvsh/apply.h zvsh/apply.c
+zvsh   6  bind       zvsh/bind.h zvsh/bind.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
+zvsh   6  notes      zvsh/notes.h zvsh/notes.c
 zvsh   7  session    zvsh/session.h zvsh/session.c
 zvsh   8  cmdline    zvsh.c
 zvjob  4  job        zvjob/job.h zvjob/job.c
