@@ -32,6 +32,7 @@ fixtures() {
 	local d=$1
 	mkdir -p "$d"
 	ln -s "$B" "$d/build"
+	ln -s "$ROOT/examples" "$d/examples" # read only: the examples write under $R
 	printf 'carol\nalice\nbob\n' >"$d/names.txt"
 	printf 'the cat sat on the mat the end\n' >"$d/book.txt"
 	printf 'name,n\na,1\nb,2\n' >"$d/data.csv"
@@ -103,6 +104,7 @@ for f in README.md $(cd "$ROOT" && ls docs/*.1.md); do
 done
 
 export PATH="$B:$PATH"
+export TMPDIR=$T # the examples' mktemp -d roots go away with the rest
 for dir in "$T"/blocks/*; do
 	f=$(cat "$dir/file")
 	w=$T/w.$(basename "$dir")
