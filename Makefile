@@ -420,7 +420,7 @@ check: deps
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(BUILD)/netpeer
 	@bench/run.sh $(BUILD)
 
 clean:
