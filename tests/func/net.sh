@@ -365,6 +365,19 @@ wait
 check "puts 3: the fourth write fails with -EDQUOT" "$(head -n 1 "$T/w.out")" "= 17554 4 7777 -122"
 check "puts 3: reader gets 1000+7777+1000 bytes" "$(stat -c %s "$T/out") $(field "$T/w.out" 9)" "9777 3"
 
+# -T traces a network channel's traps like a file's: the reads of handle 3
+# add up to the bytes sent, the last returns 0 (the end).
+p=$(port)
+rm -f "$T/out" "$T/trace"
+reader_m "$T/r.m" "tcp:127.0.0.1:$p"
+timeout -k 2 30 "$ZVM" -T "$T/trace" "$T/r.m" >"$T/r.out" 2>"$T/r.err" </dev/null &
+RD=$!
+timeout -k 2 30 "$NP" send "127.0.0.1:$p" "$T/part" 3000 end >/dev/null 2>&1
+wait "$RD"
+SHOW=("$T/r.out" "$T/r.err" "$T/trace")
+check "-T: the network reads are traced, their results add up, the last is the end" \
+	"$(awk -F'= ' '/TrapRead\(3,/ { n++; sum += $2; last = $2 } END { print n, sum, last }' "$T/trace")" "3 100000 0"
+
 # ---------------------------------------------------- the wall is the same
 # A session with a read channel (its writer connected, silent) and a write
 # channel (to a test reader), its program spinning: the sockets are the
