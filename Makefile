@@ -520,7 +520,7 @@ doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer
 	@bench/run.sh $(BUILD)
 
 clean:

@@ -13,6 +13,10 @@
 #   2. trap round trip: (t(N traps) - t(0 traps)) / N
 #   3. channel read throughput: a 256 MiB file in 1 MiB reads vs pread(2)
 #   4. a CPU-bound kernel (~0.7 s) under zerovm vs native
+#   5. network channel throughput: the same file from one zerovm session to
+#      another over tcp: on loopback (1 MiB reads and writes) vs a native
+#      pair copying it over a TCP socket (bench/netcopy.c), both pairs
+#      started by bench/netpair.sh
 #   6. the runtime (ZRT): one emulated system call, busybox sha256sum of a
 #      256 MiB channel vs native, zvsh start-up of busybox true vs native
 #      exec, Lua start-up vs Debian's lua5.4 -e ''
@@ -25,7 +29,7 @@
 #
 # Knobs (environment): COLD_ROUNDS COLD_RUNS TRAP_N TRAP_ROUNDS TRAP_RUNS
 # TP_ROUNDS TP_RUNS TP_MIB CPU_ROUNDS CPU_SECONDS SYS_N ZRT_ROUNDS ZRT_RUNS
-# SHA_ROUNDS BENCH_TMP BENCH_NO_DOC=1
+# SHA_ROUNDS NET_ROUNDS NET_RUNS BENCH_TMP BENCH_NO_DOC=1
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,6 +56,8 @@ SYS_N=${SYS_N:-1000000}
 ZRT_ROUNDS=${ZRT_ROUNDS:-5}
 ZRT_RUNS=${ZRT_RUNS:-30}
 SHA_ROUNDS=${SHA_ROUNDS:-5}
+NET_ROUNDS=${NET_ROUNDS:-10}
+NET_RUNS=${NET_RUNS:-3}
 ZVSH=$BUILD/zvsh
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -256,6 +262,43 @@ if want=$("$G/readfile.native" "$DATA" </dev/null) && err=$(zvm_check "$TP_M" "$
 else
 	FAILURES+=("read throughput: ${err:-native run failed}")
 	row "channel read throughput" "FAILED" "-" "-" ">= 0.9x native" "**no**"
+fi
+
+# ---- 5. network channel throughput ----------------------------------------
+# Two sessions of the probe guest (tests/guests/probe.c): the writer copies
+# the file to a tcp: channel, the reader reads it to its end and drops it,
+# both in 1 MiB pieces; the baseline does the same with plain sockets.
+log "5 network channel throughput: $TP_MIB MiB over loopback, $NET_ROUNDS rounds x $NET_RUNS runs"
+gcc -O2 -o "$OUT/netcopy" "$ROOT/bench/netcopy.c"
+NETP=$("$BUILD/netpeer" port 2>/dev/null || echo 47123)
+NATP=$("$BUILD/netpeer" port 2>/dev/null || echo 47124)
+printf 'copy 3 -1 1048576\n' >"$M/netr.script"
+printf 'copy 3 4 1048576\n' >"$M/netw.script"
+NET_R=$(manifest netr "$BUILD/guests/probe" "$M/netr.script, /dev/stdin, 0, 0, 100, 100000, 0, 0" "$STD_OUT" "$STD_ERR" \
+	"tcp:127.0.0.1:$NETP, /dev/in, 0, 0, 1000000, $((TP_BYTES * 2)), 0, 0")
+NET_W=$(manifest netw "$BUILD/guests/probe" "$M/netw.script, /dev/stdin, 0, 0, 100, 100000, 0, 0" "$STD_OUT" "$STD_ERR" \
+	"$DATA, /dev/data, 0, 0, 1000000, $((TP_BYTES * 2)), 0, 0" \
+	"tcp:127.0.0.1:$NETP, /dev/net, 0, 0, 0, 0, 1000000, $((TP_BYTES * 2))")
+PAIR=$ROOT/bench/netpair.sh
+("$ZVM" "$NET_R" >"$OUT/netr.out" 2>&1 </dev/null &
+	"$ZVM" "$NET_W" >"$OUT/netw.out" 2>&1 </dev/null
+	wait)
+want="= $TP_BYTES $((TP_BYTES / 1048576)) 0 0"
+if [ "$(head -n 1 "$OUT/netr.out")" = "$want" ] && [ "$(head -n 1 "$OUT/netw.out")" = "$want" ] &&
+	[ "$(tail -n 1 "$OUT/netr.out") $(tail -n 1 "$OUT/netw.out")" = "ok ok" ] &&
+	[ "$("$OUT/netcopy" recv "$NATP" & "$OUT/netcopy" send "$NATP" "$DATA"; wait)" = "$TP_BYTES" ]; then
+	mapfile -t res < <(bench net "$NET_ROUNDS" "$NET_RUNS" 1 "$PAIR $ZVM $NET_R -- $ZVM $NET_W" \
+		"$PAIR $OUT/netcopy recv $NATP -- $OUT/netcopy send $NATP $DATA")
+	read -r tz n_net mz _ <<<"${res[0]}"
+	read -r tn _ mn _ <<<"${res[1]}"
+	bz=$(calc %.0f "$TP_MIB / $tz")
+	bn=$(calc %.0f "$TP_MIB / $tn")
+	row "network channel throughput ($TP_MIB MiB, two sessions on loopback, 1 MiB pieces)" "$bz MiB/s" \
+		"native TCP copy $bn MiB/s" "$(calc %.3fx "$bz / $bn")" ">= 0.8x native" "$(yesno "$bz >= 0.8 * $bn")"
+	RUNS+=("network throughput: $n_net runs of each pair ($NET_ROUNDS rounds); whole-pair time (both processes' start-up, connection, copy, end) from bench/netpair.sh; page cache warm. Other estimators of the ratio: median of per-round ratios $(calc %.3fx "1 / $(pair_ratio net 0 1)"), best runs $(calc %.3fx "$mn / $mz")")
+else
+	FAILURES+=("network throughput: the pair did not copy $TP_BYTES bytes: $(head -n 1 "$OUT/netr.out") / $(head -n 1 "$OUT/netw.out")")
+	row "network channel throughput" "FAILED" "-" "-" ">= 0.8x native" "**no**"
 fi
 
 # ---- 4. CPU-bound ----------------------------------------------------------

@@ -320,6 +320,20 @@ SHOW=("$T/r.out" "$T/r.err")
 check "get_size 5000: the program reads 5000 then -EDQUOT" "$(head -n 1 "$T/r.out")" "= 5000 2 -122 0"
 check "get_size 5000: accounting counts 5000 bytes" "$(field "$T/r.out" 8)" 5000
 check "get_size 5000: session ok" "$(rc_of r) $(rep "$T/r.out" 6)" "0 ok"
+
+# The reader's program stops after its 5000 bytes and its session closes the
+# connection: the writer's program gets -EPIPE; its session is still ok.
+p=$(port)
+rm -f "$T/out"
+reader_m "$T/r.m" "tcp:127.0.0.1:$p" 0 100000 5000
+writer_m "$T/w.m" "tcp:127.0.0.1:$p" 0
+session r "$T/r.m"
+sleep 0.2
+session w "$T/w.m"
+wait
+SHOW=("$T/r.out" "$T/r.err" "$T/w.out" "$T/w.err")
+check_re "reader gone: the writer's program gets -EPIPE (-32)" "$(head -n 1 "$T/w.out")" "^= [0-9]+ [0-9]+ [0-9]+ -32\$"
+check "reader gone: both sessions ok" "$(rc_of r) $(rep "$T/r.out" 6) $(rc_of w) $(rep "$T/w.out" 6)" "0 ok 0 ok"
 printf 'copy 3 4 65536\n' >"$T/rscript"
 
 # The writer may send 10000 bytes: the reader gets exactly those, then the end.
@@ -350,6 +364,80 @@ session w "$T/w.m"
 wait
 check "puts 3: the fourth write fails with -EDQUOT" "$(head -n 1 "$T/w.out")" "= 17554 4 7777 -122"
 check "puts 3: reader gets 1000+7777+1000 bytes" "$(stat -c %s "$T/out") $(field "$T/w.out" 9)" "9777 3"
+
+# -T traces a network channel's traps like a file's: the reads of handle 3
+# add up to the bytes sent, the last returns 0 (the end).
+p=$(port)
+rm -f "$T/out" "$T/trace"
+reader_m "$T/r.m" "tcp:127.0.0.1:$p"
+timeout -k 2 30 "$ZVM" -T "$T/trace" "$T/r.m" >"$T/r.out" 2>"$T/r.err" </dev/null &
+RD=$!
+timeout -k 2 30 "$NP" send "127.0.0.1:$p" "$T/part" 3000 end >/dev/null 2>&1
+wait "$RD"
+SHOW=("$T/r.out" "$T/r.err" "$T/trace")
+check "-T: the network reads are traced, their results add up, the last is the end" \
+	"$(awk -F'= ' '/TrapRead\(3,/ { n++; sum += $2; last = $2 } END { print n, sum, last }' "$T/trace")" "3 100000 0"
+
+# ---------------------------------------------------- the wall is the same
+# A session with a read channel (its writer connected, silent) and a write
+# channel (to a test reader), its program spinning: the sockets are the
+# supervisor's, the sandbox holds its trap listener and nothing else; a
+# stopped session sends no end marker; and the program still cannot make a
+# socket of its own.
+p=$(port)
+rm -f "$p0"
+timeout -k 2 30 "$NP" recv "$p0" "$T/out" >"$T/np.out" 2>&1 &
+NPR=$!
+for _ in $(seq 50); do [ -s "$p0" ] && break; sleep 0.1; done
+printf 'W 1 0 1\nspin\n' >"$T/sscript"
+manifest "$T/s.m" "$T/sscript" "Channel = tcp:127.0.0.1:$p, /dev/in, 0, 1, 100, 100000, 0, 0" \
+	"Channel = tcp:127.0.0.1:$(cat "$p0"), /dev/net, 0, 1, 0, 0, 100, 100000"
+"$ZVM" "$T/s.m" >"$T/s.out" 2>"$T/s.err" </dev/null &
+ZPID=$!
+timeout -k 2 30 "$NP" send "127.0.0.1:$p" "$T/data" 4096 hang >/dev/null 2>&1 &
+HANG=$!
+PIDS+=("$HANG")
+SPID=""
+for _ in $(seq 100); do
+	SPID=$(pgrep -P "$ZPID" | head -n 1)
+	[ -n "$SPID" ] && grep -q '^= 1' "$T/s.out" 2>/dev/null && break
+	sleep 0.05
+done
+SHOW=("$T/s.out" "$T/s.err")
+if [ -n "$SPID" ]; then
+	fds=$(for f in /proc/"$SPID"/fd/*; do printf '%s->%s ' "${f##*/}" "$(readlink "$f")"; done)
+	check "wall: with network channels open, the sandbox holds its trap listener and no socket" \
+		"$fds" "0->anon_inode:seccomp notify "
+	check "wall: ... while the supervisor holds the two connections (the control)" \
+		"$(for f in /proc/"$ZPID"/fd/*; do readlink "$f"; done | grep -c '^socket:')" 2
+else
+	bad "wall: the sandbox with network channels" "no sandbox process found"
+fi
+kill "$ZPID"
+wait "$ZPID" "$NPR" 2>/dev/null
+kill "$HANG" 2>/dev/null
+check "wall: a session stopped by SIGTERM ends its stream without the end marker" "$(cat "$T/np.out")" "cut 0"
+printf 'sys 41\n' >"$T/sscript"
+p=$(port)
+TO=2 manifest "$T/s.m" "$T/sscript" "Channel = tcp:127.0.0.1:$p, /dev/net, 0, 0, 0, 0, 100, 100000"
+rm -f "$p0"
+timeout -k 2 30 "$NP" recv "$p0" "$T/out" >/dev/null 2>&1 &
+NPR=$!
+for _ in $(seq 50); do [ -s "$p0" ] && break; sleep 0.1; done
+sed -i "s|tcp:127.0.0.1:$p,|tcp:127.0.0.1:$(cat "$p0"),|" "$T/s.m"
+timeout -k 2 30 "$ZVM" "$T/s.m" >"$T/s.out" 2>"$T/s.err" </dev/null
+check "wall: with a network channel connected, socket() still fails inside (the runtime's -EACCES)" \
+	"$? $(head -n 1 "$T/s.out")" "0 = -13"
+wait "$NPR" 2>/dev/null
+rm -f "$p0"
+timeout -k 2 30 "$NP" recv "$p0" "$T/out" >/dev/null 2>&1 &
+NPR=$!
+for _ in $(seq 50); do [ -s "$p0" ] && break; sleep 0.1; done
+sed -i "s|tcp:127.0.0.1:[0-9]*, /dev/net|tcp:127.0.0.1:$(cat "$p0"), /dev/net|" "$T/s.m"
+timeout -k 2 30 "$ZVM" -Z "$T/s.m" >"$T/s.out" 2>"$T/s.err" </dev/null
+check "wall: ... and, without the runtime (-Z), the filter kills it (SIGSYS, exit 4)" \
+	"$? $(rep "$T/s.out" 6)" "4 Signal 31 from untrusted code: Bad system call"
+wait "$NPR" 2>/dev/null
 
 # ------------------------------------------------- manifest-level refusals
 manifest "$T/x.m" "$T/rscript" "Channel = tcp:127.0.0.1:$p, /dev/in, 0, 0, 1, 1, 1, 1"
