@@ -5,7 +5,8 @@
 # for the tests' too; `make bench` adds the benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
 #           libseccomp (build-time filter generation), libcrypto (SHA-1),
-#           lowdown (man pages in roff from docs/*.1.md, for make install)
+#           libjansson (zvjob reads JSON jobs), lowdown (man pages in roff
+#           from docs/*.1.md, for make install)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
 #           for libFuzzer; busybox-static and liblua5.4-dev (the runtime's
 #           test programs: busybox applets, a static Lua interpreter);
