@@ -94,7 +94,7 @@ GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hell
 # (installed as root, else the exact apt-get line and a stop).
 all:
 	@scripts/deps.sh build
-	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvjob
 
 deps:
 	@scripts/deps.sh
@@ -172,15 +172,26 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -fno-pie -no-pie -static,$(GUEST_CFLAGS)) -fPIE -static-pie -o $@ $< lib/zvm_mem.c
 
-# ---- zvsh, the front end ------------------------------------------------------
-# A host program (glibc): tools/zvsh.c, the command line, over the modules
-# of tools/zvsh/ (their layers: tools/zvsh/util.h). It reads images with the
-# runtime's own tar reader and writes nvram values with its escaper.
+# ---- the host tools: zvsh, the front end; zvjob, the job runner --------------
+# Host programs (glibc): tools/zvsh.c and tools/zvjob.c, the command lines,
+# over their modules in tools/zvsh/ and tools/zvjob/ and what they share in
+# tools/common/ (the layers: tools/common/tool.h). They read images with the
+# runtime's own tar reader and write nvram values with its escaper.
+TOOL_INC := -iquote tools/common -iquote untrusted
+COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c
+COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/libc.h
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
-$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/tar.h untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
+$(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+# zvjob reads jobs with jansson (Debian's libjansson-dev), linked as Debian
+# ships it (shared).
+ZVJOB_SRC := tools/zvjob.c $(wildcard tools/zvjob/*.c)
+ZVJOB_HDR := $(wildcard tools/zvjob/*.h)
+$(BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
@@ -210,8 +221,17 @@ $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $< lib/zvm_mem.c
 
+# The programs of the job examples (examples/jobs/, docs/jobs.md): ordinary
+# static C programs (musl), run under zerovm by zvjob and natively by the
+# benchmark, unchanged.
+JOB_EXAMPLES := wc-map wc-reduce words part-split part-sort
+JOB_PROGS := $(JOB_EXAMPLES:%=$(BUILD)/examples/jobs/%)
+$(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
+
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -266,13 +286,13 @@ func: $(BUILD)/zerovm $(GUESTS)
 # end to end: busybox applets against native runs, Lua, glibc, images,
 # determinism, containment; the conformance suite (the same probe natively
 # and under zvsh, outputs compared line by line); and zvsh's own structure
-# (its layers, tests/func/zvsh-layers.sh) and behaviour.
+# (the host tools' layers, tests/func/tools-layers.sh) and behaviour.
 zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
-	@tests/func/zvsh-layers.sh tools
+	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 
 # The attack suite (one guest per escape attempt, host checked after each),
@@ -349,9 +369,12 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S s
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) untrusted/tar.c untrusted/nvram.c untrusted/tar.h untrusted/nvram.h untrusted/libc.h
+$(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -Werror -O2 -iquote untrusted -o $@ $(ZVSH_SRC) untrusted/tar.c untrusted/nvram.c
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+$(CLANG_BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 # The runtime's freestanding sources must be warning-clean under clang too,
 # and so must the heap's debug build (-DZRT_MEM_DEBUG: invariants checked).
 $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
@@ -362,7 +385,7 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
-clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zrt.stamp
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order, each run even when one before it failed (a

@@ -14,7 +14,7 @@
 #           in it; tests/swift/cluster.sh starts one on loopback): its
 #           servers, python3-swiftclient, memcached (tempauth's cache), curl
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev"
 [ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
 [ "${1:-}" != build ] && pkgs="$pkgs swift swift-proxy swift-object swift-account swift-container python3-swiftclient memcached curl"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"

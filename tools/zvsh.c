@@ -13,7 +13,8 @@
  * whole command line tells (check_plan); then hand the plan over to
  * session_run() (zvsh/session.h), which applies it. Nothing on the host is
  * touched before that. The files under zvsh/ and the one way their
- * dependencies run are listed in zvsh/util.h.
+ * dependencies run are listed in zvsh/session.h; what zvsh shares with
+ * zvjob is in ../common (tool.h).
  *
  * Options end at the first word that is not one (the program), so "zvsh
  * busybox ls -l" passes -l to the program; "--" ends them explicitly.
@@ -25,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tool.h"
 #include "zvsh/plan.h"
 #include "zvsh/session.h"
-#include "zvsh/util.h"
 
 #define ZVSH_VERSION "0.1.0"
 
@@ -59,61 +60,16 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
 /* "--env NAME=value", or "--env NAME": the host's value, if it has one. */
-static int opt_env(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
+static int opt_env(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 	if (nlen == 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--env '%s': expected NAME=VALUE", arg);
 	if (eq)
 		return plan_env_set(p, lg, arg, nlen, eq + 1);
 	const char *host = getenv(arg);
 	return host ? plan_env_set(p, lg, arg, nlen, host) : 0;
-}
-
-/* Decimal digits at *s (at least one), advancing *s past them: 0 and the
- * number, or -1 when there is none or it overflows. */
-static int parse_digits(const char **s, uint64_t *out)
-{
-	const char *p = *s;
-	if (*p < '0' || *p > '9')
-		return -1;
-	uint64_t v = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*s = p;
-	*out = v;
-	return 0;
-}
-
-/* N, or N with K, M, G or T (powers of 1024): 0 and the number, or -1. */
-static int parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v;
-	if (parse_digits(&s, &v) < 0)
-		return -1;
-	unsigned shift = 0;
-	switch (*s) {
-	case 'k':
-	case 'K': shift = 10; break;
-	case 'm':
-	case 'M': shift = 20; break;
-	case 'g':
-	case 'G': shift = 30; break;
-	case 't':
-	case 'T': shift = 40; break;
-	case 0: break;
-	default: return -1;
-	}
-	if (shift && *++s)
-		return -1;
-	if (v > (UINT64_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
 }
 
 /*
@@ -153,42 +109,42 @@ static char *clean_mountpoint(const char *m)
 }
 
 /* "--image path.tar[,mountpoint[,ro|wo]]" */
-static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
+static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 {
 	if (p->nimg == ZVSH_IMAGES_MAX)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
-	struct zvsh_image *im = zvsh_grow(p->img, &p->imgcap, p->nimg, sizeof *im);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: more than %d images", arg, ZVSH_IMAGES_MAX);
+	struct image *im = tool_grow(p->img, &p->imgcap, p->nimg, sizeof *im);
 	if (!im)
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	p->img = im;
 	im = &im[p->nimg];
-	*im = (struct zvsh_image){.spec = arg};
+	*im = (struct image){0};
 
 	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 	if (c2 && strchr(c2 + 1, ','))
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: expected TAR[,MOUNTPOINT[,ro|wo]]", arg);
 	size_t hl = c1 ? (size_t)(c1 - arg) : strlen(arg);
 	if (hl == 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: no tar file given", arg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "--image %s: no tar file given", arg);
 	const char *acc = c2 ? c2 + 1 : "ro";
 	if (strcmp(acc, "ro") == 0)
 		im->wo = false;
 	else if (strcmp(acc, "wo") == 0)
 		im->wo = true;
 	else
-		return zvsh_fail(
-			lg, ZVSH_EXIT_USAGE,
+		return tool_fail(
+			lg, TOOL_EXIT_USAGE,
 			"--image %s: access must be ro (mounted read-only) or wo (written out at exit), not '%s'", arg,
 			acc);
 	char *mount = NULL;
 	if (c1) {
 		mount = strndup(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
 		if (!mount)
-			return zvsh_oom(lg);
+			return tool_oom(lg);
 	}
 	im->mount = clean_mountpoint(mount && *mount ? mount : "/");
 	if (!im->mount) {
-		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE,
+		int r = tool_fail(lg, TOOL_EXIT_USAGE,
 				  "--image %s: the mountpoint must be an absolute path without '..', not '%s'", arg,
 				  mount);
 		free(mount);
@@ -197,8 +153,8 @@ static int opt_image(struct zvsh_plan *p, struct zvsh_log *lg, const char *arg)
 	free(mount);
 	p->nimg++; /* counted now, so that the plan's clean-up frees its mountpoint */
 	im->host = strndup(arg, hl);
-	if (!im->host)
-		return zvsh_oom(lg);
+	if (!im->host || asprintf(&im->spec, "--image %s", im->host) < 0)
+		return tool_oom(lg);
 	return 0;
 }
 
@@ -216,64 +172,52 @@ enum opt_id {
 	OPT_VERSION
 };
 
-enum opt_arg {
-	ARG_NONE,     /* a flag */
-	ARG_REQUIRED, /* --opt VALUE or --opt=VALUE */
-	ARG_OPTIONAL, /* --opt or --opt=VALUE (ZeroVM's --zvm-trace took none) */
-};
-
-static const struct option_def {
-	const char *name;
-	enum opt_id id;
-	enum opt_arg arg;
-} options[] = {
-	{"--image", OPT_IMAGE, ARG_REQUIRED},
-	{"--zvm-image", OPT_IMAGE, ARG_REQUIRED},
-	{"--memory", OPT_MEMORY, ARG_REQUIRED},
-	{"--timeout", OPT_TIMEOUT, ARG_REQUIRED},
-	{"--env", OPT_ENV, ARG_REQUIRED},
-	{"--trace", OPT_TRACE, ARG_REQUIRED},
-	{"--zvm-trace", OPT_TRACE, ARG_OPTIONAL},
-	{"--keep", OPT_KEEP, ARG_REQUIRED},
-	{"--zvm-save-dir", OPT_KEEP, ARG_REQUIRED},
-	{"--getrc", OPT_GETRC, ARG_NONE},
-	{"--zvm-getrc", OPT_GETRC, ARG_NONE},
-	{"--report", OPT_REPORT, ARG_NONE},
-	{"--verbose", OPT_VERBOSE, ARG_NONE},
-	{"--zvm-debug", OPT_VERBOSE, ARG_NONE},
-	{"--help", OPT_HELP, ARG_NONE},
-	{"-h", OPT_HELP, ARG_NONE},
-	{"--version", OPT_VERSION, ARG_NONE},
+static const struct tool_option options[] = {
+	{"--image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--zvm-image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
+	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
+	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
+	{"--trace", OPT_TRACE, TOOL_ARG_REQUIRED},
+	{"--zvm-trace", OPT_TRACE, TOOL_ARG_OPTIONAL},
+	{"--keep", OPT_KEEP, TOOL_ARG_REQUIRED},
+	{"--zvm-save-dir", OPT_KEEP, TOOL_ARG_REQUIRED},
+	{"--getrc", OPT_GETRC, TOOL_ARG_NONE},
+	{"--zvm-getrc", OPT_GETRC, TOOL_ARG_NONE},
+	{"--report", OPT_REPORT, TOOL_ARG_NONE},
+	{"--verbose", OPT_VERBOSE, TOOL_ARG_NONE},
+	{"--zvm-debug", OPT_VERBOSE, TOOL_ARG_NONE},
+	{"--help", OPT_HELP, TOOL_ARG_NONE},
+	{"-h", OPT_HELP, TOOL_ARG_NONE},
+	{"--version", OPT_VERSION, TOOL_ARG_NONE},
 };
 
 /* The original wrote its trace here when --zvm-trace was given alone. */
 #define ZVM_TRACE_DEFAULT "zvsh.trace.log"
 
-static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, const char *name, const char *val)
+static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
 	case OPT_MEMORY:
-		if (parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
+		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
 					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
 					 name, val);
 		return 0;
-	case OPT_TIMEOUT: {
-		const char *end = val;
-		if (parse_digits(&end, &p->timeout) < 0 || *end || p->timeout == 0 || p->timeout > INT64_MAX)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
+	case OPT_TIMEOUT:
+		if (tool_parse_uint(val, &p->timeout) < 0 || p->timeout == 0 || p->timeout > INT64_MAX)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected whole seconds, 1 or more", name, val);
 		return 0;
-	}
 	case OPT_ENV: return opt_env(p, lg, val);
 	case OPT_TRACE:
 		if (!*val)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty file name", name);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
 		p->trace = val;
 		return 0;
 	case OPT_KEEP:
 		if (!*val)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s: empty directory name", name);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty directory name", name);
 		p->keep = val;
 		return 0;
 	case OPT_GETRC: p->getrc = true; return 0;
@@ -285,9 +229,9 @@ static int set_option(struct zvsh_plan *p, struct zvsh_log *lg, enum opt_id id, 
 	return 0;
 }
 
-static int usage_error(struct zvsh_log *lg, const char *what, const char *arg)
+static int usage_error(struct tool_log *lg, const char *what, const char *arg)
 {
-	zvsh_fail(lg, ZVSH_EXIT_USAGE, "%s%s", what, arg);
+	tool_fail(lg, TOOL_EXIT_USAGE, "%s%s", what, arg);
 	fputs("Try 'zvsh --help'.\n", stderr);
 	return -1;
 }
@@ -298,50 +242,30 @@ static int usage_error(struct zvsh_log *lg, const char *what, const char *arg)
  * Returns 0 to go on, 1 when --help or --version was handled (exit 0), -1
  * on a bad command line (message printed, status 2).
  */
-static int parse_args(struct zvsh_plan *p, struct zvsh_log *lg, int argc, char **argv)
+static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char **argv)
 {
-	int i = 1;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == 0)
-			break; /* the program; "-" alone is not an option either */
-		const struct option_def *o = NULL;
-		const char *val = NULL;
-		size_t alen = strcspn(a, "=");
-		for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
-			if (strlen(options[k].name) == alen && strncmp(a, options[k].name, alen) == 0) {
-				o = &options[k];
-				break;
-			}
-		}
-		if (!o)
-			return usage_error(lg, "unknown option ", a);
-		if (a[alen] == '=') {
-			if (o->arg == ARG_NONE)
-				return usage_error(lg, "this option takes no value: ", a);
-			val = a + alen + 1;
-		} else if (o->arg == ARG_REQUIRED) {
-			if (i + 1 >= argc)
-				return usage_error(lg, "this option needs a value: ", a);
-			val = argv[++i];
-		} else if (o->arg == ARG_OPTIONAL) {
-			val = ZVM_TRACE_DEFAULT;
-		}
-		if (o->id == OPT_HELP) {
+	int i = 1, id;
+	const char *val;
+	while ((id = tool_option(lg, argc, argv, &i, options, sizeof options / sizeof options[0], &val)) >= 0) {
+		if (id == OPT_HELP) {
 			fputs(usage_text, stdout);
 			return 1;
 		}
-		if (o->id == OPT_VERSION) {
+		if (id == OPT_VERSION) {
 			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
 			return 1;
 		}
-		if (set_option(p, lg, o->id, o->name, val) < 0)
+		/* The option's name as typed, for messages. */
+		const char *a = argv[i - 1 - (val && val == argv[i - 1])];
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+		if (id == OPT_TRACE && !val)
+			val = ZVM_TRACE_DEFAULT;
+		if (set_option(p, lg, (enum opt_id)id, name, val) < 0)
 			return -1;
 	}
+	if (id == TOOL_OPT_BAD)
+		return -1;
 	if (i < argc) {
 		p->program = argv[i];
 		p->args = argv + i + 1;
@@ -352,7 +276,7 @@ static int parse_args(struct zvsh_plan *p, struct zvsh_log *lg, int argc, char *
 
 /* What only the whole command line tells: 0 when p can be run, -1 (message
  * printed, status 2) when not. */
-static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
+static int check_plan(const struct zvsh_plan *p, struct tool_log *lg)
 {
 	if (!p->program)
 		return usage_error(lg, "no program given", "");
@@ -363,7 +287,7 @@ static int check_plan(const struct zvsh_plan *p, struct zvsh_log *lg)
 
 int main(int argc, char **argv)
 {
-	struct zvsh_log lg = {0};
+	struct tool_log lg = {.prog = "zvsh"};
 	struct zvsh_plan plan = {0};
 	int status;
 	if (session_open_std(&lg) < 0 || plan_init(&plan, &lg) < 0) {
@@ -371,7 +295,7 @@ int main(int argc, char **argv)
 	} else {
 		int r = parse_args(&plan, &lg, argc, argv);
 		if (r > 0)
-			status = fflush(stdout) == 0 ? 0 : ZVSH_EXIT_USAGE;
+			status = fflush(stdout) == 0 ? 0 : TOOL_EXIT_USAGE;
 		else if (r < 0 || check_plan(&plan, &lg) < 0)
 			status = lg.status;
 		else

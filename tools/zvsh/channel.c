@@ -26,17 +26,17 @@
 /* What the functions below work with. */
 struct ctx {
 	struct zvsh_channels *cs;
-	struct zvsh_log *lg;
-	struct zvsh_workdir *w; /* for links to paths a manifest line cannot carry */
+	struct tool_log *lg;
+	struct workdir *w; /* for links to paths a manifest line cannot carry */
 };
 
 /* A new channel, zeroed, at the end of x->cs->ch (pointers into it are
  * invalid afterwards). */
 static struct zvsh_channel *add_channel(struct ctx *x)
 {
-	struct zvsh_channel *c = zvsh_grow(x->cs->ch, &x->cs->chcap, x->cs->nch, sizeof *c);
+	struct zvsh_channel *c = tool_grow(x->cs->ch, &x->cs->chcap, x->cs->nch, sizeof *c);
 	if (!c)
-		return zvsh_oom(x->lg), NULL;
+		return tool_oom(x->lg), NULL;
 	x->cs->ch = c;
 	c = &c[x->cs->nch++];
 	*c = (struct zvsh_channel){.passfd = -1, .childfd = -1};
@@ -93,7 +93,7 @@ static char *derive_alias(struct ctx *x, const char *path)
 		char *alias;
 		int r = k == 1 ? asprintf(&alias, "/dev/%s", name) : asprintf(&alias, "/dev/%s.%u", name, k);
 		if (r < 0)
-			return zvsh_oom(x->lg), NULL;
+			return tool_oom(x->lg), NULL;
 		if (alias_free(x->cs, alias))
 			return alias;
 		free(alias);
@@ -123,17 +123,17 @@ static int fd_name(const char *p)
 /* What the runtime's stat() should say for a host file or descriptor:
  * only a terminal is a character device, because for the runtime a
  * character device answers isatty(); /dev/null reads and writes like a pipe. */
-static enum zvsh_map host_map(const struct stat *st, int fd)
+static enum manifest_map host_map(const struct stat *st, int fd)
 {
 	if (S_ISREG(st->st_mode))
-		return ZVSH_MAP_FILE;
+		return MANIFEST_MAP_FILE;
 	if (S_ISCHR(st->st_mode)) {
 		if (fd >= 0)
-			return isatty(fd) ? ZVSH_MAP_CHAR : ZVSH_MAP_PIPE;
+			return isatty(fd) ? MANIFEST_MAP_CHAR : MANIFEST_MAP_PIPE;
 		unsigned maj = major(st->st_rdev); /* tty, /dev/tty and console, pseudo-terminals */
-		return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143) ? ZVSH_MAP_CHAR : ZVSH_MAP_PIPE;
+		return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143) ? MANIFEST_MAP_CHAR : MANIFEST_MAP_PIPE;
 	}
-	return ZVSH_MAP_PIPE;
+	return MANIFEST_MAP_PIPE;
 }
 
 enum want { WANT_AUTO, WANT_READ, WANT_WRITE };
@@ -144,25 +144,25 @@ static int fd_channel(struct ctx *x, const char *what, int fd, enum want want, b
 	struct stat st;
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fstat(fd, &st) < 0)
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open", what, fd);
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: descriptor %d is not open", what, fd);
 	if (S_ISSOCK(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: descriptor %d is not a file, pipe or character device",
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: descriptor %d is not a file, pipe or character device",
 				 what, fd);
 	int acc = fl & O_ACCMODE;
 	c->write = want == WANT_WRITE ||
 		   (want == WANT_AUTO && (acc == O_WRONLY || (acc == O_RDWR && (fd == 1 || fd == 2))));
 	if (c->write ? acc == O_RDONLY : acc == O_WRONLY)
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: descriptor %d is not open for %s", what, fd,
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: descriptor %d is not open for %s", what, fd,
 				 c->write ? "writing" : "reading");
 	if (random && !S_ISREG(st.st_mode))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
 				 what);
 	/* A descriptor is used as it is, from its position: sequential, unless
 	 * it holds an image, which is read at random offsets. */
 	c->passfd = fd;
 	c->type = random ? 1 : 0;
 	c->map = host_map(&st, fd);
-	return asprintf(&c->key, "fd:%d", fd) < 0 ? zvsh_oom(x->lg) : 0; /* the source comes with its number */
+	return asprintf(&c->key, "fd:%d", fd) < 0 ? tool_oom(x->lg) : 0; /* the source comes with its number */
 }
 
 /* An existing host file: read, unless want says write. */
@@ -170,19 +170,19 @@ static int existing_channel(struct ctx *x, const char *what, const char *path, c
 			    bool random, struct zvsh_channel *c)
 {
 	if (S_ISDIR(st->st_mode))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: is a directory", what);
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: is a directory", what);
 	if (!S_ISREG(st->st_mode) && !S_ISCHR(st->st_mode) && !S_ISFIFO(st->st_mode))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: not a regular file, character device or FIFO", what);
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: not a regular file, character device or FIFO", what);
 	if (random && !S_ISREG(st->st_mode))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: not a regular file (an image is read at random offsets)",
 				 what);
 	c->write = want == WANT_WRITE;
 	if (access(path, c->write ? W_OK : R_OK) < 0)
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	c->type = S_ISREG(st->st_mode) && !c->write ? 1 : 0;
 	c->map = host_map(st, -1);
 	if (!(c->key = realpath(path, NULL)))
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	return (c->source = workdir_source(x->w, x->lg, c->key)) ? 0 : -1;
 }
 
@@ -193,10 +193,10 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	size_t n = strlen(path);
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || path[n - 1] == '/')
-		return zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
+		return tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: No such file or directory", what);
 	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
 	if (!dir)
-		return zvsh_oom(x->lg);
+		return tool_oom(x->lg);
 	char *real = realpath(dir, NULL);
 	int err = errno;
 	struct stat st;
@@ -210,7 +210,7 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	}
 	if (!real || err) {
 		free(real);
-		int r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir,
+		int r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: cannot create a file in %s: %s", what, dir,
 				  strerror(err));
 		free(dir);
 		return r;
@@ -218,11 +218,11 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	free(dir);
 	c->write = true;
 	c->type = 0;
-	c->map = ZVSH_MAP_FILE;
-	c->key = zvsh_join(real, base);
+	c->map = MANIFEST_MAP_FILE;
+	c->key = tool_join(real, base);
 	free(real);
 	if (!c->key)
-		return zvsh_oom(x->lg);
+		return tool_oom(x->lg);
 	return (c->source = workdir_source(x->w, x->lg, c->key)) ? 0 : -1;
 }
 
@@ -245,9 +245,9 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 	else if (stat(path, &st) == 0)
 		r = existing_channel(x, what, path, &st, want, random, &c);
 	else if (errno != ENOENT)
-		r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: %s", what, strerror(errno));
+		r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: %s", what, strerror(errno));
 	else if (want == WANT_READ)
-		r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: No such file or directory", what);
+		r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: No such file or directory", what);
 	else
 		r = new_channel(x, what, path, &c);
 
@@ -255,7 +255,7 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 		if (!x->cs->ch[i].key || strcmp(x->cs->ch[i].key, c.key) != 0)
 			continue;
 		if (x->cs->ch[i].write != c.write) {
-			r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: the same file cannot be both read and written",
+			r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: the same file cannot be both read and written",
 				      what);
 			break;
 		}
@@ -265,15 +265,15 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 	}
 	if (r == 0 && c.passfd >= 0) {
 		if (x->cs->npass == ZVSH_PASS_MAX)
-			r = zvsh_fail(x->lg, ZVSH_EXIT_USAGE, "%s: more than %d descriptors given as channels", what,
+			r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: more than %d descriptors given as channels", what,
 				      ZVSH_PASS_MAX);
 		else if (asprintf(&c.source, "/dev/fd/%d", c.childfd = ZVSH_FD_PASS + x->cs->npass) < 0)
-			r = zvsh_oom(x->lg);
+			r = tool_oom(x->lg);
 		else
 			x->cs->npass++;
 	}
 	if (r == 0 && !(c.alias = alias ? strdup(alias) : derive_alias(x, path)))
-		r = alias ? zvsh_oom(x->lg) : -1;
+		r = alias ? tool_oom(x->lg) : -1;
 	struct zvsh_channel *slot = r == 0 ? add_channel(x) : NULL;
 	if (!slot) {
 		free(c.key);
@@ -289,7 +289,8 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 	return (int)(slot - x->cs->ch);
 }
 
-static int fixed_channel(struct ctx *x, const char *source, const char *alias, int type, bool write, enum zvsh_map map)
+static int fixed_channel(struct ctx *x, const char *source, const char *alias, int type, bool write,
+			 enum manifest_map map)
 {
 	struct zvsh_channel *c = add_channel(x);
 	if (!c)
@@ -299,20 +300,20 @@ static int fixed_channel(struct ctx *x, const char *source, const char *alias, i
 	c->type = type;
 	c->write = write;
 	c->map = map;
-	return c->source && c->alias ? 0 : zvsh_oom(x->lg);
+	return c->source && c->alias ? 0 : tool_oom(x->lg);
 }
 
 /* What stat() says for the program's standard stream on zvsh's fd. A
  * socket is relayed through a pipe by run.c, so it is a pipe. */
-static enum zvsh_map std_map(int fd)
+static enum manifest_map std_map(int fd)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		return ZVSH_MAP_PIPE;
+		return MANIFEST_MAP_PIPE;
 	return host_map(&st, fd);
 }
 
-int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg)
+int channel_std(struct zvsh_channels *cs, struct tool_log *lg)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg}, *x = &ctx;
 	char out[16], err[16];
@@ -323,37 +324,37 @@ int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg)
 	    fixed_channel(x, err, "/dev/stderr", 0, true, std_map(2)) < 0)
 		return -1;
 	/* The nvram's path is filled in when the file is written. */
-	return fixed_channel(x, "", "/dev/nvram", 1, false, ZVSH_MAP_DEFAULT);
+	return fixed_channel(x, "", "/dev/nvram", 1, false, MANIFEST_MAP_DEFAULT);
 }
 
-int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p)
+int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
 	for (size_t i = 0; i < p->nimg; i++) {
-		const struct zvsh_image *im = &p->img[i];
+		const struct image *im = &p->img[i];
 		char alias[48], *what;
 		snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
 		if (asprintf(&what, "--image %s", im->host) < 0)
-			return zvsh_oom(lg);
+			return tool_oom(lg);
 		cs->img[i] = host_channel(x, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias);
 		free(what);
 		if (cs->img[i] < 0)
 			return -1;
-		cs->ch[cs->img[i]].map = ZVSH_MAP_DEFAULT;
+		cs->ch[cs->img[i]].map = MANIFEST_MAP_DEFAULT;
 	}
 	return 0;
 }
 
 /* A leading "~/" in FILE is $HOME, as the shell would have made it of a
  * word of its own. */
-int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p)
+int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
 	cs->nwords = 0;
 	if (!(cs->words = calloc((size_t)p->nargs + 1, sizeof *cs->words)))
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	if (!(cs->words[cs->nwords++] = strdup(p->program)))
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	for (int i = 0; i < p->nargs; i++) {
 		const char *a = p->args[i];
 		char *word;
@@ -361,7 +362,7 @@ int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_work
 			const char *home = getenv("HOME");
 			char *path = NULL;
 			if (strncmp(a + 1, "~/", 2) == 0 && home && *home && asprintf(&path, "%s/%s", home, a + 3) < 0)
-				return zvsh_oom(lg);
+				return tool_oom(lg);
 			int k = host_channel(x, a, path ? path : a + 1, WANT_AUTO, false, NULL);
 			free(path);
 			if (k < 0)
@@ -371,7 +372,7 @@ int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_work
 			word = strdup(a[0] == '@' && a[1] == '@' ? a + 1 : a);
 		}
 		if (!word)
-			return zvsh_oom(lg);
+			return tool_oom(lg);
 		cs->words[cs->nwords++] = word;
 	}
 	return 0;

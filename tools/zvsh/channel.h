@@ -18,8 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "manifest.h"
 #include "plan.h"
-#include "util.h"
+#include "tool.h"
 #include "workdir.h"
 
 /*
@@ -46,18 +47,15 @@
 /* The nvram's channel: its index in zvsh_channels.ch. */
 #define CHANNEL_NVRAM 3
 
-/* What the runtime's stat() says a channel is ([mapping]). */
-enum zvsh_map { ZVSH_MAP_DEFAULT, ZVSH_MAP_PIPE, ZVSH_MAP_CHAR, ZVSH_MAP_FILE };
-
 struct zvsh_channel {
-	char *source;      /* the manifest's source field */
-	char *alias;       /* "/dev/..." */
-	char *key;         /* what makes two @arguments the same channel; NULL: never shared */
-	int type;          /* 0 sequential, 1 random read */
-	bool write;        /* writable (sequential), else readable */
-	enum zvsh_map map; /* [mapping] line, unless DEFAULT */
-	int passfd;        /* zvsh's descriptor handed to zerovm, or -1 */
-	int childfd;       /* its number in zerovm ("/dev/fd/N", the source), or -1 */
+	char *source;          /* the manifest's source field */
+	char *alias;           /* "/dev/..." */
+	char *key;             /* what makes two @arguments the same channel; NULL: never shared */
+	int type;              /* 0 sequential, 1 random read */
+	bool write;            /* writable (sequential), else readable */
+	enum manifest_map map; /* [mapping] line, unless DEFAULT */
+	int passfd;            /* zvsh's descriptor handed to zerovm, or -1 */
+	int childfd;           /* its number in zerovm ("/dev/fd/N", the source), or -1 */
 };
 
 struct zvsh_channels {
@@ -72,13 +70,13 @@ struct zvsh_channels {
 /* The standard streams' channels, and the nvram's (its source is filled in
  * when the file is written). Called first, on an empty cs. 0, or -1 (said
  * in lg). */
-int channel_std(struct zvsh_channels *cs, struct zvsh_log *lg);
+int channel_std(struct zvsh_channels *cs, struct tool_log *lg);
 /* One channel per --image of p, in order (cs->img). 0, or -1. */
-int channel_images(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p);
+int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
 /* The [args] words (cs->words): the program as typed, then each argument,
  * @FILE replaced by its channel's alias (a channel made or shared for it)
  * and @@x by @x. 0, or -1. */
-int channel_args(struct zvsh_channels *cs, struct zvsh_log *lg, struct zvsh_workdir *w, const struct zvsh_plan *p);
+int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
 /* Free what cs holds. */
 void channel_free(struct zvsh_channels *cs);
 

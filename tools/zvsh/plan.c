@@ -6,7 +6,7 @@
 
 #include "plan.h"
 
-int plan_init(struct zvsh_plan *p, struct zvsh_log *lg)
+int plan_init(struct zvsh_plan *p, struct tool_log *lg)
 {
 	*p = (struct zvsh_plan){.memory = ZVSH_MEMORY_DEFAULT, .timeout = ZVSH_TIMEOUT_DEFAULT};
 	/* The default environment: what a program expects to find, nothing of
@@ -17,13 +17,13 @@ int plan_init(struct zvsh_plan *p, struct zvsh_log *lg)
 	return 0;
 }
 
-int plan_env_set(struct zvsh_plan *p, struct zvsh_log *lg, const char *name, size_t nlen, const char *value)
+int plan_env_set(struct zvsh_plan *p, struct tool_log *lg, const char *name, size_t nlen, const char *value)
 {
 	char *n = strndup(name, nlen), *v = strdup(value);
 	if (!n || !v) {
 		free(n);
 		free(v);
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	}
 	for (size_t i = 0; i < p->nenv; i++) {
 		if (strcmp(p->env[i].name, n) == 0) {
@@ -33,11 +33,11 @@ int plan_env_set(struct zvsh_plan *p, struct zvsh_log *lg, const char *name, siz
 			return 0;
 		}
 	}
-	struct zvsh_env *e = zvsh_grow(p->env, &p->envcap, p->nenv, sizeof *e);
+	struct manifest_env *e = tool_grow(p->env, &p->envcap, p->nenv, sizeof *e);
 	if (!e) {
 		free(n);
 		free(v);
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	}
 	p->env = e;
 	e[p->nenv].name = n;
@@ -60,6 +60,7 @@ void plan_free(struct zvsh_plan *p)
 		free(p->env[i].value);
 	}
 	for (size_t i = 0; i < p->nimg; i++) {
+		free(p->img[i].spec);
 		free(p->img[i].host);
 		free(p->img[i].mount);
 	}

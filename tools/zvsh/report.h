@@ -6,13 +6,14 @@
 #define ZVSH_REPORT_H
 
 #include "plan.h"
-#include "util.h"
+#include "tool.h"
 #include "workdir.h"
+#include "zerovm.h"
 
 /* What zvsh saw of a zerovm that ran. */
 struct report_input {
-	struct zvsh_buf report; /* its standard output: the report */
-	struct zvsh_buf msg;    /* its standard error: its own messages, unless --verbose showed them */
+	struct tool_buf report; /* its standard output: the report */
+	struct tool_buf msg;    /* its standard error: its own messages, unless --verbose showed them */
 	int wstatus;            /* its wait status */
 	int forwarded;          /* the last signal zvsh passed on to it, 0 if none */
 };
@@ -23,6 +24,6 @@ struct report_input {
  * when asked for, zerovm's messages when there is no report) and, with
  * --keep, writes the report into w. in->report is made a string.
  */
-int report_outcome(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, struct report_input *in);
+int report_outcome(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, struct report_input *in);
 
 #endif

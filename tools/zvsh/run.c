@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,120 +34,10 @@
 #include "report.h"
 #include "run.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 /* What zvsh keeps of zerovm's report and messages: a report is six short
  * lines; anything past this is not one. */
 #define CAPTURE_MAX 65536
 #define RELAY_BUF 65536
-
-static void stop_signals(sigset_t *s)
-{
-	sigemptyset(s);
-	sigaddset(s, SIGINT);
-	sigaddset(s, SIGTERM);
-	sigaddset(s, SIGHUP);
-	sigaddset(s, SIGCHLD);
-}
-
-void run_block_signals(struct run_signals *sig)
-{
-	sigset_t s;
-	stop_signals(&s);
-	sigprocmask(SIG_BLOCK, &s, &sig->mask);
-	/* A write to a closed pipe (the program's reader gone) is EPIPE for a
-	 * relay, not the end of zvsh. */
-	struct sigaction old, ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
-	sigaction(SIGPIPE, &ign, &old);
-	sig->sigpipe_ignored = old.sa_handler == SIG_IGN;
-	/* An ignored SIGCHLD (inherited) would reap zerovm behind zvsh's back
-	 * and never reach the signalfd. */
-	sigaction(SIGCHLD, &dfl, NULL);
-}
-
-/* ---- finding zerovm; the child, until its exec ------------------------------- */
-
-static bool executable(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
-}
-
-/* $ZEROVM; else "zerovm" beside zvsh's own executable; else in $PATH. */
-static char *find_zerovm(struct zvsh_log *lg)
-{
-	const char *env = getenv("ZEROVM");
-	if (env && *env)
-		return strdup(env);
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash && (size_t)(slash - self) + sizeof "/zerovm" <= sizeof self) {
-			strcpy(slash, "/zerovm");
-			if (executable(self))
-				return strdup(self);
-		}
-	}
-	const char *path = getenv("PATH");
-	for (const char *p = path ? path : "/bin:/usr/bin"; *p;) {
-		size_t len = strcspn(p, ":");
-		char *cand;
-		if (len && asprintf(&cand, "%.*s/zerovm", (int)len, p) >= 0) {
-			if (executable(cand))
-				return cand;
-			free(cand);
-		}
-		p += len + (p[len] == ':');
-	}
-	zvsh_fail(lg, ZVSH_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside zvsh or in PATH");
-	return NULL;
-}
-
-struct spawn {
-	char **argv;
-	int src[ZVSH_FD_PASS + ZVSH_PASS_MAX]; /* zvsh's descriptor for each of zerovm's */
-	int n;
-	int errfd; /* exec failure: errno is written here */
-	pid_t parent;
-	const struct run_signals *sig; /* to restore */
-};
-
-/* In the child: descriptors in place, signals as zvsh found them, then exec.
- * Only async-signal-safe calls. */
-__attribute__((noreturn)) static void child(const struct spawn *sp)
-{
-	int tmp[ZVSH_FD_PASS + ZVSH_PASS_MAX], e;
-	/* zerovm stops the session (and reports) when zvsh dies. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != sp->parent)
-		_exit(127);
-	if (!sp->sig->sigpipe_ignored)
-		signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &sp->sig->mask, NULL);
-	/* Copies above every target first, so no dup2 below overwrites a source. */
-	for (int i = 0; i < sp->n; i++)
-		if ((tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
-			goto fail;
-	for (int i = 0; i < sp->n; i++)
-		if (dup2(tmp[i], i) < 0)
-			goto fail;
-	/* Nothing else zvsh inherited reaches zerovm (CLOSE_RANGE_CLOEXEC needs
-	 * Linux 5.11; before, one by one). */
-	if (close_range((unsigned)sp->n, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-		for (int fd = sp->n; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	execvp(sp->argv[0], sp->argv);
-fail:
-	e = errno;
-	if (write(sp->errfd, &e, sizeof e) < 0)
-		_exit(127);
-	_exit(127);
-}
 
 /* ---- while zerovm runs ------------------------------------------------------- */
 
@@ -192,7 +81,7 @@ static void relay_close(struct relay *r)
 
 /* Append what fd has (non-blocking) to b, up to CAPTURE_MAX; or pass it to
  * stderr when echo. Returns false at end of file or on an error. */
-static bool capture(int fd, struct zvsh_buf *b, bool echo)
+static bool capture(int fd, struct tool_buf *b, bool echo)
 {
 	char buf[4096];
 	for (;;) {
@@ -204,9 +93,9 @@ static bool capture(int fd, struct zvsh_buf *b, bool echo)
 		if (n <= 0)
 			return false;
 		if (echo)
-			zvsh_put_all(2, buf, (size_t)n);
+			tool_put_all(2, buf, (size_t)n);
 		else if (b->len + (size_t)n <= CAPTURE_MAX)
-			zvsh_buf_printf(b, "%.*s", (int)n, buf);
+			tool_buf_printf(b, "%.*s", (int)n, buf);
 	}
 }
 
@@ -240,7 +129,7 @@ static bool pump_out(struct relay *r)
 	ssize_t n = read(r->from, r->buf, RELAY_BUF);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
-	if (n <= 0 || zvsh_put_all(r->to, r->buf, (size_t)n) < 0) {
+	if (n <= 0 || tool_put_all(r->to, r->buf, (size_t)n) < 0) {
 		relay_close(r);
 		return false;
 	}
@@ -364,28 +253,21 @@ static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const
 	}
 }
 
-/* A stop signal that came before zerovm exists (blocked, so pending): its
- * number, or 0. */
-static int stop_pending(void)
-{
-	sigset_t pending, stops;
-	stop_signals(&stops);
-	sigpending(&pending);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGCHLD && sigismember(&stops, sig) == 1 && sigismember(&pending, sig) == 1)
-			return sig;
-	return 0;
-}
-
 /* The pipes zvsh makes for zerovm; an end is -1 once closed or handed on. */
 struct pipes {
-	int rep[2], diag[2], errp[2]; /* zerovm's report, its messages, an exec failure */
-	int relay[3][2];              /* standard streams that are sockets */
+	int rep[2], diag[2]; /* zerovm's report, its messages */
+	int relay[3][2];     /* standard streams that are sockets */
+};
+
+/* zerovm's descriptors: zvsh's descriptor for each (the file comment). */
+struct fdmap {
+	int src[ZVSH_FD_PASS + ZVSH_PASS_MAX];
+	int n;
 };
 
 /* Standard streams that are sockets go through pipes: s's relays, their
  * other ends in sp->src. 0, or -1 (said in lg). */
-static int open_relays(struct proc *s, struct pipes *pp, struct spawn *sp, struct zvsh_log *lg)
+static int open_relays(struct proc *s, struct pipes *pp, struct fdmap *sp, struct tool_log *lg)
 {
 	struct relay *rel[3] = {&s->in, &s->out, &s->err};
 	for (int i = 0; i < 3; i++) {
@@ -393,7 +275,7 @@ static int open_relays(struct proc *s, struct pipes *pp, struct spawn *sp, struc
 		if (fstat(i, &st) < 0 || !S_ISSOCK(st.st_mode))
 			continue;
 		if (pipe2(pp->relay[i], O_CLOEXEC) < 0 || !(rel[i]->buf = malloc(RELAY_BUF)))
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
+			return tool_fail(lg, TOOL_EXIT_USAGE, "cannot relay descriptor %d: %s", i, strerror(errno));
 		/* in: zvsh writes the pipe, zerovm reads it; out, err: the reverse. */
 		int mine = pp->relay[i][i == 0], theirs = pp->relay[i][i != 0];
 		fcntl(mine, F_SETFL, O_NONBLOCK);
@@ -407,14 +289,14 @@ static int open_relays(struct proc *s, struct pipes *pp, struct spawn *sp, struc
 
 /* The signalfd and the pipes, and in sp->src zvsh's descriptor for each of
  * zerovm's (the file comment). 0, or -1 (said in lg). */
-static int open_pipes(struct proc *s, struct pipes *pp, struct spawn *sp, const struct zvsh_channels *cs,
-		      struct zvsh_log *lg)
+static int open_pipes(struct proc *s, struct pipes *pp, struct fdmap *sp, const struct zvsh_channels *cs,
+		      struct tool_log *lg)
 {
 	sigset_t stops;
-	stop_signals(&stops);
+	zerovm_stop_set(&stops);
 	if ((s->sfd = signalfd(-1, &stops, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 || pipe2(pp->rep, O_CLOEXEC) < 0 ||
-	    pipe2(pp->diag, O_CLOEXEC) < 0 || pipe2(pp->errp, O_CLOEXEC) < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
+	    pipe2(pp->diag, O_CLOEXEC) < 0)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
 	sp->src[0] = 0;
 	sp->src[1] = pp->rep[1];
 	sp->src[2] = pp->diag[1];
@@ -425,41 +307,26 @@ static int open_pipes(struct proc *s, struct pipes *pp, struct spawn *sp, const 
 			sp->src[cs->ch[i].childfd] = cs->ch[i].passfd;
 	if (open_relays(s, pp, sp, lg) < 0)
 		return -1;
-	sp->errfd = pp->errp[1];
 	fcntl(pp->rep[0], F_SETFL, O_NONBLOCK);
 	fcntl(pp->diag[0], F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
 /*
- * Fork zerovm (child()), close in zvsh what is the child's, and wait for
- * its exec: 0 once zerovm runs, with the read ends in s; or -1 (said in
- * lg; a zerovm that could not be run is reaped).
+ * Start zerovm (zerovm_start), close in zvsh what is the child's: 0 once
+ * zerovm runs, with the read ends in s; or -1 (said in lg; a zerovm that
+ * could not be run is reaped).
  */
-static int start(struct proc *s, struct pipes *pp, const struct spawn *sp, struct zvsh_log *lg, bool verbose)
+static int start(struct proc *s, struct pipes *pp, const struct zerovm_spawn *sp, struct tool_log *lg, bool verbose)
 {
-	s->pid = fork();
-	if (s->pid < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno));
-	if (s->pid == 0)
-		child(sp);
+	s->pid = zerovm_start(sp, lg);
 	close_fd(&pp->rep[1]);
 	close_fd(&pp->diag[1]);
-	close_fd(&pp->errp[1]);
 	for (int i = 0; i < 3; i++)
 		close_fd(&pp->relay[i][i != 0]);
 	s->rep = pp->rep[0], pp->rep[0] = -1;
 	s->diag = pp->diag[0], pp->diag[0] = -1;
-
-	int e;
-	ssize_t n;
-	while ((n = read(pp->errp[0], &e, sizeof e)) < 0 && errno == EINTR)
-		;
-	if (n == (ssize_t)sizeof e) {
-		while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		zvsh_fail(lg, e == ENOENT ? ZVSH_EXIT_NOTFOUND : ZVSH_EXIT_NOEXEC, "cannot run %s: %s", sp->argv[0],
-			  strerror(e));
+	if (s->pid < 0) {
 		drain(s, verbose);
 		return -1;
 	}
@@ -472,7 +339,7 @@ static void close_all(struct proc *s, struct pipes *pp)
 	close_fd(&s->sfd);
 	close_fd(&s->rep);
 	close_fd(&s->diag);
-	int *fds[] = {&pp->rep[0], &pp->rep[1], &pp->diag[0], &pp->diag[1], &pp->errp[0], &pp->errp[1]};
+	int *fds[] = {&pp->rep[0], &pp->rep[1], &pp->diag[0], &pp->diag[1]};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		close_fd(fds[i]);
 	struct relay *rel[3] = {&s->in, &s->out, &s->err};
@@ -486,25 +353,25 @@ static void close_all(struct proc *s, struct pipes *pp)
 	free(s->got.msg.p);
 }
 
-int run_zerovm(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
-	       const char *manifest, const struct run_signals *sig)
+int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
+	       const char *manifest, const struct zerovm_signals *sig)
 {
-	char *zvm = find_zerovm(lg);
+	char *zvm = zerovm_find(lg);
 	if (!zvm)
 		return lg->status;
 	char *argv[12];
 	zerovm_argv(argv, zvm, p, manifest);
-	int stop = stop_pending();
+	int stop = zerovm_stop_pending();
 	if (stop)
 		return free(zvm), 128 + stop;
 
 	struct proc s = {.pid = -1, .sfd = -1, .rep = -1, .diag = -1};
 	s.in = s.out = s.err = (struct relay){.from = -1, .to = -1};
-	struct pipes pp = {
-		.rep = {-1, -1}, .diag = {-1, -1}, .errp = {-1, -1}, .relay = {{-1, -1}, {-1, -1}, {-1, -1}}};
-	struct spawn sp = {.argv = argv, .n = ZVSH_FD_PASS + cs->npass, .parent = getpid(), .sig = sig};
+	struct pipes pp = {.rep = {-1, -1}, .diag = {-1, -1}, .relay = {{-1, -1}, {-1, -1}, {-1, -1}}};
+	struct fdmap fm = {.n = ZVSH_FD_PASS + cs->npass};
+	struct zerovm_spawn sp = {.argv = argv, .src = fm.src, .n = fm.n, .sig = sig};
 	int status = -1;
-	if (open_pipes(&s, &pp, &sp, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
+	if (open_pipes(&s, &pp, &fm, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
 		serve(&s, p->verbose);
 		status = report_outcome(w, lg, p, &s.got);
 	}

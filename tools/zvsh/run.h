@@ -11,22 +11,13 @@
 
 #include "channel.h"
 #include "plan.h"
-#include "util.h"
+#include "tool.h"
 #include "workdir.h"
+#include "zerovm.h"
 
-/* What zvsh was given, restored for zerovm. */
-struct run_signals {
-	sigset_t mask;        /* the signal mask before run_block_signals */
-	bool sigpipe_ignored; /* SIGPIPE was ignored */
-};
-
-/* Block SIGINT, SIGTERM, SIGHUP and SIGCHLD for the signalfd of
- * run_zerovm (what was there before is kept in sig, for zerovm), ignore
- * SIGPIPE. */
-void run_block_signals(struct run_signals *sig);
 /* Run zerovm on the manifest (its channels cs) and wait for it: zvsh's
  * exit status (EXIT STATUS in docs/zvsh.1.md), messages printed. */
-int run_zerovm(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
-	       const char *manifest, const struct run_signals *sig);
+int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
+	       const char *manifest, const struct zerovm_signals *sig);
 
 #endif

@@ -2,7 +2,8 @@
  * image.c - find the program inside the ro images and extract it.
  *
  * "zvsh --image rootfs.tar sh -c 'ls /'" names a program that exists only
- * in an image, but zerovm loads the program from a host file. So zvsh reads
+ * in an image, but zerovm loads the program from a host file. So the tool
+ * reads
  * the images' headers with the runtime's own reader (zrt/tar.c), lays their
  * entries over one another as the runtime mounts them (in --image order,
  * each under its mountpoint, a later entry replacing an earlier one of the
@@ -36,7 +37,7 @@ struct node {
 	char *link; /* symlink: the target as stored; hard link: its sandbox path */
 	enum tar_type type;
 	uint64_t size, offset;
-	size_t img; /* index in zvsh_plan.img */
+	size_t img; /* index in image_search.img */
 	int fd;     /* the image, open for reading */
 };
 
@@ -82,7 +83,7 @@ static int on_entry(void *ctx, const struct tar_entry *e)
 {
 	struct index *ix = ctx;
 	const char *mount = ix->mount;
-	struct node *n = zvsh_grow(ix->n, &ix->cap, ix->len, sizeof *n);
+	struct node *n = tool_grow(ix->n, &ix->cap, ix->len, sizeof *n);
 	if (!n)
 		return ix->oom = true, 1;
 	ix->n = n;
@@ -112,27 +113,27 @@ static void index_free(struct index *ix)
 }
 
 /* Scan every ro image into ix. Image descriptors end up in fds[]. */
-static int index_load(struct index *ix, struct zvsh_log *lg, const struct zvsh_plan *plan, int *fds)
+static int index_load(struct index *ix, struct tool_log *lg, const struct image_search *plan, int *fds)
 {
 	for (size_t i = 0; i < plan->nimg; i++) {
-		const struct zvsh_image *im = &plan->img[i];
+		const struct image *im = &plan->img[i];
 		if (im->wo)
 			continue;
 		struct stat st;
 		int fd = open(im->host, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: %s", im->spec, strerror(errno));
 		fds[i] = fd;
 		if (fstat(fd, &st) < 0)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host, strerror(errno));
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: %s", im->spec, strerror(errno));
 		ix->img = i;
 		ix->fd = fd;
 		ix->mount = im->mount;
 		int r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
 		if (ix->oom)
-			return zvsh_oom(lg);
+			return tool_oom(lg);
 		if (r < 0)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--image %s: %s", im->host,
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: %s", im->spec,
 					 r == -TAR_EIO ? "read error" : "not a valid tar archive");
 	}
 	return 0;
@@ -233,11 +234,11 @@ static const struct node *try_in(const struct index *ix, const char *dir, size_t
  * the sandbox, relative ones from "/"; a bare name is looked up in each
  * directory of the program's PATH, then at the top of each ro image.
  */
-static const struct node *find(const struct index *ix, const struct zvsh_plan *plan, const char *name, char **where)
+static const struct node *find(const struct index *ix, const struct image_search *plan, const char *name, char **where)
 {
 	if (strchr(name, '/'))
 		return try_in(ix, "", 0, name[0] == '/' ? name + 1 : name, where);
-	const char *path = plan_env_get(plan, "PATH");
+	const char *path = plan->path;
 	for (const char *p = path; p && *p;) {
 		size_t n = strcspn(p, ":");
 		const struct node *hit = try_in(ix, p, n, name, where);
@@ -256,11 +257,11 @@ static const struct node *find(const struct index *ix, const struct zvsh_plan *p
 	return NULL;
 }
 
-static int extract(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const struct node *n,
+static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
 		   char **path)
 {
 	const char *p;
-	int out = workdir_create(w, lg, "program", 0700, &p);
+	int out = workdir_create(w, lg, plan->out, 0700, &p);
 	if (out < 0)
 		return -1;
 	char buf[65536];
@@ -269,24 +270,26 @@ static int extract(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvs
 		size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
 		int fd = n->fd;
 		int64_t got = read_at(&fd, buf, want, off);
-		if (got <= 0 || zvsh_write_all(out, buf, (size_t)got) < 0) {
+		if (got <= 0 || tool_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot extract the program from --image %s: %s",
-					 plan->img[n->img].host, got < 0 ? strerror((int)-got) : "read error");
+			return tool_fail(lg, TOOL_EXIT_USAGE, "cannot extract the program from %s: %s",
+					 plan->img[n->img].spec, got < 0 ? strerror((int)-got) : "read error");
 		}
 		off += (uint64_t)got;
 		left -= (uint64_t)got;
 	}
 	if (close(out) < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
-	return (*path = strdup(p)) ? 0 : zvsh_oom(lg);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+	return (*path = strdup(p)) ? 0 : tool_oom(lg);
 }
 
-int image_find(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *plan, const char *name, char **path)
+int image_find(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const char *name, char **path)
 {
 	struct index ix = {0};
-	int fds[ZVSH_IMAGES_MAX];
-	for (size_t i = 0; i < ZVSH_IMAGES_MAX; i++)
+	int *fds = malloc((plan->nimg ? plan->nimg : 1) * sizeof *fds);
+	if (!fds)
+		return tool_oom(lg);
+	for (size_t i = 0; i < plan->nimg; i++)
 		fds[i] = -1;
 	int r = index_load(&ix, lg, plan, fds);
 	char *where = NULL;
@@ -295,15 +298,16 @@ int image_find(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_pl
 		if (n) {
 			r = extract(w, lg, plan, n, path);
 			if (r == 0)
-				zvsh_note(lg, "%s: %s from --image %s", name, where, plan->img[n->img].spec);
+				tool_note(lg, "%s: %s from %s", name, where, plan->img[n->img].spec);
 		} else {
 			r = 1;
 		}
 	}
 	free(where);
 	index_free(&ix);
-	for (size_t i = 0; i < ZVSH_IMAGES_MAX; i++)
+	for (size_t i = 0; i < plan->nimg; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	free(fds);
 	return r;
 }

@@ -1,22 +1,22 @@
 /*
- * workdir.h - the work directory: where zvsh writes the session's files.
+ * workdir.h - the work directory: where a tool writes its sessions' files.
  *
  * A private temporary directory (mode 0700, under $TMPDIR or /tmp) removed
- * at the end, or --keep DIR, kept with what was written into it. Every file
- * zvsh makes there is recorded, so that the end removes exactly those (a
+ * at the end, or a directory given (zvsh --keep DIR), kept with what was
+ * written into it. Every file the tool makes there is recorded, so that the end removes exactly those (a
  * kept directory's other files are never touched). Its path goes into the
  * manifest, so it is one that a manifest line can carry as it is.
  */
-#ifndef ZVSH_WORKDIR_H
-#define ZVSH_WORKDIR_H
+#ifndef TOOL_WORKDIR_H
+#define TOOL_WORKDIR_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "util.h"
+#include "tool.h"
 
-struct zvsh_workdir {
+struct workdir {
 	char *path;   /* absolute */
 	bool made;    /* a private temporary directory, removed at the end */
 	bool keep;    /* --keep: nothing is removed */
@@ -24,23 +24,24 @@ struct zvsh_workdir {
 	size_t nfiles, filescap;
 };
 
-/* Create the work directory, or take keep (--keep DIR, created if missing)
- * when not NULL. 0, or -1 (said in lg; workdir_close() still due). */
-int workdir_open(struct zvsh_workdir *w, struct zvsh_log *lg, const char *keep);
+/* Create the work directory "<prefix>.XXXXXX", or take keep (--keep DIR,
+ * created if missing) when not NULL. 0, or -1 (said in lg;
+ * workdir_close() still due). */
+int workdir_open(struct workdir *w, struct tool_log *lg, const char *keep, const char *prefix);
 /* Create NAME in the work directory (replacing one left by an earlier
- * --keep run), recorded for removal: a descriptor open for writing and
+ * run in a kept directory), recorded for removal: a descriptor open for writing and
  * the path in *path (owned by w), or -1. */
-int workdir_create(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, mode_t mode, const char **path);
+int workdir_create(struct workdir *w, struct tool_log *lg, const char *name, mode_t mode, const char **path);
 /* Create NAME (mode 0600) with the text of b: 0 and its path in *path
  * (owned by w), or -1; a b that ran out of memory is a failure. */
-int workdir_write(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, const struct zvsh_buf *b,
+int workdir_write(struct workdir *w, struct tool_log *lg, const char *name, const struct tool_buf *b,
 		  const char **path);
 /* What a manifest line says for the absolute host path: the path itself
  * when a manifest line can carry it, else a symbolic link to it made in
  * the work directory. malloc'd, or NULL (said in lg). */
-char *workdir_source(struct zvsh_workdir *w, struct zvsh_log *lg, const char *path);
+char *workdir_source(struct workdir *w, struct tool_log *lg, const char *path);
 /* Remove the recorded files and a directory made here, unless --keep, and
  * free w. */
-void workdir_close(struct zvsh_workdir *w);
+void workdir_close(struct workdir *w);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * program.c - the manifest's Program from the program as typed (program.h).
  *
- * On the host, a path is that file and a bare name is searched in zvsh's
- * own $PATH, as execvp() would; in the ro images (image.c), as a path walk
+ * On the host, a path is that file and a bare name is searched in the
+ * tool's own $PATH, as execvp() would; in the ro images (image.c), as a path walk
  * inside the sandbox would find it, with the program's PATH.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include "image.h"
 #include "program.h"
 
-static bool any_ro_image(const struct zvsh_plan *p)
+static bool any_ro_image(const struct image_search *p)
 {
 	for (size_t i = 0; i < p->nimg; i++)
 		if (!p->img[i].wo)
@@ -25,20 +25,20 @@ static bool any_ro_image(const struct zvsh_plan *p)
 
 /* The program found on the host at path (typed: as the command line said
  * it, for messages): it must be a readable regular file. */
-static int host_program(struct zvsh_workdir *w, struct zvsh_log *lg, const char *typed, const char *path, char **out)
+static int host_program(struct workdir *w, struct tool_log *lg, const char *typed, const char *path, char **out)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_NOTFOUND, "%s: %s", typed, strerror(errno));
+		return tool_fail(lg, TOOL_EXIT_NOTFOUND, "%s: %s", typed, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return zvsh_fail(lg, ZVSH_EXIT_NOEXEC, "%s: is a directory", typed);
+		return tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: is a directory", typed);
 	if (!S_ISREG(st.st_mode))
-		return zvsh_fail(lg, ZVSH_EXIT_NOEXEC, "%s: not a regular file", typed);
+		return tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: not a regular file", typed);
 	if (access(path, R_OK) < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_NOEXEC, "%s: %s", typed, strerror(errno));
+		return tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: %s", typed, strerror(errno));
 	char *real = realpath(path, NULL);
 	if (!real)
-		return zvsh_fail(lg, ZVSH_EXIT_NOEXEC, "%s: %s", typed, strerror(errno));
+		return tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: %s", typed, strerror(errno));
 	*out = workdir_source(w, lg, real);
 	free(real);
 	return *out ? 0 : -1;
@@ -74,9 +74,8 @@ static char *path_search(const char *name)
  * ("./prog", "build/prog") names a host file first, relative to the
  * current directory.
  */
-int program_resolve(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zvsh_plan *p, char **out)
+int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *p, const char *name, char **out)
 {
-	const char *name = p->program;
 	bool images = any_ro_image(p), path = strchr(name, '/') != NULL;
 	struct stat st;
 	if (images && (!path || name[0] == '/' || (stat(name, &st) < 0 && errno == ENOENT))) {
@@ -87,7 +86,7 @@ int program_resolve(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zv
 	if (path) {
 		if (stat(name, &st) == 0 || errno != ENOENT || !images)
 			return host_program(w, lg, name, name, out);
-		return zvsh_fail(lg, ZVSH_EXIT_NOTFOUND, "%s: No such file or directory (on the host or in the images)",
+		return tool_fail(lg, TOOL_EXIT_NOTFOUND, "%s: No such file or directory (on the host or in the images)",
 				 name);
 	}
 	char *found = path_search(name);
@@ -97,9 +96,9 @@ int program_resolve(struct zvsh_workdir *w, struct zvsh_log *lg, const struct zv
 		return r;
 	}
 	if (stat(name, &st) == 0)
-		return zvsh_fail(lg, ZVSH_EXIT_NOTFOUND,
+		return tool_fail(lg, TOOL_EXIT_NOTFOUND,
 				 "%s: command not found (a program in the current directory is written ./%s)", name,
 				 name);
-	return zvsh_fail(lg, ZVSH_EXIT_NOTFOUND, "%s: command not found%s", name,
+	return tool_fail(lg, TOOL_EXIT_NOTFOUND, "%s: command not found%s", name,
 			 images ? " (on the host or in the images)" : "");
 }

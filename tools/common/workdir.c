@@ -31,19 +31,19 @@ static bool path_safe(const char *p)
 	       strcmp(p, "/dev/stderr") != 0;
 }
 
-int workdir_open(struct zvsh_workdir *w, struct zvsh_log *lg, const char *keep)
+int workdir_open(struct workdir *w, struct tool_log *lg, const char *keep, const char *prefix)
 {
 	w->keep = keep != NULL;
 	if (keep) {
 		struct stat st;
 		if (mkdir(keep, 0700) < 0 && errno != EEXIST)
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: cannot create: %s", keep, strerror(errno));
+			return tool_fail(lg, TOOL_EXIT_USAGE, "--keep %s: cannot create: %s", keep, strerror(errno));
 		if (stat(keep, &st) < 0 || !S_ISDIR(st.st_mode))
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: not a directory", keep);
+			return tool_fail(lg, TOOL_EXIT_USAGE, "--keep %s: not a directory", keep);
 		if (!(w->path = realpath(keep, NULL)))
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE, "--keep %s: %s", keep, strerror(errno));
+			return tool_fail(lg, TOOL_EXIT_USAGE, "--keep %s: %s", keep, strerror(errno));
 		if (!path_safe(w->path))
-			return zvsh_fail(lg, ZVSH_EXIT_USAGE,
+			return tool_fail(lg, TOOL_EXIT_USAGE,
 					 "--keep %s: the path goes into the manifest, so it may not contain ',', ';', "
 					 "'=' or control characters",
 					 keep);
@@ -53,11 +53,11 @@ int workdir_open(struct zvsh_workdir *w, struct zvsh_log *lg, const char *keep)
 	const char *base = getenv("TMPDIR");
 	if (!base || !path_safe(base))
 		base = "/tmp";
-	char *tmpl = zvsh_join(base, "zvsh.XXXXXX");
-	if (!tmpl)
-		return zvsh_oom(lg);
+	char *tmpl;
+	if (asprintf(&tmpl, "%s%s%s.XXXXXX", base, base[strlen(base) - 1] == '/' ? "" : "/", prefix) < 0)
+		return tool_oom(lg);
 	if (!mkdtemp(tmpl)) {
-		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
+		int r = tool_fail(lg, TOOL_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
 				  strerror(errno));
 		free(tmpl);
 		return r;
@@ -68,31 +68,31 @@ int workdir_open(struct zvsh_workdir *w, struct zvsh_log *lg, const char *keep)
 }
 
 /* Remember path (taken over, freed on failure) for the end. */
-static int record_file(struct zvsh_workdir *w, struct zvsh_log *lg, char *path)
+static int record_file(struct workdir *w, struct tool_log *lg, char *path)
 {
-	char **f = zvsh_grow(w->files, &w->filescap, w->nfiles, sizeof *f);
+	char **f = tool_grow(w->files, &w->filescap, w->nfiles, sizeof *f);
 	if (!f) {
 		free(path);
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	}
 	w->files = f;
 	f[w->nfiles++] = path;
 	return 0;
 }
 
-int workdir_create(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, mode_t mode, const char **path)
+int workdir_create(struct workdir *w, struct tool_log *lg, const char *name, mode_t mode, const char **path)
 {
-	char *p = zvsh_join(w->path, name);
+	char *p = tool_join(w->path, name);
 	if (!p)
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	if (unlink(p) < 0 && errno != ENOENT) {
-		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
+		int r = tool_fail(lg, TOOL_EXIT_USAGE, "cannot replace %s: %s", p, strerror(errno));
 		free(p);
 		return r;
 	}
 	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
-		int r = zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
+		int r = tool_fail(lg, TOOL_EXIT_USAGE, "cannot create %s: %s", p, strerror(errno));
 		free(p);
 		return r;
 	}
@@ -105,40 +105,39 @@ int workdir_create(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name
 	return fd;
 }
 
-int workdir_write(struct zvsh_workdir *w, struct zvsh_log *lg, const char *name, const struct zvsh_buf *b,
-		  const char **path)
+int workdir_write(struct workdir *w, struct tool_log *lg, const char *name, const struct tool_buf *b, const char **path)
 {
 	if (b->oom)
-		return zvsh_oom(lg);
+		return tool_oom(lg);
 	int fd = workdir_create(w, lg, name, 0600, path);
 	if (fd < 0)
 		return -1;
-	int r = zvsh_write_all(fd, b->p, b->len);
+	int r = tool_write_all(fd, b->p, b->len);
 	int e = errno;
 	if (close(fd) < 0 && r == 0) {
 		r = -1;
 		e = errno;
 	}
 	if (r < 0)
-		return zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot write %s: %s", *path, strerror(e));
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", *path, strerror(e));
 	return 0;
 }
 
-char *workdir_source(struct zvsh_workdir *w, struct zvsh_log *lg, const char *path)
+char *workdir_source(struct workdir *w, struct tool_log *lg, const char *path)
 {
 	if (path_safe(path)) {
 		char *s = strdup(path);
 		if (!s)
-			zvsh_oom(lg);
+			tool_oom(lg);
 		return s;
 	}
 	char name[32], *link;
 	snprintf(name, sizeof name, "link%zu", w->nfiles);
-	if (!(link = zvsh_join(w->path, name)))
-		return zvsh_oom(lg), NULL;
+	if (!(link = tool_join(w->path, name)))
+		return tool_oom(lg), NULL;
 	unlink(link);
 	if (symlink(path, link) < 0) {
-		zvsh_fail(lg, ZVSH_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
+		tool_fail(lg, TOOL_EXIT_USAGE, "cannot create %s: %s", link, strerror(errno));
 		free(link);
 		return NULL;
 	}
@@ -146,11 +145,11 @@ char *workdir_source(struct zvsh_workdir *w, struct zvsh_log *lg, const char *pa
 		return NULL;
 	char *copy = strdup(link);
 	if (!copy)
-		zvsh_oom(lg);
+		tool_oom(lg);
 	return copy;
 }
 
-void workdir_close(struct zvsh_workdir *w)
+void workdir_close(struct workdir *w)
 {
 	for (size_t i = w->nfiles; i-- > 0;) {
 		if (!w->keep)

@@ -1,0 +1,64 @@
+/*
+ * zerovm.h - running zerovm: finding it, the stop signals, starting it on
+ * chosen descriptors, and reading its six-line report (docs/report.md).
+ *
+ * What a tool does while zerovm runs (relaying streams, serving many
+ * sessions at once) is the tool's own; these are the steps every tool
+ * takes the same way.
+ */
+#ifndef TOOL_ZEROVM_H
+#define TOOL_ZEROVM_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "tool.h"
+
+/* Most descriptors zerovm is started with (0, 1, 2 and those above). */
+#define ZEROVM_FDS_MAX 32
+
+/* What the tool was given, restored for zerovm. */
+struct zerovm_signals {
+	sigset_t mask;        /* the signal mask before zerovm_block_signals */
+	bool sigpipe_ignored; /* SIGPIPE was ignored */
+};
+
+/* SIGINT, SIGTERM, SIGHUP and SIGCHLD: what a tool reads from a signalfd
+ * while zerovm runs. */
+void zerovm_stop_set(sigset_t *s);
+/* Block the set of zerovm_stop_set (what was there before is kept in sig,
+ * for zerovm), ignore SIGPIPE, and take SIGCHLD's default action back (an
+ * inherited SIG_IGN would reap zerovm behind the tool's back). */
+void zerovm_block_signals(struct zerovm_signals *sig);
+/* A stop signal (not SIGCHLD) that came while blocked: its number, or 0. */
+int zerovm_stop_pending(void);
+
+/* $ZEROVM; else "zerovm" beside the tool's own executable; else in
+ * $PATH. malloc'd, or NULL (said in lg, 127). */
+char *zerovm_find(struct tool_log *lg);
+
+/* How to start zerovm. */
+struct zerovm_spawn {
+	char **argv;                      /* argv[0] is zerovm's path */
+	const int *src;                   /* the tool's descriptor for each of zerovm's 0..n-1 */
+	int n;                            /* at most ZEROVM_FDS_MAX */
+	const struct zerovm_signals *sig; /* restored in zerovm */
+};
+
+/*
+ * Fork and exec zerovm with the descriptors of sp (nothing else of the
+ * tool's reaches it; it gets SIGTERM when the tool dies), and wait until
+ * the exec has happened. The child's pid, or -1 when it could not be run
+ * (said in lg: 127 when not found, 126 else; the child is reaped).
+ */
+pid_t zerovm_start(const struct zerovm_spawn *sp, struct tool_log *lg);
+
+/*
+ * The last six lines of text (zerovm's report) into line[0..5], in place
+ * (text[0..len) must be writable and text[len] a NUL). false when there
+ * are fewer than six.
+ */
+bool zerovm_report_split(char *text, size_t len, char *line[6]);
+
+#endif
