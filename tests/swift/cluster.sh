@@ -84,7 +84,7 @@ start() {
 	for t in swift-proxy-server swift-object-server swift-account-server swift-container-server memcached; do
 		command -v "$t" >/dev/null || die "$t not found (Debian packages: run scripts/deps.sh swift)"
 	done
-	mkdir -p "$D/etc" "$D/srv/obj1" "$D/srv/obj2" "$D/srv/acct" "$D/srv/cont" "$D/log"
+	mkdir -p "$D/etc" "$D/tmp" "$D/srv/obj1" "$D/srv/obj2" "$D/srv/acct" "$D/srv/cont" "$D/log"
 	: >"$D/pids"
 	local ports
 	mapfile -t ports < <(free_ports 6)
@@ -138,7 +138,13 @@ use = egg:swift#healthcheck
 
 [filter:zerocloud]
 paste.filter_factory = objectd:filter_factory
+zvjob = $ROOT/build/zvjob
 zerovm = $ROOT/build/zerovm
+programs = /bin/busybox $ROOT/build/examples/jobs/wc-map $ROOT/build/examples/jobs/wc-reduce $ROOT/build/examples/jobs/words
+max_running = ${ZC_MAX_RUNNING:-10}
+max_queued = ${ZC_MAX_QUEUED:-3}
+timeout = ${ZC_TIMEOUT:-60}
+tmp_dir = $D/tmp
 EOF
 	done
 	write_conf "$D/etc/proxy-server.conf" proxy "$p_proxy" \
@@ -174,7 +180,9 @@ use = egg:swift#slo
 
 [filter:zerocloud]
 paste.filter_factory = proxy:filter_factory
+zvjob = $ROOT/build/zvjob
 zvns = $ROOT/build/zvns
+tmp_dir = $D/tmp
 EOF
 
 	# memcached first: tempauth answers 503 without it.
