@@ -49,13 +49,12 @@ import json
 import os
 import shutil
 import signal
-import socket
 import tarfile
 import tempfile
 import time
 
 import eventlet
-from eventlet.green import select, subprocess
+from eventlet.green import subprocess
 from eventlet.semaphore import Semaphore
 
 from swift.common.request_helpers import get_name_and_placement
@@ -63,6 +62,8 @@ from swift.common.swob import HTTPBadRequest, HTTPException, HTTPInternalServerE
     HTTPServiceUnavailable, HTTPInsufficientStorage, Request, Response
 from swift.common.utils import config_true_value, get_logger
 from swift.obj.diskfile import DiskFileRouter
+
+from zcutil import client_gone, client_socket
 from swift.common.exceptions import DiskFileNotExist, DiskFileDeviceUnavailable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,19 +105,6 @@ class Slots(object):
 
     def give(self):
         self.sem.release()
-
-
-def client_gone(sock):
-    """Whether the client closed its side (it sends nothing while it waits)."""
-    if sock is None:
-        return False
-    try:
-        r, _, _ = select.select([sock], [], [], 0)
-        if not r:
-            return False
-        return sock.recv(1, socket.MSG_PEEK) == b''
-    except (OSError, ValueError):
-        return True
 
 
 class ObjectFilter(object):
@@ -271,7 +259,7 @@ class ObjectFilter(object):
         argv.append(os.path.join(work, 'job.json'))
         env = {'PATH': '/usr/bin:/bin', 'ZEROVM': self.zerovm, 'TMPDIR': work}
         out_path, err_path = os.path.join(work, 'stdout'), os.path.join(work, 'stderr')
-        sock = getattr(req.environ.get('eventlet.input'), '_sock', None)
+        sock = client_socket(req.environ)
         t0 = time.time()
         with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
             try:

@@ -38,6 +38,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import tarfile
 import tempfile
 import time
@@ -54,6 +55,8 @@ from swift.common.swob import HTTPBadRequest, HTTPException, HTTPInternalServerE
 from swift.common.utils import get_logger, quote, split_path
 from swift.common.wsgi import make_env, make_subrequest
 from swift.proxy.controllers.base import get_container_info
+
+from zcutil import client_gone, client_socket
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(os.path.dirname(HERE), 'build')
@@ -277,10 +280,25 @@ class ProxyFilter(object):
             raise JobError('501 Not Implemented', 'connect: network channels across object servers '
                            'are not available in this version')
         t0 = time.time()
-        pile = eventlet.GreenPile(max(1, len(nodes)))
-        for n in nodes:
-            pile.spawn(self.dispatch, req, work, plan, n, text, listing, fetched, None)
-        results = list(pile)
+        conns = []  # open connections to object servers: closed if the client goes
+        threads = [eventlet.spawn(self.dispatch, req, work, plan, n, text, listing, fetched, None, conns)
+                   for n in nodes]
+        sock = client_socket(req.environ)
+        while not all(t.dead for t in threads):
+            if client_gone(sock):
+                # The object servers see their connection close and stop their nodes.
+                self.logger.info('zerocloud: client went away: ending the job')
+                for t in threads:
+                    t.kill()
+                for c in conns:
+                    try:
+                        c.sock.shutdown(socket.SHUT_RDWR)
+                    except (AttributeError, OSError):
+                        pass
+                    c.close()
+                raise JobError('499 Client Disconnect', 'the client went away')
+            eventlet.sleep(0.05)
+        results = [t.wait() for t in threads]
         return self.answer(req, nodes, results, time.time() - t0)
 
     def fetch(self, req, work, obj):
@@ -327,25 +345,25 @@ class ProxyFilter(object):
         size = f.tell()
         return f, size
 
-    def dispatch(self, req, work, plan, n, text, listing, fetched, ns):
+    def dispatch(self, req, work, plan, n, text, listing, fetched, ns, conns):
         """Send node n to the first object server that takes it: (status,
         headers, body file or message, where)."""
         f, size = self.body(work, n, text, listing, fetched)
-        first_error = None
+        errors = []  # answers of servers that did not run it, in the order tried
         for dev, part, path, idx in self.servers(req, n):
             where = '%s:%s/%s' % (dev['ip'], dev['port'], dev['device'])
             headers = {'X-Zerovm-Execute': '1.0', 'X-Zerovm-Node': str(n['id']),
                        'X-Zerovm-Attach': n['_attach'], 'Content-Length': str(size),
                        'Content-Type': 'application/x-tar',
                        'X-Backend-Storage-Policy-Index': str(idx)}
-            for h in ('X-Zerovm-Timeout',):
-                if h in req.headers:
-                    headers[h] = req.headers[h]
+            if 'X-Zerovm-Timeout' in req.headers:
+                headers['X-Zerovm-Timeout'] = req.headers['X-Zerovm-Timeout']
             if ns:
                 headers['X-Zerovm-Nameserver'] = ns
             try:
                 with ConnectionTimeout(self.conn_timeout):
                     conn = http_connect(dev['ip'], dev['port'], dev['device'], part, 'POST', path, headers)
+                conns.append(conn)
                 f.seek(0)
                 with eventlet.Timeout(self.node_timeout):
                     while True:
@@ -363,26 +381,27 @@ class ProxyFilter(object):
                     out.seek(0)
             except (Exception, eventlet.Timeout) as e:
                 self.logger.info('zerocloud: node %s on %s: %s', n['name'], where, e)
-                first_error = first_error or ('503 Service Unavailable', {}, 'object server %s: %s' % (where, e),
-                                              where)
+                errors.append((status_line(503), {}, 'object server %s: %s' % (where, e), where))
                 continue
-            hdrs = dict(resp.getheaders())
-            hdrs = {k.title(): v for k, v in hdrs.items()}
+            hdrs = {k.title(): v for k, v in resp.getheaders()}
             if resp.status == 200 and 'X-Nexe-Status' in hdrs:
                 return resp.status, hdrs, out, where
             msg = out.read(4096).decode('utf-8', 'replace').strip()
-            if 'X-Zerovm-Filter' not in hdrs and 'X-Nexe-Status' not in hdrs:
-                # An object server that does not know exec requests.
-                err = ('503 Service Unavailable', {}, 'object server %s has no ZeroCloud filter '
-                       '(it answered %d: %s)' % (where, resp.status, msg), where)
-            else:
-                err = (status_line(resp.status), {}, msg, where)
-            if resp.status == 404 or resp.status == 507 or resp.status >= 500:
-                if resp.status != 404 or not first_error:
-                    first_error = first_error if first_error and first_error[0][:3] != '404' else err
+            if 'X-Zerovm-Filter' not in hdrs:
+                # An object server that does not know exec requests: try the next.
+                errors.append((status_line(503), {}, 'object server %s has no ZeroCloud filter '
+                               '(it answered %d: %s)' % (where, resp.status, msg), where))
                 continue
-            return err
-        return first_error or ('503 Service Unavailable', {}, 'no object server took node %s' % n['name'], None)
+            err = (status_line(resp.status), {}, msg, where)
+            if resp.status in (404, 507) or resp.status >= 500:
+                errors.append(err)  # not there, or not now: the next server may
+                continue
+            return err  # the request itself is refused: no other server will take it
+        # The first answer that is not "not here" says the most.
+        for e in errors:
+            if not e[0].startswith('404'):
+                return e
+        return errors[0] if errors else (status_line(503), {}, 'no object server for node %s' % n['name'], None)
 
     # -- the answer ---------------------------------------------------------
 

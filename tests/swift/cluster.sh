@@ -16,7 +16,9 @@
 # replica (ZC_REPLICAS, default 1) so that objects spread over both servers
 # and data locality can be seen. When zerocloud/ holds the filters
 # (proxy.py, objectd.py), they are in the pipelines, loaded from the
-# repository through PYTHONPATH.
+# repository through PYTHONPATH. Settings for tests: ZC_MAX_RUNNING,
+# ZC_MAX_QUEUED, ZC_TIMEOUT (the object filter's), ZC_BARE_OBJECT=N (object
+# server N without the filter), ZC_FILTERS=0 (no filter anywhere).
 #
 # stop: every process start started, by the pids in DIR/pids: SIGTERM,
 # then SIGKILL after 10 s. Safe to call twice, or after a failed start.
@@ -129,7 +131,10 @@ EOF
 	for i in 1 2; do
 		port=$p_obj1
 		[ $i = 2 ] && port=$p_obj2
-		write_conf "$D/etc/object-server-$i.conf" "object-$i" "$port" "healthcheck ${zc_object}object-server" <<EOF
+		local filt=$zc_object
+		# ZC_BARE_OBJECT=N: object server N runs without the filter (tests).
+		[ "${ZC_BARE_OBJECT:-0}" = $i ] && filt=""
+		write_conf "$D/etc/object-server-$i.conf" "object-$i" "$port" "healthcheck ${filt}object-server" <<EOF
 [app:object-server]
 use = egg:swift#object
 
