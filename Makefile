@@ -89,7 +89,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo demo-swift swift check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -393,7 +393,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CL
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build
+CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build swift
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -404,6 +404,17 @@ check: deps
 	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
 		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
+
+# ZeroCloud end to end: two all-in-one Swift clusters on loopback with the
+# filters of zerocloud/ (tests/swift/run.sh; Debian's Swift packages, about
+# 30 s); make demo-swift shows a data-local job.
+swift: $(BUILD)/zerovm $(BUILD)/zvjob
+	@scripts/deps.sh
+	@tests/swift/run.sh $(BUILD)
+
+demo-swift: deps
+	@$(MAKE) --no-print-directory all
+	@examples/swift-demo.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
 bench:
