@@ -89,7 +89,7 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo demo-swift swift check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo demo-swift swift bench-swift check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -421,6 +421,13 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
 	@bench/run.sh $(BUILD)
+	@bench/swift.sh $(BUILD)
+
+# ZeroCloud's targets alone (bench/swift.sh): a data-local sha256 against
+# swift download + sha256sum, a tiny job's latency and rate.
+bench-swift: deps
+	@$(MAKE) --no-print-directory all
+	@bench/swift.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

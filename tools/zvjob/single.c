@@ -20,8 +20,8 @@ static bool nameserver_ok(const char *s)
 {
 	unsigned a, b, c, d, port;
 	char end;
-	return sscanf(s, "udp:%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) == 5 && a < 256 && b < 256 &&
-	       c < 256 && d < 256 && port > 0 && port < 65536;
+	return sscanf(s, "udp:%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) == 5 && a < 256 && b < 256 && c < 256 &&
+	       d < 256 && port > 0 && port < 65536;
 }
 
 int single_run(const struct plan *p, const struct single_opts *o, struct tool_log *lg)
