@@ -1,14 +1,17 @@
 # zerovm - build, test, demo, bench.
 #
-#   make          build build/zerovm (static, boot and the runtime ZRT embedded)
-#                 and build/zvsh (the front end)
-#   make demo     build and run the examples on a bundled text: a raw ZeroVM
-#                 program, then a pipeline of busybox applets under zvsh
-#   make check    the tree's house rules, unit tests, functional tests, the
-#                 runtime with busybox, Lua, glibc and musl programs and its
-#                 conformance with Linux, attacks, the syscall sweep, short
-#                 fuzz runs, the functional tests again under an ASan+UBSan
-#                 supervisor, and a clang build
+#   make          build build/zerovm (static, boot and the runtime ZRT embedded),
+#                 build/zvsh (the front end), build/zvns (the name server)
+#                 and build/zvjob (the job runner)
+#   make demo     build and run the examples on the bundled texts: a raw
+#                 ZeroVM program, a pipeline of busybox applets under zvsh,
+#                 and a MapReduce word count under zvjob
+#   make check    the tree's house rules, unit tests, functional tests (files
+#                 and network channels), the runtime with busybox, Lua, glibc
+#                 and musl programs and its conformance with Linux, zvjob's
+#                 jobs, attacks, the syscall sweep, short fuzz runs, the
+#                 functional tests again under an ASan+UBSan supervisor, and a
+#                 clang build
 #   make fuzz     long fuzz runs (FUZZ_TIME seconds per target)
 #   make bench    benchmarks (not tests), results in docs/performance.md
 #   make format   clang-format every C file (.clang-format)
@@ -89,12 +92,13 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo demo-swift swift bench-swift check tree format unit func zrt security fuzz fuzz-short func-asan clang-build bench clean
+.PHONY: all deps demo demo-swift swift bench-swift check tree format unit func net zrt jobs security fuzz fuzz-short func-asan \
+	clang-build bench clean man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
 	@scripts/deps.sh build
-	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvjob
+	@$(MAKE) --no-print-directory $(BUILD)/zerovm $(BUILD)/zvsh $(BUILD)/zvns $(BUILD)/zvjob
 
 deps:
 	@scripts/deps.sh
@@ -193,6 +197,16 @@ $(BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson
 
+# ---- zvns, the name server ---------------------------------------------------
+# A host program (glibc): tools/zvns.c, the command line and the loop, over
+# tools/zvns/registry.c, the rules (pure; tests/unit/test_zvns.c). The
+# protocol's constants are abi/net_abi.h, shared with the supervisor.
+ZVNS_SRC := tools/zvns.c tools/zvns/registry.c
+ZVNS_HDR := tools/zvns/registry.h abi/net_abi.h
+$(BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(ABI_INC) -o $@ $(ZVNS_SRC)
+
 # Unmodified programs for the runtime's tests: a glibc program and a Lua 5.4
 # interpreter, both gcc -static (busybox comes from Debian's busybox-static).
 LUA_INC := /usr/include/lua5.4
@@ -214,7 +228,13 @@ $(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h
 	@mkdir -p $(@D)
 	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -o $@ $(CONF_SRC) 2>&1 | \
 		{ grep -v "dlopen\|statically linked" || true; }
-ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe
+# The guest of the --bind tests (tests/func/zvsh-bind.sh): changes a
+# directory, then crashes, spins, exits, or forges its write-back archive.
+$(BUILD)/zrt/bindguest: tests/func/bindguest.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
+	     $(BUILD)/zrt/bindguest
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
@@ -231,7 +251,8 @@ $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
+		$(BUILD)/zrt/lua $(BUILD)/guests/hello
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -243,12 +264,25 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
-$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c \
-		src/error.c src/fsize.c abi/trampoline.S $(wildcard src/*.h) $(BUILD)/guests/hello
+# channel.c brings the network channel kind with it (CHANNEL_SRC).
+CHANNEL_SRC := src/channel.c src/netchan.c src/net.c src/ns.c src/out.c src/etag.c src/manifest.c src/error.c
+$(BUILD)/unit/test_elf: tests/unit/test_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h) $(BUILD)/guests/hello
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) \
-		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+		-DHELLO='"$(BUILD)/guests/hello"' -o $@ $< src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S -lcmocka $(GLIBC_LIBS)
+
+# The name server's rules (tools/zvns/registry.c), without its sockets.
+$(BUILD)/unit/test_zvns: tests/unit/test_zvns.c $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote tools/zvns $(ABI_INC) \
+		-o $@ $< tools/zvns/registry.c -lcmocka
+
+# A peer that speaks the network channels' wire formats (tests/func/net.sh).
+$(BUILD)/netpeer: tests/func/netpeer.c abi/net_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(ABI_INC) -o $@ $< $(GLIBC_LIBS)
 
 # The runtime's parsers are tested on the host, built from the same sources.
 ZRT_UNIT_FLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote zrt \
@@ -281,6 +315,11 @@ unit: $(UNIT_TESTS)
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 
+# Network channels end to end: sessions joined on loopback, the name server,
+# a test peer that breaks the protocol on purpose (tests/func/net.sh).
+net: $(BUILD)/zerovm $(BUILD)/zvns $(BUILD)/netpeer $(GUESTS)
+	@tests/func/net.sh $(BUILD)
+
 # The runtime's structure (its layers, tests/zrt/layers.sh; docs/zrt.md's
 # list of calls against its table, tests/zrt/syscalls-doc.sh); the runtime
 # end to end: busybox applets against native runs, Lua, glibc, images,
@@ -294,6 +333,19 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
+	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
+
+# zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
+# failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the
+# same suite with an ASan+UBSan zvjob.
+$(BUILD)/asan/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(TOOL_INC) -o $@ \
+		$(ZVJOB_SRC) $(COMMON_SRC) -ljansson
+jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/asan/zvjob $(JOB_PROGS)
+	@tests/func/zvjob.sh $(BUILD)/zvjob $(BUILD)
+	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob.sh $(BUILD)/asan/zvjob $(BUILD)
 
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the
@@ -322,11 +374,11 @@ $(BUILD)/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c untrusted/tar.c untrusted/tar.h un
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c src/manifest.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_manifest.c src/manifest.c src/error.c
-$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c src/manifest.c src/error.c \
-		src/fsize.c abi/trampoline.S $(wildcard src/*.h abi/*.h)
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c abi/trampoline.S \
+		$(wildcard src/*.h abi/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c src/channel.c src/etag.c \
-		src/manifest.c src/error.c src/fsize.c abi/trampoline.S $(GLIBC_LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elf.c src/elf.c src/guest.c $(CHANNEL_SRC) src/fsize.c \
+		abi/trampoline.S $(GLIBC_LIBS)
 
 # run-fuzzer NAME SECONDS
 define run-fuzzer
@@ -358,9 +410,11 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS)
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
@@ -368,6 +422,10 @@ $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S s
 		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
+
+$(CLANG_BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -Werror -O2 $(ABI_INC) -o $@ $(ZVNS_SRC)
 
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
@@ -385,7 +443,7 @@ $(CLANG_BUILD)/zrt.stamp: $(ZRT_SRC) $(ZRT_SHARED) $(ZRT_HDR)
 		-c -o $(CLANG_BUILD)/zrt-mem-debug.o zrt/mem.c
 	@touch $@
 
-clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CLANG_BUILD)/zrt.stamp
+clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLANG_BUILD)/zvjob $(CLANG_BUILD)/zrt.stamp
 	@tests/func/run.sh $(CLANG_BUILD)/zerovm $(BUILD)/guests smoke
 
 # Every suite, in order, each run even when one before it failed (a
@@ -393,7 +451,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvjob $(CL
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func zrt security fuzz-short func-asan clang-build swift
+CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build install-test doc swift
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -416,10 +474,64 @@ demo-swift: deps
 	@$(MAKE) --no-print-directory all
 	@examples/swift-demo.sh $(BUILD)
 
+# ---- install ---------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: the programs, the headers and
+# libzvm.a for raw programs (include/, lib/), man pages in roff built from
+# docs/*.1.md with lowdown, the other docs as they are. make uninstall
+# removes exactly what install put there. tests/func/install.sh installs
+# into a temporary DESTDIR and uses what it installed.
+PREFIX ?= /usr/local
+I_BIN := $(DESTDIR)$(PREFIX)/bin
+I_INC := $(DESTDIR)$(PREFIX)/include/zerovm
+I_LIB := $(DESTDIR)$(PREFIX)/lib
+I_MAN1 := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC := $(DESTDIR)$(PREFIX)/share/doc/zerovm
+INSTALL_PROGS := zerovm zvsh zvjob zvns
+MAN_SRC := $(wildcard docs/*.1.md)
+MANS := $(MAN_SRC:docs/%.md=$(BUILD)/man/%)
+I_HEADERS := $(wildcard include/*.h)
+I_DOCS := README.md $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
+
+# A page's first heading ("# zvsh(1)") becomes its title line, the others
+# move up a level (## NAME is the man page's .SH NAME).
+$(BUILD)/man/%.1: docs/%.1.md
+	@mkdir -p $(@D)
+	sed -e '1{/^# /d}' -e 's/^##/#/' $< | lowdown -s -Tman -M title=$* -M section=1 \
+		-M date="$$(git log -1 --format=%cs -- $< 2>/dev/null || echo unknown)" -o $@
+
+$(BUILD)/lib/libzvm.a: lib/zvm_mem.c include/zvm_mem.h
+	@mkdir -p $(BUILD)/lib
+	$(CC) $(filter-out -static -no-pie,$(GUEST_CFLAGS)) -c -o $(BUILD)/lib/zvm_mem.o lib/zvm_mem.c
+	ar rcs $@ $(BUILD)/lib/zvm_mem.o
+
+man: $(MANS)
+
+install: all
+	@$(MAKE) --no-print-directory $(MANS) $(BUILD)/lib/libzvm.a
+	install -d $(I_BIN) $(I_INC) $(I_LIB) $(I_MAN1) $(I_DOC)
+	install -m 755 $(INSTALL_PROGS:%=$(BUILD)/%) $(I_BIN)
+	install -m 644 $(I_HEADERS) $(I_INC)
+	install -m 644 $(BUILD)/lib/libzvm.a $(I_LIB)
+	install -m 644 $(MANS) $(I_MAN1)
+	install -m 644 $(I_DOCS) $(I_DOC)
+
+uninstall:
+	rm -f $(INSTALL_PROGS:%=$(I_BIN)/%) $(I_HEADERS:include/%=$(I_INC)/%) $(I_LIB)/libzvm.a \
+		$(MAN_SRC:docs/%.md=$(I_MAN1)/%) $(addprefix $(I_DOC)/,$(notdir $(I_DOCS)))
+	-rmdir $(I_INC) $(I_DOC) 2>/dev/null
+
+install-test: all
+	@tests/func/install.sh
+
+# Every command shown in README.md and the man pages runs as written, with
+# the output shown (tests/doc/commands.sh).
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
+	@tests/doc/commands.sh $(BUILD)
+
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS)
 	@bench/run.sh $(BUILD)
 	@bench/swift.sh $(BUILD)
 

@@ -16,6 +16,8 @@
 #   6. the runtime (ZRT): one emulated system call, busybox sha256sum of a
 #      256 MiB channel vs native, zvsh start-up of busybox true vs native
 #      exec, Lua start-up vs Debian's lua5.4 -e ''
+#   7, 8. jobs (bench/jobs.sh): zvjob's overhead a node; a MapReduce word
+#      count under zvjob vs the same programs natively
 #
 # Prints a results table and writes it, with the machine and the run counts,
 # between the <!-- bench:begin --> and <!-- bench:end --> markers of
@@ -325,6 +327,10 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 else
 	FAILURES+=("runtime start-up: $ZVSH or $BUSYBOX missing")
 fi
+
+# ---- 7, 8. jobs (bench/jobs.sh) -----------------------------------------------
+# shellcheck source=bench/jobs.sh
+. "$ROOT/bench/jobs.sh"
 
 # ---- 5. what the namespaces cost --------------------------------------------
 # Not a target: the numbers behind the choice of namespaces

@@ -1,10 +1,13 @@
 #!/bin/sh
-# demo.sh BUILD_DIR - two acts on the bundled text.
+# demo.sh BUILD_DIR - three acts on the bundled texts.
 #  1. the word-frequency example, a raw ZeroVM program, under zerovm with a
 #     hand-written manifest: the program's output, then the six-line report;
 #  2. the same question answered by unmodified busybox applets (Debian's
 #     busybox-static), each in its own sandbox under zvsh, joined by host
-#     pipes.
+#     pipes;
+#  3. a MapReduce word count over every bundled text under zvjob: map nodes
+#     from a wildcard, one reduce node through connect; the result and the
+#     per-node report.
 set -eu
 build=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,3 +60,41 @@ printf '%s\n' "zvsh busybox tr -cs A-Za-z '\\n' <text | zvsh busybox tr A-Z a-z 
 echo
 echo "== zvsh --report busybox wc @$(basename "$text")   (a host file as a channel; report on stderr)"
 (cd "$here/data" && "$zvsh" --report "$bb" wc "@$(basename "$text")")
+
+# Act 3: the same question as a MapReduce job under zvjob: one map node per
+# bundled text (a wildcard), one reduce node fed through connect (network
+# channels on loopback, resolved by the job's name server).
+zvjob=$build/zvjob
+root=$dir/jobroot
+rm -rf "$root"
+mkdir -p "$root/demo/bin" "$root/demo/texts" "$root/demo/out"
+cp "$build"/examples/jobs/wc-map "$build"/examples/jobs/wc-reduce "$root/demo/bin/"
+cp "$here"/data/*.txt "$root/demo/texts/"
+echo
+echo "== act 3: MapReduce word count under zvjob (examples/jobs/wordcount.json)"
+echo "texts: $(cd "$root/demo/texts" && echo *)"
+echo "zvjob --root $root --report $dir/report.json examples/jobs/wordcount.json"
+"$zvjob" --root "$root" --report "$dir/report.json" "$here/jobs/wordcount.json"
+echo
+echo "== swift://demo/out/top-words.txt (the 10 most frequent of its 20)"
+head -n 10 "$root/demo/out/top-words.txt"
+echo
+echo "== the report, one line a node ($dir/report.json)"
+# jansson's indented output: a node's keys at 6 spaces, accounting's at 8.
+awk '
+	function val(s) { sub(/^ *"[a-z_]+": /, "", s); sub(/,$/, "", s); gsub(/"/, "", s); return s }
+	BEGIN { printf "%-8s %-7s %-11s %3s %10s %10s %10s %10s %8s\n", "node", "status", "exit state", "rc",
+		"read", "written", "net in", "net out", "wall ms" }
+	/^      "name": /        { name = val($0) }
+	/^      "status": /      { st = val($0) }
+	/^      "exit_state": /  { es = val($0) }
+	/^      "return_code": / { rc = val($0) }
+	/^        "local_bytes_read": /    { lr = val($0) }
+	/^        "local_bytes_written": / { lw = val($0) }
+	/^        "net_bytes_read": /      { nr = val($0) }
+	/^        "net_bytes_written": /   { nw = val($0) }
+	/^      "wall_time": / {
+		printf "%-8s %-7s %-11s %3s %10s %10s %10s %10s %8.1f\n", name, st, es, rc, lr, lw, nr, nw, val($0) * 1000 }
+	/^    "status": /    { job = val($0) }
+	/^    "wall_time": / { jw = val($0) * 1000 }
+	END { printf "job: %s in %.1f ms\n", job, jw }' "$dir/report.json"

@@ -4,18 +4,21 @@
 # status 1). `make` asks for the build's only; `make demo` and `make check`
 # for the tests' too; `make bench` adds the benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
-#           libseccomp (build-time filter generation), libcrypto (SHA-1)
+#           libseccomp (build-time filter generation), libcrypto (SHA-1),
+#           lowdown (man pages in roff from docs/*.1.md, for make install)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
 #           for libFuzzer; busybox-static and liblua5.4-dev (the runtime's
-#           test programs: busybox applets, a static Lua interpreter)
+#           test programs: busybox applets, a static Lua interpreter);
+#           jq (tests read zerovm's JSON report); man-db (the install test
+#           reads the installed pages with man)
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
 #   test and bench also install OpenStack Swift (zerocloud/'s filters run
 #           in it; tests/swift/cluster.sh starts one on loopback): its
 #           servers, python3-swiftclient, memcached (tempauth's cache), curl
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev"
-[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev lowdown"
+[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db"
 [ "${1:-}" != build ] && pkgs="$pkgs swift swift-proxy swift-object swift-account swift-container python3-swiftclient memcached curl"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netchan.h"
+
 /* ---- quota arithmetic (pure) ------------------------------------------ */
 
 int64_t channel_check(const struct channel_view *v, int dir, int64_t size, int64_t offset)
@@ -139,16 +141,17 @@ static int cmp_handle(const void *a, const void *b)
 	return strcmp(x->mc->alias, y->mc->alias);
 }
 
-static bool open_source(const struct channels *cs, struct channel *c, unsigned i, const struct channel_opts *o,
+static bool open_source(struct channels *cs, struct channel *c, unsigned i, const struct channel_opts *o,
 			struct zvm_error *err)
 {
 	const struct manifest_channel *mc = c->mc;
 	const char *path = mc->uri[i];
 	int fd;
 
-	if (strncmp(path, "tcp:", 4) == 0)
-		return zvm_fail(err, ZVM_EXIT_PROTO, "channel %s: %s: network channels are not supported yet",
-				mc->alias, path);
+	/* The manifest allows no mix: a channel's sources are all tcp: or
+	 * none. */
+	if (mc->net)
+		return netchan_open_source(cs, c, i, err);
 
 	int sfd = std_fd(cs, path);
 	if (sfd >= 0) {
@@ -257,6 +260,10 @@ int channels_open(struct channels *cs, const struct manifest *m, const struct ch
 	struct channels_inherited inh = cs->inh; /* from channels_inherit() */
 	memset(cs, 0, sizeof *cs);
 	cs->inh = inh;
+	cs->err = err;
+	cs->wake_fd = -1;
+	cs->deadline_ms = o->deadline_ms;
+	cs->verbosity = o->verbosity;
 	cs->ch = calloc(m->nchannel ? m->nchannel : 1, sizeof *cs->ch);
 	if (!cs->ch)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "channels: out of memory"), -1;
@@ -297,6 +304,8 @@ void channels_close(struct channels *cs, struct zvm_error *err)
 	cs->inh.n = 0;
 	for (uint32_t i = 0; i < cs->n; i++) {
 		struct channel *c = &cs->ch[i];
+		if (c->net)
+			netchan_close(cs, c, err); /* before the etag is finished: the end marker carries it */
 		for (unsigned j = 0; j < c->nfd; j++) {
 			if (c->fd[j] < 0)
 				continue;
@@ -345,6 +354,19 @@ static int64_t read_full(int fd, char *dst, int64_t n, int64_t off, bool random,
 	return done;
 }
 
+/* --stream: one read of up to n bytes, as read(2) gives them (what has
+ * arrived, 0 at the end); retried only when a signal that does not end
+ * the session interrupts it. */
+static int64_t read_some(int fd, char *dst, int64_t n, const volatile sig_atomic_t *stop)
+{
+	for (;;) {
+		ssize_t r = read(fd, dst, (size_t)n);
+		if (r < 0 && errno == EINTR && !(stop && *stop))
+			continue;
+		return r < 0 ? -errno : r;
+	}
+}
+
 /* Write all n bytes. A short count ends early: an error after some bytes
  * (those count), a write that moved nothing (a device that takes no more:
  * -EIO rather than asking forever), the session ending. */
@@ -373,15 +395,14 @@ static int64_t write_full(int fd, const char *src, int64_t n, int64_t off, bool 
  * source j in pieces of a fixed size (the guest chooses n: no allocation
  * of its size) and compare them with the got bytes in dst; the replica must
  * end where the first source did. 0 when they agree, else -EIO. */
-#define REPLICA_CHUNK (64 << 10)
 static int replica_agrees(struct channels *cs, struct channel *c, unsigned j, const char *dst, int64_t got, int64_t n,
 			  int64_t offset, bool random)
 {
-	if (!cs->scratch && !(cs->scratch = malloc(REPLICA_CHUNK)))
+	if (!cs->scratch && !(cs->scratch = malloc(CHANNEL_SCRATCH)))
 		return -ENOMEM;
 	int64_t done = 0;
 	while (done < n) {
-		int64_t want = n - done < REPLICA_CHUNK ? n - done : REPLICA_CHUNK;
+		int64_t want = n - done < CHANNEL_SCRATCH ? n - done : CHANNEL_SCRATCH;
 		int64_t r = read_full(c->fd[j], cs->scratch, want, offset + done, random, cs->stop);
 		if (r < 0 || done + r > got || memcmp(cs->scratch, dst + done, (size_t)r) != 0)
 			return -EIO;
@@ -390,6 +411,23 @@ static int replica_agrees(struct channels *cs, struct channel *c, unsigned j, co
 			break;
 	}
 	return done == got ? 0 : -EIO;
+}
+
+/* A network channel's read, after the quota checks: the same charging
+ * and etag as a file's, counted as network traffic; the end of the stream
+ * is where the writers' digests are checked. */
+static int32_t net_read(struct channels *cs, struct channel *c, void *dst, int64_t n)
+{
+	int64_t got = n ? netchan_read(cs, c, dst, n) : 0;
+	if (got < 0)
+		return (int32_t)got;
+	channel_quota_charge(c->used, 0, got);
+	cs->net_reads++;
+	cs->net_read_bytes += got;
+	etag_update(c->etag, dst, (size_t)got);
+	if (c->eof && !c->end_checked)
+		netchan_check_end(cs, c);
+	return (int32_t)got;
 }
 
 int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t size, int64_t offset)
@@ -401,8 +439,14 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 		return (int32_t)n;
 	if (!random && c->eof)
 		n = 0;
+	if (c->kind == SOURCE_NET)
+		return net_read(cs, c, dst, n);
 
-	int64_t got = n ? read_full(c->fd[0], dst, n, offset, random, cs->stop) : 0;
+	int64_t got = 0;
+	if (n && c->stream)
+		got = read_some(c->fd[0], dst, n, cs->stop);
+	else if (n)
+		got = read_full(c->fd[0], dst, n, offset, random, cs->stop);
 	if (got < 0)
 		return (int32_t)got;
 	for (unsigned j = 1; j < c->nfd && n > 0; j++) {
@@ -410,8 +454,8 @@ int32_t channel_read(struct channels *cs, struct channel *c, void *dst, int32_t 
 		if (r < 0)
 			return r;
 	}
-	if (!random && got < n)
-		c->eof = true;
+	if (!random && got < n && !c->stream)
+		c->eof = true; /* a stream's end is not sticky: a terminal may give more after ^D */
 	channel_quota_charge(c->used, 0, got);
 	cs->reads++;
 	cs->read_bytes += got;
@@ -441,6 +485,15 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 	int64_t n = channel_check(&v, 1, size, offset);
 	if (n <= 0)
 		return (int32_t)n;
+	if (c->kind == SOURCE_NET) {
+		if ((n = netchan_write(cs, c, src, n)) < 0)
+			return (int32_t)n;
+		channel_quota_charge(c->used, 1, n);
+		cs->net_writes++;
+		cs->net_write_bytes += n;
+		etag_update(c->etag, src, (size_t)n);
+		return (int32_t)n;
+	}
 	/* -l bounds every regular file absolutely: the guest chooses random
 	 * offsets (compare without overflowing), and a standard stream may
 	 * already hold bytes written before the session. */
@@ -482,4 +535,21 @@ int32_t channel_write(struct channels *cs, struct channel *c, const void *src, i
 	cs->write_bytes += n;
 	etag_update(c->etag, src, (size_t)n);
 	return (int32_t)n;
+}
+
+int channels_stream(struct channels *cs, const char *alias, struct zvm_error *err)
+{
+	for (uint32_t i = 0; i < cs->n; i++) {
+		struct channel *c = &cs->ch[i];
+		if (strcmp(c->mc->alias, alias) != 0)
+			continue;
+		if (!c->readable || channel_random_read(c) || c->nfd != 1)
+			return zvm_fail(err, ZVM_EXIT_INVAL,
+					"--stream %s: only a readable sequential channel of one source can stream",
+					alias),
+			       -1;
+		c->stream = true;
+		return 0;
+	}
+	return zvm_fail(err, ZVM_EXIT_INVAL, "--stream %s: no such channel", alias), -1;
 }

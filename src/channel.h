@@ -23,7 +23,9 @@
 #include "etag.h"
 #include "manifest.h"
 
-enum source_kind { SOURCE_REGULAR, SOURCE_CHAR, SOURCE_FIFO };
+enum source_kind { SOURCE_REGULAR, SOURCE_CHAR, SOURCE_FIFO, SOURCE_NET };
+
+struct net_src;
 
 struct channel {
 	const struct manifest_channel *mc; /* alias, type, limits; owned by the manifest */
@@ -34,6 +36,7 @@ struct channel {
 	bool seekable;          /* false for devices and FIFOs: offsets are ignored */
 	bool preallocated;      /* regular file extended to put_size; trim at close */
 	bool eof;               /* sequential end of input seen: sticky */
+	bool stream;            /* --stream: a read returns what has arrived, as read(2) */
 	bool to_stdout;         /* a source is zerovm's own standard output */
 	uint32_t shared;        /* bit j: source j is a standard stream or inherited */
 	uint32_t append;        /* bit j: source j was opened O_APPEND by its owner */
@@ -43,11 +46,16 @@ struct channel {
 	int64_t used[LIMITS_N]; /* gets, bytes got, puts, bytes put */
 	struct etag *etag;      /* NULL when etag is off */
 	char hex[ETAG_HEX_LEN + 1];
+	struct net_src *net; /* SOURCE_NET: one per source (netchan.h), else NULL */
+	bool broken;         /* SOURCE_NET: a stream broke or replicas differed: -EIO */
+	bool end_checked;    /* SOURCE_NET: the writers' digests were checked */
 };
 
 struct channel_opts {
 	bool no_prealloc;    /* -P */
 	int64_t fsize_limit; /* -l, bytes; a write past it ends the session */
+	int64_t deadline_ms; /* the session's deadline (CLOCK_MONOTONIC ms): network waits end there */
+	int verbosity;       /* -v: network channels say what they connect at 1 */
 };
 
 /* Inherited descriptors named "/dev/fd/N" (N > 2): duplicated as soon as
@@ -61,6 +69,8 @@ struct channels_inherited {
 	int n;
 };
 
+#define CHANNEL_SCRATCH (64 << 10)
+
 struct channels {
 	struct channel *ch; /* in handle order: stdin, stdout, stderr, then by alias */
 	uint32_t n;
@@ -68,13 +78,25 @@ struct channels {
 	 * write blocked on a FIFO or terminal gives up instead of retrying
 	 * after the interrupting signal. NULL: always retry. */
 	const volatile sig_atomic_t *stop;
-	/* Accounting for the report: local calls and bytes. */
+	/* Readable once the session is ending (the loop's eventfd, -1
+	 * outside the loop): a network wait polls it, so a stop cannot slip
+	 * in between a check of *stop and the wait. */
+	int wake_fd;
+	/* Accounting for the report: local calls and bytes, network ones. */
 	int64_t reads, read_bytes, writes, write_bytes;
+	int64_t net_reads, net_read_bytes, net_writes, net_write_bytes;
 	/* The last byte a channel wrote to zerovm's standard output (0: none
 	 * yet): the report starts on a line of its own (report.c). */
 	char stdout_last;
-	char *scratch; /* comparing replicas, allocated on first use */
+	char *scratch; /* comparing replicas: CHANNEL_SCRATCH bytes, allocated on first use */
 	struct channels_inherited inh;
+	struct zvm_error *err; /* the session's: a broken stream is recorded as it is found */
+	int64_t deadline_ms;   /* channel_opts' */
+	int verbosity;
+	/* Set by the caller before channels_close(): the program ended by
+	 * itself and the session has no failure, so writers end their
+	 * streams with the end marker; otherwise the readers see them cut. */
+	bool ended_ok;
 };
 
 /* Duplicate the inherited descriptors that "/dev/fd/N" sources name (N > 2),
@@ -130,6 +152,11 @@ struct channel_view {
 int64_t channel_check(const struct channel_view *v, int dir, int64_t size, int64_t offset);
 /* Charge one call and n bytes. */
 void channel_quota_charge(int64_t used[LIMITS_N], int dir, int64_t n);
+
+/* zerovm --stream ALIAS: reads of the channel return what has arrived
+ * instead of waiting for the whole size (docs/zerovm.1.md). It must be a
+ * readable, sequential channel of one source; 0, or -1 with err set. */
+int channels_stream(struct channels *cs, const char *alias, struct zvm_error *err);
 
 static inline bool channel_random_read(const struct channel *c)
 {

@@ -82,6 +82,18 @@ void etag_update(struct etag *t, const void *data, size_t len)
 		SHA1_Update(&t->ctx, data, len);
 }
 
+int etag_peek(const struct etag *t, unsigned char md[ETAG_DIGEST_LEN])
+{
+	SHA_CTX copy = t->ctx; /* SHA1_Final ends the state it is given */
+	return SHA1_Final(md, &copy) ? 0 : -1;
+}
+
+void etag_hex(const unsigned char md[ETAG_DIGEST_LEN], char *hex)
+{
+	for (unsigned i = 0; i < ETAG_DIGEST_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 void etag_finish(struct etag *t, char *hex)
 {
 	unsigned char md[SHA_DIGEST_LENGTH];

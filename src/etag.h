@@ -10,13 +10,19 @@
 
 #include <stddef.h>
 
-#define ETAG_HEX_LEN 40 /* SHA-1, as the original "tag1" builds */
+#define ETAG_HEX_LEN 40    /* SHA-1, as the original "tag1" builds */
+#define ETAG_DIGEST_LEN 20 /* the same in bytes */
 
 struct etag;
 
 /* A fresh digest, or NULL when out of memory or libcrypto fails. */
 struct etag *etag_new(void);
 void etag_update(struct etag *t, const void *data, size_t len);
+/* The digest of what was added so far into md, the etag going on (a
+ * network channel's end marker carries it). 0, or -1 if libcrypto fails. */
+int etag_peek(const struct etag *t, unsigned char md[ETAG_DIGEST_LEN]);
+/* md as 40 lowercase hex digits and a NUL into hex. */
+void etag_hex(const unsigned char md[ETAG_DIGEST_LEN], char *hex);
 /* Finish into hex[ETAG_HEX_LEN + 1] (lowercase, NUL-terminated) and free. */
 void etag_finish(struct etag *t, char *hex);
 void etag_free(struct etag *t);

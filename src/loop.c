@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,8 +50,20 @@ static struct {
 	volatile sig_atomic_t tick_due;    /* -t 2: the one-second timer fired */
 	volatile sig_atomic_t ending;      /* any of the above that ends the session */
 	int pidfd, listener, devnull;      /* the sandbox's pidfd, its listener, /dev/null */
+	int wake;                          /* eventfd, readable once the session is ending */
 	pid_t pid;                         /* the sandbox */
-} sig = {.pidfd = -1, .listener = -1, .devnull = -1, .pid = -1};
+} sig = {.pidfd = -1, .listener = -1, .devnull = -1, .wake = -1, .pid = -1};
+
+/* The session is ending: a trap blocked on a network channel polls sig.wake
+ * (channels.wake_fd) and gives up. */
+static void ending(void)
+{
+	sig.ending = 1;
+	uint64_t one = 1;
+	if (sig.wake >= 0 && write(sig.wake, &one, sizeof one) < 0) {
+		/* full (it never is: nobody reads it) or closed: nothing to do */
+	}
+}
 
 /* Signals that did not come from where we expect (another process sending
  * SIGCHLD or SIGALRM by hand) are ignored: only our child's end and our own
@@ -64,14 +77,16 @@ static void on_signal(int signo, siginfo_t *si, void *uc)
 		if (si->si_pid != sig.pid ||
 		    (si->si_code != CLD_EXITED && si->si_code != CLD_KILLED && si->si_code != CLD_DUMPED))
 			break;
-		sig.child_ended = sig.ending = 1;
+		sig.child_ended = 1;
+		ending();
 		if (sig.listener >= 0 && sig.devnull >= 0)
 			dup2(sig.devnull, sig.listener);
 		break;
 	case SIGALRM:
 		if (si->si_code != SI_TIMER)
 			break;
-		sig.timed_out = sig.ending = 1;
+		sig.timed_out = 1;
+		ending();
 		syscall(SYS_pidfd_send_signal, sig.pidfd, SIGKILL, NULL, 0);
 		break;
 	case SIGUSR1:
@@ -80,7 +95,7 @@ static void on_signal(int signo, siginfo_t *si, void *uc)
 		break;
 	default:
 		sig.stop_signal = signo;
-		sig.ending = 1;
+		ending();
 		syscall(SYS_pidfd_send_signal, sig.pidfd, SIGKILL, NULL, 0);
 		break;
 	}
@@ -119,6 +134,7 @@ static void reap(struct session *s)
 	getrusage(RUSAGE_SELF, &self);
 	s->sys_time = timeval_seconds(ru.ru_stime) + timeval_seconds(self.ru_stime);
 	s->user_time = timeval_seconds(ru.ru_utime) + timeval_seconds(self.ru_utime);
+	s->peak_rss = (int64_t)ru.ru_maxrss * 1024;
 
 	if (s->exited_by_trap)
 		return; /* killed by us after zvm_exit: a normal end */
@@ -146,7 +162,9 @@ static bool arm(struct session *s, struct timers *t)
 	sig.pid = s->sb.pid;
 	sig.listener = s->sb.listener;
 	sig.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sig.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->cs.stop = &sig.ending;
+	s->cs.wake_fd = sig.wake;
 	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_NOCLDSTOP};
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof loop_signals / sizeof loop_signals[0]; i++)
@@ -189,9 +207,12 @@ static void disarm(struct session *s, struct timers *t)
 	sig.listener = sig.pidfd = -1;
 	sig.pid = -1;
 	s->cs.stop = NULL;
+	s->cs.wake_fd = -1;
 	if (sig.devnull >= 0)
 		close(sig.devnull);
-	sig.devnull = -1;
+	if (sig.wake >= 0)
+		close(sig.wake);
+	sig.devnull = sig.wake = -1;
 	for (size_t i = 0; i < sizeof loop_signals / sizeof loop_signals[0]; i++)
 		signal(loop_signals[i], SIG_DFL);
 }

@@ -23,9 +23,11 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "netchan.h"
 #include "out.h"
 #include "policy.h"
 #include "report.h"
+#include "report_json.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -51,6 +53,11 @@ static const char usage[] = "Usage: zerovm [options] <manifest>\n"
 			    "             memory etag does not depend on the CPU the program ran on;\n"
 			    "             costs a context-switch MSR write per trap in virtual machines\n"
 			    "  -M <file>  the manifest (same as giving it as the argument)\n"
+			    "  --stream <alias>  reads of that channel (sequential) return what has\n"
+			    "             arrived, as read(2) does, instead of the whole size asked:\n"
+			    "             for terminals and co-processes; not deterministic\n"
+			    "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
+			    "             temporary name, then renamed); the six lines are unchanged\n"
 			    "  --help     this text\n"
 			    "  --version  version and build information\n"
 			    "\n"
@@ -63,6 +70,9 @@ struct options {
 	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw, cpuid;
 	int report_mode, verbosity;
 	const char *trace;
+	const char *json;       /* --json */
+	const char *stream[16]; /* --stream */
+	int nstream;
 };
 
 __attribute__((noreturn, format(printf, 1, 2))) static void bad_usage(const char *fmt, ...)
@@ -105,7 +115,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	/* A leading '-': operands come back as option 1, in place, so that
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
-	while ((c = getopt(argc, argv, "-:l:st:v:FPQT:M:ZC")) != -1) {
+	static const struct option longs[] = {
+		{"json", required_argument, NULL, 'J'}, {"stream", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+	while ((c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': {
 			int64_t v;
@@ -123,14 +135,30 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->trace = optarg; break;
 		case 'Z': o->raw = true; break;
 		case 'C': o->cpuid = true; break;
+		case 'S':
+			if (o->nstream == 16)
+				bad_usage("more than 16 --stream channels");
+			o->stream[o->nstream++] = optarg;
+			break;
+		case 'J':
+			if (!optarg[0])
+				bad_usage("--json needs a file name");
+			o->json = optarg;
+			break;
 		case 1:
 		case 'M':
 			if (o->manifest)
 				bad_usage("second manifest '%s'", optarg);
 			o->manifest = optarg;
 			break;
-		case ':': bad_usage("option -%c needs an argument", optopt);
-		default: bad_usage("unknown option -%c", optopt);
+		case ':':
+			if (optopt == 'J' || optopt == 'S')
+				bad_usage("option --%s needs an argument", optopt == 'J' ? "json" : "stream");
+			bad_usage("option -%c needs an argument", optopt);
+		default:
+			if (!optopt)
+				bad_usage("unknown option %s", argv[optind - 1]);
+			bad_usage("unknown option -%c", optopt);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -146,12 +174,19 @@ __attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, 
 {
 	if (s->verbosity < level)
 		return;
+	/* One write per line: the program's standard error may be the same
+	 * file, and a line cut in three would let its lines in between. */
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("zerovm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = 8 + ((size_t)n < sizeof line - 9 ? (size_t)n : sizeof line - 10);
+	memcpy(line, "zerovm: ", 8);
+	line[len++] = '\n';
+	out_write(STDERR_FILENO, line, len, 0);
 }
 
 static int read_manifest(struct session *s, const char *path)
@@ -233,6 +268,12 @@ static int prepare(struct session *s, const struct options *o)
 {
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
+	/* The deadline holds from here on: network channels wait for their
+	 * peers no longer. Timeouts beyond a century are a century: no
+	 * overflow below. */
+	int64_t timeout = s->m.timeout < 3155760000 ? s->m.timeout : 3155760000;
+	s->deadline_ms = (int64_t)(s->t0 * 1000.0) + timeout * 1000;
+	s->copts.deadline_ms = s->deadline_ms;
 	step(s, "manifest read and parsed");
 	if (o->trace && trace_open(&s->trace, o->trace) < 0)
 		return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)), -1;
@@ -252,6 +293,9 @@ static int prepare(struct session *s, const struct options *o)
 	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
 		return -1;
+	for (int i = 0; i < o->nstream; i++)
+		if (channels_stream(&s->cs, o->stream[i], &s->err) < 0)
+			return -1;
 	step(s, "channels open");
 	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
 		return -1;
@@ -262,6 +306,15 @@ static int prepare(struct session *s, const struct options *o)
 	if (!o->raw)
 		runtime_finish(&s->g, &s->cs, o->cpuid);
 	step(s, "user manifest, stack, filter and boot block written");
+	if (o->stop_before_run)
+		return 0;
+	/* Network channels connect last, when nothing local can fail any
+	 * more; stop signals are blocked from here on (the loop takes them
+	 * over) and end the wait for a peer with a report. */
+	loop_block_signals();
+	if (netchan_connect(&s->cs, &s->m, &s->err) < 0)
+		return -1;
+	step(s, "network channels connected");
 	return 0;
 }
 
@@ -285,6 +338,7 @@ int main(int argc, char **argv)
 	s.verbosity = o.verbosity;
 	s.copts.no_prealloc = o.no_prealloc;
 	s.copts.fsize_limit = o.fsize_gb << 30;
+	s.copts.verbosity = o.verbosity;
 	s.t0 = session_now();
 	/* A closed pipe channel is an error for the program, not a signal
 	 * for us; so is a write past the host's file size limit (ulimit -f):
@@ -293,9 +347,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
-		/* Timeouts beyond a century are a century: no overflow below. */
 		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
-		s.deadline_ms = (int64_t)(s.t0 * 1000.0) + timeout * 1000;
 		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
 		loop_block_signals();
 		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
@@ -309,6 +361,9 @@ int main(int argc, char **argv)
 		}
 		sandbox_close(&s.sb);
 	}
+	/* Writers end their streams cleanly only after a session that ran to
+	 * its end without a failure; else their readers see them cut. */
+	s.cs.ended_ok = s.sb.pid > 0 && !s.err.code;
 	channels_close(&s.cs, &s.err);
 
 	step(&s, "channels closed");
@@ -341,6 +396,18 @@ int main(int argc, char **argv)
 					   : strerror(-r));
 		if (!s.err.code)
 			s.err.code = ZVM_EXIT_IO;
+	}
+	if (o.json) {
+		/* After the six lines, so that it holds their outcome too; a
+		 * failure here can only be said on stderr and in the status. */
+		int j = report_json(&s, mem_hex, note[0] ? note : NULL, s.err.code ? s.err.code : ZVM_EXIT_OK, o.json);
+		if (j < 0) {
+			int64_t now = out_now_ms();
+			out_printf(STDERR_FILENO, deadline > now + 200 ? deadline : now + 200,
+				   "zerovm: --json %s: not written: %s\n", o.json, strerror(-j));
+			if (!s.err.code)
+				s.err.code = ZVM_EXIT_IO;
+		}
 	}
 	/* Guest memory is left to exit(): unmapping it here would cost a TLB
 	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so

@@ -91,7 +91,48 @@ struct parse {
 	unsigned line;
 	unsigned key_line[K_N];
 	size_t cap;
+	/* The aliases seen, for duplicates: an open-addressing table of
+	 * channel index + 1 (0: empty), at most half full. */
+	uint32_t *seen;
+	size_t nseen;
 };
+
+static uint64_t alias_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* Where alias is in the table, or the empty slot where it would go. */
+static size_t seen_slot(const struct parse *p, const char *alias)
+{
+	size_t mask = p->nseen - 1, i = (size_t)alias_hash(alias) & mask;
+	while (p->seen[i] && strcmp(p->m->channel[p->seen[i] - 1].alias, alias) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Room for the channels parsed so far and one more. false when out of memory. */
+static bool seen_room(struct parse *p)
+{
+	if (p->nseen && (p->m->nchannel + 1) * 2 <= p->nseen)
+		return true;
+	size_t n = p->nseen ? p->nseen * 2 : 64;
+	uint32_t *old = p->seen;
+	size_t oldn = p->nseen;
+	if (!(p->seen = calloc(n, sizeof *p->seen))) {
+		p->seen = old;
+		return false;
+	}
+	p->nseen = n;
+	for (size_t i = 0; i < oldn; i++)
+		if (old[i])
+			p->seen[seen_slot(p, p->m->channel[old[i] - 1].alias)] = old[i];
+	free(old);
+	return true;
+}
 
 __attribute__((format(printf, 3, 4))) static bool fail(struct parse *p, int code, const char *fmt, ...)
 {
@@ -118,23 +159,71 @@ static bool parse_int_field(struct parse *p, const char *key, const char *what, 
 	return true;
 }
 
-static bool valid_port(const char *s)
+int manifest_parse_ipv4(const char *s, size_t len, uint32_t *out)
 {
-	int64_t port;
-	return manifest_parse_int(s, &port) == 0 && port >= 1 && port <= 65535 && isdigit((unsigned char)*s);
+	uint32_t ip = 0;
+	size_t i = 0;
+	for (int part = 0; part < 4; part++) {
+		if (part && (i >= len || s[i++] != '.'))
+			return -EINVAL;
+		size_t start = i;
+		unsigned v = 0;
+		while (i < len && isdigit((unsigned char)s[i]) && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return -EINVAL;
+		ip = ip << 8 | v;
+	}
+	if (i != len)
+		return -EINVAL;
+	*out = ip;
+	return 0;
 }
 
-/* "tcp:<host>:<port>": host is a dotted IPv4 address or a node id. */
-static bool valid_tcp_uri(const char *u)
+/* Decimal digits only (no sign, no leading zero but "0" itself), at most
+ * max. 0, or -EINVAL. */
+static int parse_decimal(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
-	const char *host = u + 4;
-	const char *colon = strrchr(host, ':');
+	if (!len || (s[0] == '0' && len > 1))
+		return -EINVAL;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *manifest_parse_tcp(const char *uri, struct manifest_tcp *t)
+{
+	memset(t, 0, sizeof *t);
+	if (strncmp(uri, "tcp:", 4) != 0)
+		return "not a tcp: source";
+	const char *host = uri + 4, *colon = strrchr(host, ':');
 	if (!colon || colon == host)
-		return false;
-	for (const char *c = host; c < colon; c++)
-		if (!isdigit((unsigned char)*c) && *c != '.')
-			return false;
-	return valid_port(colon + 1);
+		return "expected tcp:<ipv4>:<port> or tcp:<node id>:[<port>]";
+	size_t hlen = (size_t)(colon - host), plen = strlen(colon + 1);
+	uint64_t v;
+	if (memchr(host, '.', hlen)) {
+		if (manifest_parse_ipv4(host, hlen, &t->ipv4) < 0)
+			return "the host is not an IPv4 address (four numbers 0-255, no leading zeros)";
+		if (parse_decimal(colon + 1, plen, 65535, &v) < 0 || v == 0)
+			return "the port must be 1 to 65535";
+		t->port = (uint16_t)v;
+		return NULL;
+	}
+	if (parse_decimal(host, hlen, UINT32_MAX, &v) < 0 || v == 0)
+		return "a node id must be a decimal number 1 to 4294967295 (or the host an IPv4 address)";
+	t->node_form = true;
+	t->node = (uint32_t)v;
+	if (plen && parse_decimal(colon + 1, plen, 65535, &v) < 0)
+		return "the port must be empty or 0 to 65535";
+	t->port = plen ? (uint16_t)v : 0;
+	return NULL;
 }
 
 static bool parse_channel(struct parse *p, char *value)
@@ -167,11 +256,15 @@ static bool parse_channel(struct parse *p, char *value)
 	for (unsigned i = 0; i < nu; i++) {
 		if (!*uri[i])
 			return fail(p, ZVM_EXIT_MANIFEST, "Channel: empty source");
-		if (strncmp(uri[i], "tcp:", 4) == 0) {
-			if (!valid_tcp_uri(uri[i]))
-				return fail(p, ZVM_EXIT_MANIFEST,
-					    "Channel: bad network source '%s' (expected tcp:<host>:<port>)", uri[i]);
-		} else if (uri[i][0] != '/') {
+		bool net = strncmp(uri[i], "tcp:", 4) == 0;
+		if (i && net != c->net)
+			return fail(p, ZVM_EXIT_MANIFEST, "Channel: network and file sources cannot be mixed");
+		c->net = net;
+		struct manifest_tcp t;
+		const char *why;
+		if (net && (why = manifest_parse_tcp(uri[i], &t)))
+			return fail(p, ZVM_EXIT_MANIFEST, "Channel: bad network source '%s' (%s)", uri[i], why);
+		if (!net && uri[i][0] != '/') {
 			return fail(p, ZVM_EXIT_MANIFEST,
 				    "Channel: source '%s' is neither an absolute path nor tcp:<host>:<port>", uri[i]);
 		}
@@ -203,12 +296,19 @@ static bool parse_channel(struct parse *p, char *value)
 			p, ZVM_EXIT_INVAL,
 			"Channel %s: neither readable (gets and get_size > 0) nor writable (puts and put_size > 0)%s",
 			c->alias, "");
+	if (c->net && manifest_channel_readable(c) && manifest_channel_writable(c))
+		return fail(p, ZVM_EXIT_MANIFEST,
+			    "Channel %s: a network channel is read or written, not both (set gets/get_size or "
+			    "puts/put_size to 0)",
+			    c->alias);
 
-	for (size_t i = 0; i < m->nchannel; i++)
-		if (strcmp(m->channel[i].alias, c->alias) == 0)
-			return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)", c->alias,
-				    m->channel[i].line);
-	m->nchannel++;
+	if (!seen_room(p))
+		return fail(p, ZVM_EXIT_NOMEM, "out of memory");
+	size_t slot = seen_slot(p, c->alias);
+	if (p->seen[slot])
+		return fail(p, ZVM_EXIT_MANIFEST, "duplicate channel alias %s (first on line %u)", c->alias,
+			    m->channel[p->seen[slot] - 1].line);
+	p->seen[slot] = (uint32_t)++m->nchannel;
 	return true;
 }
 
@@ -239,11 +339,13 @@ static bool parse_memory(struct parse *p, char *value)
 static bool parse_name_server(struct parse *p, const char *v)
 {
 	const char *colon = strrchr(v, ':');
-	if (strncmp(v, "udp:", 4) != 0 || !colon || colon <= v + 4 || !valid_port(colon + 1))
+	uint64_t port;
+	if (strncmp(v, "udp:", 4) != 0 || !colon || colon <= v + 4 ||
+	    parse_decimal(colon + 1, strlen(colon + 1), 65535, &port) < 0 || port == 0)
 		return fail(p, ZVM_EXIT_MANIFEST, "NameServer: expected udp:<ipv4>:<port>, got '%s'%s", v, "");
-	for (const char *c = v + 4; c < colon; c++)
-		if (!isdigit((unsigned char)*c) && *c != '.')
-			return fail(p, ZVM_EXIT_MANIFEST, "NameServer: '%s' is not an IPv4 address%s", v, "");
+	if (manifest_parse_ipv4(v + 4, (size_t)(colon - v - 4), &p->m->ns_ipv4) < 0)
+		return fail(p, ZVM_EXIT_MANIFEST, "NameServer: '%s' is not an IPv4 address%s", v, "");
+	p->m->ns_port = (uint16_t)port;
 	p->m->name_server = v;
 	return true;
 }
@@ -292,6 +394,69 @@ static bool parse_line(struct parse *p, char *line)
 	}
 }
 
+/* The name-server form: NameServer and Node are needed, and a peer may be
+ * named once per direction: the name server knows a pair of nodes by their
+ * ids, so two sources between the same two nodes in the same direction
+ * could not be told apart. Sorted, so that 10915 channels stay cheap. */
+struct node_use {
+	uint32_t node;
+	int rd;
+	unsigned line; /* the channel's line: sorts duplicates into manifest order */
+	const struct manifest_channel *c;
+};
+
+static int cmp_node_use(const void *a, const void *b)
+{
+	const struct node_use *x = a, *y = b;
+	if (x->rd != y->rd)
+		return x->rd - y->rd;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static bool check_node_sources(struct parse *p)
+{
+	const struct manifest *m = p->m;
+	size_t n = 0;
+	for (size_t i = 0; i < m->nchannel; i++)
+		n += m->channel[i].net ? m->channel[i].nuri : 0;
+	if (!n)
+		return true;
+	struct node_use *u = malloc(n * sizeof *u);
+	if (!u)
+		return fail(p, ZVM_EXIT_NOMEM, "out of memory");
+	size_t k = 0;
+	for (size_t i = 0; i < m->nchannel; i++) {
+		const struct manifest_channel *c = &m->channel[i];
+		for (unsigned j = 0; c->net && j < c->nuri; j++) {
+			struct manifest_tcp t;
+			if (manifest_parse_tcp(c->uri[j], &t) || !t.node_form)
+				continue;
+			if (!m->name_server || !m->node) {
+				free(u);
+				return fail(p, ZVM_EXIT_MANIFEST,
+					    "channel %s: %s names a node: NameServer and Node are needed", c->alias,
+					    c->uri[j]);
+			}
+			u[k++] = (struct node_use){t.node, manifest_channel_readable(c), c->line, c};
+		}
+	}
+	qsort(u, k, sizeof *u, cmp_node_use);
+	for (size_t i = 1; i < k; i++) {
+		if (u[i].rd != u[i - 1].rd || u[i].node != u[i - 1].node)
+			continue;
+		const struct node_use a = u[i - 1], b = u[i];
+		free(u);
+		return fail(p, ZVM_EXIT_MANIFEST,
+			    "channel %s: node %u is named twice among the %s sources (also by channel %s): the "
+			    "name server could not tell them apart",
+			    b.c->alias, b.node, b.rd ? "read" : "write", a.c->alias);
+	}
+	free(u);
+	return true;
+}
+
 static bool check_complete(struct parse *p)
 {
 	p->line = 0;
@@ -309,7 +474,9 @@ static bool check_complete(struct parse *p)
 	}
 	if (p->m->name_server && p->m->node < 1)
 		return fail(p, ZVM_EXIT_MANIFEST, "Node must be >= 1 when a NameServer is used");
-	return true;
+	if (p->m->name_server && p->m->node > UINT32_MAX)
+		return fail(p, ZVM_EXIT_MANIFEST, "Node must be at most 4294967295 when a NameServer is used");
+	return check_node_sources(p);
 }
 
 void manifest_free(struct manifest *m)
@@ -351,6 +518,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, struct zvm_
 	}
 	if (ok)
 		ok = check_complete(&p);
+	free(p.seen);
 	if (!ok) {
 		manifest_free(m);
 		return -1;

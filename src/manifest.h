@@ -14,6 +14,7 @@
 #ifndef ZVM_MANIFEST_H
 #define ZVM_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ enum channel_type {
 struct manifest_channel {
 	const char *uri[CHANNEL_URIS_MAX]; /* absolute path or tcp:host:port */
 	unsigned nuri;
+	bool net; /* the sources are tcp: (all of them, or none) */
 	const char *alias;
 	enum channel_type type;
 	int etag;                /* 0 or 1 */
@@ -52,7 +54,9 @@ struct manifest {
 	int64_t timeout;         /* seconds, >= 1 */
 	int64_t node;            /* 0 when absent */
 	const char *name_server; /* NULL when absent */
-	const char *job;         /* NULL when absent */
+	uint32_t ns_ipv4;        /* NameServer's address (host byte order) and port */
+	uint16_t ns_port;
+	const char *job; /* NULL when absent */
 	struct manifest_channel *channel;
 	size_t nchannel;
 };
@@ -71,6 +75,24 @@ void manifest_free(struct manifest *m);
 /* Parse a whole ZeroVM integer ("12", "012", "0xA"), trimmed. 0 or -EINVAL
  * (junk, empty) or -ERANGE. */
 int manifest_parse_int(const char *s, int64_t *out);
+
+/*
+ * A network source (docs/network.md): "tcp:<ipv4>:<port>" (a dotted quad,
+ * port 1-65535), or the name-server form "tcp:<node id>:[<port>]" (a
+ * decimal node id 1 to 2^32-1, and an empty port or 0 to 65535; empty and
+ * 0 mean any free port). manifest_parse_tcp() returns NULL and fills *t,
+ * or says what is wrong.
+ */
+struct manifest_tcp {
+	bool node_form;
+	uint32_t ipv4; /* tcp:<ipv4>: host byte order */
+	uint32_t node; /* node form: the peer's node id */
+	uint16_t port; /* 0: any free port (node form only) */
+};
+const char *manifest_parse_tcp(const char *uri, struct manifest_tcp *t);
+/* A dotted-quad IPv4 address: four decimal numbers 0-255 without leading
+ * zeros. 0 and the address (host byte order), or -EINVAL. */
+int manifest_parse_ipv4(const char *s, size_t len, uint32_t *out);
 
 /* A channel is readable only if both read limits are positive, writable
  * only if both write limits are. */

@@ -5,7 +5,7 @@
  *   2 daemon            0 (daemon mode is not implemented yet)
  *   3 user return code
  *   4 etags             "disabled" or "<alias> <sha1> ..." (+ /dev/memory)
- *   5 accounting        sys user | local gets bytes puts bytes | network x4
+ *   5 accounting        sys user | local gets bytes puts bytes | network gets bytes puts bytes
  *   6 exit state        "ok", or the first failure
  *
  * Written in one piece after everything else, on lines of its own (a newline
@@ -28,8 +28,11 @@
 
 void report_accounting(const struct session *s, char *buf, size_t n)
 {
-	snprintf(buf, n, "%.2f %.2f %lld %lld %lld %lld 0 0 0 0", s->sys_time, s->user_time, (long long)s->cs.reads,
-		 (long long)s->cs.read_bytes, (long long)s->cs.writes, (long long)s->cs.write_bytes);
+	const struct channels *c = &s->cs;
+	snprintf(buf, n, "%.2f %.2f %lld %lld %lld %lld %lld %lld %lld %lld", s->sys_time, s->user_time,
+		 (long long)c->reads, (long long)c->read_bytes, (long long)c->writes, (long long)c->write_bytes,
+		 (long long)c->net_reads, (long long)c->net_read_bytes, (long long)c->net_writes,
+		 (long long)c->net_write_bytes);
 }
 
 /* Line 4: "disabled", or "<alias> <hex>" pairs in handle order, then the

@@ -37,6 +37,7 @@ struct session {
 	int32_t user_code;
 	bool exited_by_trap;
 	double sys_time, user_time; /* sandbox + supervisor, seconds */
+	int64_t peak_rss;           /* the sandbox's peak resident memory, bytes (0: it never ran) */
 };
 
 /* CLOCK_MONOTONIC now, in seconds. */

@@ -40,8 +40,29 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "\n"
 				 "  --image TAR[,MOUNT[,ro|wo]]  mount a tar image (default /, ro); wo: the\n"
 				 "                               directory MOUNT is written to TAR at exit\n"
-				 "  --memory N        guest memory, bytes or with K, M, G, T (default 4G)\n"
-				 "  --timeout S       wall-clock seconds for the session (default 3600)\n"
+				 "  --in FILE         FILE (it must exist) readable by the program at its name\n"
+				 "  --out FILE        FILE created or replaced by the program, at its name, as\n"
+				 "                    a shell's > would (mode 0666 less the umask)\n"
+				 "  --chdir DIR       the program's working directory, an absolute path\n"
+				 "                    inside the sandbox (default /); relative names of\n"
+				 "                    files given to it are found from there\n"
+				 "  --memory N        guest memory, bytes or with K, M, G, T (default 1G)\n"
+				 "  --timeout S       wall-clock seconds for the session (default 600)\n"
+				 "  --write-limit N   bytes the program may write to each output (default 1G)\n"
+				 "  --write-calls N   writes it may make to each output (default: no limit)\n"
+				 "  --read-limit N    bytes it may read from each input (default: no limit)\n"
+				 "  --read-calls N    reads it may make from each input (default: no limit)\n"
+				 "  --file-limit G    no output file grows past G GiB (default 4; zerovm -l)\n"
+				 "  --json FILE       write zerovm's report as JSON to FILE (zerovm --json)\n"
+				 "  -q, --quiet       no warnings (files written inside and discarded, ...)\n"
+				 "  --stream          a read of standard input returns what has arrived, as\n"
+				 "                    read(2) does (the default when it is a terminal), so\n"
+				 "                    interactive programs work; --no-stream: whole reads,\n"
+				 "                    the same result whatever the timing\n"
+				 "  --bind HOST GUEST     HOST (a directory or file) at GUEST, writable: the\n"
+				 "                        changes reach HOST when the program exits by itself\n"
+				 "  --ro-bind HOST GUEST  the same, read-only (writes fail with EROFS)\n"
+				 "  --bind-quota N    bytes of changes --bind may carry back (default 1G)\n"
 				 "  --env NAME=VALUE  set a variable in the program's environment; --env NAME\n"
 				 "                    copies NAME from zvsh's environment (default: PATH=/bin:\n"
 				 "                    /usr/bin, HOME=/, LANG=C)\n"
@@ -52,9 +73,10 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "  --verbose         zerovm -v 1, the files and the command, and the report\n"
 				 "  --help, --version\n"
 				 "\n"
-				 "An argument @FILE becomes a channel: an existing FILE is read, a missing\n"
-				 "one is created and written; the program gets its name under /dev (e.g.\n"
-				 "/dev/names.txt). @@x passes @x. ZeroVM's spellings --zvm-image,\n"
+				 "An argument @FILE gives FILE to the program under the name as typed: an\n"
+				 "existing FILE is read, a missing one is created and written (--in and --out\n"
+				 "say which). @@x passes @x. What the program writes anywhere else is\n"
+				 "discarded at exit, and zvsh says so. ZeroVM's spellings --zvm-image,\n"
 				 "--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
 				 "Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
@@ -158,8 +180,47 @@ static int opt_image(struct zvsh_plan *p, struct tool_log *lg, const char *arg)
 	return 0;
 }
 
+/* "--bind HOST GUEST", "--ro-bind HOST GUEST": the grant, GUEST made
+ * clean; whether HOST can be used is found out when the session starts. */
+static int opt_bind(struct zvsh_plan *p, struct tool_log *lg, const char *name, const char *host, const char *guest,
+		    bool writable)
+{
+	if (p->nbind == ZVSH_BINDS_MAX)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s %s: more than %d grants", name, host, ZVSH_BINDS_MAX);
+	if (!*host)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty HOST path", name);
+	char *g = clean_mountpoint(guest);
+	if (!g || strcmp(g, "/") == 0) {
+		free(g);
+		return tool_fail(lg, TOOL_EXIT_USAGE,
+				 "%s %s %s: GUEST must be an absolute path other than /, without '..'", name, host,
+				 guest);
+	}
+	struct zvsh_bind *b = tool_grow(p->bind, &p->bindcap, p->nbind, sizeof *b);
+	if (!b)
+		return free(g), tool_oom(lg);
+	p->bind = b;
+	b[p->nbind++] = (struct zvsh_bind){.host = host, .guest = g, .writable = writable};
+	return 0;
+}
+
 enum opt_id {
 	OPT_IMAGE,
+	OPT_IN,
+	OPT_OUT,
+	OPT_CHDIR,
+	OPT_WRITE_LIMIT,
+	OPT_WRITE_CALLS,
+	OPT_READ_LIMIT,
+	OPT_READ_CALLS,
+	OPT_FILE_LIMIT,
+	OPT_JSON,
+	OPT_QUIET,
+	OPT_STREAM,
+	OPT_NO_STREAM,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_BIND_QUOTA,
 	OPT_MEMORY,
 	OPT_TIMEOUT,
 	OPT_ENV,
@@ -175,6 +236,22 @@ enum opt_id {
 static const struct tool_option options[] = {
 	{"--image", OPT_IMAGE, TOOL_ARG_REQUIRED},
 	{"--zvm-image", OPT_IMAGE, TOOL_ARG_REQUIRED},
+	{"--in", OPT_IN, TOOL_ARG_REQUIRED},
+	{"--out", OPT_OUT, TOOL_ARG_REQUIRED},
+	{"--chdir", OPT_CHDIR, TOOL_ARG_REQUIRED},
+	{"--write-limit", OPT_WRITE_LIMIT, TOOL_ARG_REQUIRED},
+	{"--write-calls", OPT_WRITE_CALLS, TOOL_ARG_REQUIRED},
+	{"--read-limit", OPT_READ_LIMIT, TOOL_ARG_REQUIRED},
+	{"--read-calls", OPT_READ_CALLS, TOOL_ARG_REQUIRED},
+	{"--file-limit", OPT_FILE_LIMIT, TOOL_ARG_REQUIRED},
+	{"--json", OPT_JSON, TOOL_ARG_REQUIRED},
+	{"--quiet", OPT_QUIET, TOOL_ARG_NONE},
+	{"--stream", OPT_STREAM, TOOL_ARG_NONE},
+	{"--no-stream", OPT_NO_STREAM, TOOL_ARG_NONE},
+	{"-q", OPT_QUIET, TOOL_ARG_NONE},
+	{"--bind", OPT_BIND, TOOL_ARG_REQUIRED},
+	{"--ro-bind", OPT_RO_BIND, TOOL_ARG_REQUIRED},
+	{"--bind-quota", OPT_BIND_QUOTA, TOOL_ARG_REQUIRED},
 	{"--memory", OPT_MEMORY, TOOL_ARG_REQUIRED},
 	{"--timeout", OPT_TIMEOUT, TOOL_ARG_REQUIRED},
 	{"--env", OPT_ENV, TOOL_ARG_REQUIRED},
@@ -195,10 +272,72 @@ static const struct tool_option options[] = {
 /* The original wrote its trace here when --zvm-trace was given alone. */
 #define ZVM_TRACE_DEFAULT "zvsh.trace.log"
 
+/* "--in FILE", "--out FILE" */
+static int opt_io(struct zvsh_plan *p, struct tool_log *lg, const char *name, const char *val, bool out)
+{
+	if (!*val)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
+	struct zvsh_io *io = tool_grow(p->io, &p->iocap, p->nio, sizeof *io);
+	if (!io)
+		return tool_oom(lg);
+	p->io = io;
+	io[p->nio++] = (struct zvsh_io){.path = val, .out = out};
+	return 0;
+}
+
+/* A quota: a size (bytes, K, M, G, T) or a count, 1 to 2^40. */
+static int opt_quota(struct tool_log *lg, const char *name, const char *val, bool size, uint64_t *out)
+{
+	uint64_t v;
+	int r = size ? tool_parse_size(val, &v) : tool_parse_uint(val, &v);
+	if (r < 0 || v == 0 || v > ZVSH_QUOTA_MAX)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected %s from 1 to %s", name, val,
+				 size ? "a size (a number, with K, M, G or T)" : "a count", size ? "1T" : "2^40");
+	*out = v;
+	return 0;
+}
+
 static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, const char *name, const char *val)
 {
 	switch (id) {
 	case OPT_IMAGE: return opt_image(p, lg, val);
+	case OPT_IN: return opt_io(p, lg, name, val, false);
+	case OPT_OUT: return opt_io(p, lg, name, val, true);
+	case OPT_CHDIR: {
+		char *d = val[0] == '/' ? clean_mountpoint(val) : NULL;
+		if (!d)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
+					 "%s '%s': expected an absolute path inside the sandbox, without '..'", name,
+					 val);
+		free((char *)p->chdir);
+		p->chdir = d;
+		return 0;
+	}
+	case OPT_WRITE_LIMIT: return opt_quota(lg, name, val, true, &p->write_bytes);
+	case OPT_WRITE_CALLS: return opt_quota(lg, name, val, false, &p->write_calls);
+	case OPT_READ_LIMIT: return opt_quota(lg, name, val, true, &p->read_bytes);
+	case OPT_READ_CALLS: return opt_quota(lg, name, val, false, &p->read_calls);
+	case OPT_FILE_LIMIT:
+		if (tool_parse_uint(val, &p->file_limit) < 0 || p->file_limit == 0 || p->file_limit > 1024)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s '%s': expected whole GiB, 1 to 1024", name, val);
+		return 0;
+	case OPT_JSON:
+		if (!*val)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "%s: empty file name", name);
+		p->json = val;
+		return 0;
+	case OPT_QUIET: p->quiet = true; return 0;
+	case OPT_STREAM: p->stream = 1; return 0;
+	case OPT_NO_STREAM: p->stream = 0; return 0;
+	case OPT_BIND:
+	case OPT_RO_BIND: break; /* parse_args: two values */
+	case OPT_BIND_QUOTA:
+		if (tool_parse_size(val, &p->bind_quota) < 0 || p->bind_quota == 0 ||
+		    p->bind_quota > ZVSH_BIND_QUOTA_MAX)
+			return tool_fail(lg, TOOL_EXIT_USAGE,
+					 "%s '%s': expected a size from 1 byte to 1T (a number, with K, M, G or T)",
+					 name, val);
+		return 0;
 	case OPT_MEMORY:
 		if (tool_parse_size(val, &p->memory) < 0 || p->memory == 0 || p->memory > ZVSH_MEMORY_MAX)
 			return tool_fail(lg, TOOL_EXIT_USAGE,
@@ -261,6 +400,13 @@ static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char *
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
 		if (id == OPT_TRACE && !val)
 			val = ZVM_TRACE_DEFAULT;
+		if (id == OPT_BIND || id == OPT_RO_BIND) {
+			if (i >= argc)
+				return usage_error(lg, name, ": expected HOST GUEST");
+			if (opt_bind(p, lg, name, val, argv[i++], id == OPT_BIND) < 0)
+				return -1;
+			continue;
+		}
 		if (set_option(p, lg, (enum opt_id)id, name, val) < 0)
 			return -1;
 	}

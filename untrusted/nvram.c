@@ -24,7 +24,7 @@
 
 #include "libc.h"
 
-#define KEYS_MAX 4    /* keys a section knows, at most ([fstab]) */
+#define KEYS_MAX 6    /* keys a section knows, at most ([fstab]) */
 #define SHOWN_MAX 40u /* bytes of a bad value echoed in a message */
 
 /* Bytes of text: not NUL-terminated, never read past n. */
@@ -33,7 +33,7 @@ struct span {
 	size_t n;
 };
 
-enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_N };
+enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_SESSION, SEC_N };
 
 struct parser {
 	const char *text;
@@ -54,6 +54,8 @@ struct parser {
 	unsigned time_line, verbosity_line; /* 0: not given yet */
 	int64_t time_seconds;
 	int verbosity;
+	unsigned cwd_line, notes_line; /* [session]: 0 when not given yet */
+	const char *cwd, *notes;
 };
 
 struct section {
@@ -482,27 +484,39 @@ static int apply_env(struct parser *p, const struct span *val, const bool *seen)
 	return 0;
 }
 
-static const char *const access_words[] = {"ro", "wo", NULL};           /* enum nvram_access order */
+static const char *const access_words[] = {"ro", "wo", "rw", NULL};     /* enum nvram_access order */
 static const char *const yes_no_words[] = {"no", "yes", NULL};          /* false, true */
 static const char *const mode_words[] = {"pipe", "char", "file", NULL}; /* enum nvram_mode order */
 
-/* channel=ALIAS, mountpoint=/PATH[, access=ro|wo][, removable=yes|no] */
+/* channel=ALIAS, mountpoint=/PATH[, access=ro|wo|rw][, removable=yes|no]
+ * [, writeback=ALIAS (rw only, required there)][, overlay=yes|no (ro only)] */
 static int apply_fstab(struct parser *p, const struct span *val, const bool *seen)
 {
-	int first, access = NVRAM_RO, removable = 0;
+	int first, access = NVRAM_RO, removable = 0, overlay = 1;
 	if (value_nonempty(p, "channel", val[0]) < 0 || value_first(p, "mountpoint", val[1], &first) < 0)
 		return -1;
 	if (first != '/')
 		return fail_key(p, "mountpoint", "must be an absolute path, not", &val[1]);
-	if (seen[2] && (access = value_enum(p, "access", val[2], access_words, "must be ro or wo, not")) < 0)
+	if (seen[2] && (access = value_enum(p, "access", val[2], access_words, "must be ro, wo or rw, not")) < 0)
 		return -1;
 	if (seen[3] && (removable = value_enum(p, "removable", val[3], yes_no_words, "must be yes or no, not")) < 0)
 		return -1;
+	if (seen[4] != (access == NVRAM_RW))
+		return fail_key(p, "writeback",
+				access == NVRAM_RW ? "missing (access=rw needs it)" : "only with access=rw", NULL);
+	if (seen[4] && value_nonempty(p, "writeback", val[4]) < 0)
+		return -1;
+	if (seen[5] && (overlay = value_enum(p, "overlay", val[5], yes_no_words, "must be yes or no, not")) < 0)
+		return -1;
+	if (seen[5] && access != NVRAM_RO)
+		return fail_key(p, "overlay", "only with access=ro", NULL);
 	if (p->nfstab == NVRAM_FSTAB_MAX)
 		return fail_limit(p, NVRAM_FSTAB_MAX, "entries");
 
-	struct nvram_fstab f = {.access = (enum nvram_access)access, .removable = removable};
+	struct nvram_fstab f = {.access = (enum nvram_access)access, .removable = removable, .overlay = overlay};
 	if (put_string(p, "channel", val[0], &f.channel) < 0 || put_string(p, "mountpoint", val[1], &f.mountpoint) < 0)
+		return -1;
+	if (seen[4] && put_string(p, "writeback", val[4], &f.writeback) < 0)
 		return -1;
 	if (p->out)
 		p->out->fstab[p->nfstab] = f;
@@ -559,13 +573,42 @@ static int apply_debug(struct parser *p, const struct span *val, const bool *see
 	return 0;
 }
 
+/* cwd=/PATH, notes=ALIAS: each once in the whole file, like [time]. */
+static int apply_session(struct parser *p, const struct span *val, const bool *seen)
+{
+	int first;
+	if (seen[0]) {
+		if (p->cwd_line)
+			return fail_twice(p, "cwd", p->cwd_line);
+		if (value_first(p, "cwd", val[0], &first) < 0)
+			return -1;
+		if (first != '/')
+			return fail_key(p, "cwd", "must be an absolute path, not", &val[0]);
+		if (put_string(p, "cwd", val[0], &p->cwd) < 0)
+			return -1;
+		p->cwd_line = p->line;
+	}
+	if (seen[1]) {
+		if (p->notes_line)
+			return fail_twice(p, "notes", p->notes_line);
+		if (value_nonempty(p, "notes", val[1]) < 0 || put_string(p, "notes", val[1], &p->notes) < 0)
+			return -1;
+		p->notes_line = p->line;
+	}
+	return 0;
+}
+
 static const struct section sections[SEC_N] = {
 	[SEC_ARGS] = {"args", {"args"}, {true}, apply_args},
 	[SEC_ENV] = {"env", {"name", "value"}, {true, true}, apply_env},
-	[SEC_FSTAB] = {"fstab", {"channel", "mountpoint", "access", "removable"}, {true, true}, apply_fstab},
+	[SEC_FSTAB] = {"fstab",
+		       {"channel", "mountpoint", "access", "removable", "writeback", "overlay"},
+		       {true, true},
+		       apply_fstab},
 	[SEC_MAPPING] = {"mapping", {"channel", "mode"}, {true, true}, apply_mapping},
 	[SEC_TIME] = {"time", {"seconds"}, {true}, apply_time},
 	[SEC_DEBUG] = {"debug", {"verbosity"}, {true}, apply_debug},
+	[SEC_SESSION] = {"session", {"cwd", "notes"}, {false, false}, apply_session},
 };
 
 /* ---- lines --------------------------------------------------------------------------------- */
@@ -765,6 +808,8 @@ int nvram_parse(const char *text, size_t len, void *arena, size_t arena_size, st
 	nv.has_time = fill.time_line != 0;
 	nv.time_seconds = fill.time_seconds;
 	nv.verbosity = fill.verbosity;
+	nv.cwd = fill.cwd;
+	nv.notes = fill.notes;
 	*out = nv;
 	return 0;
 }

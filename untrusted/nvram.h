@@ -14,7 +14,8 @@
  * The language, in short (docs/nvram.md has the whole of it):
  *   - lines end with LF, or CR LF; a NUL byte anywhere is an error;
  *   - '#' outside double quotes starts a comment; blank lines are ignored;
- *   - "[name]" opens a section: args, env, fstab, mapping, time or debug;
+ *   - "[name]" opens a section: args, env, fstab, mapping, time, debug or
+ *     session;
  *     sections come in any order and may repeat (the entries add up);
  *   - any other line is key=value pairs separated by ',' and belongs to the
  *     section above it; keys and values are trimmed of spaces and tabs;
@@ -39,7 +40,7 @@
 #define NVRAM_TEXT_MAX (1u << 20)
 #define NVRAM_VERBOSITY_MAX 4
 
-enum nvram_access { NVRAM_RO, NVRAM_WO };
+enum nvram_access { NVRAM_RO, NVRAM_WO, NVRAM_RW };
 enum nvram_mode { NVRAM_MODE_PIPE, NVRAM_MODE_CHAR, NVRAM_MODE_FILE };
 
 struct nvram_fstab {
@@ -47,6 +48,8 @@ struct nvram_fstab {
 	const char *mountpoint; /* starts with '/' */
 	enum nvram_access access;
 	bool removable;
+	bool overlay;          /* ro: writes go to memory (yes, the default) or fail with EROFS (no) */
+	const char *writeback; /* rw: the channel the changes are written to at exit; else NULL */
 };
 
 struct nvram_mapping {
@@ -71,6 +74,8 @@ struct nvram {
 	bool has_time;
 	int64_t time_seconds; /* >= 0; 0 when !has_time */
 	int verbosity;        /* 0..NVRAM_VERBOSITY_MAX, 0 when absent */
+	const char *cwd;      /* [session] cwd: the working directory at start (absolute); NULL: "/" */
+	const char *notes;    /* [session] notes: the channel the runtime tells the end on (lost files); NULL: none */
 	size_t arena_used;    /* bytes of the arena used, from its start */
 };
 

@@ -571,8 +571,11 @@ int tar_scan(tar_read_fn rd, void *ctx, uint64_t archive_size, int (*cb)(void *c
 		unsigned char b[TAR_BLOCK];
 	} blk;
 	s.st->entries = s.st->skipped = 0;
+	s.st->end = 0;
+	s.st->marker = false;
 	uint64_t off = 0;
 	for (;;) {
+		s.st->end = off;
 		/* The end of the data, or a zero block (GNU tar stops at the
 		 * first, warning when a second does not follow), ends the
 		 * archive, but not between an extended header and its entry. */
@@ -583,8 +586,10 @@ int tar_scan(tar_read_fn rd, void *ctx, uint64_t archive_size, int (*cb)(void *c
 		int r = get(&s, blk.b, TAR_BLOCK, off);
 		if (r < 0)
 			return r;
-		if (all_zero(blk.b, TAR_BLOCK))
+		if (all_zero(blk.b, TAR_BLOCK)) {
+			s.st->marker = !s.pending;
 			return s.pending ? -TAR_EINVAL : 0;
+		}
 		if (!checksum_ok(blk.b))
 			return -TAR_EINVAL;
 		r = step(&s, &blk.h, off, &off);

@@ -26,6 +26,7 @@
 #ifndef ZRT_TAR_H
 #define ZRT_TAR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,8 @@ typedef int64_t (*tar_read_fn)(void *ctx, void *buf, size_t len, uint64_t off);
 struct tar_stats {
 	uint64_t entries; /* entries reported to the callback */
 	uint64_t skipped; /* entries left out (see tar_scan) */
+	uint64_t end;     /* where the walk ended: the end marker's offset, or the end of the data */
+	bool marker;      /* it ended at a zero block (an end marker), not at the end of the data */
 };
 
 /*

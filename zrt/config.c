@@ -92,6 +92,8 @@ int config_load(char *err, size_t errlen)
 
 int config_map_channels(char *err, size_t errlen)
 {
+	if (config_nvram.notes && !chan_find(config_nvram.notes))
+		return zrt_fmt(err, errlen, "session: notes: no channel %s", config_nvram.notes), -1;
 	for (int i = 0; i < config_nvram.nmapping; i++) {
 		struct zchan *c = chan_find(config_nvram.mapping[i].channel);
 		if (!c)

@@ -175,7 +175,8 @@ static uint64_t auxv_get(const uint64_t *sp, uint64_t key)
 /* The session's state, in the order its pieces are made (the heap hands
  * out pages in that order): the channels, the root, the configuration,
  * /dev and /tmp, what [mapping] says of channels, the channels' and
- * devices' nodes, the images, descriptors 0 to 2. */
+ * devices' nodes, the images, the working directory ([session] cwd),
+ * descriptors 0 to 2. */
 static int start_up(char *err, size_t errlen)
 {
 	if (chan_init() < 0 || fs_init() < 0)
@@ -185,14 +186,14 @@ static int start_up(char *err, size_t errlen)
 	if (fs_init_dirs() < 0)
 		return zrt_fmt(err, errlen, "out of memory"), -1;
 	if (config_map_channels(err, errlen) < 0 || fs_add_nodes(err, errlen) < 0 || image_mount_all(err, errlen) < 0 ||
-	    fs_open_stdio(err, errlen) < 0)
+	    fs_start_cwd(config_nvram.cwd, err, errlen) < 0 || fs_open_stdio(err, errlen) < 0)
 		return -1;
 	return 0;
 }
 
 struct start zrt_main(uint64_t *sp)
 {
-	exit_at(image_writeback);
+	exit_at(image_at_end);
 	mem_init(zrt_info.heap_start, zrt_info.heap_end);
 	if (zrt_info.nvram_given) /* before anything is allocated over it */
 		mem_reserve(zrt_info.nvram_addr, zrt_info.nvram_addr + ALIGN_UP(zrt_info.nvram_len, PAGE));

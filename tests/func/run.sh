@@ -495,8 +495,10 @@ check "writable and executable segment with -s: runs, validator not run" "$(rep 
 manifest "$T/pie.m" "$G/hello-pie"
 run_m "$T/pie.m"
 check "static-PIE program runs" "$(rep 1) $(prog_out) $(rep 6)" "0 hello, world ok"
-manifest "$T/e10.m" "$G/hello" "Channel = tcp:127.0.0.1:9, /dev/net, 0, 0, 1, 1, 0, 0"
-err_case "tcp channel" 93 "network channels are not supported yet" "$T/e10.m"
+# Network channels have their own suite (tests/func/net.sh); here only an
+# address the host cannot listen on (192.0.2.1 is nobody's, RFC 5737).
+manifest "$T/e10.m" "$G/hello" "Channel = tcp:192.0.2.1:9, /dev/net, 0, 0, 1, 1, 0, 0"
+err_case "tcp channel on a foreign address" 5 "channel /dev/net: cannot listen on 192.0.2.1:9" "$T/e10.m"
 manifest "$T/e11.m" "$G/hello" "Channel = $T, /dev/dir, 0, 0, 1, 1, 0, 0"
 err_case "directory channel" 93 "unsupported source" "$T/e11.m"
 manifest "$T/e12.m" "$G/hello" "Channel = $T/x, /dev/x, 0, 0, 0, 10, 0, 10"
@@ -653,6 +655,75 @@ RC=$?
 check "-T: a trace that cannot be written is an I/O error (5), named in the report" \
 	"$RC $(rep 6)" "5 trace /dev/full: No space left on device"
 rm -f "$T/trace2"
+
+# ---------------------------------------------------------------- --json
+# The report as JSON: the same session told twice, so every field is
+# compared with the six lines of the same run.
+if command -v jq >/dev/null; then
+	ETAG=1 METAG=1 manifest "$T/json.m" "$G/hello"
+	printf 'stale' >"$T/out.json"
+	chmod 600 "$T/out.json"
+	(umask 027 && "$ZVM" --json "$T/out.json" "$T/json.m" >"$OUT" 2>"$ERR" </dev/null)
+	RC=$?
+	J=$T/out.json
+	check "--json: valid JSON, the six lines unchanged after the program's output" \
+		"$(jq -r .version "$J") $(prog_out) $(wc -l <"$OUT")" "1 hello, world 7"
+	check "--json: validator, daemon, return code and exit state as in lines 1, 2, 3, 6" \
+		"$(jq -r '[.validator.state, .daemon, .user_return_code, .exit.state, .exit.code] | join(" ")' "$J")" \
+		"$(rep 1) $(rep 2) $(rep 3) $(rep 6) $RC"
+	check "--json: the etags of line 4, channel by channel, and the memory's" \
+		"$(jq -r '[(.channels[] | select(.etag) | .alias, .etag), "/dev/memory", .memory_etag] | join(" ")' "$J")" "$(rep 4)"
+	check "--json: the local accounting of line 5 (fields 3-6), network fields 7-10" \
+		"$(jq -r '.accounting | [.local.reads, .local.read_bytes, .local.writes, .local.write_bytes,
+			.network.reads, .network.read_bytes, .network.writes, .network.write_bytes] | join(" ")' "$J")" \
+		"$(rep 5 | cut -d' ' -f3-10)"
+	check "--json: each channel's own accounting (stdout: 1 write of 13 bytes) and limits" \
+		"$(jq -r '.channels[] | select(.alias == "/dev/stdout") | [.used.writes, .used.write_bytes, .limits.put_size] | join(" ")' "$J")" \
+		"1 13 10000000"
+	check "--json: wall time, CPU time and peak memory are numbers, memory the manifest's" \
+		"$(jq -r '[(.wall_time | type), (.cpu_time | type), (.peak_memory > 0), .memory] | join(" ")' "$J")" \
+		"number number true 33554432"
+	check "--json: an existing file is replaced (mode 0666 less the umask), no temporary left" \
+		"$(stat -c %a "$J") $(ls "$T" | grep -c '\.zerovm-')" "640 0"
+	# A session that fails before the program runs still gets its JSON.
+	printf 'Version = 20130611\nMemory = 1000000, 0\n' >"$T/json-bad.m"
+	run_m --json "$T/bad.json" "$T/json-bad.m"
+	check "--json: a failed session (14) writes its state and code too" \
+		"$(jq -r '[.exit.code, .exit.state, .validator.text] | join("|")' "$T/bad.json")" "$RC|$(rep 6)|not run"
+	# Any path is valid JSON: a quote, a tab and a byte that is not UTF-8.
+	weird=$(printf '%s/we"i\trd\377' "$T")
+	printf 'abc' >"$weird"
+	manifest "$T/json-weird.m" "$G/hello" "Channel = $weird, /dev/weird, 0, 0, 10, 10, 0, 0"
+	run_m --json "$T/weird.json" "$T/json-weird.m"
+	check "--json: a path with a quote, a tab and a non-UTF-8 byte (as U+00FF)" \
+		"$(jq -r '.channels[] | select(.alias == "/dev/weird") | .sources[0]' "$T/weird.json")" \
+		"$(printf '%s/we"i\trd\303\277' "$T")"
+	run_m --json "$T/no/such/dir/x.json" "$T/hello.m"
+	check "--json into a folder that does not exist: exit 5, said on stderr, the report still printed" \
+		"$RC $(rep 6) $(grep -c 'zerovm: --json .*/no/such/dir/x.json: not written: No such file or directory' "$ERR")" \
+		"5 ok 1"
+	run_m "$T/hello.m" --json
+	check "--json without a file: exit 22, said" "$RC $(grep -c 'option --json needs an argument' "$ERR")" "22 1"
+else
+	ok "--json # SKIP jq is missing (scripts/deps.sh installs it)"
+fi
+
+# ---------------------------------------------------------------- --stream
+# Whole reads are the rule (results never depend on timing); --stream makes
+# a sequential channel's reads return what has arrived. Behaviour is tested
+# with a co-process in tests/func/zvsh.sh; here, what may stream.
+manifest "$T/st.m" "$G/hello"
+run_m --stream /dev/stdin "$T/st.m"
+check "--stream /dev/stdin: the session runs" "$RC $(rep 6)" "0 ok"
+run_m --stream /dev/stdout "$T/st.m"
+check "--stream of a channel that is not read: exit 22, the report says why" "$RC $(rep 6)" \
+	"22 --stream /dev/stdout: only a readable sequential channel of one source can stream"
+run_m --stream /dev/nosuch "$T/st.m"
+check "--stream of no channel: exit 22, named" "$RC $(rep 6)" "22 --stream /dev/nosuch: no such channel"
+printf 'abc' >"$T/rnd"
+manifest "$T/st2.m" "$G/hello" "Channel = $T/rnd, /dev/rnd, 1, 0, 10, 10, 0, 0"
+run_m --stream /dev/rnd "$T/st2.m"
+check "--stream of a random-read channel: exit 22" "$RC" 22
 
 # ---------------------------------------------------------------- host untouched
 probe 'sys 2\n' -- -Z

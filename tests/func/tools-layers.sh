@@ -3,19 +3,21 @@
 #
 # The approach of tests/zrt/layers.sh, for the host tools: every file of
 # tools/ belongs to a module, every module to a program (common: what zvsh
-# and zvjob share, in tools/common/; zvsh; zvjob) and a layer (the table
-# below; tools/common/tool.h, tools/zvsh/session.h and tools/zvjob/run.h
-# say the same in prose). A file may include, with "...":
+# and zvjob share, in tools/common/; zvsh; zvjob; zvns, the name server)
+# and a layer (the table below; tools/common/tool.h, tools/zvsh/session.h
+# and tools/zvjob/run.h say the same in prose). A file may include, with
+# "...":
 #   - headers of its own module;
 #   - headers of modules on a lower layer, of its own program or of common
 #     (never one above, never another module of its own layer, never
 #     another tool's: so no two modules can depend on each other, and zvsh
 #     and zvjob share only what is in common);
 # The tools are host programs, so <...> headers are free. A "..." header is
-# looked for beside the file, then in tools/common/ and untrusted/ (the
-# Makefile's -iquote tools/common -iquote untrusted), as the compiler
-# does; of untrusted/, only the parsers' interfaces (tar.h, nvram.h) may be
-# included, and nothing of the runtime. A .c file declares nothing of
+# looked for beside the file, then in tools/common/, untrusted/ and abi/
+# (the Makefile's -iquote flags), as the compiler does; of untrusted/, only
+# the parsers' interfaces (tar.h, nvram.h) may be included, of abi/ only
+# the network contract (net_abi.h, zvns's), and nothing of the runtime. A
+# .c file declares nothing of
 # another file (no `extern`, no prototype of a function it does not
 # define): what a file uses from another comes through a header, where this
 # check sees it. A file in no module fails, so a new file must be placed
@@ -45,7 +47,11 @@ common 3  program    common/program.h common/program.c
 zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
+zvsh   5  interp     zvsh/interp.h zvsh/interp.c
+zvsh   5  apply      zvsh/apply.h zvsh/apply.c
+zvsh   6  bind       zvsh/bind.h zvsh/bind.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
+zvsh   6  notes      zvsh/notes.h zvsh/notes.c
 zvsh   7  session    zvsh/session.h zvsh/session.c
 zvsh   8  cmdline    zvsh.c
 zvjob  4  job        zvjob/job.h zvjob/job.c
@@ -60,6 +66,9 @@ zvjob  8  runner     zvjob/runner.h zvjob/runner.c
 zvjob  9  run        zvjob/run.h zvjob/run.c
 zvjob  9  single     zvjob/single.h zvjob/single.c
 zvjob  10 cmdline    zvjob.c
+zvns   0  netabi     ../abi/net_abi.h
+zvns   1  registry   zvns/registry.h zvns/registry.c
+zvns   2  cmdline    zvns.c
 '
 
 # module_of PATH (relative to tools/): sets PROG, LAYER and MODULE (program
@@ -105,7 +114,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE prog_of[$rel]=$PROG
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h"; echo "$dir/../abi/net_abi.h")
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then
@@ -121,6 +130,7 @@ check_tree() {
 			resolve "$tdir" "$inc"
 			[ -e "$dir/$TARGET" ] || resolve common "$inc"
 			[ -e "$dir/$TARGET" ] || resolve ../untrusted "$inc"
+			[ -e "$dir/$TARGET" ] || resolve ../abi "$inc"
 			if [ -z "${module[$TARGET]:-}" ] || [ ! -e "$dir/$TARGET" ]; then
 				echo "$rel: includes \"$inc\", which is no file of a module"
 				continue
@@ -158,6 +168,7 @@ fi
 T=$(mktemp -d /tmp/tools-layers.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 ln -s "$TOOLS/../untrusted" "$T/untrusted"
+ln -s "$TOOLS/../abi" "$T/abi"
 copy() { rm -rf "$T/tools" && cp -r "$TOOLS" "$T/tools"; }
 copy
 if [ -z "$(check_tree "$T/tools")" ]; then ok "accepts a copy of the tree"; else bad "refuses a copy of the tree"; fi
@@ -173,6 +184,9 @@ refuses "a common module that includes a tool's" common/program.c '#include "../
 refuses "a common module that includes a higher one" common/workdir.c '#include "manifest.h"'
 refuses "zvsh including zvjob" zvsh/session.c '#include "../zvjob/plan.h"'
 refuses "zvjob including zvsh" zvjob/run.c '#include "../zvsh/run.h"'
+refuses "zvjob including the name server's rules" zvjob/nameserver.c '#include "../zvns/registry.h"'
+refuses "zvjob including the network contract" zvjob/nameserver.c '#include "net_abi.h"'
+refuses "the name server's rules including its command line" zvns/registry.h '#include "../zvns.c"'
 refuses "the helpers including a parser" common/tool.c '#include "tar.h"'
 refuses "a header that is not there (the runtime's)" zvsh/run.c '#include "zrt.h"'
 refuses "an include of a missing header" zvsh/report.c '#include "zvsh.h"'

@@ -93,7 +93,8 @@ run() {
 }
 M=$F/manifest
 N=$F/nvram
-L=1099511627776 # every quota: 2^40
+L=1099511627776  # quotas without a default limit: 2^40
+WL=1073741824    # the bytes an output may take by default: 1 GiB
 
 # ---------------------------------------------------------------- options
 "$ZVSH" --help >"$OUT" 2>"$ERR"
@@ -150,16 +151,16 @@ run prog
 check "fake session: exit 0" "$RC" 0
 check "manifest: line 1" "$(sed -n 1p "$M")" "Version = 20130611"
 has "manifest: Program is the absolute path found in PATH" "$M" "Program = $T/bin/prog"
-has "manifest: Memory 4 GiB by default" "$M" "Memory = 4294967296, 0"
-has "manifest: Timeout 3600 by default" "$M" "Timeout = 3600"
+has "manifest: Memory 1 GiB by default" "$M" "Memory = 1073741824, 0"
+has "manifest: Timeout 600 by default" "$M" "Timeout = 600"
 has "manifest: stdin from descriptor 0" "$M" "Channel = /dev/fd/0, /dev/stdin, 0, 0, $L, $L, 0, 0"
-has "manifest: stdout from descriptor 3" "$M" "Channel = /dev/fd/3, /dev/stdout, 0, 0, 0, 0, $L, $L"
-has "manifest: stderr from descriptor 4" "$M" "Channel = /dev/fd/4, /dev/stderr, 0, 0, 0, 0, $L, $L"
+has "manifest: stdout from descriptor 3" "$M" "Channel = /dev/fd/3, /dev/stdout, 0, 0, 0, 0, $L, $WL"
+has "manifest: stderr from descriptor 4" "$M" "Channel = /dev/fd/4, /dev/stderr, 0, 0, 0, 0, $L, $WL"
 nvsrc=$(sed -n 's|^Channel = \(.*\), /dev/nvram, .*|\1|p' "$M")
 has "manifest: nvram readable at random offsets" "$M" "Channel = $nvsrc, /dev/nvram, 1, 0, $L, $L, 0, 0"
 check_re "manifest: nvram in a private directory under \$TMPDIR" "$nvsrc" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/nvram$"
 check "the work directory is removed" "$(ls "$T/tmp")" ""
-check "zerovm's options: -P -l 1024 MANIFEST" "$(head -n 3 "$F/argv" | tr '\n' ' ')" "-P -l 1024 "
+check "zerovm's options: -P -l 4 MANIFEST" "$(head -n 3 "$F/argv" | tr '\n' ' ')" "-P -l 4 "
 check_re "zerovm's last argument: the manifest" "$(tail -n 1 "$F/argv")" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest$"
 for m in "64M 67108864" "1G 1073741824" "123k 125952" "1048576 1048576" "1T 1099511627776"; do
 	set -- $m
@@ -180,7 +181,7 @@ check "--zvm-trace=FILE" "$(grep -A1 -x -- -T "$F/argv" | tail -n 1)" "$T/tr2"
 run --verbose prog
 check "--verbose: -v 1" "$(grep -A1 -x -- -v "$F/argv" | tail -n 1)" "1"
 check_re "--verbose: names the manifest" "$(cat "$ERR")" "zvsh: manifest $T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest"
-check_re "--verbose: shows the command" "$(cat "$ERR")" "zvsh: running $FAKE -P -l 1024 -v 1 "
+check_re "--verbose: shows the command" "$(cat "$ERR")" "zvsh: running $FAKE -P -l 4 -v 1 "
 check_re "--verbose: shows the report" "$(tail -n 1 "$ERR")" "^ok$"
 
 # ---------------------------------------------------------------- nvram
@@ -191,7 +192,8 @@ has "nvram: PATH by default" "$N" "name=PATH, value=/bin:/usr/bin"
 has "nvram: HOME by default" "$N" "name=HOME, value=/"
 has "nvram: LANG by default" "$N" "name=LANG, value=C"
 has "nvram: the clock starts at 0" "$N" "seconds=0"
-check "nvram: section order" "$(grep '^\[' "$N" | tr '\n' ' ')" "[args] [env] [mapping] [time] "
+check "nvram: section order" "$(grep '^\[' "$N" | tr '\n' ' ')" "[args] [env] [mapping] [time] [session] "
+has "nvram: the runtime's notes channel" "$N" "notes=/dev/zvsh.notes"
 run --env PATH=/sbin --env NEW="a, b" --env HOME= prog
 check "--env: replaces defaults in place, appends new names" "$(grep '^name=' "$N" | tr '\n' '|')" \
 	"name=PATH, value=/sbin|name=HOME, value=|name=LANG, value=C|name=NEW, value=a\x2c\x20b|"
@@ -226,40 +228,80 @@ mkdir -p sub other
 echo x >sub/x.txt
 echo y >other/x.txt
 run prog @names.txt
-has "@file existing: read at random offsets" "$M" "Channel = $T/w/names.txt, /dev/names.txt, 1, 0, $L, $L, 0, 0"
-has "@file: the program gets the alias" "$N" "args = prog /dev/names.txt"
+has "@file existing: read at random offsets, at its own name" "$M" "Channel = $T/w/names.txt, /names.txt, 1, 0, $L, $L, 0, 0"
+has "@file: the program gets the name as typed" "$N" "args = prog names.txt"
 hasnt "@file existing: no [mapping] line needed" "$N" "names.txt, mode"
 run prog @new.out
-has "@file missing: written sequentially, created by zerovm" "$M" "Channel = $T/w/new.out, /dev/new.out, 0, 0, 0, 0, $L, $L"
-has "@file missing: a file for stat()" "$N" "channel=/dev/new.out, mode=file"
-[ ! -e new.out ]
-check "@file missing: zvsh itself creates nothing" "$?" 0
+has "@file missing: written sequentially, at its own name" "$M" "Channel = $T/w/new.out, /new.out, 0, 0, 0, 0, $L, $WL"
+has "@file missing: a file for stat()" "$N" "channel=/new.out, mode=file"
+check "@file missing: created empty by zvsh, as a shell's > would (0666 less the umask)" \
+	"$(stat -c '%s %a' new.out)" "0 $(printf '%o' $((0666 & ~0$(umask))))"
+rm -f new.out
 run prog @sub/x.txt @other/x.txt @./sub/../other/x.txt @sub/new.txt
-has "@file: same name, different files: unique aliases" "$N" \
-	"args = prog /dev/x.txt /dev/x.txt.2 /dev/x.txt.2 /dev/new.txt"
-check "@file: the same file twice is one channel" "$(grep -c "/other/x.txt," "$M")" 1
-has "@file: path relative to the current directory" "$M" "Channel = $T/w/sub/new.txt, /dev/new.txt, 0, 0, 0, 0, $L, $L"
+has "@file: relative names as typed" "$N" "args = prog sub/x.txt other/x.txt ./sub/../other/x.txt sub/new.txt"
+check "@file: the same file by two spellings of one path is one channel" "$(grep -c "/other/x.txt," "$M")" 1
+has "@file: path relative to the current directory" "$M" "Channel = $T/w/sub/new.txt, /sub/new.txt, 0, 0, 0, 0, $L, $WL"
+rm -f sub/new.txt
 run prog @out.txt @out.txt
-check "@file missing, twice: one channel" "$(grep -c "/dev/out.txt," "$M"):$(grep '^args' "$N")" \
-	"1:args = prog /dev/out.txt /dev/out.txt"
-for n in stdin null nvram urandom; do
-	echo r >"$n"
-done
-run prog @stdin @null @nvram @urandom
-has "@file: names the runtime uses get a suffix" "$N" "args = prog /dev/stdin.2 /dev/null.2 /dev/nvram.2 /dev/urandom.2"
-echo s >'my file,1=x;y.txt'
-run prog '@my file,1=x;y.txt'
-has "@file: odd characters in the alias become _" "$N" "args = prog /dev/my_file_1_x_y.txt"
-src=$(sed -n 's|^Channel = \(.*\), /dev/my_file_1_x_y.txt, .*|\1|p' "$M")
-check_re "@file: an odd path reaches the manifest through a link" "$src" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/link[0-9]+$"
-check "@file: the link is removed with the work directory" "$(ls "$T/tmp")" ""
-echo d >...
-run prog @... @é.txt
-has "@file: a name of dots, and non-ASCII" "$N" "args = prog /dev/___ /dev/__.txt"
-run prog @"$(printf 'n%.0s' $(seq 250))"
-check_re "@file: a long name is cut" "$(grep '^args' "$N")" "^args = prog /dev/n{200}$"
+check "@file missing, twice: one channel" "$(grep -c ", /out.txt," "$M"):$(grep '^args' "$N")" \
+	"1:args = prog out.txt out.txt"
+rm -f out.txt
+run prog @"$T/w/names.txt"
+has "@/absolute/file: the same absolute path inside" "$M" "Channel = $T/w/names.txt, $T/w/names.txt, 1, 0, $L, $L, 0, 0"
+echo up >"$T/up.txt"
+run --chdir /work/deep prog @names.txt @../up.txt
+has "--chdir: relative names are found from the working directory" "$M" "Channel = $T/w/names.txt, /work/deep/names.txt, 1, 0, $L, $L, 0, 0"
+has "--chdir: .. from it inside, from zvsh's on the host" "$M" "Channel = $T/up.txt, /work/up.txt, 1, 0, $L, $L, 0, 0"
+has "--chdir: the runtime starts there ([session] cwd)" "$N" "cwd=/work/deep"
+run --chdir work prog
+check "--chdir relative: exit 2, said" "$RC $(grep -c "expected an absolute path inside the sandbox" "$ERR")" "2 1"
+mkdir -p dev && echo r >dev/nvram
+run --chdir / prog @dev/nvram
+check "@file where the sandbox has its own (/dev/nvram): exit 2, said" \
+	"$RC $(grep -c 'would see it as /dev/nvram, which the sandbox has already' "$ERR")" "2 1"
+echo s >'my file;1=x#y.txt'
+run prog '@my file;1=x#y.txt'
+has "@file: spaces and odd characters in the name kept" "$N" 'args = prog "my\x20file;1=x\x23y.txt"'
+check "@file: ...in the alias too (the source through a link)" "$(grep -c ', /my file;1=x#y.txt, 1, 0,' "$M")" 1
+echo c >'a,b.txt'
+run prog '@a,b.txt'
+check "@file with a comma: exit 2, said what to do" "$RC $(grep -c 'a name with a comma' "$ERR")" "2 1"
 HOME=$T/w run prog @~/names.txt
-has "@~/file: from \$HOME" "$M" "Channel = $T/w/names.txt, /dev/names.txt, 1, 0, $L, $L, 0, 0"
+has "@~/file: from \$HOME, the absolute path inside" "$M" "Channel = $T/w/names.txt, $T/w/names.txt, 1, 0, $L, $L, 0, 0"
+has "@~/file: the word is the expanded path" "$N" "args = prog $(printf '%s' "$T/w/names.txt")"
+run --in names.txt --out made.txt prog
+has "--in FILE: readable at its name, no argument" "$M" "Channel = $T/w/names.txt, /names.txt, 1, 0, $L, $L, 0, 0"
+has "--out FILE: written at its name" "$M" "Channel = $T/w/made.txt, /made.txt, 0, 0, 0, 0, $L, $WL"
+has "--in/--out: no argument added" "$N" "args = prog"
+echo old >made.txt && chmod 640 made.txt
+run --out made.txt prog
+has "--out FILE that exists: written, not read" "$M" "Channel = $T/w/made.txt, /made.txt, 0, 0, 0, 0, $L, $WL"
+check "--out FILE that exists: its mode kept (as a shell's >)" "$(stat -c %a made.txt)" 640
+rm -f made.txt
+run --in nosuch.txt prog
+check "--in a missing file: exit 2" "$RC $(grep -c 'no such file or directory' <<<"$(tr A-Z a-z <"$ERR")")" "2 1"
+run --write-limit 5M --write-calls 9 --read-limit 3k --read-calls 7 --file-limit 2 prog @names.txt
+has "--read-limit, --read-calls: an input's quotas" "$M" "Channel = $T/w/names.txt, /names.txt, 1, 0, 7, 3072, 0, 0"
+has "--write-limit, --write-calls: an output's quotas" "$M" "Channel = /dev/fd/3, /dev/stdout, 0, 0, 0, 0, 9, 5242880"
+check "--file-limit 2: zerovm -l 2" "$(grep -A1 -x -- -l "$F/argv" | tail -n 1)" 2
+run --write-limit 0 prog
+check "--write-limit 0: exit 2, said" "$RC $(grep -c "expected a size" "$ERR")" "2 1"
+run prog
+hasnt "stdin not a terminal: no --stream by default" "$F/argv" "^--stream$"
+run --stream prog
+check "--stream: zerovm --stream /dev/stdin" "$(grep -A1 -x -- --stream "$F/argv" | tail -n 1)" "/dev/stdin"
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE script -qec "$ZVSH prog" /dev/null >/dev/null 2>&1
+	check "stdin a terminal: --stream by default" "$(grep -A1 -x -- --stream "$F/argv" | tail -n 1)" "/dev/stdin"
+	rm -rf "$F"
+	FAKE_DIR=$F ZEROVM=$FAKE script -qec "$ZVSH --no-stream prog" /dev/null >/dev/null 2>&1
+	hasnt "--no-stream: not even on a terminal" "$F/argv" "^--stream$"
+else
+	skip "stdin a terminal: --stream by default" "no script(1)"
+fi
+run --json "$T/w/r.json" prog
+check "--json FILE: zerovm --json FILE" "$(grep -A1 -x -- --json "$F/argv" | tail -n 1)" "$T/w/r.json"
 run prog @nodir/x
 check "@file in a missing directory: exit 2" "$RC" 2
 check_re "@file in a missing directory: message" "$(cat "$ERR")" "^zvsh: @nodir/x: cannot create a file in nodir"
@@ -276,24 +318,23 @@ else
 	skip "@file unreadable: exit 2" "root reads everything"
 fi
 STDIN=$T/w/in.txt
-run prog @/dev/stdin
-has "@/dev/stdin: descriptor 0 handed over as 5" "$M" "Channel = /dev/fd/5, /dev/stdin.2, 0, 0, $L, $L, 0, 0"
-check "@/dev/stdin: zerovm's 5 is zvsh's 0" "$(sed -n 's/^5 //p' "$F/fds")" "$T/w/in.txt"
-has "@/dev/stdin: a regular file read sequentially is a file" "$N" "channel=/dev/stdin.2, mode=file"
+run prog @/dev/stdin @/dev/stdout @/dev/stderr
+has "@/dev/stdin, @/dev/stdout, @/dev/stderr: the program's own streams, no channel" "$N" \
+	"args = prog /dev/stdin /dev/stdout /dev/stderr"
+hasnt "@/dev/stdout: no second channel" "$M" "/dev/fd/5"
 STDIN=/dev/null
-run prog @/dev/stdout @/dev/fd/2
-has "@/dev/stdout: written" "$M" "Channel = /dev/fd/5, /dev/stdout.2, 0, 0, 0, 0, $L, $L"
-has "@/dev/fd/2: written" "$M" "Channel = /dev/fd/6, /dev/2, 0, 0, 0, 0, $L, $L"
-check "@/dev/stdout: zerovm's 5 is zvsh's 1" "$(sed -n 's/^5 //p' "$F/fds")" "$OUT"
+run prog @/dev/fd/2
+has "@/dev/fd/2: written, at /dev/fd/2 inside" "$M" "Channel = /dev/fd/5, /dev/fd/2, 0, 0, 0, 0, $L, $WL"
+check "@/dev/fd/2: zerovm's 5 is zvsh's 2" "$(sed -n 's/^5 //p' "$F/fds")" "$ERR"
 rm -rf "$F"
 FAKE_DIR=$F ZEROVM=$FAKE FAKE_CAT=5 "$ZVSH" prog @<(echo from-a-pipe) >"$OUT" 2>"$ERR" </dev/null
 check "@<(...): process substitution reaches the program" "$(cat "$OUT")" "from-a-pipe"
-check_re "@<(...): a pipe" "$(grep ', mode=' "$N" | tail -n 1)" "^channel=/dev/[0-9]+, mode=pipe$"
+check_re "@<(...): a pipe" "$(grep ', mode=' "$N" | tail -n 1)" "^channel=/dev/fd/[0-9]+, mode=pipe$"
 run prog @/dev/fd/9
 check "@/dev/fd/N not open: exit 2" "$RC" 2
 rm -rf "$F"
 FAKE_DIR=$F ZEROVM=$FAKE "$ZVSH" prog @/dev/fd/7 >"$OUT" 2>"$ERR" </dev/null 7>"$T/w/seven"
-check "@/dev/fd/N open for writing: a written channel" "$(grep -c "/dev/fd/5, /dev/7, 0, 0, 0, 0," "$M")" 1
+check "@/dev/fd/N open for writing: a written channel" "$(grep -c "/dev/fd/5, /dev/fd/7, 0, 0, 0, 0," "$M")" 1
 check "@/dev/fd/N: the descriptor, not /proc's path" "$(sed -n 's/^5 //p' "$F/fds")" "$T/w/seven"
 args=()
 for i in $(seq 15); do args+=("@/dev/fd/0"); done
@@ -345,7 +386,7 @@ check "image: the extracted program is the member" "$(cat "$T/k1/program")" "BUS
 has "image: argv[0] stays as typed" "$N" "args = sh -c x"
 has "image: ro channel" "$M" "Channel = $T/w/img.tar, /dev/image0.tar, 1, 0, $L, $L, 0, 0"
 has "image: [fstab] line" "$N" "channel=/dev/image0.tar, mountpoint=/, access=ro, removable=no"
-check "--keep: manifest, nvram, program, report kept" "$(ls "$T/k1" | tr '\n' ' ')" "manifest nvram program report "
+check "--keep: manifest, notes, nvram, program, report kept" "$(ls "$T/k1" | tr '\n' ' ')" "manifest notes nvram program report "
 check "--keep: the report file" "$(tail -n 1 "$T/k1/report")" "ok"
 mkdir -p "$T/k3/report/x"
 run --keep "$T/k3" --image img.tar sh -c x
@@ -379,7 +420,7 @@ run --image img.tar prog
 has "image: not in the image: the host's PATH" "$M" "Program = $T/bin/prog"
 run --zvm-image img.tar --image out.tar,/out,wo --image img2.tar,/b sh
 has "--zvm-image: same as --image" "$N" "channel=/dev/image0.tar, mountpoint=/, access=ro, removable=no"
-has "image wo: written channel" "$M" "Channel = $T/w/out.tar, /dev/image1.tar, 0, 0, 0, 0, $L, $L"
+has "image wo: written channel (an output's quotas)" "$M" "Channel = $T/w/out.tar, /dev/image1.tar, 0, 0, 0, 0, $L, $WL"
 has "image wo: [fstab] access=wo" "$N" "channel=/dev/image1.tar, mountpoint=/out, access=wo, removable=no"
 has "image: third alias" "$M" "Channel = $T/w/img2.tar, /dev/image2.tar, 1, 0, $L, $L, 0, 0"
 run --image missing.tar prog
@@ -389,8 +430,9 @@ check "image not a tar, needed for the program: exit 2" "$RC" 2
 check_re "image not a tar: message" "$(cat "$ERR")" "bad.tar: not a valid tar archive"
 run --image bad.tar prog -x
 check "image not a tar, program on the host: still refused (images are searched first)" "$RC" 2
+echo i >image0.tar
 run --image img.tar prog @image0.tar
-has "@file never takes an image's alias" "$N" "args = prog /dev/image0.tar.2"
+has "@file named like an image's channel: at its own name, not the image's" "$M" "Channel = $T/w/image0.tar, /image0.tar, 1, 0, $L, $L, 0, 0"
 
 # ---------------------------------------------------------------- zerovm's outcome
 run prog
@@ -560,6 +602,109 @@ else
 	check "real: the program and a file from an image" "$?:$(cat "$OUT")" "0:in the image"
 	ZEROVM=$REAL "$ZVSH" --report busybox true >"$OUT" 2>"$ERR" </dev/null
 	check "real: --report" "$(tail -n 1 "$ERR"):$(cat "$OUT")" "ok:"
+
+	# Files at their own names: the output equals the native run's.
+	cd "$T/w" || exit 1
+	printf 'one two\nthree four five\n' >text
+	for cmd in "wc @text" "wc -l @text @names.txt" "head -n 1 @text" "md5sum @text @names.txt"; do
+		ZEROVM=$REAL "$ZVSH" busybox $cmd >"$OUT" 2>"$ERR" </dev/null
+		check "real: zvsh busybox $cmd = busybox ${cmd//@/} natively" "$(cat "$OUT")" "$("$BB" ${cmd//@/} 2>&1)"
+	done
+	ZEROVM=$REAL "$ZVSH" busybox sha256sum @text @names.txt >sums 2>"$ERR" </dev/null
+	check "real: sha256sum @f > sums; sha256sum -c sums on the host" "$(sha256sum -c sums 2>&1 | tr '\n' ' ')" \
+		"text: OK names.txt: OK "
+	ZEROVM=$REAL "$ZVSH" busybox date -u -d @@1700000000 >"$OUT" 2>"$ERR" </dev/null
+	check "real: @@x passes @x (date -d @1700000000), no file made" \
+		"$(cat "$OUT")$([ -e 1700000000 ] && echo ' made')" "$("$BB" date -u -d @1700000000)"
+	ZEROVM=$REAL "$ZVSH" --chdir /work busybox pwd >"$OUT" 2>"$ERR" </dev/null
+	check "real: --chdir /work: the program starts there" "$(cat "$OUT")" "/work"
+	ZEROVM=$REAL "$ZVSH" --chdir /work busybox wc @text >"$OUT" 2>"$ERR" </dev/null
+	check "real: --chdir: a relative @file is found from it" "$(cat "$OUT")" "$("$BB" wc text)"
+
+	# Nothing lost without a word.
+	rm -f sorted.csv
+	ZEROVM=$REAL "$ZVSH" busybox sort -o sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
+	check "real: a file written inside and discarded: said, nothing on the host" \
+		"$(cat "$ERR")$([ -e sorted.csv ] && echo ' made')" \
+		"zvsh: sorted.csv was written inside the sandbox and discarded; use --out sorted.csv or --bind"
+	ZEROVM=$REAL "$ZVSH" -q busybox sort -o sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
+	check "real: -q: no warning" "$?:$(cat "$ERR")" "0:"
+	ZEROVM=$REAL "$ZVSH" busybox cp @names.txt /tmp/n >"$OUT" 2>"$ERR" </dev/null
+	check "real: what is left in /tmp is scratch: no warning" "$(cat "$ERR")" ""
+	for i in 1 2; do
+		ZEROVM=$REAL "$ZVSH" --out sorted.csv busybox sort -o sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
+		check "real: --out FILE, run $i: written, as natively" "$?:$(cat sorted.csv):$(cat "$ERR")" \
+			"0:$("$BB" sort names.txt):"
+	done
+	check "real: --out FILE: mode 0666 less the umask" "$(stat -c %a sorted.csv)" \
+		"$(printf '%o' $((0666 & ~0$(umask))))"
+	ZEROVM=$REAL "$ZVSH" busybox sort -o @sorted.csv @names.txt >"$OUT" 2>"$ERR" </dev/null
+	check "real: @FILE that exists is read only; the refused write is explained" "$(tail -n 1 "$ERR")" \
+		"zvsh: sorted.csv exists, so the program was given it to read only and its write was refused; use --out sorted.csv to let the program replace it"
+	# What the kernel's exec looks at, done by zvsh.
+	printf '#!%s sh\necho "$0" "$@"; read first <names.txt; echo "$first"\n' "$BB" >script.sh
+	chmod +x script.sh
+	ZEROVM=$REAL "$ZVSH" --in names.txt ./script.sh a "b c" >"$OUT" 2>"$ERR" </dev/null
+	check "real: a #! script runs with the interpreter it names, as natively" \
+		"$?:$(cat "$OUT")" "0:$(./script.sh a "b c")"
+	cp "$T/w/bb.tar" img.tar
+	mkdir -p "$T/sroot/bin" && printf '#!/bin/busybox sh\necho from the image "$@"\n' >"$T/sroot/bin/hello"
+	ln -s busybox "$T/sroot/bin/sh"
+	chmod +x "$T/sroot/bin/hello" && tar -C "$T/sroot" -rf img.tar ./bin/hello ./bin/sh
+	printf '#!/usr/bin/env sh\necho via env "$1"\n' >envscript
+	ZEROVM=$REAL "$ZVSH" --image img.tar ./envscript x >"$OUT" 2>"$ERR" </dev/null
+	check "real: #!/usr/bin/env NAME: NAME from the program's PATH (here the image's /bin/sh)" \
+		"$?:$(cat "$OUT")" "0:via env x"
+	ZEROVM=$REAL "$ZVSH" --image img.tar /bin/hello x >"$OUT" 2>"$ERR" </dev/null
+	check "real: a script and its interpreter from an image" "$?:$(cat "$OUT")" "0:from the image x"
+	DYN=$(command -v expr)
+	if [ -n "$DYN" ] && file -L "$DYN" | grep -q dynamically; then
+		ZEROVM=$REAL "$ZVSH" "$DYN" 6 '*' 7 >"$OUT" 2>"$ERR" </dev/null
+		check "real: a dynamically linked program: 126, said what runs and how" \
+			"$? $(grep -c "is dynamically linked, and zerovm runs static programs only" "$ERR")" "126 1"
+	fi
+	printf '#!/bin/sh\n' >dashscript && chmod +x dashscript
+	ZEROVM=$REAL "$ZVSH" ./dashscript >"$OUT" 2>"$ERR" </dev/null
+	check_re "real: a script whose interpreter is dynamic: 126, said" "$? $(cat "$ERR")" \
+		"^126 zvsh: /bin/sh is dynamically linked"
+	ZEROVM=$REAL "$ZVSH" --memory 100K busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: --memory too small for any program: said with the option's name" "$? $(cat "$ERR")" \
+		"12 zvsh: --memory 100K is too small for any program; give it a few megabytes or more (the default is 1G)"
+	ZEROVM=$REAL "$ZVSH" --memory 2M busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: a program larger than --memory: said with the option's name" "$? $(cat "$ERR")" \
+		"8 zvsh: busybox does not fit in --memory 2M; give it more (the default is 1G)"
+
+	# --stream: a co-process answers line by line; without it, the first
+	# answer comes only with the end of input (whole reads).
+	rm -f "$T/f1" "$T/f2" && mkfifo "$T/f1" "$T/f2"
+	for mode in --stream --no-stream; do
+		(ZEROVM=$REAL "$ZVSH" $mode busybox awk '{ print "got", $0; fflush() }' <"$T/f1" >"$T/f2" 2>"$ERR" &)
+		exec 7>"$T/f1" 8<"$T/f2"
+		echo hello >&7
+		r1=$(read -r -t 3 l <&8 && echo "$l")
+		exec 7>&-
+		r2=$(read -r -t 10 l <&8 && echo "$l")
+		exec 8<&-
+		if [ $mode = --stream ]; then
+			check "real: --stream: a co-process's answer comes before the end of input" "$r1|$r2" "got hello|"
+		else
+			check "real: --no-stream: the answer waits for the end of input (whole reads)" "$r1|$r2" "|got hello"
+		fi
+	done
+
+	# The notes come from inside: a program may forge them.
+	ZEROVM=$REAL "$ZVSH" busybox sh -c 'printf "discarded /a\\\\x1b[31mb\nreadonly /c\033[32m\n" >/dev/zvsh.notes' \
+		>"$OUT" 2>"$ERR" </dev/null
+	check "real: forged notes: a control byte in a name is shown as \\xHH, a raw one drops the line" \
+		"$(grep -c $'\033' "$ERR") $(grep -c 'a\\x1b\[31mb was written' "$ERR") $(wc -l <"$ERR")" "0 1 1"
+	ZEROVM=$REAL "$ZVSH" busybox sh -c 'i=0; while [ $i -lt 150 ]; do echo x >f$i; i=$((i+1)); done' \
+		>"$OUT" 2>"$ERR" </dev/null
+	check "real: 150 files discarded: 100 warnings, then a count" \
+		"$(grep -c 'was written inside the sandbox and discarded' "$ERR") $(tail -n 1 "$ERR")" \
+		"100 zvsh: ... and 50 more such files"
+	ZEROVM=$REAL "$ZVSH" --json "$T/w/r.json" busybox true >"$OUT" 2>"$ERR" </dev/null
+	check "real: --json FILE: zerovm's JSON report" "$(grep -c '"exit":{"code":0,"state":"ok"' "$T/w/r.json")" 1
+	cd "$T" || exit 1
 fi
 
 echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"

@@ -13,6 +13,8 @@
  *     symbolic link's not empty, no link for other types; mode within
  *     07777; size 0 unless a file; data within the archive, block-aligned,
  *     after the previous entry's;
+ *   - the end: st.marker only when a zero block ended a good walk, at
+ *     st.end, a block boundary past every file's data;
  *   - the round trip: tar_header() of the entry is whole blocks within
  *     TAR_HDR_MAX, the same bytes twice, and scans back (followed by the
  *     data's room and the end marker) to exactly that entry.
@@ -177,6 +179,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r = tar_scan(input_read, &in, size, on_entry, &w, &st);
 	if ((r != 0 && r != -TAR_EINVAL) || st.entries != w.entries)
 		abort();
+	/* Where the walk ended (zvsh's completeness check of a write-back
+	 * archive rests on it): a marker only on success, at a block inside the
+	 * archive, after every reported file's data. */
+	if (st.marker && (r != 0 || st.end % TAR_BLOCK || st.end + TAR_BLOCK > size))
+		abort();
+	for (unsigned k = 0; r == 0 && k < w.nfiles; k++)
+		if (w.file[k].off + w.file[k].len > st.end)
+			abort();
 	/* Headers only: no read touched a reported file's data. */
 	for (unsigned i = 0; i < in.reads && i < LOG_MAX; i++)
 		for (unsigned k = 0; k < w.nfiles; k++)

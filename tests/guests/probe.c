@@ -29,6 +29,13 @@
  *   spin                loop forever;  busy N: loop N million times
  *   touch N             write one byte every 4 KiB of N bytes from heap_ptr
  *   flood H N           write N KiB to H in 4 KiB pieces, stop at an error
+ *   copy HIN HOUT S1,S2,...   read HIN with sizes cycling through the list
+ *                       (each at most 1 MiB) until a read returns 0 or fails,
+ *                       writing each piece whole to HOUT (-1: nowhere), and
+ *                       stop at a failed write; prints "= BYTES READS R W":
+ *                       bytes and reads that returned data, the last read's
+ *                       result (0 at the end) and the first failed write's
+ *                       (0 if none)
  */
 #include "zvm_start.h"
 
@@ -171,6 +178,40 @@ static char *heap(long long off)
 	return (char *)MANIFEST->heap_ptr + off;
 }
 
+static void copy(void)
+{
+	long long hin = num(), hout = num(), size[16], total = 0, reads = 0, r = 0, w = 0;
+	int nsize = 0;
+	do {
+		if (*cur == ',')
+			cur++;
+		size[nsize++] = num();
+	} while (*cur == ',' && nsize < 16);
+	for (int k = 0;; k = (k + 1) % nsize) {
+		r = zvm_pread((int)hin, buf, (int32_t)size[k], 0);
+		if (r <= 0)
+			break;
+		total += r, reads++;
+		for (long long at = 0; hout >= 0 && at < r;) {
+			int n = zvm_pwrite((int)hout, buf + at, (int32_t)(r - at), 0);
+			if (n <= 0) {
+				w = n ? n : -5;
+				break;
+			}
+			at += n;
+		}
+		if (w)
+			break;
+	}
+	result(total);
+	puts_(" ");
+	putnum(reads);
+	puts_(" ");
+	putnum(r);
+	puts_(" ");
+	putnum(w);
+}
+
 static void run(void)
 {
 	long long a, b, c, d;
@@ -290,6 +331,8 @@ static void run(void)
 			total += r;
 		}
 		result(total);
+	} else if (word("copy")) {
+		copy();
 	} else {
 		puts_("? ");
 		puts_(cur);

@@ -424,16 +424,31 @@ static void test_tcp_sources_accepted(void **state)
 	static const char text[] = BASE "Channel = tcp:10.0.0.2:5000, /dev/a, 0, 0, 1, 1, 0, 0\n"
 					"Channel = tcp:3:80, /dev/b, 0, 0, 0, 0, 1, 1\n" /* a node id as host */
 					"Channel = tcp:127.0.0.1:65535;tcp:127.0.0.1:1, /dev/c, 0, 0, 0, 0, 1, 1\n"
-					"Channel = /local;tcp:192.168.1.1:8080, /dev/d, 0, 0, 0, 0, 1, 1\n";
+					"Channel = tcp:3:0;tcp:7:, /dev/d, 0, 0, 1, 1, 0, 0\n" /* ZeroCloud's */
+					"Channel = tcp:4294967295:, /dev/e, 0, 0, 0, 0, 1, 1\n"
+					"Node = 5\n"
+					"NameServer = udp:127.0.0.1:53\n";
 	struct manifest m;
 	parse_ok(text, &m);
-	assert_int_equal(m.nchannel, 7);
+	assert_int_equal(m.nchannel, 8);
 	check_channel(&m.channel[3], 1, (const char *[]){"tcp:10.0.0.2:5000"}, "/dev/a", 0, 0, 1, 1, 0, 0, 8);
 	check_channel(&m.channel[4], 1, (const char *[]){"tcp:3:80"}, "/dev/b", 0, 0, 0, 0, 1, 1, 9);
 	check_channel(&m.channel[5], 2, (const char *[]){"tcp:127.0.0.1:65535", "tcp:127.0.0.1:1"}, "/dev/c", 0, 0, 0,
 		      0, 1, 1, 10);
-	check_channel(&m.channel[6], 2, (const char *[]){"/local", "tcp:192.168.1.1:8080"}, "/dev/d", 0, 0, 0, 0, 1, 1,
-		      11);
+	check_channel(&m.channel[6], 2, (const char *[]){"tcp:3:0", "tcp:7:"}, "/dev/d", 0, 0, 1, 1, 0, 0, 11);
+	for (int i = 0; i < 3; i++)
+		assert_false(m.channel[i].net);
+	for (int i = 3; i < 8; i++)
+		assert_true(m.channel[i].net);
+	assert_int_equal(m.ns_ipv4, 0x7f000001);
+	assert_int_equal(m.ns_port, 53);
+	manifest_free(&m);
+
+	/* The same node may be read from and written to: one source each way. */
+	parse_ok(BASE "Node = 1\nNameServer = udp:10.0.0.1:9\nChannel = tcp:2:, /dev/in/2, 0, 0, 1, 1, 0, 0\n"
+		      "Channel = tcp:2:, /dev/out/2, 0, 0, 0, 0, 1, 1\n",
+		 &m);
+	assert_int_equal(m.nchannel, 5);
 	manifest_free(&m);
 }
 
@@ -869,7 +884,39 @@ static const struct CMUnitTest error_tests[] = {
 	BAD_TCP("tcp_port_negative", "tcp:1.2.3.4:-80"),
 	BAD_TCP("tcp_port_name", "tcp:1.2.3.4:http"),
 	CHAN("tcp_bad_replica", "tcp:1.2.3.4:80;tcp:1.2.3.4, /dev/net, 0, 0, 0, 0, 1, 1", 14,
-	     "Channel: bad network source 'tcp:1.2.3.4' (expected tcp:<host>:<port>)"),
+	     "Channel: bad network source 'tcp:1.2.3.4' (expected tcp:<ipv4>:<port> or tcp:<node id>:[<port>])"),
+	CHAN("tcp_ip_port_0_says_why", "tcp:1.2.3.4:0, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "Channel: bad network source 'tcp:1.2.3.4:0' (the port must be 1 to 65535)"),
+	CHAN("tcp_ip_leading_zero", "tcp:1.2.3.04:80, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "(the host is not an IPv4 address (four numbers 0-255, no leading zeros))"),
+	CHAN("tcp_node_zero", "tcp:0:, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "(a node id must be a decimal number 1 to 4294967295 (or the host an IPv4 address))"),
+	CHAN("tcp_node_port", "tcp:2:65536, /dev/net, 0, 0, 0, 0, 1, 1", 14, "(the port must be empty or 0 to 65535)"),
+	BAD_TCP("tcp_node_too_big", "tcp:4294967296:"),
+	BAD_TCP("tcp_node_octal", "tcp:010:"),
+	CHAN("tcp_mixed_file_first", "/a;tcp:1.2.3.4:80, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "Channel: network and file sources cannot be mixed"),
+	CHAN("tcp_mixed_tcp_first", "tcp:1.2.3.4:80;/a, /dev/net, 0, 0, 0, 0, 1, 1", 14,
+	     "Channel: network and file sources cannot be mixed"),
+	CHAN("tcp_read_and_write", "tcp:1.2.3.4:80, /dev/net, 0, 0, 1, 1, 1, 1", 14,
+	     "Channel /dev/net: a network channel is read or written, not both"),
+	CHAN("tcp_neither_is_22_first", "tcp:1.2.3.4:80, /dev/net, 0, 0, 0, 1, 1, 0", 22,
+	     "Channel /dev/net: neither readable"),
+	ERR("tcp_node_without_nameserver", BASE "Channel = tcp:2:, /dev/out/2, 0, 0, 0, 0, 1, 1\n", 14, 0,
+	    "channel /dev/out/2: tcp:2: names a node: NameServer and Node are needed"),
+	ERR("tcp_node_without_node", BASE "NameServer = udp:1.2.3.4:5\nChannel = tcp:2:0, /dev/in, 0, 0, 1, 1, 0, 0\n",
+	    14, 0, "Node must be >= 1 when a NameServer is used"),
+	ERR("tcp_node_with_node_0_without_nameserver", BASE "Node = 0\nChannel = tcp:2:0, /dev/in, 0, 0, 1, 1, 0, 0\n",
+	    14, 0, "channel /dev/in: tcp:2:0 names a node: NameServer and Node are needed"),
+	ERR("tcp_node_read_twice",
+	    BASE "Node = 1\nNameServer = udp:1.2.3.4:5\nChannel = tcp:2:0, /dev/a, 0, 0, 1, 1, 0, 0\n"
+		 "Channel = tcp:3:0;tcp:2:, /dev/b, 0, 0, 1, 1, 0, 0\n",
+	    14, 0,
+	    "channel /dev/b: node 2 is named twice among the read sources (also by channel /dev/a): the name "
+	    "server could not tell them apart"),
+	ERR("tcp_node_written_twice_in_one_channel",
+	    BASE "Node = 1\nNameServer = udp:1.2.3.4:5\nChannel = tcp:4:;tcp:4:9, /dev/a, 0, 0, 0, 0, 1, 1\n", 14, 0,
+	    "channel /dev/a: node 4 is named twice among the write sources (also by channel /dev/a)"),
 
 	/* Node */
 	ERR("node_duplicate", BASE "Node = 1\nNode = 2\n", 14, 9, "duplicate Node keyword (first on line 8)"),
@@ -897,7 +944,11 @@ static const struct CMUnitTest error_tests[] = {
 	NS("nameserver_host_name", "udp:ns.example.org:53",
 	   "NameServer: 'udp:ns.example.org:53' is not an IPv4 address"),
 	NS("nameserver_host_colon", "udp:1:2:53", "is not an IPv4 address"),
-	/* Fails as of this writing: parse_name_server() accepts an empty host. */
+	NS("nameserver_three_numbers", "udp:1.2.3:53", "NameServer: 'udp:1.2.3:53' is not an IPv4 address"),
+	NS("nameserver_octet_256", "udp:1.2.3.256:53", "is not an IPv4 address"),
+	NS("nameserver_port_octal", "udp:1.2.3.4:053", "NameServer: expected udp:<ipv4>:<port>"),
+	ERR("nameserver_node_too_big", BASE "Node = 4294967296\nNameServer = udp:10.0.0.1:54321\n", 14, 0,
+	    "Node must be at most 4294967295 when a NameServer is used"),
 	NS("nameserver_empty_host", "udp::54321", "NameServer"),
 
 	/* Job */

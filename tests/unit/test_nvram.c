@@ -209,6 +209,26 @@ static void test_whitespace_trimmed(void **state)
 	parsed_free(&r);
 }
 
+/* [session]: the working directory and the notes channel, escapes decoded;
+ * absent, both NULL. */
+static void test_session(void **state)
+{
+	(void)state;
+	struct parsed r;
+	parse_ok("[session]\ncwd = /my\x20work , notes=/dev/zvsh.notes\n", &r);
+	assert_string_equal(r.nv.cwd, "/my work");
+	assert_string_equal(r.nv.notes, "/dev/zvsh.notes");
+	parsed_free(&r);
+	parse_ok("[session]\nnotes=/dev/n\n[args]\nargs=a\n[session]\ncwd=/\n", &r);
+	assert_string_equal(r.nv.cwd, "/");
+	assert_string_equal(r.nv.notes, "/dev/n");
+	parsed_free(&r);
+	parse_ok("[args]\nargs=a\n", &r);
+	assert_null(r.nv.cwd);
+	assert_null(r.nv.notes);
+	parsed_free(&r);
+}
+
 static const char crlf_text[] = "# comment\r\n"
 				"[args]\r\n"
 				"args = a \"b c\"\r\n"
@@ -379,6 +399,8 @@ static void test_fstab_and_mapping(void **state)
 				   "channel=/dev/d, mountpoint=/d, removable=no\n"
 				   "channel=/dev/e, mountpoint=/e, removable=yes, access=wo\n"
 				   "channel=relative, mountpoint=/\n" /* an alias need not be a path */
+				   "channel=/dev/g, mountpoint=/g, access=rw, writeback=/dev/g.out\n"
+				   "channel=/dev/h, mountpoint=/h, overlay=no\n"
 				   "[mapping]\n"
 				   "channel=/dev/p, mode=pipe\n"
 				   "channel=/dev/c, mode=char\n"
@@ -387,11 +409,13 @@ static void test_fstab_and_mapping(void **state)
 	static const struct {
 		const char *channel, *mountpoint;
 		enum nvram_access access;
-		bool removable;
+		bool removable, overlay;
+		const char *writeback;
 	} fstab[] = {
-		{"/dev/a", "/a", NVRAM_RO, false}, {"/dev/b", "/b", NVRAM_RO, false},
-		{"/dev/c", "/c", NVRAM_WO, false}, {"/dev/d", "/d", NVRAM_RO, false},
-		{"/dev/e", "/e", NVRAM_WO, true},  {"relative", "/", NVRAM_RO, false},
+		{"/dev/a", "/a", NVRAM_RO, false, true, NULL},         {"/dev/b", "/b", NVRAM_RO, false, true, NULL},
+		{"/dev/c", "/c", NVRAM_WO, false, true, NULL},         {"/dev/d", "/d", NVRAM_RO, false, true, NULL},
+		{"/dev/e", "/e", NVRAM_WO, true, true, NULL},          {"relative", "/", NVRAM_RO, false, true, NULL},
+		{"/dev/g", "/g", NVRAM_RW, false, true, "/dev/g.out"}, {"/dev/h", "/h", NVRAM_RO, false, false, NULL},
 	};
 	static const struct {
 		const char *channel;
@@ -404,12 +428,17 @@ static void test_fstab_and_mapping(void **state)
 	};
 	struct parsed r;
 	parse_ok(text, &r);
-	assert_int_equal(r.nv.nfstab, 6);
-	for (int i = 0; i < 6; i++) {
+	assert_int_equal(r.nv.nfstab, 8);
+	for (int i = 0; i < 8; i++) {
 		assert_string_equal(r.nv.fstab[i].channel, fstab[i].channel);
 		assert_string_equal(r.nv.fstab[i].mountpoint, fstab[i].mountpoint);
 		assert_int_equal(r.nv.fstab[i].access, fstab[i].access);
 		assert_int_equal(r.nv.fstab[i].removable, fstab[i].removable);
+		assert_int_equal(r.nv.fstab[i].overlay, fstab[i].overlay);
+		if (fstab[i].writeback)
+			assert_string_equal(r.nv.fstab[i].writeback, fstab[i].writeback);
+		else
+			assert_null(r.nv.fstab[i].writeback);
 	}
 	assert_int_equal(r.nv.nmapping, 4);
 	for (int i = 0; i < 4; i++) {
@@ -824,6 +853,7 @@ int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_session),
 		cmocka_unit_test(test_empty_text),
 		cmocka_unit_test(test_sections_any_order),
 		cmocka_unit_test(test_comments),

@@ -418,6 +418,40 @@ static void test_fixture_v7(void **state)
 	check_fixture("v7.tar", w, sizeof w / sizeof w[0], 0);
 }
 
+/* st->marker and st->end say where the walk stopped: what zvsh needs to
+ * tell a complete write-back archive (an end marker right after the last
+ * entry) from one a quota cut short. */
+static void test_end_marker_stats(void **state)
+{
+	(void)state;
+	struct arc *a = arc_new();
+	set_sum(hdr(a, "f", '0', 3, NULL));
+	put(a, "abc", 3);
+	size_t after = a->n;
+	struct got g = scan_arc(a); /* no marker: the data just ends */
+	assert_int_equal(g.r, 0);
+	assert_false(g.st.marker);
+	assert_int_equal(g.st.end, after);
+	got_free(&g);
+	end(a);
+	g = scan_arc(a);
+	assert_int_equal(g.r, 0);
+	assert_true(g.st.marker);
+	assert_int_equal(g.st.end, after);
+	assert_int_equal(g.n, 1);
+	got_free(&g);
+	/* A pax header with nothing after it but zeros is refused, not ended. */
+	struct arc *b = arc_new();
+	pax(b, "17 path=abcdefgh\n");
+	end(b);
+	g = scan_arc(b);
+	assert_int_equal(g.r, -TAR_EINVAL);
+	assert_false(g.st.marker);
+	got_free(&g);
+	arc_free(a);
+	arc_free(b);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -426,7 +460,7 @@ int main(void)
 		cmocka_unit_test(test_read_errors),        cmocka_unit_test(test_callback_stops_walk),
 		cmocka_unit_test(test_reads_headers_only), cmocka_unit_test(test_fixture_ustar),
 		cmocka_unit_test(test_fixture_gnu),        cmocka_unit_test(test_fixture_pax),
-		cmocka_unit_test(test_fixture_v7),
+		cmocka_unit_test(test_fixture_v7),         cmocka_unit_test(test_end_marker_stats),
 	};
 	return cmocka_run_group_tests_name("test_tar_hostile", tests, NULL, NULL) ? 1 : 0;
 }

@@ -14,6 +14,11 @@
 #include "manifest.h"
 #include "nvram.h"
 
+static uint64_t or_limit(uint64_t v, uint64_t limit)
+{
+	return v ? v : limit;
+}
+
 static int write_manifest(struct workdir *w, struct tool_log *lg, const struct manifest_spec *s, const char *nvram,
 			  const char **manifest)
 {
@@ -24,9 +29,17 @@ static int write_manifest(struct workdir *w, struct tool_log *lg, const struct m
 		tool_buf_printf(&b, "Node = %u\nNameServer = %s\n", s->node, s->nameserver);
 	for (size_t i = 0; i < s->nch; i++) {
 		const struct manifest_channel *c = &s->ch[i];
-		uint64_t in = c->write ? 0 : s->limit, out = c->write ? s->limit : 0;
+		uint64_t gets = or_limit(s->read_calls, s->limit), get_size = or_limit(s->read_bytes, s->limit);
+		uint64_t puts = or_limit(s->write_calls, s->limit), put_size = or_limit(s->write_bytes, s->limit);
+		if (c->write && c->put_size)
+			put_size = c->put_size; /* a channel's own (a write-back's quota) */
+		if (c->write)
+			gets = get_size = 0;
+		else
+			puts = put_size = 0;
 		tool_buf_printf(&b, "Channel = %s, %s, %d, %d, %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "\n",
-				c->source ? c->source : nvram, c->alias, c->type, c->etag ? 1 : 0, in, in, out, out);
+				c->source ? c->source : nvram, c->alias, c->type, c->etag ? 1 : 0, gets, get_size, puts,
+				put_size);
 	}
 	int r = workdir_write(w, lg, s->manifest_name, &b, manifest);
 	free(b.p);
@@ -73,9 +86,16 @@ static void nvram_text(const struct manifest_spec *s, struct tool_buf *b)
 	if (s->nmnt)
 		tool_buf_printf(b, "[fstab]\n");
 	for (size_t i = 0; i < s->nmnt; i++) {
-		tool_buf_printf(b, "channel=%s, mountpoint=", s->mnt[i].alias);
+		tool_buf_printf(b, "channel=");
+		put_escaped(b, s->mnt[i].alias);
+		tool_buf_printf(b, ", mountpoint=");
 		put_escaped(b, s->mnt[i].mount);
-		tool_buf_printf(b, ", access=%s, removable=no\n", s->mnt[i].wo ? "wo" : "ro");
+		const struct manifest_mount *m = &s->mnt[i];
+		if (m->writeback)
+			tool_buf_printf(b, ", access=rw, removable=no, writeback=%s\n", m->writeback);
+		else
+			tool_buf_printf(b, ", access=%s, removable=no%s\n", m->wo ? "wo" : "ro",
+					m->strict ? ", overlay=no" : "");
 	}
 	bool header = false;
 	for (size_t i = 0; i < s->nch; i++) {
@@ -84,13 +104,27 @@ static void nvram_text(const struct manifest_spec *s, struct tool_buf *b)
 		if (!header)
 			tool_buf_printf(b, "[mapping]\n");
 		header = true;
-		tool_buf_printf(b, "channel=%s, mode=%s\n", s->ch[i].alias, map_name(s->ch[i].map));
+		tool_buf_printf(b, "channel=");
+		put_escaped(b, s->ch[i].alias);
+		tool_buf_printf(b, ", mode=%s\n", map_name(s->ch[i].map));
 	}
 	/* The runtime's clock starts here whatever the host's says: runs repeat. */
 	tool_buf_printf(b, "[time]\nseconds=0\n");
 	/* --verbose: the runtime's own diagnostics too (docs/zrt.md). */
 	if (s->verbose)
 		tool_buf_printf(b, "[debug]\nverbosity=1\n");
+	if (s->cwd || s->notes)
+		tool_buf_printf(b, "[session]\n");
+	if (s->cwd) {
+		tool_buf_printf(b, "cwd=");
+		put_escaped(b, s->cwd);
+		tool_buf_printf(b, "\n");
+	}
+	if (s->notes) {
+		tool_buf_printf(b, "notes=");
+		put_escaped(b, s->notes);
+		tool_buf_printf(b, "\n");
+	}
 }
 
 static int write_nvram(struct workdir *w, struct tool_log *lg, const struct manifest_spec *s, const char **path)

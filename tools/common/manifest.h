@@ -28,6 +28,7 @@ struct manifest_channel {
 	bool write;            /* writable, else readable */
 	bool etag;             /* the channel's etag field */
 	enum manifest_map map; /* a [mapping] line, unless DEFAULT */
+	uint64_t put_size;     /* a written channel's byte quota when not 0 (else the spec's limit) */
 };
 
 /* A variable of the program's environment. */
@@ -37,15 +38,19 @@ struct manifest_env {
 
 /* An image in the nvram's [fstab]. */
 struct manifest_mount {
-	const char *alias; /* its channel */
-	const char *mount; /* absolute, clean */
-	bool wo;           /* access=wo, else ro */
+	const char *alias;     /* its channel */
+	const char *mount;     /* absolute, clean */
+	bool wo;               /* access=wo, else ro */
+	const char *writeback; /* access=rw, writeback=this channel (wo ignored) */
+	bool strict;           /* ro with overlay=no: changes are EROFS */
 };
 
 struct manifest_spec {
 	const char *program; /* the manifest's Program */
 	uint64_t memory, timeout;
-	uint64_t limit; /* every quota of every channel, in the directions it is allowed */
+	uint64_t limit; /* every quota of every channel, in the directions it is allowed... */
+	/* ...unless given here (0: limit): calls and bytes, in and out */
+	uint64_t read_calls, read_bytes, write_calls, write_bytes;
 	const struct manifest_channel *ch;
 	size_t nch;
 	char *const *words; /* [args]: argv[0] first */
@@ -55,6 +60,8 @@ struct manifest_spec {
 	const struct manifest_mount *mnt;
 	size_t nmnt;
 	bool verbose;                           /* [debug] verbosity=1 */
+	const char *cwd;                        /* [session] cwd=, or NULL */
+	const char *notes;                      /* [session] notes= (a channel's alias), or NULL */
 	unsigned node;                          /* Node = N, with nameserver; 0: none */
 	const char *nameserver;                 /* NameServer = udp:ADDR:PORT, or NULL */
 	const char *nvram_name, *manifest_name; /* their names in the work directory */

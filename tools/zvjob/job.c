@@ -384,8 +384,12 @@ static int parse_node(struct ctx *x, struct job_group *g, json_t *node)
 	if (parse_exec(x, g, json_object_get(node, "exec")) < 0 || parse_devices(x, g, node) < 0 ||
 	    parse_count(x, g, json_object_get(node, "count")) < 0)
 		return -1;
-	if (g->count > 1 && g->dev[JOB_STDIN].wildcard + g->dev[JOB_INPUT].wildcard + g->dev[JOB_IMAGE].wildcard)
-		return FAIL(x, g, "count: a '*' in a device that is read makes the instances already: give one");
+	/* As in ZeroCloud, a '*' in a device that is read makes the
+	 * instances, one per match, and count is then ignored. */
+	if (g->dev[JOB_STDIN].wildcard || g->dev[JOB_INPUT].wildcard || g->dev[JOB_IMAGE].wildcard) {
+		g->count = 1;
+		g->count_given = false;
+	}
 	return 0;
 }
 

@@ -51,7 +51,8 @@ static struct listing_container *add(struct listing *ls, const char *account, si
 /* Sort c's names and drop repeats. */
 static void finish(struct listing_container *c)
 {
-	qsort(c->names, c->n, sizeof *c->names, by_name);
+	if (c->n) /* an empty container may have no array at all */
+		qsort(c->names, c->n, sizeof *c->names, by_name);
 	size_t k = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (k && strcmp(c->names[k - 1], c->names[i]) == 0)

@@ -193,7 +193,15 @@ static int program(struct ctx *x, const struct manifest_env *env, size_t nenv)
 		img = (struct image){.spec = spec, .host = x->f->final[JOB_IMAGE], .mount = "/"};
 		s.nimg = 1;
 	}
+	/* Its messages name the field: "...: node \"a\": exec.path: prog: ...". */
+	const char *where = x->lg->where;
+	char *w = NULL;
+	if (asprintf(&w, "%s: exec.path", where ? where : "") < 0)
+		return free(spec), tool_oom(x->lg);
+	x->lg->where = w;
 	int r = program_resolve(x->e->wd, x->lg, &s, g->exec, &x->f->program);
+	x->lg->where = where;
+	free(w);
 	free(spec);
 	return r;
 }

@@ -31,8 +31,8 @@ static int prepare(const struct plan *p, const struct run_opts *o, struct workdi
 			     .verbose = o->verbose,
 			     .nameserver = ns};
 	for (size_t i = 0; i < p->n; i++) {
-		char where[96];
-		snprintf(where, sizeof where, "node %s", p->node[i].name);
+		char where[1200];
+		snprintf(where, sizeof where, "%s: node \"%s\"", p->job->source, p->node[i].name);
 		lg->where = where;
 		int r = node_prepare(&e, lg, p, &p->node[i], &f[i]);
 		lg->where = NULL;

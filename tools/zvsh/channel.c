@@ -2,12 +2,17 @@
  * channel.c - the session's channels (channel.h), and the [args] words
  * that name them.
  *
- * An @FILE argument names a descriptor of zvsh's (/dev/stdin, /dev/fd/N,
- * /proc/self/fd/N: handed to zerovm, written when it is open for writing
- * only, or for both as standard output or error, else read), an existing
- * file (read), or a file to create (written, in a directory that must
- * exist). Arguments that name the same file share one channel; an image's
- * channel is never shared.
+ * An @FILE argument (and --in FILE, --out FILE) names a descriptor of
+ * zvsh's (/dev/fd/N, /proc/self/fd/N: handed to zerovm, written when it is
+ * open for writing only, else read), an existing file (read, or written
+ * with --out), or a file to create (written, in a directory that must
+ * exist; zvsh creates it as a shell's > does, mode 0666 less the umask).
+ * The program sees it under the name as typed: the channel's alias is that
+ * name made absolute from the program's working directory (guest_path), and
+ * the argument stays as typed. @/dev/stdin, @/dev/stdout and @/dev/stderr
+ * are the program's own streams already: the word alone is passed. Names
+ * that resolve to the same path share one channel when they are the same
+ * file in the same direction; an image's channel is never shared.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +33,7 @@ struct ctx {
 	struct zvsh_channels *cs;
 	struct tool_log *lg;
 	struct workdir *w; /* for links to paths a manifest line cannot carry */
+	const char *cwd;   /* the program's working directory (absolute, clean) */
 };
 
 /* A new channel, zeroed, at the end of x->cs->ch (pointers into it are
@@ -43,61 +49,55 @@ static struct zvsh_channel *add_channel(struct ctx *x)
 	return c;
 }
 
-/* Names under /dev that an argument's alias never takes: the standard
- * channels, the nvram, and the devices the runtime provides itself (a
- * channel of that alias would replace them). */
-static const char *const reserved[] = {"stdin", "stdout", "stderr", "nvram",  "null",
-				       "zero",  "full",   "random", "urandom"};
-
-static bool alias_free(const struct zvsh_channels *cs, const char *alias)
+char *channel_guest_path(const char *cwd, const char *typed)
 {
-	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-		if (strcmp(alias + 5, reserved[i]) == 0)
-			return false;
-	for (size_t i = 0; i < cs->nch; i++)
-		if (cs->ch[i].alias && strcmp(cs->ch[i].alias, alias) == 0)
-			return false;
-	return true;
+	size_t cl = strlen(cwd), tl = strlen(typed);
+	char *in = malloc(cl + tl + 2), *out = malloc(cl + tl + 2);
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return NULL;
+	}
+	if (typed[0] == '/')
+		memcpy(in, typed, tl + 1);
+	else
+		snprintf(in, cl + tl + 2, "%s/%s", cwd, typed);
+	size_t o = 0;
+	for (const char *q = in; *q;) {
+		while (*q == '/')
+			q++;
+		const char *e = q;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - q);
+		if (n == 2 && q[0] == '.' && q[1] == '.') {
+			while (o && out[o - 1] != '/')
+				o--;
+			if (o)
+				o--; /* the slash before it; "/.." is "/" */
+		} else if (n && !(n == 1 && q[0] == '.')) {
+			out[o++] = '/';
+			memcpy(out + o, q, n);
+			o += n;
+		}
+		q = e;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = 0;
+	free(in);
+	return out;
 }
 
-/*
- * "/dev/" and the last component of path, with every byte other than
- * [A-Za-z0-9._-] made '_', at most ALIAS_NAME_MAX bytes; a name of dots
- * only has them made '_' too, and an empty one is "file". If taken, ".2",
- * ".3" and so on are added.
- */
-static char *derive_alias(struct ctx *x, const char *path)
+/* Can a manifest line carry it as an alias? Fields are split at commas
+ * and trimmed; a line ends at a line break. */
+static bool alias_ok(const char *a)
 {
-	size_t end = strlen(path);
-	while (end > 1 && path[end - 1] == '/')
-		end--;
-	size_t start = end;
-	while (start && path[start - 1] != '/')
-		start--;
-	char name[ALIAS_NAME_MAX + 1];
-	size_t n = 0;
-	bool dots = true;
-	for (size_t i = start; i < end && n < ALIAS_NAME_MAX; i++) {
-		char c = path[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-			  c == '_' || c == '-';
-		name[n++] = ok ? c : '_';
-		dots = dots && c == '.';
-	}
-	name[n] = 0;
-	if (n == 0)
-		strcpy(name, "file");
-	else if (dots)
-		memset(name, '_', n);
-	for (unsigned k = 1;; k++) {
-		char *alias;
-		int r = k == 1 ? asprintf(&alias, "/dev/%s", name) : asprintf(&alias, "/dev/%s.%u", name, k);
-		if (r < 0)
-			return tool_oom(x->lg), NULL;
-		if (alias_free(x->cs, alias))
-			return alias;
-		free(alias);
-	}
+	for (const unsigned char *c = (const unsigned char *)a; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || *c == ',')
+			return false;
+	size_t n = strlen(a);
+	return n && a[n - 1] != ' ';
 }
 
 /* "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/N", "/proc/self/fd/N":
@@ -186,8 +186,8 @@ static int existing_channel(struct ctx *x, const char *what, const char *path, c
 	return (c->source = workdir_source(x->w, x->lg, c->key)) ? 0 : -1;
 }
 
-/* A host file that does not exist yet: zerovm creates it, in a directory
- * that must exist. */
+/* A host file that does not exist yet: created just before zerovm runs,
+ * in a directory that must exist. */
 static int new_channel(struct ctx *x, const char *what, const char *path, struct zvsh_channel *c)
 {
 	size_t n = strlen(path);
@@ -217,6 +217,7 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	}
 	free(dir);
 	c->write = true;
+	c->create = true;
 	c->type = 0;
 	c->map = MANIFEST_MAP_FILE;
 	c->key = tool_join(real, base);
@@ -226,20 +227,57 @@ static int new_channel(struct ctx *x, const char *what, const char *path, struct
 	return (c->source = workdir_source(x->w, x->lg, c->key)) ? 0 : -1;
 }
 
+/* Another channel where this one would be: two names for one path in the
+ * sandbox, or one host file both read and written. 0 to go on (*same set
+ * to a channel to share), or -1 (said). */
+static int check_clash(struct ctx *x, const char *what, const struct zvsh_channel *c, bool share, int *same)
+{
+	*same = -1;
+	for (size_t i = 0; i < x->cs->nch; i++) {
+		const struct zvsh_channel *o = &x->cs->ch[i];
+		bool same_file = o->key && c->key && strcmp(o->key, c->key) == 0;
+		if (strcmp(o->alias, c->alias) == 0) {
+			if (!share || !o->key)
+				return tool_fail(x->lg, TOOL_EXIT_USAGE,
+						 "%s: the program would see it as %s, which the sandbox has already "
+						 "(give the file another name)",
+						 what, c->alias);
+			if (!same_file)
+				return tool_fail(x->lg, TOOL_EXIT_USAGE,
+						 "%s: another file is already %s in the sandbox", what, c->alias);
+			if (o->write != c->write)
+				return tool_fail(x->lg, TOOL_EXIT_USAGE,
+						 "%s: the same file cannot be both read and written", what);
+			*same = (int)i;
+			return 0;
+		}
+		if (same_file && (o->write || c->write))
+			return tool_fail(x->lg, TOOL_EXIT_USAGE,
+					 "%s: the same file is also %s in the sandbox, and one of them is written",
+					 what, o->alias);
+	}
+	return 0;
+}
+
 /*
  * The channel for a host path: a descriptor by name (fd_name), an existing
  * file (read unless want is WANT_WRITE), or a new file (written; refused
- * when want is WANT_READ). random: it must be a regular file. alias: a
- * fixed alias (images; never shared), or NULL: derived from the path, and
- * an earlier channel of the same file is reused. what names it in messages.
- * Returns the channel's index, or -1.
+ * when want is WANT_READ). random: it must be a regular file. alias: where
+ * the program sees it. share: an earlier channel of the same file at the
+ * same alias is reused (arguments), else the alias must be new (images).
+ * what names it in messages. Returns the channel's index, or -1.
  */
 static int host_channel(struct ctx *x, const char *what, const char *path, enum want want, bool random,
-			const char *alias)
+			const char *alias, bool share)
 {
 	struct zvsh_channel c = {.passfd = -1, .childfd = -1};
 	struct stat st;
 	int fd = fd_name(path), r;
+	if (!alias_ok(alias))
+		return tool_fail(x->lg, TOOL_EXIT_USAGE,
+				 "%s: a name with a comma or a line break cannot be given to the program as it is "
+				 "(rename the file, or use --in/--out with another name)",
+				 what);
 	if (fd >= 0)
 		r = fd_channel(x, what, fd, want, random, &c);
 	else if (stat(path, &st) == 0)
@@ -250,18 +288,15 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 		r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: No such file or directory", what);
 	else
 		r = new_channel(x, what, path, &c);
-
-	for (size_t i = 0; r == 0 && !alias && i < x->cs->nch; i++) {
-		if (!x->cs->ch[i].key || strcmp(x->cs->ch[i].key, c.key) != 0)
-			continue;
-		if (x->cs->ch[i].write != c.write) {
-			r = tool_fail(x->lg, TOOL_EXIT_USAGE, "%s: the same file cannot be both read and written",
-				      what);
-			break;
-		}
+	c.alias = (char *)alias;
+	int same = -1;
+	if (r == 0)
+		r = check_clash(x, what, &c, share, &same);
+	c.alias = NULL;
+	if (r == 0 && same >= 0) {
 		free(c.key);
 		free(c.source);
-		return (int)i;
+		return same;
 	}
 	if (r == 0 && c.passfd >= 0) {
 		if (x->cs->npass == ZVSH_PASS_MAX)
@@ -272,8 +307,8 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 		else
 			x->cs->npass++;
 	}
-	if (r == 0 && !(c.alias = alias ? strdup(alias) : derive_alias(x, path)))
-		r = alias ? tool_oom(x->lg) : -1;
+	if (r == 0 && !(c.alias = strdup(alias)))
+		r = tool_oom(x->lg);
 	struct zvsh_channel *slot = r == 0 ? add_channel(x) : NULL;
 	if (!slot) {
 		free(c.key);
@@ -281,9 +316,10 @@ static int host_channel(struct ctx *x, const char *what, const char *path, enum 
 		free(c.alias);
 		return -1;
 	}
-	if (alias) { /* never shared */
+	if (!share) { /* never shared; created by zerovm (0600), as ZeroVM's images were */
 		free(c.key);
 		c.key = NULL;
+		c.create = false;
 	}
 	*slot = c;
 	return (int)(slot - x->cs->ch);
@@ -329,14 +365,14 @@ int channel_std(struct zvsh_channels *cs, struct tool_log *lg)
 
 int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
 {
-	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
+	struct ctx ctx = {.cs = cs, .lg = lg, .w = w, .cwd = "/"}, *x = &ctx;
 	for (size_t i = 0; i < p->nimg; i++) {
 		const struct image *im = &p->img[i];
 		char alias[48], *what;
 		snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
 		if (asprintf(&what, "--image %s", im->host) < 0)
 			return tool_oom(lg);
-		cs->img[i] = host_channel(x, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias);
+		cs->img[i] = host_channel(x, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias, false);
 		free(what);
 		if (cs->img[i] < 0)
 			return -1;
@@ -345,11 +381,48 @@ int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir
 	return 0;
 }
 
-/* A leading "~/" in FILE is $HOME, as the shell would have made it of a
- * word of its own. */
-int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
+int channel_notes(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
+	const char *path;
+	if (workdir_create(w, lg, "notes", 0600, &path) < 0)
+		return -1;
+	cs->notes = (int)cs->nch;
+	cs->notes_path = path;
+	return fixed_channel(x, path, ZVSH_NOTES_ALIAS, 0, true, MANIFEST_MAP_DEFAULT);
+}
+
+/* "~/x" is $HOME/x, as the shell would have made it of a word of its own:
+ * a new string in *out (NULL when there is no ~/ or no $HOME). */
+static int expand_home(struct tool_log *lg, const char *path, char **out)
+{
+	const char *home = getenv("HOME");
+	*out = NULL;
+	if (strncmp(path, "~/", 2) == 0 && home && *home && asprintf(out, "%s/%s", home, path + 2) < 0)
+		return tool_oom(lg);
+	return 0;
+}
+
+/* The channel for a name typed on the command line, where the program sees
+ * it (from the working directory). Its index, or -1. */
+static int named_channel(struct ctx *x, const char *what, const char *typed, enum want want)
+{
+	char *guest = channel_guest_path(x->cwd, typed);
+	if (!guest)
+		return tool_oom(x->lg);
+	int k = host_channel(x, what, typed, want, false, guest, true);
+	free(guest);
+	return k;
+}
+
+static bool std_name(const char *p)
+{
+	return strcmp(p, "/dev/stdin") == 0 || strcmp(p, "/dev/stdout") == 0 || strcmp(p, "/dev/stderr") == 0;
+}
+
+int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
+{
+	struct ctx ctx = {.cs = cs, .lg = lg, .w = w, .cwd = p->chdir ? p->chdir : "/"}, *x = &ctx;
 	cs->nwords = 0;
 	if (!(cs->words = calloc((size_t)p->nargs + 1, sizeof *cs->words)))
 		return tool_oom(lg);
@@ -357,23 +430,60 @@ int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *
 		return tool_oom(lg);
 	for (int i = 0; i < p->nargs; i++) {
 		const char *a = p->args[i];
-		char *word;
+		char *word = NULL;
 		if (a[0] == '@' && a[1] && a[1] != '@') {
-			const char *home = getenv("HOME");
-			char *path = NULL;
-			if (strncmp(a + 1, "~/", 2) == 0 && home && *home && asprintf(&path, "%s/%s", home, a + 3) < 0)
-				return tool_oom(lg);
-			int k = host_channel(x, a, path ? path : a + 1, WANT_AUTO, false, NULL);
-			free(path);
-			if (k < 0)
+			char *home;
+			if (expand_home(lg, a + 1, &home) < 0)
 				return -1;
-			word = strdup(cs->ch[k].alias);
+			const char *typed = home ? home : a + 1;
+			if (!std_name(typed) && named_channel(x, a, typed, WANT_AUTO) < 0) {
+				free(home);
+				return -1;
+			}
+			word = home ? home : strdup(typed);
 		} else {
 			word = strdup(a[0] == '@' && a[1] == '@' ? a + 1 : a);
 		}
 		if (!word)
 			return tool_oom(lg);
 		cs->words[cs->nwords++] = word;
+	}
+	return 0;
+}
+
+int channel_inout(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
+{
+	struct ctx ctx = {.cs = cs, .lg = lg, .w = w, .cwd = p->chdir ? p->chdir : "/"}, *x = &ctx;
+	for (size_t i = 0; i < p->nio; i++) {
+		const struct zvsh_io *io = &p->io[i];
+		char *home, *what;
+		if (expand_home(lg, io->path, &home) < 0)
+			return -1;
+		if (asprintf(&what, "%s %s", io->out ? "--out" : "--in", io->path) < 0) {
+			free(home);
+			return tool_oom(lg);
+		}
+		int k = named_channel(x, what, home ? home : io->path, io->out ? WANT_WRITE : WANT_READ);
+		free(home);
+		free(what);
+		if (k < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int channel_create_outputs(struct zvsh_channels *cs, struct tool_log *lg)
+{
+	for (size_t i = 0; i < cs->nch; i++) {
+		const struct zvsh_channel *c = &cs->ch[i];
+		if (!c->create)
+			continue;
+		/* As a shell's > does: mode 0666 less the umask. zerovm then
+		 * opens the file that is there. */
+		int fd = open(c->key, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+		if (fd < 0)
+			return tool_fail(lg, TOOL_EXIT_USAGE, "cannot create %s: %s", c->key, strerror(errno));
+		close(fd);
 	}
 	return 0;
 }

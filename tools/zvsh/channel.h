@@ -7,9 +7,11 @@
  *   /dev/stdout  source /dev/fd/3  a copy of zvsh's stdout (run.c)
  *   /dev/stderr  source /dev/fd/4  a copy of zvsh's stderr
  *   /dev/nvram   the nvram file, read at random offsets
+ *   /dev/zvsh.notes  what the runtime tells zvsh at the end (notes.c)
  *   /dev/imageN.tar  one per --image: ro read at random offsets, wo written
- *   /dev/NAME    one per distinct @hostfile argument
- * Every quota is ZVSH_LIMIT: quotas exist in the manifest, not to limit.
+ *   PATH         one per distinct @FILE, --in FILE, --out FILE: PATH is
+ *                where the program sees it (channel_guest_path)
+ * Quotas: the plan's (--read-limit and the others, plan.h).
  */
 #ifndef ZVSH_CHANNEL_H
 #define ZVSH_CHANNEL_H
@@ -22,14 +24,6 @@
 #include "plan.h"
 #include "tool.h"
 #include "workdir.h"
-
-/*
- * The quotas of every channel (reads and bytes, in and out): 2^40, a TiB.
- * They are there because the manifest needs numbers, not to limit anyone;
- * zerovm is given -l 1024 so that its file size limit agrees.
- */
-#define ZVSH_LIMIT ((uint64_t)1 << 40)
-#define ZVSH_FILE_LIMIT_GB "1024"
 
 /*
  * zerovm's descriptors. 0 is the program's standard input; 1 is a pipe that
@@ -46,14 +40,18 @@
 
 /* The nvram's channel: its index in zvsh_channels.ch. */
 #define CHANNEL_NVRAM 3
+/* The notes channel's alias. */
+#define ZVSH_NOTES_ALIAS "/dev/zvsh.notes"
 
 struct zvsh_channel {
 	char *source;          /* the manifest's source field */
-	char *alias;           /* "/dev/..." */
+	char *alias;           /* where the program sees it: "/dev/...", or an @FILE's path */
 	char *key;             /* what makes two @arguments the same channel; NULL: never shared */
 	int type;              /* 0 sequential, 1 random read */
 	bool write;            /* writable (sequential), else readable */
+	bool create;           /* a new output: zvsh creates it before zerovm runs */
 	enum manifest_map map; /* [mapping] line, unless DEFAULT */
+	uint64_t put_size;     /* a written channel's byte quota, when not ZVSH_LIMIT (0) */
 	int passfd;            /* zvsh's descriptor handed to zerovm, or -1 */
 	int childfd;           /* its number in zerovm ("/dev/fd/N", the source), or -1 */
 };
@@ -63,8 +61,10 @@ struct zvsh_channels {
 	size_t nch, chcap;
 	int npass;                /* channels with passfd >= 0 */
 	int img[ZVSH_IMAGES_MAX]; /* the channel of each --image */
-	char **words;             /* the [args] words: program as typed, then arguments with aliases */
+	char **words;             /* the [args] words: program as typed, then the arguments */
 	size_t nwords;
+	int notes;              /* the notes channel's index, -1 before channel_notes() */
+	const char *notes_path; /* its file (owned by the work directory) */
 };
 
 /* The standard streams' channels, and the nvram's (its source is filled in
@@ -73,10 +73,20 @@ struct zvsh_channels {
 int channel_std(struct zvsh_channels *cs, struct tool_log *lg);
 /* One channel per --image of p, in order (cs->img). 0, or -1. */
 int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
-/* The [args] words (cs->words): the program as typed, then each argument,
- * @FILE replaced by its channel's alias (a channel made or shared for it)
- * and @@x by @x. 0, or -1. */
+/* The notes channel: a file in w the runtime writes at the end. 0, or -1. */
+int channel_notes(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w);
+/* The [args] words (cs->words): the program as typed, then each argument
+ * as typed, @FILE without its '@' (a channel made or shared for FILE, seen
+ * at that name) and @@x as @x. 0, or -1. */
 int channel_args(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
+/* A channel for each --in and --out of p. 0, or -1. */
+int channel_inout(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
+/* typed, as the program sees it from cwd: absolute, with ".", ".." and
+ * repeated slashes resolved by name ("/.." is "/"). NULL when out of memory. */
+char *channel_guest_path(const char *cwd, const char *typed);
+/* Create the new outputs (channels with create set), empty, as a shell's
+ * > would; the last step before zerovm runs. 0, or -1. */
+int channel_create_outputs(struct zvsh_channels *cs, struct tool_log *lg);
 /* Free what cs holds. */
 void channel_free(struct zvsh_channels *cs);
 

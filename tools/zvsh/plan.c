@@ -8,7 +8,15 @@
 
 int plan_init(struct zvsh_plan *p, struct tool_log *lg)
 {
-	*p = (struct zvsh_plan){.memory = ZVSH_MEMORY_DEFAULT, .timeout = ZVSH_TIMEOUT_DEFAULT};
+	*p = (struct zvsh_plan){.memory = ZVSH_MEMORY_DEFAULT,
+				.timeout = ZVSH_TIMEOUT_DEFAULT,
+				.read_calls = ZVSH_QUOTA_MAX,
+				.read_bytes = ZVSH_QUOTA_MAX,
+				.write_calls = ZVSH_QUOTA_MAX,
+				.write_bytes = ZVSH_WRITE_LIMIT_DEFAULT,
+				.file_limit = ZVSH_FILE_LIMIT_DEFAULT,
+				.stream = -1,
+				.bind_quota = ZVSH_BIND_QUOTA_DEFAULT};
 	/* The default environment: what a program expects to find, nothing of
 	 * the host's. --env replaces or adds. */
 	if (plan_env_set(p, lg, "PATH", 4, "/bin:/usr/bin") < 0 || plan_env_set(p, lg, "HOME", 4, "/") < 0 ||
@@ -64,6 +72,11 @@ void plan_free(struct zvsh_plan *p)
 		free(p->img[i].host);
 		free(p->img[i].mount);
 	}
+	for (size_t i = 0; i < p->nbind; i++)
+		free(p->bind[i].guest);
 	free(p->env);
 	free(p->img);
+	free(p->io);
+	free((char *)p->chdir);
+	free(p->bind);
 }

@@ -230,15 +230,20 @@ static void serve(struct proc *s, bool verbose)
 
 /* ---- the run: started, served, reported -------------------------------------- */
 
-/* zerovm's command line into argv (room for 12): its options, then the
- * manifest; shown with --verbose. */
-static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest)
+/* zerovm's command line into argv (room for 16): its options, then the
+ * manifest; shown with --verbose. gb: room for -l's value. */
+static void zerovm_argv(char **argv, char *zvm, const struct zvsh_plan *p, const char *manifest, char gb[24])
 {
 	int a = 0;
 	argv[a++] = zvm;
 	argv[a++] = "-P"; /* sequential outputs: preallocation would only leave big files after a SIGKILL */
+	snprintf(gb, 24, "%llu", (unsigned long long)p->file_limit);
 	argv[a++] = "-l";
-	argv[a++] = ZVSH_FILE_LIMIT_GB;
+	argv[a++] = gb;
+	if (p->json)
+		argv[a++] = "--json", argv[a++] = (char *)p->json;
+	if (p->stream == 1 || (p->stream < 0 && isatty(0)))
+		argv[a++] = "--stream", argv[a++] = "/dev/stdin";
 	if (p->verbose)
 		argv[a++] = "-v", argv[a++] = "1";
 	if (p->trace)
@@ -354,13 +359,14 @@ static void close_all(struct proc *s, struct pipes *pp)
 }
 
 int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
-	       const char *manifest, const struct zerovm_signals *sig)
+	       const char *manifest, const struct zerovm_signals *sig, struct report_end *end)
 {
+	*end = (struct report_end){.why = "zerovm did not run"};
 	char *zvm = zerovm_find(lg);
 	if (!zvm)
 		return lg->status;
-	char *argv[12];
-	zerovm_argv(argv, zvm, p, manifest);
+	char *argv[16], gb[24];
+	zerovm_argv(argv, zvm, p, manifest, gb);
 	int stop = zerovm_stop_pending();
 	if (stop)
 		return free(zvm), 128 + stop;
@@ -373,7 +379,7 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	int status = -1;
 	if (open_pipes(&s, &pp, &fm, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
 		serve(&s, p->verbose);
-		status = report_outcome(w, lg, p, &s.got);
+		status = report_outcome(w, lg, p, &s.got, end);
 	}
 	close_all(&s, &pp);
 	free(zvm);

@@ -11,6 +11,7 @@
 
 #include "channel.h"
 #include "plan.h"
+#include "report.h"
 #include "tool.h"
 #include "workdir.h"
 #include "zerovm.h"
@@ -18,6 +19,6 @@
 /* Run zerovm on the manifest (its channels cs) and wait for it: zvsh's
  * exit status (EXIT STATUS in docs/zvsh.1.md), messages printed. */
 int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p, const struct zvsh_channels *cs,
-	       const char *manifest, const struct zerovm_signals *sig);
+	       const char *manifest, const struct zerovm_signals *sig, struct report_end *end);
 
 #endif

@@ -3,18 +3,25 @@
  *
  * In order: the stop signals are kept for zerovm; the work directory
  * (common/workdir.c); the channels of the standard streams, the nvram and
- * the images (channel.c); the program, from the host or the images
+ * the images (channel.c); the --bind and --ro-bind grants, packed, and
+ * their channels (bind.c); the program, from the host or the images
  * (common/program.c, image.c); the channels of the @FILE arguments; the
- * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c) and its report becomes the
- * exit status (report.c). Whatever happened, what the session made is
- * removed (unless --keep) before zvsh exits.
+ * nvram and the manifest (common/manifest.c). Then zerovm runs (run.c), its
+ * report becomes the exit status (report.c), a --bind's changes reach the
+ * host when the program ended by itself (bind.c), and what the runtime
+ * noted at the end is told (notes.c). Whatever happened, what the session
+ * made is removed (unless --keep) before zvsh exits.
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "bind.h"
 #include "channel.h"
+#include "interp.h"
 #include "manifest.h"
+#include "notes.h"
 #include "program.h"
 #include "run.h"
 #include "session.h"
@@ -26,8 +33,14 @@ struct session {
 	struct tool_log *lg;
 	struct workdir wd;
 	struct zvsh_channels cs;
-	char *program;        /* the manifest's Program */
-	const char *manifest; /* the manifest's path (owned by wd) */
+	struct zvsh_binds binds; /* --bind, --ro-bind */
+	char *program;           /* the manifest's Program */
+	struct zvsh_plan run;    /* the plan as run: a script's interpreter in front (script_plan) */
+	char **args;             /* run.args when script_plan made them */
+	struct zvsh_io *io;      /* run.io when script_plan made them */
+	struct interp in;        /* the script's #! line */
+	char *script;            /* the script's path, as the interpreter gets it */
+	const char *manifest;    /* the manifest's path (owned by wd) */
 	struct zerovm_signals sig;
 };
 
@@ -61,10 +74,10 @@ static bool needs_mapping(const struct zvsh_channel *c, size_t i)
 /* The nvram and the manifest, from the plan and the channels. */
 static int write_config(struct session *s)
 {
-	const struct zvsh_plan *p = s->plan;
+	const struct zvsh_plan *p = &s->run;
 	const struct zvsh_channels *cs = &s->cs;
 	struct manifest_channel *ch = calloc(cs->nch, sizeof *ch);
-	struct manifest_mount *mnt = calloc(p->nimg ? p->nimg : 1, sizeof *mnt);
+	struct manifest_mount *mnt = calloc(p->nimg + p->nbind + 1, sizeof *mnt);
 	int r = -1;
 	if (!ch || !mnt) {
 		tool_oom(s->lg);
@@ -76,15 +89,23 @@ static int write_config(struct session *s)
 						  .alias = c->alias,
 						  .type = c->type,
 						  .write = c->write,
-						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT};
+						  .map = needs_mapping(c, i) ? c->map : MANIFEST_MAP_DEFAULT,
+						  .put_size = c->put_size};
 	}
 	for (size_t i = 0; i < p->nimg; i++)
 		mnt[i] = (struct manifest_mount){
 			.alias = cs->ch[cs->img[i]].alias, .mount = p->img[i].mount, .wo = p->img[i].wo};
+	bind_mounts(&s->binds, cs, mnt + p->nimg);
 	struct manifest_spec spec = {.program = s->program,
 				     .memory = p->memory,
 				     .timeout = p->timeout,
-				     .limit = ZVSH_LIMIT,
+				     .limit = ZVSH_QUOTA_MAX,
+				     .read_calls = p->read_calls,
+				     .read_bytes = p->read_bytes,
+				     .write_calls = p->write_calls,
+				     .write_bytes = p->write_bytes,
+				     .cwd = p->chdir,
+				     .notes = ZVSH_NOTES_ALIAS,
 				     .ch = ch,
 				     .nch = cs->nch,
 				     .words = cs->words,
@@ -92,7 +113,7 @@ static int write_config(struct session *s)
 				     .env = p->env,
 				     .nenv = p->nenv,
 				     .mnt = mnt,
-				     .nmnt = p->nimg,
+				     .nmnt = p->nimg + s->binds.n,
 				     .verbose = p->verbose,
 				     .nvram_name = "nvram",
 				     .manifest_name = "manifest"};
@@ -100,6 +121,68 @@ static int write_config(struct session *s)
 out:
 	free(ch);
 	free(mnt);
+	return r;
+}
+
+/*
+ * The program is a #! script: run its interpreter, as the kernel would,
+ * with the interpreter's argument (if any), the script's path and the
+ * arguments. The interpreter comes from the images or the host like any
+ * program and must be a static program itself. A script from the host is
+ * given to the interpreter as an input at its own name; one from an image
+ * is read there. 0, or -1 (said).
+ */
+static int script_plan(struct session *s, const struct image_search *search, struct interp *in)
+{
+	const struct zvsh_plan *p = s->plan;
+	char *out = tool_join(s->wd.path, search->out);
+	bool from_image = out && strcmp(out, s->program) == 0;
+	free(out);
+	const char *word = p->program;
+	if (!strchr(p->program, '/')) {
+		if (from_image)
+			return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s is a script in an image: give its path",
+					 p->program);
+		if (strncmp(s->program, s->wd.path, strlen(s->wd.path)) == 0)
+			return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s: a script whose path a manifest cannot carry",
+					 p->program);
+		word = s->program; /* found in $PATH: the kernel passes the full path */
+	}
+	size_t n = (size_t)p->nargs + 2;
+	s->args = calloc(n + 1, sizeof *s->args);
+	s->io = calloc(p->nio + 1, sizeof *s->io);
+	if (!s->args || !s->io)
+		return tool_oom(s->lg);
+	int k = 0;
+	if (in->arg)
+		s->args[k++] = in->arg;
+	char *script = s->script = strdup(word);
+	if (!script)
+		return tool_oom(s->lg);
+	s->args[k++] = script;
+	for (int i = 0; i < p->nargs; i++)
+		s->args[k++] = p->args[i];
+	memcpy(s->io, p->io, p->nio * sizeof *s->io);
+	s->run = *p;
+	s->run.io = s->io;
+	if (!from_image)
+		s->io[s->run.nio++] = (struct zvsh_io){.path = script};
+	s->run.program = in->program;
+	s->run.args = s->args;
+	s->run.nargs = k;
+
+	tool_note(s->lg, "script %s: interpreter %s", p->program, in->program);
+	free(s->program);
+	s->program = NULL;
+	struct interp again;
+	if (program_resolve(&s->wd, s->lg, search, in->program, &s->program) < 0)
+		return -1;
+	int r = interp_look(s->lg, s->program, in->program, &again);
+	if (r == 1) {
+		interp_free(&again);
+		return tool_fail(s->lg, TOOL_EXIT_NOEXEC, "%s: its interpreter %s is a script too", p->program,
+				 in->program);
+	}
 	return r;
 }
 
@@ -112,12 +195,26 @@ static int prepare(struct session *s)
 	tool_note(s->lg, "work directory %s", s->wd.path);
 	struct image_search search = {
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
-	if (channel_std(&s->cs, s->lg) < 0 || channel_images(&s->cs, s->lg, &s->wd, p) < 0 ||
-	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0 ||
-	    channel_args(&s->cs, s->lg, &s->wd, p) < 0)
+	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
+	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 || bind_prepare(&s->binds, &s->cs, s->lg, &s->wd, p) < 0 ||
+	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0)
+		return -1;
+	struct interp in;
+	int kind = interp_look(s->lg, s->program, p->program, &in);
+	if (kind < 0)
+		return -1;
+	s->run = *p;
+	if (kind == 1) {
+		int r = script_plan(s, &search, &in);
+		s->in = in;
+		if (r < 0)
+			return -1;
+	}
+	p = &s->run;
+	if (channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
 		return -1;
 	tool_note(s->lg, "program %s", s->program);
-	if (write_config(s) < 0)
+	if (write_config(s) < 0 || channel_create_outputs(&s->cs, s->lg) < 0)
 		return -1;
 	tool_note(s->lg, "manifest %s", s->manifest);
 	return 0;
@@ -125,15 +222,29 @@ static int prepare(struct session *s)
 
 int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 {
-	struct session s = {.plan = p, .lg = lg};
+	struct session s = {.plan = p, .lg = lg, .cs = {.notes = -1}};
 	lg->verbose = p->verbose;
 	/* From here on a SIGINT, SIGTERM or SIGHUP is kept for zerovm (or ends
 	 * zvsh cleanly before it starts): the work directory is never left
 	 * behind. */
 	zerovm_block_signals(&s.sig);
-	int status = prepare(&s) == 0 ? run_zerovm(&s.wd, lg, p, &s.cs, s.manifest, &s.sig) : lg->status;
+	struct report_end end;
+	int status;
+	if (prepare(&s) < 0) {
+		status = lg->status;
+	} else {
+		status = run_zerovm(&s.wd, lg, &s.run, &s.cs, s.manifest, &s.sig, &end);
+		status = bind_finish(&s.binds, lg, &s.run, &end, status);
+		if (!p->quiet)
+			notes_tell(&s.cs, &s.run, lg);
+	}
 	workdir_close(&s.wd);
+	bind_free(&s.binds);
 	channel_free(&s.cs);
 	free(s.program);
+	free(s.args);
+	free(s.io);
+	free(s.script);
+	interp_free(&s.in);
 	return status;
 }

@@ -16,8 +16,13 @@
  *                  it over (docs/zvsh.1.md is the user's reference)
  *   4  session.c   apply a plan: the files in order, zerovm, the end
  *   3  run.c       run zerovm: its descriptors, socket relays, signals
- *   2  channel.c   the channels: standard streams, nvram, images, @FILE
+ *      notes.c     what the runtime noted at the end, told as warnings
+ *      bind.c      --bind and --ro-bind: HOST packed, channels, mounts,
+ *                  the write-back applied after the session
+ *   2  channel.c   the channels: standard streams, nvram, notes, images,
+ *                  @FILE, --in, --out
  *      report.c    zerovm's report turned into zvsh's exit status
+ *      apply.c     a --bind's write-back archive applied to HOST
  *   1  plan.c      what the command line asked for (struct zvsh_plan)
  *   common         tool.c, workdir.c, image.c, manifest.c, zerovm.c,
  *                  program.c (../common/tool.h)

@@ -226,6 +226,8 @@ long sys_truncate(const struct sys_call *c)
 {
 	struct inode *n;
 	long r = path_at(AT_FDCWD, (const char *)c->a[0], 0, &n);
+	if (r == 0 && S_ISREG(n->mode))
+		r = fs_rofs(n);
 	return r < 0 ? r : file_truncate(n, (uint64_t)c->a[1]);
 }
 

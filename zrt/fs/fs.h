@@ -66,6 +66,7 @@ struct inode {
 	uint64_t tar_off;
 	struct zchan *chan; /* a channel's device node */
 	struct zpipe *pipe; /* a pipe (pipe.c) */
+	bool rofs;          /* in an [fstab] overlay=no mount: changing it, or its entries, is EROFS */
 };
 
 /* An open file description: what descriptors share. */
@@ -92,11 +93,25 @@ static inline uint64_t fs_now(void)
 	return clock_peek();
 }
 
+/* -EROFS when n lies in a read-only mount ([fstab] overlay=no), else 0. */
+static inline long fs_rofs(const struct inode *n)
+{
+	return n && n->rofs ? -EROFS : 0;
+}
+
 /* ---- start-up (init.c), for entry.c ----------------------------------------- */
 int fs_init(void);                           /* the root; -ENOMEM */
 int fs_init_dirs(void);                      /* /dev and /tmp; -ENOMEM */
 int fs_add_nodes(char *err, size_t errlen);  /* channels under their aliases, devices */
 int fs_open_stdio(char *err, size_t errlen); /* descriptors 0, 1 and 2 */
+/* Channels the program tried to open for writing but may only read, by
+ * alias, each once, the first FS_DENIED_MAX (open.c; told at the end). */
+#define FS_DENIED_MAX 16
+extern const char *fs_denied[FS_DENIED_MAX];
+extern int fs_ndenied;
+/* The working directory at start: path (absolute; NULL: "/"), made with
+ * its parents if missing. -1 with the message in err if it cannot be. */
+int fs_start_cwd(const char *path, char *err, size_t errlen);
 
 /* ---- inode.c ------------------------------------------------------------------ */
 struct inode *inode_new(uint32_t mode);     /* NULL when the heap is full */

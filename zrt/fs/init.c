@@ -2,7 +2,7 @@
  * init.c - the tree at start (entry.c calls these in order): the root,
  * /dev and /tmp, every channel whose alias is a path under that path,
  * /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom unless a
- * channel took the name, and descriptors 0, 1 and 2.
+ * channel took the name, the working directory, and descriptors 0, 1 and 2.
  */
 #include "../log.h"
 #include "fs.h"
@@ -69,5 +69,17 @@ int fs_open_stdio(char *err, size_t errlen)
 		if (fd_open(w.node, fd == 0 ? O_RDONLY : O_WRONLY) != fd)
 			return zrt_fmt(err, errlen, "cannot open %s as descriptor %d", path, fd), -1;
 	}
+	return 0;
+}
+
+int fs_start_cwd(const char *path, char *err, size_t errlen)
+{
+	if (!path)
+		return 0;
+	struct inode *d = dir_mkdirs(path, strlen(path));
+	if (!d)
+		return zrt_fmt(err, errlen, "session: cwd %s: not a directory (or out of memory)", path), -1;
+	d->opens++; /* held as chdir holds it (names.c) */
+	fs_cwd = d;
 	return 0;
 }

@@ -75,6 +75,8 @@ static long do_mkdirat(long dirfd, const char *path, long mode)
 		return r;
 	if (w.node)
 		return -EEXIST;
+	if ((r = fs_rofs(w.parent)) < 0)
+		return r;
 	struct inode *n = inode_new(S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask));
 	if (!n)
 		return -ENOSPC;
@@ -107,6 +109,8 @@ static long do_unlinkat(long dirfd, const char *path, long flags)
 	} else if (w.slash) {
 		return -ENOTDIR;
 	}
+	if ((r = fs_rofs(w.parent)) < 0)
+		return r;
 	dir_remove(w.parent, n, w.name, w.len);
 	inode_put(n);
 	return 0;
@@ -139,6 +143,8 @@ static long do_renameat(long odir, const char *opath, long ndir, const char *npa
 		return -EINVAL;
 	if (b.node && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	if ((r = fs_rofs(from_dir)) < 0 || (r = fs_rofs(b.parent)) < 0)
+		return r;
 	if (n == fs_root || (olen == 1 && oname[0] == '.'))
 		return -EBUSY;
 	if (b.node == n)
@@ -191,6 +197,8 @@ static long do_linkat(long odir, const char *opath, long ndir, const char *npath
 		return r;
 	if (w.node)
 		return -EEXIST;
+	if ((r = fs_rofs(w.parent)) < 0)
+		return r;
 	return dir_add(w.parent, w.name, w.len, n);
 }
 
@@ -208,6 +216,8 @@ static long do_symlinkat(const char *target, long dirfd, const char *path)
 		return r;
 	if (w.node)
 		return -EEXIST;
+	if ((r = fs_rofs(w.parent)) < 0)
+		return r;
 	struct inode *n = inode_new(S_IFLNK | 0777);
 	if (!n)
 		return -ENOSPC;

@@ -12,6 +12,18 @@
 #include "fs.h"
 
 uint32_t fs_umask = 022;
+const char *fs_denied[FS_DENIED_MAX];
+int fs_ndenied;
+
+/* A write the channel does not allow: remembered for the front end. */
+static void note_denied(const struct zchan *c)
+{
+	for (int i = 0; i < fs_ndenied; i++)
+		if (fs_denied[i] == c->alias)
+			return;
+	if (fs_ndenied < FS_DENIED_MAX)
+		fs_denied[fs_ndenied++] = c->alias;
+}
 
 static bool may(const struct inode *n, int acc)
 {
@@ -61,6 +73,8 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 			return -ENOTDIR;
 		if (w.node->nlink == 0)
 			return -ENOENT;
+		if ((r = fs_rofs(w.node)) < 0)
+			return r;
 		struct inode *n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask));
 		if (!n)
 			return -ENOSPC;
@@ -75,6 +89,8 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 			return -ENOENT;
 		if (w.slash)
 			return -EISDIR;
+		if ((r = fs_rofs(w.parent)) < 0)
+			return r;
 		n = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask));
 		if (!n)
 			return -ENOSPC;
@@ -92,8 +108,13 @@ static long do_openat(long dirfd, const char *path, uint64_t flags, uint64_t mod
 			return -ENOTDIR;
 		if (S_ISDIR(n->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
-		if (!may(n, acc))
+		if (!may(n, acc)) {
+			if (n->chan && acc != O_RDONLY && !n->chan->writable)
+				note_denied(n->chan);
 			return -EACCES;
+		}
+		if ((acc != O_RDONLY || (flags & O_TRUNC)) && S_ISREG(n->mode) && (r = fs_rofs(n)) < 0)
+			return r;
 		if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(n->mode)) {
 			r = file_truncate(n, 0);
 			if (r < 0)

@@ -125,6 +125,8 @@ static long do_faccessat(long dirfd, const char *path, long mode, long flags)
 		return -EACCES;
 	if ((mode & ACC_W) && n->chan && !n->chan->writable)
 		return -EACCES;
+	if ((mode & ACC_W) && (r = fs_rofs(n)) < 0)
+		return r;
 	if ((mode & ACC_R) && n->chan && !n->chan->readable)
 		return -EACCES;
 	return 0;
@@ -154,6 +156,8 @@ static long set_times(long dirfd, const char *path, const int64_t *ts, long flag
 	else
 		r = path_at(dirfd, "", AT_EMPTY_PATH, &n);
 	if (r < 0)
+		return r;
+	if ((r = fs_rofs(n)) < 0)
 		return r;
 	for (int i = 1; ts && i < 4; i += 2)
 		if (ts[i] != UTIME_OMIT && ts[i] != UTIME_NOW && (ts[i] < 0 || ts[i] > 999999999))
@@ -217,6 +221,8 @@ long sys_faccessat2(const struct sys_call *c)
 
 static long set_mode(struct inode *n, long mode)
 {
+	if (n->rofs)
+		return -EROFS;
 	n->mode = (n->mode & S_IFMT) | ((uint32_t)mode & 07777);
 	n->ctime = fs_now();
 	return 0;

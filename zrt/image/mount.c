@@ -14,22 +14,13 @@
 #include "tar.h" /* untrusted/ */
 #include "image.h"
 
-/* Headers are read through a 64 KiB window so an image of many small files
- * costs a trap per window, not per header. */
-struct tarsrc {
-	struct zchan *c;
-	unsigned char *win;
-	uint64_t win_off, win_len;
-};
-#define TAR_WIN (64u << 10)
-
-static int64_t tar_read(void *ctx, void *buf, size_t len, uint64_t off)
+int64_t image_tar_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	struct tarsrc *s = ctx;
-	if (len > TAR_WIN)
+	if (len > IMAGE_TAR_WIN)
 		return chan_pread(s->c, buf, len, off);
 	if (!(off >= s->win_off && off + len <= s->win_off + s->win_len)) {
-		int64_t r = chan_pread(s->c, s->win, TAR_WIN, off);
+		int64_t r = chan_pread(s->c, s->win, IMAGE_TAR_WIN, off);
 		if (r < 0)
 			return r;
 		s->win_off = off;
@@ -47,9 +38,11 @@ struct mountctx {
 	struct inode *top;
 	const char *mp;
 	long err;
+	bool rofs;  /* overlay=no: every inode the archive makes refuses changes */
+	bool hides; /* access=rw or overlay=no: the root entry hides what the mountpoint held */
 };
 
-static struct inode *sub_lookup(struct inode *top, const char *path, size_t len, bool create_dirs)
+static struct inode *sub_lookup(struct inode *top, const char *path, size_t len, bool create_dirs, bool rofs)
 {
 	struct inode *cur = top;
 	size_t i = 0;
@@ -64,6 +57,7 @@ static struct inode *sub_lookup(struct inode *top, const char *path, size_t len,
 			n = inode_new(S_IFDIR | 0755);
 			if (!n || dir_add(cur, path + i, j - i, n) < 0)
 				return 0;
+			n->rofs = rofs;
 		}
 		if (!S_ISDIR(n->mode) && j < len)
 			return 0;
@@ -82,16 +76,44 @@ static uint64_t tar_time(int64_t secs)
 	return (uint64_t)(secs < 0 ? 0 : secs > max ? max : secs) * 1000000000u;
 }
 
+/*
+ * The archive's root entry ("./"). For a grant (access=rw, or overlay=no)
+ * it stands for the whole directory, as a bind mount does: what the
+ * mountpoint held before (an earlier image's files) is hidden behind a
+ * new directory, and its mode is the entry's. Other mounts ignore it.
+ */
+static int mount_root(struct mountctx *m, const struct tar_entry *e)
+{
+	if (!m->hides)
+		return 0;
+	struct walk w;
+	if (m->top->nent && path_walk(AT_FDCWD, m->mp, true, &w) == 0 && w.node == m->top && w.parent &&
+	    w.parent != m->top) {
+		struct inode *n = inode_new(S_IFDIR | 0755);
+		if (!n)
+			return m->err = -ENOSPC, 1;
+		dir_remove(w.parent, m->top, w.name, w.len);
+		inode_put(m->top);
+		if (dir_add(w.parent, w.name, w.len, n) < 0)
+			return inode_put(n), m->err = -ENOSPC, 1;
+		m->top = n;
+	}
+	m->top->mode = S_IFDIR | (e->mode & 07777);
+	m->top->mtime = m->top->ctime = tar_time(e->mtime);
+	m->top->rofs = m->rofs;
+	return 0;
+}
+
 static int mount_entry(void *ctxv, const struct tar_entry *e)
 {
 	struct mountctx *m = ctxv;
 	size_t len = strlen(e->path);
 	if (len == 0)
-		return 0; /* the root: the mountpoint itself */
+		return mount_root(m, e); /* the root: the mountpoint itself */
 	size_t k = len;
 	while (k && e->path[k - 1] != '/')
 		k--;
-	struct inode *d = k ? sub_lookup(m->top, e->path, k - 1, true) : m->top;
+	struct inode *d = k ? sub_lookup(m->top, e->path, k - 1, true, m->rofs) : m->top;
 	if (!d || !S_ISDIR(d->mode)) {
 		log_line(1, "zrt: %s: %s: parent is not a directory, skipped", m->mp, e->path);
 		return 0;
@@ -123,7 +145,7 @@ static int add_entry(struct mountctx *m, struct inode *d, const struct tar_entry
 {
 	struct inode *n;
 	if (e->type == TAR_HARDLINK) {
-		n = sub_lookup(m->top, e->link, strlen(e->link), false);
+		n = sub_lookup(m->top, e->link, strlen(e->link), false, false);
 		if (!n || S_ISDIR(n->mode)) {
 			log_line(1, "zrt: %s: %s: link target %s not found, skipped", m->mp, e->path, e->link);
 			return 0;
@@ -136,6 +158,7 @@ static int add_entry(struct mountctx *m, struct inode *d, const struct tar_entry
 	n = inode_new(type | (e->mode & 07777));
 	if (!n)
 		return m->err = -ENOSPC, 1;
+	n->rofs = m->rofs;
 	n->mtime = n->ctime = n->atime = tar_time(e->mtime);
 	if (e->type == TAR_SYMLINK) {
 		size_t tl = strlen(e->link);
@@ -166,19 +189,28 @@ static long mount_image(const struct nvram_fstab *f, char *err, size_t errlen)
 			return zrt_fmt(err, errlen, "fstab: channel %s is not writable", f->channel), -1;
 		return 0;
 	}
+	if (f->access == NVRAM_RW) {
+		struct zchan *wb = chan_find(f->writeback);
+		if (!wb || !wb->writable)
+			return zrt_fmt(err, errlen, "fstab: writeback channel %s is missing or not writable",
+				       f->writeback),
+			       -1;
+	}
 	if (!c->readable || !c->random_read)
 		return zrt_fmt(err, errlen, "fstab: channel %s is not a random-read channel", f->channel), -1;
 	static struct mountctx m;
 	memset(&m, 0, sizeof m);
 	m.src.c = c;
-	m.src.win = mem_alloc(TAR_WIN);
+	m.src.win = mem_alloc(IMAGE_TAR_WIN);
 	m.top = top;
 	m.mp = f->mountpoint;
+	m.rofs = f->access == NVRAM_RO && !f->overlay;
+	m.hides = f->access == NVRAM_RW || m.rofs;
 	if (!m.src.win)
 		return zrt_fmt(err, errlen, "fstab: out of memory"), -1;
 	struct tar_stats st = {0};
-	int r = tar_scan(tar_read, &m.src, c->size, mount_entry, &m, &st);
-	mem_free(m.src.win, TAR_WIN);
+	int r = tar_scan(image_tar_read, &m.src, c->size, mount_entry, &m, &st);
+	mem_free(m.src.win, IMAGE_TAR_WIN);
 	if (r != 0 || m.err)
 		return zrt_fmt(err, errlen, "fstab: %s: %s", f->channel,
 			       m.err           ? "out of memory"

@@ -1,7 +1,9 @@
 /*
  * writeback.c - an access=wo mountpoint is written to its channel as a
  * tar (ustar, pax headers for long names) when the session ends
- * (exit.c): the tree under it, depth first in directory order.
+ * (exit.c): the tree under it, depth first in directory order. An
+ * access=rw mount is written the same way to its writeback channel, its
+ * unchanged files as hard links to their members (bindback.c).
  */
 #include "../chan.h"
 #include "../config.h"
@@ -16,6 +18,7 @@ struct wb {
 	unsigned char *hdr;
 	struct tar_entry *e;
 	char path[TAR_PATH_MAX];
+	const struct bindrefs *refs; /* access=rw: the unchanged files */
 	bool failed;
 };
 
@@ -28,6 +31,7 @@ static void wb_put(struct wb *w, const void *p, uint64_t n)
 static void wb_node(struct wb *w, struct inode *n, size_t plen)
 {
 	struct tar_entry *e = w->e;
+	const char *ref;
 	memset(e, 0, sizeof *e);
 	memcpy(e->path, w->path, plen);
 	e->path[plen] = 0;
@@ -39,6 +43,8 @@ static void wb_node(struct wb *w, struct inode *n, size_t plen)
 	else if (S_ISLNK(n->mode))
 		e->type = TAR_SYMLINK,
 		memcpy(e->link, n->data, n->size < TAR_PATH_MAX - 1 ? n->size : TAR_PATH_MAX - 1);
+	else if (S_ISREG(n->mode) && !n->chan && (ref = bindback_ref(w->refs, n)))
+		e->type = TAR_HARDLINK, memcpy(e->link, ref, strlen(ref) + 1);
 	else if (S_ISREG(n->mode) && !n->chan)
 		e->type = TAR_FILE, e->size = n->size;
 	else
@@ -88,28 +94,40 @@ bool image_writeback(void)
 	done = true;
 	for (int i = 0; i < config_nvram.nfstab; i++) {
 		const struct nvram_fstab *f = &config_nvram.fstab[i];
-		if (f->access != NVRAM_WO)
+		if (f->access == NVRAM_RO)
 			continue;
+		const char *out = f->access == NVRAM_RW ? f->writeback : f->channel;
+		/* A mountpoint the program removed leaves an empty archive. */
+		struct walk w;
+		struct inode *top = 0;
+		if (path_walk(AT_FDCWD, f->mountpoint, true, &w) == 0 && w.node && S_ISDIR(w.node->mode))
+			top = w.node;
 		static struct wb b;
 		memset(&b, 0, sizeof b);
-		b.c = chan_find(f->channel);
+		b.c = chan_find(out);
 		b.hdr = mem_alloc(TAR_HDR_MAX);
 		b.e = mem_alloc(sizeof *b.e);
-		if (!b.c || !b.hdr || !b.e) {
-			log_line(0, "zrt: %s: cannot write the image back: out of memory", f->channel);
+		if (f->access == NVRAM_RW)
+			b.refs = bindback_refs(f, top);
+		if (!b.c || !b.hdr || !b.e || (f->access == NVRAM_RW && !b.refs)) {
+			log_line(0, "zrt: %s: cannot write the image back: out of memory", out);
 			ok = false;
 			continue;
 		}
-		/* A mountpoint the program removed leaves an empty archive. */
-		struct walk w;
-		if (path_walk(AT_FDCWD, f->mountpoint, true, &w) == 0 && w.node && S_ISDIR(w.node->mode))
-			wb_node(&b, w.node, 0);
+		if (top)
+			wb_node(&b, top, 0);
 		static unsigned char end[2 * TAR_BLOCK]; /* not on the signal stack */
 		wb_put(&b, end, tar_end(end));
 		if (b.failed) {
-			log_line(0, "zrt: %s: writing the image back failed", f->channel);
+			log_line(0, "zrt: %s: writing the image back failed", out);
 			ok = false;
 		}
 	}
 	return ok;
+}
+
+bool image_at_end(void)
+{
+	bool ok = image_writeback();
+	return image_write_notes() && ok;
 }

@@ -25,6 +25,15 @@ trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0 calls=0
 ENV=(env -i PATH=/bin:/usr/bin HOME=/ LANG=C)
 
+closefds() { # close every descriptor above 2 of this (sub)shell
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+	return 0
+}
+
 native() { # GROUP [PREFIX...]: output and status in $T/n.out
 	local g=$1 d
 	shift
@@ -32,7 +41,11 @@ native() { # GROUP [PREFIX...]: output and status in $T/n.out
 	chmod 777 "$d"
 	# (the shell's own "Aborted" line for a probe killed by a signal goes
 	# to /dev/null with the braces' stderr)
-	{ (cd "$d" && ulimit -c 0 && "${ENV[@]}" "$@" "$PROBE" "$g" </dev/null >"$T/n.out" 2>"$T/n.err"); } 2>/dev/null
+	# Descriptors the caller inherited are closed first: the sandboxed
+	# program starts with 0, 1 and 2 only, and the size of Linux's
+	# descriptor table (which grows with the highest descriptor ever
+	# open) shows in what select answers for large numbers.
+	{ (closefds && cd "$d" && ulimit -c 0 && "${ENV[@]}" "$@" "$PROBE" "$g" </dev/null >"$T/n.out" 2>"$T/n.err"); } 2>/dev/null
 	echo "status $?" >>"$T/n.out"
 }
 
