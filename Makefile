@@ -466,9 +466,14 @@ check: deps
 # ZeroCloud end to end: two all-in-one Swift clusters on loopback with the
 # filters of zerocloud/ (tests/swift/run.sh; Debian's Swift packages, about
 # 30 s); make demo-swift shows a data-local job.
-swift: $(BUILD)/zerovm $(BUILD)/zvjob
+swift: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(JOB_PROGS) $(BUILD)/swift/crash
 	@scripts/deps.sh
 	@tests/swift/run.sh $(BUILD)
+
+# A program that writes a line and crashes: a connect node whose stream is cut.
+$(BUILD)/swift/crash: tests/swift/crash.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
 demo-swift: deps
 	@$(MAKE) --no-print-directory all

@@ -38,13 +38,15 @@ the node's collected streams printed), ``stderr`` (zvjob's and the node's
 messages) and ``objects/...`` for every object the node wrote (only when it
 ended well).  The proxy stores those with the caller's authority.  A request
 that cannot run is answered 400 (bad request, program not allowed), 404
-(no such object), 503 (no slot) or 500, with a text body saying why.
+(no such object), 503 (no slot) or 500, with a text body saying why.  A
+node with network channels is never queued for a slot: its peers, running
+elsewhere, would wait for it while it waited for them; it is answered 503
+at once and the proxy tries another server or ends the job.
 
 Nothing here ever sets X-Timestamp, and requests without X-Zerovm-Execute
 pass through, so an exec request reaching a server without this filter is
 refused by the object server (400) and changes nothing.
 """
-import errno
 import json
 import os
 import shutil
@@ -91,10 +93,10 @@ class Slots(object):
         self.queued = queued
         self.waiting = 0
 
-    def take(self):
+    def take(self, queue=True):
         if self.sem.acquire(blocking=False):
             return True
-        if self.waiting >= self.queued:
+        if not queue or self.waiting >= self.queued:
             return False
         self.waiting += 1
         try:
@@ -167,8 +169,16 @@ class ObjectFilter(object):
                 if dev.get('access') == 'write' and dev.get('object'):
                     a, c, _ = split_object(dev['object'])
                     os.makedirs(os.path.join(root, a, c), exist_ok=True)
-            if not self.slots.take():
-                raise HTTPServiceUnavailable(body=b'zerocloud: slot not available (too many nodes running)\n')
+            # A node with network channels is never queued: its peers,
+            # running elsewhere, would wait for it, and it for them, while
+            # it waited behind nodes that may be its peers (a deadlock).
+            # Without a slot now it is refused, and the proxy tries another
+            # server or ends the job.
+            chans = node.get('channels') or {}
+            connected = bool(chans.get('in') or chans.get('out'))
+            if not self.slots.take(queue=not connected):
+                raise HTTPServiceUnavailable(body=b'zerocloud: slot not available (too many nodes running%s)\n'
+                                             % (b'; a connected node is not queued' if connected else b''))
             try:
                 return self.run(req, work, root, node_id, node, timeout, ns)
             finally:

@@ -25,7 +25,13 @@ do and where objects are, moves requests and answers, and stores outputs.
 5. Each node goes, as a POST, to an object server holding its input object
    (the ring's primaries, then handoffs, on 404, 507, 5xx or a connection
    error); a node without one goes to any object server.  objectd.py runs
-   it there.
+   it there.  All nodes are sent at once.  A job with ``connect`` gets a
+   name server of its own (zvns, on ``nameserver_ip``), passed to the
+   object servers in X-Zerovm-Nameserver, so that each node's network
+   channels find its peers wherever they run; it is stopped when the job
+   ends.  A node of a connected component that fails stops the other nodes
+   of its component (their connections are closed: the object servers stop
+   them), as zvjob does on one machine.
 6. When every node has an answer from the filter, the objects written by
    nodes that ended well are stored by PUT subrequests with the caller's
    identity; the answer is the collected output of the nodes in node order
@@ -50,7 +56,7 @@ from swift.common.bufferedhttp import http_connect
 from swift.common.exceptions import ConnectionTimeout
 from swift.common.http import is_success
 from swift.common.storage_policy import POLICIES
-from swift.common.swob import HTTPBadRequest, HTTPException, HTTPInternalServerError, \
+from swift.common.swob import HTTPException, HTTPInternalServerError, \
     HTTPMethodNotAllowed, Request, Response, RESPONSE_REASONS
 from swift.common.utils import get_logger, quote, split_path
 from swift.common.wsgi import make_env, make_subrequest
@@ -109,6 +115,12 @@ class ProxyFilter(object):
         self.logger = get_logger(conf, log_route='zerocloud-proxy')
         self.zvjob = conf.get('zvjob', os.path.join(BUILD, 'zvjob'))
         self.zvns = conf.get('zvns', os.path.join(BUILD, 'zvns'))
+        # The address the job's name server listens on, which the object
+        # servers' nodes must reach: the proxy's own bind_ip when it names
+        # one, else loopback (an all-in-one cluster).
+        bind_ip = conf.get('bind_ip', '')
+        self.ns_ip = conf.get('nameserver_ip') or \
+            (bind_ip if bind_ip and bind_ip not in ('0.0.0.0', '::') and ':' not in bind_ip else '127.0.0.1')
         self.swift_dir = conf.get('swift_dir', '/etc/swift')
         self.conn_timeout = float(conf.get('conn_timeout', 2))
         self.node_timeout = float(conf.get('node_timeout', 600))
@@ -276,30 +288,65 @@ class ProxyFilter(object):
                 if o not in fetched:
                     fetched[o] = self.fetch(req, work, o)
             n['_push'] = push
-        if any(n['channels']['in'] or n['channels']['out'] for n in nodes):
-            raise JobError('501 Not Implemented', 'connect: network channels across object servers '
-                           'are not available in this version')
+        connected = [n for n in nodes if n['channels']['in'] or n['channels']['out']]
+        ns = NameServer(self, work, len(nodes)) if connected else None
+        try:
+            return self.run_nodes(req, work, plan, nodes, text, listing, fetched, ns)
+        finally:
+            if ns:
+                ns.stop()
+
+    def run_nodes(self, req, work, plan, nodes, text, listing, fetched, ns):
+        """Dispatch every node at once and wait for their answers.  A node
+        of a connected component that fails (an error answer, or a node
+        that did not end well) stops the other nodes of its component, as
+        zvjob does on one machine: they would wait for it, or read a cut
+        stream, until their timeout."""
         t0 = time.time()
-        conns = []  # open connections to object servers: closed if the client goes
-        threads = [eventlet.spawn(self.dispatch, req, work, plan, n, text, listing, fetched, None, conns)
-                   for n in nodes]
+        address = ns.start() if ns else None
+        jobs = {n['id']: {'conns': [], 'where': None} for n in nodes}
+        results = {}
+
+        def one(n):
+            results[n['id']] = self.dispatch(req, work, plan, n, text, listing, fetched, address, jobs[n['id']])
+
+        threads = {n['id']: eventlet.spawn(one, n) for n in nodes}
+        by_id = {n['id']: n for n in nodes}
         sock = client_socket(req.environ)
-        while not all(t.dead for t in threads):
+        seen = set()
+        while not all(t.dead for t in threads.values()):
             if client_gone(sock):
                 # The object servers see their connection close and stop their nodes.
                 self.logger.info('zerocloud: client went away: ending the job')
-                for t in threads:
-                    t.kill()
-                for c in conns:
-                    try:
-                        c.sock.shutdown(socket.SHUT_RDWR)
-                    except (AttributeError, OSError):
-                        pass
-                    c.close()
+                for nid in threads:
+                    self.stop_node(threads, jobs, nid)
                 raise JobError('499 Client Disconnect', 'the client went away')
-            eventlet.sleep(0.05)
-        results = [t.wait() for t in threads]
-        return self.answer(req, nodes, results, time.time() - t0)
+            for nid in [i for i in results if i not in seen]:
+                seen.add(nid)
+                n = by_id[nid]
+                if not (n['channels']['in'] or n['channels']['out']) or node_ok(results[nid]):
+                    continue
+                why = 'stopped: node %s failed' % n['name']
+                for peer in nodes:
+                    if peer['component'] == n['component'] and peer['id'] not in results:
+                        self.logger.info('zerocloud: node %s failed: stopping %s', n['name'], peer['name'])
+                        self.stop_node(threads, jobs, peer['id'])
+                        results[peer['id']] = stopped(peer, why, jobs[peer['id']]['where'])
+                        seen.add(peer['id'])
+            eventlet.sleep(0.02)
+        return self.answer(req, nodes, [results[n['id']] for n in nodes], time.time() - t0)
+
+    @staticmethod
+    def stop_node(threads, jobs, nid):
+        """End node nid's dispatch: its object server sees the connection
+        close and stops the node."""
+        threads[nid].kill()
+        for c in jobs[nid]['conns']:
+            try:
+                c.sock.shutdown(socket.SHUT_RDWR)
+            except (AttributeError, OSError):
+                pass
+            c.close()
 
     def fetch(self, req, work, obj):
         """GET obj as the caller, into a file in work: its path."""
@@ -345,13 +392,16 @@ class ProxyFilter(object):
         size = f.tell()
         return f, size
 
-    def dispatch(self, req, work, plan, n, text, listing, fetched, ns, conns):
+    def dispatch(self, req, work, plan, n, text, listing, fetched, ns, state):
         """Send node n to the first object server that takes it: (status,
-        headers, body file or message, where)."""
+        headers, body file or message, where).  state['conns'] holds the
+        connections opened, state['where'] the server tried last."""
         f, size = self.body(work, n, text, listing, fetched)
+        connected = bool(n['channels']['in'] or n['channels']['out'])
         errors = []  # answers of servers that did not run it, in the order tried
         for dev, part, path, idx in self.servers(req, n):
             where = '%s:%s/%s' % (dev['ip'], dev['port'], dev['device'])
+            state['where'] = where
             headers = {'X-Zerovm-Execute': '1.0', 'X-Zerovm-Node': str(n['id']),
                        'X-Zerovm-Attach': n['_attach'], 'Content-Length': str(size),
                        'Content-Type': 'application/x-tar',
@@ -360,10 +410,11 @@ class ProxyFilter(object):
                 headers['X-Zerovm-Timeout'] = req.headers['X-Zerovm-Timeout']
             if ns:
                 headers['X-Zerovm-Nameserver'] = ns
+            sent = False
             try:
                 with ConnectionTimeout(self.conn_timeout):
                     conn = http_connect(dev['ip'], dev['port'], dev['device'], part, 'POST', path, headers)
-                conns.append(conn)
+                state['conns'].append(conn)
                 f.seek(0)
                 with eventlet.Timeout(self.node_timeout):
                     while True:
@@ -371,6 +422,7 @@ class ProxyFilter(object):
                         if not chunk:
                             break
                         conn.send(chunk)
+                    sent = True
                     resp = conn.getresponse()
                     out = tempfile.TemporaryFile(dir=work)
                     while True:
@@ -381,7 +433,12 @@ class ProxyFilter(object):
                     out.seek(0)
             except (Exception, eventlet.Timeout) as e:
                 self.logger.info('zerocloud: node %s on %s: %s', n['name'], where, e)
-                errors.append((status_line(503), {}, 'object server %s: %s' % (where, e), where))
+                err = (status_line(503), {}, 'object server %s: %s' % (where, e), where)
+                if connected and sent:
+                    # The node may have registered with the job's name
+                    # server: run again elsewhere, it would be refused.
+                    return err
+                errors.append(err)
                 continue
             hdrs = {k.title(): v for k, v in resp.getheaders()}
             if resp.status == 200 and 'X-Nexe-Status' in hdrs:
@@ -411,6 +468,8 @@ class ProxyFilter(object):
                 raise JobError(status, 'node %s: %s' % (n['name'], body.replace('zerocloud: ', '', 1)))
         stdout, stored = [], []
         for n, (status, hdrs, body, where) in zip(nodes, results):
+            if body is None:
+                continue  # stopped before it answered
             with tarfile.open(fileobj=body, mode='r|') as tar:
                 for m in tar:
                     src = tar.extractfile(m)
@@ -443,6 +502,72 @@ class ProxyFilter(object):
         resp = sreq.get_response(self.app)
         if not is_success(resp.status_int):
             raise JobError(resp.status, 'storing swift://%s: %s' % (obj, resp.status))
+
+
+def node_ok(result):
+    """Whether a dispatch result is a node that ended well."""
+    status, hdrs, _body, _where = result
+    return status == 200 and hdrs.get('X-Zerovm-Node-Ok') == 'yes'
+
+
+def stopped(n, why, where):
+    """The result of node n, stopped by the proxy before it answered."""
+    return (0, {'X-Nexe-System': n['name'], 'X-Nexe-Status': why, 'X-Nexe-Retcode': '-',
+                'X-Nexe-Etag': 'disabled', 'X-Nexe-Validation': '-', 'X-Nexe-Cdr-Line': '0.000, '},
+            None, where)
+
+
+class NameServer(object):
+    """The job's name server: zvns (docs/zvns.1.md) for the job's node ids,
+    listening on the filter's nameserver_ip, a UDP port of its choosing.
+    Started before the nodes are sent, stopped when the job ends whatever
+    happened (and by zvns itself when the proxy process dies, or after the
+    job's longest possible life)."""
+
+    START_SECONDS = 5
+
+    def __init__(self, filt, work, nnodes):
+        self.filt, self.work, self.nnodes = filt, work, nnodes
+        self.proc = None
+
+    def start(self):
+        """Start zvns: 'udp:IP:PORT' for the object servers."""
+        f = self.filt
+        port_file = os.path.join(self.work, 'zvns.port')
+        argv = [f.zvns, '--nodes', str(self.nnodes), '--listen', f.ns_ip, '--port-file', port_file,
+                '--timeout', str(int(f.node_timeout) + 60)]
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE, close_fds=True)
+        except OSError as e:
+            raise JobError('500 Internal Error', 'connect: cannot run the name server %s: %s' % (f.zvns, e))
+        deadline = time.time() + self.START_SECONDS
+        while time.time() < deadline:
+            try:
+                with open(port_file) as pf:
+                    port = int(pf.read().strip())
+                return 'udp:%s:%d' % (f.ns_ip, port)
+            except (OSError, ValueError):
+                pass
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode('utf-8', 'replace').strip()
+                raise JobError('500 Internal Error', 'connect: the name server exited (%d): %s'
+                               % (self.proc.returncode, err))
+            eventlet.sleep(0.01)
+        raise JobError('500 Internal Error', 'connect: the name server did not say its port within %d s'
+                       % self.START_SECONDS)
+
+    def stop(self):
+        p = self.proc
+        if p is None or p.poll() is not None:
+            return
+        p.terminate()
+        for _ in range(100):
+            if p.poll() is not None:
+                return
+            eventlet.sleep(0.01)
+        p.kill()
+        p.wait()
 
 
 class _BytesReader(object):

@@ -11,24 +11,37 @@
 # that is itself an object; 401, 403 (a container another account may not
 # read, a container it may not write), 404, 400 (a program not allowed);
 # a non-zero return code and a timeout in X-Nexe-*; a failing node leaves
-# no object; a client that disconnects ends its node and the work folders
-# are removed.
+# no object; connect across both object servers (the word count of
+# examples/jobs against the native pipeline, maps next to their texts on
+# both servers, network bytes counted, the job's name server gone after);
+# a failing node stopping its connected peer on the other server, a writer
+# that crashes (its reader fails or is stopped); a snapshot (an object
+# overwritten while its node runs: the node reads the old bytes); a job
+# over 1 MiB (413); a client that disconnects ends its node and the work
+# folders are removed.
 # Cluster B (object server 2 without the filter, one slot and one queue
 # place on each server): the slot limit answers 503 while queued nodes
 # still run; an exec request reaching the bare server changes nothing
 # (503 from the proxy, the object's metadata intact), where the original's
 # request (with X-Timestamp) does wipe it.
+# Cluster C (two replicas, one slot and one queue place on each server): a
+# connected component larger than the free slots is answered 503 at once,
+# its running nodes stopped; failover to the replica when the first
+# primary's device is gone (507) and when its server is down (connection
+# refused).
 # Every cluster is stopped whatever happens (trap). Ends with
 # "N passed, M failed".
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/zc-test.XXXXXX)
-A_DIR=$T/a B_DIR=$T/b
+A_DIR=$T/a B_DIR=$T/b C_DIR=$T/c
 cleanup() {
 	"$HERE/cluster.sh" stop "$A_DIR" >/dev/null 2>&1
 	"$HERE/cluster.sh" stop "$B_DIR" >/dev/null 2>&1
+	"$HERE/cluster.sh" stop "$C_DIR" >/dev/null 2>&1
 	[ -n "${ZC_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -75,9 +88,25 @@ for o in sys.argv[4:]:
     print('%s:%s/%s' % (nodes[0]['ip'], nodes[0]['port'], nodes[0]['device']))
 EOF
 }
+# on_each DIR ACCOUNT CONTAINER PREFIX K: K object names PREFIXnn.txt whose
+# first primary is object server 1 in cluster DIR's ring, then K on server 2
+on_each() {
+	local n1=0 n2=0 i w s1
+	s1=$(read -r a _ <<<"$ZC_OBJECT_PORTS" && echo "127.0.0.1:$a")
+	i=0
+	while read -r w; do
+		i=$((i + 1))
+		if [ "${w%/*}" = "$s1" ]; then
+			[ $n1 -lt "$5" ] && printf '%s%02d.txt\n' "$4" "$i" && n1=$((n1 + 1))
+		elif [ $n2 -lt "$5" ]; then
+			printf '%s%02d.txt\n' "$4" "$i" >&3 && n2=$((n2 + 1))
+		fi
+	done < <(where "$1" "$2" "$3" $(printf "$4%02d.txt " $(seq 1 60))) 3>"$T/on_each.2"
+	cat "$T/on_each.2"
+}
 swiftc() { ST_AUTH=$ST_AUTH ST_USER=$ST_USER ST_KEY=$ST_KEY swift "$@"; }
 
-for f in zvjob zerovm examples/jobs/wc-map; do
+for f in zvjob zvns zerovm examples/jobs/wc-map examples/jobs/wc-reduce swift/crash; do
 	[ -x "$BUILD/$f" ] || {
 		echo "run.sh: $BUILD/$f missing (make all first)" >&2
 		exit 1
@@ -98,6 +127,7 @@ done
 . "$A_DIR/env"
 login test:tester testing
 ACC=${URL##*/}
+A_PROXY=$(awk '$2 == "proxy-server" { print $1 }' "$A_DIR/pids")
 mkdir -p "$T/up"
 seq 1 20000 | shuf --random-source=<(yes) >"$T/up/big.txt"
 # Six parts, three on each object server (names chosen by the ring).
@@ -149,6 +179,112 @@ check "wildcard: the six outputs, read with swift download, are the native sorts
 # The program is an object, pushed by the proxy with the caller's authority.
 post "$URL/data/words.txt" '{"name":"wc","exec":{"path":"swift://'"$ACC"'/bin/busybox","name":"wc"},"devices":[{"name":"stdout"}]}'
 check "a program that is an object runs (busybox wc)" "$CODE $(tr -s ' ' <"$T/body")" "200 $(wc <"$T/up/words.txt" | tr -s ' ')"
+
+# connect across both object servers: the word count of examples/jobs
+# (wordcount.json with this account's paths): one map per text, placed
+# next to its text, two texts on each server, streaming to one reducer
+# through network channels that the job's name server (run by the proxy)
+# resolves. The result is the native pipeline's.
+mapfile -t texts < <(on_each "$A_DIR" "$ACC" texts text 2 | sort)
+i=0
+for f in "$ROOT"/examples/data/*.txt; do
+	cp "$f" "$T/up/${texts[$i]}"
+	i=$((i + 1))
+done
+(cd "$T/up" && swiftc upload texts "${texts[@]}" >/dev/null) &&
+	swiftc upload --object-name wc-map bin "$BUILD/examples/jobs/wc-map" >/dev/null &&
+	swiftc upload --object-name wc-reduce bin "$BUILD/examples/jobs/wc-reduce" >/dev/null &&
+	swiftc upload --object-name crash bin "$BUILD/swift/crash" >/dev/null ||
+	bad "upload" "swift upload of the word count failed"
+post "$URL" "$(sed "s#swift://demo/#swift://$ACC/#g" "$ROOT/examples/jobs/wordcount.json")"
+check "connect: the word count answers 200, five nodes ok" "$CODE $(hdr X-Nexe-Status) $(hdr X-Nexe-Retcode)" \
+	"200 ok,ok,ok,ok,ok 0,0,0,0,0"
+want=$(cat "$ROOT"/examples/data/*.txt | tr -cs A-Za-z '\n' | tr A-Z a-z | grep . | sort | uniq -c |
+	sort -k1,1rn -k2,2 | head -n 20 | awk '{ print $1, $2 }')
+check "connect: the word count, read with swift download, is the native pipeline's" \
+	"$(swiftc download out top-words.txt -o - 2>/dev/null)" "$want"
+want="" i=1
+while read -r w; do
+	want="$want${want:+, }map-$i=$w"
+	i=$((i + 1))
+done < <(where "$A_DIR" "$ACC" texts "${texts[@]}")
+placement=$(hdr X-Zerocloud-Placement)
+check "connect: each map ran next to its text" "${placement%, reduce=*}" "$want"
+check "connect: two maps on each object server" "$(grep -o ":$p1/" <<<"${placement%, reduce=*}" | wc -l)" 2
+# X-Nexe-Cdr-Line: the total, then each node's seconds and ten numbers
+# (docs/report.md): the 8th is the bytes read from network channels, the
+# 10th the bytes written to them.
+cdr=$(hdr X-Nexe-Cdr-Line | awk -F', ' '{ for (i = 3; i <= NF; i += 2) print $i }')
+sent=$(head -n 4 <<<"$cdr" | awk '{ s += $10 } END { print s }')
+check_re "connect: the maps sent their counts as network bytes" "$sent" '^[1-9][0-9]*$'
+check "connect: the reducer read every byte the maps sent" "$(tail -n 1 <<<"$cdr" | awk '{ print $8 }')" "$sent"
+check "connect: the job's name server is gone with the job" "$(pgrep -P "$A_PROXY" -c zvns)" 0
+
+# A failing node stops its connected peer on the other server at once: spin
+# would never end by itself (it reads /dev/zero, not its stream).
+on1=$(on_each "$A_DIR" "$ACC" texts text 2 | head -n 1)
+on2=$(on_each "$A_DIR" "$ACC" texts text 2 | tail -n 1)
+post "$URL" '[{"name":"bad","exec":{"path":"/bin/busybox","args":"false"},"connect":["spin"],
+  "devices":[{"name":"stdin","path":"swift://'"$ACC/texts/$on1"'"}]},
+ {"name":"spin","exec":{"path":"/bin/busybox","args":"md5sum /dev/zero"},
+  "devices":[{"name":"stdin","path":"swift://'"$ACC/texts/$on2"'"},{"name":"stdout"}]}]' \
+	-H 'X-Zerovm-Timeout: 60' --max-time 30
+check "connect: a failing node stops its peer (not left to its 60 s timeout)" \
+	"$CODE $(hdr X-Nexe-Status) $(hdr X-Nexe-Retcode)" "200 ok,stopped: node bad failed 1,-"
+check "  ... the two ran on different servers" "$(hdr X-Zerocloud-Placement)" \
+	"bad=$(where "$A_DIR" "$ACC" texts "$on1"), spin=$(where "$A_DIR" "$ACC" texts "$on2")"
+# A writer that crashes after a line: its stream has no end marker, so its
+# reader's reads fail (or the proxy stops the reader first: either way it
+# ends at once).
+post "$URL" '[{"name":"w","exec":{"path":"swift://'"$ACC"'/bin/crash","args":"/dev/out/r"},"connect":["r"],
+  "devices":[{"name":"stdin","path":"swift://'"$ACC/texts/$on1"'"}]},
+ {"name":"r","exec":{"path":"/bin/busybox","args":"cat /dev/in/w"},
+  "devices":[{"name":"stdin","path":"swift://'"$ACC/texts/$on2"'"},{"name":"stdout"}]}]' \
+	-H 'X-Zerovm-Timeout: 60' --max-time 30
+check_re "connect: a writer that crashes: its reader fails or is stopped at once" "$CODE $(hdr X-Nexe-Status)" \
+	"^200 Signal 4 from untrusted code: Illegal instruction,(channel /dev/in/w: the stream from node 1 \(127.0.0.1:[0-9]+\) ended without its end marker|stopped: node w failed)$"
+n=1
+for _ in $(seq 50); do
+	n=$(pgrep -fc "$A_DIR/tmp/zerocloud-") || true
+	[ "$n" = 0 ] && break
+	sleep 0.1
+done
+check "connect: no node and no name server is left running" "$n:$(pgrep -P "$A_PROXY" -c zvns)" 0:0
+
+# A snapshot: the object is overwritten while its node runs (it reads its
+# stdin only after counting to four million, about 3 s here: a sleep in the
+# sandbox is virtual and returns at once); the node still reads the old
+# bytes, from the data file the object server opened, which Swift has
+# unlinked meanwhile.
+seq 1 50000 >"$T/up/snap.txt"
+seq 50001 100000 >"$T/snap.new"
+(cd "$T/up" && swiftc upload data snap.txt >/dev/null)
+curl -s -o "$T/snap.body" -X POST -H "X-Auth-Token: $TOKEN" -H 'X-Zerovm-Execute: 1.0' --data-binary \
+	'{"name":"slow","exec":{"path":"/bin/busybox","args":"sh -c \"i=0; while [ $i -lt 4000000 ]; do i=$((i + 1)); done; sha256sum\""},"devices":[{"name":"stdout"}]}' \
+	"$URL/data/snap.txt" &
+sp=$!
+for _ in $(seq 100); do
+	pgrep -f "$A_DIR/tmp/zerocloud-" >/dev/null && break
+	sleep 0.05
+done
+curl -s -o /dev/null -X PUT -H "X-Auth-Token: $TOKEN" --data-binary @"$T/snap.new" "$URL/data/snap.txt"
+old_files=$(find "$A_DIR/srv" -name '*.data' -exec cmp -s {} "$T/up/snap.txt" \; -print | wc -l)
+kill -0 "$sp" 2>/dev/null && running=yes || running=no
+wait "$sp"
+check "snapshot: overwritten while the node ran, its old data file unlinked" "$running $old_files" "yes 0"
+check "snapshot: the node read the old bytes" "$(cat "$T/snap.body")" "$(sha256sum <"$T/up/snap.txt")"
+check "snapshot: the object now holds the new ones" "$(swiftc download data snap.txt -o - | md5sum)" \
+	"$(md5sum <"$T/snap.new")"
+
+# A job over the size limit (1 MiB) is refused before anything runs.
+{
+	printf '[{"name":"big","exec":{"path":"/bin/busybox","args":"true"},"env":{"PAD":"'
+	head -c $((1 << 20)) /dev/zero | tr '\0' x
+	printf '"}}]'
+} >"$T/big.json"
+post "$URL" "@$T/big.json"
+check "a job over 1 MiB: 413, saying the limit" "$CODE $(cat "$T/body")" \
+	"413 zerocloud: a job is at most 1048576 bytes"
 
 # Refusals, as Swift answers them.
 J='{"name":"sha","exec":{"path":"/bin/busybox","args":"sha256sum"},"devices":[{"name":"stdout"}]}'
@@ -276,6 +412,74 @@ curl -s -o /dev/null -X POST -H 'X-Zerovm-Execute: 1.0' -H "X-Timestamp: $(date 
 	-H 'Content-Type: application/x-tar' "http://127.0.0.1:$p2/$dev_part/$ACC/data/$on2"
 check "  ... whereas the original's request with X-Timestamp wipes it" "$(meta "$on2" | grep -ci blue)" 0
 "$HERE/cluster.sh" stop "$B_DIR" >/dev/null
+
+# ------------------------------------------------------------ cluster C
+# Two replicas of every object (one on each server), one slot and one queue
+# place per server.
+ZC_REPLICAS=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 "$HERE/cluster.sh" start "$C_DIR" >/dev/null || {
+	bad "cluster C" "it did not start"
+	echo "$PASS passed, $FAIL failed"
+	exit 1
+}
+# shellcheck disable=SC1091
+. "$C_DIR/env"
+login test:tester testing
+ACC=${URL##*/}
+read -r p1 p2 <<<"$ZC_OBJECT_PORTS"
+swiftc post data
+printf 'replicated\n' >"$T/rep.txt"
+for o in r1 r2; do curl -s -o /dev/null -X PUT -H "X-Auth-Token: $TOKEN" --data-binary @"$T/rep.txt" "$URL/data/$o"; done
+
+# A connected component needs all its nodes running at once: three nodes
+# for two slots (one per server). Connected nodes are never queued, so the
+# node without a slot is refused by both servers and the job is answered
+# 503 at once, its running peers stopped (else they would wait for it until
+# their 60 s timeout).
+post "$URL" '[{"name":"a","exec":{"path":"/bin/busybox","args":"sh -c \"echo a >/dev/out/c\""},"connect":["c"]},
+ {"name":"b","exec":{"path":"/bin/busybox","args":"sh -c \"echo b >/dev/out/c\""},"connect":["c"]},
+ {"name":"c","exec":{"path":"/bin/busybox","args":"cat /dev/in/a /dev/in/b"},"devices":[{"name":"stdout"}]}]' \
+	-H 'X-Zerovm-Timeout: 60' --max-time 30
+check "a component larger than the free slots: 503 at once" "$CODE" 503
+check_re "  ... saying no slot was available" "$(cat "$T/body")" "slot not available"
+n=1
+for _ in $(seq 50); do
+	n=$(pgrep -fc "$C_DIR/tmp/zerocloud-") || true
+	[ "$n" = 0 ] && break
+	sleep 0.1
+done
+check "  ... and its other nodes are stopped" "$n" 0
+post "$URL" '[{"name":"a","exec":{"path":"/bin/busybox","args":"sh -c \"echo a >/dev/out/c\""},"connect":["c"]},
+ {"name":"c","exec":{"path":"/bin/busybox","args":"cat /dev/in/a"},"devices":[{"name":"stdout"}]}]'
+check "  ... the same with two nodes fits: 200" "$CODE $(cat "$T/body")" "200 a"
+
+# Failover: the object's first primary cannot run the node, the replica does.
+read -r first second < <("$PY" - "$C_DIR/etc/object.ring.gz" "$ACC" data r1 <<'EOF'
+import sys
+from swift.common.ring import Ring
+part, nodes = Ring(sys.argv[1]).get_nodes(*sys.argv[2:5])
+print(' '.join('%s:%s/%s' % (n['ip'], n['port'], n['device']) for n in nodes))
+EOF
+)
+first_dev=${first#*/}
+mv "$C_DIR/srv/$first_dev" "$C_DIR/srv/$first_dev.off"
+post "$URL/data/r1" "$QUICK"
+check "failover: the first primary's device is gone (507): the replica ran it" \
+	"$CODE $(cat "$T/body") $(hdr X-Zerocloud-Placement)" "200 replicated quick=$second"
+mv "$C_DIR/srv/$first_dev.off" "$C_DIR/srv/$first_dev"
+post "$URL/data/r1" "$QUICK"
+check "  ... back in place, the first primary runs it again" "$CODE $(hdr X-Zerocloud-Placement)" "200 quick=$first"
+first_port=${first%/*}
+first_port=${first_port#*:}
+[ "$first_port" = "$p1" ] && srv=object-server-1 || srv=object-server-2
+kill "$(awk -v s="$srv" '$2 == s { print $1 }' "$C_DIR/pids")"
+for _ in $(seq 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$first_port/healthcheck" || break
+	sleep 0.1
+done
+post "$URL/data/r1" "$QUICK"
+check "failover: the first primary's server is down (connection refused): the replica ran it" \
+	"$CODE $(cat "$T/body") $(hdr X-Zerocloud-Placement)" "200 replicated quick=$second"
+"$HERE/cluster.sh" stop "$C_DIR" >/dev/null
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
