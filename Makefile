@@ -336,16 +336,20 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
-# failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the
-# same suite with an ASan+UBSan zvjob.
+# failures, all-or-nothing outputs, determinism, bad jobs, --plan; zvjob
+# --node, one node alone (tests/func/zvjob-node.sh); then both suites with
+# an ASan+UBSan zvjob.
 $(BUILD)/asan/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(TOOL_INC) -o $@ \
 		$(ZVJOB_SRC) $(COMMON_SRC) -ljansson
-jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/asan/zvjob $(JOB_PROGS)
+jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(BUILD)/asan/zvjob $(JOB_PROGS)
 	@tests/func/zvjob.sh $(BUILD)/zvjob $(BUILD)
 	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob.sh $(BUILD)/asan/zvjob $(BUILD)
+	@tests/func/zvjob-node.sh $(BUILD)/zvjob $(BUILD)
+	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob-node.sh $(BUILD)/asan/zvjob $(BUILD)
 
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the
