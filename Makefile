@@ -250,6 +250,13 @@ $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
+# sha256 (examples/jobs/sha256.c) links Debian's static libcrypto for its
+# SHA-256 (assembly), as the supervisor does for SHA-1: the data-local
+# digest of bench/swift.sh.
+$(BUILD)/examples/jobs/sha256: examples/jobs/sha256.c $(MUSL_INC)/.stamp
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -I$(MUSL_INC) -o $@ $< $(SUP_LIBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
 		$(BUILD)/zrt/lua $(BUILD)/guests/hello
@@ -470,7 +477,7 @@ check: deps
 # ZeroCloud end to end: two all-in-one Swift clusters on loopback with the
 # filters of zerocloud/ (tests/swift/run.sh; Debian's Swift packages, about
 # 30 s); make demo-swift shows a data-local job.
-swift: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(JOB_PROGS) $(BUILD)/swift/crash
+swift: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(JOB_PROGS) $(BUILD)/examples/jobs/sha256 $(BUILD)/swift/crash
 	@scripts/deps.sh
 	@tests/swift/run.sh $(BUILD)
 
@@ -540,14 +547,14 @@ doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS)
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/examples/jobs/sha256
 	@bench/run.sh $(BUILD)
 	@bench/swift.sh $(BUILD)
 
 # ZeroCloud's targets alone (bench/swift.sh): a data-local sha256 against
 # swift download + sha256sum, a tiny job's latency and rate.
 bench-swift: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/jobs/sha256
 	@bench/swift.sh $(BUILD)
 
 clean:

@@ -106,7 +106,7 @@ on_each() {
 }
 swiftc() { ST_AUTH=$ST_AUTH ST_USER=$ST_USER ST_KEY=$ST_KEY swift "$@"; }
 
-for f in zvjob zvns zerovm examples/jobs/wc-map examples/jobs/wc-reduce swift/crash; do
+for f in zvjob zvns zerovm examples/jobs/wc-map examples/jobs/wc-reduce examples/jobs/sha256 swift/crash; do
 	[ -x "$BUILD/$f" ] || {
 		echo "run.sh: $BUILD/$f missing (make all first)" >&2
 		exit 1
@@ -155,6 +155,9 @@ check "short form: X-Nexe-Status ok, X-Nexe-Retcode 0" "$(hdr X-Nexe-Status) $(h
 check "short form: the node ran where the ring puts the object" "$(hdr X-Zerocloud-Placement)" \
 	"sha=$(where "$A_DIR" "$ACC" data big.txt)"
 check_re "short form: X-Nexe-Etag lists the channels' digests" "$(hdr X-Nexe-Etag)" '/dev/stdin [0-9a-f]{40}'
+post "$URL/data/big.txt" '{"name":"sha","exec":{"path":"'"$ROOT/build/examples/jobs/sha256"'"},"devices":[{"name":"stdout"}]}'
+check "short form: examples/jobs/sha256 (libcrypto), an allowed host program, gives the native sha256" \
+	"$CODE $(cat "$T/body")" "200 $(sha256sum <"$T/up/big.txt")"
 
 post "$URL" '[{"name":"sort","exec":{"path":"/bin/busybox","args":"sort -n"},"devices":[{"name":"stdin","path":"swift://'"$ACC"'/data/big.txt"},{"name":"stdout"}]}]'
 check "account form: sort -n of an object is the native sort" "$(md5sum <"$T/body")" "$(sort -n "$T/up/big.txt" | md5sum)"
