@@ -92,8 +92,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench \
-	clean man install uninstall install-test doc
+.PHONY: all deps demo demo-swift swift bench-swift check tree format unit func net zrt jobs security fuzz fuzz-short func-asan \
+	clang-build bench clean man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -250,6 +250,13 @@ $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
+# sha256 (examples/jobs/sha256.c) links Debian's static libcrypto for its
+# SHA-256 (assembly), as the supervisor does for SHA-1: the data-local
+# digest of bench/swift.sh.
+$(BUILD)/examples/jobs/sha256: examples/jobs/sha256.c $(MUSL_INC)/.stamp
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -I$(MUSL_INC) -o $@ $< $(SUP_LIBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
 		$(BUILD)/zrt/lua $(BUILD)/guests/hello
@@ -336,16 +343,20 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
-# failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the
-# same suite with an ASan+UBSan zvjob.
+# failures, all-or-nothing outputs, determinism, bad jobs, --plan; zvjob
+# --node, one node alone (tests/func/zvjob-node.sh); then both suites with
+# an ASan+UBSan zvjob.
 $(BUILD)/asan/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all $(TOOL_INC) -o $@ \
 		$(ZVJOB_SRC) $(COMMON_SRC) -ljansson
-jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/asan/zvjob $(JOB_PROGS)
+jobs: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(BUILD)/asan/zvjob $(JOB_PROGS)
 	@tests/func/zvjob.sh $(BUILD)/zvjob $(BUILD)
 	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob.sh $(BUILD)/asan/zvjob $(BUILD)
+	@tests/func/zvjob-node.sh $(BUILD)/zvjob $(BUILD)
+	@ZEROVM=$(BUILD)/zerovm ZVNS=$(BUILD)/zvns ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/func/zvjob-node.sh $(BUILD)/asan/zvjob $(BUILD)
 
 # The attack suite (one guest per escape attempt, host checked after each),
 # the syscall sweep and the policy table against the live kernel, the
@@ -451,7 +462,7 @@ clang-build: $(CLANG_BUILD)/zerovm $(CLANG_BUILD)/zvsh $(CLANG_BUILD)/zvns $(CLA
 # in build/check.log and the last line adds up the suites' own "N passed,
 # N failed" lines (cmocka's "[  PASSED  ] N test(s)" counted as passed).
 # check fails when any suite did.
-CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build install-test doc
+CHECK_SUITES := tree unit func net zrt jobs security fuzz-short func-asan clang-build install-test doc swift
 check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)
@@ -462,6 +473,22 @@ check: deps
 	awk '/^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$$/ { p += $$1; f += $$3 } \
 		/^\[  PASSED  \] [0-9]+ test/ { p += $$4 } \
 		END { print "check: " p " passed, " f " failed" }' $(BUILD)/check.log; exit $$st
+
+# ZeroCloud end to end: two all-in-one Swift clusters on loopback with the
+# filters of zerocloud/ (tests/swift/run.sh; Debian's Swift packages, about
+# 30 s); make demo-swift shows a data-local job.
+swift: $(BUILD)/zerovm $(BUILD)/zvjob $(BUILD)/zvns $(JOB_PROGS) $(BUILD)/examples/jobs/sha256 $(BUILD)/swift/crash
+	@scripts/deps.sh
+	@tests/swift/run.sh $(BUILD)
+
+# A program that writes a line and crashes: a connect node whose stream is cut.
+$(BUILD)/swift/crash: tests/swift/crash.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
+
+demo-swift: deps
+	@$(MAKE) --no-print-directory all
+	@examples/swift-demo.sh $(BUILD)
 
 # ---- install ---------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]: the programs, the headers and
@@ -520,8 +547,15 @@ doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256
 	@bench/run.sh $(BUILD)
+	@bench/swift.sh $(BUILD)
+
+# ZeroCloud's targets alone (bench/swift.sh): a data-local sha256 against
+# swift download + sha256sum, a tiny job's latency and rate.
+bench-swift: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/examples/jobs/sha256
+	@bench/swift.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -14,9 +14,13 @@
 #           reads the installed pages with man)
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
+#   test and bench also install OpenStack Swift (zerocloud/'s filters run
+#           in it; tests/swift/cluster.sh starts one on loopback): its
+#           servers, python3-swiftclient, memcached (tempauth's cache), curl
 set -eu
 pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev lowdown"
 [ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db"
+[ "${1:-}" != build ] && pkgs="$pkgs swift swift-proxy swift-object swift-account swift-container python3-swiftclient memcached curl"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""
 for p in $pkgs; do

@@ -28,6 +28,7 @@
 #include "zvjob/plan.h"
 #include "zvjob/planjson.h"
 #include "zvjob/run.h"
+#include "zvjob/single.h" /* --node: the Swift object filter's hook */
 
 #define ZVJOB_VERSION "0.1.0"
 #define JOB_TEXT_MAX (16u << 20)           /* a job, or a listing, is text: 16 MiB is plenty */
@@ -56,6 +57,9 @@ static const char usage_text[] = "usage: zvjob [options] JOB.json\n"
 				 "  --plan           print the expanded plan as JSON and run nothing\n"
 				 "  --listing FILE   with --plan: container listings as JSON\n"
 				 "                   ({\"account/container\": [\"name\", ...]}) instead of --root\n"
+				 "  --node ID        run node ID of the plan alone (the Swift object filter's\n"
+				 "                   way; --listing allowed, objects under --root)\n"
+				 "  --nameserver udp:IP:PORT  with --node: the job's name server\n"
 				 "  --help, --version\n"
 				 "\n"
 				 "Exit status: 0 when every node ended ok with return code 0; 1 when one did\n"
@@ -73,7 +77,9 @@ enum opt_id {
 	OPT_PLAN,
 	OPT_LISTING,
 	OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_NODE, /* single.h */
+	OPT_NAMESERVER
 };
 
 static const struct tool_option options[] = {
@@ -91,6 +97,8 @@ static const struct tool_option options[] = {
 	{"--help", OPT_HELP, TOOL_ARG_NONE},
 	{"-h", OPT_HELP, TOOL_ARG_NONE},
 	{"--version", OPT_VERSION, TOOL_ARG_NONE},
+	{"--node", OPT_NODE, TOOL_ARG_REQUIRED},
+	{"--nameserver", OPT_NAMESERVER, TOOL_ARG_REQUIRED},
 };
 
 /* What the command line asked for. */
@@ -100,6 +108,8 @@ struct cmdline {
 	const char *job;  /* the job's file, "-" for standard input */
 	const char *listing;
 	bool plan;
+	unsigned node;          /* --node ID, or 0 */
+	const char *nameserver; /* --nameserver */
 };
 
 __attribute__((format(printf, 2, 3))) static int usage_error(struct tool_log *lg, const char *fmt, ...)
@@ -142,6 +152,12 @@ static int set_option(struct cmdline *c, struct tool_log *lg, int id, const char
 	case OPT_VERBOSE: c->run.verbose = true; break;
 	case OPT_PLAN: c->plan = true; break;
 	case OPT_LISTING: c->listing = val; break;
+	case OPT_NODE:
+		if (tool_parse_uint(val, &v) < 0 || v == 0 || v > JOB_NODES_MAX)
+			return usage_error(lg, "--node '%s': expected a node id from 1 to %d", val, JOB_NODES_MAX);
+		c->node = (unsigned)v;
+		break;
+	case OPT_NAMESERVER: c->nameserver = val; break;
 	}
 	return 0;
 }
@@ -173,9 +189,13 @@ static int parse_args(struct cmdline *c, struct tool_log *lg, int argc, char **a
 	}
 	if (!c->job)
 		return usage_error(lg, "no job given");
-	if (c->listing && !c->plan)
+	if (c->node && c->plan)
+		return usage_error(lg, "--node and --plan: give one");
+	if (c->nameserver && !c->node)
+		return usage_error(lg, "--nameserver goes with --node (a whole job runs its own)");
+	if (c->listing && !c->plan && !c->node)
 		return usage_error(lg, "--listing goes with --plan (a run lists the containers under --root)");
-	if (c->listing && c->root)
+	if (c->listing && c->root && !c->node)
 		return usage_error(lg, "--listing and --root: give one");
 	return 0;
 }
@@ -247,7 +267,7 @@ static int job_main(struct cmdline *c, struct tool_log *lg)
 	struct job_error err;
 	int status = RUN_EXIT_REFUSED;
 	char *root = realpath(c->root ? c->root : ".", NULL);
-	if (!root && !c->listing) {
+	if (!root && (!c->listing || c->node)) {
 		tool_fail(lg, RUN_EXIT_REFUSED, "--root %s: %s", c->root ? c->root : ".", strerror(errno));
 		job.g = NULL, job.ng = 0;
 		goto out;
@@ -270,6 +290,15 @@ static int job_main(struct cmdline *c, struct tool_log *lg)
 		else
 			status = 0;
 		free(json);
+	} else if (c->node) {
+		struct single_opts so = {.root = root,
+					 .report = c->run.report,
+					 .memory = c->run.memory,
+					 .timeout = c->run.timeout,
+					 .verbose = c->run.verbose,
+					 .node = c->node,
+					 .nameserver = c->nameserver};
+		status = single_run(&plan, &so, lg);
 	} else {
 		status = run_job(&plan, &c->run, lg);
 	}

@@ -64,6 +64,7 @@ zvjob  7  outputs    zvjob/outputs.h zvjob/outputs.c
 zvjob  7  report     zvjob/report.h zvjob/report.c
 zvjob  8  runner     zvjob/runner.h zvjob/runner.c
 zvjob  9  run        zvjob/run.h zvjob/run.c
+zvjob  9  single     zvjob/single.h zvjob/single.c
 zvjob  10 cmdline    zvjob.c
 zvns   0  netabi     ../abi/net_abi.h
 zvns   1  registry   zvns/registry.h zvns/registry.c

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# zvjob --node: one node of a job's plan run alone, as the Swift object
+# filter (zerocloud/objectd.py) runs it next to its object; tested here
+# without Swift.
+#
+#   tests/func/zvjob-node.sh ZVJOB BUILD_DIR
+#
+# Checks: only the chosen node runs (its output, no other), the plan is
+# the whole job's (node ids and names, --listing deciding a wildcard), an
+# object that is a /proc/PID/fd/N link to a deleted file is read (the
+# filter's snapshot), a failing node leaves no output, the command line's
+# refusals; and a word count whose nodes run as separate zvjob --node
+# processes joined by one name server (zvns) started here, against the
+# native pipeline. ZVJOB finds zerovm and zvns beside itself (or $ZEROVM,
+# $ZVNS). Ends with "N passed, M failed"; exit status 1 if any failed.
+set -u
+ZVJOB=$(readlink -f "$1")
+BUILD=$(readlink -f "$2")
+EX=$BUILD/examples/jobs
+BB=${BUSYBOX:-/bin/busybox}
+ZVNS=${ZVNS:-$BUILD/zvns}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$(cd "$HERE/../../examples/data" && pwd)
+T=$(mktemp -d /tmp/zvjob-node.XXXXXX)
+NSPID=""
+cleanup() {
+	[ -n "$NSPID" ] && kill "$NSPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+PASS=0
+FAIL=0
+OUT=$T/stdout
+ERR=$T/stderr
+R=$T/root
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "not ok - $1"
+	echo "#   $2"
+	sed 's/^/#   | /' "$OUT" 2>/dev/null | tail -n 10
+	sed 's/^/#   ! /' "$ERR" 2>/dev/null | tail -n 10
+}
+check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
+check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
+# node ID JOB [options...]: zvjob --node ID --root $R ... $T/JOB; RC, $OUT, $ERR
+node() {
+	local id=$1 f=$2
+	shift 2
+	"$ZVJOB" --node "$id" --root "$R" "$@" "$T/$f" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+
+[ -x "$BB" ] || { echo "not ok - $BB: a static busybox is needed"; echo "0 passed, 1 failed"; exit 1; }
+for p in "$EX/wc-map" "$EX/wc-reduce" "$ZVNS"; do
+	[ -x "$p" ] || { echo "not ok - $p not built"; echo "0 passed, 1 failed"; exit 1; }
+done
+mkdir -p "$R/acc/texts" "$R/acc/out" "$R/acc/bin"
+for i in 1 2 3; do printf 'text %s says hello\nand %s\n' "$i" "$i$i" >"$R/acc/texts/t$i.txt"; done
+cp "$EX/wc-map" "$EX/wc-reduce" "$R/acc/bin/"
+
+cat >"$T/up.json" <<EOF
+[{"name": "up", "exec": {"path": "$BB", "args": "tr a-z A-Z"},
+  "devices": [{"name": "stdin", "path": "swift://acc/texts/*.txt"},
+              {"name": "stdout", "path": "swift://acc/out/*.up"}]}]
+EOF
+node 2 up.json --report "$T/up.report"
+check "--node 2: exit 0, only node 2's output" "$RC:$(cd "$R/acc/out" && ls)" "0:t2.up"
+check "--node 2: its output is the native command's" "$(cat "$R/acc/out/t2.up")" "$(tr a-z A-Z <"$R/acc/texts/t2.txt")"
+check "--node 2: the report has that node alone, by its plan name" \
+	"$(grep -c '"name": "up-' "$T/up.report"):$(grep -o '"name": "up-[0-9]*"' "$T/up.report")" '1:"name": "up-2"'
+rm -f "$R"/acc/out/*
+echo '{"acc/texts": ["t1.txt", "t3.txt"]}' >"$T/listing.json"
+node 2 up.json --listing "$T/listing.json"
+check "--node with --listing: the listing decides the plan (node 2 of two reads t3)" \
+	"$RC:$(cd "$R/acc/out" && ls)" "0:t3.up"
+rm -f "$R"/acc/out/*
+
+# The object filter's snapshot: the object is a link to an open descriptor
+# of a file deleted since.
+printf 'kept in a descriptor\n' >"$T/gone.txt"
+exec 7<"$T/gone.txt"
+rm "$T/gone.txt"
+ln -s "/proc/$$/fd/7" "$R/acc/texts/t4.txt"
+echo '{"acc/texts": ["t4.txt"]}' >"$T/listing4.json"
+node 1 up.json --listing "$T/listing4.json"
+check "an object linked as /proc/PID/fd/N of a deleted file is read" "$RC:$(cat "$R/acc/out/t4.up")" \
+	"0:KEPT IN A DESCRIPTOR"
+exec 7<&-
+rm -f "$R/acc/texts/t4.txt" "$R"/acc/out/*
+
+cat >"$T/fail.json" <<EOF
+[{"name": "ok", "exec": {"path": "$BB", "args": "echo fine"}, "devices": [{"name": "stdout", "path": "swift://acc/out/ok"}]},
+ {"name": "bad", "exec": {"path": "$BB", "args": "sh -c \"echo partial; exit 3\""},
+  "devices": [{"name": "stdout", "path": "swift://acc/out/bad"}]}]
+EOF
+node 2 fail.json --report "$T/fail.report"
+check_re "--node: a failing node: exit 1, named" "$RC:$(tail -n 1 "$ERR")" "^1:zvjob: .*node bad .*return code 3"
+check "--node: the failing node leaves no output, and the other node did not run" "$(ls -A "$R/acc/out")" ""
+
+# Refusals: exit 2, the problem named.
+node 4 up.json
+check "--node beyond the plan: exit 2" "$RC:$(head -n 1 "$ERR")" "2:zvjob: --node 4: the plan has nodes 1 to 3"
+node 0 up.json
+check "--node 0: exit 2" "$RC:$(head -n 1 "$ERR")" "2:zvjob: --node '0': expected a node id from 1 to 4096"
+"$ZVJOB" --node 1 --plan "$T/up.json" >"$OUT" 2>"$ERR"
+check "--node with --plan: exit 2" "$?:$(head -n 1 "$ERR")" "2:zvjob: --node and --plan: give one"
+"$ZVJOB" --nameserver udp:127.0.0.1:5 --root "$R" "$T/up.json" >"$OUT" 2>"$ERR"
+check "--nameserver without --node: exit 2" "$?:$(head -n 1 "$ERR")" \
+	"2:zvjob: --nameserver goes with --node (a whole job runs its own)"
+sed 's#swift://demo/#swift://acc/#g' "$HERE/../../examples/jobs/wordcount.json" >"$T/wc.json"
+node 1 wc.json
+check "a node with network channels needs --nameserver: exit 2" "$RC:$(head -n 1 "$ERR")" \
+	"2:zvjob: --node 1: node map-1 has network channels: give the job's --nameserver udp:IP:PORT"
+for ns in udp:1.2.3:4 tcp:1.2.3.4:4 udp:1.2.3.4:0 udp:1.2.3.256:5; do
+	node 1 wc.json --nameserver "$ns"
+	check "--nameserver $ns: exit 2" "$RC:$(head -n 1 "$ERR")" "2:zvjob: --nameserver '$ns': expected udp:IPv4:PORT"
+done
+check "nothing ran for the refused command lines" "$(ls -A "$R/acc/out")" ""
+
+# The word count, each node a zvjob --node process of its own, joined by a
+# name server started here (what the proxy filter does across servers).
+rm -f "$R"/acc/texts/*
+cp "$DATA"/*.txt "$R/acc/texts/"
+nodes=$(($(ls "$DATA"/*.txt | wc -l) + 1))
+"$ZVNS" --nodes "$nodes" --port-file "$T/ns.port" --timeout 60 &
+NSPID=$!
+for _ in $(seq 100); do [ -s "$T/ns.port" ] && break; sleep 0.05; done
+pids=()
+for id in $(seq "$nodes"); do
+	"$ZVJOB" --node "$id" --root "$R" --nameserver "udp:127.0.0.1:$(cat "$T/ns.port")" --timeout 60 \
+		--report "$T/wc-$id.report" "$T/wc.json" >"$T/wc-$id.out" 2>"$T/wc-$id.err" </dev/null &
+	pids+=($!)
+done
+rcs=""
+for p in "${pids[@]}"; do
+	wait "$p"
+	rcs="$rcs$?"
+done
+kill "$NSPID" 2>/dev/null
+wait "$NSPID" 2>/dev/null
+NSPID=""
+check "connect: every node, a process of its own, exit 0" "$rcs" "$(printf '0%.0s' $(seq "$nodes"))"
+want=$(cat "$DATA"/*.txt | tr -cs A-Za-z '\n' | tr A-Z a-z | grep . | sort | uniq -c | sort -k1,1rn -k2,2 |
+	head -n 20 | awk '{ print $1, $2 }')
+check "connect: the word count through the name server is the native pipeline's" \
+	"$(cat "$R/acc/out/top-words.txt" 2>/dev/null)" "$want"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
