@@ -487,7 +487,7 @@ $(BUILD)/swift/crash: tests/swift/crash.c
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
 
 demo-swift: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(JOB_PROGS)
 	@examples/swift-demo.sh $(BUILD)
 
 # ---- install ---------------------------------------------------------------
