@@ -77,7 +77,7 @@ ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-p
 # The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
 # It also links the parsers of untrusted/ and the guests' lib/zvm_mem.c.
 ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
-ZRT_SHARED := untrusted/tar.c untrusted/nvram.c lib/zvm_mem.c
+ZRT_SHARED := untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c lib/zvm_mem.c
 ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(ZRT_SHARED:%.c=$(BUILD)/zrt/shared/%.o) $(BUILD)/zrt/start.o
 ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h abi/*.h untrusted/*.h) include/zvm.h include/zvm_mem.h
 
@@ -182,8 +182,8 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 # tools/common/ (the layers: tools/common/tool.h). They read images with the
 # runtime's own tar reader and write nvram values with its escaper.
 TOOL_INC := -iquote tools/common -iquote untrusted
-COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c
-COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/libc.h
+COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c
+COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/elfdyn.h untrusted/libc.h
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
