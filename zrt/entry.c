@@ -11,6 +11,7 @@
  * way out, as the kernel would (signal.c). docs/zrt.md lists every call
  * and what it does.
  */
+#include <asm/unistd.h>
 #include <linux/auxvec.h>
 #include <linux/signal.h>
 
@@ -61,6 +62,10 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 		log_line(0, "zrt: %s", deferred);
 		zrt_exit(ZRT_EXIT_FAILED);
 	}
+	/* File mappings not yet filled are, before any call but those that
+	 * may map over them (fs/fmap.c) and the end. */
+	if (nr != __NR_mmap && nr != __NR_munmap && nr != __NR_exit_group && nr != __NR_exit)
+		fmap_settle();
 	g[RAX] = (uint64_t)(nr == ZRT_NR_SIGRETURN ? sig_return(uc) : sys_dispatch(nr, a, uc));
 	sig_deliver(uc); /* as the kernel does on its way back to the program */
 }
@@ -102,6 +107,8 @@ void zrt_sigsegv(int sig, void *info, void *ucv)
 		len = 2;
 	else if (user_ok(g[RIP], 3) && ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xf9)
 		len = 3, g[RCX] = 0;
+	if (!len && fmap_fault((uint64_t)((const siginfo_t *)info)->si_addr))
+		return; /* a file mapping not yet filled: it is now */
 	if (!len) {
 		log_line(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
 			 (unsigned long long)(uint64_t)((const siginfo_t *)info)->si_addr);
