@@ -188,7 +188,7 @@ ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC) -lcrypto
 # zvjob reads jobs with jansson (Debian's libjansson-dev), linked as Debian
 # ships it (shared).
 ZVJOB_SRC := tools/zvjob.c $(wildcard tools/zvjob/*.c)
@@ -429,7 +429,7 @@ $(CLANG_BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
 
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC) -lcrypto
 $(CLANG_BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson

@@ -48,6 +48,7 @@ zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
 zvsh   5  interp     zvsh/interp.h zvsh/interp.c
+zvsh   5  deps       zvsh/deps.h zvsh/deps.c
 zvsh   5  apply      zvsh/apply.h zvsh/apply.c
 zvsh   6  bind       zvsh/bind.h zvsh/bind.c
 zvsh   6  run        zvsh/run.h zvsh/run.c

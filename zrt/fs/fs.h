@@ -150,8 +150,8 @@ int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off)
 
 /* ---- fmap.c -------------------------------------------------------------------- */
 long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off); /* mmap of a descriptor */
-void fmap_settle(void);                /* fill every pending file mapping (before any other call) */
-bool fmap_fault(uint64_t addr);        /* a fault at addr: a pending page, now filled */
+void fmap_settle(void);                 /* fill every pending file mapping (before any other call) */
+bool fmap_fault(uint64_t addr);         /* a fault at addr: a pending page, now filled */
 void fmap_drop(uint64_t a, uint64_t b); /* [a, b) is mapped over or unmapped: forget it */
 
 /* ---- fd.c ---------------------------------------------------------------------- */
