@@ -92,7 +92,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench \
+
+.PHONY: all deps demo images check tree format unit func net zrt jobs security fuzz fuzz-short func-asan clang-build bench \
 	clean man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
@@ -249,6 +250,12 @@ JOB_PROGS := $(JOB_EXAMPLES:%=$(BUILD)/examples/jobs/%)
 $(BUILD)/examples/jobs/%: examples/jobs/%.c $(wildcard examples/jobs/*.h)
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -o $@ $<
+
+# ---- images: Debian's python3.11 as a tar image (docs/python.md) ------------
+images: $(BUILD)/images/python3.tar
+$(BUILD)/images/python3.tar: scripts/python-image.sh
+	@sh scripts/deps.sh
+	sh scripts/python-image.sh $@
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
