@@ -333,7 +333,7 @@ net: $(BUILD)/zerovm $(BUILD)/zvns $(BUILD)/netpeer $(GUESTS)
 # determinism, containment; the conformance suite (the same probe natively
 # and under zvsh, outputs compared line by line); and zvsh's own structure
 # (the host tools' layers, tests/func/tools-layers.sh) and behaviour.
-zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
+zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS) $(BUILD)/images/python3.tar
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
@@ -341,6 +341,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
+	@tests/func/dynamic.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
 # failures, all-or-nothing outputs, determinism, bad jobs, --plan; then the

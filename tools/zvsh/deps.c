@@ -130,7 +130,8 @@ static int open_elf(const char *path, struct elfdyn *e, struct stat *st, int *fd
 	if (fd < 0)
 		return -1;
 	const char *why;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || elfdyn_parse(read_fd, &fd, (uint64_t)st->st_size, e, &why) < 0) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+	    elfdyn_parse(read_fd, &fd, (uint64_t)st->st_size, e, &why) < 0) {
 		close(fd);
 		return -1;
 	}
