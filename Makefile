@@ -259,7 +259,7 @@ $(BUILD)/images/python3.tar: scripts/python-image.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
-		$(BUILD)/zrt/lua $(BUILD)/guests/hello
+		$(BUILD)/zrt/lua $(BUILD)/guests/hello $(BUILD)/images/python3.tar
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
