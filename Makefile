@@ -77,7 +77,7 @@ ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-p
 # The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
 # It also links the parsers of untrusted/ and the guests' lib/zvm_mem.c.
 ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
-ZRT_SHARED := untrusted/tar.c untrusted/nvram.c lib/zvm_mem.c
+ZRT_SHARED := untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c lib/zvm_mem.c
 ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(ZRT_SHARED:%.c=$(BUILD)/zrt/shared/%.o) $(BUILD)/zrt/start.o
 ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h abi/*.h untrusted/*.h) include/zvm.h include/zvm_mem.h
 
@@ -92,8 +92,8 @@ GUEST_CFLAGS := $(CSTD) -Wall -Wextra -Werror -O2 -ffreestanding -fno-stack-prot
 GUEST_SRC := $(wildcard tests/guests/*.c)
 GUESTS   := $(GUEST_SRC:tests/guests/%.c=$(BUILD)/guests/%) $(BUILD)/guests/hello-pie
 
-.PHONY: all deps demo demo-swift swift bench-swift check tree format unit func net zrt jobs security fuzz fuzz-short func-asan \
-	clang-build bench clean man install uninstall install-test doc
+.PHONY: all deps demo demo-swift swift bench-swift images check tree format unit func net zrt jobs security fuzz \
+	fuzz-short func-asan clang-build bench clean man install uninstall install-test doc
 # A bare `make` on a fresh machine: the build's Debian packages first
 # (installed as root, else the exact apt-get line and a stop).
 all:
@@ -182,13 +182,13 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 # tools/common/ (the layers: tools/common/tool.h). They read images with the
 # runtime's own tar reader and write nvram values with its escaper.
 TOOL_INC := -iquote tools/common -iquote untrusted
-COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c
-COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/libc.h
+COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c
+COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/elfdyn.h untrusted/libc.h
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC) -lcrypto
 # zvjob reads jobs with jansson (Debian's libjansson-dev), linked as Debian
 # ships it (shared).
 ZVJOB_SRC := tools/zvjob.c $(wildcard tools/zvjob/*.c)
@@ -257,9 +257,15 @@ $(BUILD)/examples/jobs/sha256: examples/jobs/sha256.c $(MUSL_INC)/.stamp
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) $(WARN) -O2 -static -I$(MUSL_INC) -o $@ $< $(SUP_LIBS)
 
+# ---- images: Debian's python3.11 as a tar image (docs/python.md) ------------
+images: $(BUILD)/images/python3.tar
+$(BUILD)/images/python3.tar: scripts/python-image.sh
+	@sh scripts/deps.sh
+	sh scripts/python-image.sh $@
+
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
-		$(BUILD)/zrt/lua $(BUILD)/guests/hello
+		$(BUILD)/zrt/lua $(BUILD)/guests/hello $(BUILD)/images/python3.tar
 	@examples/demo.sh $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
@@ -333,7 +339,7 @@ net: $(BUILD)/zerovm $(BUILD)/zvns $(BUILD)/netpeer $(GUESTS)
 # determinism, containment; the conformance suite (the same probe natively
 # and under zvsh, outputs compared line by line); and zvsh's own structure
 # (the host tools' layers, tests/func/tools-layers.sh) and behaviour.
-zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
+zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS) $(BUILD)/images/python3.tar
 	@tests/zrt/layers.sh zrt
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
@@ -341,6 +347,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
+	@tests/func/dynamic.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
 # failures, all-or-nothing outputs, determinism, bad jobs, --plan; zvjob
@@ -440,7 +447,7 @@ $(CLANG_BUILD)/zvns: $(ZVNS_SRC) $(ZVNS_HDR)
 
 $(CLANG_BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC)
+	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVSH_SRC) $(COMMON_SRC) -lcrypto
 $(CLANG_BUILD)/zvjob: $(ZVJOB_SRC) $(ZVJOB_HDR) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -Werror -O2 $(TOOL_INC) -o $@ $(ZVJOB_SRC) $(COMMON_SRC) -ljansson

@@ -68,6 +68,12 @@ struct zrt_info {
 	uint64_t nvram_len;   /* the top of the heap) and its length */
 	uint32_t nvram_given; /* 1: preloaded; 0: read the channel, if any */
 	uint32_t ncpuid;      /* 0: cpuid is not trapped on this host */
+	/* A dynamically linked program: where its PT_INTERP string is in
+	 * guest memory (inside a loaded segment) and its length with the
+	 * NUL; 0 for a static program. The runtime loads the interpreter
+	 * from its own filesystem (zrt/interp.c). */
+	uint64_t interp_addr;
+	uint64_t interp_len;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
 };
 

@@ -19,7 +19,9 @@
 #      started by bench/netpair.sh
 #   6. the runtime (ZRT): one emulated system call, busybox sha256sum of a
 #      256 MiB channel vs native, zvsh start-up of busybox true vs native
-#      exec, Lua start-up vs Debian's lua5.4 -e ''
+#      exec, Lua start-up vs Debian's lua5.4 -e '', Python start-up
+#      (build/images/python3.tar) vs Debian's python3.11 -c pass, a
+#      dynamically linked host program (expr) first run vs cached run
 #   7, 8. jobs (bench/jobs.sh): zvjob's overhead a node; a MapReduce word
 #      count under zvjob vs the same programs natively
 #
@@ -360,13 +362,40 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 	read -r tz n_z _ <<<"${res[0]}"
 	read -r tn _ _ <<<"${res[1]}"
 	row "zvsh busybox true (start-up)" "$(calc %.3f "$tz * 1000") ms" "native exec $(calc %.3f "$tn * 1000") ms" \
-		"$(calc %.2fx "$tz / $tn")" "<= 5x native" "$(yesno "$tz <= 5 * $tn")"
+		"$(calc %.2fx "$tz / $tn")" "<= 3x native" "$(yesno "$tz <= 3 * $tn")"
 	mapfile -t res < <(bench luastart "$ZRT_ROUNDS" "$ZRT_RUNS" 5 "$ZVSH $BUILD/zrt/lua -e ''" "lua5.4 -e ''")
 	read -r tz n_l _ <<<"${res[0]}"
 	read -r tn _ _ <<<"${res[1]}"
 	row "Lua 5.4 start-up (zvsh lua -e '')" "$(calc %.3f "$tz * 1000") ms" "Debian lua5.4 -e '' $(calc %.3f "$tn * 1000") ms" \
 		"$(calc %.2fx "$tz / $tn")" "<= 1.5x" "$(yesno "$tz <= 1.5 * $tn")"
 	RUNS+=("start-up: $n_z runs of zvsh busybox true and native busybox true, $n_l of each Lua command ($ZRT_ROUNDS rounds); zvsh's time includes writing the manifest and nvram and running zerovm")
+	# Python (make images) and a dynamically linked host program.
+	PYIMG=$BUILD/images/python3.tar
+	if [ -f "$PYIMG" ] && [ -x /usr/bin/python3.11 ]; then
+		mapfile -t res < <(bench pystart "$ZRT_ROUNDS" "$ZRT_RUNS" 3 "$ZVSH --image $PYIMG python3 -c pass" \
+			"/usr/bin/python3.11 -c pass")
+		read -r tz n_p _ <<<"${res[0]}"
+		read -r tn _ _ <<<"${res[1]}"
+		row "Python 3.11 start-up (zvsh --image python3.tar python3 -c pass)" "$(calc %.2f "$tz * 1000") ms" \
+			"Debian python3.11 -c pass $(calc %.2f "$tn * 1000") ms" "$(calc %.2fx "$tz / $tn")" "<= 1.5x" \
+			"$(yesno "$tz <= 1.5 * $tn")"
+		RUNS+=("Python start-up: $n_p runs of each command ($ZRT_ROUNDS rounds), build/images/python3.tar (make images)")
+	else
+		FAILURES+=("Python start-up: no $PYIMG (make images) or no /usr/bin/python3.11")
+	fi
+	export XDG_CACHE_HOME=$OUT/cache
+	EXPR=/usr/bin/expr
+	hyperfine -N --style none --runs "$ZRT_RUNS" --prepare "$ZVSH --clear-cache" \
+		--export-json "$J/exprfirst.json" "$ZVSH $EXPR 6 * 7" >/dev/null 2>>"$OUT/hyperfine.log" ||
+		die "hyperfine failed (exprfirst), see $OUT/hyperfine.log"
+	tf=$(jq '.results[0].median' "$J/exprfirst.json")
+	mapfile -t res < <(bench exprcached "$ZRT_ROUNDS" "$ZRT_RUNS" 3 "$ZVSH $EXPR 6 * 7" "$EXPR 6 * 7")
+	read -r tz n_e _ <<<"${res[0]}"
+	read -r tn _ _ <<<"${res[1]}"
+	row "dynamic host program, zvsh /usr/bin/expr 6 '*' 7: first run (libraries packed) vs cached" \
+		"$(calc %.2f "$tf * 1000") ms first, $(calc %.2f "$tz * 1000") ms cached" "native $(calc %.2f "$tn * 1000") ms" \
+		"cached $(calc %.2fx "$tz / $tn") native, first $(calc %.2fx "$tf / $tz") cached" "-" "-"
+	RUNS+=("dynamic expr: $ZRT_RUNS first runs (zvsh --clear-cache before each), $n_e cached runs and native runs ($ZRT_ROUNDS rounds)")
 else
 	FAILURES+=("runtime start-up: $ZVSH or $BUSYBOX missing")
 fi

@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh BUILD_DIR - three acts on the bundled texts.
+# demo.sh BUILD_DIR - four acts on the bundled texts.
 #  1. the word-frequency example, a raw ZeroVM program, under zerovm with a
 #     hand-written manifest: the program's output, then the six-line report;
 #  2. the same question answered by unmodified busybox applets (Debian's
@@ -7,7 +7,9 @@
 #     pipes;
 #  3. a MapReduce word count over every bundled text under zvjob: map nodes
 #     from a wildcard, one reduce node through connect; the result and the
-#     per-node report.
+#     per-node report;
+#  4. Debian's python3.11 from build/images/python3.tar under zvsh: a short
+#     analysis of the bundled texts.
 set -eu
 build=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,3 +100,12 @@ awk '
 	/^    "status": /    { job = val($0) }
 	/^    "wall_time": / { jw = val($0) * 1000 }
 	END { printf "job: %s in %.1f ms\n", job, jw }' "$dir/report.json"
+
+# Act 4: Python. Debian's own python3.11, unmodified and dynamically linked,
+# from the image make images builds (docs/python.md): a short analysis of
+# the bundled texts.
+echo
+echo "== act 4: Debian's python3.11 in the sandbox (examples/python/books.py)"
+echo "zvsh --image build/images/python3.tar python3 @python/books.py @data/*.txt"
+(cd "$here" && "$zvsh" --image "$build/images/python3.tar" python3 @python/books.py \
+	@data/alice-in-wonderland.txt @data/moby-dick.txt @data/pride-and-prejudice.txt @data/tale-of-two-cities.txt)

@@ -86,7 +86,8 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
 	return 0;
 }
 
-int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state, struct zvm_error *err)
+int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enum validation_state *state,
+	     struct zvm_error *err)
 {
 	int rc = -1;
 	*state = VALIDATION_NOT_RUN;
@@ -142,10 +143,13 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 	uint64_t base = eh.e_type == ET_DYN ? GUEST_PIE_BASE : 0;
 	bool interp = false, dynamic = false, any = false;
 	uint64_t phdr_addr = 0;
+	const Elf64_Phdr *interp_ph = NULL;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
-		if (p->p_type == PT_INTERP)
+		if (p->p_type == PT_INTERP) {
 			interp = true;
+			interp_ph = p;
+		}
 		if (p->p_type == PT_DYNAMIC)
 			dynamic = true;
 		if (p->p_type != PT_LOAD)
@@ -175,6 +179,23 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 		bad(err, path, "no loadable segment");
 		goto out;
 	}
+	/* The runtime reads the interpreter's path where the program's
+	 * segments put it: it must be in the file part of one of them. */
+	if (interp && runtime) {
+		const Elf64_Phdr *q = interp_ph;
+		for (unsigned i = 0; i < eh.e_phnum && !g->interp_addr; i++) {
+			const Elf64_Phdr *p = &ph[i];
+			if (p->p_type == PT_LOAD && q->p_offset >= p->p_offset && q->p_filesz >= 2 &&
+			    q->p_filesz <= ELF_INTERP_MAX && q->p_offset - p->p_offset <= p->p_filesz &&
+			    q->p_filesz <= p->p_filesz - (q->p_offset - p->p_offset))
+				g->interp_addr = base + p->p_vaddr + (q->p_offset - p->p_offset);
+		}
+		if (!g->interp_addr) {
+			bad(err, path, "the interpreter's path (PT_INTERP) is not inside a loaded segment");
+			goto out;
+		}
+		g->interp_len = q->p_filesz;
+	}
 
 	if (validate) {
 		*state = VALIDATION_FAILED;
@@ -189,8 +210,10 @@ int elf_load(struct guest *g, const char *path, bool validate, enum validation_s
 			if ((p->p_flags & PF_X) && eh.e_entry >= p->p_vaddr && eh.e_entry - p->p_vaddr < p->p_memsz)
 				entry_ok = true;
 		}
-		if (interp || (dynamic && eh.e_type == ET_EXEC))
-			why = "dynamically linked (only static executables run)";
+		if (interp && !runtime)
+			why = "dynamically linked: its interpreter is loaded by the runtime, so it cannot run raw (-Z)";
+		else if (!interp && dynamic && eh.e_type == ET_EXEC)
+			why = "dynamically linked without an interpreter";
 		else if (!entry_ok)
 			why = "entry point is not inside an executable segment";
 		if (why) {

@@ -17,6 +17,7 @@
 #include "guest.h"
 
 #define ELF_PHNUM_MAX 64
+#define ELF_INTERP_MAX 4096 /* the interpreter's path, with its NUL */
 
 enum validation_state { VALIDATION_PASSED = 0, VALIDATION_FAILED = 1, VALIDATION_NOT_RUN = 2 };
 
@@ -26,6 +27,7 @@ enum validation_state { VALIDATION_PASSED = 0, VALIDATION_FAILED = 1, VALIDATION
  * the validator state. Errors: 2 program missing, 5 not a regular file or
  * unreadable, 8 malformed or failing validation.
  */
-int elf_load(struct guest *g, const char *path, bool validate, enum validation_state *state, struct zvm_error *err);
+int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enum validation_state *state,
+	     struct zvm_error *err);
 
 #endif

@@ -38,9 +38,10 @@ struct guest {
 	uint8_t *base; /* supervisor's mapping: guest address A is base + A */
 	uint64_t size; /* bytes of guest memory (page multiple) */
 	uint64_t entry, sp;
-	uint64_t prog_end;    /* first page after the program */
-	uint64_t runtime_end; /* first page after the runtime's image (0 with -Z) */
-	uint64_t phdr, phnum; /* for the auxiliary vector */
+	uint64_t prog_end;                /* first page after the program */
+	uint64_t runtime_end;             /* first page after the runtime's image (0 with -Z) */
+	uint64_t phdr, phnum;             /* for the auxiliary vector */
+	uint64_t interp_addr, interp_len; /* PT_INTERP's path in guest memory (0: static) */
 	uint64_t heap_start, heap_end, stack_start;
 	struct boot_region region[BOOT_REGIONS_MAX]; /* sorted by address */
 	uint32_t nregion;

@@ -283,7 +283,7 @@ static int prepare(struct session *s, const struct options *o)
 	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
 		return -1;
 	step(s, "guest memory created");
-	if (elf_load(&s->g, s->m.program, !o->skip_validation, &s->vstate, &s->err) < 0)
+	if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
 		return -1;
 	step(s, o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
 	if (!o->raw) {

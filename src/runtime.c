@@ -186,6 +186,8 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
 	info.stack_start = g->stack_start;
 	info.prog_start = g->runtime_end;
 	info.prog_end = g->prog_end;
+	info.interp_addr = g->interp_addr;
+	info.interp_len = g->interp_len;
 	preload_nvram(g, cs, &info);
 	if (cpuid)
 		cpuid_table(&info);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "zvsh/deps.h"
 #include "zvsh/plan.h"
 #include "zvsh/session.h"
 
@@ -71,6 +72,7 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "  --getrc           exit with zerovm's exit code, not the program's\n"
 				 "  --report          print zerovm's six-line report on standard error\n"
 				 "  --verbose         zerovm -v 1, the files and the command, and the report\n"
+				 "  --clear-cache     remove the cached images of dynamic programs' libraries\n"
 				 "  --help, --version\n"
 				 "\n"
 				 "An argument @FILE gives FILE to the program under the name as typed: an\n"
@@ -78,6 +80,8 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "say which). @@x passes @x. What the program writes anywhere else is\n"
 				 "discarded at exit, and zvsh says so. ZeroVM's spellings --zvm-image,\n"
 				 "--zvm-getrc, --zvm-save-dir, --zvm-trace and --zvm-debug also work.\n"
+				 "A dynamically linked host program gets its interpreter and libraries in an\n"
+				 "image zvsh packs and caches in $XDG_CACHE_HOME/zvsh (~/.cache/zvsh).\n"
 				 "Exit status: the program's; 128+N if it died of signal N; 124 on timeout;\n"
 				 "2 for a zvsh error, 127 if the program or zerovm is not found.\n";
 
@@ -230,7 +234,8 @@ enum opt_id {
 	OPT_REPORT,
 	OPT_VERBOSE,
 	OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_CLEAR_CACHE
 };
 
 static const struct tool_option options[] = {
@@ -267,6 +272,7 @@ static const struct tool_option options[] = {
 	{"--help", OPT_HELP, TOOL_ARG_NONE},
 	{"-h", OPT_HELP, TOOL_ARG_NONE},
 	{"--version", OPT_VERSION, TOOL_ARG_NONE},
+	{"--clear-cache", OPT_CLEAR_CACHE, TOOL_ARG_NONE},
 };
 
 /* The original wrote its trace here when --zvm-trace was given alone. */
@@ -363,7 +369,8 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 	case OPT_REPORT: p->report = true; return 0;
 	case OPT_VERBOSE: p->verbose = true; return 0;
 	case OPT_HELP:
-	case OPT_VERSION: break;
+	case OPT_VERSION:
+	case OPT_CLEAR_CACHE: break;
 	}
 	return 0;
 }
@@ -390,6 +397,8 @@ static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char *
 			fputs(usage_text, stdout);
 			return 1;
 		}
+		if (id == OPT_CLEAR_CACHE)
+			return deps_clear_cache(lg) < 0 ? -1 : 1;
 		if (id == OPT_VERSION) {
 			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
 			return 1;

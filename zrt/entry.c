@@ -11,6 +11,7 @@
  * way out, as the kernel would (signal.c). docs/zrt.md lists every call
  * and what it does.
  */
+#include <asm/unistd.h>
 #include <linux/auxvec.h>
 #include <linux/signal.h>
 
@@ -20,6 +21,7 @@
 #include "exit.h"
 #include "fs/fs.h"
 #include "image/image.h"
+#include "interp.h"
 #include "log.h"
 #include "mem.h"
 #include "rng.h"
@@ -60,6 +62,10 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 		log_line(0, "zrt: %s", deferred);
 		zrt_exit(ZRT_EXIT_FAILED);
 	}
+	/* File mappings not yet filled are, before any call but those that
+	 * may map over them (fs/fmap.c) and the end. */
+	if (nr != __NR_mmap && nr != __NR_munmap && nr != __NR_exit_group && nr != __NR_exit)
+		fmap_settle();
 	g[RAX] = (uint64_t)(nr == ZRT_NR_SIGRETURN ? sig_return(uc) : sys_dispatch(nr, a, uc));
 	sig_deliver(uc); /* as the kernel does on its way back to the program */
 }
@@ -101,6 +107,8 @@ void zrt_sigsegv(int sig, void *info, void *ucv)
 		len = 2;
 	else if (user_ok(g[RIP], 3) && ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xf9)
 		len = 3, g[RCX] = 0;
+	if (!len && fmap_fault((uint64_t)((const siginfo_t *)info)->si_addr))
+		return; /* a file mapping not yet filled: it is now */
 	if (!len) {
 		log_line(1, "zrt: SIGSEGV at 0x%llx, address 0x%llx", (unsigned long long)g[RIP],
 			 (unsigned long long)(uint64_t)((const siginfo_t *)info)->si_addr);
@@ -123,8 +131,12 @@ static uint64_t push_bytes(uint64_t *sp, const void *src, size_t n)
 }
 
 /* Build the program's initial stack below the one the supervisor made:
- * argv and environment from the nvram, the same auxiliary vector. */
-static uint64_t build_stack(const uint64_t *old, const struct nvram *nv)
+ * argv and environment from the nvram, the same auxiliary vector. The
+ * stack pointer is 8 bytes off a 16-byte boundary, as after a call
+ * (src/guest.c), unless aligned: the interpreter of a dynamic program
+ * starts as Linux starts a process, on a 16-byte boundary (glibc's ld.so
+ * keeps 16-byte values on its stack from there). */
+static uint64_t build_stack(const uint64_t *old, const struct nvram *nv, bool aligned)
 {
 	uint64_t argc = old[0];
 	const uint64_t *oargv = old + 1, *oenv = old + argc + 2, *aux = oenv;
@@ -147,7 +159,7 @@ static uint64_t build_stack(const uint64_t *old, const struct nvram *nv)
 	for (int i = 0; i < nv->envc; i++)
 		ptrs[nargc + 1 + i] = push_bytes(&sp, nv->envp[i], strlen(nv->envp[i]) + 1);
 	size_t words = 1 + (size_t)nargc + 1 + (size_t)nv->envc + 1 + naux * 2;
-	sp = ALIGN_DOWN(sp - words * 8 - 8, 16) + 8; /* as after a call, see src/guest.c */
+	sp = ALIGN_DOWN(sp - words * 8 - 8, 16) + (aligned ? 0 : 8);
 	uint64_t *w = (uint64_t *)sp;
 	*w++ = (uint64_t)nargc;
 	for (int i = 0; i < nargc; i++)
@@ -161,15 +173,15 @@ static uint64_t build_stack(const uint64_t *old, const struct nvram *nv)
 	return sp;
 }
 
-static uint64_t auxv_get(const uint64_t *sp, uint64_t key)
+static uint64_t *auxv_find(uint64_t *sp, uint64_t key)
 {
-	const uint64_t *p = sp + sp[0] + 2;
+	uint64_t *p = sp + sp[0] + 2;
 	while (*p)
 		p++;
 	for (p++; p[0]; p += 2)
 		if (p[0] == key)
-			return p[1];
-	return 0;
+			return &p[1];
+	return NULL;
 }
 
 /* The session's state, in the order its pieces are made (the heap hands
@@ -207,7 +219,18 @@ struct start zrt_main(uint64_t *sp)
 	uint64_t secs = nv->has_time ? (uint64_t)nv->time_seconds : 0, max = UINT64_MAX / 1000000000u / 2;
 	clock_set((secs < max ? secs : max) * 1000000000u);
 	rng_seed(config_seed());
-	uint64_t entry = auxv_get(sp, AT_ENTRY);
-	uint64_t nsp = (nv->argc > 0 || nv->envc > 0) ? build_stack(sp, nv) : (uint64_t)sp;
+	uint64_t *at_entry = auxv_find(sp, AT_ENTRY), *at_base = auxv_find(sp, AT_BASE);
+	uint64_t entry = at_entry ? *at_entry : 0;
+	struct interp in;
+	if (interp_load(&in, err, sizeof err) < 0) {
+		log_line(0, "zrt: %s", err);
+		zrt_exit(ZRT_EXIT_FAILED);
+	}
+	if (in.base) { /* AT_ENTRY stays the program's, as Linux leaves it */
+		if (at_base)
+			*at_base = in.base;
+		entry = in.entry;
+	}
+	uint64_t nsp = (nv->argc > 0 || nv->envc > 0 || in.base) ? build_stack(sp, nv, in.base != 0) : (uint64_t)sp;
 	return (struct start){nsp, entry};
 }

@@ -235,6 +235,27 @@ void mem_reserve(uint64_t a, uint64_t b)
 	}
 }
 
+/* Raise the bottom of the heap to a, before the program has a break: the
+ * pages below it (the interpreter, loaded there) become the program's, as
+ * its own segments are, and the break starts at a. [heap_lo, a) must be
+ * free. */
+int mem_set_floor(uint64_t a)
+{
+	DEBUG_CHECK();
+	if ((a & (PAGE - 1)) || a < heap_lo || a > heap_hi || brk_cur != heap_lo)
+		return -EINVAL;
+	if (a == heap_lo)
+		return 0;
+	if (nfr == 0 || fr[0].start != heap_lo || fr[0].end < a)
+		return -ENOMEM;
+	if (take(0, heap_lo, a) < 0)
+		return -ENOMEM;
+	heap_lo = brk_cur = a;
+	if (brk_hwm < a)
+		brk_hwm = a;
+	return 0;
+}
+
 bool mem_any_free(uint64_t a, uint64_t b)
 {
 	for (int i = 0; i < nfr && fr[i].start < b; i++)

@@ -10,6 +10,7 @@
 void mem_init(uint64_t heap_start, uint64_t heap_end);
 void mem_reserve(uint64_t a, uint64_t b); /* pages holding data from before start */
 uint64_t mem_brk(uint64_t want);
+int mem_set_floor(uint64_t a); /* the heap and the break start at a (the interpreter below) */
 /* Whether any page of [a, b) is free: not the program's (unmapped). */
 bool mem_any_free(uint64_t a, uint64_t b);
 long mem_mmap(uint64_t addr, uint64_t len, int prot, int flags);

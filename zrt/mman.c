@@ -28,14 +28,21 @@ long sys_mmap(const struct sys_call *c)
 	const long *a = c->a;
 	if (!(a[3] & (MAP_SHARED | MAP_PRIVATE)))
 		return -EINVAL;
-	if (a[3] & MAP_ANONYMOUS)
-		return mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
+	if (a[3] & MAP_ANONYMOUS) {
+		long r = mem_mmap((uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3]);
+		if (r >= 0) /* over pending file pages (MAP_FIXED): they are gone */
+			fmap_drop((uint64_t)r, (uint64_t)r + ALIGN_UP((uint64_t)a[1], PAGE));
+		return r;
+	}
 	return fs_mmap_file((uint64_t)a[0], (uint64_t)a[1], a[2], a[3], a[4], (uint64_t)a[5]);
 }
 
 long sys_munmap(const struct sys_call *c)
 {
-	return mem_munmap((uint64_t)c->a[0], (uint64_t)c->a[1]);
+	long r = mem_munmap((uint64_t)c->a[0], (uint64_t)c->a[1]);
+	if (r == 0)
+		fmap_drop((uint64_t)c->a[0], (uint64_t)c->a[0] + ALIGN_UP((uint64_t)c->a[1], PAGE));
+	return r;
 }
 
 /* mremap's flags are an unsigned long: a bit above the low 32 is unknown,

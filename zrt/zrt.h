@@ -22,8 +22,9 @@
  *   10  entry.c       the header at ZRT_BASE, the SIGSYS and SIGSEGV
  *                     handlers, start-up (zrt_main)
  *       syscall.c     the system-call table (syscall.h: the contract)
- *    9  mman.c identity.c process.c
- *                     memory calls; identity and limits; one process
+ *    9  mman.c identity.c process.c interp.c
+ *                     memory calls; identity and limits; one process;
+ *                     a dynamic program's interpreter (ld.so)
  *    8  image/        tar images: mounted (access=ro), written back (wo)
  *    7  fs/           the filesystem: inodes, directories, paths,
  *                     descriptors, read and write, stat, ioctl, poll
@@ -40,8 +41,8 @@
  *    0  zrt.h syscall.h util.c start.S start.h zrt.ld.S, and what the
  *       runtime shares with other domains, through the include path:
  *       abi/ (zrt_abi.h, trap_abi.h: the contracts with the supervisor),
- *       untrusted/ (the nvram and tar parsers, built into zvsh, the unit
- *       tests and the fuzzers too), include/zvm.h, lib/zvm_mem.c
+ *       untrusted/ (the nvram, tar and ELF parsers, built into zvsh, the
+ *       unit tests and the fuzzers too), include/zvm.h, lib/zvm_mem.c
  *
  * Two calls go up, through pointers set at start: exit_session() runs the
  * write-back of image/ registered with exit_at(), and the table calls the

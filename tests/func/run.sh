@@ -475,8 +475,10 @@ printf 'this is not an executable at all, just text long enough to hold an ELF h
 manifest "$T/e8.m" "$T/text"
 err_case "not an ELF" 8 "not an ELF" "$T/e8.m"
 manifest "$T/e9.m" /bin/true
-err_case "dynamic executable" 8 "validation failed: dynamically linked" "$T/e9.m"
-check "dynamic executable: validator state failed" "$(rep 1)" 1
+err_case "dynamic executable, raw (-Z): refused" 8 \
+	"validation failed: dynamically linked: its interpreter is loaded by the runtime, so it cannot run raw" \
+	-Z "$T/e9.m"
+check "dynamic executable, raw: validator state failed" "$(rep 1)" 1
 # patch FILE OFFSET BYTES: overwrite bytes of a copy of an ELF file.
 patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
 entry_rodata=$(readelf -lW "$G/hello" | awk '$1 == "LOAD" && $7 == "R" { print $3; exit }')

@@ -38,7 +38,7 @@ bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 # the parsers the tools share with the runtime)
 LAYERS='
 common 0  tool       common/tool.h common/tool.c
-common 0  parsers    ../untrusted/tar.h ../untrusted/nvram.h
+common 0  parsers    ../untrusted/tar.h ../untrusted/nvram.h ../untrusted/elfdyn.h
 common 1  workdir    common/workdir.h common/workdir.c
 common 2  image      common/image.h common/image.c
 common 2  manifest   common/manifest.h common/manifest.c
@@ -48,6 +48,7 @@ zvsh   4  plan       zvsh/plan.h zvsh/plan.c
 zvsh   5  channel    zvsh/channel.h zvsh/channel.c
 zvsh   5  report     zvsh/report.h zvsh/report.c
 zvsh   5  interp     zvsh/interp.h zvsh/interp.c
+zvsh   5  deps       zvsh/deps.h zvsh/deps.c
 zvsh   5  apply      zvsh/apply.h zvsh/apply.c
 zvsh   6  bind       zvsh/bind.h zvsh/bind.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
@@ -114,7 +115,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE prog_of[$rel]=$PROG
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h"; echo "$dir/../abi/net_abi.h")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h"; echo "$dir/../untrusted/elfdyn.h"; echo "$dir/../abi/net_abi.h")
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then

@@ -659,14 +659,13 @@ else
 	check "real: a script and its interpreter from an image" "$?:$(cat "$OUT")" "0:from the image x"
 	DYN=$(command -v expr)
 	if [ -n "$DYN" ] && file -L "$DYN" | grep -q dynamically; then
-		ZEROVM=$REAL "$ZVSH" "$DYN" 6 '*' 7 >"$OUT" 2>"$ERR" </dev/null
-		check "real: a dynamically linked program: 126, said what runs and how" \
-			"$? $(grep -c "is dynamically linked, and zerovm runs static programs only" "$ERR")" "126 1"
+		XDG_CACHE_HOME=$T/cache ZEROVM=$REAL "$ZVSH" "$DYN" 6 '*' 7 >"$OUT" 2>"$ERR" </dev/null
+		check "real: a dynamically linked program runs (tests/func/dynamic.sh for more)" "$?:$(cat "$OUT")" \
+			"0:42"
 	fi
-	printf '#!/bin/sh\n' >dashscript && chmod +x dashscript
-	ZEROVM=$REAL "$ZVSH" ./dashscript >"$OUT" 2>"$ERR" </dev/null
-	check_re "real: a script whose interpreter is dynamic: 126, said" "$? $(cat "$ERR")" \
-		"^126 zvsh: /bin/sh is dynamically linked"
+	printf '#!/bin/sh\necho dash "$1"\n' >dashscript && chmod +x dashscript
+	XDG_CACHE_HOME=$T/cache ZEROVM=$REAL "$ZVSH" ./dashscript x >"$OUT" 2>"$ERR" </dev/null
+	check "real: a script whose interpreter is dynamic (dash) runs" "$?:$(cat "$OUT")" "0:dash x"
 	ZEROVM=$REAL "$ZVSH" --memory 100K busybox true >"$OUT" 2>"$ERR" </dev/null
 	check "real: --memory too small for any program: said with the option's name" "$? $(cat "$ERR")" \
 		"12 zvsh: --memory 100K is too small for any program; give it a few megabytes or more (the default is 1G)"

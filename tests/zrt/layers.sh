@@ -33,7 +33,7 @@ bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 # (../untrusted/), the guest API and the raw guests' mem* (../include/,
 # ../lib/).
 SHARED='../abi/zrt_abi.h ../abi/trap_abi.h ../untrusted/libc.h ../untrusted/nvram.h ../untrusted/nvram.c
-../untrusted/tar.h ../untrusted/tar.c ../include/zvm.h ../include/zvm_mem.h ../lib/zvm_mem.c'
+../untrusted/tar.h ../untrusted/tar.c ../untrusted/elfdyn.h ../untrusted/elfdyn.c ../include/zvm.h ../include/zvm_mem.h ../lib/zvm_mem.c'
 INCLUDE_PATH='../abi ../untrusted ../include'
 LAYERS='
 0  base      zrt.h syscall.h util.c start.S start.h zrt.ld.S '"$(echo $SHARED)"'
@@ -52,6 +52,7 @@ LAYERS='
 9  mman      mman.c
 9  identity  identity.c
 9  process   process.c
+9  interp    interp.h interp.c
 10 syscall   syscall.c
 10 entry     entry.c
 '

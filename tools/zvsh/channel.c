@@ -363,21 +363,27 @@ int channel_std(struct zvsh_channels *cs, struct tool_log *lg)
 	return fixed_channel(x, "", "/dev/nvram", 1, false, MANIFEST_MAP_DEFAULT);
 }
 
-int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
+int channel_image(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p, size_t i)
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w, .cwd = "/"}, *x = &ctx;
-	for (size_t i = 0; i < p->nimg; i++) {
-		const struct image *im = &p->img[i];
-		char alias[48], *what;
-		snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
-		if (asprintf(&what, "--image %s", im->host) < 0)
-			return tool_oom(lg);
-		cs->img[i] = host_channel(x, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias, false);
-		free(what);
-		if (cs->img[i] < 0)
+	const struct image *im = &p->img[i];
+	char alias[48], *what;
+	snprintf(alias, sizeof alias, "/dev/image%zu.tar", i);
+	if (asprintf(&what, "--image %s", im->host) < 0)
+		return tool_oom(lg);
+	cs->img[i] = host_channel(x, what, im->host, im->wo ? WANT_WRITE : WANT_READ, !im->wo, alias, false);
+	free(what);
+	if (cs->img[i] < 0)
+		return -1;
+	cs->ch[cs->img[i]].map = MANIFEST_MAP_DEFAULT;
+	return 0;
+}
+
+int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p)
+{
+	for (size_t i = 0; i < p->nimg; i++)
+		if (channel_image(cs, lg, w, p, i) < 0)
 			return -1;
-		cs->ch[cs->img[i]].map = MANIFEST_MAP_DEFAULT;
-	}
 	return 0;
 }
 

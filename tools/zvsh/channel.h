@@ -73,6 +73,9 @@ struct zvsh_channels {
 int channel_std(struct zvsh_channels *cs, struct tool_log *lg);
 /* One channel per --image of p, in order (cs->img). 0, or -1. */
 int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p);
+/* The channel of p->img[i] alone (an image added after the others). */
+int channel_image(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p,
+		  size_t i);
 /* The notes channel: a file in w the runtime writes at the end. 0, or -1. */
 int channel_notes(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w);
 /* The [args] words (cs->words): the program as typed, then each argument

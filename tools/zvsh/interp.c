@@ -106,12 +106,7 @@ int interp_look(struct tool_log *lg, const char *path, const char *name, struct 
 	} else if (n >= (ssize_t)sizeof(Elf64_Ehdr) && memcmp(buf, ELFMAG, SELFMAG) == 0) {
 		Elf64_Ehdr eh;
 		memcpy(&eh, buf, sizeof eh);
-		r = has_interp(fd, &eh) ? tool_fail(lg, TOOL_EXIT_NOEXEC,
-						    "%s is dynamically linked, and zerovm runs static programs only: "
-						    "use a static build (gcc -static, musl-gcc -static; Debian's "
-						    "busybox-static has most tools) or one from an --image",
-						    name)
-					: 0;
+		r = has_interp(fd, &eh) ? 2 : 0;
 	} else if (n < 0) {
 		r = tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: %s", name, strerror(errno));
 	} else {

@@ -1,10 +1,10 @@
 /*
  * interp.h - what the kernel's execve() looks at first, done by zvsh: a
  * "#!" line names the interpreter that runs a script; an ELF program with
- * an interpreter (PT_INTERP) is dynamically linked. zerovm runs static ELF
- * programs, so zvsh runs a script with the interpreter it names (itself a
- * static program, from an image or the host) and says plainly what to do
- * about a dynamically linked one.
+ * an interpreter (PT_INTERP) is dynamically linked. zvsh runs a script with
+ * the interpreter it names (a program from an image or the host), and gives
+ * a dynamically linked host program its interpreter and libraries in an
+ * image (deps.h).
  */
 #ifndef ZVSH_INTERP_H
 #define ZVSH_INTERP_H
@@ -25,9 +25,9 @@ struct interp {
 
 /*
  * Look at the program zvsh resolved (the host file path; name: as typed,
- * for messages): 0 for a static ELF program (run it), 1 for a script (*in
- * filled; free it with interp_free), -1 otherwise, said in lg: a
- * dynamically linked program, or a file that is neither (126).
+ * for messages): 0 for a static ELF program (or anything zerovm will judge),
+ * 1 for a script (*in filled; free it with interp_free), 2 for a
+ * dynamically linked ELF program, -1 when it cannot be read (said, 126).
  */
 int interp_look(struct tool_log *lg, const char *path, const char *name, struct interp *in);
 void interp_free(struct interp *in);

@@ -13,12 +13,14 @@
  * made is removed (unless --keep) before zvsh exits.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bind.h"
 #include "channel.h"
+#include "deps.h"
 #include "interp.h"
 #include "manifest.h"
 #include "notes.h"
@@ -40,6 +42,7 @@ struct session {
 	struct zvsh_io *io;      /* run.io when script_plan made them */
 	struct interp in;        /* the script's #! line */
 	char *script;            /* the script's path, as the interpreter gets it */
+	struct image *img;       /* run.img when a dynamic program's libraries were added */
 	const char *manifest;    /* the manifest's path (owned by wd) */
 	struct zerovm_signals sig;
 };
@@ -186,6 +189,38 @@ static int script_plan(struct session *s, const struct image_search *search, str
 	return r;
 }
 
+/*
+ * The program is dynamically linked. From an image, the images hold its
+ * interpreter and libraries, as they would on a root filesystem. From the
+ * host, its interpreter and libraries are packed into an image of their
+ * own (deps.c), mounted at / after the --image ones. 0, or -1 (said).
+ */
+static int dynamic_plan(struct session *s, const struct image_search *search)
+{
+	char *out = tool_join(s->wd.path, search->out);
+	bool from_image = out && strcmp(out, s->program) == 0;
+	free(out);
+	if (from_image)
+		return 0;
+	if (s->run.nimg == ZVSH_IMAGES_MAX)
+		return tool_fail(s->lg, TOOL_EXIT_USAGE,
+				 "%s is dynamically linked: its libraries need an image, and there are %d already",
+				 s->run.program, ZVSH_IMAGES_MAX);
+	char *tar;
+	if (deps_image(s->lg, s->program, s->run.program, &tar) < 0)
+		return -1;
+	s->img = calloc(s->run.nimg + 1, sizeof *s->img);
+	char *mount = strdup("/"), *spec = NULL;
+	if (!s->img || !mount || asprintf(&spec, "the libraries of %s", s->run.program) < 0) {
+		free(tar), free(mount);
+		return tool_oom(s->lg);
+	}
+	memcpy(s->img, s->run.img, s->run.nimg * sizeof *s->img);
+	s->img[s->run.nimg] = (struct image){.spec = spec, .host = tar, .mount = mount};
+	s->run.img = s->img;
+	return channel_image(&s->cs, s->lg, &s->wd, &s->run, s->run.nimg++);
+}
+
 /* The session's files, in the order of the file comment. 0, or -1 (said). */
 static int prepare(struct session *s)
 {
@@ -205,11 +240,13 @@ static int prepare(struct session *s)
 		return -1;
 	s->run = *p;
 	if (kind == 1) {
-		int r = script_plan(s, &search, &in);
+		kind = script_plan(s, &search, &in);
 		s->in = in;
-		if (r < 0)
+		if (kind < 0)
 			return -1;
 	}
+	if (kind == 2 && dynamic_plan(s, &search) < 0)
+		return -1;
 	p = &s->run;
 	if (channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
 		return -1;
@@ -241,6 +278,11 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 	workdir_close(&s.wd);
 	bind_free(&s.binds);
 	channel_free(&s.cs);
+	if (s.img) {
+		const struct image *im = &s.img[s.run.nimg - 1];
+		free(im->spec), free(im->host), free(im->mount);
+		free(s.img);
+	}
 	free(s.program);
 	free(s.args);
 	free(s.io);

@@ -189,37 +189,6 @@ static long do_fallocate(long fd, int mode, int64_t off, int64_t len)
 	return end > n->size ? file_truncate(n, end) : 0;
 }
 
-long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off)
-{
-	struct ofd *o = fd_file(fd);
-	if (!o)
-		return -EBADF;
-	if (off & (PAGE - 1))
-		return -EINVAL;
-	if ((o->flags & O_ACCMODE) == O_WRONLY || (o->flags & O_ACCMODE) == 3)
-		return -EACCES; /* a mapping reads the file */
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED &&
-	    (prot & PROT_WRITE)) /* changes would not reach the file */
-		return -ENODEV;
-	if (S_ISDIR(o->ino->mode) || (o->ino->chan && o->ino->chan->mode != ZCHAN_FILE))
-		return -ENODEV;
-	long a = mem_mmap(addr, len, PROT_READ | PROT_WRITE, (int)(flags & ~MAP_ANONYMOUS));
-	if (a < 0)
-		return a;
-	uint64_t adv;
-	int64_t r = file_read(o->ino, (void *)a, len, off, &adv);
-	if (r < 0) {
-		mem_munmap((uint64_t)a, len);
-		return r;
-	}
-	long p = mem_mprotect((uint64_t)a, ALIGN_UP(len, PAGE), (int)prot);
-	if (p < 0) {
-		mem_munmap((uint64_t)a, len);
-		return p;
-	}
-	return a;
-}
-
 /* ---- the calls ------------------------------------------------------------- */
 
 long sys_truncate(const struct sys_call *c)

@@ -14,7 +14,8 @@
  *   dir.c    directory lists: lookup, add, remove; getdents64
  *   path.c   path resolution: the root, the working directory, symlinks
  *   file.c   file contents: in memory, in an image, on a channel, devices;
- *            truncate, fallocate, file mappings
+ *            truncate, fallocate
+ *   fmap.c   mmap of a descriptor: private copies, filled when first needed
  *   fd.c     the descriptor table and open file descriptions; close, dup,
  *            fcntl
  *   open.c   open and its relatives, memfd_create, pipe2, umask
@@ -146,7 +147,12 @@ long file_truncate(struct inode *n, uint64_t size);
 /* Read at off: the bytes read; *pos_adv what the position moves by. */
 int64_t file_read(struct inode *n, void *buf, uint64_t len, uint64_t off, uint64_t *pos_adv);
 int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off);
+
+/* ---- fmap.c -------------------------------------------------------------------- */
 long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, uint64_t off); /* mmap of a descriptor */
+void fmap_settle(void);                 /* fill every pending file mapping (before any other call) */
+bool fmap_fault(uint64_t addr);         /* a fault at addr: a pending page, now filled */
+void fmap_drop(uint64_t a, uint64_t b); /* [a, b) is mapped over or unmapped: forget it */
 
 /* ---- fd.c ---------------------------------------------------------------------- */
 struct ofd *fd_get(long fd); /* NULL: not open */
