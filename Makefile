@@ -314,6 +314,7 @@ unit: $(UNIT_TESTS)
 
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # Network channels end to end: sessions joined on loopback, the name server,
 # a test peer that breaks the protocol on purpose (tests/func/net.sh).
@@ -413,6 +414,8 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
