@@ -11,46 +11,46 @@
 #include "manifest.h"
 
 const char options_usage[] = "Usage: zerovm [options] <manifest>\n"
-			    "       zerovm --serve <socket> [--pool N] [--max-sessions N] [--queue N] [-v N]\n"
-			    "       zerovm --connect <socket> [options] <manifest>\n"
-			    "Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
-			    "channels the manifest declares, and print the six-line report.\n"
-			    "\n"
-			    "  -l <GB>    file size limit for output channels (default 4)\n"
-			    "  -s         skip validation of the program\n"
-			    "  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
-			    "             every second (2); default 0\n"
-			    "  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
-			    "  -F         load, validate and open channels, report, and quit before the\n"
-			    "             program runs\n"
-			    "  -P         do not preallocate write channels\n"
-			    "  -Q         skip the platform self-check\n"
-			    "  -T <file>  append one line per trap call, with timings, to <file>\n"
-			    "  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
-			    "             the trap interface, and any other system call kills it\n"
-			    "  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
-			    "             memory etag does not depend on the CPU the program ran on;\n"
-			    "             costs a context-switch MSR write per trap in virtual machines\n"
-			    "  -M <file>  the manifest (same as giving it as the argument)\n"
-			    "  --stream <alias>  reads of that channel (sequential) return what has\n"
-			    "             arrived, as read(2) does, instead of the whole size asked:\n"
-			    "             for terminals and co-processes; not deterministic\n"
-			    "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
-			    "             temporary name, then renamed); the six lines are unchanged\n"
-			    "  --serve <socket>  run as a server: listen on a Unix socket (created mode\n"
-			    "             0600) and run one session per request, each in a sandbox\n"
-			    "             made and sealed before the request came (see zerovm(1))\n"
-			    "  --pool N   sandboxes kept ready (default 4, 1 to 64)\n"
-			    "  --max-sessions N  sessions running at once (default 16, 1 to 1024)\n"
-			    "  --queue N  requests waiting for a sandbox before clients are refused\n"
-			    "             (default 64, 1 to 4096)\n"
-			    "  --connect <socket>  run the session in that server: the same output,\n"
-			    "             report and exit status as without it\n"
-			    "  --help     this text\n"
-			    "  --version  version and build information\n"
-			    "\n"
-			    "Exit status: 0 when the session ran (the program's own code is report line\n"
-			    "3); otherwise the errno of the first failure (see zerovm(1)).\n";
+			     "       zerovm --serve <socket> [--pool N] [--max-sessions N] [--queue N] [-v N]\n"
+			     "       zerovm --connect <socket> [options] <manifest>\n"
+			     "Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
+			     "channels the manifest declares, and print the six-line report.\n"
+			     "\n"
+			     "  -l <GB>    file size limit for output channels (default 4)\n"
+			     "  -s         skip validation of the program\n"
+			     "  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
+			     "             every second (2); default 0\n"
+			     "  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
+			     "  -F         load, validate and open channels, report, and quit before the\n"
+			     "             program runs\n"
+			     "  -P         do not preallocate write channels\n"
+			     "  -Q         skip the platform self-check\n"
+			     "  -T <file>  append one line per trap call, with timings, to <file>\n"
+			     "  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
+			     "             the trap interface, and any other system call kills it\n"
+			     "  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
+			     "             memory etag does not depend on the CPU the program ran on;\n"
+			     "             costs a context-switch MSR write per trap in virtual machines\n"
+			     "  -M <file>  the manifest (same as giving it as the argument)\n"
+			     "  --stream <alias>  reads of that channel (sequential) return what has\n"
+			     "             arrived, as read(2) does, instead of the whole size asked:\n"
+			     "             for terminals and co-processes; not deterministic\n"
+			     "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
+			     "             temporary name, then renamed); the six lines are unchanged\n"
+			     "  --serve <socket>  run as a server: listen on a Unix socket (created mode\n"
+			     "             0600) and run one session per request, each in a sandbox\n"
+			     "             made and sealed before the request came (see zerovm(1))\n"
+			     "  --pool N   sandboxes kept ready (default 4, 1 to 64)\n"
+			     "  --max-sessions N  sessions running at once (default 16, 1 to 1024)\n"
+			     "  --queue N  requests waiting for a sandbox before clients are refused\n"
+			     "             (default 64, 1 to 4096)\n"
+			     "  --connect <socket>  run the session in that server: the same output,\n"
+			     "             report and exit status as without it\n"
+			     "  --help     this text\n"
+			     "  --version  version and build information\n"
+			     "\n"
+			     "Exit status: 0 when the session ran (the program's own code is report line\n"
+			     "3); otherwise the errno of the first failure (see zerovm(1)).\n";
 
 /* The first problem found; later ones are not looked at. */
 struct bad {
@@ -104,14 +104,10 @@ int options_parse(int argc, char **argv, struct options *o, char *msg, size_t ms
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
 	static const struct option longs[] = {
-		{"json", required_argument, NULL, OPT_JSON},
-		{"stream", required_argument, NULL, OPT_STREAM},
-		{"serve", required_argument, NULL, OPT_SERVE},
-		{"connect", required_argument, NULL, OPT_CONNECT},
-		{"pool", required_argument, NULL, OPT_POOL},
-		{"max-sessions", required_argument, NULL, OPT_MAXS},
-		{"queue", required_argument, NULL, OPT_QUEUE},
-		{NULL, 0, NULL, 0}};
+		{"json", required_argument, NULL, OPT_JSON},   {"stream", required_argument, NULL, OPT_STREAM},
+		{"serve", required_argument, NULL, OPT_SERVE}, {"connect", required_argument, NULL, OPT_CONNECT},
+		{"pool", required_argument, NULL, OPT_POOL},   {"max-sessions", required_argument, NULL, OPT_MAXS},
+		{"queue", required_argument, NULL, OPT_QUEUE}, {NULL, 0, NULL, 0}};
 	while (!b.set && (c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': {

@@ -27,7 +27,6 @@ struct options {
 	int queue;           /* --queue: requests waiting for a sandbox */
 };
 
-
 extern const char options_usage[];
 
 /* Parse argv into o. 0, or -1 with a message in msg (for "zerovm: %s").

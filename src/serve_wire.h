@@ -21,10 +21,10 @@
 #include <stdint.h>
 
 #define SERVE_MAGIC 0x31767265536d767aULL /* "zvmServ1" */
-#define SERVE_FDS 4                        /* 0, 1, 2, working directory */
-#define SERVE_ARGS_MAX 256                 /* strings in a command line */
-#define SERVE_ARGV_MAX (64u << 10)         /* bytes of a command line */
-#define SERVE_REQUEST_MS 5000              /* a request must arrive whole in this time */
+#define SERVE_FDS 4                       /* 0, 1, 2, working directory */
+#define SERVE_ARGS_MAX 256                /* strings in a command line */
+#define SERVE_ARGV_MAX (64u << 10)        /* bytes of a command line */
+#define SERVE_REQUEST_MS 5000             /* a request must arrive whole in this time */
 
 struct serve_request {
 	uint64_t magic;

@@ -175,8 +175,8 @@ int server_main(const struct options *o)
 	if (sfd < 0 || m.lfd < 0)
 		return ZVM_EXIT_IO;
 	if (o->verbosity >= 1)
-		fprintf(stderr, "zerovm: server: listening on %s (pool %d, at most %d sessions, queue %d)\n",
-			o->serve, o->pool, o->max_sessions, o->queue);
+		fprintf(stderr, "zerovm: server: listening on %s (pool %d, at most %d sessions, queue %d)\n", o->serve,
+			o->pool, o->max_sessions, o->queue);
 	bool stopping = false;
 	while (!stopping || m.idle + m.busy > 0) {
 		int room = m.nw - m.busy;
@@ -203,7 +203,8 @@ int server_main(const struct options *o)
 				} else if (!stopping) {
 					stopping = true;
 					if (o->verbosity >= 1)
-						fprintf(stderr, "zerovm: server: signal %u: stopping after %d running sessions\n",
+						fprintf(stderr,
+							"zerovm: server: signal %u: stopping after %d running sessions\n",
 							si.ssi_signo, m.busy);
 					close(m.lfd);
 					unlink(o->serve);

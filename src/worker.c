@@ -128,8 +128,7 @@ static int32_t serve(int conn, struct sandbox *sb, double t0)
 	 * checked too, should the mode be changed. */
 	struct ucred cred;
 	socklen_t clen = sizeof cred;
-	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-	    (cred.uid != geteuid() && cred.uid != 0)) {
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 || (cred.uid != geteuid() && cred.uid != 0)) {
 		refuse(conn, -1, "not the server's user");
 		return ZVM_EXIT_INVAL;
 	}
@@ -187,7 +186,8 @@ void server_worker(const struct options *so, int lfd, int status_w, int quit_r)
 				    {.events = EPOLLIN, .data.u32 = 2}};
 	int conn = -1;
 	bool stop = ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev[0]) < 0 ||
-		    epoll_ctl(ep, EPOLL_CTL_ADD, quit_r, &ev[1]) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sb.sync, &ev[2]) < 0;
+		    epoll_ctl(ep, EPOLL_CTL_ADD, quit_r, &ev[1]) < 0 ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, sb.sync, &ev[2]) < 0;
 	while (!stop && conn < 0) {
 		struct epoll_event got;
 		int n = epoll_wait(ep, &got, 1, -1);
