@@ -260,7 +260,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) -o $@ $< \
-		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c,$(SUP_SRC)) \
+		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.

@@ -172,8 +172,10 @@ int server_main(const struct options *o)
 	signal(SIGPIPE, SIG_IGN);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	m.lfd = listen_on(o->serve, o->queue);
-	if (sfd < 0 || m.lfd < 0)
+	if (sfd < 0 || m.lfd < 0) {
+		free(m.w);
 		return ZVM_EXIT_IO;
+	}
 	if (o->verbosity >= 1)
 		fprintf(stderr, "zerovm: server: listening on %s (pool %d, at most %d sessions, queue %d)\n", o->serve,
 			o->pool, o->max_sessions, o->queue);
