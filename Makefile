@@ -273,7 +273,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) -o $@ $< \
-		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c,$(SUP_SRC)) \
+		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
@@ -327,6 +327,7 @@ unit: $(UNIT_TESTS)
 
 func: $(BUILD)/zerovm $(GUESTS)
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # Network channels end to end: sessions joined on loopback, the name server,
 # a test peer that breaks the protocol on purpose (tests/func/net.sh).
@@ -431,6 +432,8 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 

@@ -35,8 +35,14 @@
 
 #define BOOT_MEMFD_FD 0
 #define BOOT_SYNC_FD 1023
-#define BOOT_LISTENER_FD 0 /* where the seccomp listener lands in boot */
-#define BOOT_ARG_NODUMP "nodump"
+#define BOOT_LISTENER_FD 0       /* where the seccomp listener lands in boot */
+#define BOOT_ARG_NODUMP "nodump" /* argv[1]: make the sandbox non-dumpable */
+#define BOOT_ARG_DUMP "dump"     /* argv[1]: leave it dumpable */
+/* argv[2]: a ready sandbox (the server's pool). Boot starts without guest
+ * memory and receives it first: one byte with one descriptor (SCM_RIGHTS)
+ * on BOOT_SYNC_FD, which lands at BOOT_MEMFD_FD; end-of-file instead means
+ * the supervisor gave up, and boot exits. */
+#define BOOT_ARG_READY "ready"
 
 #define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
 #define BOOT_BLOCK_SIZE 0x10000u         /* the unmapped bottom 64 KiB */
@@ -55,6 +61,7 @@
 #define BOOT_F_TSC_SIGSEGV 0x1u /* trap rdtsc with PR_SET_TSC */
 #define BOOT_F_RUNTIME 0x2u     /* install the runtime's handlers (rt_* below) */
 #define BOOT_F_CPUID_FAULT 0x4u /* make cpuid fault (ARCH_SET_CPUID), if the CPU can */
+#define BOOT_F_LIMITS 0x8u      /* lower RLIMIT_AS and RLIMIT_CPU to rlimit_as, rlimit_cpu */
 
 struct boot_region {
 	uint64_t addr; /* guest address == memfd offset, page aligned */
@@ -76,6 +83,9 @@ struct boot_block {
 	 * for rdtsc, with BOOT_F_TSC_SIGSEGV) on its own signal stack; entry
 	 * is then the runtime's entry point (abi/zrt_abi.h). */
 	uint64_t rt_sigsys, rt_sigsegv, rt_restorer, rt_altstack, rt_altstack_size;
+	/* BOOT_F_LIMITS: the session's limits for a ready sandbox, made
+	 * before its session was known (RLIMIT_AS bytes, RLIMIT_CPU s). */
+	uint64_t rlimit_as, rlimit_cpu;
 };
 
 /* What boot writes to BOOT_SYNC_FD when it cannot seal. The pre-exec child

@@ -151,16 +151,80 @@ static void install_runtime(const struct boot_block *b)
 	}
 }
 
+/* The kernel's struct msghdr and a control message with one descriptor. */
+struct kiovec {
+	void *base;
+	uint64_t len;
+};
+struct kmsghdr {
+	void *name;
+	int32_t namelen, pad0;
+	struct kiovec *iov;
+	uint64_t iovlen;
+	void *control;
+	uint64_t controllen;
+	int32_t flags, pad1;
+};
+struct kcmsg_fd {
+	uint64_t len;
+	int32_t level, type;
+	int32_t fd, pad;
+};
+#define K_SOL_SOCKET 1
+#define K_SCM_RIGHTS 1
+
+/* A ready sandbox (argv[2]): wait for guest memory, one byte with one
+ * descriptor that must land at BOOT_MEMFD_FD. End-of-file: the supervisor
+ * gave up on this sandbox; leave without a word. */
+static void receive_memory(void)
+{
+	char byte = 0;
+	struct kiovec iov = {&byte, 1};
+	struct kcmsg_fd c = {0};
+	struct kmsghdr mh = {0};
+	mh.iov = &iov;
+	mh.iovlen = 1;
+	mh.control = &c;
+	mh.controllen = sizeof c;
+	long r;
+	do
+		r = sys(__NR_recvmsg, BOOT_SYNC_FD, &mh, 0, 0, 0, 0);
+	while (r == -4); /* EINTR */
+	if (r == 0)
+		for (;;)
+			sys(__NR_exit_group, 0, 0, 0, 0, 0, 0);
+	if (r != 1 || mh.controllen < 20 || c.level != K_SOL_SOCKET || c.type != K_SCM_RIGHTS || c.len != 20 ||
+	    c.fd != BOOT_MEMFD_FD || (mh.flags & 0x8 /* MSG_CTRUNC */))
+		fail(BOOT_STAGE_BLOCK, r < 0 ? r : -22, "receiving guest memory");
+}
+
+/* A ready sandbox's limits, which its child could not know (boot_abi.h). */
+static void session_limits(const struct boot_block *b)
+{
+	const uint64_t as[2] = {b->rlimit_as, b->rlimit_as}, cpu[2] = {b->rlimit_cpu, b->rlimit_cpu};
+	long r = sys(__NR_prlimit64, 0, 9 /* RLIMIT_AS */, as, 0, 0, 0);
+	if (r == 0)
+		r = sys(__NR_prlimit64, 0, 0 /* RLIMIT_CPU */, cpu, 0, 0, 0);
+	if (r < 0)
+		fail(BOOT_STAGE_PRCTL, r, "session limits");
+}
+
 __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 {
 	struct boot_block *b = &block_buf;
 	long r;
-	const bool nodump = initial_sp[0] >= 2; /* before the stack is unmapped */
+	/* argv (boot_abi.h), read before the stack is unmapped. */
+	const uint64_t argc = initial_sp[0];
+	const bool nodump = argc >= 2 && ((const char *)initial_sp[2])[0] == 'n';
+	if (argc >= 3)
+		receive_memory();
 
 	read_full(b, sizeof *b, 0, "boot block");
 	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX || b->nfilter == 0 || b->nfilter > BOOT_FILTER_MAX)
 		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
 	read_full(filter_buf, (uint64_t)b->nfilter * sizeof filter_buf[0], BOOT_FILTER_OFFSET, "filter");
+	if (b->flags & BOOT_F_LIMITS)
+		session_limits(b);
 
 	for (uint32_t i = 0; i < b->nregions; i++) {
 		const struct boot_region *g = &b->region[i];

@@ -88,6 +88,12 @@ int channels_inherit(struct channels *cs, const struct manifest *m, struct zvm_e
 				j++;
 			if (j < inh->n)
 				continue;
+			if (inh->std_only)
+				return zvm_fail(err, ZVM_EXIT_MANIFEST,
+						"channel %s: %s: a session run by a server has only the client's "
+						"standard streams (0-2)",
+						mc->alias, mc->uri[k]),
+				       -1;
 			if (inh->n == CHANNELS_INHERITED_MAX)
 				return zvm_fail(err, ZVM_EXIT_MANIFEST,
 						"channel %s: more than %d inherited descriptors", mc->alias,

@@ -67,6 +67,7 @@ struct channels_inherited {
 		int n, fd; /* the number the manifest names, our duplicate */
 	} fd[CHANNELS_INHERITED_MAX];
 	int n;
+	bool std_only; /* a server's session: only the client's 0-2 are its */
 };
 
 #define CHANNEL_SCRATCH (64 << 10)

@@ -75,6 +75,30 @@ int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot
 	return 0;
 }
 
+int guest_write(struct guest *g, uint64_t addr, const void *src, size_t n)
+{
+	/* Guest memory is ours, not an output: the host's file size limit
+	 * (ulimit -f) must not cut it (fsize.h). */
+	struct fsize_lift lift;
+	fsize_lift(&lift, addr + n);
+	const char *p = src;
+	int r = 0;
+	while (n) {
+		ssize_t w = pwrite(g->memfd, p, n, (off_t)addr);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = -1;
+			break;
+		}
+		p += w, addr += (uint64_t)w, n -= (size_t)w;
+	}
+	int e = errno;
+	fsize_restore(&lift);
+	errno = e;
+	return r;
+}
+
 static void put(struct guest *g, uint64_t addr, const void *src, size_t n)
 {
 	memcpy(g->base + addr, src, n);

@@ -52,6 +52,10 @@ struct guest {
 int guest_create(struct guest *g, uint64_t size, struct zvm_error *err);
 
 /* Add a region to the boot map (program segments, etc.). */
+/* Copy n bytes to guest address addr with pwrite on the memfd (no page
+ * faults through our mapping). 0, or -1 with errno. */
+int guest_write(struct guest *g, uint64_t addr, const void *src, size_t n);
+
 int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot, struct zvm_error *err);
 
 /* After the program is loaded: lay out the user manifest, heap and stack,

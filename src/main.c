@@ -1,322 +1,25 @@
 /*
- * main.c - zerovm [options] <manifest>
+ * main.c - zerovm [options] <manifest>, and its server and client forms.
  *
- * The session, step by step, each step stopping at the first failure with
- * ZeroVM's exit code (docs/zerovm.1.md, EXIT STATUS); the report is printed in every
- * case but a bad command line:
- *
- *   options -> manifest -> platform self-check -> guest memory -> program
- *   (load, validate) -> channels -> layout, filter, boot block -> [-F stops]
- *   -> sandbox -> traps until exit -> close channels -> etags -> report
+ * A session (run.c) runs here; with --serve, a server keeps sealed
+ * sandboxes ready and runs one session per client request (server.c); with
+ * --connect, the session runs in such a server (client.c) with the same
+ * output, report and exit status.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <linux/seccomp.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "netchan.h"
-#include "out.h"
-#include "policy.h"
-#include "report.h"
-#include "report_json.h"
-#include "runtime.h"
+#include "client.h"
+#include "error.h"
+#include "manifest.h"
+#include "options.h"
+#include "run.h"
+#include "server.h"
 #include "session.h"
 
 #define ZEROVM_VERSION "0.1.0"
-
-static const char usage[] = "Usage: zerovm [options] <manifest>\n"
-			    "Run the program a ZeroVM manifest names behind a seccomp wall, with only the\n"
-			    "channels the manifest declares, and print the six-line report.\n"
-			    "\n"
-			    "  -l <GB>    file size limit for output channels (default 4)\n"
-			    "  -s         skip validation of the program\n"
-			    "  -t <0..2>  report to stdout (0), syslog (1), stdout with an accounting line\n"
-			    "             every second (2); default 0\n"
-			    "  -v <0..3>  verbosity of diagnostics on stderr (default 0)\n"
-			    "  -F         load, validate and open channels, report, and quit before the\n"
-			    "             program runs\n"
-			    "  -P         do not preallocate write channels\n"
-			    "  -Q         skip the platform self-check\n"
-			    "  -T <file>  append one line per trap call, with timings, to <file>\n"
-			    "  -Z         run the program raw, without the runtime (ZRT): it speaks only\n"
-			    "             the trap interface, and any other system call kills it\n"
-			    "  -C         answer cpuid from a fixed table (APIC ids zeroed), so that the\n"
-			    "             memory etag does not depend on the CPU the program ran on;\n"
-			    "             costs a context-switch MSR write per trap in virtual machines\n"
-			    "  -M <file>  the manifest (same as giving it as the argument)\n"
-			    "  --stream <alias>  reads of that channel (sequential) return what has\n"
-			    "             arrived, as read(2) does, instead of the whole size asked:\n"
-			    "             for terminals and co-processes; not deterministic\n"
-			    "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
-			    "             temporary name, then renamed); the six lines are unchanged\n"
-			    "  --help     this text\n"
-			    "  --version  version and build information\n"
-			    "\n"
-			    "Exit status: 0 when the session ran (the program's own code is report line\n"
-			    "3); otherwise the errno of the first failure (see zerovm(1)).\n";
-
-struct options {
-	const char *manifest;
-	int64_t fsize_gb;
-	bool skip_validation, stop_before_run, no_prealloc, skip_selfcheck, raw, cpuid;
-	int report_mode, verbosity;
-	const char *trace;
-	const char *json;       /* --json */
-	const char *stream[16]; /* --stream */
-	int nstream;
-};
-
-__attribute__((noreturn, format(printf, 1, 2))) static void bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("zerovm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n\n", stderr);
-	fputs(usage, stderr);
-	exit(ZVM_EXIT_INVAL);
-}
-
-static int small_int(const char *s, int lo, int hi, char opt)
-{
-	int64_t v;
-	if (manifest_parse_int(s, &v) < 0 || v < lo || v > hi)
-		bad_usage("invalid value '%s' for -%c (%d to %d)", s, opt, lo, hi);
-	return (int)v;
-}
-
-static void parse_options(int argc, char **argv, struct options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->fsize_gb = 4;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
-			fputs(usage, stdout);
-			exit(0);
-		}
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("zerovm %s (manifest version %s, etags SHA-1, seccomp user notification traps)\n",
-			       ZEROVM_VERSION, MANIFEST_VERSION);
-			exit(0);
-		}
-	}
-	opterr = 0;
-	int c;
-	/* A leading '-': operands come back as option 1, in place, so that
-	 * options may follow the manifest with any getopt (musl's does not
-	 * permute). */
-	static const struct option longs[] = {
-		{"json", required_argument, NULL, 'J'}, {"stream", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
-	while ((c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
-		switch (c) {
-		case 'l': {
-			int64_t v;
-			if (manifest_parse_int(optarg, &v) < 0 || v < 1 || v > (1 << 20))
-				bad_usage("invalid file size limit '%s' (whole gigabytes, 1 or more)", optarg);
-			o->fsize_gb = v;
-			break;
-		}
-		case 's': o->skip_validation = true; break;
-		case 't': o->report_mode = small_int(optarg, 0, 2, 't'); break;
-		case 'v': o->verbosity = small_int(optarg, 0, 3, 'v'); break;
-		case 'F': o->stop_before_run = true; break;
-		case 'P': o->no_prealloc = true; break;
-		case 'Q': o->skip_selfcheck = true; break;
-		case 'T': o->trace = optarg; break;
-		case 'Z': o->raw = true; break;
-		case 'C': o->cpuid = true; break;
-		case 'S':
-			if (o->nstream == 16)
-				bad_usage("more than 16 --stream channels");
-			o->stream[o->nstream++] = optarg;
-			break;
-		case 'J':
-			if (!optarg[0])
-				bad_usage("--json needs a file name");
-			o->json = optarg;
-			break;
-		case 1:
-		case 'M':
-			if (o->manifest)
-				bad_usage("second manifest '%s'", optarg);
-			o->manifest = optarg;
-			break;
-		case ':':
-			if (optopt == 'J' || optopt == 'S')
-				bad_usage("option --%s needs an argument", optopt == 'J' ? "json" : "stream");
-			bad_usage("option -%c needs an argument", optopt);
-		default:
-			if (!optopt)
-				bad_usage("unknown option %s", argv[optind - 1]);
-			bad_usage("unknown option -%c", optopt);
-		}
-	}
-	for (; optind < argc; optind++) {
-		if (o->manifest)
-			bad_usage("second manifest '%s'", argv[optind]);
-		o->manifest = argv[optind];
-	}
-	if (!o->manifest)
-		bad_usage("no manifest given");
-}
-
-__attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, int level, const char *fmt, ...)
-{
-	if (s->verbosity < level)
-		return;
-	/* One write per line: the program's standard error may be the same
-	 * file, and a line cut in three would let its lines in between. */
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	size_t len = 8 + ((size_t)n < sizeof line - 9 ? (size_t)n : sizeof line - 10);
-	memcpy(line, "zerovm: ", 8);
-	line[len++] = '\n';
-	out_write(STDERR_FILENO, line, len, 0);
-}
-
-static int read_manifest(struct session *s, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return zvm_fail(&s->err, errno == ENOENT ? ZVM_EXIT_NOENT : ZVM_EXIT_IO, "manifest %s: cannot open: %s",
-				path, strerror(errno)),
-		       -1;
-	/* One byte more than the limit tells "too large" from "exactly full".
-	 * A regular file gets a buffer of its own size (plus that byte), not
-	 * the whole limit: the usual manifest is a few hundred bytes. */
-	size_t cap = MANIFEST_MAX_BYTES + 1, len = 0;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < MANIFEST_MAX_BYTES)
-		cap = (size_t)st.st_size + 1;
-	char *buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return zvm_fail(&s->err, ZVM_EXIT_NOMEM, "manifest: out of memory"), -1;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: read error: %s", path, strerror(errno));
-			break;
-		}
-		if (r == 0 || (len += (size_t)r) == cap)
-			break;
-	}
-	close(fd);
-	if (!s->err.code && len == cap && cap <= MANIFEST_MAX_BYTES)
-		zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: grew while being read", path);
-	if (!s->err.code && len == 0)
-		zvm_fail(&s->err, ZVM_EXIT_IO, "manifest %s: empty", path);
-	int rc = s->err.code ? -1 : manifest_parse(buf, len, &s->m, &s->err);
-	free(buf);
-	return rc;
-}
-
-/* The kernel features the sandbox stands on. A missing one would otherwise
- * show up as an obscure failure in the child; -Q skips the check. */
-static int selfcheck(struct session *s)
-{
-	struct seccomp_notif_sizes sz;
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST,
-				"platform: seccomp user notification is not supported (Linux 5.0+ needed): %s",
-				strerror(errno)),
-		       -1;
-	errno = 0;
-	if (syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == ENOSYS)
-		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST,
-				"platform: pidfd_getfd is not supported (Linux 5.6+ needed)"),
-		       -1;
-	errno = 0;
-	if (syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS)
-		return zvm_fail(&s->err, ZVM_EXIT_MANIFEST, "platform: clone3 is not supported (Linux 5.3+ needed)"),
-		       -1;
-	return 0;
-}
-
-static const char *basename_of(const char *p)
-{
-	const char *b = strrchr(p, '/');
-	return b && b[1] ? b + 1 : p;
-}
-
-/* -v 2: each step of the session with the time since start, so that a
- * user can see where a slow start goes. */
-static void step(const struct session *s, const char *what)
-{
-	vlog(s, 2, "[%8.3f ms] %s", (session_now() - s->t0) * 1e3, what);
-}
-
-static int prepare(struct session *s, const struct options *o)
-{
-	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
-		return -1;
-	/* The deadline holds from here on: network channels wait for their
-	 * peers no longer. Timeouts beyond a century are a century: no
-	 * overflow below. */
-	int64_t timeout = s->m.timeout < 3155760000 ? s->m.timeout : 3155760000;
-	s->deadline_ms = (int64_t)(s->t0 * 1000.0) + timeout * 1000;
-	s->copts.deadline_ms = s->deadline_ms;
-	step(s, "manifest read and parsed");
-	if (o->trace && trace_open(&s->trace, o->trace) < 0)
-		return zvm_fail(&s->err, ZVM_EXIT_IO, "trace %s: cannot open: %s", o->trace, strerror(errno)), -1;
-	if (!o->skip_selfcheck && selfcheck(s) < 0)
-		return -1;
-	step(s, o->skip_selfcheck ? "platform self-check skipped (-Q)" : "platform self-check passed");
-	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
-		return -1;
-	step(s, "guest memory created");
-	if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
-		return -1;
-	step(s, o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
-	if (!o->raw) {
-		if (runtime_load(&s->g, &s->err) < 0)
-			return -1;
-		step(s, "runtime loaded");
-	}
-	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
-		return -1;
-	for (int i = 0; i < o->nstream; i++)
-		if (channels_stream(&s->cs, o->stream[i], &s->err) < 0)
-			return -1;
-	step(s, "channels open");
-	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
-		return -1;
-	int nfilter = policy_write(&s->g, !o->raw, &s->err);
-	if (nfilter < 0)
-		return -1;
-	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
-	if (!o->raw)
-		runtime_finish(&s->g, &s->cs, o->cpuid);
-	step(s, "user manifest, stack, filter and boot block written");
-	if (o->stop_before_run)
-		return 0;
-	/* Network channels connect last, when nothing local can fail any
-	 * more; stop signals are blocked from here on (the loop takes them
-	 * over) and end the wait for a peer with a report. */
-	loop_block_signals();
-	if (netchan_connect(&s->cs, &s->m, &s->err) < 0)
-		return -1;
-	step(s, "network channels connected");
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -326,94 +29,27 @@ int main(int argc, char **argv)
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			return ZVM_EXIT_IO;
-
+	double t0 = session_now();
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			fputs(options_usage, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("zerovm %s (manifest version %s, etags SHA-1, seccomp user notification traps)\n",
+			       ZEROVM_VERSION, MANIFEST_VERSION);
+			return 0;
+		}
+	}
 	struct options o;
-	parse_options(argc, argv, &o);
-
-	static struct session s; /* large; zero-initialised */
-	s.g.memfd = -1;
-	s.sb.pidfd = s.sb.listener = -1;
-	s.vstate = VALIDATION_NOT_RUN;
-	s.report_mode = o.report_mode;
-	s.verbosity = o.verbosity;
-	s.copts.no_prealloc = o.no_prealloc;
-	s.copts.fsize_limit = o.fsize_gb << 30;
-	s.copts.verbosity = o.verbosity;
-	s.t0 = session_now();
-	/* A closed pipe channel is an error for the program, not a signal
-	 * for us; so is a write past the host's file size limit (ulimit -f):
-	 * the program gets EFBIG and the session goes on to its report. */
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
-
-	if (prepare(&s, &o) == 0 && !o.stop_before_run) {
-		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
-		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
-		loop_block_signals();
-		if (sandbox_start(&s.sb, &s.g, &so, &s.err) == 0) {
-			step(&s, "sandbox sealed, program running");
-			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
-			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");
-			loop_serve(&s);
-			step(&s, "program ended, sandbox reaped");
-		} else {
-			sandbox_kill(&s.sb);
-		}
-		sandbox_close(&s.sb);
+	char msg[256];
+	if (options_parse(argc, argv, &o, msg, sizeof msg) < 0) {
+		fprintf(stderr, "zerovm: %s\n\n%s", msg, options_usage);
+		return ZVM_EXIT_INVAL;
 	}
-	/* Writers end their streams cleanly only after a session that ran to
-	 * its end without a failure; else their readers see them cut. */
-	s.cs.ended_ok = s.sb.pid > 0 && !s.err.code;
-	channels_close(&s.cs, &s.err);
-
-	step(&s, "channels closed");
-	char mem_hex[ETAG_HEX_LEN + 1] = "";
-	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
-		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
-	trace_close(&s.trace);
-	if (s.trace.err)
-		zvm_fail(&s.err, ZVM_EXIT_IO, "trace %s: %s", s.trace.path, strerror(s.trace.err));
-	char note[96] = "";
-	if (s.trace.cut)
-		snprintf(note, sizeof note, "trace cut after %lld bytes", (long long)s.trace.bytes);
-
-	/* Our own output waits for its readers no longer than the session's
-	 * deadline plus a grace (out.h). */
-	int64_t deadline = s.deadline_ms;
-	if (!deadline)
-		deadline = (int64_t)(s.t0 * 1000.0) +
-			   (s.m.timeout > 0 ? (s.m.timeout < 3155760000 ? s.m.timeout : 3155760000) : 0) * 1000;
-	deadline += OUT_GRACE_MS;
-	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
-		out_printf(STDERR_FILENO, deadline, "zerovm: %s\n", s.err.msg);
-	step(&s, "etags done, report follows");
-	int r = report_print(&s, mem_hex, note[0] ? note : NULL, deadline);
-	if (r < 0) {
-		/* Said even past the deadline, briefly: stderr may be fine. */
-		int64_t now = out_now_ms();
-		out_printf(STDERR_FILENO, deadline > now + 200 ? deadline : now + 200, "zerovm: report: %s\n",
-			   r == -ETIMEDOUT ? "not written: standard output was not read by the session's deadline"
-					   : strerror(-r));
-		if (!s.err.code)
-			s.err.code = ZVM_EXIT_IO;
-	}
-	if (o.json) {
-		/* After the six lines, so that it holds their outcome too; a
-		 * failure here can only be said on stderr and in the status. */
-		int j = report_json(&s, mem_hex, note[0] ? note : NULL, s.err.code ? s.err.code : ZVM_EXIT_OK, o.json);
-		if (j < 0) {
-			int64_t now = out_now_ms();
-			out_printf(STDERR_FILENO, deadline > now + 200 ? deadline : now + 200,
-				   "zerovm: --json %s: not written: %s\n", o.json, strerror(-j));
-			if (!s.err.code)
-				s.err.code = ZVM_EXIT_IO;
-		}
-	}
-	/* Guest memory is left to exit(): unmapping it here would cost a TLB
-	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so
-	 * that leak checkers see a clean exit. */
-	free(s.g.jailed);
-	free(s.cs.ch);
-	manifest_free(&s.m);
-	return s.err.code;
+	if (o.serve)
+		return server_main(&o);
+	if (o.connect)
+		return client_main(&o, argc, argv);
+	return session_run(&o, NULL, t0);
 }

@@ -169,10 +169,14 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 		if (nofile.rlim_max < nofile.rlim_cur || setrlimit(RLIMIT_NOFILE, &nofile) < 0)
 			child_die(sync, EMFILE, "descriptor limit below 1024");
 	}
-	int m = fcntl(g->memfd, F_DUPFD, 10), s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
-	if (m < 0 || s < 0 || b < 0 || dup2(m, BOOT_MEMFD_FD) < 0 || dup2(s, BOOT_SYNC_FD) < 0 || dup2(b, 2) < 0 ||
-	    fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
+	/* A ready sandbox (g NULL) gets guest memory later, from boot's
+	 * receive on the sync socket, at the same number. */
+	int m = g ? fcntl(g->memfd, F_DUPFD, 10) : 10, s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
+	if (m < 0 || s < 0 || b < 0 || (g && dup2(m, BOOT_MEMFD_FD) < 0) || dup2(s, BOOT_SYNC_FD) < 0 ||
+	    dup2(b, 2) < 0 || fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
 		child_die(sync, errno, "descriptors");
+	if (!g)
+		close(BOOT_MEMFD_FD);
 	sync = BOOT_SYNC_FD;
 	/* Nothing else of the supervisor's: not its standard output either
 	 * (fd 1), which would otherwise be open for writing in the sandbox. */
@@ -189,8 +193,10 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	set_limit(sync, RLIMIT_CORE, 0);
 	set_limit(sync, RLIMIT_MEMLOCK, 0);
 	set_limit(sync, RLIMIT_MSGQUEUE, 0);
-	set_limit(sync, RLIMIT_AS, g->size + (64u << 20));
-	set_limit(sync, RLIMIT_CPU, (rlim_t)o->timeout + 2);
+	/* A ready sandbox does not know its session yet: boot lowers these
+	 * two to the session's values (BOOT_F_LIMITS) before it seals. */
+	set_limit(sync, RLIMIT_AS, (g ? g->size : GUEST_MEMORY_MAX) + (64u << 20));
+	set_limit(sync, RLIMIT_CPU, g ? (rlim_t)o->timeout + 2 : RLIM_INFINITY);
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_die(sync, errno, "no_new_privs");
@@ -205,7 +211,7 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	 * non-dumpable process: as root, or as the owner of the sandbox's
 	 * user namespace. */
 	bool nodump = root || (have & CLONE_NEWUSER);
-	char *const argv[] = {"zerovm-boot", nodump ? BOOT_ARG_NODUMP : NULL, NULL};
+	char *const argv[] = {"zerovm-boot", nodump ? BOOT_ARG_NODUMP : BOOT_ARG_DUMP, g ? NULL : BOOT_ARG_READY, NULL};
 	char *const envp[] = {NULL};
 	syscall(SYS_execveat, 2, "", argv, envp, AT_EMPTY_PATH);
 	child_die(BOOT_SYNC_FD, errno, "execveat boot");
@@ -334,10 +340,13 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	return (pid_t)syscall(SYS_clone3, &a, sizeof a);
 }
 
-int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+/* Clone the sandbox's process into its namespaces and exec boot (child_main);
+ * g NULL: a ready sandbox, whose boot waits for guest memory. s->sync is
+ * left open: boot's messages, then end-of-file when it seals. */
+static int spawn(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
 {
 	memset(s, 0, sizeof *s);
-	s->pidfd = s->listener = -1;
+	s->pidfd = s->listener = s->sync = -1;
 	s->pid = -1;
 	int sv[2] = {-1, -1};
 	int bfd = boot_fd(err);
@@ -375,6 +384,7 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 		child_main(g, sv[1], bfd, o, root, have);
 	}
 	s->pid = pid;
+	s->sync = sv[0];
 	close(sv[1]);
 	close(bfd);
 	if (root && (have & CLONE_NEWUSER)) {
@@ -384,11 +394,12 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 		}
 	}
 	snprintf(s->isolation, sizeof s->isolation, "namespaces: none");
-	int r = wait_sealed(s, sv[0], o, err);
-	close(sv[0]);
-	if (r < 0)
-		return -1;
+	return 0;
+}
 
+/* After boot sealed: take the trap listener out of the sandbox. */
+static int take_listener(struct sandbox *s, struct zvm_error *err)
+{
 	s->listener = (int)syscall(SYS_pidfd_getfd, s->pidfd, BOOT_LISTENER_FD, 0);
 	if (s->listener < 0 && (errno == EPERM || errno == EACCES || errno == ENOSYS))
 		return zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: cannot take the trap listener: %s", strerror(errno)),
@@ -402,6 +413,95 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 	return 0;
 }
 
+static int seal(struct sandbox *s, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	int r = wait_sealed(s, s->sync, o, err);
+	close(s->sync);
+	s->sync = -1;
+	return r < 0 ? -1 : take_listener(s, err);
+}
+
+int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	if (spawn(s, g, o, err) < 0)
+		return -1;
+	return seal(s, o, err);
+}
+
+int sandbox_prepare(struct sandbox *s, int64_t deadline_ms, struct zvm_error *err)
+{
+	struct sandbox_opts o = {.timeout = 0, .deadline_ms = deadline_ms};
+	if (spawn(s, NULL, &o, err) < 0)
+		return -1;
+	/* The child's note (which namespaces it has) comes before its exec
+	 * of boot; a failure before it, instead of it. */
+	struct boot_error e;
+	struct pollfd pf = {.fd = s->sync, .events = POLLIN};
+	int64_t left = deadline_ms - now_ms();
+	int r = poll(&pf, 1, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+	ssize_t n = r == 1 ? read(s->sync, &e, sizeof e) : -1;
+	if (n == (ssize_t)sizeof e && e.stage == 0) {
+		describe(s, (uint32_t)e.err);
+		return 0;
+	}
+	if (n == (ssize_t)sizeof e) {
+		e.what[sizeof e.what - 1] = 0;
+		zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: %s failed: %s: %s", stage_name(e.stage), e.what,
+			 strerror(e.err));
+	} else {
+		zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: no word from the sandbox being made ready");
+	}
+	sandbox_kill(s);
+	sandbox_close(s);
+	return -1;
+}
+
+int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	/* The session's limits, which the ready sandbox could not know. */
+	struct boot_block *b = (struct boot_block *)g->base;
+	b->flags |= BOOT_F_LIMITS;
+	b->rlimit_as = g->size + (64u << 20);
+	b->rlimit_cpu = (uint64_t)o->timeout + 2;
+	/* Guest memory goes to boot as the one descriptor of a one-byte
+	 * message; it lands at BOOT_MEMFD_FD there, its lowest free number. */
+	char byte = 'g';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof u);
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &g->memfd, sizeof(int));
+	/* Wake boot on our CPU: the ready sandbox slept long, and waking it
+	 * on the other (idle, halted) CPU costs an inter-processor wake-up,
+	 * slow in virtual machines (docs/performance.md, "The ready sandbox
+	 * pool"). Its CPUs are given back once it is sealed. */
+	cpu_set_t one, all;
+	CPU_ZERO(&one);
+	int cpu = sched_getcpu();
+	bool pinned = false;
+	if (cpu >= 0 && sched_getaffinity(s->pid, sizeof all, &all) == 0) {
+		CPU_SET((size_t)cpu, &one);
+		pinned = sched_setaffinity(s->pid, sizeof one, &one) == 0;
+	}
+	ssize_t n;
+	while ((n = sendmsg(s->sync, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (n != 1) {
+		/* The ready sandbox is gone: wait_sealed says why, if it can. */
+	}
+	int r = seal(s, o, err);
+	if (pinned)
+		sched_setaffinity(s->pid, sizeof all, &all);
+	return r;
+}
+
 void sandbox_kill(struct sandbox *s)
 {
 	if (s->pidfd >= 0)
@@ -410,9 +510,11 @@ void sandbox_kill(struct sandbox *s)
 
 void sandbox_close(struct sandbox *s)
 {
+	if (s->sync >= 0)
+		close(s->sync);
 	if (s->listener >= 0)
 		close(s->listener);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
-	s->listener = s->pidfd = -1;
+	s->listener = s->pidfd = s->sync = -1;
 }

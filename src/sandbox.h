@@ -20,6 +20,7 @@ struct sandbox {
 	pid_t pid;
 	int pidfd;
 	int listener;        /* -1 if the program ended before we could take it */
+	int sync;            /* boot's socket until it seals (-1 after) */
 	bool sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP on */
 	char isolation[160]; /* what namespaces we got, for -v */
 };
@@ -30,6 +31,14 @@ struct sandbox_opts {
 };
 
 int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err);
+/* A ready sandbox (the server's pool): the process in its namespaces, ids
+ * dropped, limits set, boot exec'd and waiting on s->sync for guest memory;
+ * nothing of any session in it yet. deadline_ms bounds the wait for the
+ * child's first word. */
+int sandbox_prepare(struct sandbox *s, int64_t deadline_ms, struct zvm_error *err);
+/* Hand a ready sandbox its guest memory (the boot block written, as for
+ * sandbox_start) and wait until it seals; then as sandbox_start. */
+int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err);
 /* Kill (if still running) and release descriptors. */
 void sandbox_kill(struct sandbox *s);
 void sandbox_close(struct sandbox *s);
