@@ -33,7 +33,18 @@ struct span {
 	size_t n;
 };
 
-enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_SESSION, SEC_THREADS, SEC_N };
+enum section_id {
+	SEC_NONE = -1,
+	SEC_ARGS,
+	SEC_ENV,
+	SEC_FSTAB,
+	SEC_MAPPING,
+	SEC_TIME,
+	SEC_DEBUG,
+	SEC_SESSION,
+	SEC_THREADS,
+	SEC_N
+};
 
 struct parser {
 	const char *text;

@@ -77,8 +77,8 @@ struct nvram {
 	const char *cwd;      /* [session] cwd: the working directory at start (absolute); NULL: "/" */
 	const char *notes;    /* [session] notes: the channel the runtime tells the end on (lost files); NULL: none */
 	bool has_seed;
-	int64_t seed;         /* [threads] seed: the scheduler's seed, >= 0; 0 when !has_seed */
-	size_t arena_used;    /* bytes of the arena used, from its start */
+	int64_t seed;      /* [threads] seed: the scheduler's seed, >= 0; 0 when !has_seed */
+	size_t arena_used; /* bytes of the arena used, from its start */
 };
 
 /*

@@ -245,7 +245,8 @@ static void test_threads_seed(void **state)
 	parsed_free(&r);
 	parse_fails("[threads]\nseed=x\n",
 		    "nvram line 2: [threads] seed: must be a decimal integer from 0 to 9223372036854775807, not 'x'");
-	parse_fails("[threads]\nseed=1\n[threads]\nseed=2\n", "nvram line 4: [threads] seed: given twice (first on line 2)");
+	parse_fails("[threads]\nseed=1\n[threads]\nseed=2\n",
+		    "nvram line 4: [threads] seed: given twice (first on line 2)");
 }
 
 static const char crlf_text[] = "# comment\r\n"
