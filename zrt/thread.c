@@ -38,14 +38,14 @@
 #include "zrt.h"
 
 static struct thread threads[THREAD_MAX];
-static int cur;                  /* the running thread's slot */
-static int nlive;                /* running or waiting */
-static long next_tid = 2;        /* tids count up, never reused */
-static uint64_t rnd;             /* the scheduler's generator (splitmix64) */
-static uint64_t wait_seq;        /* the order of waits: wakes take the oldest */
-static bool yielded;             /* sched_yield: prefer another thread */
-static int main_status;          /* the status of the main thread's exit */
-static unsigned char *fp_slots;  /* the bottom of the signal stack */
+static int cur;                 /* the running thread's slot */
+static int nlive;               /* running or waiting */
+static long next_tid = 2;       /* tids count up, never reused */
+static uint64_t rnd;            /* the scheduler's generator (splitmix64) */
+static uint64_t wait_seq;       /* the order of waits: wakes take the oldest */
+static bool yielded;            /* sched_yield: prefer another thread */
+static int main_status;         /* the status of the main thread's exit */
+static unsigned char *fp_slots; /* the bottom of the signal stack */
 
 void thread_init(uint64_t seed)
 {
