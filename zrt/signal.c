@@ -6,7 +6,9 @@
  * rt_sigprocmask and sigaltstack are refused by the wall and answered here,
  * so ZRT keeps a *virtual* disposition table, mask, alternate stack and
  * queue of pending signals. The real mask of the program stays what boot
- * left (nothing blocked), so SIGSYS always reaches ZRT.
+ * left (nothing blocked), so SIGSYS always reaches ZRT. With threads
+ * (thread.c) the mask is the calling thread's, and a signal sent with
+ * tkill or tgkill is pending for its thread alone.
  *
  * Delivery. Whenever ZRT is about to return to the program (the end of
  * every emulated call) and a pending signal is not blocked by the virtual
