@@ -237,7 +237,7 @@ $(BUILD)/zrt/bindguest: tests/func/bindguest.c
 # musl, C++ std::thread, OpenMP.
 $(BUILD)/zrt/threads-glibc: tests/zrt/threads/threads.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -Wall -Wextra -O2 -static -pthread -o $@ $<
+	$(CC) $(CSTD) -Wall -Wextra -O2 -static -pthread -o $@ $< -lm
 $(BUILD)/zrt/threads-musl: tests/zrt/threads/threads.c
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<

@@ -89,6 +89,7 @@ for lib in glibc musl; do
 	same "$lib: pthread_cond_timedwait times out on the virtual clock, a thread sleeps" "$P" timed
 	same "$lib: pthread_kill of a thread waiting on a condition variable runs its handler" "$P" kill
 	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
+	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"

@@ -14,12 +14,15 @@
  *   kill      pthread_kill of a thread waiting on a condition variable: its
  *             handler runs, the thread goes on
  *   exit      pthread_exit of main while another thread finishes the work
+ *   fpu       each thread its own rounding mode (MXCSR, x87 control word),
+ *             kept across switches
  *   deadlock  two threads taking two mutexes in opposite orders
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fenv.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -218,6 +221,36 @@ static int cmd_exit(void)
 	pthread_exit(NULL);
 }
 
+static void *rounder(void *arg)
+{
+	int mode = (int)(long)arg, kept = 1;
+	fesetround(mode);
+	volatile double one = 1.0, three = 3.0;
+	double first = one / three;
+	for (int i = 0; i < 200; i++) {
+		sched_yield();
+		kept &= fegetround() == mode && one / three == first;
+	}
+	return (void *)(long)kept;
+}
+
+static int cmd_fpu(void)
+{
+	int modes[3] = {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, rounder, (void *)(long)modes[i]);
+	int kept = 1;
+	for (int i = 0; i < 3; i++) {
+		void *v;
+		pthread_join(t[i], &v);
+		kept &= (long)v == 1;
+	}
+	printf("fpu: each thread kept its rounding mode: %s; main's is still to nearest: %s\n", kept ? "yes" : "no",
+	       fegetround() == FE_TONEAREST ? "yes" : "no");
+	return 0;
+}
+
 static pthread_mutex_t ma = PTHREAD_MUTEX_INITIALIZER, mb = PTHREAD_MUTEX_INITIALIZER;
 
 static void *lock_ba(void *arg)
@@ -259,8 +292,10 @@ int main(int argc, char **argv)
 		return cmd_kill();
 	if (!strcmp(c, "exit"))
 		return cmd_exit();
+	if (!strcmp(c, "fpu"))
+		return cmd_fpu();
 	if (!strcmp(c, "deadlock"))
 		return cmd_deadlock();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|deadlock\n");
+	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock\n");
 	return 2;
 }
