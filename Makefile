@@ -233,8 +233,24 @@ $(BUILD)/zrt/conformance-probe: $(CONF_SRC) $(wildcard tests/zrt/conformance/*.h
 $(BUILD)/zrt/bindguest: tests/func/bindguest.c
 	@mkdir -p $(@D)
 	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+# Programs with threads (tests/zrt/threads.sh): pthreads with glibc and
+# musl, C++ std::thread, OpenMP.
+$(BUILD)/zrt/threads-glibc: tests/zrt/threads/threads.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -Wall -Wextra -O2 -static -pthread -o $@ $< -lm
+$(BUILD)/zrt/threads-musl: tests/zrt/threads/threads.c
+	@mkdir -p $(@D)
+	musl-gcc $(CSTD) -Wall -Wextra -O2 -static -o $@ $<
+$(BUILD)/zrt/threads-cxx: tests/zrt/threads/cxx.cc
+	@mkdir -p $(@D)
+	g++ -std=c++17 -Wall -Wextra -O2 -static -pthread -o $@ $<
+$(BUILD)/zrt/threads-omp: tests/zrt/threads/omp.c
+	@mkdir -p $(@D)
+	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -fopenmp -o $@ $< 2>&1 | \
+		{ grep -v "dlopen\|statically linked\|gomp_target_init" || true; }
+THREAD_PROGS := $(BUILD)/zrt/threads-glibc $(BUILD)/zrt/threads-musl $(BUILD)/zrt/threads-cxx $(BUILD)/zrt/threads-omp
 ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
-	     $(BUILD)/zrt/bindguest
+	     $(BUILD)/zrt/bindguest $(THREAD_PROGS)
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
@@ -345,6 +361,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS) $(BUILD)/images/python3.tar
 	@tests/zrt/syscalls-doc.sh .
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
+	@tests/zrt/threads.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)

@@ -33,7 +33,18 @@ struct span {
 	size_t n;
 };
 
-enum section_id { SEC_NONE = -1, SEC_ARGS, SEC_ENV, SEC_FSTAB, SEC_MAPPING, SEC_TIME, SEC_DEBUG, SEC_SESSION, SEC_N };
+enum section_id {
+	SEC_NONE = -1,
+	SEC_ARGS,
+	SEC_ENV,
+	SEC_FSTAB,
+	SEC_MAPPING,
+	SEC_TIME,
+	SEC_DEBUG,
+	SEC_SESSION,
+	SEC_THREADS,
+	SEC_N
+};
 
 struct parser {
 	const char *text;
@@ -56,6 +67,8 @@ struct parser {
 	int verbosity;
 	unsigned cwd_line, notes_line; /* [session]: 0 when not given yet */
 	const char *cwd, *notes;
+	unsigned seed_line; /* [threads] seed: 0 when not given yet */
+	int64_t seed;
 };
 
 struct section {
@@ -598,6 +611,20 @@ static int apply_session(struct parser *p, const struct span *val, const bool *s
 	return 0;
 }
 
+/* seed=N: the scheduler's seed (docs/zrt.md, "Threads"), once in the
+ * whole file, like [time]. */
+static int apply_threads(struct parser *p, const struct span *val, const bool *seen)
+{
+	(void)seen;
+	if (p->seed_line)
+		return fail_twice(p, "seed", p->seed_line);
+	if (value_number(p, "seed", val[0], INT64_MAX, "must be a decimal integer from 0 to 9223372036854775807, not",
+			 &p->seed) < 0)
+		return -1;
+	p->seed_line = p->line;
+	return 0;
+}
+
 static const struct section sections[SEC_N] = {
 	[SEC_ARGS] = {"args", {"args"}, {true}, apply_args},
 	[SEC_ENV] = {"env", {"name", "value"}, {true, true}, apply_env},
@@ -609,6 +636,7 @@ static const struct section sections[SEC_N] = {
 	[SEC_TIME] = {"time", {"seconds"}, {true}, apply_time},
 	[SEC_DEBUG] = {"debug", {"verbosity"}, {true}, apply_debug},
 	[SEC_SESSION] = {"session", {"cwd", "notes"}, {false, false}, apply_session},
+	[SEC_THREADS] = {"threads", {"seed"}, {true}, apply_threads},
 };
 
 /* ---- lines --------------------------------------------------------------------------------- */
@@ -810,6 +838,8 @@ int nvram_parse(const char *text, size_t len, void *arena, size_t arena_size, st
 	nv.verbosity = fill.verbosity;
 	nv.cwd = fill.cwd;
 	nv.notes = fill.notes;
+	nv.has_seed = fill.seed_line != 0;
+	nv.seed = fill.seed;
 	*out = nv;
 	return 0;
 }

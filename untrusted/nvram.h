@@ -14,8 +14,8 @@
  * The language, in short (docs/nvram.md has the whole of it):
  *   - lines end with LF, or CR LF; a NUL byte anywhere is an error;
  *   - '#' outside double quotes starts a comment; blank lines are ignored;
- *   - "[name]" opens a section: args, env, fstab, mapping, time, debug or
- *     session;
+ *   - "[name]" opens a section: args, env, fstab, mapping, time, debug,
+ *     session or threads;
  *     sections come in any order and may repeat (the entries add up);
  *   - any other line is key=value pairs separated by ',' and belongs to the
  *     section above it; keys and values are trimmed of spaces and tabs;
@@ -76,7 +76,9 @@ struct nvram {
 	int verbosity;        /* 0..NVRAM_VERBOSITY_MAX, 0 when absent */
 	const char *cwd;      /* [session] cwd: the working directory at start (absolute); NULL: "/" */
 	const char *notes;    /* [session] notes: the channel the runtime tells the end on (lost files); NULL: none */
-	size_t arena_used;    /* bytes of the arena used, from its start */
+	bool has_seed;
+	int64_t seed;      /* [threads] seed: the scheduler's seed, >= 0; 0 when !has_seed */
+	size_t arena_used; /* bytes of the arena used, from its start */
 };
 
 /*

@@ -28,12 +28,15 @@
 #include "sig.h"
 #include "start.h"
 #include "syscall.h"
+#include "thread.h"
 #include "user.h"
 #include "zrt.h"
 
 /* ---- the header the supervisor reads (zrt_abi.h) ---------------------------- */
 
-#define ALTSTACK_SIZE (256u << 10) /* mapped by boot outside guest memory */
+/* Mapped by boot outside guest memory: 256 KiB for the handlers, and
+ * below it the FPU state of the threads that are not running (thread.h). */
+#define ALTSTACK_SIZE ((256u << 10) + THREAD_FP_AREA)
 /* The stack zrt_main runs on (start.S). */
 unsigned char zrt_init_stack[ZRT_INIT_STACK] __attribute__((aligned(16)));
 
@@ -66,8 +69,11 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	 * may map over them (fs/fmap.c) and the end. */
 	if (nr != __NR_mmap && nr != __NR_munmap && nr != __NR_exit_group && nr != __NR_exit)
 		fmap_settle();
-	g[RAX] = (uint64_t)(nr == ZRT_NR_SIGRETURN ? sig_return(uc) : sys_dispatch(nr, a, uc));
-	sig_deliver(uc); /* as the kernel does on its way back to the program */
+	long r = nr == ZRT_NR_SIGRETURN ? sig_return(uc) : sys_dispatch(nr, a, uc);
+	if (r != THREAD_BLOCKED) /* else the caller waits: its result comes when woken */
+		g[RAX] = (uint64_t)r;
+	thread_schedule(uc); /* the only place threads change (thread.c) */
+	sig_deliver(uc);     /* as the kernel does on its way back to the program */
 }
 
 /* cpuid from the table the supervisor recorded (zrt_abi.h): an exact
@@ -219,6 +225,7 @@ struct start zrt_main(uint64_t *sp)
 	uint64_t secs = nv->has_time ? (uint64_t)nv->time_seconds : 0, max = UINT64_MAX / 1000000000u / 2;
 	clock_set((secs < max ? secs : max) * 1000000000u);
 	rng_seed(config_seed());
+	thread_init(nv->has_seed ? (uint64_t)nv->seed : 0);
 	uint64_t *at_entry = auxv_find(sp, AT_ENTRY), *at_base = auxv_find(sp, AT_BASE);
 	uint64_t entry = at_entry ? *at_entry : 0;
 	struct interp in;

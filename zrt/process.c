@@ -1,34 +1,63 @@
 /*
- * process.c - one process, one thread: fork and threads fail as on a
- * Linux that may not create another process, a futex wait could never be
- * woken, and the exit calls end the session (exit.c).
+ * process.c - one process, its threads: fork fails as on a Linux that may
+ * not create another process; clone of a thread, the futex calls and the
+ * thread calls are answered by the threads of thread.c; exit_group ends
+ * the session (exit.c), exit ends one thread.
  */
 #include <linux/futex.h>
+#include <linux/time_types.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/wait.h>
 
+#include "clock.h"
 #include "exit.h"
 #include "log.h"
 #include "syscall.h"
+#include "thread.h"
 #include "user.h"
 #include "zrt.h"
 
-/* clone, clone3, fork, vfork: EAGAIN, what Linux gives a process that may
- * not create another (RLIMIT_NPROC 0), and one line in the debug log
- * ([debug] verbosity 1) saying which program act it was. */
+/* fork, vfork, and a clone that is not a thread's: EAGAIN, what Linux
+ * gives a process that may not create another (RLIMIT_NPROC 1), and one
+ * line in the debug log ([debug] verbosity 1) saying which program act it
+ * was. */
 static long no_process(uint64_t flags)
 {
-	const char *what = (flags & CLONE_THREAD)  ? "pthread_create (clone of a thread): a sandbox runs one thread"
-			   : (flags & CLONE_VFORK) ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
-						   : "fork: a sandbox runs one process";
+	const char *what = (flags & CLONE_VFORK) ? "posix_spawn, system or popen (vfork): a sandbox runs one process"
+						 : "fork: a sandbox runs one process";
 	log_line(1, "zrt: %s (EAGAIN)", what);
 	return -EAGAIN;
 }
 
+/* What a thread shares with its creator, as glibc, musl and Go ask for it. */
+#define THREAD_FLAGS (uint64_t)(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+/* What else a thread's clone may say: ZRT has one of each already (System
+ * V semaphores, the io context) or does it (the tids, the thread pointer). */
+#define THREAD_EXTRA                                                                                                \
+	(uint64_t)(CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
+		   CLONE_IO | CLONE_DETACHED)
+
+/* clone and clone3: a thread (thread.c), or no process. A clone that
+ * shares only part of what a thread shares (a process with its own
+ * memory, vfork's CLONE_VM|CLONE_VFORK) is no process; one with CLONE_THREAD
+ * but a flag ZRT does not do (a pidfd, a new namespace, ptrace) is EINVAL,
+ * which glibc and musl never ask. */
+static long clone_any(struct ucontext_k *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
+{
+	if (!(flags & CLONE_THREAD))
+		return no_process(flags);
+	if ((flags & THREAD_FLAGS) != THREAD_FLAGS || (flags & ~(THREAD_FLAGS | THREAD_EXTRA | 0xffull)) ||
+	    (flags & 0xff))
+		return -EINVAL;
+	return thread_clone(uc, flags, stack, ptid, ctid, tls);
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls): x86-64's order. */
 long sys_clone(const struct sys_call *c)
 {
-	return no_process((uint64_t)c->a[0]);
+	return clone_any(c->uc, (uint64_t)c->a[0], (uint64_t)c->a[1], (uint64_t)c->a[2], (uint64_t)c->a[3],
+			 (uint64_t)c->a[4]);
 }
 
 /* fork and vfork: clone(SIGCHLD), one process only. */
@@ -38,22 +67,72 @@ long sys_fork(const struct sys_call *c)
 	return no_process(SIGCHLD);
 }
 
+/* clone3(args, size): struct clone_args, of at least its first version's
+ * 64 bytes (flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+ * stack_size, tls); the stack is given as its lowest address and size. */
 long sys_clone3(const struct sys_call *c)
 {
-	return no_process(user_ok((uint64_t)c->a[0], 8) ? *(const uint64_t *)c->a[0] : 0);
+	uint64_t size = (uint64_t)c->a[1];
+	if (size < 64 || size > PAGE)
+		return -EINVAL;
+	if (!user_ok((uint64_t)c->a[0], size))
+		return -EFAULT;
+	const uint64_t *a = (const uint64_t *)c->a[0];
+	if (!(a[0] & CLONE_THREAD))
+		return no_process(a[0]);
+	if (a[4] || (a[5] && !a[6]) || (size >= 88 && (a[8] || a[9])) || (size > 88 && a[10]))
+		return -EINVAL; /* an exit signal for a thread, a stack without size, set_tid, a cgroup */
+	return clone_any(c->uc, a[0], a[5] ? a[5] + a[6] : 0, a[3], a[2], a[7]);
 }
 
-/* exit and exit_group: write access=wo images back, then end the session. */
-long sys_exit(const struct sys_call *c)
+/* exit_group: write access=wo images back, then end the session. */
+long sys_exit_group(const struct sys_call *c)
 {
 	exit_session((int)(c->a[0] & 0xff));
 }
 
-/* futex: one thread, so no waiter is ever woken or requeued (0) and a
- * wait whose value matches could only time out. Linux's checks stay: an
- * address not 4-byte aligned is EINVAL, and one that cannot be read is
- * EFAULT where the kernel reads it (a wait, a compare, a shared futex's
- * key); a zero bitset, negative counts EINVAL; other commands ENOSYS. */
+/* exit: the calling thread ends; the last one ends the session. */
+long sys_exit(const struct sys_call *c)
+{
+	return thread_exit((int)(c->a[0] & 0xff));
+}
+
+long sys_gettid(const struct sys_call *c)
+{
+	(void)c;
+	return thread_cur()->tid;
+}
+
+/* set_tid_address: the word cleared (and woken) when the thread ends. */
+long sys_set_tid_address(const struct sys_call *c)
+{
+	thread_cur()->clear_tid = (uint64_t)c->a[0];
+	return thread_cur()->tid;
+}
+
+/* set_robust_list(head, len): len must be struct robust_list_head's. */
+long sys_set_robust_list(const struct sys_call *c)
+{
+	if (c->a[1] != 24)
+		return -EINVAL;
+	thread_cur()->robust_head = (uint64_t)c->a[0];
+	return 0;
+}
+
+long sys_sched_yield(const struct sys_call *c)
+{
+	(void)c;
+	thread_yield();
+	return 0;
+}
+
+/* futex: the waits and wakes of thread.c. Linux's checks stay, in its
+ * order: the timeout's memory (EFAULT) and value (EINVAL); an address not
+ * 4-byte aligned EINVAL, and one that cannot be read EFAULT where the
+ * kernel reads it (a wait, a compare, a shared futex's key); a zero
+ * bitset, negative counts EINVAL; a value that changed EAGAIN; other
+ * commands (the priority-inheritance ones) ENOSYS. Private and shared
+ * futexes are one: there is one process. */
 static bool futex_key(uint64_t addr, bool shared, long *err)
 {
 	if (addr & 3)
@@ -63,6 +142,86 @@ static bool futex_key(uint64_t addr, bool shared, long *err)
 	else
 		return true;
 	return false;
+}
+
+/* A wait's timeout on the virtual clock: none (NULL), a time from now
+ * (FUTEX_WAIT), or a time on the clock (FUTEX_WAIT_BITSET: the virtual
+ * clock's monotonic and real time are the same clock). */
+static long futex_deadline(uint64_t ts, bool absolute, bool *timed, uint64_t *at)
+{
+	*timed = ts != 0;
+	*at = 0;
+	if (!ts)
+		return 0;
+	if (!user_ok(ts, sizeof(struct __kernel_timespec)))
+		return -EFAULT;
+	const struct __kernel_timespec *t = (const struct __kernel_timespec *)ts;
+	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
+		return -EINVAL;
+	uint64_t sec = (uint64_t)t->tv_sec, now = clock_peek();
+	uint64_t ns = sec >= ZRT_CLOCK_MAX / 1000000000u ? ZRT_CLOCK_MAX : sec * 1000000000u + (uint64_t)t->tv_nsec;
+	*at = absolute ? ns : ns > ZRT_CLOCK_MAX - now ? ZRT_CLOCK_MAX : now + ns;
+	return 0;
+}
+
+static long futex_wait(uint64_t uaddr, bool shared, uint32_t val, uint32_t bitset, uint64_t ts, bool absolute)
+{
+	bool timed;
+	uint64_t at;
+	long err = futex_deadline(ts, absolute, &timed, &at);
+	if (err)
+		return err;
+	if (!bitset)
+		return -EINVAL;
+	if (!futex_key(uaddr, shared, &err))
+		return err;
+	if (!user_ok(uaddr, 4))
+		return -EFAULT;
+	if (*(const uint32_t *)uaddr != val)
+		return -EAGAIN;
+	if (timed && at <= clock_peek())
+		return -ETIMEDOUT;
+	return thread_wait(uaddr, bitset, timed, at);
+}
+
+/* FUTEX_WAKE_OP: *uaddr2 changes by the encoded operation, waiters of
+ * uaddr are woken, and those of uaddr2 too if the old value passes the
+ * encoded comparison. */
+static long futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool shared, long n, long n2, uint32_t enc)
+{
+	long err = 0;
+	if (!futex_key(uaddr, shared, &err) || !futex_key(uaddr2, shared, &err))
+		return err;
+	if (!user_ok(uaddr2, 4))
+		return -EFAULT;
+	uint32_t op = (enc >> 28) & 7, cmp = (enc >> 24) & 15;
+	int32_t oparg = (int32_t)(enc << 8) >> 20, cmparg = (int32_t)(enc << 20) >> 20;
+	if (enc & ((uint32_t)FUTEX_OP_OPARG_SHIFT << 28))
+		oparg = (oparg < 0 || oparg > 31) ? 0 : (int32_t)(1u << oparg);
+	uint32_t *w = (uint32_t *)uaddr2, old = *w, arg = (uint32_t)oparg;
+	switch (op) {
+	case FUTEX_OP_SET: *w = arg; break;
+	case FUTEX_OP_ADD: *w = old + arg; break;
+	case FUTEX_OP_OR: *w = old | arg; break;
+	case FUTEX_OP_ANDN: *w = old & ~arg; break;
+	case FUTEX_OP_XOR: *w = old ^ arg; break;
+	default: return -ENOSYS;
+	}
+	int32_t o = (int32_t)old;
+	bool pass;
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ: pass = o == cmparg; break;
+	case FUTEX_OP_CMP_NE: pass = o != cmparg; break;
+	case FUTEX_OP_CMP_LT: pass = o < cmparg; break;
+	case FUTEX_OP_CMP_LE: pass = o <= cmparg; break;
+	case FUTEX_OP_CMP_GT: pass = o > cmparg; break;
+	case FUTEX_OP_CMP_GE: pass = o >= cmparg; break;
+	default: return -ENOSYS;
+	}
+	long done = thread_wake(uaddr, FUTEX_BITSET_MATCH_ANY, n);
+	if (pass)
+		done += thread_wake(uaddr2, FUTEX_BITSET_MATCH_ANY, n2);
+	return done;
 }
 
 long sys_futex(const struct sys_call *c)
@@ -76,20 +235,17 @@ long sys_futex(const struct sys_call *c)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
+		return futex_wait(uaddr, shared, (uint32_t)val, FUTEX_BITSET_MATCH_ANY, (uint64_t)c->a[3], false);
 	case FUTEX_WAIT_BITSET:
-		if (cmd == FUTEX_WAIT_BITSET && !(uint32_t)c->a[5])
-			return -EINVAL;
-		if (!futex_key(uaddr, shared, &err))
-			return err;
-		if (!user_ok(uaddr, 4))
-			return -EFAULT;
-		return *(const uint32_t *)uaddr != (uint32_t)val ? -EAGAIN
-								 : -ETIMEDOUT; /* no other thread can wake it */
+		return futex_wait(uaddr, shared, (uint32_t)val, (uint32_t)c->a[5], (uint64_t)c->a[3], true);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 		if (cmd == FUTEX_WAKE_BITSET && !(uint32_t)c->a[5])
 			return -EINVAL;
-		return futex_key(uaddr, shared, &err) ? 0 : err;
+		if (!futex_key(uaddr, shared, &err))
+			return err;
+		return thread_wake(uaddr, cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : (uint32_t)c->a[5], (int)val);
+	case FUTEX_WAKE_OP: return futex_wake_op(uaddr, uaddr2, shared, (int)val, (int)c->a[3], (uint32_t)c->a[5]);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 		if ((int)val < 0 || (int)c->a[3] < 0)
@@ -102,7 +258,7 @@ long sys_futex(const struct sys_call *c)
 			if (*(const uint32_t *)uaddr != (uint32_t)c->a[5])
 				return -EAGAIN;
 		}
-		return 0;
+		return thread_requeue(uaddr, uaddr2, (int)val, (int)c->a[3]);
 	default: return -ENOSYS;
 	}
 }

@@ -6,7 +6,9 @@
  * rt_sigprocmask and sigaltstack are refused by the wall and answered here,
  * so ZRT keeps a *virtual* disposition table, mask, alternate stack and
  * queue of pending signals. The real mask of the program stays what boot
- * left (nothing blocked), so SIGSYS always reaches ZRT.
+ * left (nothing blocked), so SIGSYS always reaches ZRT. With threads
+ * (thread.c) the mask is the calling thread's, and a signal sent with
+ * tkill or tgkill is pending for its thread alone.
  *
  * Delivery. Whenever ZRT is about to return to the program (the end of
  * every emulated call) and a pending signal is not blocked by the virtual
@@ -40,6 +42,7 @@
 #include "log.h"
 #include "sig.h"
 #include "syscall.h"
+#include "thread.h"
 #include "user.h"
 #include "zrt.h"
 
@@ -113,28 +116,39 @@ SAME_PLACE(struct ksiginfo, u.kill.value, siginfo_t, si_value, "si_value");
 _Static_assert(sizeof(struct ksiginfo) == sizeof(siginfo_t), "siginfo_t");
 
 static struct ksigaction sigact[SIGMAX + 1];
-static uint64_t vmask;
+/* The mask is the calling thread's (thread.h): threads switch between calls. */
+#define vmask (thread_cur()->sigmask)
 static struct {
 	uint64_t sp;
 	int32_t flags, pad;
 	uint64_t size;
 } altss = {0, SS_DISABLE, 0, 0};
 
-/* Pending signals, in the order they were sent. */
+/* Pending signals, in the order they were sent, each for the process
+ * (qtid 0) or for one thread (tkill, tgkill: its tid). */
 static struct ksiginfo queue[SIGQUEUE_MAX];
+static long qtid[SIGQUEUE_MAX];
 static int nqueue;
+
+/* Pending for the calling thread: its own and the process's. */
+static bool visible(int i)
+{
+	return qtid[i] == 0 || qtid[i] == thread_cur()->tid;
+}
 
 static uint64_t pending_set(void)
 {
 	uint64_t s = 0;
 	for (int i = 0; i < nqueue; i++)
-		s |= bit(queue[i].signo);
+		if (visible(i))
+			s |= bit(queue[i].signo);
 	return s;
 }
 
 static void drop(int i)
 {
 	memmove(&queue[i], &queue[i + 1], (size_t)(nqueue - i - 1) * sizeof queue[0]);
+	memmove(&qtid[i], &qtid[i + 1], (size_t)(nqueue - i - 1) * sizeof qtid[0]);
 	nqueue--;
 }
 
@@ -163,15 +177,19 @@ static bool ignored(int sig)
  * real-time signals queue, up to SIGQUEUE_MAX in all. An ignored signal
  * that is not blocked is discarded at once (blocked ones wait: the
  * disposition may change before they are unblocked). */
-static long enqueue(const struct ksiginfo *si)
+static long enqueue(const struct ksiginfo *si, long tid)
 {
 	int sig = si->signo;
-	if (ignored(sig) && !(vmask & bit(sig)))
+	const struct thread *t = tid ? thread_find(tid) : thread_cur();
+	if (ignored(sig) && !(t->sigmask & bit(sig)))
 		return 0;
-	if (sig < SIGRTMIN && (pending_set() & bit(sig)))
-		return 0;
+	if (sig < SIGRTMIN)
+		for (int i = 0; i < nqueue; i++)
+			if (queue[i].signo == sig && qtid[i] == tid)
+				return 0;
 	if (nqueue == SIGQUEUE_MAX)
 		return sig < SIGRTMIN ? 0 : -EAGAIN;
+	qtid[nqueue] = tid;
 	queue[nqueue++] = *si;
 	return 0;
 }
@@ -181,7 +199,7 @@ void sig_send_self(int sig, int code)
 	struct ksiginfo si = {.signo = sig, .code = code};
 	si.u.kill.pid = ZRT_PID;
 	si.u.kill.uid = ZRT_UID;
-	enqueue(&si);
+	enqueue(&si, 0);
 }
 
 /* The default action: end the session as the signal would end the process. */
@@ -269,7 +287,7 @@ static bool next_signal(struct ksiginfo *out)
 {
 	int best = -1;
 	for (int i = 0; i < nqueue; i++)
-		if (!(vmask & bit(queue[i].signo)) && (best < 0 || queue[i].signo < queue[best].signo))
+		if (visible(i) && !(vmask & bit(queue[i].signo)) && (best < 0 || queue[i].signo < queue[best].signo))
 			best = i;
 	if (best < 0)
 		return false;
@@ -305,7 +323,7 @@ void sig_deliver(struct ucontext_k *uc)
 	bool susp = suspended;
 	suspended = false;
 	for (int i = 0; i < nqueue; i++)
-		if (!(vmask & bit(queue[i].signo))) {
+		if (visible(i) && !(vmask & bit(queue[i].signo))) {
 			deliver(uc, susp ? &suspend_saved : 0);
 			return;
 		}
@@ -397,7 +415,7 @@ static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 
 /* kill(2) and friends aimed at this process; anything else is ESRCH: the
  * sandbox has one process. */
-static long send(long sig, int code, const struct ksiginfo *given)
+static long send(long sig, int code, const struct ksiginfo *given, long tid)
 {
 	if (sig < 0 || sig > SIGMAX)
 		return -EINVAL;
@@ -412,7 +430,11 @@ static long send(long sig, int code, const struct ksiginfo *given)
 		si.u.kill.uid = ZRT_UID;
 	}
 	si.signo = (int32_t)sig;
-	return enqueue(&si);
+	long r = enqueue(&si, tid);
+	struct thread *t = tid ? thread_find(tid) : NULL;
+	if (!r && t && t != thread_cur() && !(t->sigmask & bit((int)sig)))
+		thread_interrupt(t); /* its handler runs when it next returns */
+	return r;
 }
 
 /* rt_sigqueueinfo and rt_tgsigqueueinfo: the siginfo's memory, then
@@ -428,9 +450,9 @@ static long sigqueueinfo(long tgid, long tid, bool thread, long sig, const struc
 	long target = thread ? tid : tgid;
 	if ((info->code >= 0 || info->code == SI_TKILL) && target != ZRT_PID)
 		return -EPERM;
-	if (tgid != ZRT_PID || target != ZRT_PID)
+	if (tgid != ZRT_PID || (thread ? !thread_find(tid) : target != ZRT_PID))
 		return -ESRCH;
-	return send(sig, 0, info);
+	return send(sig, 0, info, thread ? tid : 0);
 }
 
 static long do_sigsuspend(const uint64_t *set, long size)
@@ -441,7 +463,7 @@ static long do_sigsuspend(const uint64_t *set, long size)
 		return -EFAULT;
 	uint64_t saved = vmask, want = *set & ~unblockable;
 	for (int i = 0; i < nqueue; i++)
-		if (!(want & bit(queue[i].signo)) && !ignored(queue[i].signo)) {
+		if (visible(i) && !(want & bit(queue[i].signo)) && !ignored(queue[i].signo)) {
 			/* Delivered on the way out (sig_deliver); the handler's
 			 * frame restores the mask of before the call. */
 			vmask = want;
@@ -520,21 +542,21 @@ long sys_rt_sigsuspend(const struct sys_call *c)
 /* kill: this process, its group (0), or nothing; -1 reaches all but this one. */
 long sys_kill(const struct sys_call *c)
 {
-	return (c->a[0] == ZRT_PID || c->a[0] == 0) ? send(c->a[1], SI_USER, 0) : -ESRCH;
+	return (c->a[0] == ZRT_PID || c->a[0] == 0) ? send(c->a[1], SI_USER, 0, 0) : -ESRCH;
 }
 
 long sys_tkill(const struct sys_call *c)
 {
 	if ((int)c->a[0] <= 0)
 		return -EINVAL;
-	return c->a[0] == ZRT_PID ? send(c->a[1], SI_TKILL, 0) : -ESRCH;
+	return thread_find(c->a[0]) ? send(c->a[1], SI_TKILL, 0, c->a[0]) : -ESRCH;
 }
 
 long sys_tgkill(const struct sys_call *c)
 {
 	if ((int)c->a[0] <= 0 || (int)c->a[1] <= 0)
 		return -EINVAL;
-	return (c->a[0] == ZRT_PID && c->a[1] == ZRT_PID) ? send(c->a[2], SI_TKILL, 0) : -ESRCH;
+	return (c->a[0] == ZRT_PID && thread_find(c->a[1])) ? send(c->a[2], SI_TKILL, 0, c->a[1]) : -ESRCH;
 }
 
 long sys_rt_sigqueueinfo(const struct sys_call *c)

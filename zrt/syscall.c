@@ -191,21 +191,21 @@ static const struct sys_entry table[] = {
 	CALL(getgroups, sys_getgroups, ARG_INT), /* none */
 	CALL(setgroups, sys_setgroups),
 	RET(getpid, ZRT_PID),
-	RET(gettid, ZRT_PID),
+	CALL(gettid, sys_gettid),
 	RET(getpgrp, ZRT_PID),
 	CALL(getpgid, sys_getpgid, ARG_INT),
 	CALL(getsid, sys_getpgid, ARG_INT),
 	RET(getppid, 0),
 	RET(setpgid, 0),
 	RET(setsid, -EPERM), /* already a session leader */
-	RET(set_tid_address, ZRT_PID),
-	RET(set_robust_list, 0),
+	CALL(set_tid_address, sys_set_tid_address),
+	CALL(set_robust_list, sys_set_robust_list, ARG_LONG, ARG_LONG),
 	RET(rseq, -ENOSYS),
 	CALL(prctl, sys_prctl, ARG_INT),
 	CALL(prlimit64, sys_prlimit64, ARG_INT, ARG_UINT),
 	CALL(getrlimit, sys_getrlimit, ARG_UINT),
 	CALL(setrlimit, sys_setrlimit, ARG_UINT),
-	RET(sched_yield, 0),
+	CALL(sched_yield, sys_sched_yield),
 	CALL(getpriority, sys_getpriority, ARG_INT, ARG_INT),
 	CALL(setpriority, sys_setpriority, ARG_INT, ARG_INT, ARG_INT),
 	CALL(sched_getaffinity, sys_sched_getaffinity, ARG_INT, ARG_UINT),
@@ -226,9 +226,9 @@ static const struct sys_entry table[] = {
 	CALL(rt_sigqueueinfo, sys_rt_sigqueueinfo, ARG_INT, ARG_INT),
 	CALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo, ARG_INT, ARG_INT, ARG_INT),
 
-	/* process.c: one process, one thread */
+	/* process.c: one process, its threads (thread.c) */
 	CALL(exit, sys_exit, ARG_INT),
-	CALL(exit_group, sys_exit, ARG_INT),
+	CALL(exit_group, sys_exit_group, ARG_INT),
 	CALL(clone, sys_clone),
 	CALL(fork, sys_fork),
 	CALL(vfork, sys_fork),

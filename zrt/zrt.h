@@ -19,18 +19,21 @@
  * file's includes against this list (`make zrt` runs it), and a file that
  * is not on it fails the check.
  *
- *   10  entry.c       the header at ZRT_BASE, the SIGSYS and SIGSEGV
+ *   11  entry.c       the header at ZRT_BASE, the SIGSYS and SIGSEGV
  *                     handlers, start-up (zrt_main)
  *       syscall.c     the system-call table (syscall.h: the contract)
- *    9  mman.c identity.c process.c interp.c
- *                     memory calls; identity and limits; one process;
+ *   10  mman.c identity.c process.c interp.c
+ *                     memory calls; identity and limits; the process and
+ *                     its thread calls (clone, futex, exit);
  *                     a dynamic program's interpreter (ld.so)
- *    8  image/        tar images: mounted (access=ro), written back (wo)
- *    7  fs/           the filesystem: inodes, directories, paths,
+ *    9  image/        tar images: mounted (access=ro), written back (wo)
+ *    8  fs/           the filesystem: inodes, directories, paths,
  *                     descriptors, read and write, stat, ioctl, poll
- *    6  config.c      the nvram: read, parsed, applied to the channels
- *    5  pipe.c        in-memory pipes
+ *    7  config.c      the nvram: read, parsed, applied to the channels
+ *    6  pipe.c        in-memory pipes
  *       signal.c      the program's signals (sig.h)
+ *    5  thread.c      the program's threads and their deterministic
+ *                     scheduler
  *    4  exit.c        how the session ends
  *    3  log.c         diagnostics on /dev/stderr
  *    2  chan.c        the channel client: reads and writes are traps

@@ -229,6 +229,26 @@ static void test_session(void **state)
 	parsed_free(&r);
 }
 
+/* [threads] seed: the scheduler's seed, once in the file, a number;
+ * absent, 0 and not given. */
+static void test_threads_seed(void **state)
+{
+	(void)state;
+	struct parsed r;
+	parse_ok("[threads]\nseed = 42\n", &r);
+	assert_true(r.nv.has_seed);
+	assert_int_equal(r.nv.seed, 42);
+	parsed_free(&r);
+	parse_ok("[args]\nargs=a\n", &r);
+	assert_false(r.nv.has_seed);
+	assert_int_equal(r.nv.seed, 0);
+	parsed_free(&r);
+	parse_fails("[threads]\nseed=x\n",
+		    "nvram line 2: [threads] seed: must be a decimal integer from 0 to 9223372036854775807, not 'x'");
+	parse_fails("[threads]\nseed=1\n[threads]\nseed=2\n",
+		    "nvram line 4: [threads] seed: given twice (first on line 2)");
+}
+
 static const char crlf_text[] = "# comment\r\n"
 				"[args]\r\n"
 				"args = a \"b c\"\r\n"
@@ -854,6 +874,7 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_session),
+		cmocka_unit_test(test_threads_seed),
 		cmocka_unit_test(test_empty_text),
 		cmocka_unit_test(test_sections_any_order),
 		cmocka_unit_test(test_comments),

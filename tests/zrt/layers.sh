@@ -44,17 +44,18 @@ LAYERS='
 2  rng       rng.h rng.c
 3  log       log.h log.c
 4  exit      exit.h exit.c
-5  pipe      pipe.h pipe.c
-5  signal    sig.h signal.c
-6  config    config.h config.c
-7  fs        fs/*
-8  image     image/*
-9  mman      mman.c
-9  identity  identity.c
-9  process   process.c
-9  interp    interp.h interp.c
-10 syscall   syscall.c
-10 entry     entry.c
+5  thread    thread.h thread.c
+6  pipe      pipe.h pipe.c
+6  signal    sig.h signal.c
+7  config    config.h config.c
+8  fs        fs/*
+9  image     image/*
+10 mman      mman.c
+10 identity  identity.c
+10 process   process.c
+10 interp    interp.h interp.c
+11 syscall   syscall.c
+11 entry     entry.c
 '
 
 # module_of PATH (relative to zrt/): sets LAYER and MODULE, or returns 1

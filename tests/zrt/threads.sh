@@ -1,0 +1,132 @@
+#!/bin/bash
+# threads.sh ZVSH BUILD - threads inside the sandbox (docs/zrt.md, "Threads").
+#
+# Static programs with threads (glibc's pthreads through clone3, musl's
+# through clone, C++ std::thread, OpenMP; tests/zrt/threads/) give the
+# same output as natively where it does not depend on the interleaving,
+# and the same bytes and memory etag on two more runs by zerovm itself
+# (-C: cpuid from a table); a racy program gives one result per seed
+# ([threads] seed in the nvram) and different results across seeds; a
+# deadlock ends the session at once with status 124 and a "deadlock" line.
+#
+# BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp}. Prints "ok - ..."
+# lines and "N passed, M failed".
+set -u
+ZVSH=$(readlink -f "$1")
+B=$(readlink -f "$2")
+export ZEROVM=$B/zerovm
+T=$(mktemp -d /tmp/zrt-threads.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() {
+	echo "not ok - $1"
+	shift
+	for l in "$@"; do echo "#   $l"; done
+	fail=$((fail + 1))
+}
+check() { # NAME GOT WANT
+	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got  [$2]" "want [$3]"; fi
+}
+
+# zv OUT ARGS...: zvsh ARGS (output in OUT, stderr in OUT.err, status in
+# ZRC), its manifest and nvram kept in $T/keep; then again by zerovm -C
+# with the memory etag on (OUT.2, etag in E2) and once more (OUT.3, E3):
+# DETERMINISTIC=yes when the three outputs and the two etags agree.
+zv() {
+	local out=$1 k=$T/keep
+	shift
+	rm -rf "$k"
+	timeout 120 "$ZVSH" --timeout 60 --keep "$k" "$@" </dev/null >"$out" 2>"$out.err"
+	ZRC=$?
+	DETERMINISTIC=no
+	[ -f "$k/manifest" ] || return
+	sed -i 's/^\(Memory = [0-9]*\), 0$/\1, 1/' "$k/manifest"
+	rerun "$out"
+	if cmp -s "$out" "$out.2" && cmp -s "$out" "$out.3" && [ -n "$E2" ] && [ "$E2" == "$E3" ]; then
+		DETERMINISTIC=yes
+	fi
+}
+rerun() { # OUT: two runs of the kept manifest (OUT.2, OUT.3; etags E2, E3)
+	local k=$T/keep
+	timeout 120 "$ZEROVM" -C "$k/manifest" </dev/null 3>"$1.2" 4>/dev/null >"$k/report2" 2>/dev/null
+	timeout 120 "$ZEROVM" -C "$k/manifest" </dev/null 3>"$1.3" 4>/dev/null >"$k/report3" 2>/dev/null
+	E2=$(grep -o '/dev/memory [0-9a-f]*' "$k/report2")
+	E3=$(grep -o '/dev/memory [0-9a-f]*' "$k/report3")
+}
+# seed N: the kept nvram with [threads] seed=N (the kept one first saved).
+seed() {
+	[ -f "$T/keep/nvram.orig" ] || cp "$T/keep/nvram" "$T/keep/nvram.orig"
+	{ cat "$T/keep/nvram.orig"; printf '[threads]\nseed=%s\n' "$1"; } >"$T/keep/nvram"
+}
+
+# ---------------------------------------------------------------- same as native
+# same NAME PROGRAM ARGS...: native and sandboxed output identical, status
+# 0, deterministic.
+same() {
+	local name=$1
+	shift
+	timeout 60 "$@" >"$T/native.out" 2>&1
+	local nrc=$?
+	zv "$T/z.out" "$@"
+	if [ "$nrc" -ne 0 ] || ! [ -s "$T/native.out" ]; then
+		bad "$name: native run" "status $nrc" "$(head -n 3 "$T/native.out")"
+	elif ! cmp -s "$T/native.out" "$T/z.out" || [ "$ZRC" -ne 0 ]; then
+		bad "$name: same output as native" "status $ZRC" "native: $(head -n 3 "$T/native.out" | tr '\n' '|')" \
+			"zvsh:   $(head -n 3 "$T/z.out" | tr '\n' '|') $(head -n 2 "$T/z.out.err" | tr '\n' '|')"
+	elif [ "$DETERMINISTIC" != yes ]; then
+		bad "$name: same output as native" "runs differ (output or memory etag)" "$E2" "$E3"
+	else
+		ok "$name: same output as native ($(head -n 1 "$T/z.out")), 3 runs, one memory etag"
+	fi
+}
+
+for lib in glibc musl; do
+	P=$B/zrt/threads-$lib
+	same "$lib: producers and consumers, a mutex and condition variables, joined" "$P" pc
+	same "$lib: thread-local storage, a copy per thread" "$P" tls
+	same "$lib: pthread_cond_timedwait times out on the virtual clock, a thread sleeps" "$P" timed
+	same "$lib: pthread_kill of a thread waiting on a condition variable runs its handler" "$P" kill
+	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
+	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
+done
+same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
+same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
+
+# ---------------------------------------------------------------- seeds
+# The racy counter: every update has a system call between its read and
+# its write, so lost updates depend on the interleaving alone.
+for lib in glibc musl; do
+	zv "$T/race.out" "$B/zrt/threads-$lib" race
+	check "$lib race: deterministic with the default seed (output and memory etag)" "$DETERMINISTIC $ZRC" "yes 0"
+	default=$(cat "$T/race.out")
+	seed 0
+	rerun "$T/race0.out"
+	# (the etags differ: the nvram's text is in guest memory)
+	check "$lib race: the default seed is 0 (the same interleaving)" "$(cat "$T/race0.out.2")" "$default"
+	results="" same_seed=yes lost=yes
+	for s in 1 2 3 4 5 6 7 8; do
+		seed "$s"
+		rerun "$T/race$s.out"
+		cmp -s "$T/race$s.out.2" "$T/race$s.out.3" && [ "$E2" == "$E3" ] || same_seed=no
+		n=$(sed -n 's/^race: counter \([0-9]*\) of 1200$/\1/p' "$T/race$s.out.2")
+		[ -n "$n" ] && [ "$n" -lt 1200 ] || lost=no
+		results="$results $n"
+	done
+	distinct=$(tr ' ' '\n' <<<"$results" | sed '/^$/d' | sort -u | wc -l)
+	check "$lib race: each of 8 seeds gives one result on two runs (output and memory etag)" "$same_seed" yes
+	check "$lib race: updates are lost, by how many depends on the seed ($results)" \
+		"$lost $([ "$distinct" -ge 3 ] && echo several)" "yes several"
+done
+
+# ---------------------------------------------------------------- deadlock
+for lib in glibc musl; do
+	zv "$T/dead.out" "$B/zrt/threads-$lib" deadlock
+	check "$lib: a deadlock ends the session at once, status 124, said on stderr, the same every run" \
+		"$ZRC $(head -n 1 "$T/dead.out") / $(grep -c '^zrt: deadlock: every thread waits for ever (thread 1 waits on futex 0x[0-9a-f]*, thread 2 waits on futex 0x[0-9a-f]*); the session ends$' "$T/dead.out.err") $DETERMINISTIC" \
+		"124 deadlock: each thread holds one mutex and takes the other / 1 yes"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

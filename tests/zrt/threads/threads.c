@@ -1,0 +1,301 @@
+/*
+ * threads.c - a pthread program for tests/zrt/threads.sh, built with
+ * gcc -static -pthread (glibc: clone3) and musl-gcc -static (musl: clone).
+ * Each command prints what it computed; the script compares it with the
+ * native run where the result does not depend on the interleaving, and
+ * runs it twice under zerovm for the same bytes and memory etag.
+ *
+ *   pc        producers and consumers over a bounded buffer (a mutex and
+ *             two condition variables), joined; the sum is fixed
+ *   tls       thread-local storage: each thread's copy, and main's untouched
+ *   race      a counter updated with a system call between read and write:
+ *             lost updates depend on the interleaving (not compared natively)
+ *   timed     pthread_cond_timedwait that times out, and a sleep in a thread
+ *   kill      pthread_kill of a thread waiting on a condition variable: its
+ *             handler runs, the thread goes on
+ *   exit      pthread_exit of main while another thread finishes the work
+ *   fpu       each thread its own rounding mode (MXCSR, x87 control word),
+ *             kept across switches
+ *   deadlock  two threads taking two mutexes in opposite orders
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fenv.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ITEMS 2000
+#define CAP 8
+
+static int buf[CAP], head, tail, count;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t notfull = PTHREAD_COND_INITIALIZER, notempty = PTHREAD_COND_INITIALIZER;
+
+static void *producer(void *arg)
+{
+	int base = *(int *)arg;
+	for (int i = 0; i < ITEMS; i++) {
+		pthread_mutex_lock(&mu);
+		while (count == CAP)
+			pthread_cond_wait(&notfull, &mu);
+		buf[tail] = base + i;
+		tail = (tail + 1) % CAP;
+		count++;
+		pthread_cond_signal(&notempty);
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	long *sum = arg;
+	for (int i = 0; i < ITEMS; i++) {
+		pthread_mutex_lock(&mu);
+		while (count == 0)
+			pthread_cond_wait(&notempty, &mu);
+		*sum += buf[head];
+		head = (head + 1) % CAP;
+		count--;
+		pthread_cond_signal(&notfull);
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+
+static int cmd_pc(void)
+{
+	pthread_t p[3], c[3];
+	int base[3] = {0, 100000, 200000};
+	long sum[3] = {0, 0, 0};
+	for (int i = 0; i < 3; i++)
+		if (pthread_create(&p[i], NULL, producer, &base[i]) || pthread_create(&c[i], NULL, consumer, &sum[i]))
+			return printf("pthread_create failed\n"), 1;
+	for (int i = 0; i < 3; i++)
+		pthread_join(p[i], NULL), pthread_join(c[i], NULL);
+	printf("pc: %d items through a buffer of %d, sum %ld, left %d\n", 3 * ITEMS, CAP, sum[0] + sum[1] + sum[2],
+	       count);
+	return 0;
+}
+
+static __thread long tls_value = 7;
+static __thread char tls_name[16] = "main";
+
+static void *tls_thread(void *arg)
+{
+	long k = (long)arg;
+	snprintf(tls_name, sizeof tls_name, "thread%ld", k);
+	for (int i = 0; i < 1000; i++) {
+		tls_value += k;
+		if (i % 100 == 0)
+			sched_yield();
+	}
+	char *out = malloc(64);
+	snprintf(out, 64, "%s %ld", tls_name, tls_value);
+	return out;
+}
+
+static int cmd_tls(void)
+{
+	pthread_t t[4];
+	for (long k = 0; k < 4; k++)
+		pthread_create(&t[k], NULL, tls_thread, (void *)(k + 1));
+	for (int k = 0; k < 4; k++) {
+		char *s;
+		pthread_join(t[k], (void **)&s);
+		printf("tls: %s\n", s);
+		free(s);
+	}
+	printf("tls: %s %ld\n", tls_name, tls_value);
+	return 0;
+}
+
+static volatile long counter;
+
+static void *racer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 300; i++) {
+		long v = counter;
+		sched_yield();
+		counter = v + 1;
+	}
+	return NULL;
+}
+
+static int cmd_race(void)
+{
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, racer, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	printf("race: counter %ld of %d\n", counter, 4 * 300);
+	return 0;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	struct timespec d = {0, 5000000};
+	nanosleep(&d, NULL);
+	return (void *)42;
+}
+
+static int cmd_timed(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, sleeper, NULL);
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_sec += 2;
+	pthread_mutex_lock(&mu);
+	int r = pthread_cond_timedwait(&notempty, &mu, &at);
+	pthread_mutex_unlock(&mu);
+	void *v;
+	pthread_join(t, &v);
+	printf("timed: timedwait %s, joined %ld\n", r == ETIMEDOUT ? "ETIMEDOUT" : strerror(r), (long)v);
+	return 0;
+}
+
+static volatile sig_atomic_t got;
+static volatile int flag;
+
+static void on_usr1(int sig)
+{
+	got = sig;
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mu);
+	while (!flag)
+		pthread_cond_wait(&notempty, &mu);
+	pthread_mutex_unlock(&mu);
+	return (void *)(long)got;
+}
+
+static int cmd_kill(void)
+{
+	signal(SIGUSR1, on_usr1);
+	pthread_t t;
+	pthread_create(&t, NULL, waiter, NULL);
+	for (int i = 0; i < 10; i++)
+		sched_yield();
+	int r = pthread_kill(t, SIGUSR1);
+	while (!got)
+		sched_yield();
+	pthread_mutex_lock(&mu);
+	flag = 1;
+	pthread_cond_broadcast(&notempty);
+	pthread_mutex_unlock(&mu);
+	void *v;
+	pthread_join(t, &v);
+	printf("kill: pthread_kill %d, handler saw %ld\n", r, (long)v);
+	return 0;
+}
+
+static void *finisher(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 50; i++)
+		sched_yield();
+	printf("exit: the last thread prints after main's pthread_exit\n");
+	fflush(stdout);
+	return NULL;
+}
+
+static int cmd_exit(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, finisher, NULL);
+	pthread_exit(NULL);
+}
+
+static void *rounder(void *arg)
+{
+	int mode = (int)(long)arg, kept = 1;
+	fesetround(mode);
+	volatile double one = 1.0, three = 3.0;
+	double first = one / three;
+	for (int i = 0; i < 200; i++) {
+		sched_yield();
+		kept &= fegetround() == mode && one / three == first;
+	}
+	return (void *)(long)kept;
+}
+
+static int cmd_fpu(void)
+{
+	int modes[3] = {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, rounder, (void *)(long)modes[i]);
+	int kept = 1;
+	for (int i = 0; i < 3; i++) {
+		void *v;
+		pthread_join(t[i], &v);
+		kept &= (long)v == 1;
+	}
+	printf("fpu: each thread kept its rounding mode: %s; main's is still to nearest: %s\n", kept ? "yes" : "no",
+	       fegetround() == FE_TONEAREST ? "yes" : "no");
+	return 0;
+}
+
+static pthread_mutex_t ma = PTHREAD_MUTEX_INITIALIZER, mb = PTHREAD_MUTEX_INITIALIZER;
+
+static void *lock_ba(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mb);
+	sched_yield();
+	pthread_mutex_lock(&ma);
+	return NULL;
+}
+
+static int cmd_deadlock(void)
+{
+	pthread_t t;
+	pthread_mutex_lock(&ma);
+	pthread_create(&t, NULL, lock_ba, NULL);
+	while (pthread_mutex_trylock(&mb) == 0) /* until the thread holds mb */
+		pthread_mutex_unlock(&mb), sched_yield();
+	printf("deadlock: each thread holds one mutex and takes the other\n");
+	fflush(stdout);
+	pthread_mutex_lock(&mb);
+	pthread_join(t, NULL);
+	printf("deadlock: not reached\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+	if (!strcmp(c, "pc"))
+		return cmd_pc();
+	if (!strcmp(c, "tls"))
+		return cmd_tls();
+	if (!strcmp(c, "race"))
+		return cmd_race();
+	if (!strcmp(c, "timed"))
+		return cmd_timed();
+	if (!strcmp(c, "kill"))
+		return cmd_kill();
+	if (!strcmp(c, "exit"))
+		return cmd_exit();
+	if (!strcmp(c, "fpu"))
+		return cmd_fpu();
+	if (!strcmp(c, "deadlock"))
+		return cmd_deadlock();
+	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock\n");
+	return 2;
+}
