@@ -309,6 +309,9 @@ TAR_TESTS := $(BUILD)/unit/test_tar $(BUILD)/unit/test_tar_hostile $(BUILD)/unit
 $(TAR_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/tar_build.h untrusted/tar.c untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/tar.c -lcmocka
+$(BUILD)/unit/test_elfdyn: tests/unit/test_elfdyn.c untrusted/elfdyn.c untrusted/elfdyn.h untrusted/libc.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/elfdyn.c -lcmocka
 # The heap, with its invariants checked at every entry (-DZRT_MEM_DEBUG).
 $(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h untrusted/libc.h
 	@mkdir -p $(@D)
@@ -375,14 +378,19 @@ security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# libFuzzer targets (clang): the manifest parser and the ELF loader. `make
+# libFuzzer targets (clang): the manifest parser, the ELF loader, and the
+# parsers of untrusted/ (nvram, tar, the dynamic ELF reader). `make
 # check` runs each for FUZZ_SHORT seconds so regressions show in CI;
 # `make fuzz` runs each for FUZZ_TIME seconds. New inputs go to build/fuzz,
 # crashes to build/fuzz/crash-*; the seed corpus is tests/fuzz/corpus.
 FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
 FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC)
-FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar
+FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar \
+	   $(BUILD)/fuzz/fuzz_elfdyn
+$(BUILD)/fuzz/fuzz_elfdyn: tests/fuzz/fuzz_elfdyn.c untrusted/elfdyn.c untrusted/elfdyn.h untrusted/libc.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_elfdyn.c untrusted/elfdyn.c
 $(BUILD)/fuzz/fuzz_nvram: tests/fuzz/fuzz_nvram.c untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_nvram.c untrusted/nvram.c
@@ -412,12 +420,14 @@ fuzz-short: $(FUZZERS)
 	$(call run-fuzzer,elf,$(FUZZ_SHORT))
 	$(call run-fuzzer,nvram,$(FUZZ_SHORT))
 	$(call run-fuzzer,tar,$(FUZZ_SHORT))
+	$(call run-fuzzer,elfdyn,$(FUZZ_SHORT))
 
 fuzz: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_TIME))
 	$(call run-fuzzer,elf,$(FUZZ_TIME))
 	$(call run-fuzzer,nvram,$(FUZZ_TIME))
 	$(call run-fuzzer,tar,$(FUZZ_TIME))
+	$(call run-fuzzer,elfdyn,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
