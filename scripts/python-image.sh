@@ -13,11 +13,15 @@
 # Debian compiled stay valid. Merged /usr as on the host: /lib and /lib64
 # are links into /usr.
 #
-# Reproducible: the same installed package gives the same bytes (entries
+# Reproducible: the same installed package gives the same bytes, whatever
+# the umask, locale or temporary directory (tests/func/dynamic.sh; entries
 # sorted by name, owner and group 0 without names, GNU format, which stores
 # no access or change times; directories and links made here get the
-# python3.11 binary's time).
+# python3.11 binary's time). The directories made here take their mode from
+# the umask: it is fixed, and so is the locale (tar's and sort's order).
 set -eu
+umask 022
+export LC_ALL=C
 OUT=$1
 PY=/usr/bin/python3.11
 LDSO=/lib64/ld-linux-x86-64.so.2

@@ -13,7 +13,8 @@
 #     standard library natively and sandboxed, -c, -m, a script on standard
 #     input, a host file given with @; the same run twice gives the same
 #     output and memory etag; threads, subprocess and sockets fail with
-#     Python's own exceptions, never a crash.
+#     Python's own exceptions, never a crash; the image built again gives
+#     the same bytes.
 #
 #   tests/func/dynamic.sh ZVSH ZEROVM [PYTHON_IMAGE]
 #
@@ -156,6 +157,15 @@ else
 		"0:thread: RuntimeError: can't start new thread
 subprocess: BlockingIOError: [Errno 11] Resource temporarily unavailable
 socket: PermissionError: [Errno 13] Permission denied"
+	# make images is reproducible: built again (~7 s) from another
+	# temporary directory and under another umask, the same bytes.
+	if (umask 077 && TMPDIR=$T sh "$HERE/../../scripts/python-image.sh" "$T/again.tar") >build.log 2>&1; then
+		check "python: the image built twice is the same bytes (another umask, another TMPDIR)" \
+			"$(cmp "$PYIMG" "$T/again.tar" 2>&1)" ""
+	else
+		bad "python: the image builds again" "$(cat build.log)"
+	fi
+	rm -f "$T/again.tar"
 fi
 
 echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
