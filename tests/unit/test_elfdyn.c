@@ -27,9 +27,18 @@ struct obj {
 	unsigned reads_outside;
 };
 
-static void put16(struct obj *o, size_t at, uint16_t v) { memcpy(o->b + at, &v, 2); }
-static void put32(struct obj *o, size_t at, uint32_t v) { memcpy(o->b + at, &v, 4); }
-static void put64(struct obj *o, size_t at, uint64_t v) { memcpy(o->b + at, &v, 8); }
+static void put16(struct obj *o, size_t at, uint16_t v)
+{
+	memcpy(o->b + at, &v, 2);
+}
+static void put32(struct obj *o, size_t at, uint32_t v)
+{
+	memcpy(o->b + at, &v, 4);
+}
+static void put64(struct obj *o, size_t at, uint64_t v)
+{
+	memcpy(o->b + at, &v, 8);
+}
 
 /* The ELF header: x86-64 ET_DYN, program headers at 64, none yet. */
 static void elf_init(struct obj *o)
@@ -292,7 +301,7 @@ static void test_strings_outside(void **state)
 	const char *why = NULL;
 	char buf[64];
 	good(&o);
-	set_dyn(&o, 0, 1, 31); /* DT_NEEDED at the table's end */
+	set_dyn(&o, 0, 1, 31);    /* DT_NEEDED at the table's end */
 	set_dyn(&o, 2, 29, 5000); /* DT_RUNPATH far past it */
 	assert_int_equal(deps_of(&o, &d, &why), 0);
 	assert_int_equal(elfdyn_string(rd, &o, &d, d.needed[0], buf, sizeof buf, &why), -1);
@@ -373,13 +382,13 @@ static void test_dynamic_counts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_truncated_header),
-	    cmocka_unit_test(test_program_headers_outside),
-	    cmocka_unit_test(test_segments_overflow),
-	    cmocka_unit_test(test_interp),
-	    cmocka_unit_test(test_strings_outside),
-	    cmocka_unit_test(test_dynamic_counts),
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_truncated_header),
+		cmocka_unit_test(test_program_headers_outside),
+		cmocka_unit_test(test_segments_overflow),
+		cmocka_unit_test(test_interp),
+		cmocka_unit_test(test_strings_outside),
+		cmocka_unit_test(test_dynamic_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
