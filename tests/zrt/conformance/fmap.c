@@ -89,7 +89,8 @@ void group_fmap(void)
 	/* munmap of a part of a mapping never touched. */
 	m = fmap(3 * PG, PROT_READ, 0, fd, 0);
 	ROW("munmap the middle page of an untouched mapping", munmap(m + PG, PG));
-	REL("the pages around it: the file's bytes at their offsets", SAME(m, 0, PG) && SAME(m + 2 * PG, 2 * PG, PG / 2));
+	REL("the pages around it: the file's bytes at their offsets",
+	    SAME(m, 0, PG) && SAME(m + 2 * PG, 2 * PG, PG / 2));
 	munmap(m, 3 * PG);
 	m = fmap(3 * PG, PROT_READ, 0, fd, 0);
 	ROW("munmap the first page of an untouched mapping", munmap(m, PG));
@@ -101,11 +102,10 @@ void group_fmap(void)
 	/* MAP_FIXED over an untouched mapping: anonymous, then the file at
 	 * another offset (a dynamic loader's segment over its reservation). */
 	m = fmap(3 * PG, PROT_READ, 0, fd, 0);
-	unsigned char *q =
-	    mmap(m + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	unsigned char *q = mmap(m + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	OK("mmap MAP_FIXED anonymous over the middle page", q == MAP_FAILED ? -1 : 0);
-	REL("zero there, the file's bytes around", q == m + PG && zeros(q, PG) && SAME(m, 0, PG) &&
-						       SAME(m + 2 * PG, 2 * PG, PG / 2));
+	REL("zero there, the file's bytes around",
+	    q == m + PG && zeros(q, PG) && SAME(m, 0, PG) && SAME(m + 2 * PG, 2 * PG, PG / 2));
 	q = mmap(m, PG, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 2 * PG);
 	ok = q == m && SAME(m, 2 * PG, PG / 2) && zeros(m + PG / 2, PG / 2);
 	REL("mmap MAP_FIXED of the file's last page over the first, touched at once: its bytes, then zeros", ok);
