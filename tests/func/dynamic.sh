@@ -157,6 +157,23 @@ else
 		"0:thread: RuntimeError: can't start new thread
 subprocess: BlockingIOError: [Errno 11] Resource temporarily unavailable
 socket: PermissionError: [Errno 13] Permission denied"
+	# The program extracted from the image is kept in the cache: a second
+	# run links it into its work directory (no copy, nothing written); a
+	# changed image gets its own; --clear-cache removes them.
+	rm -f "$XDG_CACHE_HOME"/zvsh/prog-*
+	"${PZ[@]}" python3 -c pass
+	first=$(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-* 2>&1)
+	"${PZ[@]}" --keep kc python3 -c pass
+	check "program cache: one extracted python3.11, the same file after a second run" \
+		"$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l) $(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-*)" "1 $first"
+	check "program cache: the work directory's program is a link to it, its bytes python3.11's" \
+		"$(stat -c '%i %h' kc/program) $(cmp kc/program "$PY" && echo same)" "${first%% *} 2 same"
+	cp "$PYIMG" copy.tar
+	"$ZVSH" --image copy.tar python3 -c pass
+	check "program cache: another image, its own extracted program" "$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l)" 2
+	"$ZVSH" --clear-cache
+	check "program cache: --clear-cache removes them" "$(ls "$XDG_CACHE_HOME"/zvsh/ | grep -c prog-)" 0
+	rm -rf kc copy.tar
 	# The index (docs/images.md): the image mounted from its index and the
 	# same archive without it (walked header by header) give the same tree,
 	# every file's bytes included; an index made stale by an appended file

@@ -296,13 +296,11 @@ static const struct node *find(const struct index *ix, const struct image_search
 	return NULL;
 }
 
-static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
-		   char **path)
+/* The member's data into the descriptor out (p names it), which is closed:
+ * 0, or -1 (said in lg, unless lg is NULL). */
+static int copy_member(struct tool_log *lg, const struct image_search *plan, const struct node *n, int out,
+		       const char *p)
 {
-	const char *p;
-	int out = workdir_create(w, lg, plan->out, 0700, &p);
-	if (out < 0)
-		return -1;
 	char buf[65536];
 	uint64_t off = n->offset, left = n->size;
 	while (left) {
@@ -311,6 +309,8 @@ static int extract(struct workdir *w, struct tool_log *lg, const struct image_se
 		int64_t got = read_at(&fd, buf, want, off);
 		if (got <= 0 || tool_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
+			if (!lg)
+				return -1;
 			return tool_fail(lg, TOOL_EXIT_USAGE, "cannot extract the program from %s: %s",
 					 plan->img[n->img].spec, got < 0 ? strerror((int)-got) : "read error");
 		}
@@ -318,7 +318,67 @@ static int extract(struct workdir *w, struct tool_log *lg, const struct image_se
 		left -= (uint64_t)got;
 	}
 	if (close(out) < 0)
-		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+		return lg ? tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno)) : -1;
+	return 0;
+}
+
+/*
+ * The member extracted into the cache, once: its path (malloc'd), or NULL
+ * when it cannot be (the caller extracts into the work directory then).
+ * The name holds the image's identity (a changed image has a new ctime,
+ * so a new name) and the member's place in it. Written to a temporary
+ * name and renamed: a reader never sees a part.
+ */
+static char *cached(const struct image_search *plan, const struct node *n)
+{
+	struct stat st;
+	char *c = NULL, *tmp = NULL, *dir = strdup(plan->cache);
+	if (!dir || fstat(n->fd, &st) < 0 || tool_mkdirs(dir) < 0 ||
+	    asprintf(&c, "%s/prog-%llx-%llx-%llx-%llx.%09ld-%llx.%09ld-%llx-%llx", dir, (unsigned long long)st.st_dev,
+		     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+		     (unsigned long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ctim.tv_sec,
+		     st.st_ctim.tv_nsec, (unsigned long long)n->offset, (unsigned long long)n->size) < 0) {
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	if (access(c, R_OK) == 0)
+		return c;
+	int fd = -1;
+	if (asprintf(&tmp, "%s.%d.tmp", c, (int)getpid()) < 0 ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0500)) < 0 ||
+	    copy_member(NULL, plan, n, fd, tmp) < 0 || rename(tmp, c) < 0) {
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+		free(c);
+		return NULL;
+	}
+	free(tmp);
+	return c;
+}
+
+static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
+		   char **path)
+{
+	const char *p;
+	int out = workdir_create(w, lg, plan->out, 0700, &p);
+	if (out < 0)
+		return -1;
+	char *c = plan->cache ? cached(plan, n) : NULL;
+	if (c && unlink(p) == 0 && link(c, p) == 0) {
+		close(out);
+		free(c);
+		return (*path = strdup(p)) ? 0 : tool_oom(lg);
+	}
+	free(c);
+	if (c) { /* the link failed (another filesystem): a copy after all */
+		close(out);
+		if ((out = workdir_create(w, lg, plan->out, 0700, &p)) < 0)
+			return -1;
+	}
+	if (copy_member(lg, plan, n, out, p) < 0)
+		return -1;
 	return (*path = strdup(p)) ? 0 : tool_oom(lg);
 }
 

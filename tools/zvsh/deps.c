@@ -400,20 +400,6 @@ char *deps_cache_dir(void)
 	return NULL;
 }
 
-static int mkdirs(char *path)
-{
-	for (char *s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		int r = mkdir(path, 0700);
-		*s = '/';
-		if (r < 0 && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int deps_image(struct tool_log *lg, const char *path, const char *name, char **tar)
 {
 	struct deps *d = calloc(1, sizeof *d);
@@ -451,7 +437,7 @@ int deps_image(struct tool_log *lg, const char *path, const char *name, char **t
 	char hex[65];
 	key_of(d, hex);
 	char *dir = deps_cache_dir();
-	if (!dir || mkdirs(dir) < 0) {
+	if (!dir || tool_mkdirs(dir) < 0) {
 		tool_fail(lg, TOOL_EXIT_USAGE,
 			  "%s is dynamically linked and its libraries are packed into a cache: set HOME or "
 			  "XDG_CACHE_HOME to a directory zvsh may use (%s)",
@@ -502,7 +488,7 @@ int deps_clear_cache(struct tool_log *lg)
 	}
 	struct dirent *de;
 	while ((de = readdir(dp))) {
-		if (strncmp(de->d_name, "deps-", 5) != 0)
+		if (strncmp(de->d_name, "deps-", 5) != 0 && strncmp(de->d_name, "prog-", 5) != 0)
 			continue;
 		if (unlinkat(dirfd(dp), de->d_name, 0) < 0)
 			r = tool_fail(lg, TOOL_EXIT_USAGE, "%s/%s: %s", dir, de->d_name, strerror(errno));
