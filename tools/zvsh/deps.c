@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,9 @@ static int by_guest(const void *a, const void *b)
 
 static void key_of(struct deps *d, char hex[65])
 {
+	/* Not OpenSSL's configuration file: reading and parsing it cost more
+	 * than the whole cache lookup (docs/performance.md). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	unsigned char md[32];
 	unsigned len = 0;
