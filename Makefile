@@ -77,7 +77,7 @@ ZRT_CFLAGS := $(CSTD) $(WARN) -O2 -g0 -ffreestanding -fno-stack-protector -fno-p
 # The sources are in zrt/ and its area folders (zrt/zrt.h: the layers).
 # It also links the parsers of untrusted/ and the guests' lib/zvm_mem.c.
 ZRT_SRC  := $(wildcard zrt/*.c zrt/*/*.c)
-ZRT_SHARED := untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c lib/zvm_mem.c
+ZRT_SHARED := untrusted/tar.c untrusted/tarindex.c untrusted/nvram.c untrusted/elfdyn.c lib/zvm_mem.c
 ZRT_OBJ  := $(ZRT_SRC:zrt/%.c=$(BUILD)/zrt/%.o) $(ZRT_SHARED:%.c=$(BUILD)/zrt/shared/%.o) $(BUILD)/zrt/start.o
 ZRT_HDR  := $(wildcard zrt/*.h zrt/*/*.h abi/*.h untrusted/*.h) include/zvm.h include/zvm_mem.h
 
@@ -182,8 +182,9 @@ $(BUILD)/guests/hello-pie: tests/guests/hello.c include/zvm.h include/zvm_start.
 # tools/common/ (the layers: tools/common/tool.h). They read images with the
 # runtime's own tar reader and write nvram values with its escaper.
 TOOL_INC := -iquote tools/common -iquote untrusted
-COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/nvram.c untrusted/elfdyn.c
-COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/nvram.h untrusted/elfdyn.h untrusted/libc.h
+COMMON_SRC := $(wildcard tools/common/*.c) untrusted/tar.c untrusted/tarindex.c untrusted/nvram.c untrusted/elfdyn.c
+COMMON_HDR := $(wildcard tools/common/*.h) untrusted/tar.h untrusted/tarindex.h untrusted/nvram.h untrusted/elfdyn.h \
+	      untrusted/libc.h
 ZVSH_SRC := tools/zvsh.c $(wildcard tools/zvsh/*.c)
 ZVSH_HDR := $(wildcard tools/zvsh/*.h)
 $(BUILD)/zvsh: $(ZVSH_SRC) $(ZVSH_HDR) $(COMMON_SRC) $(COMMON_HDR)
@@ -274,10 +275,16 @@ $(BUILD)/examples/jobs/sha256: examples/jobs/sha256.c $(MUSL_INC)/.stamp
 	musl-gcc $(CSTD) $(WARN) -O2 -static -I$(MUSL_INC) -o $@ $< $(SUP_LIBS)
 
 # ---- images: Debian's python3.11 as a tar image (docs/python.md) ------------
+# scripts/tarindex.c puts an index in front of the archive, so the runtime
+# mounts it from the index instead of walking every header (docs/images.md).
 images: $(BUILD)/images/python3.tar
-$(BUILD)/images/python3.tar: scripts/python-image.sh
+$(BUILD)/tarindex: scripts/tarindex.c untrusted/tar.c untrusted/tar.h untrusted/tarindex.c untrusted/tarindex.h \
+		untrusted/libc.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ scripts/tarindex.c untrusted/tar.c untrusted/tarindex.c
+$(BUILD)/images/python3.tar: scripts/python-image.sh $(BUILD)/tarindex
 	@sh scripts/deps.sh
-	sh scripts/python-image.sh $@
+	TARINDEX=$(BUILD)/tarindex sh scripts/python-image.sh $@
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/examples/wordfreq $(BUILD)/zvsh $(JOB_PROGS) \
@@ -325,6 +332,13 @@ TAR_TESTS := $(BUILD)/unit/test_tar $(BUILD)/unit/test_tar_hostile $(BUILD)/unit
 $(TAR_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/tar_build.h untrusted/tar.c untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
 	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/tar.c -lcmocka
+$(BUILD)/unit/test_tarindex: tests/unit/test_tarindex.c tests/unit/tar_build.h untrusted/tar.c untrusted/tar.h \
+		untrusted/tarindex.c untrusted/tarindex.h untrusted/libc.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/tar.c untrusted/tarindex.c -lcmocka
+$(BUILD)/unit/test_elfdyn: tests/unit/test_elfdyn.c untrusted/elfdyn.c untrusted/elfdyn.h untrusted/libc.h
+	@mkdir -p $(@D)
+	$(CC) $(ZRT_UNIT_FLAGS) -o $@ $< untrusted/elfdyn.c -lcmocka
 # The heap, with its invariants checked at every entry (-DZRT_MEM_DEBUG).
 $(BUILD)/unit/test_mem: tests/unit/test_mem.c zrt/mem.c zrt/mem.h zrt/zrt.h untrusted/libc.h
 	@mkdir -p $(@D)
@@ -393,14 +407,23 @@ security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
 
-# libFuzzer targets (clang): the manifest parser and the ELF loader. `make
+# libFuzzer targets (clang): the manifest parser, the ELF loader, and the
+# parsers of untrusted/ (nvram, tar, the dynamic ELF reader). `make
 # check` runs each for FUZZ_SHORT seconds so regressions show in CI;
 # `make fuzz` runs each for FUZZ_TIME seconds. New inputs go to build/fuzz,
 # crashes to build/fuzz/crash-*; the seed corpus is tests/fuzz/corpus.
 FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
 FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC)
-FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar
+FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar \
+	   $(BUILD)/fuzz/fuzz_elfdyn $(BUILD)/fuzz/fuzz_tarindex
+$(BUILD)/fuzz/fuzz_tarindex: tests/fuzz/fuzz_tarindex.c untrusted/tarindex.c untrusted/tarindex.h untrusted/tar.c \
+		untrusted/tar.h untrusted/libc.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_tarindex.c untrusted/tarindex.c untrusted/tar.c
+$(BUILD)/fuzz/fuzz_elfdyn: tests/fuzz/fuzz_elfdyn.c untrusted/elfdyn.c untrusted/elfdyn.h untrusted/libc.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_elfdyn.c untrusted/elfdyn.c
 $(BUILD)/fuzz/fuzz_nvram: tests/fuzz/fuzz_nvram.c untrusted/nvram.c untrusted/nvram.h untrusted/libc.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -iquote untrusted -o $@ tests/fuzz/fuzz_nvram.c untrusted/nvram.c
@@ -430,12 +453,16 @@ fuzz-short: $(FUZZERS)
 	$(call run-fuzzer,elf,$(FUZZ_SHORT))
 	$(call run-fuzzer,nvram,$(FUZZ_SHORT))
 	$(call run-fuzzer,tar,$(FUZZ_SHORT))
+	$(call run-fuzzer,elfdyn,$(FUZZ_SHORT))
+	$(call run-fuzzer,tarindex,$(FUZZ_SHORT))
 
 fuzz: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_TIME))
 	$(call run-fuzzer,elf,$(FUZZ_TIME))
 	$(call run-fuzzer,nvram,$(FUZZ_TIME))
 	$(call run-fuzzer,tar,$(FUZZ_TIME))
+	$(call run-fuzzer,elfdyn,$(FUZZ_TIME))
+	$(call run-fuzzer,tarindex,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan

@@ -20,7 +20,8 @@
 #   6. the runtime (ZRT): one emulated system call, busybox sha256sum of a
 #      256 MiB channel vs native, zvsh start-up of busybox true vs native
 #      exec, Lua start-up vs Debian's lua5.4 -e '', Python start-up
-#      (build/images/python3.tar) vs Debian's python3.11 -c pass, a
+#      (build/images/python3.tar) vs Debian's python3.11 -c pass, mounting
+#      that image from its index vs walking its headers, a
 #      dynamically linked host program (expr) first run vs cached run
 #   7, 8. jobs (bench/jobs.sh): zvjob's overhead a node; a MapReduce word
 #      count under zvjob vs the same programs natively
@@ -380,6 +381,20 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 			"Debian python3.11 -c pass $(calc %.2f "$tn * 1000") ms" "$(calc %.2fx "$tz / $tn")" "<= 1.5x" \
 			"$(yesno "$tz <= 1.5 * $tn")"
 		RUNS+=("Python start-up: $n_p runs of each command ($ZRT_ROUNDS rounds), build/images/python3.tar (make images)")
+		# What mounting the image costs, from its index and walked header by
+		# header (the same archive without its index), over no image at all.
+		isz=$(tar tvf "$PYIMG" .zrt-index | awk '{print $3}')
+		tail -c +$((512 + (isz + 511) / 512 * 512 + 1)) "$PYIMG" >"$OUT/plain.tar"
+		mapfile -t res < <(bench pymount "$ZRT_ROUNDS" "$ZRT_RUNS" 3 "$ZVSH --image $PYIMG $BUSYBOX true" \
+			"$ZVSH --image $OUT/plain.tar $BUSYBOX true" "$ZVSH $BUSYBOX true")
+		read -r ti n_m _ <<<"${res[0]}"
+		read -r tw _ _ <<<"${res[1]}"
+		read -r t0 _ _ <<<"${res[2]}"
+		row "mounting the Python image (1,309 entries): zvsh --image python3.tar busybox true, from its index vs walked" \
+			"index $(calc %.2f "($ti - $t0) * 1000") ms" "walked $(calc %.2f "($tw - $t0) * 1000") ms" \
+			"$(calc %.1fx "($tw - $t0) / ($ti - $t0)") less" "-" "-"
+		RUNS+=("Python image mount: $n_m runs of each command ($ZRT_ROUNDS rounds); the cost is the median minus that of zvsh busybox true without an image in the same run; walked: the same archive without its index")
+		rm -f "$OUT/plain.tar"
 	else
 		FAILURES+=("Python start-up: no $PYIMG (make images) or no /usr/bin/python3.11")
 	fi

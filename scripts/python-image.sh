@@ -13,11 +13,15 @@
 # Debian compiled stay valid. Merged /usr as on the host: /lib and /lib64
 # are links into /usr.
 #
-# Reproducible: the same installed package gives the same bytes (entries
+# Reproducible: the same installed package gives the same bytes, whatever
+# the umask, locale or temporary directory (tests/func/dynamic.sh; entries
 # sorted by name, owner and group 0 without names, GNU format, which stores
 # no access or change times; directories and links made here get the
-# python3.11 binary's time).
+# python3.11 binary's time). The directories made here take their mode from
+# the umask: it is fixed, and so is the locale (tar's and sort's order).
 set -eu
+umask 022
+export LC_ALL=C
 OUT=$1
 PY=/usr/bin/python3.11
 LDSO=/lib64/ld-linux-x86-64.so.2
@@ -27,7 +31,7 @@ STD=/usr/lib/python3.11
 	exit 1
 }
 S=$(mktemp -d "${TMPDIR:-/tmp}/pyimage.XXXXXX")
-trap 'rm -rf "$S"' EXIT INT TERM
+trap 'rm -rf "$S" "$S.tar"' EXIT INT TERM
 
 # copy PATH: the file PATH resolves to, at its real path, times kept; and
 # PATH's name in its real directory as a link to it (libz.so.1 ->
@@ -73,5 +77,9 @@ find "$S" -type d -exec touch -h -d "@$T" {} +
 find "$S" -type l -exec touch -h -d "@$T" {} +
 mkdir -p "$(dirname "$OUT")"
 # No entry for the root itself: mounted at /, the image adds to the tree.
-tar --sort=name --owner=0 --group=0 --numeric-owner --format=gnu -cf "$OUT.tmp" -C "$S" etc lib lib64 usr
+tar --sort=name --owner=0 --group=0 --numeric-owner --format=gnu -cf "$S.tar" -C "$S" etc lib lib64 usr
+# The index in front (scripts/tarindex.c, docs/images.md): the runtime
+# mounts the image from it instead of walking its 1,290 headers.
+"${TARINDEX:-build/tarindex}" "$S.tar" "$OUT.tmp" 2>/dev/null
+rm -f "$S.tar"
 mv "$OUT.tmp" "$OUT"

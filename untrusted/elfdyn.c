@@ -72,8 +72,10 @@ int elfdyn_parse(elfdyn_read_fn rd, void *ctx, uint64_t fsize, struct elfdyn *e,
 		if (p->type == PT_INTERP_ || p->type == PT_DYNAMIC_) {
 			if (p->offset > fsize || p->filesz > fsize - p->offset)
 				return fail(why, "truncated or malformed segment");
+			if (p->type == PT_INTERP_ && e->has_interp)
+				return fail(why, "more than one interpreter (PT_INTERP)");
 			if (p->type == PT_INTERP_)
-				e->interp_off = p->offset, e->interp_len = p->filesz;
+				e->has_interp = true, e->interp_off = p->offset, e->interp_len = p->filesz;
 			else
 				e->dyn_off = p->offset, e->dyn_len = p->filesz;
 		}
@@ -85,7 +87,7 @@ int elfdyn_parse(elfdyn_read_fn rd, void *ctx, uint64_t fsize, struct elfdyn *e,
 			return fail(why, "too many loadable segments");
 		if (p->filesz > p->memsz || p->offset > fsize || p->filesz > fsize - p->offset)
 			return fail(why, "truncated or malformed segment");
-		if (p->vaddr >= (1ull << 46) || p->memsz >= (1ull << 46))
+		if (p->vaddr >= (1ull << 46) || p->memsz > (1ull << 46) - p->vaddr)
 			return fail(why, "a segment does not fit in guest memory");
 		if ((p->vaddr - p->offset) % PAGE)
 			return fail(why, "segment offset and address disagree modulo the page size");
@@ -119,7 +121,7 @@ int elfdyn_check_exec(const struct elfdyn *e, const char **why)
 
 int elfdyn_interp(elfdyn_read_fn rd, void *ctx, const struct elfdyn *e, char *buf, size_t len, const char **why)
 {
-	if (!e->interp_len)
+	if (!e->has_interp)
 		return 1;
 	if (e->interp_len > len || e->interp_len < 2)
 		return fail(why, "the interpreter's path is empty or too long");

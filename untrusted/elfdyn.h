@@ -37,7 +37,8 @@ struct elfdyn {
 	unsigned nseg;
 	struct elfdyn_seg seg[ELFDYN_SEG_MAX]; /* in address order, not overlapping */
 	uint64_t lo, hi;                       /* page-rounded span of the segments */
-	uint64_t interp_off, interp_len;       /* PT_INTERP in the file; len 0: none */
+	bool has_interp;                       /* a PT_INTERP (at most one) */
+	uint64_t interp_off, interp_len;       /* PT_INTERP in the file */
 	uint64_t dyn_off, dyn_len;             /* PT_DYNAMIC in the file; len 0: none */
 	uint64_t phdr_vaddr;                   /* where the program headers are loaded, 0: not */
 	uint16_t phnum;
@@ -56,8 +57,9 @@ struct elfdyn_deps {
  * Read and check the ELF header and the program headers of an object of
  * fsize bytes: a 64-bit little-endian x86-64 ET_EXEC or ET_DYN with at least
  * one PT_LOAD, every segment inside the file, page-congruent, in address
- * order and not overlapping. Returns 0, or -1 with *why saying what is
- * wrong (a static string).
+ * order, not overlapping and ending below 2^46 (the most guest memory
+ * holds); at most one PT_INTERP, which like PT_DYNAMIC lies inside the file.
+ * Returns 0, or -1 with *why saying what is wrong (a static string).
  */
 int elfdyn_parse(elfdyn_read_fn rd, void *ctx, uint64_t fsize, struct elfdyn *e, const char **why);
 
@@ -67,7 +69,8 @@ int elfdyn_parse(elfdyn_read_fn rd, void *ctx, uint64_t fsize, struct elfdyn *e,
 int elfdyn_check_exec(const struct elfdyn *e, const char **why);
 
 /* The interpreter's path (PT_INTERP) into buf (len bytes, NUL-terminated):
- * 0, 1 when there is none, -1 with *why when it is malformed or too long. */
+ * 0, 1 when there is no PT_INTERP, -1 with *why when it is malformed (empty,
+ * not one NUL-terminated string) or longer than len. */
 int elfdyn_interp(elfdyn_read_fn rd, void *ctx, const struct elfdyn *e, char *buf, size_t len, const char **why);
 
 /* The dynamic section's DT_NEEDED, DT_RUNPATH and DT_RPATH: 0 (nneeded 0

@@ -13,7 +13,8 @@
 #     standard library natively and sandboxed, -c, -m, a script on standard
 #     input, a host file given with @; the same run twice gives the same
 #     output and memory etag; threads, subprocess and sockets fail with
-#     Python's own exceptions, never a crash.
+#     Python's own exceptions, never a crash; the image built again gives
+#     the same bytes; mounted from its index, the same tree as walked.
 #
 #   tests/func/dynamic.sh ZVSH ZEROVM [PYTHON_IMAGE]
 #
@@ -157,6 +158,60 @@ else
 thread worked
 subprocess: BlockingIOError: [Errno 11] Resource temporarily unavailable
 socket: PermissionError: [Errno 13] Permission denied"
+	# The program extracted from the image is kept in the cache: a second
+	# run links it into its work directory (no copy, nothing written); a
+	# changed image gets its own; --clear-cache removes them.
+	rm -f "$XDG_CACHE_HOME"/zvsh/prog-*
+	"${PZ[@]}" python3 -c pass
+	first=$(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-* 2>&1)
+	"${PZ[@]}" --keep kc python3 -c pass
+	check "program cache: one extracted python3.11, the same file after a second run" \
+		"$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l) $(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-*)" "1 $first"
+	check "program cache: the work directory's program is a link to it, its bytes python3.11's" \
+		"$(stat -c '%i %h' kc/program) $(cmp kc/program "$PY" && echo same)" "${first%% *} 2 same"
+	cp "$PYIMG" copy.tar
+	"$ZVSH" --image copy.tar python3 -c pass
+	check "program cache: another image, its own extracted program" "$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l)" 2
+	"$ZVSH" --clear-cache
+	check "program cache: --clear-cache removes them" "$(ls "$XDG_CACHE_HOME"/zvsh/ | grep -c prog-)" 0
+	rm -rf kc copy.tar
+	# The index (docs/images.md): the image mounted from its index and the
+	# same archive without it (walked header by header) give the same tree,
+	# every file's bytes included; an index made stale by an appended file
+	# is not used, and the appended file is there.
+	isz=$(tar tvf "$PYIMG" .zrt-index | awk '{print $3}')
+	tail -c +$((512 + (isz + 511) / 512 * 512 + 1)) "$PYIMG" >plain.tar
+	tree='import os, hashlib
+for top in ("/etc", "/lib", "/lib64", "/usr"):
+    for d, dirs, files in os.walk(top):
+        dirs.sort()
+        for n in [d] + sorted(os.path.join(d, f) for f in files):
+            st = os.lstat(n)
+            h = "" if not os.path.isfile(n) or os.path.islink(n) else hashlib.sha256(open(n, "rb").read()).hexdigest()
+            print(n, oct(st.st_mode), st.st_size, st.st_mtime_ns, os.readlink(n) if os.path.islink(n) else "", h)
+print(sorted(os.listdir("/")))'
+	"${PZ[@]}" --verbose python3 -c "$tree" >tree-index.out 2>tree-index.err
+	"$ZVSH" --image plain.tar --verbose python3 -c "$tree" >tree-plain.out 2>tree-plain.err
+	check "index: the image mounted from its index, as said in the log" \
+		"$(grep -c 'entries, 0 skipped (from its index)$' tree-index.err) $(grep -c 'from its index' tree-plain.err)" "1 0"
+	check "index: the same tree as the walk of its headers, every file's bytes too ($(wc -l <tree-plain.out) lines)" \
+		"$(cmp tree-index.out tree-plain.out 2>&1)$(grep -c '^/usr/lib/python3.11/json/__init__.py 0o100644' tree-index.out)" "1"
+	cp "$PYIMG" stale.tar
+	mkdir -p add && echo appended >add/appended.txt && tar -rf stale.tar -C add appended.txt
+	out=$("$ZVSH" --image stale.tar --verbose python3 -c 'print(open("/appended.txt").read(), end="")' 2>&1)
+	check_re "index: a stale index (a file appended) is not used; the walk finds the new file" "$out" \
+		"its index is malformed or stale, its headers are read instead.*"$'\n'"appended"
+	rm -f plain.tar stale.tar
+	# make images is reproducible: built again (~7 s) from another
+	# temporary directory and under another umask, the same bytes.
+	if (umask 077 && TMPDIR=$T TARINDEX="$(dirname "$ZVSH")/tarindex" \
+		sh "$HERE/../../scripts/python-image.sh" "$T/again.tar") >build.log 2>&1; then
+		check "python: the image built twice is the same bytes (another umask, another TMPDIR)" \
+			"$(cmp "$PYIMG" "$T/again.tar" 2>&1)" ""
+	else
+		bad "python: the image builds again" "$(cat build.log)"
+	fi
+	rm -f "$T/again.tar"
 fi
 
 echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"

@@ -15,7 +15,7 @@
 # The tools are host programs, so <...> headers are free. A "..." header is
 # looked for beside the file, then in tools/common/, untrusted/ and abi/
 # (the Makefile's -iquote flags), as the compiler does; of untrusted/, only
-# the parsers' interfaces (tar.h, nvram.h) may be included, of abi/ only
+# the parsers' interfaces (tar.h, nvram.h, elfdyn.h, tarindex.h) may be included, of abi/ only
 # the network contract (net_abi.h, zvns's), and nothing of the runtime. A
 # .c file declares nothing of
 # another file (no `extern`, no prototype of a function it does not
@@ -38,7 +38,7 @@ bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 # the parsers the tools share with the runtime)
 LAYERS='
 common 0  tool       common/tool.h common/tool.c
-common 0  parsers    ../untrusted/tar.h ../untrusted/nvram.h ../untrusted/elfdyn.h
+common 0  parsers    ../untrusted/tar.h ../untrusted/nvram.h ../untrusted/elfdyn.h ../untrusted/tarindex.h
 common 1  workdir    common/workdir.h common/workdir.c
 common 2  image      common/image.h common/image.c
 common 2  manifest   common/manifest.h common/manifest.c
@@ -115,7 +115,7 @@ check_tree() {
 		if module_of "$rel"; then
 			layer_of[$rel]=$LAYER module[$rel]=$MODULE prog_of[$rel]=$PROG
 		fi
-	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h"; echo "$dir/../untrusted/elfdyn.h"; echo "$dir/../abi/net_abi.h")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \); echo "$dir/../untrusted/tar.h"; echo "$dir/../untrusted/nvram.h"; echo "$dir/../untrusted/elfdyn.h"; echo "$dir/../untrusted/tarindex.h"; echo "$dir/../abi/net_abi.h")
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		if [ -z "${module[$rel]:-}" ]; then

@@ -33,7 +33,7 @@ bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 # (../untrusted/), the guest API and the raw guests' mem* (../include/,
 # ../lib/).
 SHARED='../abi/zrt_abi.h ../abi/trap_abi.h ../untrusted/libc.h ../untrusted/nvram.h ../untrusted/nvram.c
-../untrusted/tar.h ../untrusted/tar.c ../untrusted/elfdyn.h ../untrusted/elfdyn.c ../include/zvm.h ../include/zvm_mem.h ../lib/zvm_mem.c'
+../untrusted/tar.h ../untrusted/tar.c ../untrusted/tarindex.h ../untrusted/tarindex.c ../untrusted/elfdyn.h ../untrusted/elfdyn.c ../include/zvm.h ../include/zvm_mem.h ../lib/zvm_mem.c'
 INCLUDE_PATH='../abi ../untrusted ../include'
 LAYERS='
 0  base      zrt.h syscall.h util.c start.S start.h zrt.ld.S '"$(echo $SHARED)"'

@@ -296,6 +296,12 @@ zv "$T/block.out" "$PROBE" pipe-block
 check "a blocking read of an empty pipe it alone could fill: the session ends at once (124), said on stderr" \
 	"$(head -n 1 "$T/block.out") $ZRC $(grep -c '^zrt: read of an empty pipe whose write end is open' "$T/block.out.err")" \
 	"pipe = 0 124 1"
+zv "$T/fmap.out" "$PROBE" fmap-sandbox
+check "file mappings, where they differ from Linux by design (docs/zrt.md, Memory): a page past the end of the file and a mapping past it read as zeros (Linux: SIGBUS); pages mprotected before the next system call read as zeros, then the file's bytes; a file changed after mmap does not show through" \
+	"$ZRC $(grep -v '^calls' "$T/fmap.out" | tr '\n' '|')" \
+	"0 the file = ok|a page wholly past the end of the file reads as zeros = ok|a mapping at an offset past the end reads as zeros = ok|\
+pages mprotected before the next system call read as zeros = ok|after a system call: the file's bytes = ok|\
+pwrite 7 bytes at 0 after the mmap = 7|the untouched mapping keeps the bytes of mmap time = ok|"
 LIBM=$(gcc -print-file-name=libm.so.6)
 LIBM=$(readlink -f "$LIBM")
 if [ -f "$LIBM" ]; then

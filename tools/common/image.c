@@ -12,6 +12,9 @@
  * have /bin -> usr/bin; hard links followed to their file), and copies its
  * data into the work directory as "program".
  *
+ * An image that begins with an index (untrusted/tarindex.h) is read from
+ * the index, as the runtime mounts it: two reads instead of one per header.
+ *
  * Archives are untrusted: paths come sanitized from tar_scan(), symbolic
  * link targets are only ever looked up in this index (never on the host),
  * walks stop after LINKS_MAX links, and the data copied is the member's
@@ -27,6 +30,7 @@
 
 #include "image.h"
 #include "tar.h"
+#include "tarindex.h"
 
 #define LINKS_MAX 40 /* as the kernel's ELOOP */
 #define WALK_MAX (2 * TAR_PATH_MAX + 256)
@@ -83,6 +87,8 @@ static int on_entry(void *ctx, const struct tar_entry *e)
 {
 	struct index *ix = ctx;
 	const char *mount = ix->mount;
+	if (strcmp(e->path, TARINDEX_NAME) == 0)
+		return 0; /* the index is no file of the tree (zrt/image/mount.c) */
 	struct node *n = tool_grow(ix->n, &ix->cap, ix->len, sizeof *n);
 	if (!n)
 		return ix->oom = true, 1;
@@ -112,6 +118,37 @@ static void index_free(struct index *ix)
 	free(ix->n);
 }
 
+struct idxloc {
+	uint64_t off, size;
+	bool found;
+};
+
+static int first_entry(void *ctx, const struct tar_entry *e)
+{
+	struct idxloc *l = ctx;
+	if (e->type == TAR_FILE && strcmp(e->path, TARINDEX_NAME) == 0)
+		*l = (struct idxloc){e->offset, e->size, true};
+	return 1;
+}
+
+/* The image's entries from its index into ix: 0, or 1 when it has no usable
+ * index (the caller walks its headers then, as the runtime does). */
+static int index_read(struct index *ix, int fd, uint64_t size)
+{
+	struct idxloc l = {0};
+	if (tar_scan(read_at, &fd, size, first_entry, &l, NULL) != 1 || !l.found || l.size > TARINDEX_MAX)
+		return 1;
+	unsigned char *buf = malloc(l.size ? l.size : 1);
+	struct tar_entry *e = malloc(sizeof *e);
+	int r = 1;
+	if (buf && e && read_at(&fd, buf, l.size, l.off) == (int64_t)l.size &&
+	    tarindex_scan(buf, l.size, size, NULL, NULL, e, NULL) == 0)
+		r = tarindex_scan(buf, l.size, size, on_entry, ix, e, NULL) == 0 ? 0 : -TAR_EINVAL;
+	free(buf);
+	free(e);
+	return r;
+}
+
 /* Scan every ro image into ix. Image descriptors end up in fds[]. */
 static int index_load(struct index *ix, struct tool_log *lg, const struct image_search *plan, int *fds)
 {
@@ -129,7 +166,9 @@ static int index_load(struct index *ix, struct tool_log *lg, const struct image_
 		ix->img = i;
 		ix->fd = fd;
 		ix->mount = im->mount;
-		int r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
+		int r = index_read(ix, fd, (uint64_t)st.st_size);
+		if (r > 0)
+			r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
 		if (ix->oom)
 			return tool_oom(lg);
 		if (r < 0)
@@ -257,13 +296,11 @@ static const struct node *find(const struct index *ix, const struct image_search
 	return NULL;
 }
 
-static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
-		   char **path)
+/* The member's data into the descriptor out (p names it), which is closed:
+ * 0, or -1 (said in lg, unless lg is NULL). */
+static int copy_member(struct tool_log *lg, const struct image_search *plan, const struct node *n, int out,
+		       const char *p)
 {
-	const char *p;
-	int out = workdir_create(w, lg, plan->out, 0700, &p);
-	if (out < 0)
-		return -1;
 	char buf[65536];
 	uint64_t off = n->offset, left = n->size;
 	while (left) {
@@ -272,6 +309,8 @@ static int extract(struct workdir *w, struct tool_log *lg, const struct image_se
 		int64_t got = read_at(&fd, buf, want, off);
 		if (got <= 0 || tool_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
+			if (!lg)
+				return -1;
 			return tool_fail(lg, TOOL_EXIT_USAGE, "cannot extract the program from %s: %s",
 					 plan->img[n->img].spec, got < 0 ? strerror((int)-got) : "read error");
 		}
@@ -279,7 +318,67 @@ static int extract(struct workdir *w, struct tool_log *lg, const struct image_se
 		left -= (uint64_t)got;
 	}
 	if (close(out) < 0)
-		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno));
+		return lg ? tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s: %s", p, strerror(errno)) : -1;
+	return 0;
+}
+
+/*
+ * The member extracted into the cache, once: its path (malloc'd), or NULL
+ * when it cannot be (the caller extracts into the work directory then).
+ * The name holds the image's identity (a changed image has a new ctime,
+ * so a new name) and the member's place in it. Written to a temporary
+ * name and renamed: a reader never sees a part.
+ */
+static char *cached(const struct image_search *plan, const struct node *n)
+{
+	struct stat st;
+	char *c = NULL, *tmp = NULL, *dir = strdup(plan->cache);
+	if (!dir || fstat(n->fd, &st) < 0 || tool_mkdirs(dir) < 0 ||
+	    asprintf(&c, "%s/prog-%llx-%llx-%llx-%llx.%09ld-%llx.%09ld-%llx-%llx", dir, (unsigned long long)st.st_dev,
+		     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+		     (unsigned long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ctim.tv_sec,
+		     st.st_ctim.tv_nsec, (unsigned long long)n->offset, (unsigned long long)n->size) < 0) {
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	if (access(c, R_OK) == 0)
+		return c;
+	int fd = -1;
+	if (asprintf(&tmp, "%s.%d.tmp", c, (int)getpid()) < 0 ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0500)) < 0 ||
+	    copy_member(NULL, plan, n, fd, tmp) < 0 || rename(tmp, c) < 0) {
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+		free(c);
+		return NULL;
+	}
+	free(tmp);
+	return c;
+}
+
+static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
+		   char **path)
+{
+	const char *p;
+	int out = workdir_create(w, lg, plan->out, 0700, &p);
+	if (out < 0)
+		return -1;
+	char *c = plan->cache ? cached(plan, n) : NULL;
+	if (c && unlink(p) == 0 && link(c, p) == 0) {
+		close(out);
+		free(c);
+		return (*path = strdup(p)) ? 0 : tool_oom(lg);
+	}
+	free(c);
+	if (c) { /* the link failed (another filesystem): a copy after all */
+		close(out);
+		if ((out = workdir_create(w, lg, plan->out, 0700, &p)) < 0)
+			return -1;
+	}
+	if (copy_member(lg, plan, n, out, p) < 0)
+		return -1;
 	return (*path = strdup(p)) ? 0 : tool_oom(lg);
 }
 

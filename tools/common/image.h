@@ -23,13 +23,17 @@ struct image {
 struct image_search {
 	const struct image *img; /* the session's images, in mount order (wo ones are skipped) */
 	size_t nimg;
-	const char *path; /* the program's PATH, for a bare name; may be NULL */
-	const char *out;  /* the name of the extracted file in the work directory ("program") */
+	const char *path;  /* the program's PATH, for a bare name; may be NULL */
+	const char *out;   /* the name of the extracted file in the work directory ("program") */
+	const char *cache; /* a directory where extracted programs are kept (zvsh's cache), or NULL */
 };
 
 /*
  * Find the program name (as typed) in the ro images of s and extract it
- * into the work directory w as s->out. Returns 0 with the host path in
+ * into the work directory w as s->out. With s->cache, it is extracted once
+ * into the cache, as prog-<the image's device, inode, size, times>-<the
+ * member's offset and size>, and s->out is a hard link to that file (a
+ * copy when the two directories are on different filesystems). Returns 0 with the host path in
  * *path (malloc'd), 1 when no image has it, -1 on an error (an unreadable
  * or malformed image; said in lg).
  */

@@ -86,6 +86,10 @@ int tool_put_all(int fd, const char *p, size_t n);
  * NULL when out of memory. */
 char *tool_join(const char *dir, const char *name);
 
+/* mkdir -p path (each missing directory mode 0700); path is changed in
+ * place while it works, then restored. 0, or -1 with errno. */
+int tool_mkdirs(char *path);
+
 /* Decimal digits, the whole of s (at least one): 0 and the number, or -1
  * (not a number, or it overflows). */
 int tool_parse_uint(const char *s, uint64_t *out);

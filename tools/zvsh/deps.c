@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,9 @@ static int by_guest(const void *a, const void *b)
 
 static void key_of(struct deps *d, char hex[65])
 {
+	/* Not OpenSSL's configuration file: reading and parsing it cost more
+	 * than the whole cache lookup (docs/performance.md). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	unsigned char md[32];
 	unsigned len = 0;
@@ -400,20 +404,6 @@ char *deps_cache_dir(void)
 	return NULL;
 }
 
-static int mkdirs(char *path)
-{
-	for (char *s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		int r = mkdir(path, 0700);
-		*s = '/';
-		if (r < 0 && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int deps_image(struct tool_log *lg, const char *path, const char *name, char **tar)
 {
 	struct deps *d = calloc(1, sizeof *d);
@@ -451,7 +441,7 @@ int deps_image(struct tool_log *lg, const char *path, const char *name, char **t
 	char hex[65];
 	key_of(d, hex);
 	char *dir = deps_cache_dir();
-	if (!dir || mkdirs(dir) < 0) {
+	if (!dir || tool_mkdirs(dir) < 0) {
 		tool_fail(lg, TOOL_EXIT_USAGE,
 			  "%s is dynamically linked and its libraries are packed into a cache: set HOME or "
 			  "XDG_CACHE_HOME to a directory zvsh may use (%s)",
@@ -502,7 +492,7 @@ int deps_clear_cache(struct tool_log *lg)
 	}
 	struct dirent *de;
 	while ((de = readdir(dp))) {
-		if (strncmp(de->d_name, "deps-", 5) != 0)
+		if (strncmp(de->d_name, "deps-", 5) != 0 && strncmp(de->d_name, "prog-", 5) != 0)
 			continue;
 		if (unlinkat(dirfd(dp), de->d_name, 0) < 0)
 			r = tool_fail(lg, TOOL_EXIT_USAGE, "%s/%s: %s", dir, de->d_name, strerror(errno));

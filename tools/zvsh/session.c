@@ -221,15 +221,17 @@ static int dynamic_plan(struct session *s, const struct image_search *search)
 	return channel_image(&s->cs, s->lg, &s->wd, &s->run, s->run.nimg++);
 }
 
-/* The session's files, in the order of the file comment. 0, or -1 (said). */
-static int prepare(struct session *s)
+/* The session's files, in the order of the file comment, programs from
+ * images extracted through the cache directory (NULL: none). 0, or -1
+ * (said). */
+static int prepare_in(struct session *s, const char *cache)
 {
 	const struct zvsh_plan *p = s->plan;
 	if (workdir_open(&s->wd, s->lg, p->keep, "zvsh") < 0)
 		return -1;
 	tool_note(s->lg, "work directory %s", s->wd.path);
 	struct image_search search = {
-		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program"};
+		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program", .cache = cache};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
 	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 || bind_prepare(&s->binds, &s->cs, s->lg, &s->wd, p) < 0 ||
 	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0)
@@ -255,6 +257,14 @@ static int prepare(struct session *s)
 		return -1;
 	tool_note(s->lg, "manifest %s", s->manifest);
 	return 0;
+}
+
+static int prepare(struct session *s)
+{
+	char *cache = deps_cache_dir(); /* programs extracted from images are kept there */
+	int r = prepare_in(s, cache);
+	free(cache);
+	return r;
 }
 
 int session_run(const struct zvsh_plan *p, struct tool_log *lg)

@@ -22,6 +22,8 @@ void group_dirs(void);
 void group_fds(void);
 void group_pipe(void);
 void group_mem(void);
+void group_fmap(void);
+void group_fmap_sandbox(void);
 void group_dlopen(void);
 void group_time(void);
 void group_ident(void);

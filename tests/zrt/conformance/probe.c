@@ -86,6 +86,7 @@ static const struct {
 	{"fds", group_fds, COMPARED},
 	{"pipe", group_pipe, COMPARED},
 	{"mem", group_mem, COMPARED},
+	{"fmap", group_fmap, COMPARED},
 	{"time", group_time, COMPARED},
 	{"ident", group_ident, COMPARED},
 	{"signals", group_signals, COMPARED},
@@ -106,6 +107,7 @@ static const struct {
 	{"dlopen", group_dlopen, SANDBOX_ONLY},
 	{"bigsleep", group_bigsleep, SANDBOX_ONLY},
 	{"pipe-block", group_pipe_block, SANDBOX_ONLY},
+	{"fmap-sandbox", group_fmap_sandbox, SANDBOX_ONLY},
 };
 
 int main(int argc, char **argv)
