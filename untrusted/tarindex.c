@@ -140,3 +140,26 @@ int tarindex_scan(const unsigned char *buf, size_t len, uint64_t archive_size,
 	}
 	return at == len ? 0 : -TAR_EINVAL;
 }
+
+struct idxloc {
+	uint64_t off, size;
+	bool found;
+};
+
+static int first_entry(void *ctx, const struct tar_entry *e)
+{
+	struct idxloc *l = ctx;
+	if (e->type == TAR_FILE && strcmp(e->path, TARINDEX_NAME) == 0)
+		*l = (struct idxloc){e->offset, e->size, true};
+	return 1; /* the first entry only */
+}
+
+bool tarindex_find(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t *off, uint64_t *size)
+{
+	struct idxloc l = {0, 0, false};
+	if (tar_scan(rd, ctx, archive_size, first_entry, &l, 0) != 1 || !l.found || l.size > TARINDEX_MAX)
+		return false;
+	*off = l.off;
+	*size = l.size;
+	return true;
+}

@@ -26,6 +26,7 @@
 #ifndef UNTRUSTED_TARINDEX_H
 #define UNTRUSTED_TARINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,14 @@
 int tarindex_scan(const unsigned char *buf, size_t len, uint64_t archive_size,
 		  int (*cb)(void *cbctx, const struct tar_entry *e), void *cbctx, struct tar_entry *e,
 		  struct tar_stats *st);
+
+/*
+ * Where the archive's index is: its first entry, when that is a regular
+ * file named TARINDEX_NAME of at most TARINDEX_MAX bytes. true with *off
+ * and *size its data's place, false when there is none (or the first
+ * header cannot be read): then the archive is walked header by header.
+ */
+bool tarindex_find(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t *off, uint64_t *size);
 
 /* The index's head into out (TARINDEX_HEAD bytes). */
 size_t tarindex_head(unsigned char *out, uint64_t count, uint64_t archive_size);

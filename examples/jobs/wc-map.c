@@ -9,50 +9,27 @@
  * picks, so that every count of a word meets in one reducer. Lines are
  * "word count". Exit 1 with a message on any error.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "outdir.h"
 #include "wc.h"
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The files of dir, sorted, as open streams. */
+/* The files of dir, sorted by name, as open streams. */
 static FILE **open_outputs(const char *dir, size_t *n)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		wc_die("wc-map: cannot list the outputs");
-	char **names = NULL;
-	size_t cap = 0;
-	*n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (*n == cap && !(names = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names)))
-			wc_die("out of memory");
-		if (!(names[(*n)++] = strdup(e->d_name)))
-			wc_die("out of memory");
-	}
-	closedir(d);
+	char **paths = ex_list("wc-map", dir, n);
 	if (*n == 0)
 		wc_die("wc-map: no output to send the counts to");
-	qsort(names, *n, sizeof *names, by_name);
 	FILE **out = calloc(*n, sizeof *out);
-	for (size_t i = 0; out && i < *n; i++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if (!(out[i] = fopen(path, "w")))
-			wc_die("wc-map: cannot open an output");
-		free(names[i]);
-	}
-	free(names);
 	if (!out)
 		wc_die("out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		if (!(out[i] = fopen(paths[i], "w")))
+			wc_die("wc-map: cannot open an output");
+		free(paths[i]);
+	}
+	free(paths);
 	return out;
 }
 

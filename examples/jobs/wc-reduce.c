@@ -9,14 +9,9 @@
  * word" lines, the most frequent first (equal counts by word), all of
  * them or the first N. Exit 1 with a message on any error.
  */
-#include <dirent.h>
 
+#include "outdir.h"
 #include "wc.h"
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int by_count(const void *a, const void *b)
 {
@@ -56,28 +51,11 @@ int main(int argc, char **argv)
 		i = 3;
 	}
 	const char *dir = i < argc ? argv[i] : "/dev/in";
-	DIR *d = opendir(dir);
-	if (!d)
-		wc_die("wc-reduce: cannot list the inputs");
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap && !(names = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names)))
-			wc_die("out of memory");
-		if (!(names[n++] = strdup(e->d_name)))
-			wc_die("out of memory");
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	size_t n;
+	char **paths = ex_list("wc-reduce", dir, &n);
 	struct wc_table t = {0};
-	for (size_t k = 0; k < n; k++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-		read_counts(&t, path);
-	}
+	for (size_t k = 0; k < n; k++)
+		read_counts(&t, paths[k]);
 	size_t m = 0;
 	for (size_t k = 0; k < t.cap; k++)
 		if (t.e[k].word)

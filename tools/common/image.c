@@ -66,23 +66,6 @@ static char *sandbox_path(const char *mount, const char *rel)
 	return s;
 }
 
-static int64_t read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	int fd = *(const int *)ctx;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (int64_t)done;
-}
-
 static int on_entry(void *ctx, const struct tar_entry *e)
 {
 	struct index *ix = ctx;
@@ -118,30 +101,19 @@ static void index_free(struct index *ix)
 	free(ix->n);
 }
 
-struct idxloc {
-	uint64_t off, size;
-	bool found;
-};
-
-static int first_entry(void *ctx, const struct tar_entry *e)
-{
-	struct idxloc *l = ctx;
-	if (e->type == TAR_FILE && strcmp(e->path, TARINDEX_NAME) == 0)
-		*l = (struct idxloc){e->offset, e->size, true};
-	return 1;
-}
-
 /* The image's entries from its index into ix: 0, or 1 when it has no usable
  * index (the caller walks its headers then, as the runtime does). */
 static int index_read(struct index *ix, int fd, uint64_t size)
 {
-	struct idxloc l = {0};
-	if (tar_scan(read_at, &fd, size, first_entry, &l, NULL) != 1 || !l.found || l.size > TARINDEX_MAX)
+	struct {
+		uint64_t off, size;
+	} l;
+	if (!tarindex_find(tool_pread_fd, &fd, size, &l.off, &l.size))
 		return 1;
 	unsigned char *buf = malloc(l.size ? l.size : 1);
 	struct tar_entry *e = malloc(sizeof *e);
 	int r = 1;
-	if (buf && e && read_at(&fd, buf, l.size, l.off) == (int64_t)l.size &&
+	if (buf && e && tool_pread_fd(&fd, buf, l.size, l.off) == (int64_t)l.size &&
 	    tarindex_scan(buf, l.size, size, NULL, NULL, e, NULL) == 0)
 		r = tarindex_scan(buf, l.size, size, on_entry, ix, e, NULL) == 0 ? 0 : -TAR_EINVAL;
 	free(buf);
@@ -168,7 +140,7 @@ static int index_load(struct index *ix, struct tool_log *lg, const struct image_
 		ix->mount = im->mount;
 		int r = index_read(ix, fd, (uint64_t)st.st_size);
 		if (r > 0)
-			r = tar_scan(read_at, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
+			r = tar_scan(tool_pread_fd, &fd, (uint64_t)st.st_size, on_entry, ix, NULL);
 		if (ix->oom)
 			return tool_oom(lg);
 		if (r < 0)
@@ -306,7 +278,7 @@ static int copy_member(struct tool_log *lg, const struct image_search *plan, con
 	while (left) {
 		size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
 		int fd = n->fd;
-		int64_t got = read_at(&fd, buf, want, off);
+		int64_t got = tool_pread_fd(&fd, buf, want, off);
 		if (got <= 0 || tool_write_all(out, buf, (size_t)got) < 0) {
 			close(out);
 			if (!lg)

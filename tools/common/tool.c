@@ -245,3 +245,20 @@ int tool_mkdirs(char *path)
 	}
 	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
+
+int64_t tool_pread_fd(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	int fd = *(const int *)ctx;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}

@@ -78,6 +78,10 @@ __attribute__((format(printf, 2, 3))) void tool_buf_printf(struct tool_buf *b, c
 
 /* write(2) all of data: 0, or -1 with errno set. */
 int tool_write_all(int fd, const void *data, size_t len);
+/* Read len bytes at off from the descriptor *(int *)ctx, retrying short
+ * reads: the count (short only at the end of the file), or -errno. The
+ * shape of tar_read_fn and elfdyn_read_fn, for the parsers of untrusted/. */
+int64_t tool_pread_fd(void *ctx, void *buf, size_t len, uint64_t off);
 /* The same, waiting (poll) when fd is non-blocking and full: for
  * descriptors the tool was given (its standard error, a relayed socket). */
 int tool_put_all(int fd, const char *p, size_t n);

@@ -57,9 +57,9 @@ static bool executable(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
-char *zerovm_find(struct tool_log *lg)
+char *zerovm_find_companion(const char *name, const char *env_name)
 {
-	const char *env = getenv("ZEROVM");
+	const char *env = getenv(env_name);
 	if (env && *env)
 		return strdup(env);
 	char self[4096];
@@ -67,8 +67,8 @@ char *zerovm_find(struct tool_log *lg)
 	if (n > 0) {
 		self[n] = 0;
 		char *slash = strrchr(self, '/');
-		if (slash && (size_t)(slash - self) + sizeof "/zerovm" <= sizeof self) {
-			strcpy(slash, "/zerovm");
+		if (slash && (size_t)(slash - self) + 2 + strlen(name) <= sizeof self) {
+			strcpy(slash + 1, name);
 			if (executable(self))
 				return strdup(self);
 		}
@@ -77,15 +77,23 @@ char *zerovm_find(struct tool_log *lg)
 	for (const char *p = path ? path : "/bin:/usr/bin"; *p;) {
 		size_t len = strcspn(p, ":");
 		char *cand;
-		if (len && asprintf(&cand, "%.*s/zerovm", (int)len, p) >= 0) {
+		if (len && asprintf(&cand, "%.*s/%s", (int)len, p, name) >= 0) {
 			if (executable(cand))
 				return cand;
 			free(cand);
 		}
 		p += len + (p[len] == ':');
 	}
-	tool_fail(lg, TOOL_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside %s or in PATH", lg->prog);
 	return NULL;
+}
+
+char *zerovm_find(struct tool_log *lg)
+{
+	char *z = zerovm_find_companion("zerovm", "ZEROVM");
+	if (!z)
+		tool_fail(lg, TOOL_EXIT_NOTFOUND, "zerovm not found: set ZEROVM, or put zerovm beside %s or in PATH",
+			  lg->prog);
+	return z;
 }
 
 /* In the child: descriptors in place, signals as the tool found them, then
@@ -168,4 +176,22 @@ bool zerovm_report_split(char *text, size_t len, char *line[6])
 		end = start ? start - 1 : 0;
 	}
 	return true;
+}
+
+bool zerovm_capture(int fd, struct tool_buf *b, bool echo)
+{
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0)
+			return false;
+		if (echo)
+			tool_put_all(2, buf, (size_t)n);
+		else if (b->len + (size_t)n <= ZEROVM_CAPTURE_MAX)
+			tool_buf_printf(b, "%.*s", (int)n, buf);
+	}
 }

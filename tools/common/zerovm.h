@@ -37,6 +37,18 @@ int zerovm_stop_pending(void);
 /* $ZEROVM; else "zerovm" beside the tool's own executable; else in
  * $PATH. malloc'd, or NULL (said in lg, 127). */
 char *zerovm_find(struct tool_log *lg);
+/* What a tool keeps of zerovm's report pipe or messages: a report is six
+ * short lines; more is dropped (and then no report is found). */
+#define ZEROVM_CAPTURE_MAX 65536
+/* Append what the non-blocking fd has to b, up to ZEROVM_CAPTURE_MAX, or
+ * copy it to stderr when echo. false at its end or on an error, true when
+ * nothing more is there for now. */
+bool zerovm_capture(int fd, struct tool_buf *b, bool echo);
+
+/* The same search for another program of the build (zvns): $env_name,
+ * name beside the tool's executable, name in $PATH. malloc'd, or NULL
+ * (not found, or out of memory; nothing said). */
+char *zerovm_find_companion(const char *name, const char *env_name);
 
 /* How to start zerovm. */
 struct zerovm_spawn {

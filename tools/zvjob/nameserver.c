@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,43 +23,15 @@
 
 #define NS_START_SECONDS 10
 
-static bool executable(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
-}
-
 /* $ZVNS, zvns beside zvjob, or zvns in $PATH: malloc'd, or NULL (said). */
 static char *find_zvns(struct tool_log *lg)
 {
-	const char *env = getenv("ZVNS");
-	if (env && *env)
-		return strdup(env);
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash && (size_t)(slash - self) + sizeof "/zvns" <= sizeof self) {
-			strcpy(slash, "/zvns");
-			if (executable(self))
-				return strdup(self);
-		}
-	}
-	const char *path = getenv("PATH");
-	for (const char *p = path ? path : "/bin:/usr/bin"; *p;) {
-		size_t len = strcspn(p, ":");
-		char *cand;
-		if (len && asprintf(&cand, "%.*s/zvns", (int)len, p) >= 0) {
-			if (executable(cand))
-				return cand;
-			free(cand);
-		}
-		p += len + (p[len] == ':');
-	}
-	tool_fail(lg, TOOL_EXIT_NOTFOUND,
-		  "connect: the name server zvns not found: set ZVNS, or put zvns beside %s or in PATH", lg->prog);
-	return NULL;
+	char *z = zerovm_find_companion("zvns", "ZVNS");
+	if (!z)
+		tool_fail(lg, TOOL_EXIT_NOTFOUND,
+			  "connect: the name server zvns not found: set ZVNS, or put zvns beside %s or in PATH",
+			  lg->prog);
+	return z;
 }
 
 /* The port zvns prints on fd, within NS_START_SECONDS: 1..65535, or -1. */

@@ -22,7 +22,6 @@
 #include "outputs.h"
 #include "runner.h"
 
-#define CAPTURE_MAX 65536 /* of zerovm's report and messages: a report is six short lines */
 
 /* A node while it runs. */
 struct proc {
@@ -62,26 +61,6 @@ static void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-}
-
-/* Append what fd has (non-blocking) to b, up to CAPTURE_MAX (or show it
- * on stderr when echo). false at its end or on an error. */
-static bool capture(int fd, struct tool_buf *b, bool echo)
-{
-	char buf[4096];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return true;
-		if (n <= 0)
-			return false;
-		if (echo)
-			tool_put_all(2, buf, (size_t)n);
-		else if (b->len + (size_t)n <= CAPTURE_MAX)
-			tool_buf_printf(b, "%.*s", (int)n, buf);
-	}
 }
 
 /* Stop node i (SIGTERM, or sig) if it runs, saying why. */
@@ -237,9 +216,9 @@ static void finish(struct run *x, size_t i, int wstatus)
 {
 	struct proc *pr = &x->pr[i];
 	if (pr->rep >= 0)
-		capture(pr->rep, &pr->report, false);
+		zerovm_capture(pr->rep, &pr->report, false);
 	if (pr->diag >= 0)
-		capture(pr->diag, &pr->msg, x->o->verbose);
+		zerovm_capture(pr->diag, &pr->msg, x->o->verbose);
 	close_fd(&pr->rep);
 	close_fd(&pr->diag);
 	x->running--;
@@ -328,9 +307,9 @@ static void serve(struct run *x)
 			if (!pf[k].revents)
 				continue;
 			struct proc *pr = &x->pr[who[k]];
-			if (pf[k].fd == pr->rep && !capture(pr->rep, &pr->report, false))
+			if (pf[k].fd == pr->rep && !zerovm_capture(pr->rep, &pr->report, false))
 				close_fd(&pr->rep);
-			else if (pf[k].fd == pr->diag && !capture(pr->diag, &pr->msg, x->o->verbose))
+			else if (pf[k].fd == pr->diag && !zerovm_capture(pr->diag, &pr->msg, x->o->verbose))
 				close_fd(&pr->diag);
 		}
 		on_signals(x);

@@ -84,12 +84,6 @@ static struct nent *new_find(const struct newtree *t, const char *path)
 
 /* ---- reading the archive ------------------------------------------------------------------ */
 
-static int64_t read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	ssize_t r = pread(*(int *)ctx, buf, len, (off_t)off);
-	return r < 0 ? -TAR_EIO : r;
-}
-
 static int on_entry(void *cv, const struct tar_entry *e)
 {
 	struct ctx *x = cv;
@@ -127,7 +121,7 @@ static enum apply_result load(struct ctx *x, uint64_t *size)
 		return APPLY_INCOMPLETE;
 	*size = (uint64_t)st.st_size;
 	struct tar_stats ts;
-	int r = tar_scan(read_at, &x->tarfd, *size, on_entry, x, &ts);
+	int r = tar_scan(tool_pread_fd, &x->tarfd, *size, on_entry, x, &ts);
 	if (r == 1)
 		return tool_oom(x->lg), APPLY_REFUSED;
 	/* Complete: the runtime ends it with exactly two zero blocks, right

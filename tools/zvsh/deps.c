@@ -65,23 +65,6 @@ struct deps {
 	char *prog_rpath; /* the program's DT_RPATH when it has no DT_RUNPATH, else NULL */
 };
 
-static int64_t read_fd(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	int fd = *(int *)ctx;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t r = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return (int64_t)done;
-}
-
 /* ---- /etc/ld.so.conf -------------------------------------------------------- */
 
 static void conf_add(struct deps *d, const char *dir)
@@ -132,7 +115,7 @@ static int open_elf(const char *path, struct elfdyn *e, struct stat *st, int *fd
 		return -1;
 	const char *why;
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
-	    elfdyn_parse(read_fd, &fd, (uint64_t)st->st_size, e, &why) < 0) {
+	    elfdyn_parse(tool_pread_fd, &fd, (uint64_t)st->st_size, e, &why) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -213,11 +196,11 @@ static int walk(struct deps *d, size_t first)
 			return tool_fail(d->lg, TOOL_EXIT_NOEXEC, "%s: %s is not an x86-64 ELF object", d->name,
 					 d->obj[k].host);
 		char rpath[ELFDYN_STR_MAX] = "", runpath[ELFDYN_STR_MAX] = "", need[ELFDYN_STR_MAX];
-		int r = elfdyn_deps(read_fd, &fd, (uint64_t)st.st_size, &e, &dd, &why);
+		int r = elfdyn_deps(tool_pread_fd, &fd, (uint64_t)st.st_size, &e, &dd, &why);
 		if (r == 0 && dd.has_rpath)
-			r = elfdyn_string(read_fd, &fd, &dd, dd.rpath, rpath, sizeof rpath, &why);
+			r = elfdyn_string(tool_pread_fd, &fd, &dd, dd.rpath, rpath, sizeof rpath, &why);
 		if (r == 0 && dd.has_runpath)
-			r = elfdyn_string(read_fd, &fd, &dd, dd.runpath, runpath, sizeof runpath, &why);
+			r = elfdyn_string(tool_pread_fd, &fd, &dd, dd.runpath, runpath, sizeof runpath, &why);
 		if (r == 0 && k == 0 && dd.has_rpath && !dd.has_runpath && !(d->prog_rpath = strdup(rpath)))
 			r = tool_oom(d->lg);
 		char origin[PATH_MAX];
@@ -228,7 +211,7 @@ static int walk(struct deps *d, size_t first)
 		if (slash)
 			*slash = 0;
 		for (unsigned i = 0; r == 0 && i < dd.nneeded; i++) {
-			if (elfdyn_string(read_fd, &fd, &dd, dd.needed[i], need, sizeof need, &why) < 0) {
+			if (elfdyn_string(tool_pread_fd, &fd, &dd, dd.needed[i], need, sizeof need, &why) < 0) {
 				r = -1;
 				break;
 			}
@@ -419,7 +402,7 @@ int deps_image(struct tool_log *lg, const char *path, const char *name, char **t
 	char interp[ELFDYN_STR_MAX];
 	const char *why = "not an x86-64 ELF program";
 	if (open_elf(path, &e, &st, &fd) < 0 ||
-	    (elfdyn_interp(read_fd, &fd, &e, interp, sizeof interp, &why) != 0 && (close(fd), 1))) {
+	    (elfdyn_interp(tool_pread_fd, &fd, &e, interp, sizeof interp, &why) != 0 && (close(fd), 1))) {
 		tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: %s", name, why);
 		goto out;
 	}

@@ -12,23 +12,6 @@
 
 #define LINE_MAX_BYTES 256 /* the kernel's BINPRM_BUF_SIZE: what it reads of a #! line */
 
-/* pread all of n bytes, or fewer at the end: the count, or -1. */
-static ssize_t read_at(int fd, void *buf, size_t n, off_t off)
-{
-	size_t done = 0;
-	while (done < n) {
-		ssize_t r = pread(fd, (char *)buf + done, n - done, off + (off_t)done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return (ssize_t)done;
-}
-
 /* Does the 64-bit ELF file fd ask for an interpreter? */
 static bool has_interp(int fd, const Elf64_Ehdr *eh)
 {
@@ -36,7 +19,7 @@ static bool has_interp(int fd, const Elf64_Ehdr *eh)
 		return false; /* zerovm says what is wrong with it */
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
-		if (read_at(fd, &ph, sizeof ph, (off_t)(eh->e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
+		if (tool_pread_fd(&fd, &ph, sizeof ph, eh->e_phoff + i * sizeof ph) != (int64_t)sizeof ph)
 			return false;
 		if (ph.p_type == PT_INTERP)
 			return true;
@@ -98,7 +81,7 @@ int interp_look(struct tool_log *lg, const char *path, const char *name, struct 
 	if (fd < 0)
 		return tool_fail(lg, TOOL_EXIT_NOEXEC, "%s: %s", name, strerror(errno));
 	char buf[LINE_MAX_BYTES + 1];
-	ssize_t n = read_at(fd, buf, LINE_MAX_BYTES, 0);
+	int64_t n = tool_pread_fd(&fd, buf, LINE_MAX_BYTES, 0);
 	int r;
 	if (n >= 2 && buf[0] == '#' && buf[1] == '!') {
 		buf[n] = 0;

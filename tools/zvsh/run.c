@@ -36,7 +36,6 @@
 
 /* What zvsh keeps of zerovm's report and messages: a report is six short
  * lines; anything past this is not one. */
-#define CAPTURE_MAX 65536
 #define RELAY_BUF 65536
 
 /* ---- while zerovm runs ------------------------------------------------------- */
@@ -77,26 +76,6 @@ static void relay_close(struct relay *r)
 	if (r->to > 2)
 		close(r->to);
 	r->from = r->to = -1;
-}
-
-/* Append what fd has (non-blocking) to b, up to CAPTURE_MAX; or pass it to
- * stderr when echo. Returns false at end of file or on an error. */
-static bool capture(int fd, struct tool_buf *b, bool echo)
-{
-	char buf[4096];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return true;
-		if (n <= 0)
-			return false;
-		if (echo)
-			tool_put_all(2, buf, (size_t)n);
-		else if (b->len + (size_t)n <= CAPTURE_MAX)
-			tool_buf_printf(b, "%.*s", (int)n, buf);
-	}
 }
 
 /* zvsh's stdin socket into zerovm's pipe, as far as each side is ready
@@ -141,9 +120,9 @@ static bool pump_out(struct relay *r)
 static void drain(struct proc *s, bool verbose)
 {
 	if (s->rep >= 0)
-		capture(s->rep, &s->got.report, false);
+		zerovm_capture(s->rep, &s->got.report, false);
 	if (s->diag >= 0)
-		capture(s->diag, &s->got.msg, verbose);
+		zerovm_capture(s->diag, &s->got.msg, verbose);
 	close_fd(&s->rep);
 	close_fd(&s->diag);
 	while (s->out.from >= 0 && pump_out(&s->out))
@@ -211,9 +190,9 @@ static void serve(struct proc *s, bool verbose)
 			continue;
 		}
 #define READY(i) ((i) >= 0 && pf[i].revents)
-		if (READY(i_rep) && !capture(s->rep, &s->got.report, false))
+		if (READY(i_rep) && !zerovm_capture(s->rep, &s->got.report, false))
 			close_fd(&s->rep);
-		if (READY(i_diag) && !capture(s->diag, &s->got.msg, verbose))
+		if (READY(i_diag) && !zerovm_capture(s->diag, &s->got.msg, verbose))
 			close_fd(&s->diag);
 		if (READY(i_in_r) || READY(i_in_w))
 			pump_in(&s->in, READY(i_in_r), READY(i_in_w));

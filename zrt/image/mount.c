@@ -181,29 +181,16 @@ static int add_entry(struct mountctx *m, struct inode *d, const struct tar_entry
 	return 0;
 }
 
-/* The archive's first entry, when it is the index. */
-struct idxloc {
-	uint64_t off, size;
-	bool found;
-};
-
-static int first_entry(void *ctx, const struct tar_entry *e)
-{
-	struct idxloc *l = ctx;
-	if (e->type == TAR_FILE && strcmp(e->path, TARINDEX_NAME) == 0)
-		*l = (struct idxloc){e->offset, e->size, true};
-	return 1; /* the first entry only */
-}
-
 /* Mount m from the image's index: true when done, false when the image has
  * no index, or one that is malformed or describes another size (the walk
  * then mounts it, as it mounts any tar). The index is checked whole before
  * any entry is used. */
 static bool mount_index(struct mountctx *m, struct tar_stats *st)
 {
-	struct idxloc l = {0};
-	if (tar_scan(image_tar_read, &m->src, m->src.c->size, first_entry, &l, 0) != 1 || !l.found ||
-	    l.size > TARINDEX_MAX)
+	struct {
+		uint64_t off, size;
+	} l;
+	if (!tarindex_find(image_tar_read, &m->src, m->src.c->size, &l.off, &l.size))
 		return false;
 	static struct tar_entry e; /* 8 KiB: not on the stack */
 	unsigned char *buf = mem_alloc(l.size ? l.size : 1);
