@@ -88,7 +88,7 @@ static void write_object(FILE *f, const struct session *s, const char *memory_et
 	fputc(',', f);
 	counts(f, "local", s->cs.reads, s->cs.read_bytes, s->cs.writes, s->cs.write_bytes);
 	fputc(',', f);
-	counts(f, "network", 0, 0, 0, 0);
+	counts(f, "network", s->cs.net_reads, s->cs.net_read_bytes, s->cs.net_writes, s->cs.net_write_bytes);
 	fputs("},", f);
 	json_key(f, "exit");
 	fputc('{', f);

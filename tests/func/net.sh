@@ -68,7 +68,7 @@ manifest() {
 session() {
 	local name=$1 m=$2
 	(
-		timeout -k 2 "${OUTER:-30}" "$ZVM" "$m" >"$T/$name.out" 2>"$T/$name.err" </dev/null
+		timeout -k 2 "${OUTER:-30}" "$ZVM" --json "$T/$name.json" "$m" >"$T/$name.out" 2>"$T/$name.err" </dev/null
 		echo $? >"$T/$name.rc"
 	) &
 	LAST=$!
@@ -126,6 +126,11 @@ pair_raw() {
 		"$(field "$T/r.out" 7) $(field "$T/r.out" 8) $(field "$T/r.out" 9) $(field "$T/r.out" 10)" "47 $SIZE 0 0"
 	check "$name: writer's network accounting" \
 		"$(field "$T/w.out" 7) $(field "$T/w.out" 8) $(field "$T/w.out" 9) $(field "$T/w.out" 10)" "0 0 684 $SIZE"
+	if command -v jq >/dev/null; then
+		check "$name: zerovm --json has line 5's network fields, on both sides" \
+			"$(jq -r '.accounting.network | [.reads, .read_bytes, .writes, .write_bytes] | join(" ")' \
+				"$T/r.json" "$T/w.json" | tr '\n' ' ')" "47 $SIZE 0 0 0 0 684 $SIZE "
+	fi
 	check "$name: etags equal sha1sum on both sides" \
 		"$(etag_of "$T/r.out" /dev/in) $(etag_of "$T/w.out" /dev/net)" "$SHA $SHA"
 }
