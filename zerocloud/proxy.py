@@ -40,6 +40,7 @@ do and where objects are, moves requests and answers, and stores outputs.
 
 Nothing here sends X-Timestamp to an object server.
 """
+import io
 import json
 import os
 import random
@@ -386,7 +387,7 @@ class ProxyFilter(object):
                                 .encode())):
                 ti = tarfile.TarInfo(name)
                 ti.size = len(data)
-                tar.addfile(ti, _BytesReader(data))
+                tar.addfile(ti, io.BytesIO(data))
             for o in n['_push']:
                 tar.add(fetched[o], 'objects/' + o)
         size = f.tell()
@@ -568,18 +569,6 @@ class NameServer(object):
             eventlet.sleep(0.01)
         p.kill()
         p.wait()
-
-
-class _BytesReader(object):
-    def __init__(self, data):
-        self.data, self.pos = data, 0
-
-    def read(self, n=-1):
-        if n < 0:
-            n = len(self.data) - self.pos
-        chunk = self.data[self.pos:self.pos + n]
-        self.pos += len(chunk)
-        return chunk
 
 
 def filter_factory(global_conf, **local_conf):
