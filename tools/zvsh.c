@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "zvsh/channel.h"
 #include "zvsh/deps.h"
 #include "zvsh/plan.h"
 #include "zvsh/session.h"
@@ -107,31 +108,10 @@ static char *clean_mountpoint(const char *m)
 {
 	if (m[0] != '/')
 		return NULL;
-	char *out = malloc(strlen(m) + 2), *o = out;
-	if (!out)
-		return NULL;
-	for (const char *p = m; *p;) {
-		while (*p == '/')
-			p++;
-		const char *q = p;
-		while (*q && *q != '/')
-			q++;
-		size_t n = (size_t)(q - p);
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			free(out);
+	for (const char *d = strstr(m, ".."); d; d = strstr(d + 1, ".."))
+		if (d[-1] == '/' && (d[2] == '/' || !d[2]))
 			return NULL;
-		}
-		if (n && !(n == 1 && p[0] == '.')) {
-			*o++ = '/';
-			memcpy(o, p, n);
-			o += n;
-		}
-		p = q;
-	}
-	if (o == out)
-		*o++ = '/';
-	*o = 0;
-	return out;
+	return channel_guest_path("/", m);
 }
 
 /* "--image path.tar[,mountpoint[,ro|wo]]" */

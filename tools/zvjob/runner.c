@@ -22,7 +22,6 @@
 #include "outputs.h"
 #include "runner.h"
 
-
 /* A node while it runs. */
 struct proc {
 	pid_t pid;

@@ -212,7 +212,9 @@ static int dynamic_plan(struct session *s, const struct image_search *search)
 	s->img = calloc(s->run.nimg + 1, sizeof *s->img);
 	char *mount = strdup("/"), *spec = NULL;
 	if (!s->img || !mount || asprintf(&spec, "the libraries of %s", s->run.program) < 0) {
-		free(tar), free(mount);
+		/* s->img must not stay: session_run frees its last entry as ours. */
+		free(tar), free(mount), free(s->img);
+		s->img = NULL;
 		return tool_oom(s->lg);
 	}
 	memcpy(s->img, s->run.img, s->run.nimg * sizeof *s->img);
