@@ -287,14 +287,26 @@ static void key_of(struct deps *d, char hex[65])
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
+/* PUT_CHANGED: a file that is not what the walk saw (its size changed, or
+ * it ended early): packing it would make an image that does not match its
+ * key, so the image is not made and the user is told to run again. */
+#define PUT_CHANGED (-2)
+
+/* o's header and data into out: 0, -1 with errno set, or PUT_CHANGED. */
 static int put_file(int out, const struct obj *o, unsigned char *hdr)
 {
 	int fd = open(o->host, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size != o->st.st_size) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
 		if (fd >= 0)
 			close(fd);
+		errno = e;
 		return -1;
+	}
+	if (st.st_size != o->st.st_size) {
+		close(fd);
+		return PUT_CHANGED;
 	}
 	struct tar_entry *e = calloc(1, sizeof *e);
 	if (!e) {
@@ -316,15 +328,17 @@ static int put_file(int out, const struct obj *o, unsigned char *hdr)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
-			r = -1;
+			r = k == 0 ? PUT_CHANGED : -1;
 			break;
 		}
 		r = tool_write_all(out, buf, (size_t)k);
 		left -= (uint64_t)k;
 	}
+	int saved = errno;
 	close(fd);
+	errno = saved;
 	memset(hdr, 0, 512);
-	return r == 0 ? tool_write_all(out, hdr, tar_padding((uint64_t)st.st_size)) : -1;
+	return r == 0 ? tool_write_all(out, hdr, tar_padding((uint64_t)st.st_size)) : r;
 }
 
 static int put_link(int out, const struct obj *o, unsigned char *hdr)
@@ -354,8 +368,18 @@ static int write_image(struct deps *d, const char *path)
 	}
 	unsigned char *hdr = calloc(1, TAR_HDR_MAX);
 	int r = hdr ? 0 : -1;
-	for (size_t i = 0; r == 0 && i < d->n; i++)
+	size_t i;
+	for (i = 0; r == 0 && i < d->n; i++)
 		r = d->obj[i].link ? put_link(out, &d->obj[i], hdr) : put_file(out, &d->obj[i], hdr);
+	if (r == PUT_CHANGED) {
+		tool_fail(d->lg, TOOL_EXIT_USAGE, "%s: %s changed while its libraries were packed; run again", d->name,
+			  d->obj[i - 1].host);
+		close(out);
+		unlink(tmp);
+		free(hdr);
+		free(tmp);
+		return -1;
+	}
 	if (r == 0) {
 		memset(hdr, 0, TAR_HDR_MAX);
 		r = tool_write_all(out, hdr, tar_end(hdr));
