@@ -378,5 +378,11 @@ check_re "--plan: a wildcard matching nothing in the listing" "$?:$(cat "$ERR")"
 "$ZVJOB" --listing "$T/listing.json" "$T/plan.json" >"$OUT" 2>"$ERR"
 check_re "--listing without --plan: refused" "$?:$(head -n 1 "$ERR")" "^2:zvjob: --listing goes with --plan"
 
+# Collected output that cannot be printed is not lost without a word.
+printf '[{"name":"a","exec":{"path":"%s","args":"echo hi"},"devices":[{"name":"stdout"}]}]' "$BB" >"$T/full.json"
+"$ZVJOB" "$T/full.json" >/dev/full 2>"$ERR"
+check "a node's output that cannot be printed (stdout /dev/full): exit 1, said" \
+	"$? $(grep -c "a node's collected output could not be printed whole: No space left on device" "$ERR")" "1 1"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -57,8 +57,18 @@ static void print_file(const char *path, int out, struct tool_log *lg)
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || tool_put_all(out, buf, (size_t)n) < 0)
+		if (n == 0)
 			break;
+		if (n < 0) {
+			tool_fail(lg, TOOL_EXIT_USAGE, "cannot read %s: %s", path, strerror(errno));
+			break;
+		}
+		if (tool_put_all(out, buf, (size_t)n) < 0) {
+			/* stderr itself may be what fails: said where it can be */
+			tool_fail(lg, TOOL_EXIT_USAGE, "a node's collected %s could not be printed whole: %s",
+				  out == 2 ? "standard error" : "output", strerror(errno));
+			break;
+		}
 	}
 	close(fd);
 }

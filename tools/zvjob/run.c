@@ -92,6 +92,8 @@ int run_job(const struct plan *p, const struct run_opts *o, struct tool_log *lg)
 					 .zerovm = zvm,
 					 .sig = &sig};
 		status = runner_run(p, f, r, &ro, &s, lg);
+		if (status == 0 && lg->status)
+			status = RUN_EXIT_FAILED; /* a node's collected output could not be printed whole */
 		if (o->report && report_write(o->report, p, r, &s, lg) < 0 && status == 0)
 			status = RUN_EXIT_FAILED;
 		say_outcome(p, r, &s, status, lg);

@@ -36,7 +36,7 @@
 #include "plan.h"
 #include "tool.h"
 
-#define RUN_EXIT_FAILED 1  /* a node did not end ok */
+#define RUN_EXIT_FAILED 1  /* a node did not end ok, or its collected output could not be printed */
 #define RUN_EXIT_REFUSED 2 /* a bad command line or job: nothing ran */
 
 struct run_opts {
