@@ -90,6 +90,7 @@ for lib in glibc musl; do
 	same "$lib: pthread_kill of a thread waiting on a condition variable runs its handler" "$P" kill
 	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
 	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
+	same "$lib: a thread exits holding a robust mutex main waits for: EOWNERDEAD" "$P" robust
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
