@@ -20,6 +20,8 @@
  *   robust    a thread exits holding a robust mutex main waits for: main
  *             gets EOWNERDEAD (the runtime walks the robust list at the
  *             thread's exit, as Linux does; glibc leaves it to the kernel)
+ *   cap       threads created until pthread_create fails (sandbox only:
+ *             docs/zrt.md says 64 live at once, main included)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -313,6 +315,38 @@ static int cmd_robust(void)
 	return 0;
 }
 
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+
+static void *wait_gate(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&gate);
+	pthread_mutex_unlock(&gate);
+	return NULL;
+}
+
+static int cmd_cap(void)
+{
+	static pthread_t t[200];
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 << 10);
+	pthread_mutex_lock(&gate);
+	int n = 0, r = 0;
+	while (n < 200 && (r = pthread_create(&t[n], &a, wait_gate, NULL)) == 0)
+		n++;
+	int first = r;
+	pthread_mutex_unlock(&gate);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	r = n < 200 ? pthread_create(&t[0], &a, wait_gate, NULL) : -1;
+	if (!r)
+		pthread_join(t[0], NULL);
+	printf("cap: %d threads besides main, then %s; after they ended: %s\n", n,
+	       n < 200 ? strerror(first) : "no limit", r ? strerror(r) : "one more");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -334,6 +368,8 @@ int main(int argc, char **argv)
 		return cmd_deadlock();
 	if (!strcmp(c, "robust"))
 		return cmd_robust();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust\n");
+	if (!strcmp(c, "cap"))
+		return cmd_cap();
+	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap\n");
 	return 2;
 }
