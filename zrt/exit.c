@@ -18,8 +18,8 @@ void exit_at(bool (*before)(void))
 __attribute__((noreturn)) void exit_session(int code)
 {
 	if (before_exit && !before_exit()) {
-		log_line(0, "zrt: the program's exit status %d becomes %d: an image was not written back", code,
-			 ZRT_EXIT_FAILED);
+		log_line(0, "zrt: the program's exit status %d becomes %d: an image or the notes were not written",
+			 code, ZRT_EXIT_FAILED);
 		code = ZRT_EXIT_FAILED;
 	}
 	zrt_exit(code);

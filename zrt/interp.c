@@ -15,7 +15,7 @@
  * elfdyn.c): no segment both writable and executable, which the wall would
  * refuse to map anyway, and an entry point in an executable segment.
  * Everything the interpreter loads after that (the libraries) it maps
- * itself with mmap (fs/file.c).
+ * itself with mmap (fs/fmap.c).
  */
 #include <asm/unistd.h>
 #include <linux/mman.h>

@@ -1,6 +1,6 @@
 /*
  * mman.c - the memory calls: brk, mmap, munmap, mremap and madvise on the
- * heap (mem.c), and mmap of a descriptor (fs/file.c). mprotect within
+ * heap (mem.c), and mmap of a descriptor (fs/fmap.c). mprotect within
  * guest memory never comes here: the wall lets the kernel do it.
  */
 #include <linux/mman.h>

@@ -200,6 +200,7 @@ static const struct sys_entry table[] = {
 	RET(setsid, -EPERM), /* already a session leader */
 	CALL(set_tid_address, sys_set_tid_address),
 	CALL(set_robust_list, sys_set_robust_list, ARG_LONG, ARG_LONG),
+	CALL(get_robust_list, sys_get_robust_list, ARG_INT),
 	RET(rseq, -ENOSYS),
 	CALL(prctl, sys_prctl, ARG_INT),
 	CALL(prlimit64, sys_prlimit64, ARG_INT, ARG_UINT),

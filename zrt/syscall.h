@@ -88,7 +88,7 @@ sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresi
 	sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_exit_group, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid, sys_gettid,
-	sys_set_tid_address, sys_set_robust_list, sys_sched_yield;
+	sys_set_tid_address, sys_set_robust_list, sys_get_robust_list, sys_sched_yield;
 /* signal.c */
 sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend, sys_kill,
 	sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;

@@ -400,6 +400,14 @@ zrt_manifest "$T/nv7" "$T/small.tar, /dev/out.tar, 0, 0, 0, 0, 100, 100"
 check "runtime: a failed access=wo write-back shows in the exit status (127), both reasons said" \
 	"$(sed -n 3p "$T/zrt.out") $(grep -c 'writing the image back failed' "$T/zrt.err") $(grep -c 'exit status 0 becomes 127' "$T/zrt.err")" \
 	"127 1 1"
+# The same for the session's notes (image/notes.c): a notes channel too
+# small for them is said, naming the channel, and the status is 127.
+printf '[args]\nargs = busybox touch /made\n[session]\nnotes=/dev/notes\n' >"$T/nv8"
+zrt_manifest "$T/nv8" "$T/notes, /dev/notes, 0, 0, 0, 0, 100, 4"
+"$B/zerovm" "$T/zrt.manifest" >"$T/zrt.out" 2>"$T/zrt.err"
+check "runtime: notes that cannot be written: said, naming the channel, status 127" \
+	"$(sed -n 3p "$T/zrt.out") $(grep -c '^zrt: /dev/notes: the session.s notes could not be written' "$T/zrt.err") $(grep -c 'exit status 0 becomes 127: an image or the notes were not written' "$T/zrt.err")" \
+	"127 1 1"
 # The nvram is handed to the runtime by zerovm, not read through the
 # channel: a program that reads /dev/nvram itself (sequential, one get
 # allowed) gets all of it; the report counts only the program's reads.

@@ -90,9 +90,19 @@ for lib in glibc musl; do
 	same "$lib: pthread_kill of a thread waiting on a condition variable runs its handler" "$P" kill
 	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
 	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
+	same "$lib: a thread exits holding a robust mutex main waits for: EOWNERDEAD" "$P" robust
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
+
+# The cap (docs/zrt.md, "Ids and the end"): 64 threads live at once, the
+# next pthread_create EAGAIN; the slots of ended threads are used again.
+for lib in glibc musl; do
+	zv "$T/cap.out" "$B/zrt/threads-$lib" cap
+	check "$lib: 64 threads live at once, the next pthread_create fails (EAGAIN), ended ones free their slots" \
+		"$ZRC $(cat "$T/cap.out")" \
+		"0 cap: 63 threads besides main, then Resource temporarily unavailable; after they ended: one more"
+done
 
 # ---------------------------------------------------------------- seeds
 # The racy counter: every update has a system call between its read and

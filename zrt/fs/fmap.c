@@ -29,6 +29,7 @@
 #include <asm/unistd.h>
 #include <linux/mman.h>
 
+#include "../log.h"
 #include "../mem.h"
 #include "fs.h"
 
@@ -58,7 +59,11 @@ void fmap_settle(void)
 		/* A file shorter than the mapping leaves zeros, as Linux's
 		 * last partial page; pages past its end read as zeros too. */
 		int64_t r = file_read(m->ino, (void *)m->a, m->b - m->a, m->off, &adv);
-		(void)r;
+		if (r < 0) /* mmap has returned: too late to fail it; say so */
+			log_line(0,
+				 "zrt: a file mapping at 0x%llx could not be filled (error %lld reading the file): "
+				 "it reads as zeros",
+				 (unsigned long long)m->a, (long long)-r);
 		mem_mprotect(m->a, m->b - m->a, m->prot);
 	}
 	npend = 0;

@@ -67,23 +67,37 @@ static long do_chdir(const char *path)
 	return 0;
 }
 
+/* The start of every call that makes a name (mkdir, link, symlink): the
+ * name must not exist, its directory must be writable. */
+static long walk_new(long dirfd, const char *path, struct walk *w)
+{
+	long r = path_walk(dirfd, path, false, w);
+	if (r < 0)
+		return r;
+	if (w->node)
+		return -EEXIST;
+	return fs_rofs(w->parent);
+}
+
+/* Give the new inode n its name; a failure frees it. */
+static long add_new(const struct walk *w, struct inode *n)
+{
+	long r = dir_add(w->parent, w->name, w->len, n);
+	if (r < 0)
+		inode_put(n);
+	return r;
+}
+
 static long do_mkdirat(long dirfd, const char *path, long mode)
 {
 	struct walk w;
-	long r = path_walk(dirfd, path, false, &w);
+	long r = walk_new(dirfd, path, &w);
 	if (r < 0)
-		return r;
-	if (w.node)
-		return -EEXIST;
-	if ((r = fs_rofs(w.parent)) < 0)
 		return r;
 	struct inode *n = inode_new(S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask));
 	if (!n)
 		return -ENOSPC;
-	r = dir_add(w.parent, w.name, w.len, n);
-	if (r < 0)
-		inode_put(n);
-	return r;
+	return add_new(&w, n);
 }
 
 static long do_unlinkat(long dirfd, const char *path, long flags)
@@ -192,12 +206,7 @@ static long do_linkat(long odir, const char *opath, long ndir, const char *npath
 	if (S_ISDIR(n->mode))
 		return -EPERM;
 	struct walk w;
-	r = path_walk(ndir, npath, false, &w);
-	if (r < 0)
-		return r;
-	if (w.node)
-		return -EEXIST;
-	if ((r = fs_rofs(w.parent)) < 0)
+	if ((r = walk_new(ndir, npath, &w)) < 0)
 		return r;
 	return dir_add(w.parent, w.name, w.len, n);
 }
@@ -211,12 +220,8 @@ static long do_symlinkat(const char *target, long dirfd, const char *path)
 	if (tl == 0)
 		return -ENOENT;
 	struct walk w;
-	long r = path_walk(dirfd, path, false, &w);
+	long r = walk_new(dirfd, path, &w);
 	if (r < 0)
-		return r;
-	if (w.node)
-		return -EEXIST;
-	if ((r = fs_rofs(w.parent)) < 0)
 		return r;
 	struct inode *n = inode_new(S_IFLNK | 0777);
 	if (!n)
@@ -227,10 +232,7 @@ static long do_symlinkat(const char *target, long dirfd, const char *path)
 	}
 	memcpy(n->data, t, (size_t)tl);
 	n->size = (uint64_t)tl;
-	r = dir_add(w.parent, w.name, w.len, n);
-	if (r < 0)
-		inode_put(n);
-	return r;
+	return add_new(&w, n);
 }
 
 static long do_readlinkat(long dirfd, const char *path, char *buf, long size)

@@ -18,6 +18,7 @@
 #include "../chan.h"
 #include "../config.h"
 #include "../fs/fs.h"
+#include "../log.h"
 #include "image.h"
 
 struct lister {
@@ -93,5 +94,8 @@ bool image_write_notes(void)
 		put_note(&l, "readonly", fs_denied[i], strlen(fs_denied[i]));
 	if (!carried_or_scratch("/", 1))
 		walk(&l, fs_root, 0);
+	if (l.failed)
+		log_line(0, "zrt: %s: the session's notes could not be written (its quota or the disk)",
+			 config_nvram.notes);
 	return !l.failed;
 }

@@ -17,6 +17,11 @@
  *   fpu       each thread its own rounding mode (MXCSR, x87 control word),
  *             kept across switches
  *   deadlock  two threads taking two mutexes in opposite orders
+ *   robust    a thread exits holding a robust mutex main waits for: main
+ *             gets EOWNERDEAD (the runtime walks the robust list at the
+ *             thread's exit, as Linux does; glibc leaves it to the kernel)
+ *   cap       threads created until pthread_create fails (sandbox only:
+ *             docs/zrt.md says 64 live at once, main included)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -277,6 +282,71 @@ static int cmd_deadlock(void)
 	return 0;
 }
 
+static pthread_mutex_t mr;
+static volatile int robust_held;
+
+static void *hold_and_exit(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mr);
+	robust_held = 1;
+	for (int i = 0; i < 10; i++) /* main blocks on mr meanwhile */
+		sched_yield();
+	return NULL; /* exits holding mr */
+}
+
+static int cmd_robust(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&mr, &a);
+	pthread_t t;
+	pthread_create(&t, NULL, hold_and_exit, NULL);
+	while (!robust_held)
+		sched_yield();
+	int r = pthread_mutex_lock(&mr);
+	int c = r == EOWNERDEAD ? pthread_mutex_consistent(&mr) : -1;
+	pthread_mutex_unlock(&mr);
+	int again = pthread_mutex_lock(&mr);
+	pthread_join(t, NULL);
+	printf("robust: lock after its owner exited: %s; consistent: %d; locked again: %d\n",
+	       r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r), c, again);
+	return 0;
+}
+
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+
+static void *wait_gate(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&gate);
+	pthread_mutex_unlock(&gate);
+	return NULL;
+}
+
+static int cmd_cap(void)
+{
+	static pthread_t t[200];
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 << 10);
+	pthread_mutex_lock(&gate);
+	int n = 0, r = 0;
+	while (n < 200 && (r = pthread_create(&t[n], &a, wait_gate, NULL)) == 0)
+		n++;
+	int first = r;
+	pthread_mutex_unlock(&gate);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	r = n < 200 ? pthread_create(&t[0], &a, wait_gate, NULL) : -1;
+	if (!r)
+		pthread_join(t[0], NULL);
+	printf("cap: %d threads besides main, then %s; after they ended: %s\n", n,
+	       n < 200 ? strerror(first) : "no limit", r ? strerror(r) : "one more");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -296,6 +366,10 @@ int main(int argc, char **argv)
 		return cmd_fpu();
 	if (!strcmp(c, "deadlock"))
 		return cmd_deadlock();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock\n");
+	if (!strcmp(c, "robust"))
+		return cmd_robust();
+	if (!strcmp(c, "cap"))
+		return cmd_cap();
+	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap\n");
 	return 2;
 }
