@@ -14,21 +14,14 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "out.h"
 #include "run.h"
 #include "serve_wire.h"
 #include "server.h"
 #include "session.h"
-
-static int64_t mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void reply(int conn, int32_t status)
 {
@@ -171,7 +164,7 @@ void server_worker(const struct options *so, int lfd, int status_w, int quit_r)
 		_exit(1);
 	struct sandbox sb;
 	struct zvm_error err = {0};
-	if (sandbox_prepare(&sb, mono_ms() + SERVE_REQUEST_MS, &err) < 0) {
+	if (sandbox_prepare(&sb, out_now_ms() + SERVE_REQUEST_MS, &err) < 0) {
 		fprintf(stderr, "zerovm: server: cannot make a sandbox ready: %s\n", err.msg);
 		_exit(1);
 	}
