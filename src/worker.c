@@ -30,8 +30,9 @@ static void reply(int conn, int32_t status)
 	}
 }
 
-/* Refuse a request: why on the client's standard error when we have it,
- * and the status. */
+/* Refuse a request: why on the client's standard error when we have it
+ * (waiting for a reader no longer than a request may take, out.h: a client
+ * whose stderr is never read must not hold the worker), and the status. */
 __attribute__((format(printf, 3, 4))) static void refuse(int conn, int err_fd, const char *fmt, ...)
 {
 	char msg[400];
@@ -40,7 +41,7 @@ __attribute__((format(printf, 3, 4))) static void refuse(int conn, int err_fd, c
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (err_fd >= 0)
-		dprintf(err_fd, "zerovm: server: %s\n", msg);
+		out_printf(err_fd, out_now_ms() + SERVE_REQUEST_MS, "zerovm: server: %s\n", msg);
 	reply(conn, ZVM_EXIT_INVAL);
 }
 
