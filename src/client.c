@@ -75,10 +75,16 @@ int client_main(const struct options *o, int argc, char **argv)
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0)
 		cwd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char *buf = malloc(len ? len : 1);
-	if (!buf || cwd < 0) {
+	if (cwd < 0) {
+		int e = errno;
 		close(fd);
-		return say(ZVM_EXIT_NOMEM, o->connect, "preparing the request", errno);
+		return say(ZVM_EXIT_IO, o->connect, "cannot open the working directory (nor /) to send it", e);
+	}
+	char *buf = malloc(len ? len : 1);
+	if (!buf) {
+		close(cwd);
+		close(fd);
+		return say(ZVM_EXIT_NOMEM, o->connect, "preparing the request", ENOMEM);
 	}
 	char *p = buf;
 	for (int i = 0; i < argc; i++) {

@@ -476,12 +476,20 @@ static int next_frame(struct net_src *s, const struct net_wait *w)
 	return 0;
 }
 
-int64_t net_recv(struct net_src *s, void *dst, int64_t n, const struct net_wait *w)
+/* Whether the next step of a read would have to wait: nothing of the
+ * frame's bytes, or not the whole next length (and digest), is buffered. */
+static bool would_wait(const struct net_src *s)
+{
+	uint32_t have = s->rlen - s->rpos;
+	return s->left ? have == 0 : have < NET_LEN_SIZE + (s->etag ? NET_DIGEST_SIZE : 0u);
+}
+
+static int64_t recv_upto(struct net_src *s, void *dst, int64_t n, bool some, const struct net_wait *w)
 {
 	char *d = dst;
 	int64_t done = 0;
 	int err = 0;
-	while (done < n && !s->ended && !s->broken) {
+	while (done < n && !s->ended && !s->broken && !(some && done && would_wait(s))) {
 		if (!s->left) {
 			if ((err = next_frame(s, w)) < 0)
 				break;
@@ -513,6 +521,16 @@ int64_t net_recv(struct net_src *s, void *dst, int64_t n, const struct net_wait 
 	if (s->broken)
 		return -EIO;
 	return err;
+}
+
+int64_t net_recv(struct net_src *s, void *dst, int64_t n, const struct net_wait *w)
+{
+	return recv_upto(s, dst, n, false, w);
+}
+
+int64_t net_recv_some(struct net_src *s, void *dst, int64_t n, const struct net_wait *w)
+{
+	return recv_upto(s, dst, n, true, w);
 }
 
 void net_close(struct net_src *s)

@@ -108,6 +108,9 @@ int net_accept(struct net_src *s, uint32_t writer, uint32_t self, const struct n
  * -ETIMEDOUT when the wait gave up before any byte.
  */
 int64_t net_recv(struct net_src *s, void *dst, int64_t n, const struct net_wait *w);
+/* The same for --stream: waits only until some bytes (or the end) have
+ * come, then returns what has arrived, as read(2) does. */
+int64_t net_recv_some(struct net_src *s, void *dst, int64_t n, const struct net_wait *w);
 
 /*
  * Writer: one frame of n bytes (0 < n <= NET_FRAME_MAX). Returns n, the

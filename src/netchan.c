@@ -253,7 +253,7 @@ int64_t netchan_read(struct channels *cs, struct channel *c, void *dst, int64_t 
 		return -EIO;
 	const struct net_wait w = wait_of(cs);
 	struct net_src *s0 = &c->net[0];
-	int64_t got = net_recv(s0, dst, n, &w);
+	int64_t got = c->stream ? net_recv_some(s0, dst, n, &w) : net_recv(s0, dst, n, &w);
 	if (s0->broken) {
 		c->broken = true;
 		zvm_fail(cs->err, ZVM_EXIT_IO, "channel %s: %s", c->mc->alias, s0->why);

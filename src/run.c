@@ -123,15 +123,20 @@ static void step(const struct session *s, const char *what)
 	vlog(s, 2, "[%8.3f ms] %s", (session_now() - s->t0) * 1e3, what);
 }
 
+/* The manifest's Timeout in seconds; beyond a century it is a century, so
+ * that no deadline computed from it overflows. */
+static int64_t timeout_s(const struct manifest *m)
+{
+	return m->timeout < 3155760000 ? m->timeout : 3155760000;
+}
+
 static int prepare(struct session *s, const struct options *o)
 {
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
 	/* The deadline holds from here on: network channels wait for their
-	 * peers no longer. Timeouts beyond a century are a century: no
-	 * overflow below. */
-	int64_t timeout = s->m.timeout < 3155760000 ? s->m.timeout : 3155760000;
-	s->deadline_ms = (int64_t)(s->t0 * 1000.0) + timeout * 1000;
+	 * peers no longer. */
+	s->deadline_ms = (int64_t)(s->t0 * 1000.0) + timeout_s(&s->m) * 1000;
 	s->copts.deadline_ms = s->deadline_ms;
 	step(s, "manifest read and parsed");
 	if (o->trace && trace_open(&s->trace, o->trace) < 0)
@@ -197,9 +202,8 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (prepare(&s, o) == 0 && !o->stop_before_run) {
-		int64_t timeout = s.m.timeout < 3155760000 ? s.m.timeout : 3155760000;
-		struct sandbox_opts so = {.timeout = timeout, .deadline_ms = s.deadline_ms};
-		loop_block_signals();
+		/* Stop signals are blocked already (prepare()). */
+		struct sandbox_opts so = {.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms};
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);
 		if (ready)
 			s.sb = *ready;
@@ -234,8 +238,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	 * deadline plus a grace (out.h). */
 	int64_t deadline = s.deadline_ms;
 	if (!deadline)
-		deadline = (int64_t)(s.t0 * 1000.0) +
-			   (s.m.timeout > 0 ? (s.m.timeout < 3155760000 ? s.m.timeout : 3155760000) : 0) * 1000;
+		deadline = (int64_t)(s.t0 * 1000.0) + (s.m.timeout > 0 ? timeout_s(&s.m) : 0) * 1000;
 	deadline += OUT_GRACE_MS;
 	if (s.err.code && s.err.code != ZVM_EXIT_SIGNAL)
 		out_printf(STDERR_FILENO, deadline, "zerovm: %s\n", s.err.msg);

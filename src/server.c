@@ -171,7 +171,10 @@ int server_main(const struct options *o)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	m.lfd = listen_on(o->serve, o->queue);
+	if (sfd < 0)
+		perror("zerovm: server: signalfd");
+	else
+		m.lfd = listen_on(o->serve, o->queue);
 	if (sfd < 0 || m.lfd < 0) {
 		free(m.w);
 		return ZVM_EXIT_IO;

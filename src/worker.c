@@ -14,21 +14,14 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "out.h"
 #include "run.h"
 #include "serve_wire.h"
 #include "server.h"
 #include "session.h"
-
-static int64_t mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void reply(int conn, int32_t status)
 {
@@ -37,8 +30,9 @@ static void reply(int conn, int32_t status)
 	}
 }
 
-/* Refuse a request: why on the client's standard error when we have it,
- * and the status. */
+/* Refuse a request: why on the client's standard error when we have it
+ * (waiting for a reader no longer than a request may take, out.h: a client
+ * whose stderr is never read must not hold the worker), and the status. */
 __attribute__((format(printf, 3, 4))) static void refuse(int conn, int err_fd, const char *fmt, ...)
 {
 	char msg[400];
@@ -47,7 +41,7 @@ __attribute__((format(printf, 3, 4))) static void refuse(int conn, int err_fd, c
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (err_fd >= 0)
-		dprintf(err_fd, "zerovm: server: %s\n", msg);
+		out_printf(err_fd, out_now_ms() + SERVE_REQUEST_MS, "zerovm: server: %s\n", msg);
 	reply(conn, ZVM_EXIT_INVAL);
 }
 
@@ -171,7 +165,7 @@ void server_worker(const struct options *so, int lfd, int status_w, int quit_r)
 		_exit(1);
 	struct sandbox sb;
 	struct zvm_error err = {0};
-	if (sandbox_prepare(&sb, mono_ms() + SERVE_REQUEST_MS, &err) < 0) {
+	if (sandbox_prepare(&sb, out_now_ms() + SERVE_REQUEST_MS, &err) < 0) {
 		fprintf(stderr, "zerovm: server: cannot make a sandbox ready: %s\n", err.msg);
 		_exit(1);
 	}

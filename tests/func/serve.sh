@@ -129,6 +129,18 @@ elif kind == "serve":
     a = b"zerovm\0--serve\0/tmp/x\0"
     s.sendmsg([hdr(3, len(a))], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
     s.sendall(a)
+elif kind == "stuckerr":
+    # fd 2 is a full pipe nobody reads: the refusal's message cannot go
+    # out, and must not keep the status from coming
+    r, w = os.pipe(); os.set_blocking(w, False)
+    try:
+        while True: os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(w, True)  # as a terminal or a shell's pipe would be
+    fds[2] = w
+    s.sendmsg([hdr(3, 10)], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    s.sendall(b"zerovm\0-h\0")
 elif kind == "silent":
     pass
 st = s.recv(4)
@@ -139,6 +151,7 @@ PY
 		check "bad request ($k): refused with status 22" "$(req $k 2>/dev/null)" 22
 	done
 	check "bad request (silent for 5 s): timed out with status 22" "$(req silent 2>/dev/null)" 22
+	check "bad request, its stderr never read: still status 22" "$(req stuckerr 2>/dev/null)" 22
 	"$ZVM" --connect "$S" "$T/d.m" >"$T/after" 2>/dev/null </dev/null
 	check "the server serves after bad requests" "$(stable "$T/after")" "$(stable "$T/cold")"
 else

@@ -23,6 +23,7 @@
 #include "manifest.h"
 #include "net.h"
 #include "ns.h"
+#include "out.h"
 
 /* manifest_parse_tcp() itself: the two forms, and what each refuses. */
 static void test_parse_tcp(void **state)
@@ -310,6 +311,30 @@ static void test_stream_reads_ignore_frames(void **state)
 	pair_close(&p);
 }
 
+/* --stream: a read returns what has arrived, across frames, without
+ * waiting for the rest of the size asked; the end still comes as 0. */
+static void test_stream_recv_some(void **state)
+{
+	(void)state;
+	struct pair p;
+	pair_open(&p);
+	int64_t total = send_frames(&p, 3); /* 6 bytes in 3 frames, no end yet */
+	/* A deadline far enough that reaching it means net_recv_some waited
+	 * for the 100 bytes, as net_recv does (it would return 6 then too). */
+	p.wait.deadline_ms = out_now_ms() + 5000;
+	unsigned char got[100];
+	assert_int_equal(net_recv_some(&p.r, got, sizeof got, &p.wait), total);
+	assert_true(out_now_ms() < p.wait.deadline_ms);
+	for (int64_t i = 0; i < total; i++)
+		assert_int_equal(got[i], (unsigned char)i);
+	assert_false(p.r.ended);
+	assert_false(p.r.broken);
+	assert_int_equal(net_send_end(&p.w, NULL, &p.wait), 0);
+	assert_int_equal(net_recv_some(&p.r, got, sizeof got, &p.wait), 0);
+	assert_true(p.r.ended);
+	pair_close(&p);
+}
+
 static void test_stream_cut_is_an_error(void **state)
 {
 	(void)state;
@@ -383,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_ns_encode),
 		cmocka_unit_test(test_ns_decode),
 		cmocka_unit_test(test_stream_reads_ignore_frames),
+		cmocka_unit_test(test_stream_recv_some),
 		cmocka_unit_test(test_stream_cut_is_an_error),
 		cmocka_unit_test(test_stream_cut_inside_a_frame),
 		cmocka_unit_test(test_stream_bad_length),
