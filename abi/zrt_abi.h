@@ -74,6 +74,14 @@ struct zrt_info {
 	 * from its own filesystem (zrt/interp.c). */
 	uint64_t interp_addr;
 	uint64_t interp_len;
+	/* 1: this session was resumed from a snapshot (docs/snapshots.md):
+	 * guest memory holds the snapshot's bytes, except this struct and the
+	 * nvram preload area, which the supervisor rewrote for the new
+	 * session exactly as a cold start of its manifest would (the runtime
+	 * keeps that area reserved for the whole session); boot jumped to the
+	 * fork trap's resume_entry. 0 on a cold start. */
+	uint32_t resumed;
+	uint32_t resumed_pad;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
 };
 
