@@ -365,9 +365,15 @@ format:
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
-func: $(BUILD)/zerovm $(GUESTS)
+func: $(BUILD)/zerovm $(GUESTS) $(BUILD)/jobclient
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/func/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+
+# A client of daemon mode's Job socket, for tests/func/snapshot.sh.
+$(BUILD)/jobclient: tests/func/jobclient.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 # Network channels end to end: sessions joined on loopback, the name server,
 # a test peer that breaks the protocol on purpose (tests/func/net.sh).
@@ -483,11 +489,13 @@ $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S sr
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/snapshot.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 

@@ -58,9 +58,9 @@ void snap_encode(struct snap_buf *b, const struct snap_meta *m)
 	put_ident(b, &m->prog);
 	snap_put_str(b, m->prog_path);
 	snap_put_str(b, m->zrt);
-	const uint64_t g[] = {m->size,        m->prog_end,    m->runtime_end, m->heap_start,   m->heap_end,
-			      m->stack_start, m->interp_addr, m->interp_len,  m->man_end,      m->resume_entry,
-			      m->resume_sp};
+	const uint64_t g[] = {m->size,     m->prog_end,     m->runtime_end, m->heap_start,
+			      m->heap_end, m->stack_start,  m->interp_addr, m->interp_len,
+			      m->man_end,  m->resume_entry, m->resume_sp};
 	snap_put(b, g, sizeof g);
 	snap_put_u64(b, m->nregion);
 	snap_put(b, m->region, m->nregion * sizeof m->region[0]);
@@ -111,8 +111,8 @@ static uint64_t get_u64(struct rd *r)
 static const char *get_str(struct rd *r)
 {
 	uint64_t n = get_u64(r);
-	if (r->bad || n == 0 || n > r->len - r->at || r->p[r->at + n - 1] != 0 || memchr(r->p + r->at, 0, n) !=
-									       r->p + r->at + n - 1) {
+	if (r->bad || n == 0 || n > r->len - r->at || r->p[r->at + n - 1] != 0 ||
+	    memchr(r->p + r->at, 0, n) != r->p + r->at + n - 1) {
 		r->bad = true;
 		return "";
 	}

@@ -20,9 +20,9 @@
 #define SNAP_META_MAX (64u << 20)
 
 /* Key options: what else makes guest memory differ. */
-#define SNAP_F_RAW 0x1u      /* -Z: no runtime */
-#define SNAP_F_CPUID 0x2u    /* -C */
-#define SNAP_F_NOVALID 0x4u  /* -s */
+#define SNAP_F_RAW 0x1u     /* -Z: no runtime */
+#define SNAP_F_CPUID 0x2u   /* -C */
+#define SNAP_F_NOVALID 0x4u /* -s */
 
 struct snap_head {
 	char magic[8];

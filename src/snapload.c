@@ -47,7 +47,7 @@ static int read_all(int fd, void *dst, size_t n, uint64_t off)
 }
 
 __attribute__((format(printf, 4, 5))) static struct snap *refuse(struct snap *sn, struct zvm_error *err, int code,
-								const char *fmt, ...)
+								 const char *fmt, ...)
 {
 	char msg[ZVM_ERROR_MSG_MAX];
 	va_list ap;
@@ -122,8 +122,8 @@ struct snap *snapshot_open(const char *path, int fd, const struct session *s, co
 	if (memory != m->memory)
 		return refuse(sn, err, ZVM_EXIT_MANIFEST, "Memory is %llu bytes, the snapshot's %llu",
 			      (unsigned long long)memory, (unsigned long long)m->memory);
-	uint32_t flags = (o->raw ? SNAP_F_RAW : 0) | (o->cpuid ? SNAP_F_CPUID : 0) |
-			 (o->skip_validation ? SNAP_F_NOVALID : 0);
+	uint32_t flags =
+		(o->raw ? SNAP_F_RAW : 0) | (o->cpuid ? SNAP_F_CPUID : 0) | (o->skip_validation ? SNAP_F_NOVALID : 0);
 	if (flags != m->flags)
 		return refuse(sn, err, ZVM_EXIT_MANIFEST, "taken with options %s%s%s, this session has %s%s%s",
 			      m->flags & SNAP_F_RAW ? "-Z " : "", m->flags & SNAP_F_CPUID ? "-C " : "",
@@ -206,8 +206,8 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 	etag_peek(sha, md);
 	etag_free(sha);
 	if (r == -2 || (!r && !sn->trusted && memcmp(md, sn->h.data_sha, sizeof md)))
-		return zvm_fail(err, ZVM_EXIT_MANIFEST, "snapshot %s: refused: damaged (its data does not match its digest)",
-				sn->name),
+		return zvm_fail(err, ZVM_EXIT_MANIFEST,
+				"snapshot %s: refused: damaged (its data does not match its digest)", sn->name),
 		       -1;
 	if (r)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot %s: cannot fill guest memory: %s", sn->name,
@@ -259,10 +259,10 @@ int snapshot_resume(const struct snap *sn, struct session *s, const struct optio
 	for (uint32_t i = 0; i < m->nchan; i++) {
 		const struct manifest_channel *mc = s->cs.ch[i].mc;
 		const struct snap_chan *k = &m->ch[i];
-		const char *what = strcmp(mc->alias, k->alias)                        ? "alias"
-				   : (uint32_t)mc->type != k->type                      ? "type"
+		const char *what = strcmp(mc->alias, k->alias)                         ? "alias"
+				   : (uint32_t)mc->type != k->type                     ? "type"
 				   : memcmp(mc->limit, k->limit, sizeof k->limit) != 0 ? "limits"
-											: NULL;
+										       : NULL;
 		if (what)
 			return zvm_fail(&s->err, ZVM_EXIT_MANIFEST,
 					"snapshot %s: refused: channel %u (%s) differs in its %s from the snapshot's "

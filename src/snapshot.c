@@ -108,18 +108,19 @@ static const char *keep_channel(const struct channel *c, struct snap_chan *k)
 }
 
 /* Fill m from the stopped session. NULL, or why it cannot be taken. */
-static const char *describe(const struct session *s, struct snap_meta *m, uint64_t entry, uint64_t sp,
-			    char *why, size_t whylen)
+static const char *describe(const struct session *s, struct snap_meta *m, uint64_t entry, uint64_t sp, char *why,
+			    size_t whylen)
 {
 	const struct guest *g = &s->g;
+	memset(m, 0, sizeof *m); /* freed by the caller whatever happens */
 	uint64_t heap = g->heap_end - g->heap_start;
 	for (uint64_t c = 0; c < heap / GUEST_JAIL_CHUNK; c++)
 		if (g->jailed[c])
 			return "the program has jailed (executable) heap chunks, which snapshots do not keep";
 	struct stat st;
 	if (stat(s->m.program, &st) < 0)
-		return snprintf(why, whylen, "the program %s cannot be examined: %s", s->m.program, strerror(errno)), why;
-	memset(m, 0, sizeof *m);
+		return snprintf(why, whylen, "the program %s cannot be examined: %s", s->m.program, strerror(errno)),
+		       why;
 	m->memory = g->size;
 	m->flags = s->snap_flags;
 	m->vstate = (int32_t)s->vstate;
