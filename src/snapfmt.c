@@ -203,12 +203,14 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	for (uint32_t i = 0; i < m->nregion; i++) {
 		const struct boot_region *g = &m->region[i];
 		if (g->addr % PAGE || g->len % PAGE || g->len == 0 || g->addr < prev || g->len > sz - g->addr ||
-		    (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
-			return "a memory region";
+		    (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		    (g->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
+			return "a memory region"; /* never writable and executable, as in a cold start */
 		prev = g->addr + g->len;
 	}
-	if (m->nregion == 0 || m->region[0].addr != GUEST_TRAMPOLINE)
-		return "a memory region";
+	if (m->nregion == 0 || m->region[0].addr != GUEST_TRAMPOLINE || m->region[0].len != PAGE ||
+	    m->region[0].prot != (PROT_READ | PROT_EXEC))
+		return "a memory region (the trampoline page)";
 	if (!(m->heap_start <= m->heap_end && m->heap_end <= m->stack_start && m->stack_start <= sz &&
 	      m->prog_end <= m->heap_start && m->man_end <= m->heap_start && m->runtime_end <= sz &&
 	      m->heap_start % 0x10000 == 0 && m->heap_end % 0x10000 == 0 && m->interp_len <= sz &&
