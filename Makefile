@@ -620,7 +620,7 @@ doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256 $(BUILD)/jobclient
 	@bench/run.sh $(BUILD)
 	@bench/swift.sh $(BUILD)
 
