@@ -79,7 +79,11 @@ struct zrt_info {
 	 * nvram preload area, which the supervisor rewrote for the new
 	 * session exactly as a cold start of its manifest would (the runtime
 	 * keeps that area reserved for the whole session); boot jumped to the
-	 * fork trap's resume_entry. 0 on a cold start. */
+	 * fork trap's resume_entry. 0 on a cold start. The runtime sets it
+	 * back to 0 once it has read it: this flag is the only byte of guest
+	 * memory by which a copy differs from a cold run of its manifest, so
+	 * left at 1 it makes the copy's memory etag differ (docs/snapshots.md;
+	 * measured with a raw program under the runtime). */
 	uint32_t resumed;
 	uint32_t resumed_pad;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
