@@ -614,7 +614,7 @@ install-test: all
 
 # Every command shown in README.md and the man pages runs as written, with
 # the output shown (tests/doc/commands.sh).
-doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(BUILD)/guests/forky $(JOB_PROGS)
 	@tests/doc/commands.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
