@@ -126,8 +126,11 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	struct rd r = {p, len, 0, false};
 	memset(m, 0, sizeof *m);
 	m->memory = get_u64(&r);
-	m->flags = (uint32_t)get_u64(&r);
-	m->vstate = (int32_t)get_u64(&r);
+	uint64_t flags = get_u64(&r), vstate = get_u64(&r);
+	if (flags > (SNAP_F_RAW | SNAP_F_CPUID | SNAP_F_NOVALID) || vstate > 2)
+		return *what = "bad flags", -1;
+	m->flags = (uint32_t)flags;
+	m->vstate = (int32_t)vstate;
 	get(&r, &m->prog, sizeof m->prog);
 	m->prog_path = get_str(&r);
 	m->zrt = get_str(&r);
@@ -151,17 +154,22 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	for (uint32_t i = 0; i < m->nchan && !r.bad; i++) {
 		struct snap_chan *c = &m->ch[i];
 		c->alias = get_str(&r);
-		c->type = (uint32_t)get_u64(&r);
+		uint64_t type = get_u64(&r);
 		get(&r, c->limit, sizeof c->limit);
-		c->pre = (uint32_t)get_u64(&r);
-		if (c->pre > 1)
+		uint64_t pre = get_u64(&r);
+		if (type > 3 || pre > 1)
 			r.bad = true;
-		if (!c->pre)
+		c->type = (uint32_t)type;
+		c->pre = (uint32_t)pre;
+		if (!c->pre || r.bad)
 			continue;
 		get(&r, &c->id, sizeof c->id);
 		c->pos = (int64_t)get_u64(&r);
-		c->eof = (uint32_t)get_u64(&r);
-		c->has_etag = (uint32_t)get_u64(&r);
+		uint64_t eof = get_u64(&r), has_etag = get_u64(&r);
+		if (eof > 1 || has_etag > 1)
+			r.bad = true;
+		c->eof = (uint32_t)eof;
+		c->has_etag = (uint32_t)has_etag;
 		get(&r, c->etag, sizeof c->etag);
 	}
 	n = get_u64(&r);
@@ -202,8 +210,8 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	uint64_t prev = GUEST_TRAMPOLINE;
 	for (uint32_t i = 0; i < m->nregion; i++) {
 		const struct boot_region *g = &m->region[i];
-		if (g->addr % PAGE || g->len % PAGE || g->len == 0 || g->addr < prev || g->len > sz - g->addr ||
-		    (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		if (g->addr % PAGE || g->len % PAGE || g->len == 0 || g->addr < prev || g->addr >= sz ||
+		    g->len > sz - g->addr || (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
 		    (g->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 			return "a memory region"; /* never writable and executable, as in a cold start */
 		prev = g->addr + g->len;
@@ -226,7 +234,8 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	uint64_t total = 0, at = GUEST_TRAMPOLINE;
 	for (uint64_t i = 0; i < m->next; i++) {
 		const struct snap_extent *x = &m->ext[i];
-		if (x->off % PAGE || x->len % PAGE || x->len == 0 || x->off < at || x->len > sz - x->off)
+		if (x->off % PAGE || x->len % PAGE || x->len == 0 || x->off < at || x->off >= sz ||
+		    x->len > sz - x->off)
 			return "an extent";
 		at = x->off + x->len;
 		total += x->len;
