@@ -178,9 +178,17 @@ for i in 2 3 4; do
 	cp "$T/out$i" "$T/dcoldout$i"
 done
 STDOUT=$T/out1 manifest "$T/job" "$T/in1" 33554432 "Job = $T/job.sock"
-code=$("$ZVM" -Z -v 1 "$T/job" >"$OUT" 2>"$ERR"; echo $?)
+# zerovm's caller gives it a pipe on descriptor 7: the daemon must not
+# keep it, or the reader would wait for its end as long as the daemon lives.
+mkfifo "$T/fifo"
+("$ZVM" -Z -v 1 "$T/job" 7>"$T/fifo" >"$OUT" 2>"$ERR"; echo $? >"$T/code") &
+timeout 20 cat "$T/fifo" >/dev/null
+held=$?
+wait
+code=$(cat "$T/code")
 DAEMON=$(sed -n 's/^zerovm: daemon \([0-9]*\) serves .*/\1/p' "$ERR")
 check "Job: the session that forks ends with exit 0" "$code" 0
+check "Job: the daemon keeps none of its caller's descriptors (a pipe on fd 7 ends)" "$held" 0
 check "Job: report line 2 is 1 (daemon)" "$(rep 2)" 1
 check "Job: line 6 ok" "$(rep 6)" ok
 check "Job: the daemon listens (mode 0600)" "$(stat -c '%F %a' "$T/job.sock" 2>&1)" "socket 600"

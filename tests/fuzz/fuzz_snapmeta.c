@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (r->addr < GUEST_TRAMPOLINE || r->addr + r->len > m.size ||
 			    (r->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 				abort();
-			entry |= m.resume_entry >= r->addr && m.resume_entry < r->addr + r->len && (r->prot & PROT_EXEC);
+			entry |=
+				m.resume_entry >= r->addr && m.resume_entry < r->addr + r->len && (r->prot & PROT_EXEC);
 			stack |= m.resume_sp >= r->addr && m.resume_sp < r->addr + r->len && (r->prot & PROT_WRITE);
 		}
 		for (uint64_t i = 0; i < m.next; i++)
