@@ -64,6 +64,8 @@ void snap_encode(struct snap_buf *b, const struct snap_meta *m)
 	snap_put(b, g, sizeof g);
 	snap_put_u64(b, m->nregion);
 	snap_put(b, m->region, m->nregion * sizeof m->region[0]);
+	snap_put_u64(b, m->nprot);
+	snap_put(b, m->prot, m->nprot * sizeof m->prot[0]);
 	snap_put_u64(b, m->nchan);
 	for (uint32_t i = 0; i < m->nchan; i++) {
 		const struct snap_chan *c = &m->ch[i];
@@ -145,6 +147,14 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	m->nregion = (uint32_t)n;
 	get(&r, m->region, m->nregion * sizeof m->region[0]);
 	n = get_u64(&r);
+	if (r.bad || n > ZRT_PROT_MAX || n > (r.len - r.at) / sizeof(struct zrt_prot))
+		return *what = "bad protection count", -1;
+	m->nprot = (uint32_t)n;
+	m->prot = calloc(n + 1, sizeof *m->prot);
+	if (!m->prot)
+		return *what = "out of memory", -1;
+	get(&r, m->prot, n * sizeof *m->prot);
+	n = get_u64(&r);
 	if (r.bad || n > (r.len - r.at) / 16)
 		return *what = "bad channel count", -1;
 	m->nchan = (uint32_t)n;
@@ -189,8 +199,10 @@ void snap_meta_free(struct snap_meta *m)
 {
 	free(m->ch);
 	free(m->ext);
+	free(m->prot);
 	m->ch = NULL;
 	m->ext = NULL;
+	m->prot = NULL;
 }
 
 /* The region holding addr, or NULL. */
@@ -231,6 +243,15 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	const struct boot_region *st = region_of(m, m->resume_sp);
 	if (!st || !(st->prot & PROT_WRITE) || m->resume_sp % 8)
 		return "the resume stack (not in writable guest memory)";
+	uint64_t pat = GUEST_TRAMPOLINE;
+	for (uint32_t i = 0; i < m->nprot; i++) {
+		const struct zrt_prot *p = &m->prot[i];
+		if (p->addr % PAGE || p->len % PAGE || p->len == 0 || p->addr < pat || p->addr >= sz ||
+		    p->len > sz - p->addr || p->pad || (p->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		    (p->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
+			return "a protection range";
+		pat = p->addr + p->len;
+	}
 	uint64_t total = 0, at = GUEST_TRAMPOLINE;
 	for (uint64_t i = 0; i < m->next; i++) {
 		const struct snap_extent *x = &m->ext[i];

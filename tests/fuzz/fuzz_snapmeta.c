@@ -42,6 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint64_t i = 0; i < m.next; i++)
 			if (m.ext[i].off < GUEST_TRAMPOLINE || m.ext[i].off + m.ext[i].len > m.size)
 				abort();
+		for (uint32_t i = 0; i < m.nprot; i++)
+			if (m.prot[i].addr < GUEST_TRAMPOLINE || m.prot[i].addr + m.prot[i].len > m.size ||
+			    (m.prot[i].prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC) ||
+			    (i && m.prot[i].addr < m.prot[i - 1].addr + m.prot[i - 1].len))
+				abort();
 		if (!entry || !stack)
 			abort();
 	}

@@ -47,6 +47,8 @@ def main():
     nreg = r.u64()
     reg_at = r.at
     r.skip(nreg * 24)
+    nprot = r.u64()
+    r.skip(nprot * 24)
     nch = r.u64()
     for _ in range(nch):
         r.s()
