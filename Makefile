@@ -152,6 +152,20 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h abi/*.h) include/zvm.h $(MUSL_INC)/
 	@mkdir -p $(@D)
 	$(SUP_CC) $(SUP_CFLAGS) -c -o $@ $<
 
+# What a snapshot records of the build that made it (src/snapfmt.h): a
+# digest of the supervisor's, boot's and the runtime's sources and images,
+# and one of the runtime's image alone.
+SNAP_BUILD_INPUTS := $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S include/zvm.h $(BUILD)/boot/boot $(BUILD)/zrt/zrt
+$(GEN)/snap_build.h: $(SNAP_BUILD_INPUTS)
+	@mkdir -p $(@D)
+	{ echo "#define SNAP_BUILD_ID \"$$(cat $(SNAP_BUILD_INPUTS) | sha1sum | cut -c1-40)\""; \
+	  echo "#define SNAP_ZRT_ID \"$$(sha1sum < $(BUILD)/zrt/zrt | cut -c1-40)\""; } > $@.tmp && mv $@.tmp $@
+# The snapshot data's checksum: Debian's xxhash.h (libxxhash-dev), inlined.
+$(MUSL_INC)/xxhash.h:
+	@mkdir -p $(@D)
+	ln -sf /usr/include/xxhash.h $@
+$(BUILD)/obj/snapfmt.o: $(GEN)/snap_build.h $(MUSL_INC)/xxhash.h
+
 $(BUILD)/obj/boot_blob.o: src/boot_blob.S $(BUILD)/boot/boot
 	@mkdir -p $(@D)
 	$(CC) -c -DBOOT_BIN='"$(BUILD)/boot/boot"' -o $@ src/boot_blob.S
@@ -296,7 +310,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) -o $@ $< \
-		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c,$(SUP_SRC)) \
+		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c src/snapshot.c src/snapload.c src/snapfmt.c src/daemon.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
@@ -355,9 +369,15 @@ format:
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
-func: $(BUILD)/zerovm $(GUESTS)
+func: $(BUILD)/zerovm $(GUESTS) $(BUILD)/jobclient
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/func/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+
+# A client of daemon mode's Job socket, for tests/func/snapshot.sh.
+$(BUILD)/jobclient: tests/func/jobclient.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 # Network channels end to end: sessions joined on loopback, the name server,
 # a test peer that breaks the protocol on purpose (tests/func/net.sh).
@@ -406,6 +426,7 @@ security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/security/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # libFuzzer targets (clang): the manifest parser, the ELF loader, and the
 # parsers of untrusted/ (nvram, tar, the dynamic ELF reader). `make
@@ -416,7 +437,10 @@ FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
 FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC)
 FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar \
-	   $(BUILD)/fuzz/fuzz_elfdyn $(BUILD)/fuzz/fuzz_tarindex
+	   $(BUILD)/fuzz/fuzz_elfdyn $(BUILD)/fuzz/fuzz_tarindex $(BUILD)/fuzz/fuzz_snapmeta
+$(BUILD)/fuzz/fuzz_snapmeta: tests/fuzz/fuzz_snapmeta.c src/snapfmt.c src/snapfmt.h $(GEN)/snap_build.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -I$(GEN) -o $@ tests/fuzz/fuzz_snapmeta.c src/snapfmt.c
 $(BUILD)/fuzz/fuzz_tarindex: tests/fuzz/fuzz_tarindex.c untrusted/tarindex.c untrusted/tarindex.h untrusted/tar.c \
 		untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
@@ -455,6 +479,7 @@ fuzz-short: $(FUZZERS)
 	$(call run-fuzzer,tar,$(FUZZ_SHORT))
 	$(call run-fuzzer,elfdyn,$(FUZZ_SHORT))
 	$(call run-fuzzer,tarindex,$(FUZZ_SHORT))
+	$(call run-fuzzer,snapmeta,$(FUZZ_SHORT))
 
 fuzz: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_TIME))
@@ -463,28 +488,31 @@ fuzz: $(FUZZERS)
 	$(call run-fuzzer,tar,$(FUZZ_TIME))
 	$(call run-fuzzer,elfdyn,$(FUZZ_TIME))
 	$(call run-fuzzer,tarindex,$(FUZZ_TIME))
+	$(call run-fuzzer,snapmeta,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan
 BLOBS := src/boot_blob.S src/zrt_blob.S -DBOOT_BIN='"$(BUILD)/boot/boot"' -DZRT_BIN='"$(BUILD)/zrt/zrt"'
 $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
-		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h $(GEN)/snap_build.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/snapshot.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
 $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
-		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h $(GEN)/snap_build.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
@@ -595,13 +623,13 @@ install-test: all
 
 # Every command shown in README.md and the man pages runs as written, with
 # the output shown (tests/doc/commands.sh).
-doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(BUILD)/guests/forky $(JOB_PROGS)
 	@tests/doc/commands.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256 $(BUILD)/jobclient
 	@bench/run.sh $(BUILD)
 	@bench/swift.sh $(BUILD)
 

@@ -62,6 +62,13 @@
 #define BOOT_F_RUNTIME 0x2u     /* install the runtime's handlers (rt_* below) */
 #define BOOT_F_CPUID_FAULT 0x4u /* make cpuid fault (ARCH_SET_CPUID), if the CPU can */
 #define BOOT_F_LIMITS 0x8u      /* lower RLIMIT_AS and RLIMIT_CPU to rlimit_as, rlimit_cpu */
+/* A resumed session (docs/snapshots.md): entry and sp are the fork trap's
+ * resume_entry and resume_sp; guest memory already holds the snapshot's
+ * bytes. Boot seals exactly as for a cold start (same filter, same
+ * handlers with BOOT_F_RUNTIME) and jumps to entry with rsp = sp; the
+ * supervisor checked that both lie inside mapped guest memory (entry in
+ * an executable region, sp in a writable one). */
+#define BOOT_F_RESUME 0x10u
 
 struct boot_region {
 	uint64_t addr; /* guest address == memfd offset, page aligned */

@@ -46,6 +46,25 @@ struct zrt_cpuid {
 	uint32_t indexed, pad;
 };
 
+/* Guest memory's protections at the fork trap, for a resumed session
+ * (docs/snapshots.md): what the program and its ld.so set after start
+ * with mmap and mprotect, which the boot regions do not say (Python's
+ * libraries are R+X pages inside the heap). The supervisor reads them
+ * when it takes the snapshot (the kernel's: /proc/PID/maps of the sandbox
+ * process, every mapped range within guest memory, coalesced), keeps
+ * them in the snapshot, and on resume writes them here: sorted, disjoint,
+ * page-aligned, prot a PROT_* combination (PROT_READ|PROT_WRITE included;
+ * never W+X, which the wall refuses); boot maps the regions as for a cold
+ * start. The runtime applies each with mprotect before the program goes
+ * on, then clears the table (so the memory etag of a resumed session is a
+ * cold one's). More ranges than ZRT_PROT_MAX: the supervisor refuses to
+ * take the snapshot. nprot == 0: nothing to apply. */
+#define ZRT_PROT_MAX 4096
+struct zrt_prot {
+	uint64_t addr, len;
+	uint32_t prot, pad;
+};
+
 /* The runtime's configuration (the nvram) is handed over by the
  * supervisor, not read through the channel: the first bytes of a regular
  * file that is the readable channel "/dev/nvram", at most this many (one
@@ -74,7 +93,41 @@ struct zrt_info {
 	 * from its own filesystem (zrt/interp.c). */
 	uint64_t interp_addr;
 	uint64_t interp_len;
+	/* 1: this session was resumed from a snapshot (docs/snapshots.md):
+	 * guest memory holds the snapshot's bytes, except this struct and the
+	 * nvram preload area, which the supervisor rewrote for the new
+	 * session exactly as a cold start of its manifest would (the runtime
+	 * keeps that area reserved for the whole session); boot jumped to the
+	 * fork trap's resume_entry. 0 on a cold start. The runtime sets it
+	 * back to 0 once it has read it: this flag is the only byte of guest
+	 * memory by which a copy differs from a cold run of its manifest, so
+	 * left at 1 it makes the copy's memory etag differ (docs/snapshots.md;
+	 * measured with a raw program under the runtime).
+	 * The user manifest (struct UserManifest at *GUEST_MANIFEST_PTR, its
+	 * channel array and names) is rewritten too, as for raw programs: the
+	 * channels are the same (aliases, types, limits, order), so its layout
+	 * is the snapshot's and the runtime's pointers into it stay valid, but
+	 * sizes are the new session's (the runtime re-reads them at resume).
+	 * Protections: guest memory's page protections at the trap are not
+	 * the boot regions' for a runtime session: the program and its ld.so
+	 * change them after start with mmap/mprotect (the wall lets mprotect
+	 * through; Python's libraries are R+X pages inside the heap, RELRO
+	 * pages R, PROT_NONE gaps), and the runtime cannot read them back. So
+	 * the snapshot records the protections as they are at the trap (from
+	 * the kernel: /proc/PID/maps of the sandbox process) and a resume
+	 * maps guest memory with them; a heap restored R+W only faults at the
+	 * first instruction of a library (found with python3 -c under zvsh).
+	 * A resume through include/zvm.h's stub (resume_entry in the
+	 * trampoline page: a raw program under the runtime) does not pass
+	 * through the runtime: then resumed stays 0 and nprot 0, and the
+	 * supervisor took the snapshot only if the protections were the boot
+	 * regions'. */
+	uint32_t resumed;
+	/* A resumed session: how many entries of prot[] the supervisor filled
+	 * (see struct zrt_prot). 0 on a cold start. */
+	uint32_t nprot;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
+	struct zrt_prot prot[ZRT_PROT_MAX];
 };
 
 #endif /* __ASSEMBLER__ */
