@@ -79,7 +79,12 @@ struct zrt_info {
 	 * nvram preload area, which the supervisor rewrote for the new
 	 * session exactly as a cold start of its manifest would (the runtime
 	 * keeps that area reserved for the whole session); boot jumped to the
-	 * fork trap's resume_entry. 0 on a cold start. */
+	 * fork trap's resume_entry. 0 on a cold start.
+	 * The user manifest (struct UserManifest at *GUEST_MANIFEST_PTR, its
+	 * channel array and names) is rewritten too, as for raw programs: the
+	 * channels are the same (aliases, types, limits, order), so its layout
+	 * is the snapshot's and the runtime's pointers into it stay valid, but
+	 * sizes are the new session's (the runtime re-reads them at resume). */
 	uint32_t resumed;
 	uint32_t resumed_pad;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
