@@ -55,6 +55,31 @@ static long read_nvram(char *err, size_t errlen)
 	return 0;
 }
 
+int config_reparse(struct nvram *out, void **arena, size_t *arena_size, char *err, size_t errlen)
+{
+	*arena = 0, *arena_size = 0;
+	memset(out, 0, sizeof *out);
+	if (zrt_info.nvram_given) { /* a resumed session's is new: take it */
+		uint64_t len = zrt_info.nvram_len;
+		if (len > NVRAM_TEXT_MAX)
+			return zrt_fmt(err, errlen, "nvram: larger than %u bytes", (unsigned)NVRAM_TEXT_MAX), -1;
+		nvram_text = len ? (const char *)zrt_info.nvram_addr : 0;
+		nvram_len = (size_t)len;
+	}
+	if (!nvram_text)
+		return 0;
+	size_t n = nvram_arena_size(nvram_len);
+	void *a = mem_alloc(n);
+	if (!a)
+		return zrt_fmt(err, errlen, "nvram: out of memory"), -1;
+	if (nvram_parse(nvram_text, nvram_len, a, n, out, err, errlen) < 0) {
+		mem_free(a, n);
+		return -1;
+	}
+	*arena = a, *arena_size = n;
+	return 0;
+}
+
 uint64_t config_seed(void)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the configuration */
