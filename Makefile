@@ -152,6 +152,16 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h abi/*.h) include/zvm.h $(MUSL_INC)/
 	@mkdir -p $(@D)
 	$(SUP_CC) $(SUP_CFLAGS) -c -o $@ $<
 
+# What a snapshot records of the build that made it (src/snapfmt.h): a
+# digest of the supervisor's, boot's and the runtime's sources and images,
+# and one of the runtime's image alone.
+SNAP_BUILD_INPUTS := $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S include/zvm.h $(BUILD)/boot/boot $(BUILD)/zrt/zrt
+$(GEN)/snap_build.h: $(SNAP_BUILD_INPUTS)
+	@mkdir -p $(@D)
+	{ echo "#define SNAP_BUILD_ID \"$$(cat $(SNAP_BUILD_INPUTS) | sha1sum | cut -c1-40)\""; \
+	  echo "#define SNAP_ZRT_ID \"$$(sha1sum < $(BUILD)/zrt/zrt | cut -c1-40)\""; } > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/snapfmt.o: $(GEN)/snap_build.h
+
 $(BUILD)/obj/boot_blob.o: src/boot_blob.S $(BUILD)/boot/boot
 	@mkdir -p $(@D)
 	$(CC) -c -DBOOT_BIN='"$(BUILD)/boot/boot"' -o $@ src/boot_blob.S
@@ -300,7 +310,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SUP_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC) -o $@ $< \
-		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c,$(SUP_SRC)) \
+		$(filter-out src/main.c src/loop.c src/tick.c src/trap.c src/sandbox.c src/report.c src/policy.c src/guest.c src/elf.c src/runtime.c src/run.c src/server.c src/worker.c src/client.c src/snapshot.c src/snapload.c src/snapfmt.c src/daemon.c,$(SUP_SRC)) \
 		-lcmocka $(GLIBC_LIBS)
 
 # The loader's read errors: elf.c and guest.c with a raw guest to load.
@@ -359,9 +369,15 @@ format:
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
-func: $(BUILD)/zerovm $(GUESTS)
+func: $(BUILD)/zerovm $(GUESTS) $(BUILD)/jobclient
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/func/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+
+# A client of daemon mode's Job socket, for tests/func/snapshot.sh.
+$(BUILD)/jobclient: tests/func/jobclient.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 # Network channels end to end: sessions joined on loopback, the name server,
 # a test peer that breaks the protocol on purpose (tests/func/net.sh).
@@ -411,6 +427,7 @@ security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/sweep.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/security/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # libFuzzer targets (clang): the manifest parser, the ELF loader, and the
 # parsers of untrusted/ (nvram, tar, the dynamic ELF reader). `make
@@ -473,23 +490,25 @@ fuzz: $(FUZZERS)
 ASAN_BUILD := $(BUILD)/asan
 BLOBS := src/boot_blob.S src/zrt_blob.S -DBOOT_BIN='"$(BUILD)/boot/boot"' -DZRT_BIN='"$(BUILD)/zrt/zrt"'
 $(ASAN_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
-		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h $(GEN)/snap_build.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -I$(GEN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(SUP_INC) -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 
-func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer
+func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/run.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/snapshot.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
 CLANG_BUILD := $(BUILD)/clang
 $(CLANG_BUILD)/zerovm: $(SUP_SRC) $(wildcard src/*.h abi/*.h) abi/trampoline.S src/boot_blob.S src/zrt_blob.S $(BUILD)/boot/boot \
-		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h
+		$(BUILD)/zrt/zrt $(GEN)/policy_bpf.h $(GEN)/snap_build.h
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -I$(GEN) $(SUP_INC) -Werror -O2 -o $@ $(SUP_SRC) $(BLOBS) abi/trampoline.S $(GLIBC_LIBS)
 

@@ -39,6 +39,52 @@ zvm_trampoline_start:
 	mov	$10, %eax		/* __NR_mprotect */
 	syscall
 1:	ret
+
+/*
+ * int32_t fork(void) at GUEST_FORK_ENTRY (trap_abi.h): raw programs'
+ * resumable zvm_fork. Called like any C function; it keeps what a C
+ * caller expects to survive a call (rbx, rbp, r12-r15, the MXCSR and x87
+ * control words) in a frame on the guest's own stack, and makes the fork
+ * trap with args = {Fork, 0, resume, frame} in that frame:
+ *
+ *   frame+0   args[4]       frame+32  MXCSR     frame+36  x87 control word
+ *   frame+40  r15 r14 r13 r12 rbx rbp, then the caller's return address
+ *
+ * The session that made the trap returns the trap's answer. A copy
+ * started from a snapshot of it enters at resume with rsp = frame, and
+ * returns ZVM_FORK_RESUMED_RET from the same call.
+ */
+	.org	zvm_trampoline_start + (GUEST_FORK_ENTRY - GUEST_TRAMPOLINE)
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	sub	$40, %rsp
+	stmxcsr	32(%rsp)
+	fnstcw	36(%rsp)
+	movw	$0, 38(%rsp)		/* the padding: no stale bytes */
+	movq	$ZVM_TRAP_FORK, (%rsp)
+	movq	$0, 8(%rsp)
+	lea	3f(%rip), %rax
+	mov	%rax, 16(%rsp)
+	mov	%rsp, 24(%rsp)
+	mov	%rsp, %rdi
+	mov	$ZVM_TRAP_SYSCALL, %eax
+	syscall
+	jmp	4f
+3:	mov	$ZVM_FORK_RESUMED_RET, %eax
+4:	ldmxcsr	32(%rsp)
+	fldcw	36(%rsp)
+	add	$40, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
 zvm_trampoline_end:
 
 	.section .note.GNU-stack,"",@progbits

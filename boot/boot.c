@@ -47,6 +47,7 @@
 
 long boot_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 __attribute__((noreturn)) void boot_enter(uint64_t entry, uint64_t sp);
+__attribute__((noreturn)) void boot_resume(uint64_t entry, uint64_t sp);
 __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp);
 
 #define sys(nr, a, b, c, d, e, f) boot_syscall6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
@@ -295,5 +296,7 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	/* Sealed. The filter allows exactly this close; the supervisor wakes up
 	 * on end-of-file and takes the listener. */
 	sys(__NR_close, BOOT_SYNC_FD, 0, 0, 0, 0, 0);
+	if (b->flags & BOOT_F_RESUME)
+		boot_resume(b->entry, b->sp);
 	boot_enter(b->entry, b->sp);
 }

@@ -11,7 +11,7 @@
  *                           quota is used up, -EINVAL bad handle or buffer
  *   zvm_jail / zvm_unjail   0; addr must be 64 KiB aligned inside the heap
  *   zvm_exit                never returns
- *   zvm_fork                0 without a Job in the manifest
+ *   zvm_fork                0; -1 in a copy resumed from a snapshot
  */
 #ifndef ZVM_API_H__
 #define ZVM_API_H__
@@ -101,10 +101,14 @@ __attribute__((noreturn)) static inline void zvm_exit(int32_t code)
 	__builtin_unreachable();
 }
 
+/* The fork trap through the resumable stub in the trampoline page
+ * (docs/traps.md, "fork"): 0 in the session that made it, -1 in a copy
+ * resumed from a snapshot of it (--resume, a daemon's request), as the
+ * original daemon's copies got. */
+#define ZVM_FORK_ENTRY 0x10100UL
 static inline int32_t zvm_fork(void)
 {
-	uint64_t a[] = {TrapFork, 0};
-	return TRAP(a);
+	return ((int32_t(*)(void))ZVM_FORK_ENTRY)();
 }
 
 #ifdef __cplusplus

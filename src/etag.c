@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct etag {
 	SHA_CTX ctx;
@@ -109,4 +110,20 @@ void etag_finish(struct etag *t, char *hex)
 void etag_free(struct etag *t)
 {
 	free(t);
+}
+
+_Static_assert(sizeof(SHA_CTX) <= ETAG_STATE_LEN, "a SHA-1 state fits ETAG_STATE_LEN bytes");
+
+void etag_state(const struct etag *t, unsigned char st[ETAG_STATE_LEN])
+{
+	memset(st, 0, ETAG_STATE_LEN);
+	memcpy(st, &t->ctx, sizeof t->ctx);
+}
+
+struct etag *etag_from_state(const unsigned char st[ETAG_STATE_LEN])
+{
+	struct etag *t = etag_new();
+	if (t)
+		memcpy(&t->ctx, st, sizeof t->ctx);
+	return t;
 }

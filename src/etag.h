@@ -27,4 +27,11 @@ void etag_hex(const unsigned char md[ETAG_DIGEST_LEN], char *hex);
 void etag_finish(struct etag *t, char *hex);
 void etag_free(struct etag *t);
 
+/* A running digest's state as bytes, and a digest made from such bytes (a
+ * snapshot carries the etag of what a channel read before the fork,
+ * docs/snapshots.md). The bytes mean something only to the same build. */
+#define ETAG_STATE_LEN 96
+void etag_state(const struct etag *t, unsigned char st[ETAG_STATE_LEN]);
+struct etag *etag_from_state(const unsigned char st[ETAG_STATE_LEN]);
+
 #endif

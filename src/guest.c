@@ -169,20 +169,8 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	if (!g->jailed)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: out of memory"), -1;
 
-	/* memset, not an initializer: the padding must be zero too, or bytes of
-	 * our stack would reach the guest (and break determinism). */
-	struct UserManifest um;
-	memset(&um, 0, sizeof um);
-	um.heap_ptr = (void *)(uintptr_t)g->heap_start;
-	um.heap_size = heap > 0xffff0000ull ? 0xffff0000u : (uint32_t)heap;
-	um.stack_size = (uint32_t)stack;
-	um.channels_count = (int32_t)cs->n;
-	um.channels = (struct ZVMChannel *)(uintptr_t)ALIGN_UP(man + sizeof um, 16);
-	put(g, man, &um, sizeof um);
-	uint64_t man_ptr = man;
-	put(g, GUEST_MANIFEST_PTR, &man_ptr, sizeof man_ptr);
-	size_t tlen = (size_t)(zvm_trampoline_end - zvm_trampoline_start);
-	put(g, GUEST_TRAMPOLINE, zvm_trampoline_start, tlen);
+	g->man_end = man_end;
+	guest_put_manifest(g, cs);
 
 	if (guest_add_region(g, man, ALIGN_UP(man_end, PAGE) - man, PROT_READ, err) < 0 ||
 	    guest_add_region(g, ALIGN_UP(man_end, PAGE), g->heap_end - ALIGN_UP(man_end, PAGE), PROT_READ | PROT_WRITE,
@@ -219,6 +207,29 @@ int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, 
 	put(g, sp, vec, sizeof vec);
 	put(g, sp + sizeof vec, aux, sizeof aux);
 	g->sp = sp;
+	return 0;
+}
+
+int guest_put_manifest(struct guest *g, const struct channels *cs)
+{
+	uint64_t man = ALIGN_UP(g->prog_end, PAGE), end;
+	uint64_t stack = g->size - g->stack_start, heap = g->heap_end - g->heap_start;
+	if (write_user_manifest(g, cs, man, &end) < 0 || end != g->man_end)
+		return -1;
+	/* memset, not an initializer: the padding must be zero too, or bytes of
+	 * our stack would reach the guest (and break determinism). */
+	struct UserManifest um;
+	memset(&um, 0, sizeof um);
+	um.heap_ptr = (void *)(uintptr_t)g->heap_start;
+	um.heap_size = heap > 0xffff0000ull ? 0xffff0000u : (uint32_t)heap;
+	um.stack_size = (uint32_t)stack;
+	um.channels_count = (int32_t)cs->n;
+	um.channels = (struct ZVMChannel *)(uintptr_t)ALIGN_UP(man + sizeof um, 16);
+	put(g, man, &um, sizeof um);
+	uint64_t man_ptr = man;
+	put(g, GUEST_MANIFEST_PTR, &man_ptr, sizeof man_ptr);
+	size_t tlen = (size_t)(zvm_trampoline_end - zvm_trampoline_start);
+	put(g, GUEST_TRAMPOLINE, zvm_trampoline_start, tlen);
 	return 0;
 }
 

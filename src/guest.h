@@ -43,6 +43,7 @@ struct guest {
 	uint64_t phdr, phnum;             /* for the auxiliary vector */
 	uint64_t interp_addr, interp_len; /* PT_INTERP's path in guest memory (0: static) */
 	uint64_t heap_start, heap_end, stack_start;
+	uint64_t man_end; /* the user manifest's end (it starts at the page after prog_end) */
 	struct boot_region region[BOOT_REGIONS_MAX]; /* sorted by address */
 	uint32_t nregion;
 	uint8_t *jailed; /* one byte per heap chunk: 1 = jailed (R+X) */
@@ -62,6 +63,12 @@ int guest_add_region(struct guest *g, uint64_t addr, uint64_t len, uint32_t prot
  * write the trampoline and the initial stack. argv0 is the program name the
  * guest sees. */
 int guest_finish(struct guest *g, const struct channels *cs, const char *argv0, struct zvm_error *err);
+
+/* Write the user manifest for the channels cs at the page after prog_end,
+ * with the heap and stack already laid out, and the trampoline page (a
+ * resumed session's guest memory gets the new session's, snapshot.h).
+ * 0, or -1 when it would not end at man_end. */
+int guest_put_manifest(struct guest *g, const struct channels *cs);
 
 /* Write the boot block (regions, entry, stack, flags); the filter must
  * already be at BOOT_FILTER_OFFSET with nfilter instructions. */

@@ -158,6 +158,9 @@ struct timers {
  * no safe wake-up. */
 static bool arm(struct session *s, struct timers *t)
 {
+	/* A fresh session: a daemon's request runs in a copy of a process
+	 * that already ran one (daemon.c), with these flags set. */
+	sig.stop_signal = sig.child_ended = sig.timed_out = sig.tick_due = sig.ending = 0;
 	sig.pidfd = s->sb.pidfd;
 	sig.pid = s->sb.pid;
 	sig.listener = s->sb.listener;

@@ -37,6 +37,11 @@ const char options_usage[] = "Usage: zerovm [options] <manifest>\n"
 			     "             for terminals and co-processes; not deterministic\n"
 			     "  --json <file>  also write the report as JSON to <file> (atomically: a\n"
 			     "             temporary name, then renamed); the six lines are unchanged\n"
+			     "  --snapshot <file>  at the program's first resumable fork (zvm_fork), write\n"
+			     "             its memory and what it depends on to <file>; the session goes on\n"
+			     "  --resume <file>  start from that snapshot instead of the program's start:\n"
+			     "             the manifest must have the same program, memory and channel\n"
+			     "             layout (see zerovm(1), SNAPSHOTS)\n"
 			     "  --serve <socket>  run as a server: listen on a Unix socket (created mode\n"
 			     "             0600) and run one session per request, each in a sandbox\n"
 			     "             made and sealed before the request came (see zerovm(1))\n"
@@ -87,7 +92,7 @@ static void operand(struct bad *b, struct options *o, const char *arg)
 	o->manifest = arg;
 }
 
-enum { OPT_JSON = 256, OPT_STREAM, OPT_SERVE, OPT_CONNECT, OPT_POOL, OPT_MAXS, OPT_QUEUE };
+enum { OPT_JSON = 256, OPT_STREAM, OPT_SERVE, OPT_CONNECT, OPT_POOL, OPT_MAXS, OPT_QUEUE, OPT_SNAPSHOT, OPT_RESUME };
 
 int options_parse(int argc, char **argv, struct options *o, char *msg, size_t msglen)
 {
@@ -97,6 +102,7 @@ int options_parse(int argc, char **argv, struct options *o, char *msg, size_t ms
 	o->pool = 4;
 	o->max_sessions = 16;
 	o->queue = 64;
+	o->resume_fd = o->report_fd = -1;
 	opterr = 0;
 	optind = 0; /* a full reset, in musl and glibc */
 	int c;
@@ -104,10 +110,11 @@ int options_parse(int argc, char **argv, struct options *o, char *msg, size_t ms
 	 * options may follow the manifest with any getopt (musl's does not
 	 * permute). */
 	static const struct option longs[] = {
-		{"json", required_argument, NULL, OPT_JSON},   {"stream", required_argument, NULL, OPT_STREAM},
-		{"serve", required_argument, NULL, OPT_SERVE}, {"connect", required_argument, NULL, OPT_CONNECT},
-		{"pool", required_argument, NULL, OPT_POOL},   {"max-sessions", required_argument, NULL, OPT_MAXS},
-		{"queue", required_argument, NULL, OPT_QUEUE}, {NULL, 0, NULL, 0}};
+		{"json", required_argument, NULL, OPT_JSON},     {"stream", required_argument, NULL, OPT_STREAM},
+		{"serve", required_argument, NULL, OPT_SERVE},   {"connect", required_argument, NULL, OPT_CONNECT},
+		{"pool", required_argument, NULL, OPT_POOL},     {"max-sessions", required_argument, NULL, OPT_MAXS},
+		{"queue", required_argument, NULL, OPT_QUEUE},   {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+		{"resume", required_argument, NULL, OPT_RESUME}, {NULL, 0, NULL, 0}};
 	while (!b.set && (c = getopt_long(argc, argv, "-:l:st:v:FPQT:M:ZC", longs, NULL)) != -1) {
 		switch (c) {
 		case 'l': {
@@ -143,6 +150,12 @@ int options_parse(int argc, char **argv, struct options *o, char *msg, size_t ms
 				bad_usage(&b, "--%s needs a socket path", c == OPT_SERVE ? "serve" : "connect");
 			*(c == OPT_SERVE ? &o->serve : &o->connect) = optarg;
 			break;
+		case OPT_SNAPSHOT:
+		case OPT_RESUME:
+			if (!optarg[0])
+				bad_usage(&b, "--%s needs a file name", c == OPT_SNAPSHOT ? "snapshot" : "resume");
+			*(c == OPT_SNAPSHOT ? &o->snapshot : &o->resume) = optarg;
+			break;
 		case OPT_POOL: o->pool = bounded(&b, optarg, 1, 64, "--pool"); break;
 		case OPT_MAXS: o->max_sessions = bounded(&b, optarg, 1, 1024, "--max-sessions"); break;
 		case OPT_QUEUE: o->queue = bounded(&b, optarg, 1, 4096, "--queue"); break;
@@ -167,6 +180,12 @@ int options_parse(int argc, char **argv, struct options *o, char *msg, size_t ms
 		bad_usage(&b, "--serve and --connect exclude each other");
 	if (!b.set && o->serve && o->manifest)
 		bad_usage(&b, "--serve takes no manifest: clients send theirs");
+	if (!b.set && (o->snapshot || o->resume) && (o->serve || o->connect))
+		bad_usage(&b, "--snapshot and --resume run here, not with --serve or --connect");
+	if (!b.set && o->snapshot && o->resume)
+		bad_usage(&b, "--snapshot and --resume exclude each other (a resumed session takes no snapshot)");
+	if (!b.set && o->resume && o->stop_before_run)
+		bad_usage(&b, "--resume and -F exclude each other");
 	if (!b.set && !o->serve && !o->manifest)
 		bad_usage(&b, "no manifest given");
 	return b.set ? -1 : 0;

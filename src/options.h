@@ -19,6 +19,13 @@ struct options {
 	const char *json;       /* --json */
 	const char *stream[16]; /* --stream */
 	int nstream;
+	/* Snapshots (docs/snapshots.md). */
+	const char *snapshot; /* --snapshot <file> */
+	const char *resume;   /* --resume <file> */
+	/* Set by a daemon for its requests (daemon.c), never by argv. */
+	int resume_fd;             /* the daemon's snapshot (-1: none) */
+	int report_fd;             /* -1: standard output */
+	const char *request_error; /* a request that could not be read: report this */
 	/* Server mode (docs/zerovm.1.md, SERVER MODE). */
 	const char *serve;   /* --serve <socket> */
 	const char *connect; /* --connect <socket> */

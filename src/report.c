@@ -2,7 +2,7 @@
  * report.c - ZeroVM's six-line exit report (docs/report.md):
  *
  *   1 validator state   0 passed, 1 failed, 2 not run
- *   2 daemon            0 (daemon mode is not implemented yet)
+ *   2 daemon            1 when the session became a daemon at its fork (Job), else 0
  *   3 user return code
  *   4 etags             "disabled" or "<alias> <sha1> ..." (+ /dev/memory)
  *   5 accounting        sys user | local gets bytes puts bytes | network gets bytes puts bytes
@@ -92,17 +92,18 @@ int report_print(const struct session *s, const char *memory_etag, const char *n
 
 	/* The report is always the last six lines, on lines of its own. */
 	const char *lead = "";
-	if (s->report_mode != 1) {
+	int fd = s->report_fd;
+	if (s->report_mode != 1 && !s->report_framed) {
 		struct stat st;
-		bool regular = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-		off_t end = regular ? lseek(STDOUT_FILENO, 0, SEEK_END) : 0;
+		bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+		off_t end = regular ? lseek(fd, 0, SEEK_END) : 0;
 		if (ends_mid_line(s, regular, end))
 			lead = "\n";
 	}
 	char *out = NULL;
-	int n = asprintf(&out, "%s%d%s%d%s%d%s%s%s%s%s%s%s%s%s", lead, (int)s->vstate, eol, 0, eol, (int)s->user_code,
-			 eol, etags ? etags : "(out of memory)", eol, acct, eol, state, note ? "; " : "",
-			 note ? note : "", eol);
+	int n = asprintf(&out, "%s%d%s%d%s%d%s%s%s%s%s%s%s%s%s", lead, (int)s->vstate, eol, s->daemon ? 1 : 0, eol,
+			 (int)s->user_code, eol, etags ? etags : "(out of memory)", eol, acct, eol, state,
+			 note ? "; " : "", note ? note : "", eol);
 	free(etags);
 	if (n < 0)
 		return -ENOMEM;
@@ -111,8 +112,16 @@ int report_print(const struct session *s, const char *memory_etag, const char *n
 		openlog("zerovm", LOG_PID, LOG_USER);
 		syslog(LOG_INFO, "%s", out);
 		closelog();
+	} else if (s->report_framed) {
+		/* A daemon's request (docs/snapshots.md): the original's frame,
+		 * "0x" and six hex digits of length, then the report. */
+		char frame[16];
+		snprintf(frame, sizeof frame, "0x%06x", (unsigned)n & 0xffffffu);
+		r = out_write(fd, frame, 8, deadline_ms);
+		if (!r)
+			r = out_write(fd, out, (size_t)n, deadline_ms);
 	} else {
-		r = out_write(STDOUT_FILENO, out, (size_t)n, deadline_ms);
+		r = out_write(fd, out, (size_t)n, deadline_ms);
 	}
 	free(out);
 	return r;

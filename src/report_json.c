@@ -74,7 +74,9 @@ static void write_object(FILE *f, const struct session *s, const char *memory_et
 	fputc(',', f);
 	json_kv_str(f, "text", validator_text(s->vstate));
 	fputs("},", f);
-	json_kv_int(f, "daemon", 0);
+	json_kv_int(f, "daemon", s->daemon ? 1 : 0);
+	fputc(',', f);
+	json_kv_int(f, "resumed", s->resumed ? 1 : 0);
 	fputc(',', f);
 	json_kv_int(f, "user_return_code", s->user_code);
 	fputc(',', f);

@@ -28,6 +28,9 @@
 #include "report_json.h"
 #include "runtime.h"
 #include "session.h"
+#include "snapfmt.h"
+#include "snapshot.h"
+#include "daemon.h"
 
 __attribute__((format(printf, 3, 4))) static void vlog(const struct session *s, int level, const char *fmt, ...)
 {
@@ -144,31 +147,58 @@ static int prepare(struct session *s, const struct options *o)
 	if (!o->skip_selfcheck && selfcheck(s) < 0)
 		return -1;
 	step(s, o->skip_selfcheck ? "platform self-check skipped (-Q)" : "platform self-check passed");
-	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
-		return -1;
-	step(s, "guest memory created");
-	if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
-		return -1;
-	step(s, o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
-	if (!o->raw) {
-		if (runtime_load(&s->g, &s->err) < 0)
+	/* A snapshot is refused on what it can be told by before anything
+	 * else is made (snapshot.h). */
+	struct snap *sn = NULL;
+	if (o->resume || o->resume_fd >= 0) {
+		sn = snapshot_open(o->resume, o->resume_fd, s, o, &s->err);
+		if (!sn)
 			return -1;
-		step(s, "runtime loaded");
+		step(s, "snapshot opened and its key checked");
+	}
+	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
+		return snapshot_free(sn), -1;
+	step(s, "guest memory created");
+	if (sn) {
+		s->vstate = (enum validation_state)snapshot_vstate(sn);
+		if (snapshot_fill(sn, &s->g, &s->err) < 0)
+			return snapshot_free(sn), -1;
+		step(s, "guest memory filled from the snapshot");
+	} else {
+		if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
+			return -1;
+		step(s,
+		     o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
+		if (!o->raw) {
+			if (runtime_load(&s->g, &s->err) < 0)
+				return -1;
+			step(s, "runtime loaded");
+		}
 	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
-		return -1;
+		return snapshot_free(sn), -1;
 	for (int i = 0; i < o->nstream; i++)
 		if (channels_stream(&s->cs, o->stream[i], &s->err) < 0)
-			return -1;
+			return snapshot_free(sn), -1;
 	step(s, "channels open");
-	if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
-		return -1;
-	int nfilter = policy_write(&s->g, !o->raw, &s->err);
-	if (nfilter < 0)
-		return -1;
-	guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
-	if (!o->raw)
-		runtime_finish(&s->g, &s->cs, o->cpuid);
+	if (sn) {
+		int nfilter = policy_write(&s->g, !o->raw, &s->err);
+		int r = snapshot_resume(sn, s, o, (uint32_t)nfilter);
+		snapshot_free(sn);
+		if (r < 0)
+			return -1;
+		s->resumed = true;
+		vlog(s, 1, "resumed from snapshot %s", o->resume ? o->resume : "(the daemon's)");
+	} else {
+		if (guest_finish(&s->g, &s->cs, basename_of(s->m.program), &s->err) < 0)
+			return -1;
+		int nfilter = policy_write(&s->g, !o->raw, &s->err);
+		if (nfilter < 0)
+			return -1;
+		guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
+		if (!o->raw)
+			runtime_finish(&s->g, &s->cs, o->cpuid, false);
+	}
 	step(s, "user manifest, stack, filter and boot block written");
 	if (o->stop_before_run)
 		return 0;
@@ -184,8 +214,16 @@ static int prepare(struct session *s, const struct options *o)
 
 int session_run(const struct options *o, struct sandbox *ready, double t0)
 {
-	static struct session s; /* large; zero-initialised */
+	static struct session s; /* large: not on the stack */
+	memset(&s, 0, sizeof s); /* a daemon's request runs a second session in the process */
 	s.g.memfd = -1;
+	s.daemon_snap = -1;
+	s.report_fd = o->report_fd >= 0 ? o->report_fd : STDOUT_FILENO;
+	s.report_framed = o->report_fd >= 0;
+	s.snap_path = o->snapshot;
+	s.served = ready != NULL;
+	s.snap_flags =
+		(o->raw ? SNAP_F_RAW : 0) | (o->cpuid ? SNAP_F_CPUID : 0) | (o->skip_validation ? SNAP_F_NOVALID : 0);
 	s.sb.pidfd = s.sb.listener = s.sb.sync = -1;
 	s.vstate = VALIDATION_NOT_RUN;
 	s.cs.inh.std_only = ready != NULL;
@@ -201,7 +239,9 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 
-	if (prepare(&s, o) == 0 && !o->stop_before_run) {
+	if (o->request_error)
+		zvm_fail(&s.err, ZVM_EXIT_MANIFEST, "%s", o->request_error);
+	else if (prepare(&s, o) == 0 && !o->stop_before_run) {
 		/* Stop signals are blocked already (prepare()). */
 		struct sandbox_opts so = {.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms};
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);
@@ -224,6 +264,14 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	channels_close(&s.cs, &s.err);
 
 	step(&s, "channels closed");
+	if (s.snap_path && !s.snap_taken && s.sb.pid > 0)
+		zvm_fail(&s.err, ZVM_EXIT_INVAL, "snapshot %s: not written: the program made no fork trap",
+			 s.snap_path);
+	/* Job: the socket listens before the report is out, so that a client
+	 * may connect as soon as this zerovm has ended. */
+	int listener = -1;
+	if (s.daemon && !s.err.code)
+		listener = daemon_listen(&s);
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
 	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
@@ -265,6 +313,10 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 				s.err.code = ZVM_EXIT_IO;
 		}
 	}
+	if (listener >= 0)
+		daemon_spawn(&s, o, listener);
+	if (s.daemon_snap >= 0)
+		close(s.daemon_snap);
 	/* Guest memory is left to exit(): unmapping it here would cost a TLB
 	 * shootdown across CPUs (~20 us) for nothing. Heap memory is freed so
 	 * that leak checkers see a clean exit. */

@@ -179,10 +179,49 @@ static void preload_nvram(struct guest *g, const struct channels *cs, struct zrt
 	info->nvram_given = 1;
 }
 
-void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
+/* The runtime's header from the embedded image itself: in a resumed
+ * session guest memory is the snapshot's, which the guest could write. */
+static bool blob_header(struct zrt_header *h)
+{
+	Elf64_Ehdr eh;
+	size_t size = (size_t)(zvm_zrt_end - zvm_zrt_start);
+	memcpy(&eh, zvm_zrt_start, sizeof eh);
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, zvm_zrt_start + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type == PT_LOAD && ph.p_vaddr == ZRT_BASE && ph.p_filesz >= sizeof *h &&
+		    ph.p_offset + sizeof *h <= size) {
+			memcpy(h, zvm_zrt_start + ph.p_offset, sizeof *h);
+			return h->magic == ZRT_MAGIC;
+		}
+	}
+	return false;
+}
+
+/* A resumed session: the old session's preloaded nvram goes (a cold start
+ * of the new manifest has zeros where it was, but for its own). */
+static void clear_old_nvram(struct guest *g, uint64_t info_at)
+{
+	struct zrt_info old;
+	memcpy(&old, g->base + info_at, offsetof(struct zrt_info, cpuid));
+	if (!old.nvram_given || old.nvram_len == 0)
+		return;
+	uint64_t a = old.nvram_addr & ~(PAGE - 1);
+	uint64_t e = ALIGN_UP(old.nvram_addr + old.nvram_len, PAGE);
+	if (a < g->heap_start || e > g->heap_end || e < a)
+		return;
+	memset(g->base + a, 0, e - a);
+}
+
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed)
 {
 	struct zrt_header h;
 	memcpy(&h, g->base + ZRT_BASE, sizeof h);
+	if (resumed) {
+		if (!blob_header(&h) || h.info < ZRT_BASE || h.info + sizeof(struct zrt_info) > g->size)
+			return; /* cannot be: runtime_load() checked the same image */
+		clear_old_nvram(g, h.info);
+	}
 	static struct zrt_info info; /* 12 KiB; zero padding, no stack bytes */
 	memset(&info, 0, sizeof info);
 	info.memory_size = g->size;
@@ -193,6 +232,7 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
 	info.prog_end = g->prog_end;
 	info.interp_addr = g->interp_addr;
 	info.interp_len = g->interp_len;
+	info.resumed = resumed;
 	preload_nvram(g, cs, &info);
 	if (cpuid)
 		cpuid_table(&info);
@@ -200,7 +240,8 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid)
 	 * already, and copying zeros would only allocate its pages. */
 	memcpy(g->base + h.info, &info, offsetof(struct zrt_info, cpuid) + info.ncpuid * sizeof info.cpuid[0]);
 	struct boot_block *b = (struct boot_block *)g->base;
-	b->entry = h.entry;
+	if (!resumed)
+		b->entry = h.entry;
 	b->flags |= BOOT_F_RUNTIME | (cpuid ? BOOT_F_CPUID_FAULT : 0);
 	b->rt_sigsys = h.sigsys;
 	b->rt_sigsegv = h.sigsegv;

@@ -22,6 +22,9 @@ int runtime_load(struct guest *g, struct zvm_error *err);
  * the sandbox, so that the CPU a program runs on cannot reach its memory
  * (zerovm -C; docs/zrt.md says what it costs). The nvram is preloaded from
  * the channel "/dev/nvram" when its source allows (zrt/zrt_abi.h). */
-void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid);
+/* resumed: a session started from a snapshot (snapshot.h): zrt_info is
+ * written afresh with resumed = 1, the old nvram preload area cleared
+ * first, and the boot block's entry (the resume entry) kept. */
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed);
 
 #endif

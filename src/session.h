@@ -34,6 +34,17 @@ struct session {
 	double t0;           /* session start, seconds (CLOCK_MONOTONIC) */
 	int64_t deadline_ms; /* when the sandbox is killed (CLOCK_MONOTONIC ms) */
 
+	/* Snapshots and daemon mode (docs/snapshots.md, snapshot.h). */
+	const char *snap_path; /* --snapshot: where the first resumable fork is written */
+	bool snap_taken;       /* that snapshot was written */
+	uint32_t snap_flags;   /* SNAP_F_* (snapfmt.h): the options a snapshot depends on */
+	bool resumed;          /* this session started from a snapshot */
+	bool served;           /* run by a --serve worker: Job does not make a daemon */
+	bool daemon;           /* Job: the fork made this session a daemon (report line 2) */
+	int daemon_snap;       /* Job: memfd holding the daemon's snapshot (-1: none) */
+	int report_fd;         /* where the report goes (STDOUT_FILENO) */
+	bool report_framed;    /* a daemon's request: "0x%06x" length first, as the original */
+
 	int32_t user_code;
 	bool exited_by_trap;
 	double sys_time, user_time; /* sandbox + supervisor, seconds */

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "trap_abi.h"
 #include "zvm.h"
 
@@ -20,7 +21,8 @@
 _Static_assert(TrapRead == ZVM_TRAP_READ && TrapWrite == ZVM_TRAP_WRITE && TrapJail == ZVM_TRAP_JAIL &&
 		       TrapUnjail == ZVM_TRAP_UNJAIL && TrapExit == ZVM_TRAP_EXIT && TrapFork == ZVM_TRAP_FORK,
 	       "include/zvm.h and abi/trap_abi.h agree on the trap ids");
-_Static_assert(ZVM_TRAMPOLINE == GUEST_TRAMPOLINE && ZVM_MANIFEST_PTR == GUEST_MANIFEST_PTR,
+_Static_assert(ZVM_TRAMPOLINE == GUEST_TRAMPOLINE && ZVM_MANIFEST_PTR == GUEST_MANIFEST_PTR &&
+		       ZVM_FORK_ENTRY == GUEST_FORK_ENTRY,
 	       "include/zvm.h and abi/trap_abi.h agree on the guest addresses");
 
 static unsigned trap_argc(uint64_t id)
@@ -81,11 +83,8 @@ int64_t trap_call(struct session *s, uint64_t argp, uint64_t a[TRAP_ARGS_MAX])
 	case TrapExit:
 		s->user_code = (int32_t)a[2];
 		s->exited_by_trap = true;
-		return 0; /* the loop ends the session */
-	case TrapFork:
-		/* Daemon mode needs a Job socket (not implemented yet); without
-		 * one fork does nothing, as in ZeroVM. */
-		return s->m.job ? -ENOSYS : 0;
+		return 0;                                /* the loop ends the session */
+	case TrapFork: return snapshot_trap(s, argp, a); /* snapshot.c */
 	default: return -EPERM;
 	}
 }

@@ -1,0 +1,281 @@
+/*
+ * snapshot.c - taking a snapshot at the fork trap (snapshot.h,
+ * docs/snapshots.md). The guest is stopped in the trap while we read its
+ * memory through our shared mapping.
+ */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsize.h"
+#include "snapfmt.h"
+
+#define PAGE 4096ull
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
+
+static bool page_is_zero(const uint8_t *p)
+{
+	const uint64_t *q = (const uint64_t *)p;
+	for (size_t i = 0; i < PAGE / 8; i++)
+		if (q[i])
+			return false;
+	return true;
+}
+
+/* The pages of guest memory that hold data: the memfd's data extents from
+ * the trampoline up (never the boot block, which a resume writes afresh),
+ * with pages of zeros left out. */
+static int extents(const struct guest *g, struct snap_extent **out, uint64_t *n, uint64_t *bytes)
+{
+	size_t cap = 16;
+	struct snap_extent *x = malloc(cap * sizeof *x);
+	if (!x)
+		return -ENOMEM;
+	*n = 0, *bytes = 0;
+	off_t off = GUEST_TRAMPOLINE;
+	while ((uint64_t)off < g->size) {
+		off_t data = lseek(g->memfd, off, SEEK_DATA);
+		if (data < 0)
+			break;
+		off_t hole = lseek(g->memfd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > g->size)
+			hole = (off_t)g->size;
+		for (uint64_t a = (uint64_t)data & ~(PAGE - 1); a < (uint64_t)hole; a += PAGE) {
+			if (page_is_zero(g->base + a))
+				continue;
+			if (*n && x[*n - 1].off + x[*n - 1].len == a) {
+				x[*n - 1].len += PAGE;
+			} else {
+				if (*n == cap) {
+					struct snap_extent *y = realloc(x, 2 * cap * sizeof *x);
+					if (!y) {
+						free(x);
+						return -ENOMEM;
+					}
+					x = y, cap *= 2;
+				}
+				x[(*n)++] = (struct snap_extent){a, PAGE};
+			}
+			*bytes += PAGE;
+		}
+		off = hole;
+	}
+	*out = x;
+	return 0;
+}
+
+static int pwrite_all(int fd, const void *p, size_t n, uint64_t off)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = pwrite(fd, c, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		c += w, n -= (size_t)w, off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* What a channel read before the fork needs for a copy to go on reading
+ * it: one regular file, unchanged (its identity), at the same position,
+ * with its etag so far. NULL, or why it cannot be kept. */
+static const char *keep_channel(const struct channel *c, struct snap_chan *k)
+{
+	if (c->kind != SOURCE_REGULAR || c->nfd != 1)
+		return "was read before the fork but is not one regular file, so a copy could not tell whether it "
+		       "changed";
+	struct stat st;
+	if (fstat(c->fd[0], &st) < 0)
+		return "cannot be examined";
+	snap_ident_of(&st, &k->id);
+	off_t pos = lseek(c->fd[0], 0, SEEK_CUR);
+	k->pos = pos < 0 ? 0 : (int64_t)pos;
+	k->eof = c->eof;
+	if (c->etag) {
+		k->has_etag = 1;
+		etag_state(c->etag, k->etag);
+	}
+	return NULL;
+}
+
+/* Fill m from the stopped session. NULL, or why it cannot be taken. */
+static const char *describe(const struct session *s, struct snap_meta *m, uint64_t entry, uint64_t sp, char *why,
+			    size_t whylen)
+{
+	const struct guest *g = &s->g;
+	memset(m, 0, sizeof *m); /* freed by the caller whatever happens */
+	uint64_t heap = g->heap_end - g->heap_start;
+	for (uint64_t c = 0; c < heap / GUEST_JAIL_CHUNK; c++)
+		if (g->jailed[c])
+			return "the program has jailed (executable) heap chunks, which snapshots do not keep";
+	struct stat st;
+	if (stat(s->m.program, &st) < 0)
+		return snprintf(why, whylen, "the program %s cannot be examined: %s", s->m.program, strerror(errno)),
+		       why;
+	m->memory = g->size;
+	m->flags = s->snap_flags;
+	m->vstate = (int32_t)s->vstate;
+	snap_ident_of(&st, &m->prog);
+	m->prog_path = s->m.program;
+	m->zrt = snap_zrt_id;
+	m->size = g->size, m->prog_end = g->prog_end, m->runtime_end = g->runtime_end;
+	m->heap_start = g->heap_start, m->heap_end = g->heap_end, m->stack_start = g->stack_start;
+	m->interp_addr = g->interp_addr, m->interp_len = g->interp_len, m->man_end = g->man_end;
+	m->resume_entry = entry, m->resume_sp = sp;
+	m->nregion = g->nregion;
+	memcpy(m->region, g->region, g->nregion * sizeof g->region[0]);
+	m->nchan = s->cs.n;
+	m->ch = calloc(s->cs.n + 1, sizeof *m->ch);
+	if (!m->ch)
+		return "out of memory";
+	for (uint32_t i = 0; i < s->cs.n; i++) {
+		const struct channel *c = &s->cs.ch[i];
+		struct snap_chan *k = &m->ch[i];
+		k->alias = c->mc->alias;
+		k->type = (uint32_t)c->mc->type;
+		memcpy(k->limit, c->mc->limit, sizeof k->limit);
+		k->pre = c->readable && c->used[LIMIT_GETS] > 0;
+		const char *bad = k->pre ? keep_channel(c, k) : NULL;
+		if (bad)
+			return snprintf(why, whylen, "channel %s %s", c->mc->alias, bad), why;
+	}
+	uint64_t bytes;
+	if (extents(g, &m->ext, &m->next, &bytes) < 0)
+		return "out of memory";
+	const char *lay = snap_layout_bad(m, bytes);
+	if (lay)
+		return snprintf(why, whylen, "the fork trap's resume point is not usable: %s", lay), why;
+	return NULL;
+}
+
+/* Write the snapshot of m to fd (empty, at offset 0). 0 or -errno. */
+static int write_file(const struct guest *g, const struct snap_meta *m, int fd)
+{
+	struct snap_buf b = {0};
+	snap_encode(&b, m);
+	if (b.oom)
+		return free(b.p), -ENOMEM;
+	struct snap_head h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, SNAP_MAGIC, 8);
+	h.version = SNAP_VERSION;
+	memcpy(h.build, snap_build_id, SNAP_BUILD_LEN);
+	struct etag *meta = etag_new(), *sha = etag_new();
+	if (!meta || !sha) {
+		etag_free(meta), etag_free(sha), free(b.p);
+		return -ENOMEM;
+	}
+	etag_update(meta, b.p, b.len);
+	etag_peek(meta, h.meta_sha);
+	etag_free(meta);
+	h.meta_len = b.len;
+	h.data_off = ALIGN_UP(sizeof h + b.len, SNAP_DATA_ALIGN);
+	int r = pwrite_all(fd, b.p, b.len, sizeof h);
+	free(b.p);
+	uint64_t at = h.data_off;
+	for (uint64_t i = 0; i < m->next && r == 0; i++) {
+		const struct snap_extent *x = &m->ext[i];
+		etag_update(sha, g->base + x->off, x->len);
+		r = pwrite_all(fd, g->base + x->off, x->len, at);
+		at += x->len;
+	}
+	etag_peek(sha, h.data_sha);
+	etag_free(sha);
+	h.data_len = at - h.data_off;
+	if (r == 0)
+		r = pwrite_all(fd, &h, sizeof h, 0);
+	if (r == 0 && ftruncate(fd, (off_t)at) < 0) /* the file ends where its data does */
+		r = -errno;
+	return r;
+}
+
+/* --snapshot FILE: written under a temporary name in the same directory,
+ * renamed when whole; mode 0600, since it holds the guest's memory. */
+static int write_named(const struct session *s, const struct snap_meta *m, const char *path)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".zerovm-XXXXXX", 15);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return -e;
+	}
+	struct fsize_lift lift;
+	fsize_lift(&lift, s->g.size + (64u << 20));
+	int r = write_file(&s->g, m, fd);
+	fsize_restore(&lift);
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+static int64_t refuse(struct session *s, int code, const char *what, const char *how, const char *msg)
+{
+	zvm_fail(&s->err, code, "%s: %s%s", what, how, msg);
+	sandbox_kill(&s->sb);
+	return -EIO;
+}
+
+int64_t snapshot_trap(struct session *s, uint64_t argp, uint64_t a[])
+{
+	if (s->resumed)
+		return 0; /* a copy's fork does nothing more */
+	if (!s->snap_path && (!s->m.job || s->served))
+		return s->m.job ? -ENOSYS : 0; /* 0 as the original without Job */
+	/* The resumable form has two more words; the old two-word one may
+	 * end where guest memory does. */
+	if (guest_range_ok(&s->g, argp, 4 * sizeof *a, false))
+		memcpy(a + 2, s->g.base + argp + 2 * sizeof *a, 2 * sizeof *a);
+	if (s->snap_taken)
+		return 0; /* only the first fork is kept */
+	const char *what = s->snap_path ? "snapshot" : "Job";
+	if (a[2] == 0) {
+		if (!s->snap_path)
+			return -ENOSYS; /* daemon mode needs a resumable fork */
+		return refuse(s, ZVM_EXIT_INVAL, what, "",
+			      "the program's fork trap is not resumable (args[2] is 0: built against an old zvm.h?)");
+	}
+	struct snap_meta m;
+	char why[ZVM_ERROR_MSG_MAX / 2];
+	const char *bad = describe(s, &m, a[2], a[3], why, sizeof why);
+	int r = 0;
+	if (!bad && s->snap_path)
+		r = write_named(s, &m, s->snap_path);
+	if (!bad && !r && s->m.job && !s->served) {
+		s->daemon_snap = memfd_create("zerovm-daemon-snapshot", MFD_CLOEXEC);
+		r = s->daemon_snap < 0 ? -errno : write_file(&s->g, &m, s->daemon_snap);
+	}
+	snap_meta_free(&m);
+	if (bad)
+		return refuse(s, ZVM_EXIT_INVAL, what, "cannot be taken: ", bad);
+	if (r)
+		return refuse(s, r == -ENOMEM ? ZVM_EXIT_NOMEM : ZVM_EXIT_IO, what, "not written: ", strerror(-r));
+	s->snap_taken = true;
+	if (s->m.job && !s->served) {
+		/* The original's daemon: this session ends here, as by
+		 * zvm_exit(0), and reports daemon 1; the daemon serves copies. */
+		s->daemon = true;
+		s->exited_by_trap = true;
+		s->user_code = 0;
+	}
+	return 0;
+}

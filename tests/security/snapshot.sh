@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Attacks through a snapshot file (docs/security.md, "Snapshots"): whoever
+# can write a snapshot can put any bytes in the guest's memory, but gets
+# no more than a cold start of a program would. The supervisor refuses a
+# resume point outside executable guest memory (the zero page, past the
+# end, a data page), a stack outside writable memory, regions over the boot
+# block, past the end, writable and executable at once, or a changed
+# trampoline page, and data over the boot block; a resumed sandbox runs
+# under the same filter as a cold one (forged code that makes a system
+# call is killed by it).
+#
+#   tests/security/snapshot.sh ZEROVM GUEST_DIR
+set -u
+ZVM=$(readlink -f "$1")
+G=$(readlink -f "$2")
+FORGE=$(dirname "$(readlink -f "$0")")/snapforge.py
+T=$(mktemp -d /tmp/zvm-snapsec.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+bad() { FAIL=$((FAIL + 1)); echo "not ok - $1"; echo "#   $2"; tail -n 3 "$T/out" | sed 's/^/#   | /'; }
+
+head -c 3000 /dev/urandom >"$T/table"
+printf 'input\n' >"$T/in"
+cat >"$T/m" <<EOM
+Version = 20130611
+Program = $G/forky
+Memory = 33554432, 0
+Timeout = 5
+Channel = $T/in, /dev/stdin, 0, 0, 100000, 100000, 0, 0
+Channel = /dev/stdout, /dev/stdout, 0, 0, 0, 0, 100000, 10000000
+Channel = /dev/stderr, /dev/stderr, 0, 0, 0, 0, 1000, 100000
+Channel = $T/table, /dev/table, 1, 0, 100, 1000000, 0, 0
+EOM
+"$ZVM" -Z --snapshot "$T/snap" "$T/m" >/dev/null 2>&1 || { echo "not ok - no snapshot"; exit 1; }
+"$ZVM" -Z --resume "$T/snap" "$T/m" >"$T/out" 2>&1
+[ "$(tail -n 1 "$T/out")" = ok ] && ok "the untouched snapshot resumes" || bad "untouched" "not ok"
+
+# forged NAME REGEX FIELD=VALUE...: refused with exit 14 before anything ran
+forged() {
+	local name=$1 re=$2
+	shift 2
+	"$FORGE" "$T/snap" "$T/f" "$@" || { bad "$name" "forge failed"; return; }
+	local code
+	code=$("$ZVM" -Z --resume "$T/f" "$T/m" >"$T/out" 2>/dev/null; echo $?)
+	local last
+	last=$(tail -n 1 "$T/out")
+	if [ "$code" = 14 ] && [ "$(wc -l <"$T/out")" = 6 ] && [[ "$last" =~ $re ]]; then
+		ok "refused: $name"
+	else
+		bad "refused: $name" "exit $code, [$last]"
+	fi
+}
+forged "resume entry in the zero page" "the resume entry" entry=0x10
+forged "resume entry past guest memory" "the resume entry" entry=0x2001000
+forged "resume entry in the boot block" "the resume entry" entry=0x1000
+forged "resume entry on the stack (not executable)" "the resume entry" entry=0x1fff000
+forged "resume stack in the trampoline (read-only)" "the resume stack" sp=0x10800
+forged "resume stack past guest memory" "the resume stack" sp=0x4000000
+forged "a region over the boot block" "a memory region" region0.addr=0
+forged "the trampoline made writable" "a memory region" region0.prot=7
+forged "a region writable and executable" "a memory region" region1.prot=7
+forged "a region past guest memory" "a memory region" region1.len=0x4000000
+forged "data over the boot block" "an extent" ext0.off=0
+
+# Forged code: the resume entry in the program's text, overwritten with
+# getpid(): the copy must die by the filter, as a cold program would.
+text=$(readelf -lW "$G/forky" | awk '$1 == "LOAD" && / R E / {print $3; exit}')
+"$FORGE" "$T/snap" "$T/f" entry="$text" "poke@$text=b8270000000f05f4" || bad "forge" "failed"
+code=$("$ZVM" -Z --resume "$T/f" "$T/m" >"$T/out" 2>/dev/null; echo $?)
+last=$(tail -n 1 "$T/out")
+if [ "$code" = 4 ] && [[ "$last" =~ "Signal 31" ]]; then
+	ok "forged code in a resumed sandbox is stopped by the filter ($last)"
+else
+	bad "forged code" "exit $code, [$last]"
+fi
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
