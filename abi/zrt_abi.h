@@ -84,7 +84,16 @@ struct zrt_info {
 	 * channel array and names) is rewritten too, as for raw programs: the
 	 * channels are the same (aliases, types, limits, order), so its layout
 	 * is the snapshot's and the runtime's pointers into it stay valid, but
-	 * sizes are the new session's (the runtime re-reads them at resume). */
+	 * sizes are the new session's (the runtime re-reads them at resume).
+	 * Protections: guest memory's page protections at the trap are not
+	 * the boot regions' for a runtime session: the program and its ld.so
+	 * change them after start with mmap/mprotect (the wall lets mprotect
+	 * through; Python's libraries are R+X pages inside the heap, RELRO
+	 * pages R, PROT_NONE gaps), and the runtime cannot read them back. So
+	 * the snapshot records the protections as they are at the trap (from
+	 * the kernel: /proc/PID/maps of the sandbox process) and a resume
+	 * maps guest memory with them; a heap restored R+W only faults at the
+	 * first instruction of a library (found with python3 -c under zvsh). */
 	uint32_t resumed;
 	uint32_t resumed_pad;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];

@@ -28,7 +28,8 @@ int config_map_channels(char *err, size_t errlen);
  * one the supervisor handed over now (a resumed session's, fork.c), or the
  * text read at start. 0, or -1 with the message in err. */
 int config_reparse(struct nvram *out, void **arena, size_t *arena_size, char *err, size_t errlen);
-/* The seed of the generator: the FNV-1a hash of the nvram text. */
+/* The seed of the generator: the FNV-1a hash of the nvram text less its
+ * [args] and [env] sections. */
 uint64_t config_seed(void);
 
 #endif
