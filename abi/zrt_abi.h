@@ -46,6 +46,25 @@ struct zrt_cpuid {
 	uint32_t indexed, pad;
 };
 
+/* Guest memory's protections at the fork trap, for a resumed session
+ * (docs/snapshots.md): what the program and its ld.so set after start
+ * with mmap and mprotect, which the boot regions do not say (Python's
+ * libraries are R+X pages inside the heap). The supervisor reads them
+ * when it takes the snapshot (the kernel's: /proc/PID/maps of the sandbox
+ * process, every mapped range within guest memory, coalesced), keeps
+ * them in the snapshot, and on resume writes them here: sorted, disjoint,
+ * page-aligned, prot a PROT_* combination (PROT_READ|PROT_WRITE included;
+ * never W+X, which the wall refuses); boot maps the regions as for a cold
+ * start. The runtime applies each with mprotect before the program goes
+ * on, then clears the table (so the memory etag of a resumed session is a
+ * cold one's). More ranges than ZRT_PROT_MAX: the supervisor refuses to
+ * take the snapshot. nprot == 0: nothing to apply. */
+#define ZRT_PROT_MAX 4096
+struct zrt_prot {
+	uint64_t addr, len;
+	uint32_t prot, pad;
+};
+
 /* The runtime's configuration (the nvram) is handed over by the
  * supervisor, not read through the channel: the first bytes of a regular
  * file that is the readable channel "/dev/nvram", at most this many (one
@@ -95,8 +114,11 @@ struct zrt_info {
 	 * maps guest memory with them; a heap restored R+W only faults at the
 	 * first instruction of a library (found with python3 -c under zvsh). */
 	uint32_t resumed;
-	uint32_t resumed_pad;
+	/* A resumed session: how many entries of prot[] the supervisor filled
+	 * (see struct zrt_prot). 0 on a cold start. */
+	uint32_t nprot;
 	struct zrt_cpuid cpuid[ZRT_CPUID_MAX];
+	struct zrt_prot prot[ZRT_PROT_MAX];
 };
 
 #endif /* __ASSEMBLER__ */

@@ -256,6 +256,25 @@ static __attribute__((noreturn)) void resume_fail(const char *what)
 	zrt_exit(ZRT_EXIT_FAILED);
 }
 
+/* Guest memory's protections at the fork (zrt_abi.h, struct zrt_prot), as
+ * the supervisor read them, applied; the table cleared. */
+static void apply_protections(void)
+{
+	uint32_t n = zrt_info.nprot < ZRT_PROT_MAX ? zrt_info.nprot : ZRT_PROT_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct zrt_prot *p = &zrt_info.prot[i];
+		long r = zrt_syscall6(__NR_mprotect, (long)p->addr, (long)p->len, (long)p->prot, 0, 0, 0);
+		if (r < 0) {
+			char err[160];
+			zrt_fmt(err, sizeof err, "protection %u of 0x%llx+0x%llx: error %d", p->prot,
+				(unsigned long long)p->addr, (unsigned long long)p->len, (int)-r);
+			resume_fail(err);
+		}
+	}
+	memset(zrt_info.prot, 0, n * sizeof zrt_info.prot[0]);
+	zrt_info.nprot = 0;
+}
+
 void fork_resume(void)
 {
 	char err[200];
@@ -264,6 +283,7 @@ void fork_resume(void)
 	if (state != FORK_TRAPPED || !zrt_info.resumed)
 		resume_fail("no fork to resume from");
 	zrt_info.resumed = 0; /* as in the session that forked: the memory etags agree */
+	apply_protections();
 	if (zrt_info.nvram_given &&
 	    (zrt_info.nvram_addr < nvram_lo || zrt_info.nvram_addr + ALIGN_UP(zrt_info.nvram_len, PAGE) > nvram_hi)) {
 		zrt_fmt(err, sizeof err,

@@ -109,6 +109,13 @@ check "resumed with new arguments: the same output and stdout etag as a cold ses
 check "the clock and the generator go on from the snapshot as in a cold session" \
 	"$(grep '^random' r2.out)" "$(grep '^random' c2.out)"
 
+# Protections the program set after start travel with the snapshot.
+"$ZVSH" --keep kx "$P" --exec >x.cold 2>&1
+zvm x.snap kx/manifest --snapshot snapx
+zvm x.res kx/manifest --resume snapx
+check "protections: code in a page made R+X before the fork runs after a resume" \
+	"$(cat x.cold) $UC $(cat x.res)" "fork ok, code 42 then 42 0 fork ok, code 42 then 42"
+
 # What the snapshot set up from its nvram cannot change.
 sed 's/^seconds=0$/seconds=5/' k2/nvram >k2/nvram.time
 sed "s|$T/k2/nvram,|$T/k2/nvram.time,|" k2/manifest >k2/manifest.time

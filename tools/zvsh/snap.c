@@ -71,8 +71,8 @@ static char *read_all(const char *path, size_t *len)
 
 static bool startup_var(const char *name)
 {
-	return !strcmp(name, "PATH") || !strcmp(name, "HOME") || !strcmp(name, "LANG") ||
-	       !strcmp(name, "LANGUAGE") || !strcmp(name, "TZ") || !strncmp(name, "LC_", 3);
+	return !strcmp(name, "PATH") || !strcmp(name, "HOME") || !strcmp(name, "LANG") || !strcmp(name, "LANGUAGE") ||
+	       !strcmp(name, "TZ") || !strncmp(name, "LC_", 3);
 }
 
 /* The forms of python3's command line the zygote runs (python-zygote.py). */
@@ -167,10 +167,11 @@ static void hash_stat(EVP_MD_CTX *c, const char *what, const char *path)
 	char line[4200];
 	memset(&st, 0, sizeof st);
 	stat(path, &st);
-	int n = snprintf(line, sizeof line, "%s %s %llu %llu %llu %lld.%09ld %lld.%09ld\n", what, path,
+	/* Not the change time: a program from an image is a hard link to the
+	 * cached copy, made again (its ctime changed) by every run. */
+	int n = snprintf(line, sizeof line, "%s %s %llu %llu %llu %lld.%09ld\n", what, path,
 			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
-			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
-			 st.st_ctim.tv_nsec);
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	EVP_DigestUpdate(c, line, (size_t)n);
 }
 
@@ -226,8 +227,8 @@ static bool take(struct tool_log *lg, struct workdir *w, const struct zvsh_plan 
 		char *argv[] = {(char *)zvm, "-P", "--snapshot", (char *)tmp, (char *)manifest, NULL};
 		if (p->verbose)
 			fprintf(stderr, "zvsh: taking a snapshot: %s -P --snapshot %s %s\n", zvm, tmp, manifest);
-		struct zerovm_spawn sp = {.argv = argv, .src = src, .n = n < ZEROVM_FDS_MAX ? n : ZEROVM_FDS_MAX,
-					  .sig = sig};
+		struct zerovm_spawn sp = {
+			.argv = argv, .src = src, .n = n < ZEROVM_FDS_MAX ? n : ZEROVM_FDS_MAX, .sig = sig};
 		pid_t pid = zerovm_start(&sp, lg);
 		int ws = 0;
 		struct stat st;
@@ -332,7 +333,8 @@ void snap_rebuild(struct snap *sn, struct tool_log *lg, struct workdir *w, const
 {
 	bool was_fresh = sn->fresh;
 	if (sn->file) {
-		tool_note(lg, "snapshot %s refused by zerovm (%s)", sn->file, was_fresh ? "new: running cold" : "stale: taken again");
+		tool_note(lg, "snapshot %s refused by zerovm (%s)", sn->file,
+			  was_fresh ? "new: running cold" : "stale: taken again");
 		unlink(sn->file);
 		char *none = NULL;
 		if (was_fresh && asprintf(&none, "%s.none", sn->file) >= 0) { /* remembered: not taken again */

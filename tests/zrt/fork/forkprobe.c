@@ -14,6 +14,8 @@
  *   forkprobe [FILE]           as above
  *   forkprobe --threads        a second thread runs: the fork is refused
  *   forkprobe --written        stdout was written: the fork is refused
+ *   forkprobe --exec           code in a page made R+X before the fork
+ *                              still runs after it (protections carried)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +98,17 @@ int main(int argc, char **argv)
 		ssize_t r = read_fork(buf, sizeof buf);
 		printf("fork after a write: %s\n", r < 0 ? strerror(errno) : "forked");
 		return r < 0 ? 0 : 1;
+	}
+
+	if (argc > 1 && strcmp(argv[1], "--exec") == 0) {
+		unsigned char *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		code[0] = 0xb8, code[1] = 42, code[2] = code[3] = code[4] = 0, code[5] = 0xc3; /* mov $42,%eax; ret */
+		mprotect(code, 4096, PROT_READ | PROT_EXEC);
+		int (*fn)(void) = (int (*)(void))(void *)code;
+		int before = fn();
+		ssize_t r = read_fork(buf, sizeof buf);
+		printf("fork %s, code %d then %d\n", r < 0 ? strerror(errno) : "ok", before, fn());
+		return 0;
 	}
 
 	/* State from before the fork. */
