@@ -74,7 +74,7 @@ fi
 zvm() {
 	local out=$1 man=$2
 	shift 2
-	timeout 120 "$ZEROVM" "$@" "$man" </dev/null 3>"$out" 4>"$out.err" >"$out.rep" 2>"$out.zerr"
+	timeout 120 "$ZEROVM" -C "$@" "$man" </dev/null 3>"$out" 4>"$out.err" >"$out.rep" 2>"$out.zerr"
 	RC=$?
 	UC=$(tail -n 6 "$out.rep" | sed -n 3p)
 	ME=$(grep -o '/dev/memory [0-9a-f]*' "$out.rep")

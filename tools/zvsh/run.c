@@ -378,5 +378,5 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	}
 	close_all(&s, &pp);
 	free(zvm);
-	return status < 0 ? lg->status : status;
+	return status < 0 && status != SNAP_REFUSED ? lg->status : status;
 }

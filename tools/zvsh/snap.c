@@ -161,7 +161,8 @@ static char *nvram_source(const char *text)
 	return NULL;
 }
 
-static void hash_stat(EVP_MD_CTX *c, const char *what, const char *path)
+/* The identity of the file at path, named (name NULL: unnamed). */
+static void hash_stat(EVP_MD_CTX *c, const char *what, const char *name, const char *path)
 {
 	struct stat st;
 	char line[4200];
@@ -169,7 +170,7 @@ static void hash_stat(EVP_MD_CTX *c, const char *what, const char *path)
 	stat(path, &st);
 	/* Not the change time: a program from an image is a hard link to the
 	 * cached copy, made again (its ctime changed) by every run. */
-	int n = snprintf(line, sizeof line, "%s %s %llu %llu %llu %lld.%09ld\n", what, path,
+	int n = snprintf(line, sizeof line, "%s %s %llu %llu %llu %lld.%09ld\n", what, name ? name : "",
 			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
 			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	EVP_DigestUpdate(c, line, (size_t)n);
@@ -188,10 +189,10 @@ static char *key_path(const char *zvm, const char *program, const struct zvsh_pl
 	unsigned len = 0;
 	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
 	EVP_DigestUpdate(c, "zvsh-snap-1\n", 12);
-	hash_stat(c, "zerovm", zvm);
-	hash_stat(c, "program", program);
+	hash_stat(c, "zerovm", zvm, zvm);
+	hash_stat(c, "program", NULL, program); /* its path is the work directory's */
 	for (size_t i = 0; i < p->nimg; i++)
-		hash_stat(c, "image", p->img[i].host);
+		hash_stat(c, "image", p->img[i].host, p->img[i].host);
 	EVP_DigestUpdate(c, man->p, man->len);
 	EVP_DigestUpdate(c, nv->p, nv->len);
 	EVP_DigestFinal_ex(c, md, &len);
@@ -287,6 +288,72 @@ static void build(struct snap *sn, struct tool_log *lg, struct workdir *w, const
 
 /* ---- the session's snapshot --------------------------------------------------------- */
 
+/* A copy of the program that no run links or unlinks: zerovm checks that a
+ * snapshot is resumed with the program it was taken of, by path and
+ * identity, change time included, and the copy in the cache that
+ * image.c links into every run's work directory changes its change time
+ * with every link. The copy is made once per cached program (its name:
+ * snap-prog- and that copy's name, which holds the image's identity and
+ * the member's place), written under a temporary name and renamed.
+ * malloc'd, or NULL. */
+static char *stable_program(const char *program)
+{
+	struct stat want, st;
+	char *dir = deps_cache_dir(), *found = NULL, *tmp = NULL;
+	DIR *dp = dir && stat(program, &want) == 0 ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (dp && !found && (de = readdir(dp)))
+		if (!strncmp(de->d_name, "prog-", 5) && fstatat(dirfd(dp), de->d_name, &st, 0) == 0 &&
+		    st.st_ino == want.st_ino && st.st_dev == want.st_dev &&
+		    asprintf(&found, "%s/snap-%s", dir, de->d_name) < 0)
+			found = NULL;
+	if (dp)
+		closedir(dp);
+	free(dir);
+	if (!found || access(found, R_OK) == 0)
+		return found;
+	int in = open(program, O_RDONLY | O_CLOEXEC), out = -1;
+	bool ok = in >= 0 && asprintf(&tmp, "%s.%ld.tmp", found, (long)getpid()) >= 0 &&
+		  (out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0500)) >= 0;
+	for (off_t left = want.st_size; ok && left > 0;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+		ok = n > 0;
+		left -= n;
+	}
+	if (out >= 0 && close(out) < 0)
+		ok = false;
+	if (in >= 0)
+		close(in);
+	if (!ok || rename(tmp, found) < 0) {
+		if (tmp)
+			unlink(tmp);
+		free(found);
+		found = NULL;
+	}
+	free(tmp);
+	return found;
+}
+
+/* The manifest at path with its Program line naming program instead. */
+static int set_program(const char *path, const char *text, const char *program)
+{
+	struct tool_buf b = {0};
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		if (!strncmp(l, "Program = ", 10))
+			tool_buf_printf(&b, "Program = %s\n", program);
+		else
+			tool_buf_printf(&b, "%.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+	int fd = b.oom ? -1 : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int r = fd >= 0 && tool_put_all(fd, b.p, b.len) == 0 ? 0 : -1;
+	if (fd >= 0 && close(fd) < 0)
+		r = -1;
+	free(b.p);
+	return r;
+}
+
 /* The key's inputs and the cached path; the snapshot made when missing
  * (and not marked as impossible) unless only located. */
 static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p,
@@ -294,7 +361,16 @@ static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, cons
 		   const struct zerovm_signals *sig)
 {
 	size_t mlen, nlen;
-	char *man = read_all(manifest, &mlen), *nvsrc = man ? nvram_source(man) : NULL;
+	char *stable = stable_program(program), *man = read_all(manifest, &mlen);
+	/* Program names the cached copy: zerovm checks that a snapshot is
+	 * resumed with the program it was taken of, path included. */
+	if (!stable || !man || set_program(manifest, man, stable) < 0) {
+		free(stable), free(man);
+		return;
+	}
+	free(man);
+	man = read_all(manifest, &mlen);
+	char *nvsrc = man ? nvram_source(man) : NULL;
 	char *nvtext = nvsrc ? read_all(nvsrc, &nlen) : NULL;
 	struct tool_log quiet = {.prog = lg->prog};
 	char *zvm = zerovm_find(&quiet);
@@ -304,7 +380,7 @@ static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, cons
 		goto out;
 	manifest_edit(&key, man, NULL, false);
 	zygote_nvram(&nv, nvtext, cs->words[0]);
-	if (key.oom || nv.oom || !(path = key_path(zvm, program, p, &key, &nv)) || asprintf(&none, "%s.none", path) < 0)
+	if (key.oom || nv.oom || !(path = key_path(zvm, stable, p, &key, &nv)) || asprintf(&none, "%s.none", path) < 0)
 		goto out;
 	if (access(path, R_OK) == 0) {
 		sn->file = strdup(path);
@@ -315,7 +391,7 @@ static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, cons
 		build(sn, lg, w, p, cs, zvm, path, man, &nv, sig);
 	}
 out:
-	free(man), free(nvsrc), free(nvtext), free(zvm), free(key.p), free(nv.p), free(path), free(none);
+	free(stable), free(man), free(nvsrc), free(nvtext), free(zvm), free(key.p), free(nv.p), free(path), free(none);
 }
 
 void snap_prepare(struct snap *sn, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p,
