@@ -401,6 +401,7 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS) $(BUILD)/images/python3.tar
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/dynamic.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
+	@tests/func/python-snapshot.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
 # failures, all-or-nothing outputs, determinism, bad jobs, --plan; zvjob

@@ -60,9 +60,9 @@ def _run(code, main):
 def _excepthook(exc):
     """Print an exception as python3 does, without this script's frames."""
     tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+    while tb is not None and tb.tb_frame.f_code.co_filename == _ZYGOTE:
         tb = tb.tb_next
-    sys.excepthook(type(exc), exc, tb)
+    sys.excepthook(type(exc), exc.with_traceback(tb), tb)
 
 
 def main():
@@ -97,7 +97,9 @@ def main():
             _run(compile(sys.stdin.buffer.read(), "<stdin>", "exec"), m)
         elif not rest[0].startswith("-"):
             sys.argv[:] = rest
-            path = os.path.abspath(rest[0])
+            # As python3 makes the script's path absolute: the working
+            # directory, "/" and the path as given, not normalised.
+            path = rest[0] if rest[0].startswith("/") else os.getcwd() + "/" + rest[0]
             try:
                 with open(path, "rb") as f:
                     source = f.read()
