@@ -620,13 +620,13 @@ install-test: all
 
 # Every command shown in README.md and the man pages runs as written, with
 # the output shown (tests/doc/commands.sh).
-doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(JOB_PROGS)
+doc: all $(BUILD)/zrt/lua $(BUILD)/guests/hello $(BUILD)/guests/forky $(JOB_PROGS)
 	@tests/doc/commands.sh $(BUILD)
 
 # ---- bench -----------------------------------------------------------------
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256
+	@$(MAKE) --no-print-directory all $(GUESTS) $(ZRT_PROGS) $(JOB_PROGS) $(BUILD)/netpeer $(BUILD)/examples/jobs/sha256 $(BUILD)/jobclient
 	@bench/run.sh $(BUILD)
 	@bench/swift.sh $(BUILD)
 

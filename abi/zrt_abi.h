@@ -98,7 +98,11 @@ struct zrt_info {
 	 * nvram preload area, which the supervisor rewrote for the new
 	 * session exactly as a cold start of its manifest would (the runtime
 	 * keeps that area reserved for the whole session); boot jumped to the
-	 * fork trap's resume_entry. 0 on a cold start.
+	 * fork trap's resume_entry. 0 on a cold start. The runtime sets it
+	 * back to 0 once it has read it: this flag is the only byte of guest
+	 * memory by which a copy differs from a cold run of its manifest, so
+	 * left at 1 it makes the copy's memory etag differ (docs/snapshots.md;
+	 * measured with a raw program under the runtime).
 	 * The user manifest (struct UserManifest at *GUEST_MANIFEST_PTR, its
 	 * channel array and names) is rewritten too, as for raw programs: the
 	 * channels are the same (aliases, types, limits, order), so its layout

@@ -25,6 +25,8 @@
 #      dynamically linked host program (expr) first run vs cached run
 #   7, 8. jobs (bench/jobs.sh): zvjob's overhead a node; a MapReduce word
 #      count under zvjob vs the same programs natively
+#   9. warm starts (bench/snap.sh): a raw program with a slow start resumed
+#      from a snapshot, and served by a daemon (Job), vs its cold start
 #
 # Prints a results table and writes it, with the machine and the run counts,
 # between the <!-- bench:begin --> and <!-- bench:end --> markers of
@@ -414,6 +416,10 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 else
 	FAILURES+=("runtime start-up: $ZVSH or $BUSYBOX missing")
 fi
+
+# ---- 9. warm starts (bench/snap.sh) --------------------------------------------
+# shellcheck source=bench/snap.sh
+. "$ROOT/bench/snap.sh"
 
 # ---- 7, 8. jobs (bench/jobs.sh) -----------------------------------------------
 # shellcheck source=bench/jobs.sh
