@@ -33,7 +33,6 @@
 
 #include "report.h"
 #include "run.h"
-#include "snap.h"
 
 /* What zvsh keeps of zerovm's report and messages: a report is six short
  * lines; anything past this is not one. */
@@ -374,9 +373,9 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	int status = -1;
 	if (open_pipes(&s, &pp, &fm, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
 		serve(&s, p->verbose);
-		status = p->resume && refused(&s.got) ? SNAP_REFUSED : report_outcome(w, lg, p, &s.got, end);
+		status = p->resume && refused(&s.got) ? RUN_SNAPSHOT_REFUSED : report_outcome(w, lg, p, &s.got, end);
 	}
 	close_all(&s, &pp);
 	free(zvm);
-	return status < 0 && status != SNAP_REFUSED ? lg->status : status;
+	return status < 0 && status != RUN_SNAPSHOT_REFUSED ? lg->status : status;
 }

@@ -280,11 +280,11 @@ static int run_snap(struct session *s, struct tool_log *lg, struct report_end *e
 	snap_prepare(&sn, lg, &s->wd, &s->run, &s->cs, s->program, s->from_image, s->manifest, &s->sig);
 	s->run.resume = sn.file;
 	int status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
-	if (status == SNAP_REFUSED) {
+	if (status == RUN_SNAPSHOT_REFUSED) {
 		snap_rebuild(&sn, lg, &s->wd, &s->run, &s->cs, s->program, s->manifest, &s->sig);
 		s->run.resume = sn.file;
 		status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
-		if (status == SNAP_REFUSED) { /* refused again: cold */
+		if (status == RUN_SNAPSHOT_REFUSED) { /* refused again: cold */
 			s->run.resume = NULL;
 			status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
 		}

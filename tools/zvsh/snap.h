@@ -13,10 +13,6 @@
 #include "workdir.h"
 #include "zerovm.h"
 
-/* What run_zerovm returns when zerovm refused the snapshot it was asked to
- * resume (a stale one): nothing ran, nothing was said. */
-#define SNAP_REFUSED (-1000)
-
 struct snap {
 	char *file; /* the cached snapshot to resume from, or NULL: run cold */
 	bool fresh; /* made by this run */
