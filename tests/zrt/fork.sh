@@ -124,5 +124,14 @@ check "resumed with another [time]: refused by the runtime (127), said" \
 	"$RC $UC $(cat r3.out.err)" \
 	"0 127 zrt: resume: the nvram's [time] differs from the snapshot's (only [args], [env] and [debug] may change); take a new snapshot"
 
+# A new nvram larger than the room the snapshot kept for it (64 KiB): the
+# supervisor has already written it there; the runtime ends the session.
+big=$(head -c 70000 /dev/zero | tr '\0' x)
+"$ZVSH" --keep kbig --env "BIG=$big" --image img.tar "$P" @in1.txt >kbig.out 2>&1
+zvm r4.out kbig/manifest --resume snap1
+check "resumed with an nvram larger than the room kept for it: refused by the runtime (127), said" \
+	"$RC $UC $(sed 's/([0-9]* bytes)/(N bytes)/' r4.out.err)" \
+	"0 127 zrt: resume: the new nvram (N bytes) is larger than the room the snapshot kept for it (65536)"
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
