@@ -439,7 +439,10 @@ FUZZ_SHORT ?= 20
 FUZZ_TIME  ?= 600
 FUZZ_CFLAGS := $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote src $(SUP_INC)
 FUZZERS := $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_nvram $(BUILD)/fuzz/fuzz_tar \
-	   $(BUILD)/fuzz/fuzz_elfdyn $(BUILD)/fuzz/fuzz_tarindex
+	   $(BUILD)/fuzz/fuzz_elfdyn $(BUILD)/fuzz/fuzz_tarindex $(BUILD)/fuzz/fuzz_snapmeta
+$(BUILD)/fuzz/fuzz_snapmeta: tests/fuzz/fuzz_snapmeta.c src/snapfmt.c src/snapfmt.h $(GEN)/snap_build.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -I$(GEN) -o $@ tests/fuzz/fuzz_snapmeta.c src/snapfmt.c
 $(BUILD)/fuzz/fuzz_tarindex: tests/fuzz/fuzz_tarindex.c untrusted/tarindex.c untrusted/tarindex.h untrusted/tar.c \
 		untrusted/tar.h untrusted/libc.h
 	@mkdir -p $(@D)
@@ -478,6 +481,7 @@ fuzz-short: $(FUZZERS)
 	$(call run-fuzzer,tar,$(FUZZ_SHORT))
 	$(call run-fuzzer,elfdyn,$(FUZZ_SHORT))
 	$(call run-fuzzer,tarindex,$(FUZZ_SHORT))
+	$(call run-fuzzer,snapmeta,$(FUZZ_SHORT))
 
 fuzz: $(FUZZERS)
 	$(call run-fuzzer,manifest,$(FUZZ_TIME))
@@ -486,6 +490,7 @@ fuzz: $(FUZZERS)
 	$(call run-fuzzer,tar,$(FUZZ_TIME))
 	$(call run-fuzzer,elfdyn,$(FUZZ_TIME))
 	$(call run-fuzzer,tarindex,$(FUZZ_TIME))
+	$(call run-fuzzer,snapmeta,$(FUZZ_TIME))
 
 # The same functional suite against a sanitizer build of the supervisor.
 ASAN_BUILD := $(BUILD)/asan

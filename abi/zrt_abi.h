@@ -116,7 +116,12 @@ struct zrt_info {
 	 * the snapshot records the protections as they are at the trap (from
 	 * the kernel: /proc/PID/maps of the sandbox process) and a resume
 	 * maps guest memory with them; a heap restored R+W only faults at the
-	 * first instruction of a library (found with python3 -c under zvsh). */
+	 * first instruction of a library (found with python3 -c under zvsh).
+	 * A resume through include/zvm.h's stub (resume_entry in the
+	 * trampoline page: a raw program under the runtime) does not pass
+	 * through the runtime: then resumed stays 0 and nprot 0, and the
+	 * supervisor took the snapshot only if the protections were the boot
+	 * regions'. */
 	uint32_t resumed;
 	/* A resumed session: how many entries of prot[] the supervisor filled
 	 * (see struct zrt_prot). 0 on a cold start. */

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -117,13 +118,29 @@ __attribute__((noreturn)) static void serve_request(int conn, int snap, const st
 	_exit(code);
 }
 
+/* Close every descriptor above 2 but a and b (the original closed them
+ * all too): a pipe inherited by zerovm must not stay open for as long as
+ * the daemon lives, or whoever waits for its end waits for ever. */
+static void close_others(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo > 3)
+		syscall(SYS_close_range, 3u, (unsigned)lo - 1u, 0u);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, (unsigned)lo + 1u, (unsigned)hi - 1u, 0u);
+	syscall(SYS_close_range, (unsigned)hi + 1u, ~0u, 0u);
+}
+
 __attribute__((noreturn)) static void serve(int listener, int snap, const char *path, const struct options *o)
 {
 	setsid();
+	close_others(listener, snap);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0)
 		for (int fd = 0; fd < 3; fd++)
 			dup2(null, fd);
+	if (null > 2)
+		close(null);
 	struct stat mine;
 	bool have = fstat(listener, &mine) == 0 && stat(path, &mine) == 0;
 	struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: accept() returns */

@@ -197,7 +197,7 @@ static int prepare(struct session *s, const struct options *o)
 			return -1;
 		guest_write_boot_block(&s->g, (uint32_t)nfilter, BOOT_F_TSC_SIGSEGV);
 		if (!o->raw)
-			runtime_finish(&s->g, &s->cs, o->cpuid, false);
+			runtime_finish(&s->g, &s->cs, o->cpuid, false, NULL, 0);
 	}
 	step(s, "user manifest, stack, filter and boot block written");
 	if (o->stop_before_run)

@@ -213,7 +213,8 @@ static void clear_old_nvram(struct guest *g, uint64_t info_at)
 	memset(g->base + a, 0, e - a);
 }
 
-void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed)
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed, const struct zrt_prot *prot,
+		    uint32_t nprot)
 {
 	struct zrt_header h;
 	memcpy(&h, g->base + ZRT_BASE, sizeof h);
@@ -222,7 +223,7 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool
 			return; /* cannot be: runtime_load() checked the same image */
 		clear_old_nvram(g, h.info);
 	}
-	static struct zrt_info info; /* 12 KiB; zero padding, no stack bytes */
+	static struct zrt_info info; /* 110 KiB; zero padding, no stack bytes */
 	memset(&info, 0, sizeof info);
 	info.memory_size = g->size;
 	info.heap_start = g->heap_start;
@@ -232,12 +233,16 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool
 	info.prog_end = g->prog_end;
 	info.interp_addr = g->interp_addr;
 	info.interp_len = g->interp_len;
-	info.resumed = resumed;
+	info.resumed = resumed && prot; /* not for a resume through zvm.h's stub */
 	preload_nvram(g, cs, &info);
 	if (cpuid)
 		cpuid_table(&info);
 	/* Only what is set: the rest of the table is zero in guest memory
 	 * already, and copying zeros would only allocate its pages. */
+	if (resumed && prot && nprot <= ZRT_PROT_MAX) {
+		info.nprot = nprot;
+		memcpy(g->base + h.info + offsetof(struct zrt_info, prot), prot, nprot * sizeof *prot);
+	}
 	memcpy(g->base + h.info, &info, offsetof(struct zrt_info, cpuid) + info.ncpuid * sizeof info.cpuid[0]);
 	struct boot_block *b = (struct boot_block *)g->base;
 	if (!resumed)

@@ -23,8 +23,12 @@ int runtime_load(struct guest *g, struct zvm_error *err);
  * (zerovm -C; docs/zrt.md says what it costs). The nvram is preloaded from
  * the channel "/dev/nvram" when its source allows (zrt/zrt_abi.h). */
 /* resumed: a session started from a snapshot (snapshot.h): zrt_info is
- * written afresh with resumed = 1, the old nvram preload area cleared
- * first, and the boot block's entry (the resume entry) kept. */
-void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed);
+ * written afresh, the old nvram preload area cleared first, and the boot
+ * block's entry (the resume entry) kept; with prot (a resume through the
+ * runtime's own entry) also resumed = 1 and the protections at the fork
+ * (prot, nprot: zrt_abi.h). */
+struct zrt_prot;
+void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool resumed, const struct zrt_prot *prot,
+		    uint32_t nprot);
 
 #endif

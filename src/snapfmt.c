@@ -64,6 +64,8 @@ void snap_encode(struct snap_buf *b, const struct snap_meta *m)
 	snap_put(b, g, sizeof g);
 	snap_put_u64(b, m->nregion);
 	snap_put(b, m->region, m->nregion * sizeof m->region[0]);
+	snap_put_u64(b, m->nprot);
+	snap_put(b, m->prot, m->nprot * sizeof m->prot[0]);
 	snap_put_u64(b, m->nchan);
 	for (uint32_t i = 0; i < m->nchan; i++) {
 		const struct snap_chan *c = &m->ch[i];
@@ -126,8 +128,11 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	struct rd r = {p, len, 0, false};
 	memset(m, 0, sizeof *m);
 	m->memory = get_u64(&r);
-	m->flags = (uint32_t)get_u64(&r);
-	m->vstate = (int32_t)get_u64(&r);
+	uint64_t flags = get_u64(&r), vstate = get_u64(&r);
+	if (flags > (SNAP_F_RAW | SNAP_F_CPUID | SNAP_F_NOVALID) || vstate > 2)
+		return *what = "bad flags", -1;
+	m->flags = (uint32_t)flags;
+	m->vstate = (int32_t)vstate;
 	get(&r, &m->prog, sizeof m->prog);
 	m->prog_path = get_str(&r);
 	m->zrt = get_str(&r);
@@ -142,6 +147,14 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	m->nregion = (uint32_t)n;
 	get(&r, m->region, m->nregion * sizeof m->region[0]);
 	n = get_u64(&r);
+	if (r.bad || n > ZRT_PROT_MAX || n > (r.len - r.at) / sizeof(struct zrt_prot))
+		return *what = "bad protection count", -1;
+	m->nprot = (uint32_t)n;
+	m->prot = calloc(n + 1, sizeof *m->prot);
+	if (!m->prot)
+		return *what = "out of memory", -1;
+	get(&r, m->prot, n * sizeof *m->prot);
+	n = get_u64(&r);
 	if (r.bad || n > (r.len - r.at) / 16)
 		return *what = "bad channel count", -1;
 	m->nchan = (uint32_t)n;
@@ -151,17 +164,22 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	for (uint32_t i = 0; i < m->nchan && !r.bad; i++) {
 		struct snap_chan *c = &m->ch[i];
 		c->alias = get_str(&r);
-		c->type = (uint32_t)get_u64(&r);
+		uint64_t type = get_u64(&r);
 		get(&r, c->limit, sizeof c->limit);
-		c->pre = (uint32_t)get_u64(&r);
-		if (c->pre > 1)
+		uint64_t pre = get_u64(&r);
+		if (type > 3 || pre > 1)
 			r.bad = true;
-		if (!c->pre)
+		c->type = (uint32_t)type;
+		c->pre = (uint32_t)pre;
+		if (!c->pre || r.bad)
 			continue;
 		get(&r, &c->id, sizeof c->id);
 		c->pos = (int64_t)get_u64(&r);
-		c->eof = (uint32_t)get_u64(&r);
-		c->has_etag = (uint32_t)get_u64(&r);
+		uint64_t eof = get_u64(&r), has_etag = get_u64(&r);
+		if (eof > 1 || has_etag > 1)
+			r.bad = true;
+		c->eof = (uint32_t)eof;
+		c->has_etag = (uint32_t)has_etag;
 		get(&r, c->etag, sizeof c->etag);
 	}
 	n = get_u64(&r);
@@ -181,8 +199,10 @@ void snap_meta_free(struct snap_meta *m)
 {
 	free(m->ch);
 	free(m->ext);
+	free(m->prot);
 	m->ch = NULL;
 	m->ext = NULL;
+	m->prot = NULL;
 }
 
 /* The region holding addr, or NULL. */
@@ -202,8 +222,8 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	uint64_t prev = GUEST_TRAMPOLINE;
 	for (uint32_t i = 0; i < m->nregion; i++) {
 		const struct boot_region *g = &m->region[i];
-		if (g->addr % PAGE || g->len % PAGE || g->len == 0 || g->addr < prev || g->len > sz - g->addr ||
-		    (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		if (g->addr % PAGE || g->len % PAGE || g->len == 0 || g->addr < prev || g->addr >= sz ||
+		    g->len > sz - g->addr || (g->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
 		    (g->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 			return "a memory region"; /* never writable and executable, as in a cold start */
 		prev = g->addr + g->len;
@@ -223,10 +243,20 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	const struct boot_region *st = region_of(m, m->resume_sp);
 	if (!st || !(st->prot & PROT_WRITE) || m->resume_sp % 8)
 		return "the resume stack (not in writable guest memory)";
+	uint64_t pat = GUEST_TRAMPOLINE;
+	for (uint32_t i = 0; i < m->nprot; i++) {
+		const struct zrt_prot *p = &m->prot[i];
+		if (p->addr % PAGE || p->len % PAGE || p->len == 0 || p->addr < pat || p->addr >= sz ||
+		    p->len > sz - p->addr || p->pad || (p->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		    (p->prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
+			return "a protection range";
+		pat = p->addr + p->len;
+	}
 	uint64_t total = 0, at = GUEST_TRAMPOLINE;
 	for (uint64_t i = 0; i < m->next; i++) {
 		const struct snap_extent *x = &m->ext[i];
-		if (x->off % PAGE || x->len % PAGE || x->len == 0 || x->off < at || x->len > sz - x->off)
+		if (x->off % PAGE || x->len % PAGE || x->len == 0 || x->off < at || x->off >= sz ||
+		    x->len > sz - x->off)
 			return "an extent";
 		at = x->off + x->len;
 		total += x->len;

@@ -12,6 +12,7 @@
 
 #include "boot_abi.h"
 #include "etag.h"
+#include "zrt_abi.h"
 
 #define SNAP_MAGIC "zvmSnap1"
 #define SNAP_VERSION 1u
@@ -81,6 +82,11 @@ struct snap_meta {
 	uint64_t resume_entry, resume_sp;
 	uint32_t nregion;
 	struct boot_region region[BOOT_REGIONS_MAX];
+	/* Guest memory's protections at the trap, as the kernel had them
+	 * (zrt_abi.h, struct zrt_prot): what a runtime session's copy gets
+	 * back through zrt_info.prot. Sorted, disjoint, page aligned. */
+	uint32_t nprot;
+	struct zrt_prot *prot;
 	uint32_t nchan;
 	struct snap_chan *ch;
 	uint64_t next;
@@ -107,6 +113,15 @@ void snap_meta_free(struct snap_meta *m);
 /* The checks on a decoded layout that every use depends on (snapload.c):
  * NULL, or what is wrong. */
 const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len);
+
+/* Is a resume entry zvm.h's stub (the trampoline page) rather than the
+ * runtime's? Then the runtime takes no part in the resume: zrt_info says
+ * nothing of it (resumed 0, no protections) and the boot regions must
+ * give the protections the program had. */
+static inline bool snap_entry_is_stub(uint64_t entry)
+{
+	return entry >= GUEST_TRAMPOLINE && entry < GUEST_LOW_END;
+}
 
 /* Which build made it, and which runtime it embeds (generated). */
 extern const char snap_build_id[], snap_zrt_id[];

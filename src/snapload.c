@@ -282,6 +282,7 @@ int snapshot_resume(const struct snap *sn, struct session *s, const struct optio
 		       -1;
 	guest_write_boot_block(&s->g, nfilter, BOOT_F_TSC_SIGSEGV | BOOT_F_RESUME);
 	if (!o->raw)
-		runtime_finish(&s->g, &s->cs, o->cpuid, true);
+		runtime_finish(&s->g, &s->cs, o->cpuid, true, snap_entry_is_stub(m->resume_entry) ? NULL : m->prot,
+			       m->nprot);
 	return 0;
 }

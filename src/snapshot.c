@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "fsize.h"
@@ -107,6 +108,53 @@ static const char *keep_channel(const struct channel *c, struct snap_chan *k)
 	return NULL;
 }
 
+/* Add [a, a+len) with prot to a sorted list, merging with the last range
+ * when it continues it with the same protection. -1 when full. */
+static int add_prot(struct zrt_prot *p, uint32_t *n, uint64_t a, uint64_t len, uint32_t prot)
+{
+	if (*n && p[*n - 1].addr + p[*n - 1].len == a && p[*n - 1].prot == prot) {
+		p[*n - 1].len += len;
+		return 0;
+	}
+	if (*n == ZRT_PROT_MAX)
+		return -1;
+	p[(*n)++] = (struct zrt_prot){.addr = a, .len = len, .prot = prot};
+	return 0;
+}
+
+/* Guest memory's protections as the kernel has them in the stopped
+ * sandbox (/proc/PID/maps): the program and its ld.so change them after
+ * start, which the boot regions do not say (zrt_abi.h, struct zrt_prot).
+ * NULL, or why they cannot be read. */
+static const char *read_prots(pid_t pid, uint64_t size, struct zrt_prot *p, uint32_t *n)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return "the sandbox's memory map cannot be read";
+	*n = 0;
+	const char *bad = NULL;
+	while (!bad && fgets(line, sizeof line, f)) {
+		unsigned long long a, e;
+		char perm[8];
+		if (sscanf(line, "%llx-%llx %7s", &a, &e, perm) != 3 || e <= a) {
+			bad = "the sandbox's memory map cannot be read";
+			break;
+		}
+		if (a >= size)
+			continue; /* boot's signal stack and image, above guest memory */
+		if (a < GUEST_TRAMPOLINE || e > size || perm[3] != 's')
+			bad = "the sandbox has a mapping that is not guest memory inside guest memory";
+		uint32_t prot = (perm[0] == 'r' ? PROT_READ : 0) | (perm[1] == 'w' ? PROT_WRITE : 0) |
+				(perm[2] == 'x' ? PROT_EXEC : 0);
+		if (!bad && add_prot(p, n, a, e - a, prot) < 0)
+			bad = "guest memory has more protection ranges than a snapshot keeps (4096)";
+	}
+	fclose(f);
+	return bad;
+}
+
 /* Fill m from the stopped session. NULL, or why it cannot be taken. */
 static const char *describe(const struct session *s, struct snap_meta *m, uint64_t entry, uint64_t sp, char *why,
 			    size_t whylen)
@@ -133,6 +181,25 @@ static const char *describe(const struct session *s, struct snap_meta *m, uint64
 	m->resume_entry = entry, m->resume_sp = sp;
 	m->nregion = g->nregion;
 	memcpy(m->region, g->region, g->nregion * sizeof g->region[0]);
+	m->prot = calloc(ZRT_PROT_MAX, sizeof *m->prot);
+	if (!m->prot)
+		return "out of memory";
+	const char *pb = read_prots(s->sb.pid, g->size, m->prot, &m->nprot);
+	if (pb)
+		return pb;
+	if ((s->snap_flags & SNAP_F_RAW) || snap_entry_is_stub(entry)) {
+		/* A raw program, or one resumed through zvm.h's stub under
+		 * the runtime, has no runtime code to put them back: the boot
+		 * regions must say them all. */
+		struct zrt_prot r[BOOT_REGIONS_MAX];
+		uint32_t nr = 0;
+		for (uint32_t i = 0; i < g->nregion; i++)
+			add_prot(r, &nr, g->region[i].addr, g->region[i].len, g->region[i].prot);
+		if (nr != m->nprot || memcmp(r, m->prot, nr * sizeof r[0]))
+			return "the program changed its memory's protections (mprotect) before the fork, which a raw "
+			       "program's copy cannot have back";
+		m->nprot = 0;
+	}
 	m->nchan = s->cs.n;
 	m->ch = calloc(s->cs.n + 1, sizeof *m->ch);
 	if (!m->ch)

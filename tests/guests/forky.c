@@ -10,7 +10,8 @@
  * every copy. Input starting with '?' also says what zvm_fork() returned
  * (a cold run 0, a resumed copy -1); with 'F' it forks once more after.
  * A table starting with 'J' makes it jail a heap chunk before the fork
- * (which snapshots refuse).
+ * (which snapshots refuse); with 'P' it makes a heap page read-only with
+ * its own mprotect (which a raw program's snapshot refuses too).
  */
 #include "zvm_start.h"
 
@@ -74,6 +75,15 @@ int main(int argc, char **argv)
 	}
 	if (tlen > 0 && table[0] == 'J' && zvm_jail(MANIFEST->heap_ptr, 1 << 16) != 0)
 		return 14;
+	if (tlen > 0 && table[0] == 'P') {
+		long rc;
+		__asm__ volatile("syscall"
+				 : "=a"(rc)
+				 : "a"(10L), "D"(MANIFEST->heap_ptr), "S"(4096L), "d"(1L)
+				 : "rcx", "r11", "memory");
+		if (rc != 0)
+			return 15;
+	}
 	unsigned mx = 0x7f80; /* all exceptions masked, rounding toward zero */
 	__asm__ volatile("ldmxcsr %0" ::"m"(mx));
 

@@ -4,9 +4,10 @@ would, with its digests made right again (tests/security/snapshot.sh).
 
   snapforge.py IN OUT FIELD=VALUE ...
 
-FIELD is one of entry, sp (the resume point), region0.addr, regionN.addr,
-regionN.len, regionN.prot, ext0.off (the first extent's guest address),
-or poke@ADDR (hex bytes written at guest address ADDR inside the data).
+FIELD is one of entry, sp (the resume point), regionN.addr, regionN.len,
+regionN.prot (N a number or "last"),
+ext0.off or extlast.off (the first or last extent's guest address), or
+poke@ADDR (hex bytes written at guest address ADDR inside the data).
 The layout follows src/snapfmt.c (snap_encode)."""
 import hashlib
 import struct
@@ -46,6 +47,8 @@ def main():
     nreg = r.u64()
     reg_at = r.at
     r.skip(nreg * 24)
+    nprot = r.u64()
+    r.skip(nprot * 24)
     nch = r.u64()
     for _ in range(nch):
         r.s()
@@ -64,11 +67,13 @@ def main():
             struct.pack_into("<Q", meta, g_at + 10 * 8, int(v, 0))
         elif k.startswith("region"):
             i, fld = k[6:].split(".")
-            off = reg_at + 24 * int(i) + {"addr": 0, "len": 8, "prot": 16}[fld]
+            i = nreg - 1 if i == "last" else int(i)
+            off = reg_at + 24 * i + {"addr": 0, "len": 8, "prot": 16}[fld]
             struct.pack_into("<I" if fld == "prot" else "<Q", meta, off, int(v, 0))
         elif k.startswith("ext"):
             i, fld = k[3:].split(".")
-            struct.pack_into("<Q", meta, ext_at + 16 * int(i), int(v, 0))
+            i = next_ - 1 if i == "last" else int(i)
+            struct.pack_into("<Q", meta, ext_at + 16 * i, int(v, 0))
         elif k.startswith("poke@"):
             addr, at = int(k[5:], 0), 0
             for off, ln in exts:

@@ -4,8 +4,9 @@
 # no more than a cold start of a program would. The supervisor refuses a
 # resume point outside executable guest memory (the zero page, past the
 # end, a data page), a stack outside writable memory, regions over the boot
-# block, past the end, writable and executable at once, or a changed
-# trampoline page, and data over the boot block; a resumed sandbox runs
+# block, past the end (also at offsets that wrap a naive bounds check),
+# writable and executable at once, or a changed trampoline page, and data
+# over the boot block or past the end; a resumed sandbox runs
 # under the same filter as a cold one (forged code that makes a system
 # call is killed by it).
 #
@@ -63,6 +64,8 @@ forged "the trampoline made writable" "a memory region" region0.prot=7
 forged "a region writable and executable" "a memory region" region1.prot=7
 forged "a region past guest memory" "a memory region" region1.len=0x4000000
 forged "data over the boot block" "an extent" ext0.off=0
+forged "data far past guest memory (an offset that wraps a naive bounds check)" "an extent" extlast.off=0x4000000000000000
+forged "a last region starting far past guest memory" "a memory region" regionlast.addr=0x4000000000000000
 
 # Forged code: the resume entry in the program's text, overwritten with
 # getpid(): the copy must die by the filter, as a cold program would.
