@@ -380,7 +380,7 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 		# Cold (--no-snapshot) and from a snapshot of the zygote (zvsh's
 		# default; the snapshot taken once before), as a user runs them.
 		export XDG_CACHE_HOME=$OUT/cache
-		$ZVSH --image "$PYIMG" python3 -c 'print(1)' >/dev/null 2>&1
+		$ZVSH --image "$PYIMG" python3 -c 'print(1)' </dev/null >/dev/null 2>&1
 		mapfile -t res < <(bench pystart "$ZRT_ROUNDS" "$ZRT_RUNS" 3 \
 			"$ZVSH --no-snapshot --image $PYIMG python3 -c pass" "/usr/bin/python3.11 -c pass" \
 			"$ZVSH --image $PYIMG python3 -c 'print(1)'" "/usr/bin/python3.11 -c 'print(1)'")
@@ -395,12 +395,14 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 			"$(calc %.2f "$ts * 1000") ms" "Debian python3.11 -c 'print(1)' $(calc %.2f "$tn1 * 1000") ms; cold -c pass $(calc %.2f "$tz * 1000") ms" \
 			"$(calc %.2fx "$ts / $tn1") native, $(calc %.2fx "$ts / $tz") cold" "<= 3 ms" "$(yesno "$ts <= 0.003")"
 		# Where a resumed session's time goes: zerovm's own steps (-v 2).
-		snapf=$(find "$OUT/cache/zvsh" -name 'snap-*' ! -name '*.*' ! -name 'snap-prog-*' | head -1)
-		$ZVSH --keep "$OUT/pykeep" --image "$PYIMG" python3 -c 'print(1)' >/dev/null 2>&1
+		# (A cache of its own: the one snapshot there is this session's.)
+		XDG_CACHE_HOME=$OUT/cache-steps $ZVSH --keep "$OUT/pykeep" --image "$PYIMG" python3 -c 'print(1)' \
+			</dev/null >/dev/null 2>&1
+		snapf=$(find "$OUT/cache-steps/zvsh" -name 'snap-*' ! -name '*.*' ! -name 'snap-prog-*' | head -1)
 		steps=$("$ZVM" -v 2 --resume "$snapf" "$OUT/pykeep/manifest" </dev/null 3>/dev/null 4>/dev/null 2>&1 >/dev/null |
 			sed -n 's/^zerovm: \[ *\([0-9.]*\) ms\] \(.*\)/\1 ms \2/p' | tr '\n' ';')
 		RUNS+=("Python start-up: $n_p runs of each command ($ZRT_ROUNDS rounds), build/images/python3.tar (make images); snapshot $(stat -c %s "$snapf" 2>/dev/null) bytes; one resumed session's steps (zerovm -v 2): $steps")
-		rm -rf "$OUT/pykeep"
+		rm -rf "$OUT/pykeep" "$OUT/cache-steps"
 		# What mounting the image costs, from its index and walked header by
 		# header (the same archive without its index), over no image at all.
 		isz=$(tar tvf "$PYIMG" .zrt-index | awk '{print $3}')
