@@ -284,6 +284,9 @@ void fork_resume(void)
 		resume_fail("no fork to resume from");
 	zrt_info.resumed = 0; /* as in the session that forked: the memory etags agree */
 	apply_protections();
+	if (!zrt_info.nvram_given && chan_find("/dev/nvram"))
+		resume_fail("the new session's /dev/nvram is not a file zerovm could hand over (a pipe?): a resumed "
+			    "session has no other way to read it");
 	if (zrt_info.nvram_given &&
 	    (zrt_info.nvram_addr < nvram_lo || zrt_info.nvram_addr + ALIGN_UP(zrt_info.nvram_len, PAGE) > nvram_hi)) {
 		zrt_fmt(err, sizeof err,

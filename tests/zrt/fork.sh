@@ -133,5 +133,14 @@ check "resumed with an nvram larger than the room kept for it: refused by the ru
 	"$RC $UC $(sed 's/([0-9]* bytes)/(N bytes)/' r4.out.err)" \
 	"0 127 zrt: resume: the new nvram (N bytes) is larger than the room the snapshot kept for it (65536)"
 
+# The new nvram from a FIFO: the supervisor cannot hand it over, and a
+# resumed runtime does not read channels at start: refused, said.
+mkfifo nvfifo
+sed "s|^Channel = [^,]*, /dev/nvram,|Channel = $T/nvfifo, /dev/nvram,|" k1/manifest >k1/manifest.fifo
+(timeout 60 cat k1/nvram >nvfifo 2>/dev/null &)
+zvm r5.out k1/manifest.fifo --resume snap1
+check "resumed with the nvram on a FIFO: refused by the runtime (127), said" "$RC $UC $(cat r5.out.err)" \
+	"0 127 zrt: resume: the new session's /dev/nvram is not a file zerovm could hand over (a pipe?): a resumed session has no other way to read it"
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
