@@ -1,7 +1,8 @@
 /*
  * fork.c - the fork file, /dev/fork: the point where a program running on
  * the runtime may be snapshotted, and the runtime's side of a resume
- * (docs/zrt.md, "Snapshots"; the supervisor's side: docs/snapshots.md).
+ * (docs/zrt.md, "Snapshots: the fork file"; the supervisor's side:
+ * docs/snapshots.md).
  *
  * The first read of /dev/fork forks: the program's context is saved in
  * guest memory (the SIGSYS frame's registers with the read about to be
@@ -12,12 +13,13 @@
  * way the read goes on, it then reads the nvram the supervisor handed
  * over, checks it against the one the session started with (only [args],
  * [env] and [debug] may differ), and answers with the session's
- * description (fork_describe: its arguments and environment).
+ * description (describe(): its arguments and environment).
  *
  * A resumed session starts at zrt_resume_entry on resume_stack with
  * nothing else defined: fork_resume() takes the new session (zrt_info,
- * the channels of the new manifest; the heap, the filesystem, the
- * descriptors, the clock and the generator are the snapshot's), then makes
+ * the channels of the new manifest, the protections the supervisor
+ * recorded; the heap, the filesystem, the descriptors, the clock and the
+ * generator are the snapshot's), then makes
  * the private call FORK_NR_RESUME, whose SIGSYS frame fork_resume_frame()
  * fills with the saved context, pointed back at the read's `syscall`
  * instruction. So the read is made again, now in the resumed session, and
