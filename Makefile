@@ -160,7 +160,11 @@ $(GEN)/snap_build.h: $(SNAP_BUILD_INPUTS)
 	@mkdir -p $(@D)
 	{ echo "#define SNAP_BUILD_ID \"$$(cat $(SNAP_BUILD_INPUTS) | sha1sum | cut -c1-40)\""; \
 	  echo "#define SNAP_ZRT_ID \"$$(sha1sum < $(BUILD)/zrt/zrt | cut -c1-40)\""; } > $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/snapfmt.o: $(GEN)/snap_build.h
+# The snapshot data's checksum: Debian's xxhash.h (libxxhash-dev), inlined.
+$(MUSL_INC)/xxhash.h:
+	@mkdir -p $(@D)
+	ln -sf /usr/include/xxhash.h $@
+$(BUILD)/obj/snapfmt.o: $(GEN)/snap_build.h $(MUSL_INC)/xxhash.h
 
 $(BUILD)/obj/boot_blob.o: src/boot_blob.S $(BUILD)/boot/boot
 	@mkdir -p $(@D)

@@ -4,7 +4,7 @@
 # status 1). `make` asks for the build's only; `make demo` and `make check`
 # for the tests' too; `make bench` adds the benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
-#           libseccomp (build-time filter generation), libcrypto (SHA-1),
+#           libseccomp (build-time filter generation), libcrypto (SHA-1), libxxhash (snapshot checksums, header only),
 #           libjansson (zvjob reads JSON jobs), lowdown (man pages in roff
 #           from docs/*.1.md, for make install)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
@@ -20,7 +20,7 @@
 #           in it; tests/swift/cluster.sh starts one on loopback): its
 #           servers, python3-swiftclient, memcached (tempauth's cache), curl
 set -eu
-pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev lowdown"
+pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev libxxhash-dev lowdown"
 [ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db sqlite3 python3.11"
 [ "${1:-}" != build ] && pkgs="$pkgs swift swift-proxy swift-object swift-account swift-container python3-swiftclient memcached curl"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"

@@ -9,10 +9,41 @@
 
 #include "snap_build.h" /* generated: build/gen/snap_build.h */
 
+#define XXH_INLINE_ALL
+#include <xxhash.h> /* Debian's libxxhash-dev, header only */
+
 const char snap_build_id[] = SNAP_BUILD_ID;
 const char snap_zrt_id[] = SNAP_ZRT_ID;
 
 #define PAGE 4096ull
+
+struct snap_sum {
+	XXH3_state_t st;
+};
+
+struct snap_sum *snap_sum_new(void)
+{
+	struct snap_sum *s = malloc(sizeof *s);
+	if (s && XXH3_128bits_reset(&s->st) != XXH_OK) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void snap_sum_update(struct snap_sum *s, const void *p, size_t n)
+{
+	XXH3_128bits_update(&s->st, p, n);
+}
+
+void snap_sum_finish(struct snap_sum *s, uint8_t out[ETAG_DIGEST_LEN])
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(&s->st));
+	memset(out, 0, ETAG_DIGEST_LEN);
+	memcpy(out, c.digest, sizeof c.digest);
+	free(s);
+}
 
 void snap_put(struct snap_buf *b, const void *src, size_t n)
 {

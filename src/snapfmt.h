@@ -30,7 +30,7 @@ struct snap_head {
 	uint32_t version, pad;
 	char build[SNAP_BUILD_LEN];
 	uint8_t meta_sha[ETAG_DIGEST_LEN]; /* SHA-1 of the metadata */
-	uint8_t data_sha[ETAG_DIGEST_LEN]; /* SHA-1 of the data */
+	uint8_t data_sum[ETAG_DIGEST_LEN]; /* XXH3-128 of the data, then 4 zero bytes */
 	uint64_t meta_len;                 /* metadata follows the head */
 	uint64_t data_off, data_len;
 };
@@ -122,6 +122,16 @@ static inline bool snap_entry_is_stub(uint64_t entry)
 {
 	return entry >= GUEST_TRAMPOLINE && entry < GUEST_LOW_END;
 }
+
+/* The data's checksum (XXH3, 128 bits; libxxhash's header, inlined): it
+ * detects damage, not forgery (whoever can write the file can write any
+ * checksum; the supervisor trusts nothing of the data anyway). A tenth of
+ * SHA-1's time, which mattered: 6 ms of a 13 MiB Python snapshot's resume. */
+struct snap_sum;
+struct snap_sum *snap_sum_new(void);
+void snap_sum_update(struct snap_sum *s, const void *p, size_t n);
+/* Finish into out[ETAG_DIGEST_LEN] and free. */
+void snap_sum_finish(struct snap_sum *s, uint8_t out[ETAG_DIGEST_LEN]);
 
 /* Which build made it, and which runtime it embeds (generated). */
 extern const char snap_build_id[], snap_zrt_id[];

@@ -165,9 +165,12 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 	const struct snap_meta *m = &sn->m;
 	enum { CHUNK = 1 << 20 };
 	uint8_t *buf = malloc(CHUNK);
-	struct etag *sha = etag_new();
-	if (!buf || !sha) {
-		free(buf), etag_free(sha);
+	struct snap_sum *sum = snap_sum_new();
+	if (!buf || !sum) {
+		uint8_t ignored[ETAG_DIGEST_LEN];
+		free(buf);
+		if (sum)
+			snap_sum_finish(sum, ignored);
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot: out of memory"), -1;
 	}
 	uint64_t at = sn->h.data_off;
@@ -195,7 +198,7 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 				r = -2;
 				break;
 			}
-			etag_update(sha, buf, n);
+			snap_sum_update(sum, buf, n);
 			if (guest_write(g, off, buf, n) < 0)
 				r = -1;
 			at += n, off += n, left -= n;
@@ -203,9 +206,8 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 	}
 	free(buf);
 	uint8_t md[ETAG_DIGEST_LEN];
-	etag_peek(sha, md);
-	etag_free(sha);
-	if (r == -2 || (!r && !sn->trusted && memcmp(md, sn->h.data_sha, sizeof md)))
+	snap_sum_finish(sum, md);
+	if (r == -2 || (!r && !sn->trusted && memcmp(md, sn->h.data_sum, sizeof md)))
 		return zvm_fail(err, ZVM_EXIT_MANIFEST,
 				"snapshot %s: refused: damaged (its data does not match its digest)", sn->name),
 		       -1;

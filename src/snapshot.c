@@ -236,9 +236,12 @@ static int write_file(const struct guest *g, const struct snap_meta *m, int fd)
 	memcpy(h.magic, SNAP_MAGIC, 8);
 	h.version = SNAP_VERSION;
 	memcpy(h.build, snap_build_id, SNAP_BUILD_LEN);
-	struct etag *meta = etag_new(), *sha = etag_new();
-	if (!meta || !sha) {
-		etag_free(meta), etag_free(sha), free(b.p);
+	struct etag *meta = etag_new();
+	struct snap_sum *sum = snap_sum_new();
+	if (!meta || !sum) {
+		etag_free(meta), free(b.p);
+		if (sum)
+			snap_sum_finish(sum, h.data_sum);
 		return -ENOMEM;
 	}
 	etag_update(meta, b.p, b.len);
@@ -251,12 +254,11 @@ static int write_file(const struct guest *g, const struct snap_meta *m, int fd)
 	uint64_t at = h.data_off;
 	for (uint64_t i = 0; i < m->next && r == 0; i++) {
 		const struct snap_extent *x = &m->ext[i];
-		etag_update(sha, g->base + x->off, x->len);
+		snap_sum_update(sum, g->base + x->off, x->len);
 		r = pwrite_all(fd, g->base + x->off, x->len, at);
 		at += x->len;
 	}
-	etag_peek(sha, h.data_sha);
-	etag_free(sha);
+	snap_sum_finish(sum, h.data_sum);
 	h.data_len = at - h.data_off;
 	if (r == 0)
 		r = pwrite_all(fd, &h, sizeof h, 0);

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""snapforge: rewrite a zerovm snapshot as an attacker who can write the file
-would, with its digests made right again (tests/security/snapshot.sh).
+"""snapforge: rewrite a zerovm snapshot's metadata as an attacker who can write
+the file would, with its digest made right again (tests/security/snapshot.sh).
 
   snapforge.py IN OUT FIELD=VALUE ...
 
 FIELD is one of entry, sp (the resume point), regionN.addr, regionN.len,
 regionN.prot (N a number or "last"),
-ext0.off or extlast.off (the first or last extent's guest address), or
-poke@ADDR (hex bytes written at guest address ADDR inside the data).
+ext0.off or extlast.off (the first or last extent's guest address). The
+data is left alone (its checksum, XXH3, stays right).
 The layout follows src/snapfmt.c (snap_encode)."""
 import hashlib
 import struct
@@ -57,8 +57,7 @@ def main():
             r.skip(56 + 8 + 8 + 8 + 96)
     next_ = r.u64()
     ext_at = r.at
-    exts = [struct.unpack_from("<QQ", meta, ext_at + 16 * i) for i in range(next_)]
-    data = bytearray(f[doff:])
+    data = f[doff:]
     for e in edits:
         k, v = e.split("=", 1)
         if k == "entry":
@@ -74,20 +73,9 @@ def main():
             i, fld = k[3:].split(".")
             i = next_ - 1 if i == "last" else int(i)
             struct.pack_into("<Q", meta, ext_at + 16 * i, int(v, 0))
-        elif k.startswith("poke@"):
-            addr, at = int(k[5:], 0), 0
-            for off, ln in exts:
-                if off <= addr < off + ln:
-                    b = bytes.fromhex(v)
-                    data[at + addr - off:at + addr - off + len(b)] = b
-                    break
-                at += ln
-            else:
-                sys.exit("poke: address not in the data")
         else:
             sys.exit("unknown field " + k)
     msha = hashlib.sha1(meta).digest()
-    dsha = hashlib.sha1(data).digest()
     out = bytearray(HEAD.pack(magic, ver, pad, build, msha, dsha, mlen, doff, dlen))
     out += meta
     out += f[len(out):doff]
