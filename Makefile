@@ -263,9 +263,13 @@ $(BUILD)/zrt/threads-omp: tests/zrt/threads/omp.c
 	@mkdir -p $(@D)
 	@set -o pipefail; $(CC) $(CSTD) -Wall -Wextra -O2 -static -fopenmp -o $@ $< 2>&1 | \
 		{ grep -v "dlopen\|statically linked\|gomp_target_init" || true; }
+# The fork file's probe (tests/zrt/fork.sh): static glibc, with threads.
+$(BUILD)/zrt/forkprobe: tests/zrt/fork/forkprobe.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -Wall -Wextra -O2 -static -pthread -o $@ $< -lm
 THREAD_PROGS := $(BUILD)/zrt/threads-glibc $(BUILD)/zrt/threads-musl $(BUILD)/zrt/threads-cxx $(BUILD)/zrt/threads-omp
 ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
-	     $(BUILD)/zrt/bindguest $(THREAD_PROGS)
+	     $(BUILD)/zrt/bindguest $(THREAD_PROGS) $(BUILD)/zrt/forkprobe
 
 # ---- demo ------------------------------------------------------------------
 $(BUILD)/examples/wordfreq: examples/wordfreq.c include/zvm.h include/zvm_start.h include/zvm_mem.h lib/zvm_mem.c
@@ -296,7 +300,7 @@ $(BUILD)/tarindex: scripts/tarindex.c untrusted/tar.c untrusted/tar.h untrusted/
 		untrusted/libc.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -iquote untrusted -o $@ scripts/tarindex.c untrusted/tar.c untrusted/tarindex.c
-$(BUILD)/images/python3.tar: scripts/python-image.sh $(BUILD)/tarindex
+$(BUILD)/images/python3.tar: scripts/python-image.sh scripts/python-zygote.py $(BUILD)/tarindex
 	@sh scripts/deps.sh
 	TARINDEX=$(BUILD)/tarindex sh scripts/python-image.sh $@
 
@@ -396,10 +400,12 @@ zrt: $(BUILD)/zerovm $(ZRT_PROGS) $(GUESTS) $(BUILD)/images/python3.tar
 	@tests/zrt/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/conformance/run.sh $(BUILD)/zvsh $(BUILD)
 	@tests/zrt/threads.sh $(BUILD)/zvsh $(BUILD)
+	@tests/zrt/fork.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/tools-layers.sh tools
 	@tests/func/zvsh.sh $(BUILD)/zvsh $(BUILD)/zerovm
 	@tests/func/zvsh-bind.sh $(BUILD)/zvsh $(BUILD)
 	@tests/func/dynamic.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
+	@tests/func/python-snapshot.sh $(BUILD)/zvsh $(BUILD)/zerovm $(BUILD)/images/python3.tar
 
 # zvjob with the real zerovm (tests/func/zvjob.sh): fan-out, fan-in, counts,
 # failures, all-or-nothing outputs, determinism, bad jobs, --plan; zvjob

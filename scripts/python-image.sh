@@ -9,7 +9,8 @@
 # /usr/lib/python3.11 without test/, idlelib/, tkinter/, turtledemo/,
 # ensurepip/, lib2to3/, the static libpython of the -dev package
 # (config-3.11-*/) and the _test* modules; /etc/python3.11 (Debian's
-# sitecustomize). Files keep their modification times, so the .pyc files
+# sitecustomize); /usr/lib/zvm/zygote.py, Python's zygote
+# (scripts/python-zygote.py). Files keep their modification times, so the .pyc files
 # Debian compiled stay valid. Merged /usr as on the host: /lib and /lib64
 # are links into /usr.
 #
@@ -64,6 +65,11 @@ copy "$LDSO" # and /usr/lib64/ld-linux-x86-64.so.2, a link to it
 	done
 mkdir -p "$S/etc"
 cp -a /etc/python3.11 "$S/etc/"
+# Python's zygote (scripts/python-zygote.py, docs/python.md "Warm starts"):
+# what zvsh snapshots after Python's start-up. Its time: the binary's.
+mkdir -p "$S/usr/lib/zvm"
+cp "$(dirname "$0")/python-zygote.py" "$S/usr/lib/zvm/zygote.py"
+chmod 0644 "$S/usr/lib/zvm/zygote.py"
 
 # What the binary and the modules link.
 for f in "$PY" "$S$STD"/lib-dynload/*.so; do
@@ -73,6 +79,7 @@ done | sed -n 's/.*=> \(\/[^ ]*\) (0x.*/\1/p' | sort -u | while read -r lib; do
 done
 
 T=$(stat -c %Y "$PY")
+touch -d "@$T" "$S/usr/lib/zvm/zygote.py"
 find "$S" -type d -exec touch -h -d "@$T" {} +
 find "$S" -type l -exec touch -h -d "@$T" {} +
 mkdir -p "$(dirname "$OUT")"

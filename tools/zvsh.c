@@ -31,6 +31,7 @@
 #include "zvsh/deps.h"
 #include "zvsh/plan.h"
 #include "zvsh/session.h"
+#include "zvsh/snap.h"
 
 #define ZVSH_VERSION "0.1.0"
 
@@ -73,7 +74,9 @@ static const char usage_text[] = "usage: zvsh [options] [--] program [args...]\n
 				 "  --getrc           exit with zerovm's exit code, not the program's\n"
 				 "  --report          print zerovm's six-line report on standard error\n"
 				 "  --verbose         zerovm -v 1, the files and the command, and the report\n"
+				 "  --no-snapshot     run Python from an image cold, not from a snapshot\n"
 				 "  --clear-cache     remove the cached images of dynamic programs' libraries\n"
+				 "                    and the cached snapshots\n"
 				 "  --help, --version\n"
 				 "\n"
 				 "An argument @FILE gives FILE to the program under the name as typed: an\n"
@@ -215,7 +218,8 @@ enum opt_id {
 	OPT_VERBOSE,
 	OPT_HELP,
 	OPT_VERSION,
-	OPT_CLEAR_CACHE
+	OPT_CLEAR_CACHE,
+	OPT_NO_SNAPSHOT
 };
 
 static const struct tool_option options[] = {
@@ -253,6 +257,7 @@ static const struct tool_option options[] = {
 	{"-h", OPT_HELP, TOOL_ARG_NONE},
 	{"--version", OPT_VERSION, TOOL_ARG_NONE},
 	{"--clear-cache", OPT_CLEAR_CACHE, TOOL_ARG_NONE},
+	{"--no-snapshot", OPT_NO_SNAPSHOT, TOOL_ARG_NONE},
 };
 
 /* The original wrote its trace here when --zvm-trace was given alone. */
@@ -348,6 +353,7 @@ static int set_option(struct zvsh_plan *p, struct tool_log *lg, enum opt_id id, 
 	case OPT_GETRC: p->getrc = true; return 0;
 	case OPT_REPORT: p->report = true; return 0;
 	case OPT_VERBOSE: p->verbose = true; return 0;
+	case OPT_NO_SNAPSHOT: p->no_snapshot = true; return 0;
 	case OPT_HELP:
 	case OPT_VERSION:
 	case OPT_CLEAR_CACHE: break;
@@ -378,7 +384,7 @@ static int parse_args(struct zvsh_plan *p, struct tool_log *lg, int argc, char *
 			return 1;
 		}
 		if (id == OPT_CLEAR_CACHE)
-			return deps_clear_cache(lg) < 0 ? -1 : 1;
+			return deps_clear_cache(lg) < 0 || snap_clear_cache(lg) < 0 ? -1 : 1;
 		if (id == OPT_VERSION) {
 			printf("zvsh %s (front end of zerovm; manifest version 20130611)\n", ZVSH_VERSION);
 			return 1;

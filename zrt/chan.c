@@ -35,6 +35,27 @@ int chan_init(void)
 	return 0;
 }
 
+int chan_resume(char *err, size_t errlen)
+{
+	const struct UserManifest *um = MANIFEST;
+	if (um->channels_count != nchan)
+		return zrt_fmt(err, errlen, "%d channels, the snapshot had %d", (int)um->channels_count, nchan), -1;
+	for (int i = 0; i < nchan; i++) {
+		const struct ZVMChannel *zc = &um->channels[i];
+		struct zchan *c = &chans[i];
+		if (zc != c->zc || zc->name != c->alias ||
+		    c->readable != (zc->limits[GetsLimit] > 0 && zc->limits[GetSizeLimit] > 0) ||
+		    c->writable != (zc->limits[PutsLimit] > 0 && zc->limits[PutSizeLimit] > 0) ||
+		    c->random_read != ((zc->type & 1) != 0) || c->random_write != ((zc->type & 2) != 0))
+			return zrt_fmt(err, errlen, "channel %d is not the snapshot's", i), -1;
+		c->size = (uint64_t)zc->size;
+		if (c->writable)
+			c->win_len = 0;
+		c->was_read = c->was_written = false;
+	}
+	return 0;
+}
+
 int chan_count(void)
 {
 	return nchan;
@@ -64,6 +85,10 @@ static int64_t chan_io(struct zchan *c, uint32_t id, void *buf, uint64_t len, ui
 		a[0] = id, a[1] = 0, a[2] = (uint64_t)c->handle, a[3] = (uint64_t)buf + done, a[4] = n;
 		a[5] = off + done;
 		int32_t r = zrt_trap(a);
+		if (r > 0 && id == TrapRead)
+			c->was_read = true;
+		else if (r > 0)
+			c->was_written = true;
 		if (r < 0)
 			return done ? (int64_t)done : r;
 		done += (uint64_t)r;

@@ -16,10 +16,16 @@ struct zchan {
 	uint64_t size;      /* bytes known to exist (random channels) */
 	unsigned char *win; /* read-ahead window of a random-read channel */
 	uint64_t win_off, win_len;
+	bool was_read, was_written; /* a trap moved bytes (fork.c: what a snapshot cannot carry) */
 };
 enum { ZCHAN_PIPE, ZCHAN_CHAR, ZCHAN_FILE };
 
 int chan_init(void); /* the manifest's channels; -ENOMEM */
+/* A resumed session (fork.c): the manifest now is the new session's, with
+ * the same channels; take their sizes, forget what was read ahead from
+ * channels that may be written. -1 with the message in err when the
+ * channels are not the snapshot's. */
+int chan_resume(char *err, size_t errlen);
 int chan_count(void);
 struct zchan *chan_at(int i); /* 0 <= i < chan_count() */
 struct zchan *chan_find(const char *alias);

@@ -55,11 +55,63 @@ static long read_nvram(char *err, size_t errlen)
 	return 0;
 }
 
+int config_reparse(struct nvram *out, void **arena, size_t *arena_size, char *err, size_t errlen)
+{
+	*arena = 0, *arena_size = 0;
+	memset(out, 0, sizeof *out);
+	if (zrt_info.nvram_given) { /* a resumed session's is new: take it */
+		uint64_t len = zrt_info.nvram_len;
+		if (len > NVRAM_TEXT_MAX)
+			return zrt_fmt(err, errlen, "nvram: larger than %u bytes", (unsigned)NVRAM_TEXT_MAX), -1;
+		nvram_text = len ? (const char *)zrt_info.nvram_addr : 0;
+		nvram_len = (size_t)len;
+	}
+	if (!nvram_text)
+		return 0;
+	size_t n = nvram_arena_size(nvram_len);
+	void *a = mem_alloc(n);
+	if (!a)
+		return zrt_fmt(err, errlen, "nvram: out of memory"), -1;
+	if (nvram_parse(nvram_text, nvram_len, a, n, out, err, errlen) < 0) {
+		mem_free(a, n);
+		return -1;
+	}
+	*arena = a, *arena_size = n;
+	return 0;
+}
+
+/* A line's section header: 1 for [args] and [env], 0 for another
+ * section, -1 for a line that is not a header. */
+static int args_or_env(const char *l, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	if (i == n || l[i] != '[')
+		return -1;
+	return (n - i >= 6 && memcmp(l + i, "[args]", 6) == 0) || (n - i >= 5 && memcmp(l + i, "[env]", 5) == 0);
+}
+
 uint64_t config_seed(void)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the configuration */
-	for (size_t i = 0; i < nvram_len; i++)
-		h = (h ^ (unsigned char)nvram_text[i]) * 0x100000001b3ull;
+	/* FNV-1a of the configuration less its [args] and [env] lines: what a
+	 * resumed session may change (fork.c) does not change the stream. */
+	uint64_t h = 0xcbf29ce484222325ull;
+	bool skip = false;
+	for (size_t i = 0; i < nvram_len;) {
+		size_t n = 0;
+		while (i + n < nvram_len && nvram_text[i + n] != '\n')
+			n++;
+		if (i + n < nvram_len)
+			n++; /* with its newline */
+		int hd = args_or_env(nvram_text + i, n);
+		if (hd >= 0)
+			skip = hd == 1;
+		if (!skip)
+			for (size_t k = 0; k < n; k++)
+				h = (h ^ (unsigned char)nvram_text[i + k]) * 0x100000001b3ull;
+		i += n;
+	}
 	return h;
 }
 

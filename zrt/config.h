@@ -23,7 +23,13 @@ int config_load(char *err, size_t errlen);
 const char *config_deferred_error(void);
 /* [mapping]: what stat says each named channel is; -1 for an unknown one. */
 int config_map_channels(char *err, size_t errlen);
-/* The seed of the generator: the FNV-1a hash of the nvram text. */
+/* Parse the nvram again into *out, in an arena of the heap the caller
+ * frees (mem_free(*arena, *arena_size); NULL when there is no text): the
+ * one the supervisor handed over now (a resumed session's, fork.c), or the
+ * text read at start. 0, or -1 with the message in err. */
+int config_reparse(struct nvram *out, void **arena, size_t *arena_size, char *err, size_t errlen);
+/* The seed of the generator: the FNV-1a hash of the nvram text less its
+ * [args] and [env] sections. */
 uint64_t config_seed(void);
 
 #endif

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "exit.h"
+#include "fork.h"
 #include "fs/fs.h"
 #include "image/image.h"
 #include "interp.h"
@@ -59,6 +60,9 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	struct ucontext_k *uc = ucv;
 	uint64_t *g = uc->gregs;
 	long nr = ((const siginfo_t *)info)->si_syscall;
+	fork_frame(uc, nr);
+	if (nr == FORK_NR_RESUME && fork_resume_frame(uc))
+		return; /* a resumed session: the program's read of /dev/fork is made again */
 	const long a[6] = {(long)g[RDI], (long)g[RSI], (long)g[RDX], (long)g[R10], (long)g[R8], (long)g[R9]};
 	const char *deferred = config_deferred_error();
 	if (deferred) { /* the program needs the runtime, whose nvram is broken */
@@ -213,8 +217,7 @@ struct start zrt_main(uint64_t *sp)
 {
 	exit_at(image_at_end);
 	mem_init(zrt_info.heap_start, zrt_info.heap_end);
-	if (zrt_info.nvram_given) /* before anything is allocated over it */
-		mem_reserve(zrt_info.nvram_addr, zrt_info.nvram_addr + ALIGN_UP(zrt_info.nvram_len, PAGE));
+	fork_init(); /* the nvram's area reserved before anything is allocated over it */
 	char err[256];
 	if (start_up(err, sizeof err) < 0) {
 		log_line(0, "zrt: %s", err);

@@ -22,6 +22,11 @@ void log_line(int level, const char *fmt, ...)
 		n = sizeof buf - 2;
 	buf[n++] = '\n';
 	struct zchan *c = chan_find("/dev/stderr");
-	if (c && c->writable)
+	if (c && c->writable) {
+		/* The runtime's own lines do not stop a fork (fork.c): a
+		 * resumed session simply does not repeat them. */
+		bool was = c->was_written;
 		chan_pwrite(c, buf, n, 0);
+		c->was_written = was;
+	}
 }

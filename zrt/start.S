@@ -37,6 +37,14 @@ zrt_entry:
 	xor	%r15d, %r15d
 	ret
 
+/* zrt_resume_entry: a session resumed from a snapshot starts here, on the
+ * fork trap's resume stack (fork.c), with nothing else defined. */
+	.globl zrt_resume_entry
+zrt_resume_entry:
+	and	$-16, %rsp
+	call	fork_resume
+	ud2
+
 /* long zrt_syscall6(nr, a, b, c, d, e, f): only the calls the wall allows
  * (mprotect, exit_group); everything else would raise SIGSYS again. */
 	.globl zrt_syscall6

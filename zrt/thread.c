@@ -359,3 +359,25 @@ void thread_schedule(struct ucontext_k *uc)
 	}
 	memcpy(uc->gregs, threads[cur].gregs, sizeof uc->gregs);
 }
+
+/* ---- for the fork file (fork.c): what a snapshot must carry of the one thread -- */
+
+int thread_live(void)
+{
+	return nlive;
+}
+
+uint64_t thread_fp_bytes(const struct ucontext_k *uc)
+{
+	return fp_size(uc);
+}
+
+uint64_t thread_fs_get(void)
+{
+	return get_fs();
+}
+
+void thread_fs_set(uint64_t v)
+{
+	set_fs(v);
+}

@@ -76,4 +76,13 @@ void thread_yield(void);
  * session ends (deadlock, ZRT_EXIT_WAIT). */
 void thread_schedule(struct ucontext_k *uc);
 
+/* For the fork file (fork.c): how many threads live (running or waiting);
+ * the size of the FPU state of the SIGSYS frame uc (the legacy 512 bytes
+ * or the xsave area's extended size); the thread pointer (fs base) of the
+ * running thread, read and set with arch_prctl. */
+int thread_live(void);
+uint64_t thread_fp_bytes(const struct ucontext_k *uc);
+uint64_t thread_fs_get(void);
+void thread_fs_set(uint64_t v);
+
 #endif

@@ -22,10 +22,11 @@
  *   11  entry.c       the header at ZRT_BASE, the SIGSYS and SIGSEGV
  *                     handlers, start-up (zrt_main)
  *       syscall.c     the system-call table (syscall.h: the contract)
- *   10  mman.c identity.c process.c interp.c
+ *   10  mman.c identity.c process.c interp.c fork.c
  *                     memory calls; identity and limits; the process and
  *                     its thread calls (clone, futex, exit);
- *                     a dynamic program's interpreter (ld.so)
+ *                     a dynamic program's interpreter (ld.so);
+ *                     the fork file and the resume of a snapshot
  *    9  image/        tar images: mounted (access=ro), written back (wo)
  *    8  fs/           the filesystem: inodes, directories, paths,
  *                     descriptors, read and write, stat, ioctl, poll
@@ -96,6 +97,7 @@
 
 /* ---- start.S ------------------------------------------------------------ */
 void zrt_entry(void);
+void zrt_resume_entry(void); /* a resumed session starts here (fork.c) */
 void zrt_restorer(void);
 /* Only the calls the wall allows (mprotect, exit_group). */
 long zrt_syscall6(long nr, long a, long b, long c, long d, long e, long f);

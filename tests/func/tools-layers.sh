@@ -53,6 +53,7 @@ zvsh   5  apply      zvsh/apply.h zvsh/apply.c
 zvsh   6  bind       zvsh/bind.h zvsh/bind.c
 zvsh   6  run        zvsh/run.h zvsh/run.c
 zvsh   6  notes      zvsh/notes.h zvsh/notes.c
+zvsh   6  snap       zvsh/snap.h zvsh/snap.c
 zvsh   7  session    zvsh/session.h zvsh/session.c
 zvsh   8  cmdline    zvsh.c
 zvjob  4  job        zvjob/job.h zvjob/job.c

@@ -54,6 +54,7 @@ LAYERS='
 10 identity  identity.c
 10 process   process.c
 10 interp    interp.h interp.c
+10 fork      fork.h fork.c
 11 syscall   syscall.c
 11 entry     entry.c
 '

@@ -64,6 +64,8 @@ struct zvsh_plan {
 	const char *trace; /* --trace FILE */
 	const char *keep;  /* --keep DIR */
 	bool getrc, report, verbose;
+	bool no_snapshot;    /* --no-snapshot: never from a snapshot (snap.c) */
+	const char *resume;  /* set by session.c: zerovm --resume this snapshot */
 	const char *program; /* as typed: argv[0] of the program */
 	char **args;         /* the program's arguments, as typed */
 	int nargs;

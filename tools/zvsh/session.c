@@ -27,6 +27,7 @@
 #include "program.h"
 #include "run.h"
 #include "session.h"
+#include "snap.h"
 #include "workdir.h"
 
 /* A session's state, from the first file made to the last removed. */
@@ -44,6 +45,7 @@ struct session {
 	char *script;            /* the script's path, as the interpreter gets it */
 	struct image *img;       /* run.img when a dynamic program's libraries were added */
 	const char *manifest;    /* the manifest's path (owned by wd) */
+	bool from_image;         /* the program was found in an image */
 	struct zerovm_signals sig;
 };
 
@@ -200,6 +202,7 @@ static int dynamic_plan(struct session *s, const struct image_search *search)
 	char *out = tool_join(s->wd.path, search->out);
 	bool from_image = out && strcmp(out, s->program) == 0;
 	free(out);
+	s->from_image = from_image;
 	if (from_image)
 		return 0;
 	if (s->run.nimg == ZVSH_IMAGES_MAX)
@@ -269,6 +272,28 @@ static int prepare(struct session *s)
 	return r;
 }
 
+/* zerovm on the manifest: from a snapshot when snap.c has one for the
+ * session (taken now if missing; a stale one taken again), else cold. */
+static int run_snap(struct session *s, struct tool_log *lg, struct report_end *end)
+{
+	struct snap sn;
+	snap_prepare(&sn, lg, &s->wd, &s->run, &s->cs, s->program, s->from_image, s->manifest, &s->sig);
+	s->run.resume = sn.file;
+	int status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
+	if (status == RUN_SNAPSHOT_REFUSED) {
+		snap_rebuild(&sn, lg, &s->wd, &s->run, &s->cs, s->program, s->manifest, &s->sig);
+		s->run.resume = sn.file;
+		status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
+		if (status == RUN_SNAPSHOT_REFUSED) { /* refused again: cold */
+			s->run.resume = NULL;
+			status = run_zerovm(&s->wd, lg, &s->run, &s->cs, s->manifest, &s->sig, end);
+		}
+	}
+	s->run.resume = NULL;
+	snap_free(&sn);
+	return status;
+}
+
 int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 {
 	struct session s = {.plan = p, .lg = lg, .cs = {.notes = -1}};
@@ -282,7 +307,7 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 	if (prepare(&s) < 0) {
 		status = lg->status;
 	} else {
-		status = run_zerovm(&s.wd, lg, &s.run, &s.cs, s.manifest, &s.sig, &end);
+		status = run_snap(&s, lg, &end);
 		status = bind_finish(&s.binds, lg, &s.run, &end, status);
 		if (!p->quiet)
 			notes_tell(&s.cs, &s.run, lg);

@@ -19,6 +19,8 @@
  *      notes.c     what the runtime noted at the end, told as warnings
  *      bind.c      --bind and --ro-bind: HOST packed, channels, mounts,
  *                  the write-back applied after the session
+ *      snap.c      Python from a snapshot of its zygote: the key, the
+ *                  snapshot taken when missing or stale
  *   2  channel.c   the channels: standard streams, nvram, notes, images,
  *                  @FILE, --in, --out
  *      report.c    zerovm's report turned into zvsh's exit status

@@ -96,6 +96,12 @@ int64_t file_read(struct inode *n, void *buf, uint64_t len, uint64_t off, uint64
 		rng_fill(buf, len);
 		*pos_adv = len;
 		return (int64_t)len;
+	case DEV_FORK: {
+		int64_t r = fs_fork_read ? fs_fork_read(buf, len, off) : 0;
+		if (r > 0)
+			*pos_adv = (uint64_t)r;
+		return r;
+	}
 	}
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
@@ -129,6 +135,7 @@ int64_t file_write(struct inode *n, const void *buf, uint64_t len, uint64_t off)
 	case DEV_ZERO:
 	case DEV_RANDOM: return (int64_t)len;
 	case DEV_FULL: return -ENOSPC;
+	case DEV_FORK: return -EINVAL;
 	}
 	/* Past the maximum size: EFBIG; across it: a short write (Linux). */
 	if (off >= ZRT_FILE_MAX)

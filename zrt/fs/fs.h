@@ -44,7 +44,12 @@
 #include "../clock.h"
 #include "../zrt.h"
 
-enum { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM };
+enum { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_FORK };
+
+/* /dev/fork, the fork file (docs/zrt.md, "Snapshots"): its reads are
+ * answered by fork.c, a layer above, through this pointer it sets at
+ * start: the bytes read at off, or -errno. NULL: reads give nothing. */
+extern int64_t (*fs_fork_read)(void *buf, uint64_t len, uint64_t off);
 
 struct inode;
 struct dent {

@@ -1,7 +1,8 @@
 /*
  * init.c - the tree at start (entry.c calls these in order): the root,
  * /dev and /tmp, every channel whose alias is a path under that path,
- * /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom unless a
+ * /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom and /dev/fork
+ * (the fork file, fork.c) unless a
  * channel took the name, the working directory, and descriptors 0, 1 and 2.
  */
 #include "../log.h"
@@ -12,8 +13,10 @@ static const struct {
 	int dev;
 } devices[] = {
 	{"/dev/null", DEV_NULL},     {"/dev/zero", DEV_ZERO},      {"/dev/full", DEV_FULL},
-	{"/dev/random", DEV_RANDOM}, {"/dev/urandom", DEV_RANDOM},
+	{"/dev/random", DEV_RANDOM}, {"/dev/urandom", DEV_RANDOM}, {"/dev/fork", DEV_FORK},
 };
+
+int64_t (*fs_fork_read)(void *buf, uint64_t len, uint64_t off);
 
 int fs_init(void)
 {
