@@ -130,8 +130,13 @@ int tarindex_scan(const unsigned char *buf, size_t len, uint64_t archive_size,
 		if (!n)
 			return -TAR_EINVAL;
 		at += n;
-		if (st)
+		if (st) {
 			st->entries++;
+			/* offset + size <= archive_size (record()): no overflow */
+			uint64_t end = e->offset + e->size + tar_padding(e->size);
+			if (end > st->end)
+				st->end = end;
+		}
 		if (cb) {
 			int r = cb(cbctx, e);
 			if (r)
@@ -161,5 +166,15 @@ bool tarindex_find(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t *o
 		return false;
 	*off = l.off;
 	*size = l.size;
+	return true;
+}
+
+bool tarindex_current(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t end, unsigned char *block)
+{
+	if (end > archive_size || archive_size - end < TAR_BLOCK || rd(ctx, block, TAR_BLOCK, end) != TAR_BLOCK)
+		return false;
+	for (size_t i = 0; i < TAR_BLOCK; i++)
+		if (block[i])
+			return false;
 	return true;
 }

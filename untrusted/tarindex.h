@@ -43,7 +43,9 @@
  * e (the caller's scratch entry) filled. Checking first with cb NULL makes
  * an index used all or nothing. Returns 0, the callback's nonzero value
  * (the walk stops), or -TAR_EINVAL when the index is malformed or describes
- * another archive size. st (may be NULL) counts the entries reported.
+ * another archive size. st (may be NULL) counts the entries reported and
+ * sets st->end to where the last entry's padded data ends: where the
+ * archive's end marker must be (tarindex_current).
  */
 int tarindex_scan(const unsigned char *buf, size_t len, uint64_t archive_size,
 		  int (*cb)(void *cbctx, const struct tar_entry *e), void *cbctx, struct tar_entry *e,
@@ -56,6 +58,18 @@ int tarindex_scan(const unsigned char *buf, size_t len, uint64_t archive_size,
  * header cannot be read): then the archive is walked header by header.
  */
 bool tarindex_find(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t *off, uint64_t *size);
+
+/*
+ * Whether the archive still ends where its index says (end: st->end of
+ * tarindex_scan): the TAR_BLOCK bytes there, read into block (the
+ * caller's: in the runtime, a buffer a trap may use), are an end marker's
+ * zeros. The index's archive size alone misses an entry appended with
+ * `tar -r` that fits the archive's padding: its header takes the place of
+ * the end marker, and this sees it. false also when the archive ends
+ * there, or an entry the index leaves out follows (the headers are then
+ * walked: slower, never wrong).
+ */
+bool tarindex_current(tar_read_fn rd, void *ctx, uint64_t archive_size, uint64_t end, unsigned char *block);
 
 /* The index's head into out (TARINDEX_HEAD bytes). */
 size_t tarindex_head(unsigned char *out, uint64_t count, uint64_t archive_size);

@@ -112,9 +112,12 @@ static int index_read(struct index *ix, int fd, uint64_t size)
 		return 1;
 	unsigned char *buf = malloc(l.size ? l.size : 1);
 	struct tar_entry *e = malloc(sizeof *e);
+	struct tar_stats whole;
+	unsigned char block[TAR_BLOCK];
 	int r = 1;
 	if (buf && e && tool_pread_fd(&fd, buf, l.size, l.off) == (int64_t)l.size &&
-	    tarindex_scan(buf, l.size, size, NULL, NULL, e, NULL) == 0)
+	    tarindex_scan(buf, l.size, size, NULL, NULL, e, &whole) == 0 &&
+	    tarindex_current(tool_pread_fd, &fd, size, whole.end, block))
 		r = tarindex_scan(buf, l.size, size, on_entry, ix, e, NULL) == 0 ? 0 : -TAR_EINVAL;
 	free(buf);
 	free(e);

@@ -192,12 +192,15 @@ static bool mount_index(struct mountctx *m, struct tar_stats *st)
 	} l;
 	if (!tarindex_find(image_tar_read, &m->src, m->src.c->size, &l.off, &l.size))
 		return false;
-	static struct tar_entry e; /* 8 KiB: not on the stack */
+	static struct tar_entry e;             /* 8 KiB: not on the stack */
+	static unsigned char block[TAR_BLOCK]; /* read by a trap: not on the signal stack */
+	struct tar_stats whole;
 	unsigned char *buf = mem_alloc(l.size ? l.size : 1);
 	if (!buf)
 		return false;
 	bool ok = chan_pread(m->src.c, buf, l.size, l.off) == (int64_t)l.size &&
-		  tarindex_scan(buf, l.size, m->src.c->size, 0, 0, &e, 0) == 0;
+		  tarindex_scan(buf, l.size, m->src.c->size, 0, 0, &e, &whole) == 0 &&
+		  tarindex_current(image_tar_read, &m->src, m->src.c->size, whole.end, block);
 	if (ok)
 		tarindex_scan(buf, l.size, m->src.c->size, mount_entry, m, &e, st);
 	else
