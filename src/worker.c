@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -196,7 +197,12 @@ void server_worker(const struct options *so, int lfd, int status_w, int quit_r)
 	if (ep >= 0)
 		close(ep);
 	if (conn < 0) {
+		/* Reaped before we leave: when the master has exited, none of
+		 * its workers' sandboxes is still dying (tests/func/serve.sh). */
 		sandbox_kill(&sb);
+		if (sb.pid > 0)
+			while (waitpid(sb.pid, NULL, 0) < 0 && errno == EINTR)
+				;
 		_exit(0);
 	}
 	double t0 = session_now();

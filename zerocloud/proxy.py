@@ -68,6 +68,7 @@ from zcutil import client_gone, client_socket
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(os.path.dirname(HERE), 'build')
 JOB_MAX = 1 << 20          # bytes of a job
+STOP_GRACE = 0.5           # s a failed node's peers have to answer for themselves before they are stopped
 READ_DEVICES = ('stdin', 'input', 'image')  # in the order a node is attached to one
 
 
@@ -315,6 +316,11 @@ class ProxyFilter(object):
         by_id = {n['id']: n for n in nodes}
         sock = client_socket(req.environ)
         seen = set()
+        # Peers of a failed node, stopped once STOP_GRACE has passed
+        # without their own answer: a peer that failed too (a writer that
+        # crashed, whose reader then saw its stream cut) is reported with
+        # its own failure, not as stopped, whichever answer comes first.
+        to_stop = {}
         while not all(t.dead for t in threads.values()):
             if client_gone(sock):
                 # The object servers see their connection close and stop their nodes.
@@ -330,10 +336,18 @@ class ProxyFilter(object):
                 why = 'stopped: node %s failed' % n['name']
                 for peer in nodes:
                     if peer['component'] == n['component'] and peer['id'] not in results:
-                        self.logger.info('zerocloud: node %s failed: stopping %s', n['name'], peer['name'])
-                        self.stop_node(threads, jobs, peer['id'])
-                        results[peer['id']] = stopped(peer, why, jobs[peer['id']]['where'])
-                        seen.add(peer['id'])
+                        to_stop.setdefault(peer['id'], (time.time() + STOP_GRACE, why, n['name']))
+            now = time.time()
+            for pid, (when, why, failed) in list(to_stop.items()):
+                if pid in results:
+                    del to_stop[pid]
+                elif now >= when:
+                    del to_stop[pid]
+                    peer = by_id[pid]
+                    self.logger.info('zerocloud: node %s failed: stopping %s', failed, peer['name'])
+                    self.stop_node(threads, jobs, pid)
+                    results[pid] = stopped(peer, why, jobs[pid]['where'])
+                    seen.add(pid)
             eventlet.sleep(0.02)
         return self.answer(req, nodes, [results[n['id']] for n in nodes], time.time() - t0)
 
