@@ -14,7 +14,9 @@
  */
 #include <asm/unistd.h>
 
+#include "log.h"
 #include "syscall.h"
+#include "thread.h"
 #include "zrt.h"
 
 struct sys_entry {
@@ -311,7 +313,7 @@ static bool convert(const unsigned char *kind, const long *a, long *out)
 	return true;
 }
 
-long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
+static long answer(long nr, const long *a, struct ucontext_k *uc)
 {
 	if (nr < 0 || nr >= TABLE_LEN || !table[nr].known)
 		return -ENOSYS;
@@ -322,4 +324,21 @@ long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
 	if (!convert(e->arg, a, c.a))
 		return -EINVAL;
 	return e->fn(&c);
+}
+
+/* At [debug] verbosity 3 and above, every call goes to the debug log:
+ * the thread, the number, the first four arguments, the result (docs/
+ * zrt.md, "Finding what fails"). */
+long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
+{
+	long r = answer(nr, a, uc);
+	if (log_verbosity >= 3) {
+		if (r == THREAD_BLOCKED)
+			log_line(3, "zrt: [%ld] call %ld (0x%lx, 0x%lx, 0x%lx, 0x%lx) waits", thread_cur()->tid, nr,
+				 a[0], a[1], a[2], a[3]);
+		else
+			log_line(3, "zrt: [%ld] call %ld (0x%lx, 0x%lx, 0x%lx, 0x%lx) = %ld", thread_cur()->tid, nr,
+				 a[0], a[1], a[2], a[3], r);
+	}
+	return r;
 }

@@ -2,14 +2,14 @@
 # threads.sh ZVSH BUILD - threads inside the sandbox (docs/zrt.md, "Threads").
 #
 # Static programs with threads (glibc's pthreads through clone3, musl's
-# through clone, C++ std::thread, OpenMP; tests/zrt/threads/) give the
+# through clone, C++ std::thread, OpenMP, Go; tests/zrt/threads/) give the
 # same output as natively where it does not depend on the interleaving,
 # and the same bytes and memory etag on two more runs by zerovm itself
 # (-C: cpuid from a table); a racy program gives one result per seed
 # ([threads] seed in the nvram) and different results across seeds; a
 # deadlock ends the session at once with status 124 and a "deadlock" line.
 #
-# BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp}. Prints "ok - ..."
+# BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp,go}. Prints "ok - ..."
 # lines and "N passed, M failed".
 set -u
 ZVSH=$(readlink -f "$1")
@@ -94,6 +94,19 @@ for lib in glibc musl; do
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
+# Go's runtime: its own threads (sysmon, the garbage collector's workers),
+# futexes, signal stacks per thread, sched_yield, its sleeps.
+same "go: goroutines, channels, a WaitGroup, a map under a Mutex, the collector" "$B/zrt/threads-go"
+# Every seed is another interleaving of Go's threads: the same output.
+zv "$T/go.out" "$B/zrt/threads-go"
+gosame=yes
+for s in 1 2 3 4; do
+	seed "$s"
+	rerun "$T/go$s.out"
+	cmp -s "$T/go.out" "$T/go$s.out.2" && cmp -s "$T/go.out" "$T/go$s.out.3" && [ -n "$E2" ] && [ "$E2" == "$E3" ] ||
+		gosame=no
+done
+check "go: 4 more seeds, each deterministic, all the same output" "$gosame $ZRC" "yes 0"
 
 # The cap (docs/zrt.md, "Ids and the end"): 64 threads live at once, the
 # next pthread_create EAGAIN; the slots of ended threads are used again.
