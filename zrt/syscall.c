@@ -143,6 +143,13 @@ static const struct sys_entry table[] = {
 	CALL(select, sys_select, ARG_INT),
 	CALL(pselect6, sys_pselect6, ARG_INT),
 
+	/* fs/epoll.c */
+	CALL(epoll_create, sys_epoll_create, ARG_INT),
+	CALL(epoll_create1, sys_epoll_create1, ARG_INT),
+	CALL(epoll_ctl, sys_epoll_ctl, ARG_FD, ARG_INT, ARG_FD),
+	CALL(epoll_wait, sys_epoll_wait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT),
+	CALL(epoll_pwait, sys_epoll_pwait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT, ARG_LONG, ARG_LONG),
+
 	/* mman.c: memory (the heap, mem.c) */
 	CALL(brk, sys_brk),
 	CALL(mmap, sys_mmap, ARG_LONG, ARG_LONG, ARG_INT, ARG_INT, ARG_FD),
@@ -162,7 +169,7 @@ static const struct sys_entry table[] = {
 	CALL(clock_getres, sys_clock_getres, ARG_INT),
 	CALL(gettimeofday, sys_gettimeofday),
 	CALL(time, sys_time),
-	CALL(nanosleep, sys_nanosleep),
+	CALL(nanosleep, sys_nanosleep), /* process.c: a thread's wait */
 	CALL(clock_nanosleep, sys_clock_nanosleep, ARG_INT, ARG_INT),
 	RET(alarm, 0), /* never fires */
 	CALL(getitimer, sys_getitimer, ARG_INT),
@@ -331,6 +338,7 @@ static long answer(long nr, const long *a, struct ucontext_k *uc)
  * zrt.md, "Finding what fails"). */
 long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
 {
+	thread_cur()->call = nr; /* for a restart (thread.c) */
 	long r = answer(nr, a, uc);
 	if (log_verbosity >= 3) {
 		if (r == THREAD_BLOCKED)

@@ -12,6 +12,7 @@
 # BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp,go}. Prints "ok - ..."
 # lines and "N passed, M failed".
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 ZVSH=$(readlink -f "$1")
 B=$(readlink -f "$2")
 export ZEROVM=$B/zerovm
@@ -91,6 +92,9 @@ for lib in glibc musl; do
 	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
 	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
 	same "$lib: a thread exits holding a robust mutex main waits for: EOWNERDEAD" "$P" robust
+	same "$lib: a thread in sigsuspend is woken by pthread_kill from main, its mask back" "$P" suspend
+	same "$lib: a thread in pause is woken by pthread_kill from main" "$P" pause
+	same "$lib: a blocking pipe read waits for another thread's writes; a write past the pipe's room waits for the reader" "$P" pipe
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
@@ -116,6 +120,45 @@ for lib in glibc musl; do
 		"$ZRC $(cat "$T/cap.out")" \
 		"0 cap: 63 threads besides main, then Resource temporarily unavailable; after they ended: one more"
 done
+
+# Python's concurrent.futures (the Python image, make images): the same
+# output as python3.11 natively, the same bytes and memory etag every run.
+PYIMG=$B/images/python3.tar
+if [ -f "$PYIMG" ] && [ -x /usr/bin/python3.11 ]; then
+	cp "$HERE/threads/pool.py" "$T/pool.py"
+	PYTHONHASHSEED=0 timeout 60 /usr/bin/python3.11 pool.py >"$T/pool.native" 2>&1
+	zv "$T/pool.out" --image "$PYIMG" --env PYTHONHASHSEED=0 python3 @pool.py
+	check "python: ThreadPoolExecutor (map, as_completed, an exception, wait) as natively, 3 runs, one memory etag" \
+		"$ZRC $DETERMINISTIC $(cmp "$T/pool.native" "$T/pool.out" 2>&1)$(grep -c '^map: ' "$T/pool.out")" "0 yes 12"
+else
+	echo "ok - python: ThreadPoolExecutor # SKIP no $PYIMG (make images) or no /usr/bin/python3.11"
+fi
+
+# ---------------------------------------------------------------- CPUs
+# The same session pinned to each CPU (taskset -c 0, -c 1): the same
+# output and memory etag. zerovm -C answers cpuid from a table, so nothing
+# a thread sees depends on the CPU it runs on.
+pinned() { # NAME: the kept session of the last zv, on CPU 0 and on CPU 1
+	local k=$T/keep c
+	for c in 0 1; do
+		taskset -c "$c" "$ZEROVM" -C "$k/manifest" </dev/null 3>"$T/cpu$c.out" 4>/dev/null >"$k/rcpu$c" 2>/dev/null
+	done
+	local e0 e1
+	e0=$(grep -o '/dev/memory [0-9a-f]*' "$k/rcpu0")
+	e1=$(grep -o '/dev/memory [0-9a-f]*' "$k/rcpu1")
+	check "$1: pinned to CPU 0 and to CPU 1, the same output and memory etag" \
+		"$(cmp "$T/cpu0.out" "$T/cpu1.out" 2>&1)$([ -n "$e0" ] && [ "$e0" == "$e1" ] && echo same)$(cmp "$T/cpu0.out" "$2" 2>&1)" "same"
+}
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	zv "$T/pcpu.out" "$B/zrt/threads-glibc" pc
+	pinned "glibc producers and consumers" "$T/pcpu.out"
+	zv "$T/gocpu.out" "$B/zrt/threads-go"
+	pinned "go" "$T/gocpu.out"
+	zv "$T/racecpu.out" "$B/zrt/threads-musl" race
+	pinned "musl race (the interleaving itself)" "$T/racecpu.out"
+else
+	echo "ok - pinned to CPU 0 and to CPU 1 # SKIP one CPU, or no taskset"
+fi
 
 # ---------------------------------------------------------------- seeds
 # The racy counter: every update has a system call between its read and

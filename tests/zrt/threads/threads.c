@@ -22,6 +22,11 @@
  *             thread's exit, as Linux does; glibc leaves it to the kernel)
  *   cap       threads created until pthread_create fails (sandbox only:
  *             docs/zrt.md says 64 live at once, main included)
+ *   suspend   a thread in sigsuspend, woken by pthread_kill from main
+ *   pause     a thread in pause, woken by pthread_kill from main
+ *   pipe      a thread's blocking read of an empty pipe, woken by main's
+ *             writes; main's write of more than the pipe holds, which
+ *             waits for the reader; EOF at main's close
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -347,6 +352,112 @@ static int cmd_cap(void)
 	return 0;
 }
 
+/* ---- waits another thread ends: sigsuspend, pause, pipes ------------------- */
+
+static volatile int ready;
+
+static void *suspender(void *arg)
+{
+	(void)arg;
+	sigset_t block, wait;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGUSR1);
+	pthread_mutex_lock(&mu);
+	ready = 1;
+	pthread_cond_signal(&notempty);
+	pthread_mutex_unlock(&mu);
+	int r = sigsuspend(&wait); /* SIGUSR1 is blocked until here: it cannot be missed */
+	sigset_t now;
+	pthread_sigmask(SIG_BLOCK, NULL, &now);
+	printf("suspend: sigsuspend %d (%s), handler saw %d, SIGUSR1 blocked again: %d\n", r, strerror(errno), (int)got,
+	       sigismember(&now, SIGUSR1));
+	return 0;
+}
+
+static int cmd_suspend(void)
+{
+	signal(SIGUSR1, on_usr1);
+	pthread_t t;
+	pthread_create(&t, NULL, suspender, NULL);
+	pthread_mutex_lock(&mu);
+	while (!ready)
+		pthread_cond_wait(&notempty, &mu);
+	pthread_mutex_unlock(&mu);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static void *pauser(void *arg)
+{
+	(void)arg;
+	int r = pause();
+	printf("pause: pause %d (%s), handler saw %d\n", r, strerror(errno), (int)got);
+	return 0;
+}
+
+static int cmd_pause(void)
+{
+	signal(SIGUSR1, on_usr1);
+	pthread_t t;
+	pthread_create(&t, NULL, pauser, NULL);
+	struct timespec ms = {0, 1000000};
+	while (!got) { /* until the thread has paused and taken it */
+		nanosleep(&ms, NULL);
+		pthread_kill(t, SIGUSR1);
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static int pfd[2];
+
+static void *pipe_reader(void *arg)
+{
+	(void)arg;
+	char b[1000];
+	long total = 0, reads = 0;
+	unsigned sum = 0;
+	ssize_t n;
+	while ((n = read(pfd[0], b, sizeof b)) > 0) { /* waits for the writer, then EOF */
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + (unsigned char)b[i];
+		total += n, reads++;
+	}
+	printf("pipe: the reader got %ld bytes, checksum %08x, then %s\n", total, sum, n == 0 ? "EOF" : "an error");
+	return (void *)reads;
+}
+
+static int cmd_pipe(void)
+{
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t t;
+	pthread_create(&t, NULL, pipe_reader, NULL);
+	struct timespec ms = {0, 5000000};
+	nanosleep(&ms, NULL); /* the reader waits on the empty pipe meanwhile */
+	write(pfd[1], "hello, ", 7);
+	nanosleep(&ms, NULL);
+	write(pfd[1], "reader\n", 7);
+	/* 256 KiB: more than the pipe holds, so the writer waits for the reader */
+	static char big[256 << 10];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 7 + i / 4096);
+	size_t off = 0;
+	while (off < sizeof big) {
+		ssize_t w = write(pfd[1], big + off, sizeof big - off);
+		if (w <= 0)
+			return 1;
+		off += (size_t)w;
+	}
+	close(pfd[1]);
+	pthread_join(t, NULL);
+	printf("pipe: the writer wrote %zu bytes\n", off + 14);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -370,6 +481,12 @@ int main(int argc, char **argv)
 		return cmd_robust();
 	if (!strcmp(c, "cap"))
 		return cmd_cap();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap\n");
+	if (!strcmp(c, "suspend"))
+		return cmd_suspend();
+	if (!strcmp(c, "pause"))
+		return cmd_pause();
+	if (!strcmp(c, "pipe"))
+		return cmd_pipe();
+	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe\n");
 	return 2;
 }

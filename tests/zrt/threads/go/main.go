@@ -1,6 +1,9 @@
 // A Go program for tests/zrt/threads.sh: goroutines, channels, a
-// sync.WaitGroup and a map under a sync.Mutex. Its output does not depend
-// on the interleaving, so it can be compared with a native run.
+// sync.WaitGroup and a map under a sync.Mutex, the garbage collector,
+// timers (Go's network poller: epoll and a pipe), and a goroutine that
+// spins while another sleeps (sysmon preempts it with SIGURG sent by
+// tgkill). Its output does not depend on the interleaving, so it can be
+// compared with a native run.
 package main
 
 import (
@@ -9,6 +12,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 func worker(id int, jobs <-chan int, results chan<- [2]int, wg *sync.WaitGroup) {
@@ -95,6 +100,51 @@ func main() {
 	}
 	wg3.Wait()
 	fmt.Println("gc:", lens)
+	// Timers: sleepers wake in the order of their deadlines.
+	ch := make(chan int)
+	for i := 0; i < 5; i++ {
+		go func(i int) {
+			time.Sleep(time.Duration(5-i) * 20 * time.Millisecond)
+			ch <- i
+		}(i)
+	}
+	order := []int{}
+	for i := 0; i < 5; i++ {
+		order = append(order, <-ch)
+	}
+	fmt.Println("timers: woke in order", order)
+	select {
+	case <-ch:
+		fmt.Println("timers: a value from nowhere")
+	case <-time.After(30 * time.Millisecond):
+		fmt.Println("timers: time.After fired")
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	ticks := 0
+	for range tick.C {
+		ticks++
+		if ticks == 3 {
+			break
+		}
+	}
+	tick.Stop()
+	fmt.Println("timers: ticks", ticks)
+	// A goroutine spins (reading the clock) while main sleeps: with one
+	// P, main's timer runs only when the spinner is preempted.
+	var stop atomic.Bool
+	var spins atomic.Int64
+	done := make(chan bool)
+	go func() {
+		for !stop.Load() {
+			_ = time.Now()
+			spins.Add(1)
+		}
+		done <- true
+	}()
+	time.Sleep(20 * time.Millisecond)
+	stop.Store(true)
+	<-done
+	fmt.Println("preemption: main woke while a goroutine spun:", spins.Load() > 0)
 	if len(os.Args) > 1 {
 		fmt.Println("args:", os.Args[1:])
 	}
