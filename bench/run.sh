@@ -25,6 +25,9 @@
 #      dynamically linked host program (expr) first run vs cached run
 #   7, 8. jobs (bench/jobs.sh): zvjob's overhead a node; a MapReduce word
 #      count under zvjob vs the same programs natively
+#   9, 10. threads (bench/threads.sh): 4 threads sharing a mutex every ~1 ms
+#      under zvsh vs natively pinned to one CPU; a futex ping-pong's round
+#      trip under zvsh vs natively pinned
 #
 # Prints a results table and writes it, with the machine and the run counts,
 # between the <!-- bench:begin --> and <!-- bench:end --> markers of
@@ -414,6 +417,10 @@ if [ -x "$ZVSH" ] && [ -x "$BUSYBOX" ]; then
 else
 	FAILURES+=("runtime start-up: $ZVSH or $BUSYBOX missing")
 fi
+
+# ---- 9, 10. threads (bench/threads.sh) ------------------------------------------
+# shellcheck source=bench/threads.sh
+. "$ROOT/bench/threads.sh"
 
 # ---- 7, 8. jobs (bench/jobs.sh) -----------------------------------------------
 # shellcheck source=bench/jobs.sh
