@@ -46,5 +46,6 @@ void group_sigpipe(void);
 void group_sigpipe_handled(void);
 void group_bigsleep(void);
 void group_pipe_block(void);
+void group_futex(void);
 
 #endif

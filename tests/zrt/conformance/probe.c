@@ -101,6 +101,7 @@ static const struct {
 	{"args", group_args, COMPARED},
 	{"sigpipe", group_sigpipe, COMPARED},
 	{"sigpipe-handled", group_sigpipe_handled, COMPARED},
+	{"futex", group_futex, COMPARED},
 	{"process", group_process, UNPRIVILEGED},
 	{"setid", group_setid, UNPRIVILEGED},
 	{"proc-edges", group_proc_edges, UNPRIVILEGED},
