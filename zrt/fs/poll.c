@@ -110,11 +110,12 @@ static long do_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t 
 				ready++;
 			}
 	}
+	/* A wait makes the call again: the sets stay as given until then. */
+	if (!ready && wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout"))
+		return THREAD_BLOCKED;
 	for (int s = 0; s < 3; s++)
 		if (sets[s])
 			memcpy(sets[s], out[s], words * 8);
-	if (!ready)
-		return wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout");
 	return ready;
 }
 

@@ -27,18 +27,25 @@
  *   pipe      a thread's blocking read of an empty pipe, woken by main's
  *             writes; main's write of more than the pipe holds, which
  *             waits for the reader; EOF at main's close
+ *   poll      a thread waits in select, poll and epoll_wait on pipes main
+ *             writes to later; then an epoll_wait times out
+ *   restart   a thread's pipe read interrupted by pthread_kill: with
+ *             SA_RESTART it goes on and gets main's data, without it EINTR
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fenv.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -458,6 +465,89 @@ static int cmd_pipe(void)
 	return 0;
 }
 
+static int sel[3][2];
+
+static void *poller(void *arg)
+{
+	(void)arg;
+	char b[16];
+	fd_set r;
+	FD_ZERO(&r);
+	FD_SET(sel[0][0], &r);
+	int n = select(sel[0][0] + 1, &r, NULL, NULL, NULL); /* waits for main's write */
+	printf("select: %d ready, the read end set: %d, read %zd\n", n, FD_ISSET(sel[0][0], &r),
+	       read(sel[0][0], b, sizeof b));
+	struct pollfd p = {sel[1][0], POLLIN, 0};
+	n = poll(&p, 1, 10000);
+	printf("poll: %d ready, revents POLLIN %d, read %zd\n", n, !!(p.revents & POLLIN),
+	       read(sel[1][0], b, sizeof b));
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event e = {.events = EPOLLIN, .data.u64 = 42}, got;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sel[2][0], &e);
+	n = epoll_wait(ep, &got, 1, -1);
+	printf("epoll: %d ready, data %llu, EPOLLIN %d, read %zd\n", n, (unsigned long long)got.data.u64,
+	       !!(got.events & EPOLLIN), read(sel[2][0], b, sizeof b));
+	n = epoll_wait(ep, &got, 1, 5); /* nothing more: the timeout */
+	printf("epoll: then %d after a 5 ms timeout\n", n);
+	close(ep);
+	return 0;
+}
+
+static int cmd_poll(void)
+{
+	for (int i = 0; i < 3; i++)
+		if (pipe(sel[i]) < 0)
+			return 1;
+	pthread_t t;
+	pthread_create(&t, NULL, poller, NULL);
+	struct timespec ms = {0, 20000000};
+	for (int i = 0; i < 3; i++) {
+		nanosleep(&ms, NULL); /* the thread waits in select, poll, epoll_wait */
+		write(sel[i][1], "ready", 5);
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static volatile int reading;
+
+static void *restart_reader(void *arg)
+{
+	char b[16];
+	reading = 1;
+	ssize_t n = read(pfd[0], b, sizeof b);
+	printf("restart: %s: read %zd (%s), handler ran %d\n", arg ? "SA_RESTART" : "no SA_RESTART", n,
+	       n < 0 ? strerror(errno) : "data", (int)got);
+	return 0;
+}
+
+static int restart_case(int flags)
+{
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = flags};
+	sigaction(SIGUSR1, &sa, NULL);
+	got = 0, reading = 0;
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t t;
+	pthread_create(&t, NULL, restart_reader, flags ? (void *)1 : NULL);
+	struct timespec ms = {0, 20000000};
+	while (!reading)
+		sched_yield();
+	nanosleep(&ms, NULL); /* the thread is in its read */
+	pthread_kill(t, SIGUSR1);
+	nanosleep(&ms, NULL);
+	write(pfd[1], "data", 4);
+	pthread_join(t, NULL);
+	close(pfd[0]);
+	close(pfd[1]);
+	return 0;
+}
+
+static int cmd_restart(void)
+{
+	return restart_case(SA_RESTART) | restart_case(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -487,6 +577,11 @@ int main(int argc, char **argv)
 		return cmd_pause();
 	if (!strcmp(c, "pipe"))
 		return cmd_pipe();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe\n");
+	if (!strcmp(c, "poll"))
+		return cmd_poll();
+	if (!strcmp(c, "restart"))
+		return cmd_restart();
+	fprintf(stderr,
+		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart\n");
 	return 2;
 }
