@@ -35,6 +35,7 @@ struct zpipe {
 	struct pipe_buf *slot;
 	uint32_t nslots, head, used; /* used slots, from head on (mod nslots) */
 	uint32_t readers, writers;
+	uint64_t rwakes, wwakes; /* pipe_wakes */
 };
 
 struct zpipe *pipe_new(void)
@@ -76,6 +77,7 @@ int64_t pipe_read(struct zpipe *p, void *buf, uint64_t len, bool nonblock)
 	}
 	uint64_t done = 0;
 	thread_io_changed(); /* room: a writer that waits may go on */
+	p->wwakes++;
 	while (done < len && p->used) {
 		struct pipe_buf *b = nth(p, 0);
 		uint32_t n = b->len < len - done ? b->len : (uint32_t)(len - done);
@@ -122,8 +124,10 @@ int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock
 		p->used++;
 		done += n;
 	}
-	if (done)
+	if (done) {
 		thread_io_changed(); /* data: a reader that waits may go on */
+		p->rwakes++;
+	}
 	if (done == len)
 		return (int64_t)done;
 	/* Full. Linux writes up to PIPE_BUF bytes all at once or not at all:
@@ -138,9 +142,9 @@ int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock
 void pipe_close(struct zpipe *p, bool reader)
 {
 	if (reader)
-		p->readers--;
+		p->readers--, p->wwakes++;
 	else
-		p->writers--;
+		p->writers--, p->rwakes++;
 	thread_io_changed(); /* an end that waits sees EOF or EPIPE */
 }
 
@@ -153,6 +157,11 @@ void pipe_free(struct zpipe *p)
 			mem_free(p->slot[i].page, PIPE_PAGE);
 	mem_free(p->slot, p->nslots * sizeof *p->slot);
 	mem_free(p, sizeof *p);
+}
+
+uint64_t pipe_wakes(const struct zpipe *p, bool reader)
+{
+	return reader ? p->rwakes : p->wwakes;
 }
 
 /* poll(2) events of one end, as fs/pipe.c computes them. */

@@ -14,9 +14,10 @@
  * Waiting is poll.c's: nothing ready, the caller waits for a pipe to
  * change (thread.c) or its timeout on the virtual clock; alone, a timeout
  * passes at once and none ends the session. Edge-triggered items
- * (EPOLLET) report an event when it is newly there since the last wait
- * that looked; EPOLLONESHOT items are disabled once reported until
- * EPOLL_CTL_MOD.
+ * (EPOLLET) report a ready file once, then again only after the file woke
+ * its waiters (a pipe: a write for its readers, a read for its writers, an
+ * end closed), as Linux's callbacks do; EPOLLONESHOT items are disabled
+ * once reported until EPOLL_CTL_MOD.
  */
 #include <asm/poll.h>
 #include <linux/eventpoll.h>
@@ -25,6 +26,7 @@
 #include "../clock.h"
 #include "../exit.h"
 #include "../mem.h"
+#include "../pipe.h"
 #include "../syscall.h"
 #include "../thread.h"
 #include "../user.h"
@@ -35,9 +37,9 @@
 struct ep_item {
 	int fd;
 	const struct ofd *o;
-	uint32_t events, seen;
-	uint64_t data;
-	bool off; /* EPOLLONESHOT, reported */
+	uint32_t events;
+	uint64_t data, wakes; /* EPOLLET: the file's wakes when last reported */
+	bool off, reported;   /* EPOLLONESHOT's; EPOLLET's once reported */
 };
 
 struct zepoll {
@@ -144,7 +146,7 @@ static long add(struct zepoll *ep, long fd, const struct ofd *o, const struct ep
 		}
 		ep->item = it, ep->cap = cap;
 	}
-	ep->item[ep->n++] = (struct ep_item){(int)fd, o, e->events | EPOLLERR | EPOLLHUP, 0, e->data, false};
+	ep->item[ep->n++] = (struct ep_item){(int)fd, o, e->events | EPOLLERR | EPOLLHUP, e->data, 0, false, false};
 	return 0;
 }
 
@@ -204,11 +206,23 @@ static long do_ctl(long epfd, long op, long fd, const struct ep_event *uev)
 			it->events = e.events | EPOLLERR | EPOLLHUP;
 			it->data = e.data;
 			it->off = false;
-			it->seen = 0;
+			it->reported = false;
 		}
 		return 0;
 	default: return -EINVAL;
 	}
+}
+
+/* The wakes of a file, as Linux's poll callbacks count them: a pipe's
+ * of the end's side (both for a pipe open for reading and writing); a
+ * file that is always ready never wakes again. */
+static uint64_t wakes(const struct ofd *o)
+{
+	const struct zpipe *p = o->ino->pipe;
+	if (!p)
+		return 0;
+	int acc = o->flags & O_ACCMODE;
+	return (acc != O_WRONLY ? pipe_wakes(p, true) : 0) + (acc != O_RDONLY ? pipe_wakes(p, false) : 0);
 }
 
 /* epoll_wait and epoll_pwait: the count, the events' memory, the
@@ -217,7 +231,7 @@ static long do_wait(long epfd, struct ep_event *out, long max, int64_t timeout_n
 {
 	if (max <= 0 || max > EP_MAX_EVENTS)
 		return -EINVAL;
-	if (!user_ok((uint64_t)out, (uint64_t)max * sizeof *out))
+	if (!user_range((uint64_t)out, (uint64_t)max * sizeof *out)) /* access_ok: the range only */
 		return -EFAULT;
 	struct ofd *eo = fd_file(epfd);
 	if (!eo)
@@ -230,10 +244,17 @@ static long do_wait(long epfd, struct ep_event *out, long max, int64_t timeout_n
 		struct ep_item *it = &ep->item[i];
 		if (it->off)
 			continue;
-		uint32_t ev = item_events(it, 0), report = (it->events & EPOLLET) ? ev & ~it->seen : ev;
-		it->seen = ev;
+		uint32_t report = item_events(it, 0);
+		if (report && (it->events & EPOLLET)) {
+			uint64_t w = wakes(it->o);
+			if (it->reported && w == it->wakes)
+				continue; /* nothing happened to the file since */
+			it->wakes = w, it->reported = true;
+		}
 		if (!report)
 			continue;
+		if (!user_ok((uint64_t)&out[n], sizeof *out)) /* Linux's copy fails there */
+			return n ? n : -EFAULT;
 		out[n].events = report;
 		out[n].data = it->data;
 		n++;

@@ -47,5 +47,6 @@ void group_sigpipe_handled(void);
 void group_bigsleep(void);
 void group_pipe_block(void);
 void group_futex(void);
+void group_epoll(void);
 
 #endif

@@ -102,6 +102,7 @@ static const struct {
 	{"sigpipe", group_sigpipe, COMPARED},
 	{"sigpipe-handled", group_sigpipe_handled, COMPARED},
 	{"futex", group_futex, COMPARED},
+	{"epoll", group_epoll, COMPARED},
 	{"process", group_process, UNPRIVILEGED},
 	{"setid", group_setid, UNPRIVILEGED},
 	{"proc-edges", group_proc_edges, UNPRIVILEGED},
