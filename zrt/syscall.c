@@ -150,6 +150,10 @@ static const struct sys_entry table[] = {
 	CALL(epoll_wait, sys_epoll_wait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT),
 	CALL(epoll_pwait, sys_epoll_pwait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT, ARG_LONG, ARG_LONG),
 
+	/* fs/eventfd.c */
+	CALL(eventfd, sys_eventfd, ARG_UINT),
+	CALL(eventfd2, sys_eventfd2, ARG_UINT, ARG_INT),
+
 	/* mman.c: memory (the heap, mem.c) */
 	CALL(brk, sys_brk),
 	CALL(mmap, sys_mmap, ARG_LONG, ARG_LONG, ARG_INT, ARG_INT, ARG_FD),

@@ -76,6 +76,8 @@ sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
 /* fs/epoll.c */
 sys_fn sys_epoll_create, sys_epoll_create1, sys_epoll_ctl, sys_epoll_wait, sys_epoll_pwait;
+/* fs/eventfd.c */
+sys_fn sys_eventfd, sys_eventfd2;
 /* mman.c */
 sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise, sys_msync, sys_mlock, sys_mlock2, sys_mlockall;
 /* clock.c; rng.c */

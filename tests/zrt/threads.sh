@@ -95,7 +95,7 @@ for lib in glibc musl; do
 	same "$lib: a thread in sigsuspend is woken by pthread_kill from main, its mask back" "$P" suspend
 	same "$lib: a thread in pause is woken by pthread_kill from main" "$P" pause
 	same "$lib: a blocking pipe read waits for another thread's writes; a write past the pipe's room waits for the reader" "$P" pipe
-	same "$lib: select, poll and epoll_wait wait for another thread's write; epoll_wait's timeout" "$P" poll
+	same "$lib: select, poll, epoll_wait and an eventfd read wait for another thread's write; epoll_wait's timeout" "$P" poll
 	same "$lib: a pipe read interrupted by pthread_kill: SA_RESTART goes on, else EINTR" "$P" restart
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"

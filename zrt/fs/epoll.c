@@ -156,7 +156,7 @@ static long add(struct zepoll *ep, long fd, const struct ofd *o, const struct ep
 static bool pollable(const struct ofd *o)
 {
 	const struct inode *n = o->ino;
-	if (n->pipe || n->ep || n->dev)
+	if (n->pipe || n->ep || n->evt || n->dev)
 		return true;
 	return n->chan && n->chan->mode != ZCHAN_FILE;
 }
@@ -219,6 +219,8 @@ static long do_ctl(long epfd, long op, long fd, const struct ep_event *uev)
 static uint64_t wakes(const struct ofd *o)
 {
 	const struct zpipe *p = o->ino->pipe;
+	if (o->ino->evt)
+		return eventfd_wakes(o->ino->evt);
 	if (!p)
 		return 0;
 	int acc = o->flags & O_ACCMODE;

@@ -28,6 +28,7 @@
  *   ioctl.c  ioctl: terminals on char channels, FIONREAD, FIOCLEX
  *   poll.c   poll and select
  *   epoll.c  epoll instances: interest lists, epoll_wait
+ *   eventfd.c  eventfd counters
  *   init.c   the tree at start: /dev, /tmp, channels, devices, stdio
  *
  * Invariants. A directory's entries are a list in creation order (dir.c
@@ -35,7 +36,8 @@
  * ".", its subdirectories' ".."), opens counts open file descriptions
  * and the working directory; an inode is freed when both are 0
  * (inode_put), never the root. An inode is at most one of: a channel's
- * node (chan), a device (dev), a pipe (pipe), an epoll instance (ep), a
+ * node (chan), a device (dev), a pipe (pipe), an epoll instance (ep), an
+ * eventfd (evt), a
  * file whose bytes are still in an image (tar), or a file, directory or
  * symlink in memory.
  */
@@ -70,6 +72,7 @@ struct inode {
 	struct zchan *chan; /* a channel's device node */
 	struct zpipe *pipe; /* a pipe (pipe.c) */
 	struct zepoll *ep;  /* an epoll instance (epoll.c) */
+	struct zevent *evt; /* an eventfd (eventfd.c) */
 	bool rofs;          /* in an [fstab] overlay=no mount: changing it, or its entries, is EROFS */
 };
 
@@ -173,6 +176,15 @@ struct zepoll;
 void epoll_free(struct zepoll *ep);      /* an instance's inode is freed */
 void epoll_forget(const struct ofd *o);  /* o is closed for the last time: its items go */
 int epoll_poll(const struct zepoll *ep); /* POLLIN when an item is ready */
+
+/* ---- eventfd.c ------------------------------------------------------------------ */
+struct zevent;
+void eventfd_free(struct zevent *e);
+int eventfd_poll(const struct zevent *e);
+uint64_t eventfd_wakes(const struct zevent *e); /* changes, for EPOLLET */
+/* read and write of at least 8 bytes; a wait is THREAD_BLOCKED */
+int64_t eventfd_read(struct zevent *e, void *buf, uint64_t len, bool nonblock);
+int64_t eventfd_write(struct zevent *e, const void *buf, uint64_t len, bool nonblock);
 
 /* ---- open.c -------------------------------------------------------------------- */
 extern uint32_t fs_umask;

@@ -28,6 +28,7 @@ void inode_put(struct inode *n)
 		mem_free(n->data, n->cap);
 	pipe_free(n->pipe);
 	epoll_free(n->ep);
+	eventfd_free(n->evt);
 	mem_free(n, sizeof *n);
 }
 

@@ -25,6 +25,8 @@ int fs_poll_events(const struct ofd *o, int asked)
 	int acc = o->flags & O_ACCMODE;
 	if (o->ino->ep)
 		return epoll_poll(o->ino->ep) & asked;
+	if (o->ino->evt)
+		return eventfd_poll(o->ino->evt) & asked;
 	if (o->ino->pipe)
 		return pipe_poll(o->ino->pipe, acc == O_RDONLY || acc == O_RDWR, acc == O_WRONLY || acc == O_RDWR) &
 		       (asked | POLLERR | POLLHUP);

@@ -19,7 +19,7 @@
  * position means nothing to it. Devices can (they ignore the position). */
 static bool is_stream(const struct inode *n)
 {
-	return n->pipe || (n->chan && !(n->chan->random_read || n->chan->random_write));
+	return n->pipe || n->evt || n->ep || (n->chan && !(n->chan->random_read || n->chan->random_write));
 }
 
 /* Positions of regular files are signed (loff_t): a negative one, or one
@@ -63,6 +63,10 @@ static long rw_open(long fd, bool at, bool wr, struct ofd **out)
  * (do not, despite O_APPEND). */
 static int64_t xfer_read(struct ofd *o, void *buf, uint64_t len, const uint64_t *at, long rwf)
 {
+	if (o->ino->evt) /* its own order: the size, the counter, then the memory */
+		return eventfd_read(o->ino->evt, buf, len, (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT));
+	if (o->ino->ep) /* no read method */
+		return -EINVAL;
 	if (len > ZRT_RW_MAX)
 		len = ZRT_RW_MAX;
 	uint64_t reach = user_reach((uint64_t)buf, len);
@@ -86,6 +90,10 @@ static int64_t xfer_read(struct ofd *o, void *buf, uint64_t len, const uint64_t 
 
 static int64_t xfer_write(struct ofd *o, const void *buf, uint64_t len, const uint64_t *at, long rwf)
 {
+	if (o->ino->evt)
+		return eventfd_write(o->ino->evt, buf, len, (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT));
+	if (o->ino->ep)
+		return -EINVAL;
 	if (len > ZRT_RW_MAX)
 		len = ZRT_RW_MAX;
 	uint64_t reach = user_reach((uint64_t)buf, len);
@@ -321,7 +329,7 @@ static long do_lseek(long fd, int64_t off, long whence)
 	if (whence < 0 || whence > SEEK_MAX)
 		return -EINVAL;
 	struct inode *n = o->ino;
-	if (n->dev != DEV_NONE)
+	if (n->dev != DEV_NONE || n->evt || n->ep) /* noop_llseek */
 		return 0;
 	if (is_stream(n))
 		return -ESPIPE;

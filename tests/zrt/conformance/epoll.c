@@ -112,6 +112,10 @@ void group_epoll(void)
 	report("wait on the outer instance", e1, 4, 0);
 	close(q[0]);
 	report("wait, after closing a watched descriptor", ep, 4, 0);
+	ROW("read of an instance", read(ep, b, sizeof b));
+	ROW("write to an instance", write(ep, b, 8));
+	ROW("pread of an instance", pread(ep, b, sizeof b, 0));
+	ROW("lseek of an instance", lseek(ep, 0, SEEK_SET));
 	close(file);
 	unlink("/tmp/epoll-probe");
 	close(dir);

@@ -48,5 +48,6 @@ void group_bigsleep(void);
 void group_pipe_block(void);
 void group_futex(void);
 void group_epoll(void);
+void group_eventfd(void);
 
 #endif

@@ -103,6 +103,7 @@ static const struct {
 	{"sigpipe-handled", group_sigpipe_handled, COMPARED},
 	{"futex", group_futex, COMPARED},
 	{"epoll", group_epoll, COMPARED},
+	{"eventfd", group_eventfd, COMPARED},
 	{"process", group_process, UNPRIVILEGED},
 	{"setid", group_setid, UNPRIVILEGED},
 	{"proc-edges", group_proc_edges, UNPRIVILEGED},

@@ -28,7 +28,8 @@
  *             writes; main's write of more than the pipe holds, which
  *             waits for the reader; EOF at main's close
  *   poll      a thread waits in select, poll and epoll_wait on pipes main
- *             writes to later; then an epoll_wait times out
+ *             writes to later; then an epoll_wait times out; then a read
+ *             of an eventfd main writes to
  *   restart   a thread's pipe read interrupted by pthread_kill: with
  *             SA_RESTART it goes on and gets main's data, without it EINTR
  */
@@ -45,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
@@ -465,7 +467,7 @@ static int cmd_pipe(void)
 	return 0;
 }
 
-static int sel[3][2];
+static int sel[3][2], efd;
 
 static void *poller(void *arg)
 {
@@ -490,6 +492,9 @@ static void *poller(void *arg)
 	n = epoll_wait(ep, &got, 1, 5); /* nothing more: the timeout */
 	printf("epoll: then %d after a 5 ms timeout\n", n);
 	close(ep);
+	uint64_t v = 0;
+	ssize_t got_n = read(efd, &v, sizeof v); /* waits for main's write */
+	printf("eventfd: read %zd, value %llu\n", got_n, (unsigned long long)v);
 	return 0;
 }
 
@@ -498,6 +503,7 @@ static int cmd_poll(void)
 	for (int i = 0; i < 3; i++)
 		if (pipe(sel[i]) < 0)
 			return 1;
+	efd = eventfd(0, 0);
 	pthread_t t;
 	pthread_create(&t, NULL, poller, NULL);
 	struct timespec ms = {0, 20000000};
@@ -505,6 +511,10 @@ static int cmd_poll(void)
 		nanosleep(&ms, NULL); /* the thread waits in select, poll, epoll_wait */
 		write(sel[i][1], "ready", 5);
 	}
+	nanosleep(&ms, NULL);
+	nanosleep(&ms, NULL); /* the thread waits in its eventfd read */
+	uint64_t five = 5;
+	write(efd, &five, sizeof five);
 	pthread_join(t, NULL);
 	return 0;
 }
