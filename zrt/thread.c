@@ -400,7 +400,7 @@ __attribute__((noreturn)) static void deadlock(void)
 			n += zrt_fmt(what + n, sizeof what - n, "waits on futex 0x%llx", (unsigned long long)t->futex);
 		else
 			n += zrt_fmt(what + n, sizeof what - n, "%s",
-				     t->wait == WAIT_SIGNAL ? "waits for a signal" : "waits on a pipe");
+				     t->wait == WAIT_SIGNAL ? "waits for a signal" : "waits on a descriptor");
 	}
 	log_line(0, "zrt: deadlock: every thread waits for ever (%s); the session ends", what);
 	exit_session(ZRT_EXIT_WAIT);

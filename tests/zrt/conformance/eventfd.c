@@ -46,7 +46,8 @@ void group_eventfd(void)
 	int e = OK("eventfd(5)", syscall(SYS_eventfd, 5));
 	struct stat st;
 	if (fstat(e, &st) == 0)
-		say("  fstat: type 0%o mode 0%o size %lld", st.st_mode & S_IFMT, st.st_mode & 07777, (long long)st.st_size);
+		say("  fstat: type 0%o mode 0%o size %lld", st.st_mode & S_IFMT, st.st_mode & 07777,
+		    (long long)st.st_size);
 	ROW("  F_GETFL & O_ACCMODE", fcntl(e, F_GETFL) & O_ACCMODE);
 	ROW("  poll", events(e));
 	rd("read 4 bytes", e, 4);
