@@ -113,6 +113,16 @@ for s in 1 2 3 4; do
 		gosame=no
 done
 check "go: 4 more seeds, each deterministic, all the same output" "$gosame $ZRC" "yes 0"
+# The call log ([debug] verbosity 3, docs/zrt.md "Finding what fails"):
+# Go's preemption of the spinning goroutine is a tgkill of SIGURG (23).
+zv "$T/go.out" "$B/zrt/threads-go"
+printf '[debug]\nverbosity=3\n' >>"$T/keep/nvram"
+timeout 120 "$ZEROVM" -C "$T/keep/manifest" </dev/null 3>"$T/golog.out" 4>"$T/golog.err" >/dev/null 2>&1
+urg=$(grep -c '^zrt: \[[0-9]*\] call 234 (0x1, 0x[0-9a-f]*, 0x17, 0x[0-9a-f]*) = 0$' "$T/golog.err")
+clones=$(grep -c '^zrt: \[[0-9]*\] call 56 (0x[0-9a-f]*, 0x[0-9a-f]*, 0x0, 0x0) = [0-9]*$' "$T/golog.err")
+check "go: the call log (verbosity 3) names every call: clones of Go's threads, the preemption as tgkill(1, tid, SIGURG) = 0; output unchanged" \
+	"$([ "$urg" -ge 1 ] && echo tgkill) $([ "$clones" -ge 2 ] && echo clones) $(cmp "$T/go.out" "$T/golog.out" 2>&1)" \
+	"tgkill clones "
 
 # The cap (docs/zrt.md, "Ids and the end"): 64 threads live at once, the
 # next pthread_create EAGAIN; the slots of ended threads are used again.
