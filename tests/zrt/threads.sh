@@ -204,6 +204,10 @@ for lib in glibc musl; do
 	check "$lib: a deadlock ends the session at once, status 124, said on stderr, the same every run" \
 		"$ZRC $(head -n 1 "$T/dead.out") / $(grep -c '^zrt: deadlock: every thread waits for ever (thread 1 waits on futex 0x[0-9a-f]*, thread 2 waits on futex 0x[0-9a-f]*); the session ends$' "$T/dead.out.err") $DETERMINISTIC" \
 		"124 deadlock: each thread holds one mutex and takes the other / 1 yes"
+	zv "$T/dead.out" "$B/zrt/threads-$lib" deadwait
+	check "$lib: threads waiting on a pipe and for a signal, main joining one: a deadlock that says what each waits on" \
+		"$ZRC $(grep -c '^zrt: deadlock: every thread waits for ever (thread 1 waits on futex 0x[0-9a-f]*, thread 2 waits on a descriptor, thread 3 waits for a signal); the session ends$' "$T/dead.out.err") $DETERMINISTIC" \
+		"124 1 yes"
 done
 
 echo "$pass passed, $fail failed"

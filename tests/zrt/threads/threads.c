@@ -32,6 +32,8 @@
  *             of an eventfd main writes to
  *   restart   a thread's pipe read interrupted by pthread_kill: with
  *             SA_RESTART it goes on and gets main's data, without it EINTR
+ *   deadwait  main joins a thread that reads a pipe nobody writes; a third
+ *             thread pauses (sandbox only: natively it hangs)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -553,6 +555,34 @@ static int restart_case(int flags)
 	return 0;
 }
 
+static void *read_forever(void *arg)
+{
+	(void)arg;
+	char b[4];
+	read(pfd[0], b, sizeof b); /* nobody ever writes */
+	return 0;
+}
+
+static void *pause_forever(void *arg)
+{
+	(void)arg;
+	pause(); /* nobody ever sends a signal */
+	return 0;
+}
+
+static int cmd_deadwait(void)
+{
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t r, p;
+	pthread_create(&r, NULL, read_forever, NULL);
+	pthread_create(&p, NULL, pause_forever, NULL);
+	printf("deadwait: main joins a thread reading an empty pipe; another pauses\n");
+	fflush(stdout);
+	pthread_join(r, NULL);
+	return 0;
+}
+
 static int cmd_restart(void)
 {
 	return restart_case(SA_RESTART) | restart_case(0);
@@ -591,7 +621,9 @@ int main(int argc, char **argv)
 		return cmd_poll();
 	if (!strcmp(c, "restart"))
 		return cmd_restart();
+	if (!strcmp(c, "deadwait"))
+		return cmd_deadwait();
 	fprintf(stderr,
-		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart\n");
+		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait\n");
 	return 2;
 }
