@@ -168,6 +168,10 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	pinned "go" "$T/gocpu.out"
 	zv "$T/racecpu.out" "$B/zrt/threads-musl" race
 	pinned "musl race (the interleaving itself)" "$T/racecpu.out"
+	if [ -f "$PYIMG" ]; then
+		zv "$T/poolcpu.out" --image "$PYIMG" --env PYTHONHASHSEED=0 python3 @pool.py
+		pinned "python ThreadPoolExecutor" "$T/poolcpu.out"
+	fi
 else
 	echo "ok - pinned to CPU 0 and to CPU 1 # SKIP one CPU, or no taskset"
 fi
