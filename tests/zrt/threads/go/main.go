@@ -2,12 +2,15 @@
 // sync.WaitGroup and a map under a sync.Mutex, the garbage collector,
 // timers (Go's network poller: epoll and a pipe), and a goroutine that
 // spins while another sleeps (sysmon preempts it with SIGURG sent by
-// tgkill). Its output does not depend on the interleaving, so it can be
-// compared with a native run.
+// tgkill), an os.Pipe between goroutines (non-blocking descriptors in the
+// network poller: edge-triggered epoll). Its output does not depend on
+// the interleaving, so it can be compared with a native run.
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sort"
@@ -145,6 +148,23 @@ func main() {
 	stop.Store(true)
 	<-done
 	fmt.Println("preemption: main woke while a goroutine spun:", spins.Load() > 0)
+	// os.Pipe: the reader parks in the poller until the writer's data.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		panic(err)
+	}
+	go func() {
+		buf := make([]byte, 3000)
+		for i := 0; i < 100; i++ {
+			for j := range buf {
+				buf[j] = byte(i + j)
+			}
+			pw.Write(buf)
+		}
+		pw.Close()
+	}()
+	data, err := io.ReadAll(pr)
+	fmt.Printf("os.Pipe: %d bytes, sha256 %x, error %v\n", len(data), sha256.Sum256(data), err)
 	if len(os.Args) > 1 {
 		fmt.Println("args:", os.Args[1:])
 	}
