@@ -252,7 +252,7 @@ $(BUILD)/zrt/threads-omp: tests/zrt/threads/omp.c
 # A static Go program (Debian's golang-go, CGO_ENABLED=0): goroutines,
 # channels, a WaitGroup, a map under a Mutex, timers. Offline: the module
 # has no dependencies, GOPROXY=off, the cache and GOPATH under the build.
-GO_ENV := CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOTELEMETRY=off \
+GO_ENV := CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOTELEMETRY=off GOENV=off \
 	  GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path
 $(BUILD)/zrt/threads-go: tests/zrt/threads/go/main.go tests/zrt/threads/go/go.mod
 	@mkdir -p $(@D)
