@@ -176,6 +176,14 @@ else
 	echo "ok - pinned to CPU 0 and to CPU 1 # SKIP one CPU, or no taskset"
 fi
 
+# One thread: pause and rt_sigsuspend return EINTR at once (nothing could
+# send a signal). pause used to be EFAULT: its mask lived on ZRT's stack.
+for lib in glibc musl; do
+	zv "$T/alone.out" "$B/zrt/threads-$lib" alone
+	check "$lib: alone, pause and sigsuspend return EINTR at once" "$ZRC $(cat "$T/alone.out")" \
+		"0 alone: pause -1 (Interrupted system call), sigsuspend -1 (Interrupted system call)"
+done
+
 # ---------------------------------------------------------------- seeds
 # The racy counter: every update has a system call between its read and
 # its write, so lost updates depend on the interleaving alone.

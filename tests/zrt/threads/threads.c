@@ -34,6 +34,8 @@
  *             SA_RESTART it goes on and gets main's data, without it EINTR
  *   deadwait  main joins a thread that reads a pipe nobody writes; a third
  *             thread pauses (sandbox only: natively it hangs)
+ *   alone     pause and sigsuspend with one thread (sandbox only: EINTR at
+ *             once, natively they wait)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -583,6 +585,19 @@ static int cmd_deadwait(void)
 	return 0;
 }
 
+/* One thread: nothing could ever send a signal, so pause and sigsuspend
+ * return EINTR at once (docs/zrt.md, Signals); natively they would wait. */
+static int cmd_alone(void)
+{
+	int r = pause();
+	printf("alone: pause %d (%s)", r, strerror(errno));
+	sigset_t none;
+	sigemptyset(&none);
+	r = sigsuspend(&none);
+	printf(", sigsuspend %d (%s)\n", r, strerror(errno));
+	return 0;
+}
+
 static int cmd_restart(void)
 {
 	return restart_case(SA_RESTART) | restart_case(0);
@@ -623,7 +638,9 @@ int main(int argc, char **argv)
 		return cmd_restart();
 	if (!strcmp(c, "deadwait"))
 		return cmd_deadwait();
+	if (!strcmp(c, "alone"))
+		return cmd_alone();
 	fprintf(stderr,
-		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait\n");
+		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait|alone\n");
 	return 2;
 }
