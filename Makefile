@@ -267,7 +267,16 @@ $(BUILD)/zrt/threads-omp: tests/zrt/threads/omp.c
 $(BUILD)/zrt/forkprobe: tests/zrt/fork/forkprobe.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -Wall -Wextra -O2 -static -pthread -o $@ $< -lm
-THREAD_PROGS := $(BUILD)/zrt/threads-glibc $(BUILD)/zrt/threads-musl $(BUILD)/zrt/threads-cxx $(BUILD)/zrt/threads-omp
+# A static Go program (Debian's golang-go, CGO_ENABLED=0): goroutines,
+# channels, a WaitGroup, a map under a Mutex, timers. Offline: the module
+# has no dependencies, GOPROXY=off, the cache and GOPATH under the build.
+GO_ENV := CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOTELEMETRY=off GOENV=off \
+	  GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path
+$(BUILD)/zrt/threads-go: tests/zrt/threads/go/main.go tests/zrt/threads/go/go.mod
+	@mkdir -p $(@D)
+	cd tests/zrt/threads/go && $(GO_ENV) go build -trimpath -o $(abspath $@) .
+THREAD_PROGS := $(BUILD)/zrt/threads-glibc $(BUILD)/zrt/threads-musl $(BUILD)/zrt/threads-cxx $(BUILD)/zrt/threads-omp \
+		$(BUILD)/zrt/threads-go
 ZRT_PROGS := $(BUILD)/zvsh $(BUILD)/zrt/libc $(BUILD)/zrt/libc-musl $(BUILD)/zrt/lua $(BUILD)/zrt/conformance-probe \
 	     $(BUILD)/zrt/bindguest $(THREAD_PROGS) $(BUILD)/zrt/forkprobe
 

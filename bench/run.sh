@@ -29,6 +29,9 @@
 #      count under zvjob vs the same programs natively
 #   9. warm starts (bench/snap.sh): a raw program with a slow start resumed
 #      from a snapshot, and served by a daemon (Job), vs its cold start
+#   10, 11. threads (bench/threads.sh): 4 threads sharing a mutex every ~1 ms
+#      under zvsh vs natively pinned to one CPU; a futex ping-pong's round
+#      trip under zvsh vs natively pinned
 #
 # Prints a results table and writes it, with the machine and the run counts,
 # between the <!-- bench:begin --> and <!-- bench:end --> markers of
@@ -440,6 +443,10 @@ fi
 # ---- 9. warm starts (bench/snap.sh) --------------------------------------------
 # shellcheck source=bench/snap.sh
 . "$ROOT/bench/snap.sh"
+
+# ---- 10, 11. threads (bench/threads.sh) ------------------------------------------
+# shellcheck source=bench/threads.sh
+. "$ROOT/bench/threads.sh"
 
 # ---- 7, 8. jobs (bench/jobs.sh) -----------------------------------------------
 # shellcheck source=bench/jobs.sh

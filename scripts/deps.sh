@@ -13,7 +13,8 @@
 #           jq (tests read zerovm's JSON report); man-db (the install test
 #           reads the installed pages with man); sqlite3 and python3.11
 #           (dynamically linked host programs under zvsh against their native
-#           runs; python3.11 is also what make images packs)
+#           runs; python3.11 is also what make images packs); golang-go
+#           (a static Go program with goroutines, tests/zrt/threads.sh)
 #   bench:  hyperfine (timings), bubblewrap (the baseline sandbox), lua5.4
 #           (Debian's native interpreter, the Lua start-up baseline)
 #   test and bench also install OpenStack Swift (zerocloud/'s filters run
@@ -21,7 +22,7 @@
 #           servers, python3-swiftclient, memcached (tempauth's cache), curl
 set -eu
 pkgs="build-essential musl-tools libseccomp-dev libssl-dev libjansson-dev libxxhash-dev lowdown"
-[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db sqlite3 python3.11"
+[ "${1:-}" != build ] && pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev busybox-static liblua5.4-dev jq man-db sqlite3 python3.11 golang-go"
 [ "${1:-}" != build ] && pkgs="$pkgs swift swift-proxy swift-object swift-account swift-container python3-swiftclient memcached curl"
 [ "${1:-}" = bench ] && pkgs="$pkgs hyperfine bubblewrap lua5.4"
 missing=""

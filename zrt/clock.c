@@ -85,8 +85,9 @@ long sys_clock_getres(const struct sys_call *c)
 	return put_time(1, t); /* high-resolution timers, as Linux reports */
 }
 
-/* A sleep passes on the virtual clock at once. */
-static long sleep_on(long id, const struct __kernel_timespec *req, bool absolute)
+/* The deadline of a sleep on the virtual clock (clock.h); the sleep
+ * itself is the threads' (process.c): alone, the clock jumps to it. */
+long clock_sleep_deadline(long id, const struct __kernel_timespec *req, bool absolute, uint64_t *at)
 {
 	/* clock_nanosleep sleeps on REALTIME, MONOTONIC, BOOTTIME, TAI, the
 	 * alarm clocks and the process CPU clock (thread CPU: EINVAL). */
@@ -101,20 +102,10 @@ static long sleep_on(long id, const struct __kernel_timespec *req, bool absolute
 			      ? ZRT_CLOCK_MAX
 			      : (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
 	if (absolute)
-		clock_ns = ns > clock_ns ? ns : clock_ns;
+		*at = ns > clock_ns ? ns : clock_ns;
 	else
-		clock_advance(ns);
+		*at = ns > ZRT_CLOCK_MAX - clock_ns ? ZRT_CLOCK_MAX : clock_ns + ns;
 	return 0;
-}
-
-long sys_nanosleep(const struct sys_call *c)
-{
-	return sleep_on(CLOCK_MONOTONIC, (const struct __kernel_timespec *)c->a[0], false);
-}
-
-long sys_clock_nanosleep(const struct sys_call *c)
-{
-	return sleep_on(c->a[0], (const struct __kernel_timespec *)c->a[2], c->a[1] & TIMER_ABSTIME);
 }
 
 long sys_gettimeofday(const struct sys_call *c)

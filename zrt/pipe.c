@@ -7,16 +7,19 @@
  * page is freed when it has been read to its end. So the room a program
  * sees (write sizes, EAGAIN, POLLOUT) is the room Linux would give it.
  *
- * There is only one thread: a read of an empty pipe whose write end is
- * still open, or a write to a full pipe whose read end is open, would wait
- * for ever (nothing else in the sandbox can ever change the pipe). Those
- * return ZRT_WOULD_BLOCK and the caller ends the session with a message
- * (fs/rw.c); with O_NONBLOCK they are EAGAIN, as on Linux.
+ * A read of an empty pipe whose write end is still open, or a write to a
+ * full pipe whose read end is open, returns ZRT_WOULD_BLOCK (with
+ * O_NONBLOCK EAGAIN, as on Linux). The caller (fs/rw.c) makes the thread
+ * wait when other threads could change the pipe; alone, the wait would
+ * last for ever and the session ends with a message. Every change of a
+ * pipe (data, room, an end closed) tells the threads (thread.c), whose
+ * waiting reads, writes and polls are then made again.
  */
 #include <asm/poll.h>
 
 #include "mem.h"
 #include "pipe.h"
+#include "thread.h"
 #include "zrt.h"
 
 #define PIPE_PAGE 4096u
@@ -32,6 +35,7 @@ struct zpipe {
 	struct pipe_buf *slot;
 	uint32_t nslots, head, used; /* used slots, from head on (mod nslots) */
 	uint32_t readers, writers;
+	uint64_t rwakes, wwakes; /* pipe_wakes */
 };
 
 struct zpipe *pipe_new(void)
@@ -72,6 +76,8 @@ int64_t pipe_read(struct zpipe *p, void *buf, uint64_t len, bool nonblock)
 		return nonblock ? -EAGAIN : ZRT_WOULD_BLOCK;
 	}
 	uint64_t done = 0;
+	thread_io_changed(); /* room: a writer that waits may go on */
+	p->wwakes++;
 	while (done < len && p->used) {
 		struct pipe_buf *b = nth(p, 0);
 		uint32_t n = b->len < len - done ? b->len : (uint32_t)(len - done);
@@ -118,11 +124,17 @@ int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock
 		p->used++;
 		done += n;
 	}
+	if (done) {
+		thread_io_changed(); /* data: a reader that waits may go on */
+		p->rwakes++;
+	}
 	if (done == len)
 		return (int64_t)done;
 	/* Full. Linux writes up to PIPE_BUF bytes all at once or not at all:
-	 * a small write that did not go anywhere is EAGAIN. */
-	if (nonblock)
+	 * a small write that did not go anywhere is EAGAIN. A blocking write
+	 * that wrote some returns that much (Linux would wait to write the
+	 * rest: a restart would write the first part twice). */
+	if (nonblock || done)
 		return done ? (int64_t)done : -EAGAIN;
 	return ZRT_WOULD_BLOCK;
 }
@@ -130,9 +142,10 @@ int64_t pipe_write(struct zpipe *p, const void *buf, uint64_t len, bool nonblock
 void pipe_close(struct zpipe *p, bool reader)
 {
 	if (reader)
-		p->readers--;
+		p->readers--, p->wwakes++;
 	else
-		p->writers--;
+		p->writers--, p->rwakes++;
+	thread_io_changed(); /* an end that waits sees EOF or EPIPE */
 }
 
 void pipe_free(struct zpipe *p)
@@ -144,6 +157,11 @@ void pipe_free(struct zpipe *p)
 			mem_free(p->slot[i].page, PIPE_PAGE);
 	mem_free(p->slot, p->nslots * sizeof *p->slot);
 	mem_free(p, sizeof *p);
+}
+
+uint64_t pipe_wakes(const struct zpipe *p, bool reader)
+{
+	return reader ? p->rwakes : p->wwakes;
 }
 
 /* poll(2) events of one end, as fs/pipe.c computes them. */

@@ -19,5 +19,9 @@ void pipe_free(struct zpipe *p);
 int pipe_poll(const struct zpipe *p, bool reader, bool writer);
 uint64_t pipe_avail(const struct zpipe *p);
 long pipe_size(struct zpipe *p, bool set, uint64_t want);
+/* How many times the pipe woke its readers (data, the last writer gone)
+ * or, reader false, its writers (room, the last reader gone): what an
+ * edge-triggered epoll item waits for (fs/epoll.c). */
+uint64_t pipe_wakes(const struct zpipe *p, bool reader);
 
 #endif

@@ -5,6 +5,7 @@
  * the session (exit.c), exit ends one thread.
  */
 #include <linux/futex.h>
+#include <linux/time.h>
 #include <linux/time_types.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -277,6 +278,25 @@ long sys_futex(const struct sys_call *c)
 		return thread_requeue(uaddr, uaddr2, (int)val, (int)c->a[3]);
 	default: return -ENOSYS;
 	}
+}
+
+/* nanosleep and clock_nanosleep: the caller waits until the virtual clock
+ * reaches the end of its sleep while the other threads run; when none can,
+ * the clock jumps there (thread.c). Alone, it jumps at once. A signal
+ * ends the sleep with EINTR and the time left in rem (a relative sleep). */
+long sys_nanosleep(const struct sys_call *c)
+{
+	uint64_t at;
+	long err = clock_sleep_deadline(CLOCK_MONOTONIC, (const struct __kernel_timespec *)c->a[0], false, &at);
+	return err ? err : thread_sleep(at, (uint64_t)c->a[1]);
+}
+
+long sys_clock_nanosleep(const struct sys_call *c)
+{
+	uint64_t at;
+	bool absolute = c->a[1] & TIMER_ABSTIME;
+	long err = clock_sleep_deadline(c->a[0], (const struct __kernel_timespec *)c->a[2], absolute, &at);
+	return err ? err : thread_sleep(at, absolute ? 0 : (uint64_t)c->a[3]);
 }
 
 /* wait4 and waitid: there is never a child (ECHILD), once the options and

@@ -118,11 +118,10 @@ _Static_assert(sizeof(struct ksiginfo) == sizeof(siginfo_t), "siginfo_t");
 static struct ksigaction sigact[SIGMAX + 1];
 /* The mask is the calling thread's (thread.h): threads switch between calls. */
 #define vmask (thread_cur()->sigmask)
-static struct {
-	uint64_t sp;
-	int32_t flags, pad;
-	uint64_t size;
-} altss = {0, SS_DISABLE, 0, 0};
+/* The alternate stack is the calling thread's too (thread.h). */
+#define altss_sp (thread_cur()->ss_sp)
+#define altss_size (thread_cur()->ss_size)
+#define altss_flags (thread_cur()->ss_flags)
 
 /* Pending signals, in the order they were sent, each for the process
  * (qtid 0) or for one thread (tkill, tgkill: its tid). */
@@ -211,7 +210,7 @@ __attribute__((noreturn)) static void terminate(int sig)
 
 static bool on_altstack(uint64_t sp)
 {
-	return altss.size && sp - altss.sp < altss.size;
+	return altss_size && sp - altss_sp < altss_size;
 }
 
 /* The kernel's return to the program, in assembly (sig.h). */
@@ -244,8 +243,8 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	uint64_t *g = uc->gregs;
 	uint64_t sp = g[RSP] - 128; /* the red zone */
 	bool was_on = on_altstack(g[RSP]);
-	if ((a->flags & SA_ONSTACK) && altss.size && !was_on)
-		sp = altss.sp + altss.size;
+	if ((a->flags & SA_ONSTACK) && altss_size && !was_on)
+		sp = altss_sp + altss_size;
 	const unsigned char *kfp = (const unsigned char *)uc->fpstate;
 	uint64_t fsz = kfp ? fp_size(kfp) : 0;
 	uint64_t fp = ALIGN_DOWN(sp - fsz, 64);
@@ -261,9 +260,9 @@ static void push_frame(struct ucontext_k *uc, const struct ksiginfo *si, uint64_
 	f->pretcode = (uint64_t)zrt_sigreturn_tramp;
 	f->uc = *uc;
 	f->uc.link = 0;
-	f->uc.ss_sp = altss.sp;
-	f->uc.ss_size = altss.size;
-	f->uc.ss_flags = (uint64_t)(uint32_t)(was_on ? SS_ONSTACK : altss.size ? 0 : SS_DISABLE);
+	f->uc.ss_sp = altss_sp;
+	f->uc.ss_size = altss_size;
+	f->uc.ss_flags = (uint64_t)(uint32_t)(was_on ? SS_ONSTACK : altss_size ? 0 : SS_DISABLE);
 	f->uc.fpstate = fsz ? fp : 0;
 	f->uc.sigmask = saved_mask;
 	if (a->flags & SA_SIGINFO)
@@ -296,9 +295,10 @@ static bool next_signal(struct ksiginfo *out)
 	return true;
 }
 
-/* The mask rt_sigsuspend replaced: the first frame restores it. */
-static uint64_t suspend_saved;
-static bool suspended;
+/* The mask rt_sigsuspend replaced, the calling thread's: the first frame
+ * restores it. */
+#define suspend_saved (thread_cur()->suspend_saved)
+#define suspended (thread_cur()->suspended)
 
 /* Deliver every signal that can be, as the kernel does on its way back to
  * the program. saved: the mask the first frame restores (sigsuspend's),
@@ -324,9 +324,12 @@ void sig_deliver(struct ucontext_k *uc)
 	suspended = false;
 	for (int i = 0; i < nqueue; i++)
 		if (visible(i) && !(vmask & bit(queue[i].signo))) {
-			deliver(uc, susp ? &suspend_saved : 0);
+			uint64_t saved = suspend_saved;
+			deliver(uc, susp ? &saved : 0);
 			return;
 		}
+	if (susp) /* woken, but another thread took the signal: the mask of before */
+		vmask = suspend_saved;
 }
 
 /* ---- the calls ------------------------------------------------------------------ */
@@ -387,9 +390,9 @@ static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 	if (old) {
 		if (!user_ok((uint64_t)old, sizeof(stack_t)))
 			return -EFAULT;
-		old[0] = altss.sp;
-		old[1] = (uint32_t)(on ? SS_ONSTACK : altss.size ? altss.flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
-		old[2] = altss.size;
+		old[0] = altss_sp;
+		old[1] = (uint32_t)(on ? SS_ONSTACK : altss_size ? altss_flags & (int32_t)SS_AUTODISARM : SS_DISABLE);
+		old[2] = altss_size;
 	}
 	if (ss) {
 		if (!user_ok((uint64_t)ss, sizeof(stack_t)))
@@ -400,14 +403,14 @@ static long do_sigaltstack(const uint64_t *ss, uint64_t *old, uint64_t sp)
 		if (on)
 			return -EPERM;
 		if (mode == SS_DISABLE) {
-			altss.sp = altss.size = 0;
-			altss.flags = SS_DISABLE;
+			altss_sp = altss_size = 0;
+			altss_flags = SS_DISABLE;
 		} else {
 			if (ss[2] < MINSIGSTKSZ)
 				return -ENOMEM;
-			altss.sp = ss[0];
-			altss.size = ss[2];
-			altss.flags = (int32_t)(flags & SS_AUTODISARM);
+			altss_sp = ss[0];
+			altss_size = ss[2];
+			altss_flags = (int32_t)(flags & SS_AUTODISARM);
 		}
 	}
 	return 0;
@@ -431,9 +434,23 @@ static long send(long sig, int code, const struct ksiginfo *given, long tid)
 	}
 	si.signo = (int32_t)sig;
 	long r = enqueue(&si, tid);
+	if (r || ignored((int)sig))
+		return r;
+	bool restart = (sigact[sig].flags & SA_RESTART) != 0;
 	struct thread *t = tid ? thread_find(tid) : NULL;
-	if (!r && t && t != thread_cur() && !(t->sigmask & bit((int)sig)))
-		thread_interrupt(t); /* its handler runs when it next returns */
+	if (t && t != thread_cur() && !(t->sigmask & bit((int)sig)))
+		thread_signal(t, restart); /* its handler runs when it next returns */
+	if (!tid && (vmask & bit((int)sig))) {
+		/* For the process, blocked by the sender: as Linux, the first
+		 * thread that does not block it takes it, woken if it waits. */
+		for (int i = 0; i < THREAD_MAX; i++) {
+			struct thread *w = thread_slot(i);
+			if (w && w != thread_cur() && !(w->sigmask & bit((int)sig))) {
+				thread_signal(w, restart);
+				break;
+			}
+		}
+	}
 	return r;
 }
 
@@ -455,13 +472,9 @@ static long sigqueueinfo(long tgid, long tid, bool thread, long sig, const struc
 	return send(sig, 0, info, thread ? tid : 0);
 }
 
-static long do_sigsuspend(const uint64_t *set, long size)
+static long do_sigsuspend(uint64_t set)
 {
-	if (size != sizeof(sigset_t))
-		return -EINVAL;
-	if (!user_ok((uint64_t)set, 8))
-		return -EFAULT;
-	uint64_t saved = vmask, want = *set & ~unblockable;
+	uint64_t saved = vmask, want = set & ~unblockable;
 	for (int i = 0; i < nqueue; i++)
 		if (visible(i) && !(want & bit(queue[i].signo)) && !ignored(queue[i].signo)) {
 			/* Delivered on the way out (sig_deliver); the handler's
@@ -471,9 +484,15 @@ static long do_sigsuspend(const uint64_t *set, long size)
 			suspended = true;
 			return -EINTR;
 		}
-	/* Nothing else can ever come (no other process, timers never fire):
-	 * return at once. */
-	return -EINTR;
+	/* Alone, nothing else can ever come (no other process, timers never
+	 * fire): return at once. With other threads, wait for one to send a
+	 * signal this mask lets through (thread_signal wakes the thread). */
+	if (thread_alone())
+		return -EINTR;
+	vmask = want;
+	suspend_saved = saved;
+	suspended = true;
+	return thread_pause();
 }
 
 /* rt_sigreturn for the frames push_frame made (the trampoline's call):
@@ -530,13 +549,16 @@ long sys_sigaltstack(const struct sys_call *c)
 long sys_pause(const struct sys_call *c)
 {
 	(void)c;
-	uint64_t cur = vmask;
-	return do_sigsuspend(&cur, sizeof(sigset_t));
+	return do_sigsuspend(vmask);
 }
 
 long sys_rt_sigsuspend(const struct sys_call *c)
 {
-	return do_sigsuspend((const uint64_t *)c->a[0], c->a[1]);
+	if (c->a[1] != sizeof(sigset_t))
+		return -EINVAL;
+	if (!user_ok((uint64_t)c->a[0], 8))
+		return -EFAULT;
+	return do_sigsuspend(*(const uint64_t *)c->a[0]);
 }
 
 /* kill: this process, its group (0), or nothing; -1 reaches all but this one. */

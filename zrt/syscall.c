@@ -14,7 +14,9 @@
  */
 #include <asm/unistd.h>
 
+#include "log.h"
 #include "syscall.h"
+#include "thread.h"
 #include "zrt.h"
 
 struct sys_entry {
@@ -141,6 +143,17 @@ static const struct sys_entry table[] = {
 	CALL(select, sys_select, ARG_INT),
 	CALL(pselect6, sys_pselect6, ARG_INT),
 
+	/* fs/epoll.c */
+	CALL(epoll_create, sys_epoll_create, ARG_INT),
+	CALL(epoll_create1, sys_epoll_create1, ARG_INT),
+	CALL(epoll_ctl, sys_epoll_ctl, ARG_FD, ARG_INT, ARG_FD),
+	CALL(epoll_wait, sys_epoll_wait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT),
+	CALL(epoll_pwait, sys_epoll_pwait, ARG_FD, ARG_LONG, ARG_INT, ARG_INT, ARG_LONG, ARG_LONG),
+
+	/* fs/eventfd.c */
+	CALL(eventfd, sys_eventfd, ARG_UINT),
+	CALL(eventfd2, sys_eventfd2, ARG_UINT, ARG_INT),
+
 	/* mman.c: memory (the heap, mem.c) */
 	CALL(brk, sys_brk),
 	CALL(mmap, sys_mmap, ARG_LONG, ARG_LONG, ARG_INT, ARG_INT, ARG_FD),
@@ -160,7 +173,7 @@ static const struct sys_entry table[] = {
 	CALL(clock_getres, sys_clock_getres, ARG_INT),
 	CALL(gettimeofday, sys_gettimeofday),
 	CALL(time, sys_time),
-	CALL(nanosleep, sys_nanosleep),
+	CALL(nanosleep, sys_nanosleep), /* process.c: a thread's wait */
 	CALL(clock_nanosleep, sys_clock_nanosleep, ARG_INT, ARG_INT),
 	RET(alarm, 0), /* never fires */
 	CALL(getitimer, sys_getitimer, ARG_INT),
@@ -311,7 +324,7 @@ static bool convert(const unsigned char *kind, const long *a, long *out)
 	return true;
 }
 
-long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
+static long answer(long nr, const long *a, struct ucontext_k *uc)
 {
 	if (nr < 0 || nr >= TABLE_LEN || !table[nr].known)
 		return -ENOSYS;
@@ -322,4 +335,22 @@ long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
 	if (!convert(e->arg, a, c.a))
 		return -EINVAL;
 	return e->fn(&c);
+}
+
+/* At [debug] verbosity 3 and above, every call goes to the debug log:
+ * the thread, the number, the first four arguments, the result (docs/
+ * zrt.md, "Finding what fails"). */
+long sys_dispatch(long nr, const long *a, struct ucontext_k *uc)
+{
+	thread_cur()->call = nr; /* for a restart (thread.c) */
+	long r = answer(nr, a, uc);
+	if (log_verbosity >= 3) {
+		if (r == THREAD_BLOCKED)
+			log_line(3, "zrt: [%ld] call %ld (0x%lx, 0x%lx, 0x%lx, 0x%lx) waits", thread_cur()->tid, nr,
+				 a[0], a[1], a[2], a[3]);
+		else
+			log_line(3, "zrt: [%ld] call %ld (0x%lx, 0x%lx, 0x%lx, 0x%lx) = %ld", thread_cur()->tid, nr,
+				 a[0], a[1], a[2], a[3], r);
+	}
+	return r;
 }

@@ -74,11 +74,15 @@ sys_fn sys_getcwd, sys_chdir, sys_fchdir, sys_mkdir, sys_mkdirat, sys_rmdir, sys
 	sys_renameat, sys_renameat2, sys_link, sys_linkat, sys_symlink, sys_symlinkat, sys_readlink, sys_readlinkat;
 /* fs/poll.c */
 sys_fn sys_poll, sys_ppoll, sys_select, sys_pselect6;
+/* fs/epoll.c */
+sys_fn sys_epoll_create, sys_epoll_create1, sys_epoll_ctl, sys_epoll_wait, sys_epoll_pwait;
+/* fs/eventfd.c */
+sys_fn sys_eventfd, sys_eventfd2;
 /* mman.c */
 sys_fn sys_brk, sys_mmap, sys_munmap, sys_mremap, sys_madvise, sys_msync, sys_mlock, sys_mlock2, sys_mlockall;
 /* clock.c; rng.c */
-sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_nanosleep, sys_clock_nanosleep,
-	sys_getitimer, sys_setitimer, sys_getrusage, sys_times;
+sys_fn sys_clock_gettime, sys_clock_getres, sys_gettimeofday, sys_time, sys_getitimer, sys_setitimer, sys_getrusage,
+	sys_times;
 sys_fn sys_getrandom;
 /* identity.c; sys_getresid: getresuid, getresgid; sys_setid: setuid,
  * setgid; sys_setreid, sys_setresid, sys_setfsid: the uid and gid forms;
@@ -88,7 +92,8 @@ sys_fn sys_uname, sys_sysinfo, sys_getresid, sys_setid, sys_setreid, sys_setresi
 	sys_setpriority, sys_sched_getaffinity, sys_sched_setaffinity, sys_getcpu, sys_personality;
 /* process.c; sys_fork: fork, vfork */
 sys_fn sys_exit, sys_exit_group, sys_clone, sys_fork, sys_clone3, sys_futex, sys_wait4, sys_waitid, sys_gettid,
-	sys_set_tid_address, sys_set_robust_list, sys_get_robust_list, sys_sched_yield;
+	sys_set_tid_address, sys_set_robust_list, sys_get_robust_list, sys_sched_yield, sys_nanosleep,
+	sys_clock_nanosleep;
 /* signal.c */
 sys_fn sys_rt_sigaction, sys_rt_sigprocmask, sys_rt_sigpending, sys_sigaltstack, sys_pause, sys_rt_sigsuspend, sys_kill,
 	sys_tkill, sys_tgkill, sys_rt_sigqueueinfo, sys_rt_tgsigqueueinfo;

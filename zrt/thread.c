@@ -19,14 +19,19 @@
  * guest memory, since which parts of that state the kernel writes varies
  * from run to run (docs/memory.md).
  *
- * Waits are futex waits: a waiting thread is skipped until a wake, a
- * requeue and a wake, or its deadline on the virtual clock. When no thread
- * can run, the clock jumps to the earliest deadline; when there is none,
- * every thread waits for ever and the session ends (deadlock).
+ * Waits (enum thread_wait): a futex wait is skipped until a wake, a
+ * requeue and a wake, or its deadline on the virtual clock; a sleep until
+ * its deadline; pause and rt_sigsuspend until a signal (thread_signal); a
+ * pipe read or write, a poll or epoll_wait until any pipe changes, when
+ * the thread makes its call again (back to its syscall instruction), or
+ * its deadline. When no thread can run, the clock jumps to the earliest
+ * deadline; when there is none, every thread waits for ever and the
+ * session ends (deadlock).
  */
 #include <asm/prctl.h>
 #include <asm/sigcontext.h>
 #include <asm/unistd.h>
+#include <linux/signal.h>
 #include <linux/futex.h>
 #include <linux/sched.h>
 
@@ -50,7 +55,7 @@ static unsigned char *fp_slots; /* the bottom of the signal stack */
 void thread_init(uint64_t seed)
 {
 	rnd = seed;
-	threads[0] = (struct thread){.tid = ZRT_PID, .state = THREAD_RUNNING};
+	threads[0] = (struct thread){.tid = ZRT_PID, .state = THREAD_RUNNING, .ss_flags = SS_DISABLE};
 	cur = 0;
 	nlive = 1;
 }
@@ -66,6 +71,12 @@ struct thread *thread_find(long tid)
 		if (threads[i].tid == tid && (threads[i].state == THREAD_RUNNING || threads[i].state == THREAD_WAITING))
 			return &threads[i];
 	return NULL;
+}
+
+struct thread *thread_slot(int i)
+{
+	struct thread *t = &threads[i];
+	return t->state == THREAD_RUNNING || t->state == THREAD_WAITING ? t : NULL;
 }
 
 static uint64_t next_random(void)
@@ -134,7 +145,8 @@ long thread_clone(struct ucontext_k *uc, uint64_t flags, uint64_t stack, uint64_
 		return -EAGAIN;
 	}
 	struct thread *t = &threads[i], *self = &threads[cur];
-	*t = (struct thread){.tid = next_tid++, .state = THREAD_RUNNING, .sigmask = self->sigmask};
+	*t = (struct thread){
+		.tid = next_tid++, .state = THREAD_RUNNING, .sigmask = self->sigmask, .ss_flags = SS_DISABLE};
 	memcpy(t->gregs, uc->gregs, sizeof t->gregs);
 	t->gregs[RAX] = 0;
 	if (stack)
@@ -206,15 +218,56 @@ long thread_exit(int code)
 
 /* ---- futexes ------------------------------------------------------------------------ */
 
-long thread_wait(uint64_t uaddr, uint32_t bitset, bool timed, uint64_t deadline)
+static long block(enum thread_wait kind, bool timed, uint64_t deadline)
 {
 	struct thread *t = &threads[cur];
 	t->state = THREAD_WAITING;
-	t->futex = uaddr;
-	t->bitset = bitset;
+	t->wait = kind;
 	t->wait_seq = wait_seq++;
 	t->timed = timed;
 	t->deadline = deadline;
+	t->futex = 0;
+	return THREAD_BLOCKED;
+}
+
+long thread_wait(uint64_t uaddr, uint32_t bitset, bool timed, uint64_t deadline)
+{
+	block(WAIT_FUTEX, timed, deadline);
+	threads[cur].futex = uaddr;
+	threads[cur].bitset = bitset;
+	return THREAD_BLOCKED;
+}
+
+bool thread_alone(void)
+{
+	return nlive == 1;
+}
+
+long thread_sleep(uint64_t deadline, uint64_t rem)
+{
+	uint64_t now = clock_peek();
+	if (deadline <= now)
+		return 0;
+	if (nlive == 1) { /* nothing else can happen meanwhile */
+		clock_advance(deadline - now);
+		return 0;
+	}
+	block(WAIT_SLEEP, true, deadline);
+	threads[cur].timeout_result = 0;
+	threads[cur].sleep_rem = rem;
+	return THREAD_BLOCKED;
+}
+
+long thread_pause(void)
+{
+	return block(WAIT_SIGNAL, false, 0);
+}
+
+long thread_io_wait(bool restartable, bool timed, uint64_t deadline, long timeout_result)
+{
+	block(WAIT_IO, timed, deadline);
+	threads[cur].restartable = restartable;
+	threads[cur].timeout_result = timeout_result;
 	return THREAD_BLOCKED;
 }
 
@@ -224,13 +277,31 @@ static void wake(struct thread *t, long result)
 	t->gregs[RAX] = (uint64_t)result;
 }
 
+/* The thread makes its call again: back to its syscall instruction (2
+ * bytes; a SIGSYS frame's rip is past it) with the call's number. */
+static void restart(struct thread *t)
+{
+	t->state = THREAD_RUNNING;
+	t->gregs[RIP] -= 2;
+	t->gregs[RAX] = (uint64_t)t->call;
+}
+
+void thread_io_changed(void)
+{
+	if (nlive == 1)
+		return;
+	for (int i = 0; i < THREAD_MAX; i++)
+		if (threads[i].state == THREAD_WAITING && threads[i].wait == WAIT_IO)
+			restart(&threads[i]);
+}
+
 /* The oldest waiter on uaddr whose bitset meets bitset, or NULL. */
 static struct thread *oldest(uint64_t uaddr, uint32_t bitset)
 {
 	struct thread *best = NULL;
 	for (int i = 0; i < THREAD_MAX; i++) {
 		struct thread *t = &threads[i];
-		if (t->state == THREAD_WAITING && t->futex == uaddr && (t->bitset & bitset) &&
+		if (t->state == THREAD_WAITING && t->wait == WAIT_FUTEX && t->futex == uaddr && (t->bitset & bitset) &&
 		    (!best || t->wait_seq < best->wait_seq))
 			best = t;
 	}
@@ -266,10 +337,24 @@ long thread_requeue(uint64_t from, uint64_t to, long nwake, long nmove)
 	return done + moved;
 }
 
+void thread_signal(struct thread *t, bool sa_restart)
+{
+	if (t->state != THREAD_WAITING)
+		return;
+	if (t->wait == WAIT_IO && t->restartable && sa_restart) {
+		restart(t); /* the handler's frame returns to the call */
+		return;
+	}
+	if (t->wait == WAIT_SLEEP && t->sleep_rem && user_ok(t->sleep_rem, 16)) {
+		uint64_t left = t->deadline - clock_peek(), *rem = (uint64_t *)t->sleep_rem;
+		rem[0] = left / 1000000000u, rem[1] = left % 1000000000u;
+	}
+	wake(t, -EINTR);
+}
+
 void thread_interrupt(struct thread *t)
 {
-	if (t->state == THREAD_WAITING)
-		wake(t, -EINTR);
+	thread_signal(t, false);
 }
 
 void thread_yield(void)
@@ -294,7 +379,7 @@ static bool expire(bool jump)
 		clock_advance(first - now), now = clock_peek();
 	for (int i = 0; i < THREAD_MAX; i++)
 		if (threads[i].state == THREAD_WAITING && threads[i].timed && threads[i].deadline <= now)
-			wake(&threads[i], -ETIMEDOUT);
+			wake(&threads[i], threads[i].wait == WAIT_FUTEX ? -ETIMEDOUT : threads[i].timeout_result);
 	return true;
 }
 
@@ -304,10 +389,19 @@ __attribute__((noreturn)) static void deadlock(void)
 {
 	char what[512];
 	size_t n = 0;
-	for (int i = 0; i < THREAD_MAX && n < sizeof what; i++)
-		if (threads[i].state == THREAD_WAITING)
-			n += zrt_fmt(what + n, sizeof what - n, "%sthread %lld waits on futex 0x%llx", n ? ", " : "",
-				     (long long)threads[i].tid, (unsigned long long)threads[i].futex);
+	for (int i = 0; i < THREAD_MAX && n < sizeof what; i++) {
+		const struct thread *t = &threads[i];
+		if (t->state != THREAD_WAITING)
+			continue;
+		n += zrt_fmt(what + n, sizeof what - n, "%sthread %lld ", n ? ", " : "", (long long)t->tid);
+		if (n >= sizeof what)
+			break;
+		if (t->wait == WAIT_FUTEX)
+			n += zrt_fmt(what + n, sizeof what - n, "waits on futex 0x%llx", (unsigned long long)t->futex);
+		else
+			n += zrt_fmt(what + n, sizeof what - n, "%s",
+				     t->wait == WAIT_SIGNAL ? "waits for a signal" : "waits on a descriptor");
+	}
 	log_line(0, "zrt: deadlock: every thread waits for ever (%s); the session ends", what);
 	exit_session(ZRT_EXIT_WAIT);
 }

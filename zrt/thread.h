@@ -27,6 +27,13 @@
 #define THREAD_BLOCKED (-100000L)
 
 enum thread_state { THREAD_FREE, THREAD_RUNNING, THREAD_WAITING, THREAD_DEAD };
+/* What a waiting thread waits for. */
+enum thread_wait {
+	WAIT_FUTEX,  /* a futex wake (a timeout: ETIMEDOUT) */
+	WAIT_SLEEP,  /* the clock only (nanosleep: 0 at the deadline) */
+	WAIT_SIGNAL, /* pause, rt_sigsuspend: a signal only */
+	WAIT_IO,     /* a pipe or a poll: any change of a pipe restarts the call */
+};
 
 struct thread {
 	long tid;
@@ -41,6 +48,17 @@ struct thread {
 	uint64_t wait_seq;
 	bool timed;
 	uint64_t deadline; /* on the virtual clock (clock_peek) */
+	enum thread_wait wait;
+	long timeout_result; /* a sleep's or a poll's result at its deadline */
+	uint64_t sleep_rem;  /* nanosleep's rem: written when a signal ends the sleep */
+	bool restartable;    /* a WAIT_IO read or write: SA_RESTART restarts it */
+	long call;           /* the call being answered (syscall.c), for a restart */
+	/* signal.c's state of the thread: its alternate stack (none at the
+	 * start, as Linux gives a new thread), rt_sigsuspend's saved mask. */
+	uint64_t ss_sp, ss_size;
+	int32_t ss_flags;
+	bool suspended;
+	uint64_t suspend_saved;
 };
 
 /* At start: the main thread (tid 1) and the scheduler's seed. */
@@ -48,6 +66,9 @@ void thread_init(uint64_t seed);
 struct thread *thread_cur(void);
 /* A thread alive (running or waiting) with this tid, or NULL. */
 struct thread *thread_find(long tid);
+/* The thread alive in slot i (0 to THREAD_MAX - 1), or NULL: threads in
+ * a fixed order. */
+struct thread *thread_slot(int i);
 
 /* clone of a thread: a new thread with the caller's registers (rax 0) on
  * stack (0: the caller's), fs = tls when settls; its tid, or -errno. */
@@ -68,6 +89,25 @@ long thread_requeue(uint64_t from, uint64_t to, long nwake, long nmove);
 /* A signal was sent to t: a wait of t ends (EINTR), as a signal ends a
  * futex wait on Linux. */
 void thread_interrupt(struct thread *t);
+/* The same, for a handler with SA_RESTART: a restartable read or write
+ * of a pipe starts again after the handler instead of failing. */
+void thread_signal(struct thread *t, bool sa_restart);
+
+/* No other thread is alive: nothing but the clock can end a wait. */
+bool thread_alone(void);
+/* The caller sleeps until the clock reaches deadline (a signal ends it
+ * with EINTR, the time left written to rem when not 0): THREAD_BLOCKED,
+ * or 0 when alone (the clock jumps). */
+long thread_sleep(uint64_t deadline, uint64_t rem);
+/* The caller waits for a signal (pause, rt_sigsuspend): THREAD_BLOCKED. */
+long thread_pause(void);
+/* The caller waits for a pipe to change (a read, a write, a poll, an
+ * epoll_wait): the call is made again when one does; at deadline (timed)
+ * it returns timeout_result. THREAD_BLOCKED. */
+long thread_io_wait(bool restartable, bool timed, uint64_t deadline, long timeout_result);
+/* A pipe changed (data, room, an end closed): every WAIT_IO wait ends
+ * and its call is made again. */
+void thread_io_changed(void);
 /* sched_yield: the next choice prefers another thread. */
 void thread_yield(void);
 

@@ -2,16 +2,17 @@
 # threads.sh ZVSH BUILD - threads inside the sandbox (docs/zrt.md, "Threads").
 #
 # Static programs with threads (glibc's pthreads through clone3, musl's
-# through clone, C++ std::thread, OpenMP; tests/zrt/threads/) give the
+# through clone, C++ std::thread, OpenMP, Go; tests/zrt/threads/) give the
 # same output as natively where it does not depend on the interleaving,
 # and the same bytes and memory etag on two more runs by zerovm itself
 # (-C: cpuid from a table); a racy program gives one result per seed
 # ([threads] seed in the nvram) and different results across seeds; a
 # deadlock ends the session at once with status 124 and a "deadlock" line.
 #
-# BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp}. Prints "ok - ..."
+# BUILD holds zerovm and zrt/threads-{glibc,musl,cxx,omp,go}. Prints "ok - ..."
 # lines and "N passed, M failed".
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 ZVSH=$(readlink -f "$1")
 B=$(readlink -f "$2")
 export ZEROVM=$B/zerovm
@@ -91,9 +92,37 @@ for lib in glibc musl; do
 	same "$lib: pthread_exit of main, the last thread finishes" "$P" exit
 	same "$lib: each thread keeps its own FPU state (rounding modes) across switches" "$P" fpu
 	same "$lib: a thread exits holding a robust mutex main waits for: EOWNERDEAD" "$P" robust
+	same "$lib: a thread in sigsuspend is woken by pthread_kill from main, its mask back" "$P" suspend
+	same "$lib: a thread in pause is woken by pthread_kill from main" "$P" pause
+	same "$lib: a blocking pipe read waits for another thread's writes; a write past the pipe's room waits for the reader" "$P" pipe
+	same "$lib: select, poll, epoll_wait and an eventfd read wait for another thread's write; epoll_wait's timeout" "$P" poll
+	same "$lib: a pipe read interrupted by pthread_kill: SA_RESTART goes on, else EINTR" "$P" restart
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
+# Go's runtime: its own threads (sysmon, the garbage collector's workers),
+# futexes, signal stacks per thread, sched_yield, its sleeps.
+same "go: goroutines, channels, a WaitGroup, a map under a Mutex, the collector" "$B/zrt/threads-go"
+# Every seed is another interleaving of Go's threads: the same output.
+zv "$T/go.out" "$B/zrt/threads-go"
+gosame=yes
+for s in 1 2 3 4; do
+	seed "$s"
+	rerun "$T/go$s.out"
+	cmp -s "$T/go.out" "$T/go$s.out.2" && cmp -s "$T/go.out" "$T/go$s.out.3" && [ -n "$E2" ] && [ "$E2" == "$E3" ] ||
+		gosame=no
+done
+check "go: 4 more seeds, each deterministic, all the same output" "$gosame $ZRC" "yes 0"
+# The call log ([debug] verbosity 3, docs/zrt.md "Finding what fails"):
+# Go's preemption of the spinning goroutine is a tgkill of SIGURG (23).
+zv "$T/go.out" "$B/zrt/threads-go"
+printf '[debug]\nverbosity=3\n' >>"$T/keep/nvram"
+timeout 120 "$ZEROVM" -C "$T/keep/manifest" </dev/null 3>"$T/golog.out" 4>"$T/golog.err" >/dev/null 2>&1
+urg=$(grep -c '^zrt: \[[0-9]*\] call 234 (0x1, 0x[0-9a-f]*, 0x17, 0x[0-9a-f]*) = 0$' "$T/golog.err")
+clones=$(grep -c '^zrt: \[[0-9]*\] call 56 (0x[0-9a-f]*, 0x[0-9a-f]*, 0x0, 0x0) = [0-9]*$' "$T/golog.err")
+check "go: the call log (verbosity 3) names every call: clones of Go's threads, the preemption as tgkill(1, tid, SIGURG) = 0; output unchanged" \
+	"$([ "$urg" -ge 1 ] && echo tgkill) $([ "$clones" -ge 2 ] && echo clones) $(cmp "$T/go.out" "$T/golog.out" 2>&1)" \
+	"tgkill clones "
 
 # The cap (docs/zrt.md, "Ids and the end"): 64 threads live at once, the
 # next pthread_create EAGAIN; the slots of ended threads are used again.
@@ -102,6 +131,57 @@ for lib in glibc musl; do
 	check "$lib: 64 threads live at once, the next pthread_create fails (EAGAIN), ended ones free their slots" \
 		"$ZRC $(cat "$T/cap.out")" \
 		"0 cap: 63 threads besides main, then Resource temporarily unavailable; after they ended: one more"
+done
+
+# Python's concurrent.futures (the Python image, make images): the same
+# output as python3.11 natively, the same bytes and memory etag every run.
+PYIMG=$B/images/python3.tar
+if [ -f "$PYIMG" ] && [ -x /usr/bin/python3.11 ]; then
+	cp "$HERE/threads/pool.py" "$T/pool.py"
+	PYTHONHASHSEED=0 timeout 60 /usr/bin/python3.11 pool.py >"$T/pool.native" 2>&1
+	zv "$T/pool.out" --image "$PYIMG" --env PYTHONHASHSEED=0 python3 @pool.py
+	check "python: ThreadPoolExecutor (map, as_completed, an exception, wait) as natively, 3 runs, one memory etag" \
+		"$ZRC $DETERMINISTIC $(cmp "$T/pool.native" "$T/pool.out" 2>&1)$(grep -c '^map: ' "$T/pool.out")" "0 yes 12"
+else
+	echo "ok - python: ThreadPoolExecutor # SKIP no $PYIMG (make images) or no /usr/bin/python3.11"
+fi
+
+# ---------------------------------------------------------------- CPUs
+# The same session pinned to each CPU (taskset -c 0, -c 1): the same
+# output and memory etag. zerovm -C answers cpuid from a table, so nothing
+# a thread sees depends on the CPU it runs on.
+pinned() { # NAME: the kept session of the last zv, on CPU 0 and on CPU 1
+	local k=$T/keep c
+	for c in 0 1; do
+		taskset -c "$c" "$ZEROVM" -C "$k/manifest" </dev/null 3>"$T/cpu$c.out" 4>/dev/null >"$k/rcpu$c" 2>/dev/null
+	done
+	local e0 e1
+	e0=$(grep -o '/dev/memory [0-9a-f]*' "$k/rcpu0")
+	e1=$(grep -o '/dev/memory [0-9a-f]*' "$k/rcpu1")
+	check "$1: pinned to CPU 0 and to CPU 1, the same output and memory etag" \
+		"$(cmp "$T/cpu0.out" "$T/cpu1.out" 2>&1)$([ -n "$e0" ] && [ "$e0" == "$e1" ] && echo same)$(cmp "$T/cpu0.out" "$2" 2>&1)" "same"
+}
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	zv "$T/pcpu.out" "$B/zrt/threads-glibc" pc
+	pinned "glibc producers and consumers" "$T/pcpu.out"
+	zv "$T/gocpu.out" "$B/zrt/threads-go"
+	pinned "go" "$T/gocpu.out"
+	zv "$T/racecpu.out" "$B/zrt/threads-musl" race
+	pinned "musl race (the interleaving itself)" "$T/racecpu.out"
+	if [ -f "$PYIMG" ]; then
+		zv "$T/poolcpu.out" --image "$PYIMG" --env PYTHONHASHSEED=0 python3 @pool.py
+		pinned "python ThreadPoolExecutor" "$T/poolcpu.out"
+	fi
+else
+	echo "ok - pinned to CPU 0 and to CPU 1 # SKIP one CPU, or no taskset"
+fi
+
+# One thread: pause and rt_sigsuspend return EINTR at once (nothing could
+# send a signal). pause used to be EFAULT: its mask lived on ZRT's stack.
+for lib in glibc musl; do
+	zv "$T/alone.out" "$B/zrt/threads-$lib" alone
+	check "$lib: alone, pause and sigsuspend return EINTR at once" "$ZRC $(cat "$T/alone.out")" \
+		"0 alone: pause -1 (Interrupted system call), sigsuspend -1 (Interrupted system call)"
 done
 
 # ---------------------------------------------------------------- seeds
@@ -136,6 +216,10 @@ for lib in glibc musl; do
 	check "$lib: a deadlock ends the session at once, status 124, said on stderr, the same every run" \
 		"$ZRC $(head -n 1 "$T/dead.out") / $(grep -c '^zrt: deadlock: every thread waits for ever (thread 1 waits on futex 0x[0-9a-f]*, thread 2 waits on futex 0x[0-9a-f]*); the session ends$' "$T/dead.out.err") $DETERMINISTIC" \
 		"124 deadlock: each thread holds one mutex and takes the other / 1 yes"
+	zv "$T/dead.out" "$B/zrt/threads-$lib" deadwait
+	check "$lib: threads waiting on a pipe and for a signal, main joining one: a deadlock that says what each waits on" \
+		"$ZRC $(grep -c '^zrt: deadlock: every thread waits for ever (thread 1 waits on futex 0x[0-9a-f]*, thread 2 waits on a descriptor, thread 3 waits for a signal); the session ends$' "$T/dead.out.err") $DETERMINISTIC" \
+		"124 1 yes"
 done
 
 echo "$pass passed, $fail failed"

@@ -54,6 +54,7 @@ static void ofd_put(struct ofd *o)
 		return;
 	if (o->ino->pipe)
 		pipe_close(o->ino->pipe, (o->flags & O_ACCMODE) == O_RDONLY);
+	epoll_forget(o);
 	o->ino->opens--;
 	inode_put(o->ino);
 	mem_free(o, sizeof *o);

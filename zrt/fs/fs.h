@@ -27,6 +27,8 @@
  *            readlink; chdir and getcwd
  *   ioctl.c  ioctl: terminals on char channels, FIONREAD, FIOCLEX
  *   poll.c   poll and select
+ *   epoll.c  epoll instances: interest lists, epoll_wait
+ *   eventfd.c  eventfd counters
  *   init.c   the tree at start: /dev, /tmp, channels, devices, stdio
  *
  * Invariants. A directory's entries are a list in creation order (dir.c
@@ -34,8 +36,10 @@
  * ".", its subdirectories' ".."), opens counts open file descriptions
  * and the working directory; an inode is freed when both are 0
  * (inode_put), never the root. An inode is at most one of: a channel's
- * node (chan), a device (dev), a pipe (pipe), a file whose bytes are still
- * in an image (tar), or a file, directory or symlink in memory.
+ * node (chan), a device (dev), a pipe (pipe), an epoll instance (ep), an
+ * eventfd (evt), a
+ * file whose bytes are still in an image (tar), or a file, directory or
+ * symlink in memory.
  */
 #ifndef ZRT_FS_H
 #define ZRT_FS_H
@@ -72,6 +76,8 @@ struct inode {
 	uint64_t tar_off;
 	struct zchan *chan; /* a channel's device node */
 	struct zpipe *pipe; /* a pipe (pipe.c) */
+	struct zepoll *ep;  /* an epoll instance (epoll.c) */
+	struct zevent *evt; /* an eventfd (eventfd.c) */
 	bool rofs;          /* in an [fstab] overlay=no mount: changing it, or its entries, is EROFS */
 };
 
@@ -168,6 +174,22 @@ long fd_alloc(long from, struct ofd *o, bool cloexec); /* the lowest free from `
 long fd_open(struct inode *n, int flags);              /* a new description; -ENOMEM, -EMFILE */
 long fd_close(long fd);
 void fd_set_cloexec(long fd, bool on); /* fd is open */
+
+/* ---- poll.c and epoll.c ------------------------------------------------------- */
+int fs_poll_events(const struct ofd *o, int asked); /* poll(2)'s revents of o */
+struct zepoll;
+void epoll_free(struct zepoll *ep);      /* an instance's inode is freed */
+void epoll_forget(const struct ofd *o);  /* o is closed for the last time: its items go */
+int epoll_poll(const struct zepoll *ep); /* POLLIN when an item is ready */
+
+/* ---- eventfd.c ------------------------------------------------------------------ */
+struct zevent;
+void eventfd_free(struct zevent *e);
+int eventfd_poll(const struct zevent *e);
+uint64_t eventfd_wakes(const struct zevent *e); /* changes, for EPOLLET */
+/* read and write of at least 8 bytes; a wait is THREAD_BLOCKED */
+int64_t eventfd_read(struct zevent *e, void *buf, uint64_t len, bool nonblock);
+int64_t eventfd_write(struct zevent *e, const void *buf, uint64_t len, bool nonblock);
 
 /* ---- open.c -------------------------------------------------------------------- */
 extern uint32_t fs_umask;

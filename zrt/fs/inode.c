@@ -27,6 +27,8 @@ void inode_put(struct inode *n)
 	if (n->data)
 		mem_free(n->data, n->cap);
 	pipe_free(n->pipe);
+	epoll_free(n->ep);
+	eventfd_free(n->evt);
 	mem_free(n, sizeof *n);
 }
 

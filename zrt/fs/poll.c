@@ -2,8 +2,9 @@
  * poll.c - poll and select: pipes by what they hold (pipe.c); every other
  * descriptor is ready for what was asked, since channel reads wait in the
  * supervisor until they have their bytes, so readiness never depends on
- * timing. Nothing ready: a timeout passes on the virtual clock, none
- * would wait for ever and ends the session.
+ * timing. Nothing ready: with other threads the caller waits for a pipe
+ * to change or its timeout; alone, a timeout passes on the virtual clock,
+ * none would wait for ever and ends the session.
  */
 #include <asm/poll.h>
 
@@ -11,6 +12,7 @@
 #include "../exit.h"
 #include "../pipe.h"
 #include "../syscall.h"
+#include "../thread.h"
 #include "../user.h"
 #include "fs.h"
 
@@ -18,24 +20,37 @@
  * everything else is always ready for what was asked: channel reads block
  * in the supervisor until they have their bytes, so readiness never
  * depends on timing. POLLERR and POLLHUP are reported whether asked or not. */
-static int fd_events(const struct ofd *o, int asked)
+int fs_poll_events(const struct ofd *o, int asked)
 {
 	int acc = o->flags & O_ACCMODE;
+	if (o->ino->ep)
+		return epoll_poll(o->ino->ep) & asked;
+	if (o->ino->evt)
+		return eventfd_poll(o->ino->evt) & asked;
 	if (o->ino->pipe)
 		return pipe_poll(o->ino->pipe, acc == O_RDONLY || acc == O_RDWR, acc == O_WRONLY || acc == O_RDWR) &
 		       (asked | POLLERR | POLLHUP);
 	return asked & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
-/* Nothing is ready: a timeout passes on the virtual clock at once; no
- * timeout would wait for ever, since nothing else in the sandbox can make a
- * descriptor of this process ready. */
-static void wait_nothing(int64_t timeout_ns, const char *call)
+/* Nothing is ready. With other threads, the caller waits (thread.c) until
+ * a pipe changes, when the call is made again, or until its timeout on
+ * the virtual clock (result 0). Alone, nothing else can make a descriptor
+ * ready: a timeout passes on the virtual clock at once, no timeout would
+ * wait for ever and ends the session. 0 or THREAD_BLOCKED. */
+static long wait_nothing(int64_t timeout_ns, const char *call)
 {
+	if (timeout_ns == 0)
+		return 0;
+	if (!thread_alone()) {
+		uint64_t now = clock_peek(), ns = (uint64_t)timeout_ns;
+		return thread_io_wait(false, timeout_ns > 0, ns > ZRT_CLOCK_MAX - now ? ZRT_CLOCK_MAX : now + ns, 0);
+	}
 	if (timeout_ns > 0)
 		clock_advance((uint64_t)timeout_ns);
-	else if (timeout_ns < 0)
+	else
 		exit_would_block(call);
+	return 0;
 }
 
 static long do_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
@@ -54,13 +69,13 @@ static long do_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 		else if (!o)
 			rev = POLLNVAL;
 		else
-			rev = fd_events(o, ev);
+			rev = fs_poll_events(o, ev);
 		((int16_t *)&fds[2 * i + 1])[1] = (int16_t)rev;
 		if (rev)
 			ready++;
 	}
 	if (!ready)
-		wait_nothing(timeout_ns, "poll on descriptors nothing else can make ready, without a timeout");
+		return wait_nothing(timeout_ns, "poll on descriptors nothing else can make ready, without a timeout");
 	return ready;
 }
 
@@ -89,7 +104,7 @@ static long do_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t 
 		const struct ofd *o = fd_get(fd);
 		if (!o)
 			return -EBADF;
-		int ev = fd_events(o, POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+		int ev = fs_poll_events(o, POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 		bool hit[3] = {in[0] && (ev & SEL_IN), in[1] && (ev & SEL_OUT), false};
 		for (int s = 0; s < 3; s++)
 			if (hit[s]) {
@@ -97,11 +112,12 @@ static long do_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t 
 				ready++;
 			}
 	}
+	/* A wait makes the call again: the sets stay as given until then. */
+	if (!ready && wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout"))
+		return THREAD_BLOCKED;
 	for (int s = 0; s < 3; s++)
 		if (sets[s])
 			memcpy(sets[s], out[s], words * 8);
-	if (!ready)
-		wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout");
 	return ready;
 }
 

@@ -9,6 +9,7 @@
 #include "../exit.h"
 #include "../mem.h"
 #include "../pipe.h"
+#include "../thread.h"
 #include "../sig.h"
 #include "../syscall.h"
 #include "../user.h"
@@ -18,7 +19,7 @@
  * position means nothing to it. Devices can (they ignore the position). */
 static bool is_stream(const struct inode *n)
 {
-	return n->pipe || (n->chan && !(n->chan->random_read || n->chan->random_write));
+	return n->pipe || n->evt || n->ep || (n->chan && !(n->chan->random_read || n->chan->random_write));
 }
 
 /* Positions of regular files are signed (loff_t): a negative one, or one
@@ -62,6 +63,10 @@ static long rw_open(long fd, bool at, bool wr, struct ofd **out)
  * (do not, despite O_APPEND). */
 static int64_t xfer_read(struct ofd *o, void *buf, uint64_t len, const uint64_t *at, long rwf)
 {
+	if (o->ino->evt) /* its own order: the size, the counter, then the memory */
+		return eventfd_read(o->ino->evt, buf, len, (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT));
+	if (o->ino->ep) /* no read method */
+		return -EINVAL;
 	if (len > ZRT_RW_MAX)
 		len = ZRT_RW_MAX;
 	uint64_t reach = user_reach((uint64_t)buf, len);
@@ -70,8 +75,10 @@ static int64_t xfer_read(struct ofd *o, void *buf, uint64_t len, const uint64_t 
 	if (o->ino->pipe) {
 		bool nonblock = (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT);
 		int64_t r = pipe_read(o->ino->pipe, buf, reach, nonblock);
-		if (r == ZRT_WOULD_BLOCK)
+		if (r == ZRT_WOULD_BLOCK && thread_alone())
 			exit_would_block("read of an empty pipe whose write end is open");
+		if (r == ZRT_WOULD_BLOCK) /* another thread may write: wait for it (thread.c) */
+			return thread_io_wait(true, false, 0, 0);
 		return r;
 	}
 	uint64_t adv;
@@ -83,6 +90,10 @@ static int64_t xfer_read(struct ofd *o, void *buf, uint64_t len, const uint64_t 
 
 static int64_t xfer_write(struct ofd *o, const void *buf, uint64_t len, const uint64_t *at, long rwf)
 {
+	if (o->ino->evt)
+		return eventfd_write(o->ino->evt, buf, len, (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT));
+	if (o->ino->ep)
+		return -EINVAL;
 	if (len > ZRT_RW_MAX)
 		len = ZRT_RW_MAX;
 	uint64_t reach = user_reach((uint64_t)buf, len);
@@ -92,8 +103,10 @@ static int64_t xfer_write(struct ofd *o, const void *buf, uint64_t len, const ui
 	if (n->pipe) {
 		bool nonblock = (o->flags & O_NONBLOCK) || (rwf & RWF_NOWAIT);
 		int64_t r = pipe_write(n->pipe, buf, reach, nonblock);
-		if (r == ZRT_WOULD_BLOCK)
+		if (r == ZRT_WOULD_BLOCK && thread_alone())
 			exit_would_block("write to a full pipe whose read end is open");
+		if (r == ZRT_WOULD_BLOCK) /* nothing written: wait for a reader */
+			return thread_io_wait(true, false, 0, 0);
 		if (r == -EPIPE)
 			sig_send_self(SIGPIPE, SI_USER); /* as the kernel sends it */
 		return r;
@@ -209,11 +222,13 @@ static int64_t copy_through(struct ofd *in, uint64_t *inoff, struct ofd *out, ui
 	while ((uint64_t)total < count) {
 		uint64_t n = count - (uint64_t)total < BOUNCE ? count - (uint64_t)total : BOUNCE;
 		int64_t r = xfer_read(in, bounce, n, inoff, 0);
-		if (r <= 0)
+		if (r <= 0) /* a wait (THREAD_BLOCKED) restarts the call: nothing was moved yet, or it returns */
 			return total ? total : r;
 		if (inoff)
 			*inoff += (uint64_t)r;
 		int64_t w = xfer_write(out, bounce, (uint64_t)r, outoff, 0);
+		if (w == THREAD_BLOCKED) /* what was read would be lost by a restart */
+			exit_would_block("sendfile or copy_file_range to a full pipe");
 		if (w < 0)
 			return total ? total : w;
 		if (outoff)
@@ -314,7 +329,7 @@ static long do_lseek(long fd, int64_t off, long whence)
 	if (whence < 0 || whence > SEEK_MAX)
 		return -EINVAL;
 	struct inode *n = o->ino;
-	if (n->dev != DEV_NONE)
+	if (n->dev != DEV_NONE || n->evt || n->ep) /* noop_llseek */
 		return 0;
 	if (is_stream(n))
 		return -ESPIPE;

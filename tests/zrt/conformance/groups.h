@@ -46,5 +46,8 @@ void group_sigpipe(void);
 void group_sigpipe_handled(void);
 void group_bigsleep(void);
 void group_pipe_block(void);
+void group_futex(void);
+void group_epoll(void);
+void group_eventfd(void);
 
 #endif

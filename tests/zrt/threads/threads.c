@@ -22,18 +22,36 @@
  *             thread's exit, as Linux does; glibc leaves it to the kernel)
  *   cap       threads created until pthread_create fails (sandbox only:
  *             docs/zrt.md says 64 live at once, main included)
+ *   suspend   a thread in sigsuspend, woken by pthread_kill from main
+ *   pause     a thread in pause, woken by pthread_kill from main
+ *   pipe      a thread's blocking read of an empty pipe, woken by main's
+ *             writes; main's write of more than the pipe holds, which
+ *             waits for the reader; EOF at main's close
+ *   poll      a thread waits in select, poll and epoll_wait on pipes main
+ *             writes to later; then an epoll_wait times out; then a read
+ *             of an eventfd main writes to
+ *   restart   a thread's pipe read interrupted by pthread_kill: with
+ *             SA_RESTART it goes on and gets main's data, without it EINTR
+ *   deadwait  main joins a thread that reads a pipe nobody writes; a third
+ *             thread pauses (sandbox only: natively it hangs)
+ *   alone     pause and sigsuspend with one thread (sandbox only: EINTR at
+ *             once, natively they wait)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fenv.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -347,6 +365,244 @@ static int cmd_cap(void)
 	return 0;
 }
 
+/* ---- waits another thread ends: sigsuspend, pause, pipes ------------------- */
+
+static volatile int ready;
+
+static void *suspender(void *arg)
+{
+	(void)arg;
+	sigset_t block, wait;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGUSR1);
+	pthread_mutex_lock(&mu);
+	ready = 1;
+	pthread_cond_signal(&notempty);
+	pthread_mutex_unlock(&mu);
+	int r = sigsuspend(&wait); /* SIGUSR1 is blocked until here: it cannot be missed */
+	sigset_t now;
+	pthread_sigmask(SIG_BLOCK, NULL, &now);
+	printf("suspend: sigsuspend %d (%s), handler saw %d, SIGUSR1 blocked again: %d\n", r, strerror(errno), (int)got,
+	       sigismember(&now, SIGUSR1));
+	return 0;
+}
+
+static int cmd_suspend(void)
+{
+	signal(SIGUSR1, on_usr1);
+	pthread_t t;
+	pthread_create(&t, NULL, suspender, NULL);
+	pthread_mutex_lock(&mu);
+	while (!ready)
+		pthread_cond_wait(&notempty, &mu);
+	pthread_mutex_unlock(&mu);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static void *pauser(void *arg)
+{
+	(void)arg;
+	int r = pause();
+	printf("pause: pause %d (%s), handler saw %d\n", r, strerror(errno), (int)got);
+	return 0;
+}
+
+static int cmd_pause(void)
+{
+	signal(SIGUSR1, on_usr1);
+	pthread_t t;
+	pthread_create(&t, NULL, pauser, NULL);
+	struct timespec ms = {0, 1000000};
+	while (!got) { /* until the thread has paused and taken it */
+		nanosleep(&ms, NULL);
+		pthread_kill(t, SIGUSR1);
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static int pfd[2];
+
+static void *pipe_reader(void *arg)
+{
+	(void)arg;
+	char b[1000];
+	long total = 0, reads = 0;
+	unsigned sum = 0;
+	ssize_t n;
+	while ((n = read(pfd[0], b, sizeof b)) > 0) { /* waits for the writer, then EOF */
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + (unsigned char)b[i];
+		total += n, reads++;
+	}
+	printf("pipe: the reader got %ld bytes, checksum %08x, then %s\n", total, sum, n == 0 ? "EOF" : "an error");
+	return (void *)reads;
+}
+
+static int cmd_pipe(void)
+{
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t t;
+	pthread_create(&t, NULL, pipe_reader, NULL);
+	struct timespec ms = {0, 5000000};
+	nanosleep(&ms, NULL); /* the reader waits on the empty pipe meanwhile */
+	write(pfd[1], "hello, ", 7);
+	nanosleep(&ms, NULL);
+	write(pfd[1], "reader\n", 7);
+	/* 256 KiB: more than the pipe holds, so the writer waits for the reader */
+	static char big[256 << 10];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 7 + i / 4096);
+	size_t off = 0;
+	while (off < sizeof big) {
+		ssize_t w = write(pfd[1], big + off, sizeof big - off);
+		if (w <= 0)
+			return 1;
+		off += (size_t)w;
+	}
+	close(pfd[1]);
+	pthread_join(t, NULL);
+	printf("pipe: the writer wrote %zu bytes\n", off + 14);
+	return 0;
+}
+
+static int sel[3][2], efd;
+
+static void *poller(void *arg)
+{
+	(void)arg;
+	char b[16];
+	fd_set r;
+	FD_ZERO(&r);
+	FD_SET(sel[0][0], &r);
+	int n = select(sel[0][0] + 1, &r, NULL, NULL, NULL); /* waits for main's write */
+	printf("select: %d ready, the read end set: %d, read %zd\n", n, FD_ISSET(sel[0][0], &r),
+	       read(sel[0][0], b, sizeof b));
+	struct pollfd p = {sel[1][0], POLLIN, 0};
+	n = poll(&p, 1, 10000);
+	printf("poll: %d ready, revents POLLIN %d, read %zd\n", n, !!(p.revents & POLLIN),
+	       read(sel[1][0], b, sizeof b));
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event e = {.events = EPOLLIN, .data.u64 = 42}, got;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sel[2][0], &e);
+	n = epoll_wait(ep, &got, 1, -1);
+	printf("epoll: %d ready, data %llu, EPOLLIN %d, read %zd\n", n, (unsigned long long)got.data.u64,
+	       !!(got.events & EPOLLIN), read(sel[2][0], b, sizeof b));
+	n = epoll_wait(ep, &got, 1, 5); /* nothing more: the timeout */
+	printf("epoll: then %d after a 5 ms timeout\n", n);
+	close(ep);
+	uint64_t v = 0;
+	ssize_t got_n = read(efd, &v, sizeof v); /* waits for main's write */
+	printf("eventfd: read %zd, value %llu\n", got_n, (unsigned long long)v);
+	return 0;
+}
+
+static int cmd_poll(void)
+{
+	for (int i = 0; i < 3; i++)
+		if (pipe(sel[i]) < 0)
+			return 1;
+	efd = eventfd(0, 0);
+	pthread_t t;
+	pthread_create(&t, NULL, poller, NULL);
+	struct timespec ms = {0, 20000000};
+	for (int i = 0; i < 3; i++) {
+		nanosleep(&ms, NULL); /* the thread waits in select, poll, epoll_wait */
+		write(sel[i][1], "ready", 5);
+	}
+	nanosleep(&ms, NULL);
+	nanosleep(&ms, NULL); /* the thread waits in its eventfd read */
+	uint64_t five = 5;
+	write(efd, &five, sizeof five);
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static volatile int reading;
+
+static void *restart_reader(void *arg)
+{
+	char b[16];
+	reading = 1;
+	ssize_t n = read(pfd[0], b, sizeof b);
+	printf("restart: %s: read %zd (%s), handler ran %d\n", arg ? "SA_RESTART" : "no SA_RESTART", n,
+	       n < 0 ? strerror(errno) : "data", (int)got);
+	return 0;
+}
+
+static int restart_case(int flags)
+{
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = flags};
+	sigaction(SIGUSR1, &sa, NULL);
+	got = 0, reading = 0;
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t t;
+	pthread_create(&t, NULL, restart_reader, flags ? (void *)1 : NULL);
+	struct timespec ms = {0, 20000000};
+	while (!reading)
+		sched_yield();
+	nanosleep(&ms, NULL); /* the thread is in its read */
+	pthread_kill(t, SIGUSR1);
+	nanosleep(&ms, NULL);
+	write(pfd[1], "data", 4);
+	pthread_join(t, NULL);
+	close(pfd[0]);
+	close(pfd[1]);
+	return 0;
+}
+
+static void *read_forever(void *arg)
+{
+	(void)arg;
+	char b[4];
+	read(pfd[0], b, sizeof b); /* nobody ever writes */
+	return 0;
+}
+
+static void *pause_forever(void *arg)
+{
+	(void)arg;
+	pause(); /* nobody ever sends a signal */
+	return 0;
+}
+
+static int cmd_deadwait(void)
+{
+	if (pipe(pfd) < 0)
+		return 1;
+	pthread_t r, p;
+	pthread_create(&r, NULL, read_forever, NULL);
+	pthread_create(&p, NULL, pause_forever, NULL);
+	printf("deadwait: main joins a thread reading an empty pipe; another pauses\n");
+	fflush(stdout);
+	pthread_join(r, NULL);
+	return 0;
+}
+
+/* One thread: nothing could ever send a signal, so pause and sigsuspend
+ * return EINTR at once (docs/zrt.md, Signals); natively they would wait. */
+static int cmd_alone(void)
+{
+	int r = pause();
+	printf("alone: pause %d (%s)", r, strerror(errno));
+	sigset_t none;
+	sigemptyset(&none);
+	r = sigsuspend(&none);
+	printf(", sigsuspend %d (%s)\n", r, strerror(errno));
+	return 0;
+}
+
+static int cmd_restart(void)
+{
+	return restart_case(SA_RESTART) | restart_case(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -370,6 +626,21 @@ int main(int argc, char **argv)
 		return cmd_robust();
 	if (!strcmp(c, "cap"))
 		return cmd_cap();
-	fprintf(stderr, "usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap\n");
+	if (!strcmp(c, "suspend"))
+		return cmd_suspend();
+	if (!strcmp(c, "pause"))
+		return cmd_pause();
+	if (!strcmp(c, "pipe"))
+		return cmd_pipe();
+	if (!strcmp(c, "poll"))
+		return cmd_poll();
+	if (!strcmp(c, "restart"))
+		return cmd_restart();
+	if (!strcmp(c, "deadwait"))
+		return cmd_deadwait();
+	if (!strcmp(c, "alone"))
+		return cmd_alone();
+	fprintf(stderr,
+		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait|alone\n");
 	return 2;
 }

@@ -1,0 +1,3 @@
+module zrtthreads
+
+go 1.19
