@@ -111,10 +111,10 @@ __attribute__((noreturn)) static void child(const struct zerovm_spawn *sp, pid_t
 	sigprocmask(SIG_SETMASK, &sp->sig->mask, NULL);
 	/* Copies above every target first, so no dup2 below overwrites a source. */
 	for (int i = 0; i < sp->n; i++)
-		if ((tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
+		if (sp->src[i] >= 0 && (tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
 			goto fail;
 	for (int i = 0; i < sp->n; i++)
-		if (dup2(tmp[i], i) < 0)
+		if (sp->src[i] < 0 ? close(i) < 0 && errno != EBADF : dup2(tmp[i], i) < 0)
 			goto fail;
 	/* Nothing else the tool had reaches zerovm (CLOSE_RANGE_CLOEXEC needs
 	 * Linux 5.11; before, one by one). The system call, not glibc's
