@@ -498,6 +498,11 @@ TMPDIR="$T/tmp/a,b" run "./odd,dir/p"
 check_re "TMPDIR that cannot go into a manifest: /tmp instead" "$(sed -n 's/^Program = //p' "$M")" \
 	"^/tmp/zvsh\.[A-Za-z0-9]{6}/link[0-9]+$"
 check "  ... removed at the end" "$(ls -d "$(sed -n 's/^Program = //p' "$M" | xargs dirname)" 2>/dev/null)" ""
+TMPDIR="$T/missing" run prog
+check "TMPDIR missing: a session that needs no work directory runs" "$RC" 0
+TMPDIR="$T/missing" run "./odd,dir/p"
+check "TMPDIR missing and a link needed: exit 2, said" "$RC:$(head -n 1 "$ERR")" \
+	"2:zvsh: cannot create a work directory in $T/missing: No such file or directory"
 run --keep "$T/kk" prog
 check "--keep DIR: manifest, nvram and notes are files there" "$(tail -n 1 "$F/argv"):$(ls "$T/kk" | tr '\n' ' ')" \
 	"$T/kk/manifest:manifest notes nvram report "
