@@ -130,7 +130,7 @@ static int64_t timeout_s(const struct manifest *m)
 	return m->timeout < 3155760000 ? m->timeout : 3155760000;
 }
 
-static int prepare(struct session *s, const struct options *o)
+static int prepare(struct session *s, const struct options *o, int spare)
 {
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
@@ -144,7 +144,9 @@ static int prepare(struct session *s, const struct options *o)
 	if (!o->skip_selfcheck && selfcheck(s) < 0)
 		return -1;
 	step(s, o->skip_selfcheck ? "platform self-check skipped (-Q)" : "platform self-check passed");
-	if (guest_create(&s->g, (uint64_t)s->m.memory, &s->err) < 0)
+	if (spare >= 0 && o->raw)
+		close(spare), spare = -1; /* it holds the runtime: not for a raw program */
+	if (guest_create_from(&s->g, spare, (uint64_t)s->m.memory, &s->err) < 0)
 		return -1;
 	step(s, "guest memory created");
 	if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
@@ -201,7 +203,11 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 
-	if (prepare(&s, o) == 0 && !o->stop_before_run) {
+	/* A ready sandbox's spare guest memory (worker.c) is the session's. */
+	int spare = ready ? ready->spare_memfd : -1;
+	if (ready)
+		ready->spare_memfd = -1;
+	if (prepare(&s, o, spare) == 0 && !o->stop_before_run) {
 		/* Stop signals are blocked already (prepare()). */
 		struct sandbox_opts so = {.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms};
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);

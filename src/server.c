@@ -43,7 +43,7 @@ struct master {
 	struct worker *w;
 	int nw, idle, busy;
 	int lfd, status_r, status_w, quit_r, quit_w;
-	int failures; /* workers in a row that ended before taking a request */
+	int failures;      /* workers in a row that ended before taking a request */
 	int64_t refill_at; /* CLOCK_MONOTONIC us: no replacement before, while others are ready */
 };
 
