@@ -22,19 +22,28 @@ extern const unsigned char zvm_trampoline_start[], zvm_trampoline_end[];
 
 int guest_create(struct guest *g, uint64_t size, struct zvm_error *err)
 {
+	return guest_create_from(g, -1, size, err);
+}
+
+int guest_create_from(struct guest *g, int memfd, uint64_t size, struct zvm_error *err)
+{
 	memset(g, 0, sizeof *g);
 	g->memfd = -1;
 	size = ALIGN_DOWN(size, PAGE);
-	if (size > GUEST_MEMORY_MAX)
-		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is more than the supported %llu",
-				(unsigned long long)size, (unsigned long long)GUEST_MEMORY_MAX),
-		       -1;
-	if (size < GUEST_LOW_END + 4 * GUEST_STACK_MIN)
+	if (size > GUEST_MEMORY_MAX || size < GUEST_LOW_END + 4 * GUEST_STACK_MIN) {
+		if (memfd >= 0)
+			close(memfd);
+		if (size > GUEST_MEMORY_MAX)
+			return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is more than the supported %llu",
+					(unsigned long long)size, (unsigned long long)GUEST_MEMORY_MAX),
+			       -1;
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: %llu bytes is too small for any program",
 				(unsigned long long)size),
 		       -1;
+	}
 	g->size = size;
-	g->memfd = memfd_create("zerovm-guest", MFD_CLOEXEC);
+	g->runtime_in = memfd >= 0;
+	g->memfd = memfd >= 0 ? memfd : memfd_create("zerovm-guest", MFD_CLOEXEC);
 	if (g->memfd < 0)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "memory: cannot create guest memory: %s", strerror(errno)), -1;
 	struct fsize_lift lift;

@@ -47,10 +47,15 @@ struct guest {
 	struct boot_region region[BOOT_REGIONS_MAX]; /* sorted by address */
 	uint32_t nregion;
 	uint8_t *jailed; /* one byte per heap chunk: 1 = jailed (R+X) */
+	bool runtime_in; /* the memfd holds the runtime's image already (a pool's spare, runtime_spare) */
 };
 
 /* Create guest memory of size bytes (Memory key). 12 on failure. */
 int guest_create(struct guest *g, uint64_t size, struct zvm_error *err);
+/* The same on memfd (taken over; closed on failure), made before the
+ * session with the runtime's image in it (runtime_spare): only sized and
+ * mapped here. */
+int guest_create_from(struct guest *g, int memfd, uint64_t size, struct zvm_error *err);
 
 /* Add a region to the boot map (program segments, etc.). */
 /* Copy n bytes to guest address addr with pwrite on the memfd (no page

@@ -66,8 +66,9 @@ int runtime_load(struct guest *g, struct zvm_error *err)
 			continue;
 		/* pwrite, not memcpy through our mapping: the kernel fills the
 		 * memfd's pages in one call instead of one page fault each
-		 * (about 40 us of a cold start, docs/performance.md). */
-		if (guest_write(g, ph.p_vaddr, zvm_zrt_start + ph.p_offset, ph.p_filesz) < 0)
+		 * (about 40 us of a cold start, docs/performance.md). A pool's
+		 * spare has them already (runtime_spare). */
+		if (!g->runtime_in && guest_write(g, ph.p_vaddr, zvm_zrt_start + ph.p_offset, ph.p_filesz) < 0)
 			return zvm_fail(err, ZVM_EXIT_NOMEM, "runtime: cannot write guest memory: %s", strerror(errno)),
 			       -1;
 		uint32_t prot = ((ph.p_flags & PF_R) ? PROT_READ : 0) | ((ph.p_flags & PF_W) ? PROT_WRITE : 0) |
@@ -81,6 +82,34 @@ int runtime_load(struct guest *g, struct zvm_error *err)
 		return zvm_fail(err, ZVM_EXIT_NOEXEC, "runtime: the embedded image is broken"), -1;
 	g->runtime_end = hi;
 	return 0;
+}
+
+int runtime_spare(void)
+{
+	size_t size = (size_t)(zvm_zrt_end - zvm_zrt_start);
+	Elf64_Ehdr eh;
+	struct guest g = {.memfd = memfd_create("zerovm-guest", MFD_CLOEXEC)};
+	if (g.memfd < 0 || size < sizeof eh)
+		goto fail;
+	memcpy(&eh, zvm_zrt_start, sizeof eh);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > size)
+		goto fail;
+	/* Only the writes: runtime_load checks the image in the session, as
+	 * for any other, and a broken one fails there. */
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, zvm_zrt_start + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset + ph.p_filesz > size || ph.p_vaddr < ZRT_BASE || ph.p_vaddr + ph.p_filesz > ZRT_LIMIT ||
+		    guest_write(&g, ph.p_vaddr, zvm_zrt_start + ph.p_offset, ph.p_filesz) < 0)
+			goto fail;
+	}
+	return g.memfd;
+fail:
+	if (g.memfd >= 0)
+		close(g.memfd);
+	return -1;
 }
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])

@@ -16,6 +16,12 @@
  * program overlaps it, 12 when memory is too small. */
 int runtime_load(struct guest *g, struct zvm_error *err);
 
+/* A pool's spare guest memory, made before its request: a new memfd with
+ * the runtime's segments written at their addresses (what runtime_load
+ * writes), for guest_create_from(). The descriptor, or -1 (then the
+ * session makes its own). */
+int runtime_spare(void);
+
 /* After guest_finish(): describe the session to the runtime (struct
  * zrt_info) and point the boot block at its entry and handlers. cpuid:
  * record the host's CPUID table (APIC ids zeroed) and make cpuid fault in

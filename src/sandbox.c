@@ -346,7 +346,7 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 static int spawn(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
 {
 	memset(s, 0, sizeof *s);
-	s->pidfd = s->listener = s->sync = -1;
+	s->pidfd = s->listener = s->sync = s->spare_memfd = -1;
 	s->pid = -1;
 	int sv[2] = {-1, -1};
 	int bfd = boot_fd(err);
@@ -516,5 +516,7 @@ void sandbox_close(struct sandbox *s)
 		close(s->listener);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
-	s->listener = s->pidfd = s->sync = -1;
+	if (s->spare_memfd >= 0)
+		close(s->spare_memfd);
+	s->listener = s->pidfd = s->sync = s->spare_memfd = -1;
 }

@@ -22,6 +22,7 @@ struct sandbox {
 	int listener;        /* -1 if the program ended before we could take it */
 	int sync;            /* boot's socket until it seals (-1 after) */
 	bool sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP on */
+	int spare_memfd;     /* a ready sandbox's guest memory made ahead (runtime_spare), or -1 */
 	char isolation[160]; /* what namespaces we got, for -v */
 };
 

@@ -20,6 +20,7 @@
 #include "error.h"
 #include "out.h"
 #include "run.h"
+#include "runtime.h"
 #include "serve_wire.h"
 #include "server.h"
 #include "session.h"
@@ -170,6 +171,9 @@ void server_worker(const struct options *so, int lfd, int status_w, int quit_r)
 		fprintf(stderr, "zerovm: server: cannot make a sandbox ready: %s\n", err.msg);
 		_exit(1);
 	}
+	/* Guest memory with the runtime in it, made now rather than after
+	 * the request (~0.05 ms; none: the session makes its own). */
+	sb.spare_memfd = runtime_spare();
 	if (so->verbosity >= 2)
 		fprintf(stderr, "zerovm: server: sandbox %d ready (%s)\n", (int)sb.pid, sb.isolation);
 	/* One epoll set: the listening socket with EPOLLEXCLUSIVE, so that a

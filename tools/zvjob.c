@@ -60,6 +60,8 @@ static const char usage_text[] = "usage: zvjob [options] JOB.json\n"
 				 "  --node ID        run node ID of the plan alone (the Swift object filter's\n"
 				 "                   way; --listing allowed, objects under --root)\n"
 				 "  --nameserver udp:IP:PORT  with --node: the job's name server\n"
+				 "  --connect SOCKET with --node: run the node's session in the zerovm server\n"
+				 "                   listening there (zerovm --connect), not a zerovm of its own\n"
 				 "  --help, --version\n"
 				 "\n"
 				 "Exit status: 0 when every node ended ok with return code 0; 1 when one did\n"
@@ -79,7 +81,8 @@ enum opt_id {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_NODE, /* single.h */
-	OPT_NAMESERVER
+	OPT_NAMESERVER,
+	OPT_CONNECT
 };
 
 static const struct tool_option options[] = {
@@ -99,6 +102,7 @@ static const struct tool_option options[] = {
 	{"--version", OPT_VERSION, TOOL_ARG_NONE},
 	{"--node", OPT_NODE, TOOL_ARG_REQUIRED},
 	{"--nameserver", OPT_NAMESERVER, TOOL_ARG_REQUIRED},
+	{"--connect", OPT_CONNECT, TOOL_ARG_REQUIRED},
 };
 
 /* What the command line asked for. */
@@ -110,6 +114,7 @@ struct cmdline {
 	bool plan;
 	unsigned node;          /* --node ID, or 0 */
 	const char *nameserver; /* --nameserver */
+	const char *connect;    /* --connect */
 };
 
 __attribute__((format(printf, 2, 3))) static int usage_error(struct tool_log *lg, const char *fmt, ...)
@@ -158,6 +163,11 @@ static int set_option(struct cmdline *c, struct tool_log *lg, int id, const char
 		c->node = (unsigned)v;
 		break;
 	case OPT_NAMESERVER: c->nameserver = val; break;
+	case OPT_CONNECT:
+		if (!*val)
+			return usage_error(lg, "--connect: empty socket path");
+		c->connect = val;
+		break;
 	}
 	return 0;
 }
@@ -193,6 +203,8 @@ static int parse_args(struct cmdline *c, struct tool_log *lg, int argc, char **a
 		return usage_error(lg, "--node and --plan: give one");
 	if (c->nameserver && !c->node)
 		return usage_error(lg, "--nameserver goes with --node (a whole job runs its own)");
+	if (c->connect && !c->node)
+		return usage_error(lg, "--connect goes with --node");
 	if (c->listing && !c->plan && !c->node)
 		return usage_error(lg, "--listing goes with --plan (a run lists the containers under --root)");
 	if (c->listing && c->root && !c->node)
@@ -297,7 +309,8 @@ static int job_main(struct cmdline *c, struct tool_log *lg)
 					 .timeout = c->run.timeout,
 					 .verbose = c->run.verbose,
 					 .node = c->node,
-					 .nameserver = c->nameserver};
+					 .nameserver = c->nameserver,
+					 .connect = c->connect};
 		status = single_run(&plan, &so, lg);
 	} else {
 		status = run_job(&plan, &c->run, lg);

@@ -25,7 +25,11 @@ for each object the node reads that is not the attached one (its program
 when ``exec.path`` is ``swift://``), read by the proxy with the caller's
 authority.
 
-The node runs as ``zvjob --node ID`` on a private root folder: the attached
+The node runs as ``zvjob --node ID`` on a private root folder (with
+``--connect SOCKET`` when ``pool_socket`` names a ``zerovm --serve`` socket
+that is there: the node's session then runs in a sandbox that server made
+ready beforehand; when the socket is absent the node runs in a zerovm of
+its own, and the log says so): the attached
 object is a symbolic link to ``/proc/<this process>/fd/<N>``, where N is the
 object's data file opened once here (the same inode whatever happens to the
 object meanwhile: Swift never rewrites a data file in place, it writes a new
@@ -51,6 +55,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import tarfile
 import tempfile
 import time
@@ -124,6 +129,8 @@ class ObjectFilter(object):
         self.slots = Slots(int(conf.get('max_running', 10)), int(conf.get('max_queued', 3)))
         self.tmp_dir = conf.get('tmp_dir') or None
         self.keep = config_true_value(conf.get('keep_tmp', 'false'))
+        # A zerovm --serve socket (same user as this server) to run nodes in.
+        self.pool_socket = conf.get('pool_socket') or None
         self.router = DiskFileRouter(conf, self.logger)
 
     def __call__(self, env, start_response):
@@ -266,6 +273,9 @@ class ObjectFilter(object):
                 '--timeout', str(timeout), '--memory', self.memory]
         if ns:
             argv += ['--nameserver', ns]
+        pool = self.pool()
+        if pool:
+            argv += ['--connect', pool]
         argv.append(os.path.join(work, 'job.json'))
         env = {'PATH': '/usr/bin:/bin', 'ZEROVM': self.zerovm, 'TMPDIR': work}
         out_path, err_path = os.path.join(work, 'stdout'), os.path.join(work, 'stderr')
@@ -295,6 +305,21 @@ class ObjectFilter(object):
         except (OSError, ValueError):
             pass
         return self.answer(work, root, node, rep, proc.returncode, wall)
+
+    def pool(self):
+        """The pool's socket when one is configured and there, else None
+        (said in the log: the node then starts a zerovm of its own)."""
+        if not self.pool_socket:
+            return None
+        try:
+            if stat.S_ISSOCK(os.stat(self.pool_socket).st_mode):
+                return self.pool_socket
+            why = 'not a socket'
+        except OSError as e:
+            why = e.strerror
+        self.logger.warning('zerocloud: pool_socket %s: %s; the node runs in a zerovm of its own',
+                            self.pool_socket, why)
+        return None
 
     def answer(self, work, root, node, rep, code, wall):
         n = (rep.get('nodes') or [{}])[0]

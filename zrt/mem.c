@@ -8,7 +8,9 @@
  * from the top of the highest free extent down, so the two meet only when
  * the heap is full. Free space is a sorted array of page extents. Small
  * objects of the runtime come from 64 KiB slabs with a free list per size
- * class; slab pages are never given back.
+ * class, a new slab's objects cut in address order as they are needed (a
+ * page of it is touched when its first object is used); slab pages are
+ * never given back.
  *
  * Memory handed out must read as zeros, as fresh kernel pages do. Pages
  * never used are zero already (guest memory starts as a zero-filled memfd);
@@ -36,7 +38,9 @@
  *       top_low, so the pages in [brk_hwm, top_low) are free;
  *   S1  every object on a slab free list lies in the heap, outside the
  *       free extents (its slab is allocated), aligned to its class's size
- *       within the slab.
+ *       within the slab;
+ *   S2  each class's uncut rest [carve, carve_end) is empty, or lies in
+ *       the heap outside the free extents, aligned to the class's size.
  * What the allocator therefore never hands out: memory outside the heap,
  * a page that is still handed out (brk, a mapping, an object), or a page
  * that does not read as zeros, unless the program itself wrote to pages it
@@ -68,6 +72,13 @@ struct freeobj {
 	struct freeobj *next;
 };
 static struct freeobj *freelist[CLASSES];
+/* The unused rest of each class's newest slab, [carve, carve_end): objects
+ * are cut from it in address order when the free list is empty (the order
+ * a list threaded through the whole slab gave), so that a slab's pages are
+ * touched only as its objects are used. Each page of guest memory touched
+ * costs a page fault and a page of the memfd: threading a new slab touched
+ * all 16 (docs/performance.md). */
+static uint64_t carve[CLASSES], carve_end[CLASSES];
 
 /* -DZRT_MEM_DEBUG: every entry point first checks the invariants the last
  * call left, and stops the runtime at once (ud2) on a broken one. */
@@ -89,6 +100,8 @@ void mem_init(uint64_t heap_start, uint64_t heap_end)
 	nfr = 1;
 	free_bytes = heap_end - heap_start;
 	memset(freelist, 0, sizeof freelist); /* a heap of its own (the unit test makes several) */
+	memset(carve, 0, sizeof carve);
+	memset(carve_end, 0, sizeof carve_end);
 }
 
 uint64_t mem_free_bytes(void)
@@ -468,18 +481,19 @@ void *mem_alloc(size_t n)
 	}
 	int c = class_of(n);
 	size_t sz = (size_t)16 << c;
-	if (!freelist[c]) {
-		uint64_t a = alloc_top(SLAB);
-		if (!a)
-			return 0;
-		for (size_t off = SLAB; off >= sz; off -= sz) {
-			struct freeobj *o = (struct freeobj *)(a + off - sz);
-			o->next = freelist[c];
-			freelist[c] = o;
-		}
-	}
 	struct freeobj *o = freelist[c];
-	freelist[c] = o->next;
+	if (o) {
+		freelist[c] = o->next;
+	} else {
+		if (carve[c] == carve_end[c]) {
+			uint64_t a = alloc_top(SLAB);
+			if (!a)
+				return 0;
+			carve[c] = a, carve_end[c] = a + SLAB;
+		}
+		o = (struct freeobj *)carve[c];
+		carve[c] += sz;
+	}
 	memset(o, 0, sz);
 	return o;
 }
@@ -570,6 +584,10 @@ static const char *check_slabs(void)
 			if (is_free(ALIGN_DOWN(a, PAGE)))
 				return "S1: a free object in a free page";
 		}
+		if (carve[c] > carve_end[c] ||
+		    (carve[c] < carve_end[c] && (carve[c] < heap_lo || carve_end[c] > heap_hi ||
+						 (carve[c] & (sz - 1)) || is_free(ALIGN_DOWN(carve[c], PAGE)))))
+			return "S2: a slab's uncut rest outside the heap, misaligned or free";
 	}
 	return 0;
 }

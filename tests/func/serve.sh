@@ -87,6 +87,14 @@ check "determinism: stderr as cold" "$(cat "$T/pool.err")" "$(cat "$T/cold.err")
 # Again, after sessions that dirtied their memory (touch): nothing carries.
 "$ZVM" --connect "$S" "$T/d.m" >"$T/pool2" 2>/dev/null </dev/null
 check "determinism: a later served session as cold" "$(stable "$T/pool2")" "$(stable "$T/cold")"
+# A raw session (-Z) has no runtime: the guest memory a worker makes ahead
+# with the runtime in it (src/worker.c) is not its, and its memory etag is
+# a cold raw session's.
+"$ZVM" -Z "$T/d.m" >"$T/coldZ" 2>/dev/null </dev/null
+"$ZVM" --connect "$S" -Z "$T/d.m" >"$T/poolZ" 2>/dev/null </dev/null
+check "determinism: a raw session (-Z) as cold, memory etag included" "$(stable "$T/poolZ")" "$(stable "$T/coldZ")"
+check "  ... which differs from the runtime's (the check can see it)" \
+	"$([ "$(tail -n 3 "$T/poolZ" | head -n 1)" != "$(tail -n 3 "$T/cold" | head -n 1)" ] && echo differs)" differs
 
 # ---- the same errors as cold
 printf 'Version = 20130611\nProgram = %s/missing\nMemory = 33554432, 0\nTimeout = 5\n' "$T" >"$T/e.m"

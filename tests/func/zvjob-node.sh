@@ -117,7 +117,34 @@ for ns in udp:1.2.3:4 tcp:1.2.3.4:4 udp:1.2.3.4:0 udp:1.2.3.256:5; do
 	node 1 wc.json --nameserver "$ns"
 	check "--nameserver $ns: exit 2" "$RC:$(head -n 1 "$ERR")" "2:zvjob: --nameserver '$ns': expected udp:IPv4:PORT"
 done
+"$ZVJOB" --connect "$T/pool.sock" --root "$R" "$T/up.json" >"$OUT" 2>"$ERR"
+check "--connect without --node: exit 2" "$?:$(head -n 1 "$ERR")" "2:zvjob: --connect goes with --node"
 check "nothing ran for the refused command lines" "$(ls -A "$R/acc/out")" ""
+
+# --connect: the node's session in a zerovm --serve started here (one
+# ready sandbox): the output and report of the node run without it, and
+# the server made its next sandbox ready (it handed one to the session).
+# No server there: the node fails, saying so.
+node 3 up.json --connect "$T/pool.sock"
+check_re "--connect with no server: the node fails, saying so" "$RC:$(cat "$ERR")" \
+	"^1:.*no server listens there"
+check "  ... and leaves no output" "$(ls -A "$R/acc/out")" ""
+ZVM=${ZEROVM:-$(dirname "$ZVJOB")/zerovm}
+"$ZVM" --serve "$T/pool.sock" --pool 1 -v 2 2>"$T/pool.log" &
+NSPID=$!
+for _ in $(seq 100); do grep -q ' ready ' "$T/pool.log" 2>/dev/null && break; sleep 0.05; done
+node 3 up.json --connect "$T/pool.sock" --report "$T/pool.report"
+check "--connect: exit 0, node 3's output as without it" "$RC:$(cat "$R/acc/out/t3.up")" \
+	"0:$(tr a-z A-Z <"$R/acc/texts/t3.txt")"
+check "  ... its report says ok" "$(jq -r '.nodes[0].status + " " + (.nodes[0].return_code|tostring)' "$T/pool.report")" \
+	"ok 0"
+for _ in $(seq 100); do [ "$(grep -c ' ready ' "$T/pool.log")" -ge 2 ] && break; sleep 0.05; done
+check "  ... it ran in the server's sandbox (the server made the next one ready)" \
+	"$(grep -c ' ready ' "$T/pool.log")" 2
+kill "$NSPID"
+wait "$NSPID"
+NSPID=""
+rm -f "$R"/acc/out/*
 
 # The word count, each node a zvjob --node process of its own, joined by a
 # name server started here (what the proxy filter does across servers).

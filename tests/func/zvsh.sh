@@ -158,10 +158,16 @@ has "manifest: stdout from descriptor 3" "$M" "Channel = /dev/fd/3, /dev/stdout,
 has "manifest: stderr from descriptor 4" "$M" "Channel = /dev/fd/4, /dev/stderr, 0, 0, 0, 0, $L, $WL"
 nvsrc=$(sed -n 's|^Channel = \(.*\), /dev/nvram, .*|\1|p' "$M")
 has "manifest: nvram readable at random offsets" "$M" "Channel = $nvsrc, /dev/nvram, 1, 0, $L, $L, 0, 0"
-check_re "manifest: nvram in a private directory under \$TMPDIR" "$nvsrc" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/nvram$"
-check "the work directory is removed" "$(ls "$T/tmp")" ""
+# Manifest, nvram and notes are memfds zerovm gets as descriptors 5-7 and
+# opens through /proc/self/fd; a session that needs no other file makes no
+# work directory (tools/common/workdir.h).
+check_re "manifest: nvram in memory, zerovm's descriptor 5-7" "$nvsrc" "^/proc/self/fd/[5-7]$"
+check "  ... which is the nvram (a memfd)" "$(sed -n "s|^${nvsrc##*/} ||p" "$F/fds")" "/memfd:nvram (deleted)"
+check "no work directory made" "$(ls "$T/tmp")" ""
 check "zerovm's options: -P -l 4 MANIFEST" "$(head -n 3 "$F/argv" | tr '\n' ' ')" "-P -l 4 "
-check_re "zerovm's last argument: the manifest" "$(tail -n 1 "$F/argv")" "^$T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest$"
+mfd=$(tail -n 1 "$F/argv")
+check_re "zerovm's last argument: the manifest, in memory" "$mfd" "^/proc/self/fd/[5-7]$"
+check "  ... which is the manifest (a memfd)" "$(sed -n "s|^${mfd##*/} ||p" "$F/fds")" "/memfd:manifest (deleted)"
 for m in "64M 67108864" "1G 1073741824" "123k 125952" "1048576 1048576" "1T 1099511627776"; do
 	set -- $m
 	run --memory "$1" prog
@@ -180,7 +186,8 @@ run --zvm-trace="$T/tr2" prog
 check "--zvm-trace=FILE" "$(grep -A1 -x -- -T "$F/argv" | tail -n 1)" "$T/tr2"
 run --verbose prog
 check "--verbose: -v 1" "$(grep -A1 -x -- -v "$F/argv" | tail -n 1)" "1"
-check_re "--verbose: names the manifest" "$(cat "$ERR")" "zvsh: manifest $T/tmp/zvsh\.[A-Za-z0-9]{6}/manifest"
+check_re "--verbose: says where the manifest is" "$(cat "$ERR")" \
+	"zvsh: manifest in memory, zerovm's /proc/self/fd/[5-7] \(--keep DIR writes it to a file\)"
 check_re "--verbose: shows the command" "$(cat "$ERR")" "zvsh: running $FAKE -P -l 4 -v 1 "
 check_re "--verbose: shows the report" "$(tail -n 1 "$ERR")" "^ok$"
 
@@ -321,21 +328,21 @@ STDIN=$T/w/in.txt
 run prog @/dev/stdin @/dev/stdout @/dev/stderr
 has "@/dev/stdin, @/dev/stdout, @/dev/stderr: the program's own streams, no channel" "$N" \
 	"args = prog /dev/stdin /dev/stdout /dev/stderr"
-hasnt "@/dev/stdout: no second channel" "$M" "/dev/fd/5"
+hasnt "@/dev/stdout: no second channel" "$M" "/dev/fd/8"
 STDIN=/dev/null
 run prog @/dev/fd/2
-has "@/dev/fd/2: written, at /dev/fd/2 inside" "$M" "Channel = /dev/fd/5, /dev/fd/2, 0, 0, 0, 0, $L, $WL"
-check "@/dev/fd/2: zerovm's 5 is zvsh's 2" "$(sed -n 's/^5 //p' "$F/fds")" "$ERR"
+has "@/dev/fd/2: written, at /dev/fd/2 inside" "$M" "Channel = /dev/fd/8, /dev/fd/2, 0, 0, 0, 0, $L, $WL"
+check "@/dev/fd/2: zerovm's 8 is zvsh's 2" "$(sed -n 's/^8 //p' "$F/fds")" "$ERR"
 rm -rf "$F"
-FAKE_DIR=$F ZEROVM=$FAKE FAKE_CAT=5 "$ZVSH" prog @<(echo from-a-pipe) >"$OUT" 2>"$ERR" </dev/null
+FAKE_DIR=$F ZEROVM=$FAKE FAKE_CAT=8 "$ZVSH" prog @<(echo from-a-pipe) >"$OUT" 2>"$ERR" </dev/null
 check "@<(...): process substitution reaches the program" "$(cat "$OUT")" "from-a-pipe"
 check_re "@<(...): a pipe" "$(grep ', mode=' "$N" | tail -n 1)" "^channel=/dev/fd/[0-9]+, mode=pipe$"
 run prog @/dev/fd/9
 check "@/dev/fd/N not open: exit 2" "$RC" 2
 rm -rf "$F"
 FAKE_DIR=$F ZEROVM=$FAKE "$ZVSH" prog @/dev/fd/7 >"$OUT" 2>"$ERR" </dev/null 7>"$T/w/seven"
-check "@/dev/fd/N open for writing: a written channel" "$(grep -c "/dev/fd/5, /dev/fd/7, 0, 0, 0, 0," "$M")" 1
-check "@/dev/fd/N: the descriptor, not /proc's path" "$(sed -n 's/^5 //p' "$F/fds")" "$T/w/seven"
+check "@/dev/fd/N open for writing: a written channel" "$(grep -c "/dev/fd/8, /dev/fd/7, 0, 0, 0, 0," "$M")" 1
+check "@/dev/fd/N: the descriptor, not /proc's path" "$(sed -n 's/^8 //p' "$F/fds")" "$T/w/seven"
 args=()
 for i in $(seq 15); do args+=("@/dev/fd/0"); done
 run prog "${args[@]}"
@@ -481,13 +488,24 @@ check "--report: the six lines on stderr" "$(cat "$ERR" | tr '\n' '|')" "0|0|3|d
 check "--report: nothing on stdout" "$(cat "$OUT")" ""
 run prog
 check "zerovm's descriptors: 0 stdin, 1 and 2 pipes to zvsh, 3 and 4 zvsh's stdout and stderr, nothing else" \
-	"$(sed 's/pipe:.*/pipe/' "$F/fds" | tr '\n' '|')" "0 /dev/null|1 pipe|2 pipe|3 $OUT|4 $ERR|"
+	"$(sed 's/pipe:.*/pipe/' "$F/fds" | tr '\n' '|')" \
+	"0 /dev/null|1 pipe|2 pipe|3 $OUT|4 $ERR|5 /memfd:notes (deleted)|6 /memfd:nvram (deleted)|7 /memfd:manifest (deleted)|"
 STDIN=$T/w/in.txt FAKE_CAT=0 run prog
 check "stdin reaches the program" "$(cat "$OUT")" "data"
 run --keep "$T/k,2" prog
 check "--keep with a comma: exit 2" "$RC" 2
-TMPDIR="$T/tmp/a,b" run prog
-check_re "TMPDIR that cannot go into a manifest: /tmp instead" "$(tail -n 1 "$F/argv")" "^/tmp/zvsh\.[A-Za-z0-9]{6}/manifest$"
+TMPDIR="$T/tmp/a,b" run "./odd,dir/p"
+check_re "TMPDIR that cannot go into a manifest: /tmp instead" "$(sed -n 's/^Program = //p' "$M")" \
+	"^/tmp/zvsh\.[A-Za-z0-9]{6}/link[0-9]+$"
+check "  ... removed at the end" "$(ls -d "$(sed -n 's/^Program = //p' "$M" | xargs dirname)" 2>/dev/null)" ""
+TMPDIR="$T/missing" run prog
+check "TMPDIR missing: a session that needs no work directory runs" "$RC" 0
+TMPDIR="$T/missing" run "./odd,dir/p"
+check "TMPDIR missing and a link needed: exit 2, said" "$RC:$(head -n 1 "$ERR")" \
+	"2:zvsh: cannot create a work directory in $T/missing: No such file or directory"
+run --keep "$T/kk" prog
+check "--keep DIR: manifest, nvram and notes are files there" "$(tail -n 1 "$F/argv"):$(ls "$T/kk" | tr '\n' ' ')" \
+	"$T/kk/manifest:manifest notes nvram report "
 
 # ---------------------------------------------------------------- finding zerovm
 mkdir -p "$T/side"

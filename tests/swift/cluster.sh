@@ -17,7 +17,8 @@
 # and data locality can be seen. When zerocloud/ holds the filters
 # (proxy.py, objectd.py), they are in the pipelines, loaded from the
 # repository through PYTHONPATH. Settings for tests: ZC_MAX_RUNNING,
-# ZC_MAX_QUEUED, ZC_TIMEOUT (the object filter's), ZC_BARE_OBJECT=N (object
+# ZC_MAX_QUEUED, ZC_TIMEOUT, ZC_POOL_SOCKET (the object filter's
+# pool_socket; the test starts the server), ZC_BARE_OBJECT=N (object
 # server N without the filter), ZC_FILTERS=0 (no filter anywhere).
 #
 # stop: every process start started, by the pids in DIR/pids: SIGTERM,
@@ -150,6 +151,7 @@ max_running = ${ZC_MAX_RUNNING:-10}
 max_queued = ${ZC_MAX_QUEUED:-3}
 timeout = ${ZC_TIMEOUT:-60}
 tmp_dir = $D/tmp
+${ZC_POOL_SOCKET:+pool_socket = $ZC_POOL_SOCKET}
 EOF
 	done
 	write_conf "$D/etc/proxy-server.conf" proxy "$p_proxy" \

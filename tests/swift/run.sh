@@ -38,7 +38,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/zc-test.XXXXXX)
 A_DIR=$T/a B_DIR=$T/b C_DIR=$T/c
+POOL=""
 cleanup() {
+	[ -n "$POOL" ] && kill "$POOL" 2>/dev/null
 	"$HERE/cluster.sh" stop "$A_DIR" >/dev/null 2>&1
 	"$HERE/cluster.sh" stop "$B_DIR" >/dev/null 2>&1
 	"$HERE/cluster.sh" stop "$C_DIR" >/dev/null 2>&1
@@ -353,7 +355,7 @@ check "the work folders are empty afterwards" "$(find "$A_DIR/tmp" -mindepth 1 |
 "$HERE/cluster.sh" stop "$A_DIR" >/dev/null
 
 # ------------------------------------------------------------ cluster B
-ZC_BARE_OBJECT=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 "$HERE/cluster.sh" start "$B_DIR" >/dev/null || {
+ZC_POOL_SOCKET=$T/pool.sock ZC_BARE_OBJECT=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 "$HERE/cluster.sh" start "$B_DIR" >/dev/null || {
 	bad "cluster B" "it did not start"
 	echo "$PASS passed, $FAIL failed"
 	exit 1
@@ -414,6 +416,34 @@ EOF
 curl -s -o /dev/null -X POST -H 'X-Zerovm-Execute: 1.0' -H "X-Timestamp: $(date +%s.%N | cut -c1-16)" \
 	-H 'Content-Type: application/x-tar' "http://127.0.0.1:$p2/$dev_part/$ACC/data/$on2"
 check "  ... whereas the original's request with X-Timestamp wipes it" "$(meta "$on2" | grep -ci blue)" 0
+
+# The ready sandbox pool: object server 1's filter names $T/pool.sock
+# (pool_socket), absent until now, so the nodes above ran in zerovms of
+# their own and the server's log said so. Then a zerovm --serve started
+# here (one ready sandbox): a node runs in it (the server makes the next
+# sandbox ready once it has handed one to a session), and stopping the
+# server removes its socket.
+fallback() { grep -c "pool_socket $T/pool.sock: No such file or directory; the node runs in a zerovm of its own" \
+	"$B_DIR/log/object-server-1.log"; }
+check_re "pool_socket absent: the nodes ran, and the object server's log says so" "$(fallback)" '^[1-9][0-9]*$'
+said=$(fallback)
+"$BUILD/zerovm" --serve "$T/pool.sock" --pool 1 -v 2 2>"$T/pool.log" &
+POOL=$!
+for _ in $(seq 100); do grep -q ' ready ' "$T/pool.log" 2>/dev/null && break; sleep 0.05; done
+check "  ... a pool started: one sandbox ready" "$(grep -c ' ready ' "$T/pool.log")" 1
+post "$URL/data/$on1" "$QUICK"
+check "pool: a node on an object through the pool: 200, its output" "$CODE $(cat "$T/body")" "200 some data"
+check "  ... its status ok" "$(hdr X-Nexe-Status) $(hdr X-Nexe-Retcode)" "ok 0"
+for _ in $(seq 100); do [ "$(grep -c ' ready ' "$T/pool.log")" -ge 2 ] && break; sleep 0.05; done
+check "  ... it took the pool's sandbox (the server made the next one ready)" "$(grep -c ' ready ' "$T/pool.log")" 2
+check "  ... and no fallback was logged for it" "$(fallback)" "$said"
+kill "$POOL"
+wait "$POOL"
+check "pool stopped (SIGTERM): exit 0, its socket removed" "$?:$(ls -A "$T" | grep -c pool.sock)" "0:0"
+POOL=""
+post "$URL/data/$on1" "$QUICK"
+check "pool gone: the next node runs in a zerovm of its own (fallback)" "$CODE $(cat "$T/body")" "200 some data"
+check "  ... and the log says so once more" "$(fallback)" "$((said + 1))"
 "$HERE/cluster.sh" stop "$B_DIR" >/dev/null
 
 # ------------------------------------------------------------ cluster C

@@ -5,7 +5,9 @@
  * A read error is made real with a seccomp filter in a child process that
  * answers pread64 on the program's descriptor with an errno; the loader
  * must report ZeroVM's I/O exit code (5) and name the error (strerror), at
- * each of its three reads (ELF header, program headers, segments). And
+ * each of its three reads (ELF header, program headers, segments; the
+ * segments are copied with sendfile(), which the filter always fails, so
+ * that the pread64 the loader falls back to is the one that says why). And
  * guest_create() (src/guest.c) leaves no descriptor behind when it fails.
  */
 #include <errno.h>
@@ -50,6 +52,12 @@ static void child(int out, int nth, int e)
 	close(probe); /* the loader's open gets this number */
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* segments are copied with sendfile(), and with pread64 when
+		 * that fails: sendfile from the program always fails here */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendfile, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)probe, 0, 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)e),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pread64, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)probe, 0, 3),

@@ -41,7 +41,7 @@ static int write_manifest(struct workdir *w, struct tool_log *lg, const struct m
 				c->source ? c->source : nvram, c->alias, c->type, c->etag ? 1 : 0, gets, get_size, puts,
 				put_size);
 	}
-	int r = workdir_write(w, lg, s->manifest_name, &b, manifest);
+	int r = workdir_mem(w, lg, s->manifest_name, &b, manifest);
 	free(b.p);
 	return r;
 }
@@ -147,7 +147,7 @@ static int write_nvram(struct workdir *w, struct tool_log *lg, const struct mani
 		free(b.p);
 		return tool_fail(lg, TOOL_EXIT_USAGE, "the runtime would refuse this configuration: %s", err);
 	}
-	r = workdir_write(w, lg, s->nvram_name, &b, path);
+	r = workdir_mem(w, lg, s->nvram_name, &b, path);
 	free(b.p);
 	return r;
 }

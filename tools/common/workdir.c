@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@ static bool path_safe(const char *p)
 
 int workdir_open(struct workdir *w, struct tool_log *lg, const char *keep, const char *prefix)
 {
-	w->keep = keep != NULL;
+	*w = (struct workdir){.keep = keep != NULL};
 	if (keep) {
 		struct stat st;
 		if (mkdir(keep, 0700) < 0 && errno != EEXIST)
@@ -56,14 +57,27 @@ int workdir_open(struct workdir *w, struct tool_log *lg, const char *keep, const
 	char *tmpl;
 	if (asprintf(&tmpl, "%s%s%s.XXXXXX", base, base[strlen(base) - 1] == '/' ? "" : "/", prefix) < 0)
 		return tool_oom(lg);
-	if (!mkdtemp(tmpl)) {
-		int r = tool_fail(lg, TOOL_EXIT_USAGE, "cannot create a work directory in %s: %s", base,
-				  strerror(errno));
-		free(tmpl);
-		return r;
-	}
+	/* Made by the first file (made_dir): the template names it. */
 	w->path = tmpl;
+	w->pending = true;
+	return 0;
+}
+
+/* The temporary directory, now that a file goes into it. 0, or -1 (said). */
+static int made_dir(struct workdir *w, struct tool_log *lg)
+{
+	if (!w->pending)
+		return 0;
+	if (!mkdtemp(w->path)) {
+		char *slash = strrchr(w->path, '/');
+		if (slash)
+			*slash = 0;
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot create a work directory in %s: %s",
+				 slash == w->path ? "/" : w->path, strerror(errno));
+	}
+	w->pending = false;
 	w->made = true;
+	tool_note(lg, "work directory %s", w->path);
 	return 0;
 }
 
@@ -82,6 +96,8 @@ static int record_file(struct workdir *w, struct tool_log *lg, char *path)
 
 int workdir_create(struct workdir *w, struct tool_log *lg, const char *name, mode_t mode, const char **path)
 {
+	if (made_dir(w, lg) < 0)
+		return -1;
 	char *p = tool_join(w->path, name);
 	if (!p)
 		return tool_oom(lg);
@@ -123,6 +139,35 @@ int workdir_write(struct workdir *w, struct tool_log *lg, const char *name, cons
 	return 0;
 }
 
+int workdir_mem(struct workdir *w, struct tool_log *lg, const char *name, const struct tool_buf *b, const char **path)
+{
+	if (w->mem_fd0 < 3 || w->keep || w->nmem == WORKDIR_MEM_MAX)
+		return workdir_write(w, lg, name, b, path);
+	if (b->oom)
+		return tool_oom(lg);
+	int k = w->nmem;
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot create %s in memory: %s", name, strerror(errno));
+	if (tool_write_all(fd, b->p, b->len) < 0 || asprintf(&w->mem_path[k], "/proc/self/fd/%d", w->mem_fd0 + k) < 0) {
+		int e = errno;
+		close(fd);
+		return tool_fail(lg, TOOL_EXIT_USAGE, "cannot write %s in memory: %s", name, strerror(e));
+	}
+	w->mem[k] = fd;
+	w->nmem++;
+	*path = w->mem_path[k];
+	return 0;
+}
+
+int workdir_mem_fd(const struct workdir *w, const char *path)
+{
+	for (int k = 0; k < w->nmem; k++)
+		if (strcmp(path, w->mem_path[k]) == 0)
+			return w->mem[k];
+	return -1;
+}
+
 char *workdir_source(struct workdir *w, struct tool_log *lg, const char *path)
 {
 	if (path_safe(path)) {
@@ -132,6 +177,8 @@ char *workdir_source(struct workdir *w, struct tool_log *lg, const char *path)
 		return s;
 	}
 	char name[32], *link;
+	if (made_dir(w, lg) < 0)
+		return NULL;
 	snprintf(name, sizeof name, "link%zu", w->nfiles);
 	if (!(link = tool_join(w->path, name)))
 		return tool_oom(lg), NULL;
@@ -158,6 +205,10 @@ void workdir_close(struct workdir *w)
 	}
 	if (w->made && !w->keep)
 		rmdir(w->path);
+	for (int k = 0; k < w->nmem; k++) {
+		close(w->mem[k]);
+		free(w->mem_path[k]);
+	}
 	free(w->files);
 	free(w->path);
 }

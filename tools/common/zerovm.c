@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,14 +111,15 @@ __attribute__((noreturn)) static void child(const struct zerovm_spawn *sp, pid_t
 	sigprocmask(SIG_SETMASK, &sp->sig->mask, NULL);
 	/* Copies above every target first, so no dup2 below overwrites a source. */
 	for (int i = 0; i < sp->n; i++)
-		if ((tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
+		if (sp->src[i] >= 0 && (tmp[i] = fcntl(sp->src[i], F_DUPFD_CLOEXEC, sp->n)) < 0)
 			goto fail;
 	for (int i = 0; i < sp->n; i++)
-		if (dup2(tmp[i], i) < 0)
+		if (sp->src[i] < 0 ? close(i) < 0 && errno != EBADF : dup2(tmp[i], i) < 0)
 			goto fail;
 	/* Nothing else the tool had reaches zerovm (CLOSE_RANGE_CLOEXEC needs
-	 * Linux 5.11; before, one by one). */
-	if (close_range((unsigned)sp->n, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+	 * Linux 5.11; before, one by one). The system call, not glibc's
+	 * wrapper: zvsh is linked against musl, which has none. */
+	if (syscall(SYS_close_range, (unsigned)sp->n, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		long max = sysconf(_SC_OPEN_MAX);
 		for (int fd = sp->n; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);

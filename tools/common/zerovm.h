@@ -53,7 +53,7 @@ char *zerovm_find_companion(const char *name, const char *env_name);
 /* How to start zerovm. */
 struct zerovm_spawn {
 	char **argv;                      /* argv[0] is zerovm's path */
-	const int *src;                   /* the tool's descriptor for each of zerovm's 0..n-1 */
+	const int *src;                   /* the tool's descriptor for each of zerovm's 0..n-1 (-1: closed there) */
 	int n;                            /* at most ZEROVM_FDS_MAX */
 	const struct zerovm_signals *sig; /* restored in zerovm */
 };

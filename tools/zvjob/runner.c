@@ -87,9 +87,11 @@ static int start_node(struct run *x, size_t i)
 	if (ok && (pipe2(rep, O_CLOEXEC) < 0 || pipe2(diag, O_CLOEXEC) < 0))
 		ok = (tool_fail(x->lg, TOOL_EXIT_USAGE, "cannot start zerovm: %s", strerror(errno)), 0);
 	if (ok) {
-		char *argv[8];
+		char *argv[10];
 		int a = 0;
 		argv[a++] = (char *)x->o->zerovm;
+		if (x->o->connect) /* the session runs in that server, with our 0-2 */
+			argv[a++] = "--connect", argv[a++] = (char *)x->o->connect;
 		argv[a++] = "-P"; /* outputs are sequential: nothing to preallocate */
 		argv[a++] = "-l";
 		argv[a++] = NODE_FILE_LIMIT_GB;

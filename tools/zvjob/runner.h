@@ -33,6 +33,7 @@ struct runner_opts {
 	bool keep_going; /* -k: a failure stops its own component only */
 	bool verbose;    /* zerovm -v 1, its messages shown */
 	const char *zerovm;
+	const char *connect; /* zerovm --connect SOCKET, or NULL */
 	const struct zerovm_signals *sig;
 };
 

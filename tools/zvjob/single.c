@@ -69,7 +69,7 @@ int single_run(const struct plan *p, const struct single_opts *o, struct tool_lo
 	lg->where = NULL;
 	if (prep < 0)
 		goto out;
-	struct runner_opts ro = {.jobs = 1, .verbose = o->verbose, .zerovm = zvm, .sig = &sig};
+	struct runner_opts ro = {.jobs = 1, .verbose = o->verbose, .zerovm = zvm, .connect = o->connect, .sig = &sig};
 	status = runner_run(&sub, &f, &r, &ro, &s, lg);
 	if (o->report && report_write(o->report, &sub, &r, &s, lg) < 0 && status == 0)
 		status = 1;

@@ -31,6 +31,7 @@ struct single_opts {
 	bool verbose;
 	unsigned node;          /* the node's id (1..N) */
 	const char *nameserver; /* "udp:IP:PORT", or NULL (then the node must have no channels) */
+	const char *connect;    /* a zerovm --serve socket to run the session in, or NULL */
 };
 
 /* Run node o->node of p alone: 0 when it ended ok, 1 when it did not, 2

@@ -391,7 +391,8 @@ int channel_notes(struct zvsh_channels *cs, struct tool_log *lg, struct workdir 
 {
 	struct ctx ctx = {.cs = cs, .lg = lg, .w = w}, *x = &ctx;
 	const char *path;
-	if (workdir_create(w, lg, "notes", 0600, &path) < 0)
+	struct tool_buf none = {0};
+	if (workdir_mem(w, lg, "notes", &none, &path) < 0)
 		return -1;
 	cs->notes = (int)cs->nch;
 	cs->notes_path = path;

@@ -30,12 +30,15 @@
  * carries zerovm's report to zvsh, 2 one that carries zerovm's own messages
  * (so that a failure is said once, as "zvsh: ..."); the program's standard
  * output and error are 3 and 4 ("/dev/fd/3", "/dev/fd/4" in the manifest),
- * and descriptors named by @/dev/fd/N arguments follow from 5. zerovm takes
- * at most 16 inherited descriptors above 2.
+ * 5-7 the work directory's memory files (manifest, nvram, notes; closed
+ * with --keep), opened by zerovm as /proc/self/fd/N, so not inherited
+ * channels; descriptors named by @/dev/fd/N arguments follow from 8. zerovm
+ * takes at most 16 inherited descriptors above 2 (3, 4 and these).
  */
 #define ZVSH_FD_OUT 3
 #define ZVSH_FD_ERR 4
-#define ZVSH_FD_PASS 5
+#define ZVSH_FD_MEM 5 /* the work directory's memory files (workdir_mem), up to WORKDIR_MEM_MAX */
+#define ZVSH_FD_PASS 8
 #define ZVSH_PASS_MAX 14
 
 /* The nvram's channel: its index in zvsh_channels.ch. */
@@ -76,7 +79,8 @@ int channel_images(struct zvsh_channels *cs, struct tool_log *lg, struct workdir
 /* The channel of p->img[i] alone (an image added after the others). */
 int channel_image(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p,
 		  size_t i);
-/* The notes channel: a file in w the runtime writes at the end. 0, or -1. */
+/* The notes channel: a file in w (or in memory, workdir_mem) the runtime
+ * writes at the end. 0, or -1. */
 int channel_notes(struct zvsh_channels *cs, struct tool_log *lg, struct workdir *w);
 /* The [args] words (cs->words): the program as typed, then each argument
  * as typed, @FILE without its '@' (a channel made or shared for FILE, seen

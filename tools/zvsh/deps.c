@@ -24,13 +24,14 @@
  * partial image. The archive is deterministic (sorted entries, owner 0,
  * the host files' modes and times).
  */
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_* are deprecated in 3.0, not removed */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,16 +263,59 @@ static int by_guest(const void *a, const void *b)
 	return strcmp(((const struct obj *)a)->guest, ((const struct obj *)b)->guest);
 }
 
+/*
+ * The key's digest is libcrypto's SHA-256 core (SHA256_Init/Update/Final),
+ * not EVP: EVP starts OpenSSL's provider and configuration machinery, and
+ * pulls in what keeps zvsh from being linked statically against musl as
+ * the supervisor is (a dynamically linked glibc program spends ~1 ms of
+ * CPUID instructions in its start-up on our machines: docs/performance.md).
+ * As in src/etag.c, the two symbols that would pull in libcrypto's CPU
+ * probe (a constructor running a dozen CPUIDs at every start, digest or
+ * not) are ours, and the capability vector is filled on first use. Bits
+ * follow OPENSSL_ia32cap(3): word 1 is CPUID.1:ECX, word 2 CPUID.7.0:EBX.
+ */
+unsigned int OPENSSL_ia32cap_P[4];
+void OPENSSL_cleanse(void *p, size_t n);
+
+void OPENSSL_cleanse(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
+static void cpu_caps(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	unsigned a, b, c, dx;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(dx) : "a"(0), "c"(0));
+	unsigned max = a;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(dx) : "a"(1), "c"(0));
+	unsigned ecx1 = c, ebx7 = 0;
+	if (max >= 7) {
+		__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(dx) : "a"(7), "c"(0));
+		ebx7 = b;
+	}
+	bool ymm = false; /* AVX paths need the OS to save YMM state (XCR0) */
+	if (ecx1 & (1u << 27)) {
+		unsigned lo, hi;
+		__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		ymm = (lo & 6) == 6;
+	}
+	OPENSSL_ia32cap_P[1] = ecx1 & ((1u << 9) | (ymm ? 1u << 28 : 0));                           /* SSSE3, AVX */
+	OPENSSL_ia32cap_P[2] = ebx7 & ((1u << 29) | (ymm ? (1u << 3) | (1u << 5) | (1u << 8) : 0)); /* SHA, BMI, AVX2 */
+}
+
 static void key_of(struct deps *d, char hex[65])
 {
-	/* Not OpenSSL's configuration file: reading and parsing it cost more
-	 * than the whole cache lookup (docs/performance.md). */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned char md[32];
-	unsigned len = 0;
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	EVP_DigestUpdate(c, "zvsh-deps-1\n", 12);
+	cpu_caps();
+	SHA256_CTX c;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_Init(&c);
+	SHA256_Update(&c, "zvsh-deps-1\n", 12);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct obj *o = &d->obj[i];
 		char line[PATH_MAX * 2 + 200];
@@ -279,10 +323,9 @@ static void key_of(struct deps *d, char hex[65])
 				 o->host, o->link, (unsigned long long)o->st.st_dev, (unsigned long long)o->st.st_ino,
 				 (unsigned long long)o->st.st_size, (long long)o->st.st_mtim.tv_sec,
 				 o->st.st_mtim.tv_nsec, (long long)o->st.st_ctim.tv_sec, o->st.st_ctim.tv_nsec);
-		EVP_DigestUpdate(c, line, (size_t)n);
+		SHA256_Update(&c, line, (size_t)n);
 	}
-	EVP_DigestFinal_ex(c, md, &len);
-	EVP_MD_CTX_free(c);
+	SHA256_Final(md, &c);
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }

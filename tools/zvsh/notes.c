@@ -12,9 +12,11 @@
  * of the rest); control bytes in a name stay \xHH, so a name cannot move
  * the terminal's cursor or send it commands.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "notes.h"
 
@@ -65,11 +67,18 @@ static const char *shown(const char *path, const char *cwd)
 	return path;
 }
 
-void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const struct tool_log *lg)
+void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const struct workdir *w,
+		const struct tool_log *lg)
 {
 	if (!cs->notes_path)
 		return;
-	FILE *f = fopen(cs->notes_path, "re");
+	/* In memory (workdir_mem): our own descriptor, read from the start. */
+	int mfd = workdir_mem_fd(w, cs->notes_path), fd = mfd >= 0 ? fcntl(mfd, F_DUPFD_CLOEXEC, 3) : -1;
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_SET);
+	FILE *f = mfd >= 0 ? (fd >= 0 ? fdopen(fd, "r") : NULL) : fopen(cs->notes_path, "re");
+	if (!f && fd >= 0)
+		close(fd);
 	if (!f)
 		return;
 	const char *cwd = p->chdir ? p->chdir : "/";

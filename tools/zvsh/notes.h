@@ -10,9 +10,11 @@
 #include "channel.h"
 #include "plan.h"
 #include "tool.h"
+#include "workdir.h"
 
 /* Print the warnings for the notes in cs->notes_path (nothing when the
  * runtime wrote none: a program that crashed or was stopped). */
-void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const struct tool_log *lg);
+void notes_tell(const struct zvsh_channels *cs, const struct zvsh_plan *p, const struct workdir *w,
+		const struct tool_log *lg);
 
 #endif

@@ -7,7 +7,8 @@
  *   2  a pipe to zvsh                   zerovm's own messages
  *   3  zvsh's standard output           the program's /dev/stdout
  *   4  zvsh's standard error            the program's /dev/stderr
- *   5… descriptors named by @/dev/fd/N  their channels
+ *   5-7 the manifest, nvram and notes   when in memory (workdir_mem), else closed
+ *   8… descriptors named by @/dev/fd/N  their channels
  * so the program's output goes straight where zvsh's goes, the report never
  * mixes with it, and a failure is said once, by zvsh. zerovm refuses a
  * socket as a channel source, so a standard stream that is a socket (a
@@ -289,7 +290,7 @@ static int open_relays(struct proc *s, struct pipes *pp, struct fdmap *sp, struc
 /* The signalfd and the pipes, and in sp->src zvsh's descriptor for each of
  * zerovm's (the file comment). 0, or -1 (said in lg). */
 static int open_pipes(struct proc *s, struct pipes *pp, struct fdmap *sp, const struct zvsh_channels *cs,
-		      struct tool_log *lg)
+		      const struct workdir *w, struct tool_log *lg)
 {
 	sigset_t stops;
 	zerovm_stop_set(&stops);
@@ -301,6 +302,8 @@ static int open_pipes(struct proc *s, struct pipes *pp, struct fdmap *sp, const 
 	sp->src[2] = pp->diag[1];
 	sp->src[ZVSH_FD_OUT] = 1;
 	sp->src[ZVSH_FD_ERR] = 2;
+	for (int k = 0; k < ZVSH_FD_PASS - ZVSH_FD_MEM; k++)
+		sp->src[ZVSH_FD_MEM + k] = k < w->nmem ? w->mem[k] : -1;
 	for (size_t i = 0; i < cs->nch; i++)
 		if (cs->ch[i].passfd >= 0)
 			sp->src[cs->ch[i].childfd] = cs->ch[i].passfd;
@@ -371,7 +374,7 @@ int run_zerovm(struct workdir *w, struct tool_log *lg, const struct zvsh_plan *p
 	struct fdmap fm = {.n = ZVSH_FD_PASS + cs->npass};
 	struct zerovm_spawn sp = {.argv = argv, .src = fm.src, .n = fm.n, .sig = sig};
 	int status = -1;
-	if (open_pipes(&s, &pp, &fm, cs, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
+	if (open_pipes(&s, &pp, &fm, cs, w, lg) == 0 && start(&s, &pp, &sp, lg, p->verbose) == 0) {
 		serve(&s, p->verbose);
 		status = p->resume && refused(&s.got) ? RUN_SNAPSHOT_REFUSED : report_outcome(w, lg, p, &s.got, end);
 	}

@@ -234,7 +234,11 @@ static int prepare_in(struct session *s, const char *cache)
 	const struct zvsh_plan *p = s->plan;
 	if (workdir_open(&s->wd, s->lg, p->keep, "zvsh") < 0)
 		return -1;
-	tool_note(s->lg, "work directory %s", s->wd.path);
+	/* Manifest, nvram and notes in memory (run.c's descriptors 5-7); the
+	 * directory only if something else needs it (workdir.h). */
+	s->wd.mem_fd0 = ZVSH_FD_MEM;
+	if (p->keep)
+		tool_note(s->lg, "work directory %s", s->wd.path);
 	struct image_search search = {
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program", .cache = cache};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
@@ -260,7 +264,10 @@ static int prepare_in(struct session *s, const char *cache)
 	tool_note(s->lg, "program %s", s->program);
 	if (write_config(s) < 0 || channel_create_outputs(&s->cs, s->lg) < 0)
 		return -1;
-	tool_note(s->lg, "manifest %s", s->manifest);
+	if (workdir_mem_fd(&s->wd, s->manifest) >= 0)
+		tool_note(s->lg, "manifest in memory, zerovm's %s (--keep DIR writes it to a file)", s->manifest);
+	else
+		tool_note(s->lg, "manifest %s", s->manifest);
 	return 0;
 }
 
@@ -310,7 +317,7 @@ int session_run(const struct zvsh_plan *p, struct tool_log *lg)
 		status = run_snap(&s, lg, &end);
 		status = bind_finish(&s.binds, lg, &s.run, &end, status);
 		if (!p->quiet)
-			notes_tell(&s.cs, &s.run, lg);
+			notes_tell(&s.cs, &s.run, &s.wd, lg);
 	}
 	workdir_close(&s.wd);
 	bind_free(&s.binds);
