@@ -25,10 +25,12 @@
  * (an image without the zygote), a marker remembers it and the program
  * runs cold, as it does with --no-snapshot.
  */
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_* are deprecated in 3.0, not removed: deps.c says why */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +164,7 @@ static char *nvram_source(const char *text)
 }
 
 /* The identity of the file at path, named (name NULL: unnamed). */
-static void hash_stat(EVP_MD_CTX *c, const char *what, const char *name, const char *path)
+static void hash_stat(SHA256_CTX *c, const char *what, const char *name, const char *path)
 {
 	struct stat st;
 	char line[4200];
@@ -173,7 +175,7 @@ static void hash_stat(EVP_MD_CTX *c, const char *what, const char *name, const c
 	int n = snprintf(line, sizeof line, "%s %s %llu %llu %llu %lld.%09ld\n", what, name ? name : "",
 			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
 			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-	EVP_DigestUpdate(c, line, (size_t)n);
+	SHA256_Update(c, line, (size_t)n);
 }
 
 /* The cache's name of the snapshot: "DIR/snap-HEX". */
@@ -183,20 +185,19 @@ static char *key_path(const char *zvm, const char *program, const struct zvsh_pl
 	char *dir = deps_cache_dir(), *path = NULL;
 	if (!dir || tool_mkdirs(dir) < 0)
 		return free(dir), NULL;
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned char md[32];
-	unsigned len = 0;
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	EVP_DigestUpdate(c, "zvsh-snap-1\n", 12);
+	/* libcrypto's SHA-256 core, not EVP (deps.c: EVP's machinery costs
+	 * start-up time and does not link into the static zvsh). */
+	SHA256_CTX ctx, *c = &ctx;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_Init(c);
+	SHA256_Update(c, "zvsh-snap-1\n", 12);
 	hash_stat(c, "zerovm", zvm, zvm);
 	hash_stat(c, "program", NULL, program); /* its path is the work directory's */
 	for (size_t i = 0; i < p->nimg; i++)
 		hash_stat(c, "image", p->img[i].host, p->img[i].host);
-	EVP_DigestUpdate(c, man->p, man->len);
-	EVP_DigestUpdate(c, nv->p, nv->len);
-	EVP_DigestFinal_ex(c, md, &len);
-	EVP_MD_CTX_free(c);
+	SHA256_Update(c, man->p, man->len);
+	SHA256_Update(c, nv->p, nv->len);
+	SHA256_Final(md, c);
 	char hex[65];
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
