@@ -89,13 +89,18 @@ static bool zygote_form(const struct zvsh_channels *cs)
 	return w[0][0] != '-';
 }
 
-static bool eligible(const struct zvsh_plan *p, const struct zvsh_channels *cs, bool from_image)
+bool snap_may_use(const struct zvsh_plan *p)
 {
-	if (p->no_snapshot || p->nbind || !from_image || !cs->nwords)
+	if (p->no_snapshot || p->nbind || !p->nimg)
 		return false;
 	const char *base = strrchr(p->program, '/');
 	base = base ? base + 1 : p->program;
-	if (strcmp(base, "python3") && strcmp(base, "python3.11"))
+	return !strcmp(base, "python3") || !strcmp(base, "python3.11");
+}
+
+static bool eligible(const struct zvsh_plan *p, const struct zvsh_channels *cs, bool from_image)
+{
+	if (!snap_may_use(p) || !from_image || !cs->nwords)
 		return false;
 	for (size_t i = 0; i < p->nenv; i++)
 		if (!strncmp(p->env[i].name, "PYTHON", 6))
