@@ -168,6 +168,10 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	pinned "go" "$T/gocpu.out"
 	zv "$T/racecpu.out" "$B/zrt/threads-musl" race
 	pinned "musl race (the interleaving itself)" "$T/racecpu.out"
+	zv "$T/cxxcpu.out" "$B/zrt/threads-cxx"
+	pinned "c++ std::thread" "$T/cxxcpu.out"
+	zv "$T/ompcpu.out" "$B/zrt/threads-omp"
+	pinned "openmp, 4 threads" "$T/ompcpu.out"
 	if [ -f "$PYIMG" ]; then
 		zv "$T/poolcpu.out" --image "$PYIMG" --env PYTHONHASHSEED=0 python3 @pool.py
 		pinned "python ThreadPoolExecutor" "$T/poolcpu.out"
