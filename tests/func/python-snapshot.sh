@@ -22,21 +22,11 @@ PYIMG=$(readlink -f "$3")
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3.11
 export ZEROVM
-T=$(mktemp -d /tmp/python-snapshot.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+. "$HERE/../lib.sh"
+CHECK_TWO_LINES=1 SKIP=0
+tmpdir python-snapshot
 cd "$T" || exit 1
 export XDG_CACHE_HOME=$T/cache
-pass=0 fail=0 skip=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-	fail=$((fail + 1))
-}
-check() { # NAME GOT WANT
-	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got  [$2]" "want [$3]"; fi
-}
 if [ ! -f "$PYIMG" ] || [ ! -x "$PY" ]; then
 	echo "ok - # SKIP Python snapshots: no image (make images) or no $PY"
 	echo "0 passed, 0 failed, 1 skipped"
@@ -173,5 +163,4 @@ n=$(snaps | wc -l)
 "$ZVSH" --clear-cache
 check "--clear-cache removes the snapshots" "$n $(find "$XDG_CACHE_HOME/zvsh" -name 'snap-*' | wc -l)" "1 0"
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish

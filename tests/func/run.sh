@@ -11,25 +11,14 @@ set -u
 ZVM=$(readlink -f "$1")
 G=$(readlink -f "$2")
 MODE=${3:-full}
-T=$(mktemp -d /tmp/zvm-func.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASS=0
-FAIL=0
+. "$(dirname "$0")/../lib.sh"
+tmpdir zvm-func
 OUT=$T/stdout
 ERR=$T/stderr
-
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "not ok - $1"
-	echo "#   $2"
+bad_context() {
 	sed 's/^/#   | /' "$OUT" | tail -n 20
 	sed 's/^/#   ! /' "$ERR" | tail -n 5
 }
-# check NAME GOT WANT
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
-# check_re NAME GOT REGEX
-check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
 
 # The report is the last six lines of stdout; line N of it:
 rep() { tail -n 6 "$OUT" | sed -n "${1}p"; }
@@ -100,8 +89,7 @@ run_m -Z "$T/cstart.m"
 check "_start in C: the same raw (-Z)" "$(prog_out) $(rep 3) $(rep 6)" "cstart: argc 1 argv[0] cstart 3 ok"
 
 if [ "$MODE" == smoke ]; then
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
+	finish
 	exit
 fi
 
@@ -749,5 +737,4 @@ for _ in $(seq 50); do [ -d /proc/$child ] || break; sleep 0.05; done
 if [ -n "$child" ] && [ ! -d /proc/$child ]; then ok "supervisor killed: the sandbox dies too"; else
 	bad "supervisor killed: the sandbox dies too" "sandbox pid [$child] still there"; fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -11,20 +11,12 @@
 set -u
 ZVM=$(readlink -f "$1")
 G=$(readlink -f "$2")
-T=$(mktemp -d /tmp/zvm-serve.XXXXXX)
+. "$(dirname "$0")/../lib.sh"
+tmpdir zvm-serve
 chmod 755 "$T"
 S=$T/s.sock
 SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $1"; echo "#   $2"; }
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
+cleanup() { [ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null; }
 
 # manifest FILE SCRIPT [extra lines]: the probe guest with SCRIPT on stdin.
 manifest() {
@@ -225,5 +217,4 @@ check "SIGKILL of the server: its $(echo $kids | wc -w) workers and sandboxes di
 
 "$ZVM" --serve "$T" >/dev/null 2>"$T/exists"
 check "--serve on a path that is not a socket: exit 5" "$?" 5
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

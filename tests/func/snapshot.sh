@@ -14,28 +14,16 @@ set -u
 ZVM=$(readlink -f "$1")
 G=$(readlink -f "$2")
 JC=$(readlink -f "$3")
-T=$(mktemp -d /tmp/zvm-snap.XXXXXX)
+. "$(dirname "$0")/../lib.sh"
+tmpdir zvm-snap
 DAEMON=
-cleanup() {
-	[ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-PASS=0
-FAIL=0
+cleanup() { [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null; }
 OUT=$T/stdout
 ERR=$T/stderr
-
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "not ok - $1"
-	echo "#   $2"
+bad_context() {
 	sed 's/^/#   | /' "$OUT" | tail -n 8
 	sed 's/^/#   ! /' "$ERR" | tail -n 4
 }
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
-check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
 rep() { tail -n 6 "${2:-$OUT}" | sed -n "${1}p"; }
 # A run's output and report without the accounting line (a copy is not
 # charged for what the original read before the fork: docs/snapshots.md).
@@ -235,5 +223,4 @@ STDOUT=$T/out1 PROG=$G/hello manifest "$T/job2" "$T/in1" 33554432 "Job = $T/job2
 check "Job with a program that never forks: a plain session" "$(run "$T/job2")" 0
 check "Job without a fork: line 2 is 0" "$(rep 2)" 0
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

@@ -21,29 +21,17 @@ BB=${BUSYBOX:-/bin/busybox}
 ZVNS=${ZVNS:-$BUILD/zvns}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=$(cd "$HERE/../../examples/data" && pwd)
-T=$(mktemp -d /tmp/zvjob-node.XXXXXX)
+. "$HERE/../lib.sh"
+tmpdir zvjob-node
 NSPID=""
-cleanup() {
-	[ -n "$NSPID" ] && kill "$NSPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-PASS=0
-FAIL=0
+cleanup() { [ -n "$NSPID" ] && kill "$NSPID" 2>/dev/null; }
 OUT=$T/stdout
 ERR=$T/stderr
 R=$T/root
-
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "not ok - $1"
-	echo "#   $2"
+bad_context() {
 	sed 's/^/#   | /' "$OUT" 2>/dev/null | tail -n 10
 	sed 's/^/#   ! /' "$ERR" 2>/dev/null | tail -n 10
 }
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
-check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
 # node ID JOB [options...]: zvjob --node ID --root $R ... $T/JOB; RC, $OUT, $ERR
 node() {
 	local id=$1 f=$2
@@ -174,5 +162,4 @@ want=$(cat "$DATA"/*.txt | tr -cs A-Za-z '\n' | tr A-Z a-z | grep . | sort | uni
 check "connect: the word count through the name server is the native pipeline's" \
 	"$(cat "$R/acc/out/top-words.txt" 2>/dev/null)" "$want"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

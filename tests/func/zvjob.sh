@@ -18,26 +18,15 @@ EX=$BUILD/examples/jobs
 BB=${BUSYBOX:-/bin/busybox}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=$(cd "$HERE/../../examples/data" && pwd)
-T=$(mktemp -d /tmp/zvjob-test.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASS=0
-FAIL=0
+. "$HERE/../lib.sh"
+tmpdir zvjob-test
 OUT=$T/stdout
 ERR=$T/stderr
 R=$T/root # the --root of every job
-
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "not ok - $1"
-	echo "#   $2"
+bad_context() {
 	sed 's/^/#   | /' "$OUT" 2>/dev/null | tail -n 10
 	sed 's/^/#   ! /' "$ERR" 2>/dev/null | tail -n 10
 }
-# check NAME GOT WANT
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
-# check_re NAME GOT REGEX
-check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
 
 # job FILE [zvjob options...]: run zvjob on FILE (in $T) with --root $R;
 # RC, $OUT, $ERR.
@@ -384,5 +373,4 @@ printf '[{"name":"a","exec":{"path":"%s","args":"echo hi"},"devices":[{"name":"s
 check "a node's output that cannot be printed (stdout /dev/full): exit 1, said" \
 	"$? $(grep -c "a node's collected output could not be printed whole: No space left on device" "$ERR")" "1 1"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

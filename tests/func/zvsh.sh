@@ -14,29 +14,19 @@
 set -u
 ZVSH=$(readlink -f "$1")
 REAL=${2:+$(readlink -f "$2")}
-T=$(mktemp -d /tmp/zvsh-test.XXXXXX)
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-PASS=0
-FAIL=0
+. "$(dirname "$0")/../lib.sh"
+tmpdir zvsh-test
+cleanup() { chmod -R u+rwx "$T" 2>/dev/null; }
 SKIP=0
 OUT=$T/stdout
 ERR=$T/stderr
 F=$T/fake # what the fake zerovm recorded
 FAKE=$T/fakezvm
 
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-skip() { SKIP=$((SKIP + 1)); echo "ok - $1 # SKIP $2"; }
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "not ok - $1"
-	echo "#   $2"
+bad_context() {
 	sed 's/^/#   | /' "$OUT" 2>/dev/null | tail -n 10
 	sed 's/^/#   ! /' "$ERR" 2>/dev/null | tail -n 10
 }
-# check NAME GOT WANT
-check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got [$2] want [$3]"; fi; }
-# check_re NAME GOT REGEX
-check_re() { if [[ "$2" =~ $3 ]]; then ok "$1"; else bad "$1" "got [$2] want /$3/"; fi; }
 # has NAME FILE LINE: FILE has exactly this line
 has() { if grep -qxF -- "$3" "$2" 2>/dev/null; then ok "$1"; else bad "$1" "no line [$3] in $(basename "$2"): $(tr '\n' '|' <"$2" 2>/dev/null)"; fi; }
 # hasnt NAME FILE REGEX: no line of FILE matches
@@ -724,5 +714,4 @@ else
 	cd "$T" || exit 1
 fi
 
-echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
-[ "$FAIL" -eq 0 ]
+finish

@@ -20,20 +20,10 @@ ZVSH=$(readlink -f "$1")
 B=$(readlink -f "$2")
 export ZEROVM=$B/zerovm
 P=$B/zrt/forkprobe
-T=$(mktemp -d /tmp/zrt-fork.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/../lib.sh"
+CHECK_TWO_LINES=1 SKIP=0
+tmpdir zrt-fork
 cd "$T" || exit 1
-pass=0 fail=0 skip=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-	fail=$((fail + 1))
-}
-check() { # NAME GOT WANT
-	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got  [$2]" "want [$3]"; fi
-}
 
 # An image with a file the probe opens before the fork and reads after it.
 mkdir -p src/img
@@ -62,9 +52,8 @@ check "a fork after a write to a channel is refused: EBUSY, said on stderr" "$? 
 # ---------------------------------------------------------------- snapshots
 if ! "$ZEROVM" --help 2>&1 | grep -q -- --snapshot; then
 	echo "ok - # SKIP snapshots: this zerovm has no --snapshot"
-	skip=$((skip + 1))
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
+	SKIP=$((SKIP + 1))
+	finish
 	exit
 fi
 
@@ -142,5 +131,4 @@ zvm r5.out k1/manifest.fifo --resume snap1
 check "resumed with the nvram on a FIFO: refused by the runtime (127), said" "$RC $UC $(cat r5.out.err)" \
 	"0 127 zrt: resume: the new session's /dev/nvram is not a file zerovm could hand over (a pipe?): a resumed session has no other way to read it"
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish

@@ -18,21 +18,9 @@ BB=${BUSYBOX:-/bin/busybox}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TEXT=$HERE/../../examples/data/tale-of-two-cities.txt
 export ZEROVM=$B/zerovm
-T=$(mktemp -d /tmp/zrt-test.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-	fail=$((fail + 1))
-}
-check() { # NAME GOT WANT
-	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got  [$2]" "want [$3]"; fi
-}
+. "$HERE/../lib.sh"
+CHECK_TWO_LINES=1
+tmpdir zrt-test
 
 # ---------------------------------------------------------------- inputs
 cd "$T"
@@ -451,5 +439,4 @@ else
 	bad "a program linked inside the runtime's range: could not build it" "$(head -c 200 "$T/low.err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

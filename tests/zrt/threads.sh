@@ -16,20 +16,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ZVSH=$(readlink -f "$1")
 B=$(readlink -f "$2")
 export ZEROVM=$B/zerovm
-T=$(mktemp -d /tmp/zrt-threads.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+. "$HERE/../lib.sh"
+CHECK_TWO_LINES=1
+tmpdir zrt-threads
 cd "$T" || exit 1
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
-	fail=$((fail + 1))
-}
-check() { # NAME GOT WANT
-	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got  [$2]" "want [$3]"; fi
-}
 
 # zv OUT ARGS...: zvsh ARGS (output in OUT, stderr in OUT.err, status in
 # ZRC), its manifest and nvram kept in $T/keep; then again by zerovm -C
@@ -226,5 +216,4 @@ for lib in glibc musl; do
 		"124 1 yes"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
