@@ -352,11 +352,6 @@ void thread_signal(struct thread *t, bool sa_restart)
 	wake(t, -EINTR);
 }
 
-void thread_interrupt(struct thread *t)
-{
-	thread_signal(t, false);
-}
-
 void thread_yield(void)
 {
 	yielded = true;
