@@ -104,6 +104,11 @@ long thread_pause(void);
  * epoll_wait): the call is made again when one does; at deadline (timed)
  * it returns timeout_result. THREAD_BLOCKED. */
 long thread_io_wait(bool restartable, bool timed, uint64_t deadline, long timeout_result);
+/* Registers gregs (a SIGSYS frame's order, its rip past the syscall
+ * instruction) made to make the call again: rip back 2 bytes to the
+ * instruction, rax the call's number. A restarted wait and a resumed
+ * snapshot's read of the fork file (fork.c) return there. */
+void thread_call_again(uint64_t *gregs, long call);
 /* A pipe changed (data, room, an end closed): every WAIT_IO wait ends
  * and its call is made again. */
 void thread_io_changed(void);
