@@ -60,7 +60,7 @@ void zrt_sigsys(int sig, void *info, void *ucv)
 	struct ucontext_k *uc = ucv;
 	uint64_t *g = uc->gregs;
 	long nr = ((const siginfo_t *)info)->si_syscall;
-	fork_frame(uc, nr);
+	fork_frame(uc);
 	if (nr == FORK_NR_RESUME && fork_resume_frame(uc))
 		return; /* a resumed session: the program's read of /dev/fork is made again */
 	const long a[6] = {(long)g[RDI], (long)g[RSI], (long)g[RDX], (long)g[R10], (long)g[R8], (long)g[R9]};

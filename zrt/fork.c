@@ -66,7 +66,6 @@ static char *desc;    /* fork_describe(), for every read */
 static uint64_t desc_len;
 static uint64_t nvram_lo, nvram_hi; /* the reserved preload area */
 static struct ucontext_k *cur_uc;   /* the SIGSYS frame being answered */
-static long cur_nr;
 
 /* ---- what /dev/fork reads --------------------------------------------------------- */
 
@@ -193,8 +192,7 @@ static long fork_now(void)
 		return -EBUSY;
 	}
 	memcpy(saved.gregs, uc->gregs, sizeof saved.gregs);
-	saved.gregs[RAX] = (uint64_t)cur_nr; /* the read is made again on resume */
-	saved.gregs[RIP] -= 2;
+	thread_call_again(saved.gregs, thread_cur()->call); /* the read is made again on resume */
 	saved.fsbase = thread_fs_get();
 	saved.fpsize = fpsize;
 	if (fpsize)
@@ -247,9 +245,9 @@ void fork_init(void)
 		mem_reserve(lo, top);
 }
 
-void fork_frame(struct ucontext_k *uc, long nr)
+void fork_frame(struct ucontext_k *uc)
 {
-	cur_uc = uc, cur_nr = nr;
+	cur_uc = uc;
 }
 
 static __attribute__((noreturn)) void resume_fail(const char *what)

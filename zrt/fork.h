@@ -17,8 +17,9 @@
  * the whole session; /dev/fork's reads come here. */
 #define FORK_NVRAM_ROOM (64u << 10)
 void fork_init(void);
-/* Every SIGSYS, first: the frame and the call being answered. */
-void fork_frame(struct ucontext_k *uc, long nr);
+/* Every SIGSYS, first: the frame being answered (the call's number is
+ * the thread's, thread.h). */
+void fork_frame(struct ucontext_k *uc);
 /* FORK_NR_RESUME: put the saved program back into frame uc (its read of
  * the fork file made again). false when no resume is under way. */
 bool fork_resume_frame(struct ucontext_k *uc);

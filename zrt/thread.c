@@ -277,13 +277,16 @@ static void wake(struct thread *t, long result)
 	t->gregs[RAX] = (uint64_t)result;
 }
 
-/* The thread makes its call again: back to its syscall instruction (2
- * bytes; a SIGSYS frame's rip is past it) with the call's number. */
+void thread_call_again(uint64_t *gregs, long call)
+{
+	gregs[RIP] -= 2;
+	gregs[RAX] = (uint64_t)call;
+}
+
 static void restart(struct thread *t)
 {
 	t->state = THREAD_RUNNING;
-	t->gregs[RIP] -= 2;
-	t->gregs[RAX] = (uint64_t)t->call;
+	thread_call_again(t->gregs, t->call);
 }
 
 void thread_io_changed(void)
@@ -350,11 +353,6 @@ void thread_signal(struct thread *t, bool sa_restart)
 		rem[0] = left / 1000000000u, rem[1] = left % 1000000000u;
 	}
 	wake(t, -EINTR);
-}
-
-void thread_interrupt(struct thread *t)
-{
-	thread_signal(t, false);
 }
 
 void thread_yield(void)

@@ -32,7 +32,7 @@ enum thread_wait {
 	WAIT_FUTEX,  /* a futex wake (a timeout: ETIMEDOUT) */
 	WAIT_SLEEP,  /* the clock only (nanosleep: 0 at the deadline) */
 	WAIT_SIGNAL, /* pause, rt_sigsuspend: a signal only */
-	WAIT_IO,     /* a pipe or a poll: any change of a pipe restarts the call */
+	WAIT_IO,     /* a pipe, an eventfd or a poll: any change of either restarts the call */
 };
 
 struct thread {
@@ -87,10 +87,9 @@ long thread_wake(uint64_t uaddr, uint32_t bitset, long n);
  * how many were woken and moved. */
 long thread_requeue(uint64_t from, uint64_t to, long nwake, long nmove);
 /* A signal was sent to t: a wait of t ends (EINTR), as a signal ends a
- * futex wait on Linux. */
-void thread_interrupt(struct thread *t);
-/* The same, for a handler with SA_RESTART: a restartable read or write
- * of a pipe starts again after the handler instead of failing. */
+ * futex wait on Linux; with sa_restart (the handler's SA_RESTART), a
+ * restartable read or write of a pipe or an eventfd starts again after
+ * the handler instead. */
 void thread_signal(struct thread *t, bool sa_restart);
 
 /* No other thread is alive: nothing but the clock can end a wait. */
@@ -105,6 +104,11 @@ long thread_pause(void);
  * epoll_wait): the call is made again when one does; at deadline (timed)
  * it returns timeout_result. THREAD_BLOCKED. */
 long thread_io_wait(bool restartable, bool timed, uint64_t deadline, long timeout_result);
+/* Registers gregs (a SIGSYS frame's order, its rip past the syscall
+ * instruction) made to make the call again: rip back 2 bytes to the
+ * instruction, rax the call's number. A restarted wait and a resumed
+ * snapshot's read of the fork file (fork.c) return there. */
+void thread_call_again(uint64_t *gregs, long call);
 /* A pipe changed (data, room, an end closed): every WAIT_IO wait ends
  * and its call is made again. */
 void thread_io_changed(void);

@@ -18,6 +18,7 @@
  * mprotect (zrt_syscall6) does nothing here: protections are the
  * kernel's business, not the allocator's.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -388,6 +389,40 @@ static void test_reserve(void **state)
 	check_contents();
 }
 
+/* mem_set_floor (a dynamic program's interpreter loaded at the bottom):
+ * refused unaligned, outside the heap, once the break has moved, or over
+ * pages that are not free; else the heap and the break start there, and
+ * neither brk nor the allocator hands out a page below it. */
+static void test_set_floor(void **state)
+{
+	(void)state;
+	uint64_t total = mem_free_bytes(), f = lo + 16 * 4096;
+	assert_int_equal(mem_set_floor(lo + 1), -EINVAL);
+	assert_int_equal(mem_set_floor(lo - 4096), -EINVAL);
+	assert_int_equal(mem_set_floor(hi + 4096), -EINVAL);
+	assert_int_equal(mem_set_floor(lo), 0);
+	assert_int_equal(mem_free_bytes(), total);
+	mem_reserve(lo + 32 * 4096, lo + 33 * 4096);
+	assert_int_equal(mem_set_floor(lo + 64 * 4096), -ENOMEM); /* a reserved page below */
+	assert_int_equal(mem_free_bytes(), total - 4096);
+	assert_int_equal(mem_set_floor(f), 0);
+	invariants();
+	assert_int_equal(mem_free_bytes(), total - 4096 - 16 * 4096);
+	assert_int_equal(mem_brk(lo), f); /* the break cannot go below the floor */
+	assert_int_equal(mem_brk(f + 4096), f + 4096);
+	assert_int_equal(mem_set_floor(f + 8 * 4096), -EINVAL); /* the break has moved */
+	assert_int_equal(mem_brk(f), f);
+	/* The whole heap mapped, 8 pages at a time: nothing below the floor. */
+	uint64_t lowest = hi;
+	long a;
+	while ((a = mem_mmap(0, 8 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS)) > 0)
+		if ((uint64_t)a < lowest)
+			lowest = (uint64_t)a;
+	invariants();
+	assert_int_equal(a, -ENOMEM);
+	assert_true(lowest >= f && lowest < f + 16 * 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_heap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_brk_meets_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_floor, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("mem", tests, NULL, NULL);
 }

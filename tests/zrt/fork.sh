@@ -48,6 +48,13 @@ check "a fork with two threads is refused: EBUSY, said on stderr" "$? $(cat thr.
 "$ZVSH" "$P" --written >wr.out 2>wr.err
 check "a fork after a write to a channel is refused: EBUSY, said on stderr" "$? $(tr '\n' '|' <wr.out) $(cat wr.err)" \
 	"0 before|fork after a write: Device or resource busy| zrt: fork: /dev/stdout was written before the fork (EBUSY)"
+echo x | "$ZVSH" "$P" --stdin >rd.out 2>rd.err
+check "a fork after a read of stdin (sequential) is refused: EBUSY, said on stderr" "$? $(cat rd.out) $(cat rd.err)" \
+	"0 read 1, fork after a read of stdin: Device or resource busy zrt: fork: /dev/stdin (sequential) was read before the fork (EBUSY)"
+"$ZVSH" "$P" --again >again.out 2>again.err
+check "the fork file read again, and on another descriptor: the same bytes; a write EINVAL; nothing on stderr" \
+	"$? $(cat again.out)|$(cat again.err)" \
+	"0 fork and again: the same bytes; another descriptor's first 8 bytes the same; a write -1 (Invalid argument)|"
 
 # ---------------------------------------------------------------- snapshots
 if ! "$ZEROVM" --help 2>&1 | grep -q -- --snapshot; then

@@ -87,6 +87,7 @@ for lib in glibc musl; do
 	same "$lib: a blocking pipe read waits for another thread's writes; a write past the pipe's room waits for the reader" "$P" pipe
 	same "$lib: select, poll, epoll_wait and an eventfd read wait for another thread's write; epoll_wait's timeout" "$P" poll
 	same "$lib: a pipe read interrupted by pthread_kill: SA_RESTART goes on, else EINTR" "$P" restart
+	same "$lib: kill of the process while main blocks the signal wakes the thread in pause that does not" "$P" procsig
 done
 same "c++: std::thread, std::mutex, std::condition_variable, std::async" "$B/zrt/threads-cxx"
 same "openmp: 4 threads, reductions, critical, barrier" "$B/zrt/threads-omp"
@@ -176,6 +177,21 @@ for lib in glibc musl; do
 	zv "$T/alone.out" "$B/zrt/threads-$lib" alone
 	check "$lib: alone, pause and sigsuspend return EINTR at once" "$ZRC $(cat "$T/alone.out")" \
 		"0 alone: pause -1 (Interrupted system call), sigsuspend -1 (Interrupted system call)"
+done
+
+# sched_yield (docs/zrt.md, "The scheduler"): the caller runs again only
+# when no other thread can, under the default seed and another; thread
+# ids (docs/zrt.md, "Ids and the end"): main is 1, new threads 2, 3, ...
+for lib in glibc musl; do
+	zv "$T/yield.out" "$B/zrt/threads-$lib" yield
+	seed 5
+	rerun "$T/yield5.out"
+	check "$lib: two threads that sched_yield in turn alternate (seeds 0 and 5)" \
+		"$ZRC $(cat "$T/yield.out") $(cat "$T/yield5.out.2")" \
+		"0 yield: the other thread ran at 100 of 100 yields yield: the other thread ran at 100 of 100 yields"
+	zv "$T/ids.out" "$B/zrt/threads-$lib" ids
+	check "$lib: thread ids: main 1 (the pid), then 2 and 3, not reused after a join" "$ZRC $(cat "$T/ids.out")" \
+		"0 ids: main 1, pid 1, then 2 and 3"
 done
 
 # ---------------------------------------------------------------- seeds

@@ -23,12 +23,9 @@
 #include <linux/eventpoll.h>
 #include <linux/fcntl.h>
 
-#include "../clock.h"
-#include "../exit.h"
 #include "../mem.h"
 #include "../pipe.h"
 #include "../syscall.h"
-#include "../thread.h"
 #include "../user.h"
 #include "fs.h"
 
@@ -263,16 +260,9 @@ static long do_wait(long epfd, struct ep_event *out, long max, int64_t timeout_n
 		if (it->events & EPOLLONESHOT)
 			it->off = true;
 	}
-	if (n || timeout_ns == 0)
+	if (n)
 		return n;
-	if (!thread_alone()) {
-		uint64_t now = clock_peek(), ns = (uint64_t)timeout_ns;
-		return thread_io_wait(false, timeout_ns > 0, ns > ZRT_CLOCK_MAX - now ? ZRT_CLOCK_MAX : now + ns, 0);
-	}
-	if (timeout_ns < 0)
-		exit_would_block("epoll_wait on descriptors nothing else can make ready, without a timeout");
-	clock_advance((uint64_t)timeout_ns);
-	return 0;
+	return fs_poll_wait(timeout_ns, "epoll_wait on descriptors nothing else can make ready, without a timeout");
 }
 
 /* ---- the calls ------------------------------------------------------------- */

@@ -177,6 +177,13 @@ void fd_set_cloexec(long fd, bool on); /* fd is open */
 
 /* ---- poll.c and epoll.c ------------------------------------------------------- */
 int fs_poll_events(const struct ofd *o, int asked); /* poll(2)'s revents of o */
+/* Nothing is ready (poll, select, epoll_wait). With other threads, the
+ * caller waits (thread.c) until a pipe or an eventfd changes, when the
+ * call is made again, or until its timeout on the virtual clock (result
+ * 0). Alone, nothing else can make a descriptor ready: a timeout passes on
+ * the virtual clock at once, no timeout (below 0) would wait for ever and
+ * ends the session with call's message. 0 or THREAD_BLOCKED. */
+long fs_poll_wait(int64_t timeout_ns, const char *call);
 struct zepoll;
 void epoll_free(struct zepoll *ep);      /* an instance's inode is freed */
 void epoll_forget(const struct ofd *o);  /* o is closed for the last time: its items go */

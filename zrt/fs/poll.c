@@ -33,12 +33,7 @@ int fs_poll_events(const struct ofd *o, int asked)
 	return asked & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
-/* Nothing is ready. With other threads, the caller waits (thread.c) until
- * a pipe changes, when the call is made again, or until its timeout on
- * the virtual clock (result 0). Alone, nothing else can make a descriptor
- * ready: a timeout passes on the virtual clock at once, no timeout would
- * wait for ever and ends the session. 0 or THREAD_BLOCKED. */
-static long wait_nothing(int64_t timeout_ns, const char *call)
+long fs_poll_wait(int64_t timeout_ns, const char *call)
 {
 	if (timeout_ns == 0)
 		return 0;
@@ -75,7 +70,7 @@ static long do_poll(int32_t *fds, uint64_t n, int64_t timeout_ns)
 			ready++;
 	}
 	if (!ready)
-		return wait_nothing(timeout_ns, "poll on descriptors nothing else can make ready, without a timeout");
+		return fs_poll_wait(timeout_ns, "poll on descriptors nothing else can make ready, without a timeout");
 	return ready;
 }
 
@@ -113,7 +108,7 @@ static long do_select(long nfds, uint64_t *r, uint64_t *w, uint64_t *e, int64_t 
 			}
 	}
 	/* A wait makes the call again: the sets stay as given until then. */
-	if (!ready && wait_nothing(timeout_ns, "select on descriptors nothing else can make ready, without a timeout"))
+	if (!ready && fs_poll_wait(timeout_ns, "select on descriptors nothing else can make ready, without a timeout"))
 		return THREAD_BLOCKED;
 	for (int s = 0; s < 3; s++)
 		if (sets[s])

@@ -14,6 +14,10 @@
  *   forkprobe [FILE]           as above
  *   forkprobe --threads        a second thread runs: the fork is refused
  *   forkprobe --written        stdout was written: the fork is refused
+ *   forkprobe --stdin          stdin (sequential) was read: the fork is
+ *                              refused
+ *   forkprobe --again          the fork file read twice, and on a second
+ *                              descriptor: the same bytes; a write EINVAL
  *   forkprobe --exec           code in a page made R+X before the fork
  *                              still runs after it (protections carried)
  */
@@ -100,6 +104,26 @@ int main(int argc, char **argv)
 		return r < 0 ? 0 : 1;
 	}
 
+	if (argc > 1 && strcmp(argv[1], "--stdin") == 0) {
+		char c;
+		ssize_t n = read(0, &c, 1);
+		ssize_t r = read_fork(buf, sizeof buf);
+		printf("read %zd, fork after a read of stdin: %s\n", n, r < 0 ? strerror(errno) : "forked");
+		return r < 0 ? 0 : 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "--again") == 0) {
+		static char again[sizeof buf];
+		ssize_t a = read_fork(buf, sizeof buf),
+			b = read_fork(again, sizeof again); /* lengths vary with argv[0] */
+		int fd = open("/dev/fork", O_RDWR), held = open("/dev/fork", O_RDONLY);
+		char one[8];
+		ssize_t first = read(held, one, sizeof one), w = write(fd, "x", 1);
+		int we = errno;
+		printf("fork and again: %s; another descriptor's first %zd bytes %s; a write %zd (%s)\n",
+		       a > 0 && a == b && !memcmp(buf, again, (size_t)a) ? "the same bytes" : "different", first,
+		       first > 0 && !memcmp(one, buf, (size_t)first) ? "the same" : "different", w, strerror(we));
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--exec") == 0) {
 		unsigned char *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		code[0] = 0xb8, code[1] = 42, code[2] = code[3] = code[4] = 0, code[5] = 0xc3; /* mov $42,%eax; ret */

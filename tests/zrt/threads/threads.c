@@ -36,6 +36,13 @@
  *             thread pauses (sandbox only: natively it hangs)
  *   alone     pause and sigsuspend with one thread (sandbox only: EINTR at
  *             once, natively they wait)
+ *   procsig   kill() of the process while main blocks the signal: the
+ *             thread that does not, in pause, is woken and runs the handler
+ *   yield     two threads that sched_yield in turn (sandbox only: the
+ *             caller of sched_yield runs again only when no other can, so
+ *             they alternate; natively they run in parallel)
+ *   ids       the ids of main and of two threads made one after the other
+ *             (sandbox only: 1, then 2 and 3, never reused)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -52,6 +59,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -603,6 +611,97 @@ static int cmd_restart(void)
 	return restart_case(SA_RESTART) | restart_case(0);
 }
 
+static volatile long handler_tid;
+static volatile int woken;
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	handler_tid = syscall(SYS_gettid);
+}
+
+static void *procsig_pauser(void *arg)
+{
+	(void)arg;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	long me = syscall(SYS_gettid);
+	int r = pause();
+	printf("procsig: pause %d (%s), the handler ran on the thread that does not block it: %s\n", r, strerror(errno),
+	       handler_tid == me ? "yes" : "no");
+	woken = 1;
+	return NULL;
+}
+
+static int cmd_procsig(void)
+{
+	signal(SIGUSR2, on_usr2);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &s, NULL); /* the thread inherits it and unblocks */
+	pthread_t t;
+	pthread_create(&t, NULL, procsig_pauser, NULL);
+	struct timespec ms = {0, 1000000};
+	while (!woken) { /* until the thread has paused and taken one */
+		nanosleep(&ms, NULL);
+		kill(getpid(), SIGUSR2);
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+static volatile int turns, stop;
+
+static void *yielder(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		turns++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int cmd_yield(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, yielder, NULL);
+	while (!turns) /* past its start's calls, in its loop */
+		sched_yield();
+	int ran = 0;
+	for (int i = 0; i < 100; i++) {
+		int before = turns;
+		sched_yield();
+		ran += turns != before;
+	}
+	stop = 1;
+	pthread_join(t, NULL);
+	printf("yield: the other thread ran at %d of 100 yields\n", ran);
+	return 0;
+}
+
+static void *say_tid(void *arg)
+{
+	(void)arg;
+	return (void *)syscall(SYS_gettid);
+}
+
+static int cmd_ids(void)
+{
+	void *a, *b;
+	pthread_t t;
+	pthread_create(&t, NULL, say_tid, NULL);
+	pthread_join(t, &a);
+	pthread_create(&t, NULL, say_tid, NULL);
+	pthread_join(t, &b);
+	printf("ids: main %ld, pid %ld, then %ld and %ld\n", (long)syscall(SYS_gettid), (long)getpid(), (long)a,
+	       (long)b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -640,7 +739,13 @@ int main(int argc, char **argv)
 		return cmd_deadwait();
 	if (!strcmp(c, "alone"))
 		return cmd_alone();
+	if (!strcmp(c, "procsig"))
+		return cmd_procsig();
+	if (!strcmp(c, "yield"))
+		return cmd_yield();
+	if (!strcmp(c, "ids"))
+		return cmd_ids();
 	fprintf(stderr,
-		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait|alone\n");
+		"usage: threads pc|tls|race|timed|kill|exit|fpu|deadlock|robust|cap|suspend|pause|pipe|poll|restart|deadwait|alone|procsig|yield|ids\n");
 	return 2;
 }
