@@ -465,24 +465,6 @@ void snap_free(struct snap *sn)
 
 int snap_clear_cache(struct tool_log *lg)
 {
-	char *dir = deps_cache_dir();
-	if (!dir)
-		return 0;
-	DIR *dp = opendir(dir);
-	int r = 0;
-	if (!dp) {
-		r = errno == ENOENT ? 0 : tool_fail(lg, TOOL_EXIT_USAGE, "%s: %s", dir, strerror(errno));
-		free(dir);
-		return r;
-	}
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (strncmp(de->d_name, "snap-", 5) != 0)
-			continue;
-		if (unlinkat(dirfd(dp), de->d_name, 0) < 0)
-			r = tool_fail(lg, TOOL_EXIT_USAGE, "%s/%s: %s", dir, de->d_name, strerror(errno));
-	}
-	closedir(dp);
-	free(dir);
-	return r;
+	static const char *const mine[] = {"snap-", NULL};
+	return deps_cache_remove(lg, mine);
 }
