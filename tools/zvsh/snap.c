@@ -412,8 +412,11 @@ static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, cons
 	}
 	manifest_edit(&key, man, NULL, false);
 	zygote_nvram(&nv, nvtext, cs->words[0]);
-	if (key.oom || nv.oom || !(path = key_path(zvm, stable, p, &key, &nv)) || asprintf(&none, "%s.none", path) < 0)
+	if (key.oom || nv.oom || !(path = key_path(zvm, stable, p, &key, &nv)) ||
+	    asprintf(&none, "%s.none", path) < 0) {
+		tool_note(lg, "no snapshot (the cache directory cannot be made, or no memory): running cold");
 		goto out;
+	}
 	if (access(path, R_OK) == 0) {
 		sn->file = strdup(path);
 		tool_note(lg, "snapshot %s (cached)", path);
