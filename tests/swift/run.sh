@@ -434,6 +434,17 @@ POOL=""
 post "$URL/data/$on1" "$QUICK"
 check "pool gone: the next node runs in a zerovm of its own (fallback)" "$CODE $(cat "$T/body")" "200 some data"
 check "  ... and the log says so once more" "$(fallback)" "$((said + 1))"
+# A socket left by a server killed without removing it: nobody listens
+# there. The node fails to connect, runs again in a zerovm of its own, and
+# the log says so.
+"$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/pool.sock"
+post "$URL/data/$on1" "$QUICK"
+check "a pool's socket nobody listens on: the node runs in a zerovm of its own" \
+	"$CODE $(cat "$T/body") $(hdr X-Nexe-Status)" "200 some data ok"
+check "  ... and the log says so" \
+	"$(grep -c "pool_socket $T/pool.sock: no server listens there; the node runs in a zerovm of its own" \
+		"$B_DIR/log/object-server-1.log")" 1
+rm -f "$T/pool.sock"
 "$HERE/cluster.sh" stop "$B_DIR" >/dev/null
 
 # ------------------------------------------------------------ cluster C
