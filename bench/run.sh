@@ -186,6 +186,8 @@ pair_ratio() {
 }
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+# median: the median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 yesno() { awk "BEGIN { print (($1) ? \"yes\" : \"**no**\") }"; }
 
 ROWS=()  # markdown table rows
@@ -240,7 +242,7 @@ if [ -z "$err" ]; then
 			sed -n 's/.*\[ *\([0-9.]*\) ms\] sandbox sealed, program running/\1/p' >>"$OUT/pool.steps"
 	done
 	n_pool=$(wc -l <"$OUT/pool.steps")
-	t_pool=$(sort -g "$OUT/pool.steps" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }')
+	t_pool=$(calc %.9f "$(median <"$OUT/pool.steps") / 1000")
 	row "pool: request to the program's first instruction (zerovm --serve)" "$(calc %.3f "$t_pool * 1000") ms" "-" "-" \
 		"<= 0.1 ms" "$(yesno "$n_pool > 0 && $t_pool <= 0.0001")"
 	RUNS+=("pool: $n_pool sessions of hello through zerovm --connect -v 2, one after another (a server with --pool 2); median of the server's step time to \"sandbox sealed, program running\"")

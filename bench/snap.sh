@@ -47,7 +47,7 @@ else
 		local i
 		for ((i = 0; i < WARM_RUNS; i++)); do
 			"$ZVM" -v 2 "$@" 2>&1 >/dev/null | sed -n 's/^zerovm: \[ *\([0-9.]*\) ms\] sandbox sealed.*/\1/p'
-		done | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+		done | median
 	}
 	f_cold=$(first -Z "$WARM_M")
 	f_res=$(first -Z --resume "$SNAP" "$WARM_M")

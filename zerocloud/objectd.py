@@ -28,8 +28,8 @@ authority.
 The node runs as ``zvjob --node ID`` on a private root folder (with
 ``--connect SOCKET`` when ``pool_socket`` names a ``zerovm --serve`` socket
 that is there: the node's session then runs in a sandbox that server made
-ready beforehand; when the socket is absent the node runs in a zerovm of
-its own, and the log says so): the attached
+ready beforehand; when the socket is absent, or nobody listens on it, the
+node runs in a zerovm of its own, and the log says so): the attached
 object is a symbolic link to ``/proc/<this process>/fd/<N>``, where N is the
 object's data file opened once here (the same inode whatever happens to the
 object meanwhile: Swift never rewrites a data file in place, it writes a new
@@ -274,13 +274,44 @@ class ObjectFilter(object):
         if ns:
             argv += ['--nameserver', ns]
         pool = self.pool()
-        if pool:
-            argv += ['--connect', pool]
-        argv.append(os.path.join(work, 'job.json'))
+        job = os.path.join(work, 'job.json')
         env = {'PATH': '/usr/bin:/bin', 'ZEROVM': self.zerovm, 'TMPDIR': work}
+        t0 = time.time()
+        code = self.spawn(req, argv + (['--connect', pool] if pool else []) + [job], env, node, t0, timeout)
+        if pool and code != 0 and self.no_server(work, pool):
+            # The socket is there but no server listens (one killed
+            # without removing it): no session started and the node left
+            # nothing, so it runs again in a zerovm of its own.
+            self.logger.warning('zerocloud: pool_socket %s: no server listens there; the node runs in a zerovm of '
+                                'its own', pool)
+            code = self.spawn(req, argv + [job], env, node, t0, timeout)
+        wall = time.time() - t0
+        rep = {}
+        try:
+            with open(report) as f:
+                rep = json.load(f)
+        except (OSError, ValueError):
+            pass
+        return self.answer(work, root, node, rep, code, wall)
+
+    @staticmethod
+    def no_server(work, pool):
+        """Whether zvjob's node failed because zerovm --connect found no
+        server at pool (zvjob.1.md, --connect): zerovm's own words."""
+        said = ('zerovm: server %s: no server listens there' % pool).encode()
+        try:
+            with open(os.path.join(work, 'stderr'), 'rb') as f:
+                return said in f.read(1 << 16)
+        except OSError:
+            return False
+
+    def spawn(self, req, argv, env, node, t0, timeout):
+        """zvjob on argv, its streams into work's stdout and stderr (made
+        anew), stopped when the client goes or past the timeout: its exit
+        code."""
+        work = env['TMPDIR']
         out_path, err_path = os.path.join(work, 'stdout'), os.path.join(work, 'stderr')
         sock = client_socket(req.environ)
-        t0 = time.time()
         with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
             try:
                 proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
@@ -297,14 +328,7 @@ class ObjectFilter(object):
                 if time.time() > deadline:
                     proc.kill()
                 eventlet.sleep(0.02)
-        wall = time.time() - t0
-        rep = {}
-        try:
-            with open(report) as f:
-                rep = json.load(f)
-        except (OSError, ValueError):
-            pass
-        return self.answer(work, root, node, rep, proc.returncode, wall)
+        return proc.returncode
 
     def pool(self):
         """The pool's socket when one is configured and there, else None

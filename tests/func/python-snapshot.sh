@@ -146,6 +146,18 @@ rc=0 1 2"
 check "--verbose: the snapshot is taken once, then resumed" \
 	"$(grep -c 'snapshot .* (new)' v1.out) $(grep -c 'snapshot .* (cached)' v2.out) $(grep -c -- '--resume' v2.out)" "1 1 1"
 
+# A #! script whose interpreter is the image's python3: resumed as well
+# (zvsh's manifest and nvram are memfds here, which snap.c reads through
+# the work directory; it once read zerovm's descriptor numbers as its own).
+export XDG_CACHE_HOME=$T/cache5
+printf '#!/usr/bin/python3\nimport sys\nprint(sys.argv[1:], __name__)\n' >hashbang.py
+chmod +x hashbang.py
+want=$("$PY" hashbang.py x y 2>&1)
+"${PZ[@]}" --verbose ./hashbang.py x y >/dev/null 2>&1
+got=$("${PZ[@]}" --verbose ./hashbang.py x y 2>&1)
+check "a #! python3 script: resumed from a snapshot, as natively" \
+	"$(grep -v '^zvsh:\|^zerovm:\|^zrt:' <<<"$got" | head -1) $(snaps | wc -l) $(grep -c -- '--resume' <<<"$got")" "$want 1 1"
+
 # Forms the zygote does not run: cold (no snapshot taken), python3's answer.
 export XDG_CACHE_HOME=$T/cache4
 want=$("$PY" -I -c 'import sys; print(sys.flags.isolated)' 2>&1)

@@ -107,6 +107,23 @@ on_each() {
 	cat "$T/on_each.2"
 }
 swiftc() { ST_AUTH=$ST_AUTH ST_USER=$ST_USER ST_KEY=$ST_KEY swift "$@"; }
+# cluster NAME DIR: start the cluster in DIR (its ZC_* settings from the
+# caller's environment), take its environment, log in as test:tester and
+# make the container data; URL, TOKEN, ACC, p1 and p2 (the object servers'
+# ports) set. A cluster that does not start ends the test.
+cluster() {
+	"$HERE/cluster.sh" start "$2" >/dev/null || {
+		bad "cluster $1" "it did not start"
+		echo "$PASS passed, $FAIL failed"
+		exit 1
+	}
+	# shellcheck disable=SC1091
+	. "$2/env"
+	login test:tester testing
+	ACC=${URL##*/}
+	read -r p1 p2 <<<"$ZC_OBJECT_PORTS"
+	swiftc post data
+}
 
 for f in zvjob zvns zerovm examples/jobs/wc-map examples/jobs/wc-reduce examples/jobs/sha256 swift/crash; do
 	[ -x "$BUILD/$f" ] || {
@@ -120,30 +137,13 @@ done
 }
 
 # ------------------------------------------------------------ cluster A
-"$HERE/cluster.sh" start "$A_DIR" >/dev/null || {
-	echo "not ok - cluster A did not start"
-	echo "0 passed, 1 failed"
-	exit 1
-}
-# shellcheck disable=SC1091
-. "$A_DIR/env"
-login test:tester testing
-ACC=${URL##*/}
+cluster A "$A_DIR"
 A_PROXY=$(awk '$2 == "proxy-server" { print $1 }' "$A_DIR/pids")
 mkdir -p "$T/up"
 seq 1 20000 | shuf --random-source=<(yes) >"$T/up/big.txt"
 # Six parts, three on each object server (names chosen by the ring).
-mapfile -t placed < <(where "$A_DIR" "$ACC" data $(printf 'part%02d.txt ' $(seq 1 40)))
-read -r p1 _ <<<"$ZC_OBJECT_PORTS"
-parts=() n1=0 n2=0
-for i in $(seq 1 40); do
-	if [ "${placed[$((i - 1))]%/*}" = "127.0.0.1:$p1" ]; then
-		[ $n1 -lt 3 ] && parts+=("$(printf 'part%02d.txt' "$i")") && n1=$((n1 + 1))
-	elif [ $n2 -lt 3 ]; then
-		parts+=("$(printf 'part%02d.txt' "$i")") && n2=$((n2 + 1))
-	fi
-done
-mapfile -t parts < <(printf '%s\n' "${parts[@]}" | sort)
+mapfile -t parts < <(on_each "$A_DIR" "$ACC" data part 3 | sort)
+[ ${#parts[@]} = 6 ] || bad "cluster A" "not three part names on each server among 60: ${parts[*]}"
 for i in 0 1 2 3 4 5; do seq "$i" 7 3000 | shuf --random-source=<(yes "$i") >"$T/up/${parts[$i]}"; done
 printf 'the quick brown fox\njumps over the lazy dog the end\n' >"$T/up/words.txt"
 (cd "$T/up" && swiftc upload data big.txt words.txt "${parts[@]}" >/dev/null) && swiftc post out && swiftc post bin && swiftc upload --object-name busybox bin /bin/busybox >/dev/null ||
@@ -355,27 +355,13 @@ check "the work folders are empty afterwards" "$(find "$A_DIR/tmp" -mindepth 1 |
 "$HERE/cluster.sh" stop "$A_DIR" >/dev/null
 
 # ------------------------------------------------------------ cluster B
-ZC_POOL_SOCKET=$T/pool.sock ZC_BARE_OBJECT=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 "$HERE/cluster.sh" start "$B_DIR" >/dev/null || {
-	bad "cluster B" "it did not start"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
-}
-# shellcheck disable=SC1091
-. "$B_DIR/env"
-login test:tester testing
-ACC=${URL##*/}
-read -r p1 p2 <<<"$ZC_OBJECT_PORTS"
-swiftc post data
+ZC_POOL_SOCKET=$T/pool.sock ZC_BARE_OBJECT=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 cluster B "$B_DIR"
 # An object name placed on each object server. Among 8 names all landed on
 # one server once in 128 runs (then on2 was empty and the requests below
-# went to the container): 64 names, asked of the ring in one go.
-on1="" on2="" i=0
-while read -r w; do
-	i=$((i + 1))
-	if [ "${w%/*}" = "127.0.0.1:$p1" ] && [ -z "$on1" ]; then on1=o$i; fi
-	if [ "${w%/*}" = "127.0.0.1:$p2" ] && [ -z "$on2" ]; then on2=o$i; fi
-done < <(where "$B_DIR" "$ACC" data $(seq -f 'o%g' 1 64))
-[ -n "$on1" ] && [ -n "$on2" ] || bad "cluster B" "no object name placed on each server among 64"
+# went to the container): on_each asks the ring about 60.
+mapfile -t on < <(on_each "$B_DIR" "$ACC" data o 1)
+on1=${on[0]:-} on2=${on[1]:-}
+[ ${#on[@]} = 2 ] || bad "cluster B" "no object name placed on each server among 60: ${on[*]}"
 for o in $on1 $on2; do
 	curl -s -o /dev/null -X PUT -H "X-Auth-Token: $TOKEN" -H 'X-Object-Meta-Color: blue' -H 'Content-Type: text/plain' \
 		--data-binary 'some data' "$URL/data/$o"
@@ -448,22 +434,23 @@ POOL=""
 post "$URL/data/$on1" "$QUICK"
 check "pool gone: the next node runs in a zerovm of its own (fallback)" "$CODE $(cat "$T/body")" "200 some data"
 check "  ... and the log says so once more" "$(fallback)" "$((said + 1))"
+# A socket left by a server killed without removing it: nobody listens
+# there. The node fails to connect, runs again in a zerovm of its own, and
+# the log says so.
+"$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/pool.sock"
+post "$URL/data/$on1" "$QUICK"
+check "a pool's socket nobody listens on: the node runs in a zerovm of its own" \
+	"$CODE $(cat "$T/body") $(hdr X-Nexe-Status)" "200 some data ok"
+check "  ... and the log says so" \
+	"$(grep -c "pool_socket $T/pool.sock: no server listens there; the node runs in a zerovm of its own" \
+		"$B_DIR/log/object-server-1.log")" 1
+rm -f "$T/pool.sock"
 "$HERE/cluster.sh" stop "$B_DIR" >/dev/null
 
 # ------------------------------------------------------------ cluster C
 # Two replicas of every object (one on each server), one slot and one queue
 # place per server.
-ZC_REPLICAS=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 "$HERE/cluster.sh" start "$C_DIR" >/dev/null || {
-	bad "cluster C" "it did not start"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
-}
-# shellcheck disable=SC1091
-. "$C_DIR/env"
-login test:tester testing
-ACC=${URL##*/}
-read -r p1 p2 <<<"$ZC_OBJECT_PORTS"
-swiftc post data
+ZC_REPLICAS=2 ZC_MAX_RUNNING=1 ZC_MAX_QUEUED=1 cluster C "$C_DIR"
 printf 'replicated\n' >"$T/rep.txt"
 for o in r1 r2; do curl -s -o /dev/null -X PUT -H "X-Auth-Token: $TOKEN" --data-binary @"$T/rep.txt" "$URL/data/$o"; done
 

@@ -528,7 +528,7 @@ out:
 	return r;
 }
 
-int deps_clear_cache(struct tool_log *lg)
+int deps_cache_remove(struct tool_log *lg, const char *const *prefix)
 {
 	char *dir = deps_cache_dir();
 	if (!dir)
@@ -542,12 +542,19 @@ int deps_clear_cache(struct tool_log *lg)
 	}
 	struct dirent *de;
 	while ((de = readdir(dp))) {
-		if (strncmp(de->d_name, "deps-", 5) != 0 && strncmp(de->d_name, "prog-", 5) != 0)
-			continue;
-		if (unlinkat(dirfd(dp), de->d_name, 0) < 0)
+		const char *const *k = prefix;
+		while (*k && strncmp(de->d_name, *k, strlen(*k)) != 0)
+			k++;
+		if (*k && unlinkat(dirfd(dp), de->d_name, 0) < 0)
 			r = tool_fail(lg, TOOL_EXIT_USAGE, "%s/%s: %s", dir, de->d_name, strerror(errno));
 	}
 	closedir(dp);
 	free(dir);
 	return r;
+}
+
+int deps_clear_cache(struct tool_log *lg)
+{
+	static const char *const mine[] = {"deps-", "prog-", NULL};
+	return deps_cache_remove(lg, mine);
 }

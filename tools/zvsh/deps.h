@@ -22,6 +22,10 @@ int deps_image(struct tool_log *lg, const char *path, const char *name, char **t
  * new string, or NULL when neither variable is set to an absolute path. */
 char *deps_cache_dir(void);
 
+/* Remove the cache directory's files whose names start with one of
+ * prefix (NULL-terminated): 0, or -1 (said). No directory: 0. */
+int deps_cache_remove(struct tool_log *lg, const char *const *prefix);
+
 /* zvsh --clear-cache: remove the cached images. 0, or -1 (said). */
 int deps_clear_cache(struct tool_log *lg);
 

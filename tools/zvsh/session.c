@@ -235,11 +235,9 @@ static int prepare_in(struct session *s, const char *cache)
 	if (workdir_open(&s->wd, s->lg, p->keep, "zvsh") < 0)
 		return -1;
 	/* Manifest, nvram and notes in memory (run.c's descriptors 5-7); the
-	 * directory only if something else needs it (workdir.h). Not for a
-	 * session that may run from a snapshot: snap.c keys and takes them
-	 * from files. */
-	if (!snap_may_use(p))
-		s->wd.mem_fd0 = ZVSH_FD_MEM;
+	 * directory only if something else needs it (workdir.h). snap.c reads
+	 * and rewrites them through the work directory. */
+	s->wd.mem_fd0 = ZVSH_FD_MEM;
 	if (p->keep)
 		tool_note(s->lg, "work directory %s", s->wd.path);
 	struct image_search search = {

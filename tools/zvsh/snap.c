@@ -44,29 +44,44 @@
 
 #define ZYGOTE "/usr/lib/zvm/zygote.py"
 
-static char *read_all(const char *path, size_t *len)
+/* The whole of the file open at fd, read from its start, malloc'd and
+ * NUL-terminated, or NULL. */
+static char *read_fd(int fd, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (fstat(fd, &st) < 0)
 		return NULL;
-	}
 	char *p = malloc((size_t)st.st_size + 1);
 	size_t n = 0;
 	while (p && n < (size_t)st.st_size) {
-		ssize_t r = read(fd, p + n, (size_t)st.st_size - n);
+		ssize_t r = pread(fd, p + n, (size_t)st.st_size - n, (off_t)n);
 		if (r <= 0)
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
 	if (!p || n != (size_t)st.st_size)
 		return free(p), NULL;
 	p[n] = 0;
 	*len = n;
 	return p;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *p = fd < 0 ? NULL : read_fd(fd, len);
+	if (fd >= 0)
+		close(fd);
+	return p;
+}
+
+/* A file of the session's work directory, which is a memfd when
+ * workdir_mem made it so: its path then names zerovm's descriptor, not
+ * ours. */
+static char *read_work(const struct workdir *w, const char *path, size_t *len)
+{
+	int mfd = workdir_mem_fd(w, path);
+	return mfd >= 0 ? read_fd(mfd, len) : read_all(path, len);
 }
 
 /* ---- which sessions ---------------------------------------------------------- */
@@ -89,7 +104,7 @@ static bool zygote_form(const struct zvsh_channels *cs)
 	return w[0][0] != '-';
 }
 
-bool snap_may_use(const struct zvsh_plan *p)
+static bool may_use(const struct zvsh_plan *p)
 {
 	if (p->no_snapshot || p->nbind || !p->nimg)
 		return false;
@@ -100,7 +115,7 @@ bool snap_may_use(const struct zvsh_plan *p)
 
 static bool eligible(const struct zvsh_plan *p, const struct zvsh_channels *cs, bool from_image)
 {
-	if (!snap_may_use(p) || !from_image || !cs->nwords)
+	if (!may_use(p) || !from_image || !cs->nwords)
 		return false;
 	for (size_t i = 0; i < p->nenv; i++)
 		if (!strncmp(p->env[i].name, "PYTHON", 6))
@@ -340,8 +355,9 @@ static char *stable_program(const char *program)
 	return found;
 }
 
-/* The manifest at path with its Program line naming program instead. */
-static int set_program(const char *path, const char *text, const char *program)
+/* The manifest at path (text) with its Program line naming program
+ * instead, written there and returned (malloc'd), or NULL. */
+static char *set_program(const struct workdir *w, const char *path, const char *text, const char *program)
 {
 	struct tool_buf b = {0};
 	for (const char *l = text; *l;) {
@@ -352,12 +368,20 @@ static int set_program(const char *path, const char *text, const char *program)
 			tool_buf_printf(&b, "%.*s\n", (int)n, l);
 		l += n + (l[n] == '\n');
 	}
-	int fd = b.oom ? -1 : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	int r = fd >= 0 && tool_put_all(fd, b.p, b.len) == 0 ? 0 : -1;
-	if (fd >= 0 && close(fd) < 0)
+	int mfd = workdir_mem_fd(w, path), r = -1;
+	if (b.oom) {
 		r = -1;
-	free(b.p);
-	return r;
+	} else if (mfd >= 0) {
+		r = ftruncate(mfd, 0) == 0 && pwrite(mfd, b.p, b.len, 0) == (ssize_t)b.len ? 0 : -1;
+	} else {
+		int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		r = fd >= 0 && tool_put_all(fd, b.p, b.len) == 0 ? 0 : -1;
+		if (fd >= 0 && close(fd) < 0)
+			r = -1;
+	}
+	if (r < 0)
+		return free(b.p), NULL;
+	return b.p;
 }
 
 /* The key's inputs and the cached path; the snapshot made when missing
@@ -367,27 +391,32 @@ static void locate(struct snap *sn, struct tool_log *lg, struct workdir *w, cons
 		   const struct zerovm_signals *sig)
 {
 	size_t mlen, nlen;
-	char *stable = stable_program(program), *man = read_all(manifest, &mlen);
+	char *stable = stable_program(program), *text = read_work(w, manifest, &mlen);
 	/* Program names the cached copy: zerovm checks that a snapshot is
 	 * resumed with the program it was taken of, path included. */
-	if (!stable || !man || set_program(manifest, man, stable) < 0) {
-		free(stable), free(man);
-		return;
-	}
-	free(man);
-	man = read_all(manifest, &mlen);
+	char *man = stable && text ? set_program(w, manifest, text, stable) : NULL;
+	free(text);
 	char *nvsrc = man ? nvram_source(man) : NULL;
-	char *nvtext = nvsrc ? read_all(nvsrc, &nlen) : NULL;
+	char *nvtext = nvsrc ? read_work(w, nvsrc, &nlen) : NULL;
 	struct tool_log quiet = {.prog = lg->prog};
-	char *zvm = zerovm_find(&quiet);
+	char *zvm = nvtext ? zerovm_find(&quiet) : NULL;
 	struct tool_buf key = {0}, nv = {0};
 	char *path = NULL, *none = NULL;
-	if (!man || !nvtext || !zvm)
+	if (!zvm) {
+		tool_note(lg, "no snapshot (%s): running cold",
+			  !stable   ? "the program could not be copied into the cache"
+			  : !man    ? "the manifest could not be read or rewritten"
+			  : !nvtext ? "the nvram could not be read"
+				    : "zerovm was not found");
 		goto out;
+	}
 	manifest_edit(&key, man, NULL, false);
 	zygote_nvram(&nv, nvtext, cs->words[0]);
-	if (key.oom || nv.oom || !(path = key_path(zvm, stable, p, &key, &nv)) || asprintf(&none, "%s.none", path) < 0)
+	if (key.oom || nv.oom || !(path = key_path(zvm, stable, p, &key, &nv)) ||
+	    asprintf(&none, "%s.none", path) < 0) {
+		tool_note(lg, "no snapshot (the cache directory cannot be made, or no memory): running cold");
 		goto out;
+	}
 	if (access(path, R_OK) == 0) {
 		sn->file = strdup(path);
 		tool_note(lg, "snapshot %s (cached)", path);
@@ -439,24 +468,6 @@ void snap_free(struct snap *sn)
 
 int snap_clear_cache(struct tool_log *lg)
 {
-	char *dir = deps_cache_dir();
-	if (!dir)
-		return 0;
-	DIR *dp = opendir(dir);
-	int r = 0;
-	if (!dp) {
-		r = errno == ENOENT ? 0 : tool_fail(lg, TOOL_EXIT_USAGE, "%s: %s", dir, strerror(errno));
-		free(dir);
-		return r;
-	}
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (strncmp(de->d_name, "snap-", 5) != 0)
-			continue;
-		if (unlinkat(dirfd(dp), de->d_name, 0) < 0)
-			r = tool_fail(lg, TOOL_EXIT_USAGE, "%s/%s: %s", dir, de->d_name, strerror(errno));
-	}
-	closedir(dp);
-	free(dir);
-	return r;
+	static const char *const mine[] = {"snap-", NULL};
+	return deps_cache_remove(lg, mine);
 }

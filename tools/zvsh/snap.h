@@ -29,11 +29,6 @@ struct snap {
  * sn->file NULL: run cold (not eligible, or no snapshot could be made:
  * remembered, so that the next run does not try again). Never fails.
  */
-/* Whether the session may run from a snapshot (a Python from an image,
- * snapshots not turned off): its manifest and nvram are then files in the
- * work directory, which snapshots are taken and keyed from, not memfds. */
-bool snap_may_use(const struct zvsh_plan *p);
-
 void snap_prepare(struct snap *sn, struct tool_log *lg, struct workdir *w, const struct zvsh_plan *p,
 		  const struct zvsh_channels *cs, const char *program, bool from_image, const char *manifest,
 		  const struct zerovm_signals *sig);
