@@ -34,14 +34,9 @@ boot_syscall6:
 	syscall
 	ret
 
-/* void boot_enter(uint64_t entry, uint64_t sp): the program starts with the
- * System V initial process state: rsp at argc, rdx = 0 (no atexit hook),
- * every other general register zero so nothing of boot leaks across. */
-	.globl boot_enter
-	.type boot_enter, @function
-boot_enter:
-	mov	%rsi, %rsp
-	mov	%rdi, %r11
+/* Every general register but rsp and r11 zeroed, so that nothing of boot
+ * leaks across into the program (boot_enter, boot_resume). */
+	.macro clear_but_r11
 	xor	%eax, %eax
 	xor	%ebx, %ebx
 	xor	%ecx, %ecx
@@ -56,6 +51,17 @@ boot_enter:
 	xor	%r13d, %r13d
 	xor	%r14d, %r14d
 	xor	%r15d, %r15d
+	.endm
+
+/* void boot_enter(uint64_t entry, uint64_t sp): the program starts with the
+ * System V initial process state: rsp at argc, rdx = 0 (no atexit hook),
+ * every other general register zero so nothing of boot leaks across. */
+	.globl boot_enter
+	.type boot_enter, @function
+boot_enter:
+	mov	%rsi, %rsp
+	mov	%rdi, %r11
+	clear_but_r11
 	push	%r11
 	xor	%r11d, %r11d
 	ret
@@ -69,20 +75,7 @@ boot_enter:
 boot_resume:
 	mov	%rsi, %rsp
 	mov	%rdi, %r11
-	xor	%eax, %eax
-	xor	%ebx, %ebx
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%ebp, %ebp
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r12d, %r12d
-	xor	%r13d, %r13d
-	xor	%r14d, %r14d
-	xor	%r15d, %r15d
+	clear_but_r11
 	jmp	*%r11
 
 	.section .note.GNU-stack,"",@progbits

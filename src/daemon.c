@@ -192,9 +192,14 @@ void daemon_spawn(struct session *s, const struct options *o, int listener)
 			munmap(s->g.base, s->g.size);
 		serve(listener, s->daemon_snap, s->m.job, o);
 	}
+	int e = errno;
 	close(listener);
 	if (pid < 0) {
-		zvm_fail(&s->err, ZVM_EXIT_NOMEM, "Job %s: cannot start the daemon: %s", s->m.job, strerror(errno));
+		/* The report is out already: the message is said here, or the
+		 * user sees only the exit status. */
+		const char *why = strerror(e);
+		zvm_fail(&s->err, ZVM_EXIT_NOMEM, "Job %s: cannot start the daemon: %s", s->m.job, why);
+		dprintf(STDERR_FILENO, "zerovm: Job %s: cannot start the daemon: %s\n", s->m.job, why);
 		unlink(s->m.job);
 	} else if (o->verbosity >= 1) {
 		dprintf(STDERR_FILENO, "zerovm: daemon %d serves %s\n", (int)pid, s->m.job);

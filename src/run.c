@@ -133,7 +133,10 @@ static int64_t timeout_s(const struct manifest *m)
 	return m->timeout < 3155760000 ? m->timeout : 3155760000;
 }
 
-static int prepare(struct session *s, const struct options *o, int spare)
+/* spare: a ready sandbox's guest memory, or -1; prepare() sets it to -1
+ * once guest memory has taken it (or it was closed), and the caller
+ * closes what is left on an early failure. */
+static int prepare(struct session *s, const struct options *o, int *spare)
 {
 	if (read_manifest(s, o->manifest) < 0 || channels_inherit(&s->cs, &s->m, &s->err) < 0)
 		return -1;
@@ -152,18 +155,17 @@ static int prepare(struct session *s, const struct options *o, int spare)
 	struct snap *sn = NULL;
 	if (o->resume || o->resume_fd >= 0) {
 		sn = snapshot_open(o->resume, o->resume_fd, s, o, &s->err);
-		if (!sn) {
-			if (spare >= 0)
-				close(spare);
+		if (!sn)
 			return -1;
-		}
 		step(s, "snapshot opened and its key checked");
 	}
 	/* A ready sandbox's spare memory holds the runtime: not for a raw
 	 * program, nor for a resume (the snapshot's bytes fill fresh memory). */
-	if (spare >= 0 && (o->raw || sn))
-		close(spare), spare = -1;
-	if (guest_create_from(&s->g, spare, (uint64_t)s->m.memory, &s->err) < 0)
+	if (*spare >= 0 && (o->raw || sn))
+		close(*spare), *spare = -1;
+	int memfd = *spare;
+	*spare = -1; /* guest_create_from's now, whatever it returns */
+	if (guest_create_from(&s->g, memfd, (uint64_t)s->m.memory, &s->err) < 0)
 		return snapshot_free(sn), -1;
 	step(s, "guest memory created");
 	if (sn) {
@@ -250,11 +252,14 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	int spare = ready ? ready->spare_memfd : -1;
 	if (ready)
 		ready->spare_memfd = -1;
-	if (o->request_error) {
+	int prepared = -1;
+	if (o->request_error)
 		zvm_fail(&s.err, ZVM_EXIT_MANIFEST, "%s", o->request_error);
-		if (spare >= 0)
-			close(spare);
-	} else if (prepare(&s, o, spare) == 0 && !o->stop_before_run) {
+	else
+		prepared = prepare(&s, o, &spare);
+	if (spare >= 0) /* a failure before guest memory was made */
+		close(spare);
+	if (prepared == 0 && !o->stop_before_run) {
 		/* Stop signals are blocked already (prepare()). */
 		struct sandbox_opts so = {.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms};
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);

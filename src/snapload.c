@@ -159,19 +159,24 @@ int snapshot_vstate(const struct snap *sn)
 
 /* The data, extent by extent: through a buffer into the memfd with pwrite
  * (the kernel allocates the pages in one call, no fault per page), hashed
- * on the way unless the snapshot is the daemon's own. */
+ * on the way; the daemon's own memfd is copied in the kernel and not
+ * hashed, so neither the buffer nor the digest is made for it. */
 int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 {
 	const struct snap_meta *m = &sn->m;
 	enum { CHUNK = 1 << 20 };
-	uint8_t *buf = malloc(CHUNK);
-	struct snap_sum *sum = snap_sum_new();
-	if (!buf || !sum) {
-		uint8_t ignored[ETAG_DIGEST_LEN];
-		free(buf);
-		if (sum)
-			snap_sum_finish(sum, ignored);
-		return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot: out of memory"), -1;
+	uint8_t *buf = NULL;
+	struct snap_sum *sum = NULL;
+	if (!sn->trusted) {
+		buf = malloc(CHUNK);
+		sum = snap_sum_new();
+		if (!buf || !sum) {
+			uint8_t ignored[ETAG_DIGEST_LEN];
+			free(buf);
+			if (sum)
+				snap_sum_finish(sum, ignored);
+			return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot: out of memory"), -1;
+		}
 	}
 	uint64_t at = sn->h.data_off;
 	int r = 0;
@@ -204,16 +209,19 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 			at += n, off += n, left -= n;
 		}
 	}
-	free(buf);
-	uint8_t md[ETAG_DIGEST_LEN];
-	snap_sum_finish(sum, md);
-	if (r == -2 || (!r && !sn->trusted && memcmp(md, sn->h.data_sum, sizeof md)))
-		return zvm_fail(err, ZVM_EXIT_MANIFEST,
-				"snapshot %s: refused: damaged (its data does not match its digest)", sn->name),
-		       -1;
+	int e = errno;
+	if (sum) {
+		uint8_t md[ETAG_DIGEST_LEN];
+		free(buf);
+		snap_sum_finish(sum, md);
+		if (r == -2 || (!r && memcmp(md, sn->h.data_sum, sizeof md)))
+			return zvm_fail(err, ZVM_EXIT_MANIFEST,
+					"snapshot %s: refused: damaged (its data does not match its digest)", sn->name),
+			       -1;
+	}
 	if (r)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot %s: cannot fill guest memory: %s", sn->name,
-				strerror(errno)),
+				strerror(e)),
 		       -1;
 	g->prog_end = m->prog_end, g->runtime_end = m->runtime_end;
 	g->heap_start = m->heap_start, g->heap_end = m->heap_end, g->stack_start = m->stack_start;

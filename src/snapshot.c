@@ -316,7 +316,12 @@ int64_t snapshot_trap(struct session *s, uint64_t argp, uint64_t a[])
 		memcpy(a + 2, s->g.base + argp + 2 * sizeof *a, 2 * sizeof *a);
 	if (s->snap_taken)
 		return 0; /* only the first fork is kept */
-	const char *what = s->snap_path ? "snapshot" : "Job";
+	/* Named with the file, as run.c's "snapshot FILE: not written" is. */
+	char what[ZVM_ERROR_MSG_MAX / 4];
+	if (s->snap_path)
+		snprintf(what, sizeof what, "snapshot %s", s->snap_path);
+	else
+		snprintf(what, sizeof what, "Job");
 	if (a[2] == 0) {
 		if (!s->snap_path)
 			return -ENOSYS; /* daemon mode needs a resumable fork */
@@ -330,6 +335,7 @@ int64_t snapshot_trap(struct session *s, uint64_t argp, uint64_t a[])
 	if (!bad && s->snap_path)
 		r = write_named(s, &m, s->snap_path);
 	if (!bad && !r && s->m.job && !s->served) {
+		snprintf(what, sizeof what, "Job");
 		s->daemon_snap = memfd_create("zerovm-daemon-snapshot", MFD_CLOEXEC);
 		r = s->daemon_snap < 0 ? -errno : write_file(&s->g, &m, s->daemon_snap);
 	}

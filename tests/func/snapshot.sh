@@ -159,7 +159,7 @@ run --snapshot "$T/snap" "$T/m1" >/dev/null
 printf 'J' >"$T/jtable"
 TABLE=$T/jtable manifest "$T/x" "$T/in2"
 check "jailed chunks: exit 22" "$(run --snapshot "$T/s2" "$T/x")" 22
-check_re "jailed chunks: says why" "$(rep 6)" "snapshot: cannot be taken: the program has jailed"
+check_re "jailed chunks: says why" "$(rep 6)" "snapshot $T/s2: cannot be taken: the program has jailed"
 check "jailed chunks: no file" "$(ls "$T" | grep -c '^s2')" 0
 printf 'P' >"$T/ptable"
 TABLE=$T/ptable manifest "$T/x" "$T/in2"
@@ -168,6 +168,9 @@ check_re "a raw program's own mprotect: says why" "$(rep 6)" "changed its memory
 PROG=$G/hello manifest "$T/x" "$T/in2"
 check "no fork: exit 22" "$(run --snapshot "$T/s2" "$T/x")" 22
 check_re "no fork: says so" "$(rep 6)" "not written: the program made no fork trap"
+check "into a missing folder: exit 5" "$(run --snapshot "$T/no/such/s2" "$T/m2")" 5
+check_re "into a missing folder: names the file and why" "$(rep 6)" \
+	"^snapshot $T/no/such/s2: not written: No such file or directory$"
 check "--snapshot with --resume: a usage error" "$(run --snapshot "$T/a" --resume "$T/snap" "$T/m2")" 22
 
 # ---- daemon mode (Job) ----------------------------------------------------
