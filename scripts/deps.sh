@@ -4,7 +4,7 @@
 # status 1). `make` asks for the build's only; `make demo` and `make check`
 # for the tests' too; `make bench` adds the benchmark baselines.
 #   build:  gcc, make, musl-gcc (the supervisor is linked against musl),
-#           libseccomp (build-time filter generation), libcrypto (SHA-1), libxxhash (snapshot checksums, header only),
+#           libseccomp (build-time filter generation), libcrypto (SHA-1 for etags; SHA-256 for zvsh's cache keys), libxxhash (snapshot checksums, header only),
 #           libjansson (zvjob reads JSON jobs), lowdown (man pages in roff
 #           from docs/*.1.md, for make install)
 #   test:   cmocka, clang (warnings, a second compiler) and its runtime
