@@ -58,11 +58,17 @@ struct index {
  * relative path ("" is the mountpoint itself). */
 static char *sandbox_path(const char *mount, const char *rel)
 {
-	char *s;
 	if (!*rel)
 		return strdup(mount);
-	if (asprintf(&s, "%s/%s", strcmp(mount, "/") == 0 ? "" : mount, rel) < 0)
+	/* Not asprintf: this runs for every entry of every image (1,300 for
+	 * Python's), and musl's formatter made it a quarter of the lookup. */
+	size_t m = strcmp(mount, "/") == 0 ? 0 : strlen(mount), r = strlen(rel);
+	char *s = malloc(m + r + 2);
+	if (!s)
 		return NULL;
+	memcpy(s, mount, m);
+	s[m] = '/';
+	memcpy(s + m + 1, rel, r + 1);
 	return s;
 }
 
@@ -336,22 +342,17 @@ static char *cached(const struct image_search *plan, const struct node *n)
 static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
 		   char **path)
 {
+	/* The cached file itself, as a snapshot's snap-prog-... is: no work
+	 * directory to make, link into and remove (~0.4 ms on ext4). */
+	char *c = plan->cache ? cached(plan, n) : NULL;
+	if (c) {
+		*path = c;
+		return 0;
+	}
 	const char *p;
 	int out = workdir_create(w, lg, plan->out, 0700, &p);
 	if (out < 0)
 		return -1;
-	char *c = plan->cache ? cached(plan, n) : NULL;
-	if (c && unlink(p) == 0 && link(c, p) == 0) {
-		close(out);
-		free(c);
-		return (*path = strdup(p)) ? 0 : tool_oom(lg);
-	}
-	free(c);
-	if (c) { /* the link failed (another filesystem): a copy after all */
-		close(out);
-		if ((out = workdir_create(w, lg, plan->out, 0700, &p)) < 0)
-			return -1;
-	}
 	if (copy_member(lg, plan, n, out, p) < 0)
 		return -1;
 	return (*path = strdup(p)) ? 0 : tool_oom(lg);

@@ -32,8 +32,10 @@ struct image_search {
  * Find the program name (as typed) in the ro images of s and extract it
  * into the work directory w as s->out. With s->cache, it is extracted once
  * into the cache, as prog-<the image's device, inode, size, times>-<the
- * member's offset and size>, and s->out is a hard link to that file (a
- * copy when the two directories are on different filesystems). Returns 0 with the host path in
+ * member's offset and size>, and that file is the program (a file in the
+ * cache is never rewritten: a changed image gets a new name). Without a
+ * cache, or when it cannot be written, the member is copied into w as
+ * s->out. Returns 0 with the host path in
  * *path (malloc'd), 1 when no image has it, -1 on an error (an unreadable
  * or malformed image; said in lg).
  */

@@ -74,12 +74,17 @@ static char *path_search(const char *name)
  * ("./prog", "build/prog") names a host file first, relative to the
  * current directory.
  */
-int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *p, const char *name, char **out)
+int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *p, const char *name, char **out,
+		    bool *in_image)
 {
 	bool images = any_ro_image(p), path = strchr(name, '/') != NULL;
 	struct stat st;
+	if (in_image)
+		*in_image = false;
 	if (images && (!path || name[0] == '/' || (stat(name, &st) < 0 && errno == ENOENT))) {
 		int r = image_find(w, lg, p, name, out);
+		if (r == 0 && in_image)
+			*in_image = true;
 		if (r <= 0)
 			return r;
 	}

@@ -11,11 +11,12 @@
 
 /*
  * The manifest's Program for the program name, as typed, with the images
- * and PATH of s (a member found in an image is extracted as s->out): 0
- * with it in *path (malloc'd; a path a manifest line can carry), or -1
- * (said in lg: 127 when it is found nowhere, 126 when it cannot be used).
+ * and PATH of s (a member found in an image: image_find): 0 with it in
+ * *path (malloc'd; a path a manifest line can carry) and *in_image (when
+ * not NULL) saying whether it came from an image, or -1 (said in lg: 127
+ * when it is found nowhere, 126 when it cannot be used).
  */
 int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *s, const char *name,
-		    char **path);
+		    char **path, bool *in_image);
 
 #endif

@@ -199,7 +199,7 @@ static int program(struct ctx *x, const struct manifest_env *env, size_t nenv)
 	if (asprintf(&w, "%s: exec.path", where ? where : "") < 0)
 		return free(spec), tool_oom(x->lg);
 	x->lg->where = w;
-	int r = program_resolve(x->e->wd, x->lg, &s, g->exec, &x->f->program);
+	int r = program_resolve(x->e->wd, x->lg, &s, g->exec, &x->f->program, NULL);
 	x->lg->where = where;
 	free(w);
 	free(spec);

@@ -140,9 +140,7 @@ out:
 static int script_plan(struct session *s, const struct image_search *search, struct interp *in)
 {
 	const struct zvsh_plan *p = s->plan;
-	char *out = tool_join(s->wd.path, search->out);
-	bool from_image = out && strcmp(out, s->program) == 0;
-	free(out);
+	bool from_image = s->from_image;
 	const char *word = p->program;
 	if (!strchr(p->program, '/')) {
 		if (from_image)
@@ -180,7 +178,7 @@ static int script_plan(struct session *s, const struct image_search *search, str
 	free(s->program);
 	s->program = NULL;
 	struct interp again;
-	if (program_resolve(&s->wd, s->lg, search, in->program, &s->program) < 0)
+	if (program_resolve(&s->wd, s->lg, search, in->program, &s->program, &s->from_image) < 0)
 		return -1;
 	int r = interp_look(s->lg, s->program, in->program, &again);
 	if (r == 1) {
@@ -197,13 +195,9 @@ static int script_plan(struct session *s, const struct image_search *search, str
  * host, its interpreter and libraries are packed into an image of their
  * own (deps.c), mounted at / after the --image ones. 0, or -1 (said).
  */
-static int dynamic_plan(struct session *s, const struct image_search *search)
+static int dynamic_plan(struct session *s)
 {
-	char *out = tool_join(s->wd.path, search->out);
-	bool from_image = out && strcmp(out, s->program) == 0;
-	free(out);
-	s->from_image = from_image;
-	if (from_image)
+	if (s->from_image)
 		return 0;
 	if (s->run.nimg == ZVSH_IMAGES_MAX)
 		return tool_fail(s->lg, TOOL_EXIT_USAGE,
@@ -244,7 +238,7 @@ static int prepare_in(struct session *s, const char *cache)
 		.img = p->img, .nimg = p->nimg, .path = plan_env_get(p, "PATH"), .out = "program", .cache = cache};
 	if (channel_std(&s->cs, s->lg) < 0 || channel_notes(&s->cs, s->lg, &s->wd) < 0 ||
 	    channel_images(&s->cs, s->lg, &s->wd, p) < 0 || bind_prepare(&s->binds, &s->cs, s->lg, &s->wd, p) < 0 ||
-	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program) < 0)
+	    program_resolve(&s->wd, s->lg, &search, p->program, &s->program, &s->from_image) < 0)
 		return -1;
 	struct interp in;
 	int kind = interp_look(s->lg, s->program, p->program, &in);
@@ -257,7 +251,7 @@ static int prepare_in(struct session *s, const char *cache)
 		if (kind < 0)
 			return -1;
 	}
-	if (kind == 2 && dynamic_plan(s, &search) < 0)
+	if (kind == 2 && dynamic_plan(s) < 0)
 		return -1;
 	p = &s->run;
 	if (channel_args(&s->cs, s->lg, &s->wd, p) < 0 || channel_inout(&s->cs, s->lg, &s->wd, p) < 0)
