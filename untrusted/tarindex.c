@@ -57,17 +57,31 @@ size_t tarindex_record(const struct tar_entry *e, uint64_t offset, unsigned char
 }
 
 /* s[0..n) as a clean path (tar_sanitize would leave it as it is) into dst,
- * NUL-terminated: its length, or -1. */
+ * NUL-terminated: its length, or -1. Clean: no NUL, no empty, "." or ".."
+ * component (so no leading, trailing or doubled '/'), shorter than
+ * TAR_PATH_MAX. Checked in one pass, without sanitizing a copy: this runs
+ * for every entry of an index (1,300 for Python's image) at every mount. */
 static int clean(const unsigned char *s, size_t n, char *dst)
 {
 	if (n > TAR_PATH_MAX - 1)
 		return -1;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] != '/') {
+			if (!s[j])
+				return -1;
+			j++;
+		}
+		size_t len = j - i;
+		if (len == 0 || (len == 1 && s[i] == '.') || (len == 2 && s[i] == '.' && s[i + 1] == '.'))
+			return -1;
+		if (j == n - 1)
+			return -1; /* a trailing '/' */
+		i = j + 1;
+	}
 	memcpy(dst, s, n);
 	dst[n] = 0;
-	if (strlen(dst) != n)
-		return -1; /* a NUL inside */
-	int r = tar_sanitize(dst, n, dst);
-	return r == (int)n ? r : -1; /* sanitizing only removes: same length, same path */
+	return (int)n;
 }
 
 /* One record at buf[0..left): fills e, returns its size or 0 when bad. */

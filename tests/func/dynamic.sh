@@ -164,18 +164,22 @@ socket: PermissionError: [Errno 13] Permission denied"
 	rm -f "$XDG_CACHE_HOME"/zvsh/prog-*
 	"${PZ[@]}" python3 -c pass
 	first=$(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-* 2>&1)
-	"${PZ[@]}" --keep kc python3 -c pass
+	ctime=$(stat -c %Z "$XDG_CACHE_HOME"/zvsh/prog-*)
+	"${PZ[@]}" --verbose python3 -c pass 2>log
 	check "program cache: one extracted python3.11, the same file after a second run" \
 		"$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l) $(stat -c '%i %Y' "$XDG_CACHE_HOME"/zvsh/prog-*)" "1 $first"
-	prog=$(sed -n 's/^Program = //p' kc/manifest)
-	check "program cache: the manifest's Program is that file, unlinked elsewhere, its bytes python3.11's" \
-		"$(stat -c '%i %h' "$prog") $(cmp "$prog" "$PY" && echo same) $(ls kc | grep -c program)" "${first%% *} 1 same 0"
+	prog=$(sed -n 's/^zvsh: program //p' log)
+	check "program cache: the program run is that file, never linked (its ctime unchanged), python3.11's bytes" \
+		"$(stat -c '%i %h %Z' "$prog") $(cmp "$prog" "$PY" && echo same)" "${first%% *} 1 $ctime same"
+	"${PZ[@]}" --keep kc python3 -c pass
+	check "program cache: --keep: the kept directory's program is a link to it, its bytes python3.11's" \
+		"$(stat -c '%i %h' kc/program) $(cmp kc/program "$PY" && echo same)" "${first%% *} 2 same"
 	cp "$PYIMG" copy.tar
 	"$ZVSH" --image copy.tar python3 -c pass
 	check "program cache: another image, its own extracted program" "$(ls "$XDG_CACHE_HOME"/zvsh/prog-* | wc -l)" 2
 	"$ZVSH" --clear-cache
 	check "program cache: --clear-cache removes them" "$(ls "$XDG_CACHE_HOME"/zvsh/ | grep -c prog-)" 0
-	rm -rf kc copy.tar
+	rm -rf kc copy.tar log
 	# The index (docs/images.md): the image mounted from its index and the
 	# same archive without it (walked header by header) give the same tree,
 	# every file's bytes included; an index made stale by an appended file

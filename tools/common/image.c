@@ -48,27 +48,58 @@ struct node {
 struct index {
 	struct node *n;
 	size_t len, cap;
+	char **chunk; /* the nodes' strings, packed (one malloc per 64 KiB, not two per entry) */
+	size_t nchunk, chunk_cap, left, used;
 	bool oom;
 	size_t img; /* the image being scanned: its index, mountpoint, descriptor */
 	const char *mount;
 	int fd;
 };
 
+/* n bytes for a node's string, from the index's chunks; NULL when out of
+ * memory. This runs for every entry of every image (1,300 for Python's):
+ * a malloc and a free each, and asprintf, were most of zvsh's lookup. */
+static char *chunk_alloc(struct index *ix, size_t n)
+{
+	enum { CHUNK = 65536 };
+	if (n > ix->left) {
+		char **c = tool_grow(ix->chunk, &ix->chunk_cap, ix->nchunk, sizeof *c);
+		if (!c)
+			return NULL;
+		ix->chunk = c;
+		size_t size = n > CHUNK ? n : CHUNK;
+		if (!(c[ix->nchunk] = malloc(size)))
+			return NULL;
+		ix->nchunk++;
+		ix->left = size;
+		ix->used = 0;
+	}
+	char *p = ix->chunk[ix->nchunk - 1] + ix->used;
+	ix->used += n;
+	ix->left -= n;
+	return p;
+}
+
+static char *chunk_strdup(struct index *ix, const char *a)
+{
+	size_t n = strlen(a) + 1;
+	char *s = chunk_alloc(ix, n);
+	return s ? memcpy(s, a, n) : NULL;
+}
+
 /* The sandbox path of an image member: mount joined with the sanitized
  * relative path ("" is the mountpoint itself). */
-static char *sandbox_path(const char *mount, const char *rel)
+static char *sandbox_path(struct index *ix, const char *mount, const char *rel)
 {
 	if (!*rel)
-		return strdup(mount);
-	/* Not asprintf: this runs for every entry of every image (1,300 for
-	 * Python's), and musl's formatter made it a quarter of the lookup. */
-	size_t m = strcmp(mount, "/") == 0 ? 0 : strlen(mount), r = strlen(rel);
-	char *s = malloc(m + r + 2);
-	if (!s)
-		return NULL;
-	memcpy(s, mount, m);
-	s[m] = '/';
-	memcpy(s + m + 1, rel, r + 1);
+		return chunk_strdup(ix, mount);
+	size_t m = strcmp(mount, "/") == 0 ? 0 : strlen(mount);
+	char *s = chunk_alloc(ix, m + strlen(rel) + 2);
+	if (s) {
+		memcpy(s, mount, m);
+		s[m] = '/';
+		strcpy(s + m + 1, rel);
+	}
 	return s;
 }
 
@@ -84,26 +115,22 @@ static int on_entry(void *ctx, const struct tar_entry *e)
 	ix->n = n;
 	n = &n[ix->len];
 	*n = (struct node){.type = e->type, .size = e->size, .offset = e->offset, .img = ix->img, .fd = ix->fd};
-	n->path = sandbox_path(mount, e->path);
+	n->path = sandbox_path(ix, mount, e->path);
 	if (e->type == TAR_HARDLINK)
-		n->link = sandbox_path(mount, e->link);
+		n->link = sandbox_path(ix, mount, e->link);
 	else if (e->type == TAR_SYMLINK)
-		n->link = strdup(e->link);
-	if (!n->path || ((e->type == TAR_HARDLINK || e->type == TAR_SYMLINK) && !n->link)) {
-		free(n->path);
-		free(n->link);
+		n->link = chunk_strdup(ix, e->link);
+	if (!n->path || ((e->type == TAR_HARDLINK || e->type == TAR_SYMLINK) && !n->link))
 		return ix->oom = true, 1;
-	}
 	ix->len++;
 	return 0;
 }
 
 static void index_free(struct index *ix)
 {
-	for (size_t i = 0; i < ix->len; i++) {
-		free(ix->n[i].path);
-		free(ix->n[i].link);
-	}
+	for (size_t i = 0; i < ix->nchunk; i++)
+		free(ix->chunk[i]);
+	free(ix->chunk);
 	free(ix->n);
 }
 
@@ -342,17 +369,31 @@ static char *cached(const struct image_search *plan, const struct node *n)
 static int extract(struct workdir *w, struct tool_log *lg, const struct image_search *plan, const struct node *n,
 		   char **path)
 {
-	/* The cached file itself, as a snapshot's snap-prog-... is: no work
-	 * directory to make, link into and remove (~0.4 ms on ext4). */
+	/* The cached file itself: no work directory to make, link into and
+	 * remove (~0.4 ms on ext4). A kept directory (--keep) gets a hard
+	 * link, so that it holds everything the run used. */
 	char *c = plan->cache ? cached(plan, n) : NULL;
-	if (c) {
+	if (c && !w->keep) {
 		*path = c;
 		return 0;
 	}
 	const char *p;
 	int out = workdir_create(w, lg, plan->out, 0700, &p);
-	if (out < 0)
+	if (out < 0) {
+		free(c);
 		return -1;
+	}
+	if (c && unlink(p) == 0 && link(c, p) == 0) {
+		close(out);
+		free(c);
+		return (*path = strdup(p)) ? 0 : tool_oom(lg);
+	}
+	free(c);
+	if (c) { /* the link failed (another filesystem): a copy after all */
+		close(out);
+		if ((out = workdir_create(w, lg, plan->out, 0700, &p)) < 0)
+			return -1;
+	}
 	if (copy_member(lg, plan, n, out, p) < 0)
 		return -1;
 	return (*path = strdup(p)) ? 0 : tool_oom(lg);

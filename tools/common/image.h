@@ -33,9 +33,10 @@ struct image_search {
  * into the work directory w as s->out. With s->cache, it is extracted once
  * into the cache, as prog-<the image's device, inode, size, times>-<the
  * member's offset and size>, and that file is the program (a file in the
- * cache is never rewritten: a changed image gets a new name). Without a
- * cache, or when it cannot be written, the member is copied into w as
- * s->out. Returns 0 with the host path in
+ * cache is never rewritten: a changed image gets a new name); in a kept
+ * work directory (--keep) s->out is a hard link to it (a copy across
+ * filesystems). Without a cache, or when it cannot be written, the member
+ * is copied into w as s->out. Returns 0 with the host path in
  * *path (malloc'd), 1 when no image has it, -1 on an error (an unreadable
  * or malformed image; said in lg).
  */

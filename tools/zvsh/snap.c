@@ -309,25 +309,26 @@ static void build(struct snap *sn, struct tool_log *lg, struct workdir *w, const
 
 /* ---- the session's snapshot --------------------------------------------------------- */
 
-/* A file of the program that no run links or unlinks: zerovm checks that a
+/* A copy of the program that no run links or unlinks: zerovm checks that a
  * snapshot is resumed with the program it was taken of, by path and
- * identity, change time included. A program extracted from an image is
- * run from the cache's prog-... file itself (image.c), which nothing
- * links, so it is that file. Otherwise a copy is made once (its name:
- * snap- and the cached file's name, which holds the image's identity and
- * the member's place), written under a temporary name and renamed.
- * malloc'd, or NULL. */
+ * identity, change time included, and a --keep run hard-links the cached
+ * prog-... file into its directory (image.c), changing its change time.
+ * The copy is made once per cached program (its name: snap- and the
+ * cached file's name, which holds the image's identity and the member's
+ * place), written under a temporary name and renamed. A program run from
+ * the cache names its file; a kept one is found by its inode. malloc'd,
+ * or NULL. */
 static char *stable_program(const char *program)
 {
 	struct stat want, st;
 	char *dir = deps_cache_dir(), *found = NULL, *tmp = NULL;
 	size_t dl = dir ? strlen(dir) : 0;
-	if (dir && strncmp(program, dir, dl) == 0 && strncmp(program + dl, "/prog-", 6) == 0 &&
-	    !strchr(program + dl + 1, '/')) {
-		free(dir);
-		return strdup(program);
-	}
-	DIR *dp = dir && stat(program, &want) == 0 ? opendir(dir) : NULL;
+	bool cached = dir && strncmp(program, dir, dl) == 0 && strncmp(program + dl, "/prog-", 6) == 0 &&
+		      !strchr(program + dl + 1, '/');
+	bool there = stat(program, &want) == 0;
+	if (there && cached && asprintf(&found, "%s/snap-%s", dir, program + dl + 1) < 0)
+		found = NULL;
+	DIR *dp = there && dir && !cached ? opendir(dir) : NULL;
 	struct dirent *de;
 	while (dp && !found && (de = readdir(dp)))
 		if (!strncmp(de->d_name, "prog-", 5) && fstatat(dirfd(dp), de->d_name, &st, 0) == 0 &&
