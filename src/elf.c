@@ -15,7 +15,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PAGE 4096ull
@@ -120,7 +122,93 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
 	return 0;
 }
 
-int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enum validation_state *state,
+/* The file-backed ranges (docs/memory.md, "The program's read-only
+ * pages"): in each non-writable segment, the whole pages inside its file
+ * part that share no page with another segment. Each is mapped over our
+ * view of guest memory, read-only and shared, from the file opened
+ * read-only; the sandbox maps the same (boot_abi.h). Nothing is planned,
+ * and copy_why says why, when the file cannot be mapped so. */
+static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64_t base, int fd)
+{
+	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
+	if (force && *force) {
+		g->copy_why = "ZEROVM_TEST_COPY_PROGRAM is set";
+		return;
+	}
+	struct statvfs vf;
+	if (fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC)) {
+		g->copy_why = "its file system is mounted noexec";
+		return;
+	}
+	int prev = -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		int next = -1;
+		for (unsigned j = i + 1; j < n && next < 0; j++)
+			if (ph[j].p_type == PT_LOAD && ph[j].p_memsz)
+				next = (int)j;
+		const Elf64_Phdr *p = &ph[i];
+		uint64_t lo = base + p->p_vaddr;
+		uint64_t a = (lo + PAGE - 1) & ~(PAGE - 1), e = (lo + p->p_filesz) & ~(PAGE - 1);
+		if (prev >= 0) {
+			uint64_t pe = (base + ph[prev].p_vaddr + ph[prev].p_memsz + PAGE - 1) & ~(PAGE - 1);
+			a = a > pe ? a : pe;
+		}
+		if (next >= 0) {
+			uint64_t ns = (base + ph[next].p_vaddr) & ~(PAGE - 1);
+			e = e < ns ? e : ns;
+		}
+		prev = (int)i;
+		if ((p->p_flags & PF_W) || a >= e || g->nfmap == BOOT_FMAP_MAX)
+			continue;
+		g->fmap[g->nfmap++] =
+			(struct boot_fmap){.addr = a, .len = e - a, .off = p->p_offset + (a - lo), .prot = prot_of(p->p_flags)};
+	}
+	if (!g->nfmap) {
+		g->copy_why = "no whole read-only page";
+		return;
+	}
+	for (uint32_t i = 0; i < g->nfmap; i++) {
+		const struct boot_fmap *f = &g->fmap[i];
+		if (mmap(g->base + f->addr, f->len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)f->off) !=
+		    MAP_FAILED)
+			continue;
+		/* Our view as it was (the memfd) for those done already. */
+		for (uint32_t j = 0; j < i; j++)
+			mmap(g->base + g->fmap[j].addr, g->fmap[j].len, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_FIXED | MAP_NORESERVE, g->memfd, (off_t)g->fmap[j].addr);
+		g->nfmap = 0;
+		g->copy_why = "mmap of the file failed";
+		return;
+	}
+	g->progfd = fd;
+}
+
+/* The file part of segment p, but its file-backed ranges, into the memfd. */
+static int load_segment(struct guest *g, const Elf64_Phdr *p, uint64_t base, int fd)
+{
+	uint64_t lo = base + p->p_vaddr, end = lo + p->p_filesz, cur = lo;
+	for (uint32_t i = 0; i <= g->nfmap; i++) {
+		uint64_t stop = end, skip = 0;
+		if (i < g->nfmap) {
+			if (g->fmap[i].addr < lo || g->fmap[i].addr >= end)
+				continue;
+			stop = g->fmap[i].addr, skip = g->fmap[i].len;
+			g->mapped_bytes += skip;
+		}
+		if (stop > cur) {
+			int r = load_at(g, cur, fd, stop - cur, (off_t)(p->p_offset + (cur - lo)));
+			if (r < 0)
+				return r;
+			g->copied_bytes += stop - cur;
+		}
+		cur = stop + skip;
+	}
+	return 0;
+}
+
+int elf_load(struct guest *g, const char *path, bool validate, bool runtime, bool map, enum validation_state *state,
 	     struct zvm_error *err)
 {
 	int rc = -1;
@@ -260,11 +348,13 @@ int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enu
 		goto out;
 	if (validate)
 		*state = VALIDATION_PASSED;
+	if (map)
+		plan_fmaps(g, ph, eh.e_phnum, base, fd);
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD || !p->p_filesz)
 			continue;
-		r = load_at(g, base + p->p_vaddr, fd, p->p_filesz, (off_t)p->p_offset);
+		r = load_segment(g, p, base, fd);
 		if (r < 0) {
 			read_error(err, path, r, " while loading");
 			goto out;
@@ -275,6 +365,7 @@ int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enu
 	g->phnum = eh.e_phnum;
 	rc = 0;
 out:
-	close(fd);
+	if (fd != g->progfd)
+		close(fd);
 	return rc;
 }

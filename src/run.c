@@ -174,10 +174,16 @@ static int prepare(struct session *s, const struct options *o, int *spare)
 			return snapshot_free(sn), -1;
 		step(s, "guest memory filled from the snapshot");
 	} else {
-		if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
+		/* A served session copies, as its ready sandbox gets one
+		 * descriptor only (docs/memory.md). */
+		if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, !s->served, &s->vstate, &s->err) < 0)
 			return -1;
 		step(s,
 		     o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
+		const char *why = s->served ? "a served session copies" : s->g.copy_why;
+		vlog(s, 2, "program: %llu bytes mapped from its file, %llu copied%s%s",
+		     (unsigned long long)s->g.mapped_bytes, (unsigned long long)s->g.copied_bytes,
+		     why ? ": nothing mapped, " : "", why ? why : "");
 		if (!o->raw) {
 			if (runtime_load(&s->g, &s->err) < 0)
 				return -1;
@@ -226,6 +232,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	static struct session s; /* large: not on the stack */
 	memset(&s, 0, sizeof s); /* a daemon's request runs a second session in the process */
 	s.g.memfd = -1;
+	s.g.progfd = -1;
 	s.daemon_snap = -1;
 	s.report_fd = o->report_fd >= 0 ? o->report_fd : STDOUT_FILENO;
 	s.report_framed = o->report_fd >= 0;
@@ -265,6 +272,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);
 		if (ready)
 			s.sb = *ready;
+		guest_close_prog(&s.g); /* the sandbox has its own, or failed */
 		if (started == 0) {
 			step(&s, "sandbox sealed, program running");
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
@@ -276,6 +284,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 		}
 		sandbox_close(&s.sb);
 	}
+	guest_close_prog(&s.g); /* not started: -F, or a failure */
 	/* Writers end their streams cleanly only after a session that ran to
 	 * its end without a failure; else their readers see them cut. */
 	s.cs.ended_ok = s.sb.pid > 0 && !s.err.code;

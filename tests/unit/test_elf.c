@@ -74,7 +74,7 @@ static void child(int out, int nth, int e)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
 		_exit(101);
 	enum validation_state st;
-	elf_load(&g, HELLO, true, true, &st, &err);
+	elf_load(&g, HELLO, true, true, false, &st, &err);
 	if (write(out, err.msg, strlen(err.msg)) < 0)
 		_exit(102);
 	_exit(err.code);
