@@ -392,6 +392,7 @@ func: $(BUILD)/zerovm $(GUESTS) $(BUILD)/jobclient
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+	@tests/func/filemap.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # A client of daemon mode's Job socket, for tests/func/snapshot.sh.
 $(BUILD)/jobclient: tests/func/jobclient.c

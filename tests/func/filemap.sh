@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The program's read-only pages mapped from its file (docs/memory.md, "The
+# program's read-only pages") against the copy path, in the same run.
+#
+#   tests/func/filemap.sh ZEROVM GUEST_DIR
+#
+# Each program runs twice: as zerovm runs it (whole pages of its
+# non-writable segments mapped from the file) and with the test-only
+# ZEROVM_TEST_COPY_PROGRAM=1 (every byte copied into guest memory, as
+# before). Output, exit status, report and memory etag must be the same;
+# -v 2 must say how many bytes each way took. Programs: the raw probe guest
+# (one page of code mapped), busybox through the runtime (1.9 MB mapped)
+# and a static glibc program built here. The runtime's programs run with
+# -C: glibc keeps cpuid's answers in memory, and this machine's CPUs may
+# answer differently (APIC ids). Ends with "N passed, N failed".
+set -u
+ZVM=$(readlink -f "$1")
+G=$(readlink -f "$2")
+. "$(dirname "$0")/../lib.sh"
+tmpdir zvm-filemap
+
+# manifest NAME PROGRAM STDIN [NVRAM]: memory etag on.
+manifest() {
+	{
+		echo "Version = 20130611"
+		echo "Program = $2"
+		echo "Memory = 268435456, 1"
+		echo "Timeout = 20"
+		echo "Channel = $3, /dev/stdin, 0, 1, 100000, 100000, 0, 0"
+		echo "Channel = $T/$1.out, /dev/stdout, 0, 1, 0, 0, 100000, 10000000"
+		echo "Channel = $T/$1.err, /dev/stderr, 0, 0, 0, 0, 1000, 100000"
+		[ -n "${4:-}" ] && echo "Channel = $4, /dev/nvram, 1, 0, 100000, 100000, 0, 0"
+	} >"$T/$1.m"
+}
+# both NAME [zerovm options]: run NAME.m mapped (NAME.map) and copied
+# (NAME.copy): report, status, program output; -v 2's program line.
+both() {
+	local n=$1 mode
+	shift
+	for mode in map copy; do
+		# (an output's size is in the user manifest: start from none)
+		rm -f "$T/$n.out" "$T/$n.err"
+		if [ $mode == copy ]; then
+			ZEROVM_TEST_COPY_PROGRAM=1 "$ZVM" -v 2 "$@" "$T/$n.m" >"$T/$n.$mode" 2>"$T/$n.$mode.v"
+		else
+			"$ZVM" -v 2 "$@" "$T/$n.m" >"$T/$n.$mode" 2>"$T/$n.$mode.v"
+		fi
+		echo "status $?" >>"$T/$n.$mode"
+		cat "$T/$n.out" >>"$T/$n.$mode" 2>/dev/null
+		grep '^zerovm: program:' "$T/$n.$mode.v" >"$T/$n.$mode.line"
+	done
+}
+bytes() { sed -E 's/^zerovm: program: ([0-9]+) bytes mapped from its file, ([0-9]+) copied.*/\1 \2/' "$1"; }
+# same NAME WHAT: the two runs agree, the memory etag is there, and the
+# mapped run mapped something while the copy run copied it all.
+same() {
+	local n=$1
+	if cmp -s "$T/$n.map" "$T/$n.copy"; then
+		ok "$2: output, status, report and memory etag as with the copy path"
+	else
+		bad "$2: output, status, report and memory etag as with the copy path" \
+			"$(diff "$T/$n.map" "$T/$n.copy" | head -n 6 | tr '\n' ' ')"
+	fi
+	check_re "$2: the report has a memory etag" "$(grep -a '/dev/memory' "$T/$n.map")" '/dev/memory [0-9a-f]{40}'
+	local m c
+	read -r m mc <<<"$(bytes "$T/$n.map.line")"
+	read -r c cc <<<"$(bytes "$T/$n.copy.line")"
+	if [ "${m:-0}" -gt 0 ] && [ "${c:-1}" -eq 0 ] && [ $((m + mc)) -eq "${cc:-0}" ]; then
+		ok "$2: -v 2 says $m bytes mapped and $mc copied (copy path: $cc copied)"
+	else
+		bad "$2: -v 2 says how many bytes were mapped and copied" "$(cat "$T/$n.map.line") / $(cat "$T/$n.copy.line")"
+	fi
+}
+
+# ---- the raw probe: channel writes from a file-backed page, reads into it
+printf 'wa 1 0x401000 64 0\nra 0 0x401000 16 0\npeek 0x401000\nx 0\n' >"$T/probe.in"
+manifest probe "$G/probe" "$T/probe.in"
+both probe -Z
+same probe "raw probe"
+check "raw probe: a read into its file-backed code fails as for read-only memory" \
+	"$(grep -c '^= -22' "$T/probe.out")" 1
+check "raw probe: the page written from is the file's" \
+	"$(head -c 64 "$T/probe.out" | od -An -tx1 | tr -d ' \n')" \
+	"$(dd if="$G/probe" bs=4096 skip=1 count=1 2>/dev/null | head -c 64 | od -An -tx1 | tr -d ' \n')"
+
+# ---- hello: its segments are under a page each, so nothing is mapped
+manifest hello "$G/hello" /dev/null
+"$ZVM" -Z -v 2 "$T/hello.m" >/dev/null 2>"$T/hello.v"
+check_re "hello: no whole read-only page, -v 2 says why" "$(grep '^zerovm: program:' "$T/hello.v")" \
+	'^zerovm: program: 0 bytes mapped from its file, [0-9]+ copied: nothing mapped, no whole read-only page$'
+
+# ---- busybox through the runtime
+BB=$(command -v busybox || true)
+if [ -n "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked'; then
+	printf '[args]\nargs = busybox sha1sum\n[mapping]\nchannel=/dev/stdin, mode=file\n' >"$T/bb.nvram"
+	printf 'some input\n' >"$T/bb.in"
+	manifest bb "$BB" "$T/bb.in" "$T/bb.nvram"
+	both bb -C
+	same bb "busybox"
+	check "busybox: its output" "$(cat "$T/bb.out")" "$(printf 'some input\n' | sha1sum)"
+else
+	skip "busybox" "no static busybox"
+fi
+
+# ---- a static glibc program built here, reading its own rodata and code
+cat >"$T/g.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+static const char table[20000] = "rodata, two pages and more";
+int main(int argc, char **argv)
+{
+	unsigned long sum = 0;
+	for (size_t i = 0; i < sizeof table; i++)
+		sum = sum * 31 + (unsigned char)table[i];
+	const unsigned char *code = (const unsigned char *)main;
+	for (int i = 0; i < 4096; i++)
+		sum = sum * 31 + code[i];
+	printf("%s %d %s %lx\n", argv[0], argc, table, sum);
+	return 5;
+}
+C
+if gcc -static -O1 -o "$T/g" "$T/g.c" 2>"$T/g.cc"; then
+	printf '[args]\nargs = g one two\n' >"$T/g.nvram"
+	manifest g "$T/g" /dev/null "$T/g.nvram"
+	both g -C
+	same g "static glibc program"
+	check_re "static glibc program: its output" "$(cat "$T/g.out")" '^g 3 rodata, two pages and more [0-9a-f]+$'
+	native=$("$T/g" one two | cut -d' ' -f5)
+	check "static glibc program: the sum of its rodata and code as natively" "$(cut -d' ' -f5 "$T/g.out")" "$native"
+	# A snapshot-free second run gives the same memory etag (determinism).
+	rm -f "$T/g.out"
+	"$ZVM" -C "$T/g.m" >"$T/g.again" 2>/dev/null
+	check "static glibc program: a second run, the same memory etag" "$(grep -a /dev/memory "$T/g.again")" \
+		"$(grep -a /dev/memory "$T/g.map")"
+else
+	skip "static glibc program" "gcc -static failed: $(head -n 1 "$T/g.cc")"
+fi
+
+# ---- on a noexec file system, the copy path, said in -v 2
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/noexec" && mount -t tmpfs -o noexec,size=4m none "$T/noexec" 2>/dev/null; then
+	cp "$G/probe" "$T/noexec/probe"
+	manifest nx "$T/noexec/probe" "$T/probe.in"
+	rm -f "$T/nx.out"
+	"$ZVM" -Z -v 2 "$T/nx.m" >"$T/nx.rep" 2>"$T/nx.v"
+	check_re "a program on a noexec mount is copied, -v 2 says why" "$(grep '^zerovm: program:' "$T/nx.v")" \
+		'^zerovm: program: 0 bytes mapped from its file, [0-9]+ copied: nothing mapped, its file system is mounted noexec$'
+	check "a program on a noexec mount: the same memory etag as mapped" "$(grep -a /dev/memory "$T/nx.rep")" \
+		"$(grep -a /dev/memory "$T/probe.map")"
+	umount "$T/noexec"
+else
+	skip "noexec mount" "needs root and a tmpfs mount"
+fi
+
+finish
