@@ -183,6 +183,7 @@ static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64
 		return;
 	}
 	g->progfd = fd;
+	guest_guard_prog(g);
 }
 
 /* The file part of segment p, but its file-backed ranges, into the memfd. */

@@ -5,6 +5,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,42 @@ void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags)
 	memcpy(b->region, g->region, g->nregion * sizeof g->region[0]);
 	b->nfmap = g->nfmap;
 	memcpy(b->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
+}
+
+/* The program's file shrinking under a session (docs/memory.md): our
+ * reads of its mapped pages past the new end raise SIGBUS. A zero page
+ * takes the place of such a page in our view, and the read goes on. */
+static struct guest *guarded;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	struct guest *g = guarded;
+	uint8_t *a = si->si_addr;
+	if (g && a >= g->base && a < g->base + g->size) {
+		uint64_t off = (uint64_t)(a - g->base);
+		for (uint32_t i = 0; i < g->nfmap; i++) {
+			if (off < g->fmap[i].addr || off - g->fmap[i].addr >= g->fmap[i].len)
+				continue;
+			void *page = g->base + ALIGN_DOWN(off, PAGE);
+			if (mmap(page, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+				g->prog_shrank = true;
+				return;
+			}
+		}
+	}
+	signal(sig, SIG_DFL); /* not ours: the fault comes again, and kills */
+}
+
+void guest_guard_prog(struct guest *g)
+{
+	guarded = g;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 void guest_close_prog(struct guest *g)

@@ -56,6 +56,7 @@ struct guest {
 	int progfd;
 	uint64_t mapped_bytes, copied_bytes; /* of the program's file parts (-v 2) */
 	const char *copy_why;                /* why nothing was mapped (NULL: something was) */
+	volatile bool prog_shrank;           /* the file shrank: pages of our view read as zeros */
 };
 
 /* Create guest memory of size bytes (Memory key). 12 on failure. */
@@ -100,6 +101,11 @@ int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
  * address order, and that is not all zeros. Stops at fn's first non-zero
  * result and returns it. */
 int guest_each_page(const struct guest *g, int (*fn)(void *ctx, uint64_t addr), void *ctx);
+
+/* From here on, a read of our view of a file-backed page that the file no
+ * longer holds (it shrank) reads zeros and sets g->prog_shrank, instead
+ * of killing the supervisor with SIGBUS. */
+void guest_guard_prog(struct guest *g);
 
 /* Close the program's file (the sandbox has its own copy of it). */
 void guest_close_prog(struct guest *g);

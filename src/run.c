@@ -302,6 +302,11 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
 	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
+	if (s.g.prog_shrank)
+		out_printf(STDERR_FILENO, s.deadline_ms + OUT_GRACE_MS,
+			   "zerovm: warning: program %s: the file shrank during the session; its pages past the new "
+			   "end read as zeros here (docs/memory.md)\n",
+			   s.m.program);
 	trace_close(&s.trace);
 	if (s.trace.err)
 		zvm_fail(&s.err, ZVM_EXIT_IO, "trace %s: %s", s.trace.path, strerror(s.trace.err));

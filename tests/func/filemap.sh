@@ -136,6 +136,26 @@ else
 	skip "static glibc program" "gcc -static failed: $(head -n 1 "$T/g.cc")"
 fi
 
+# ---- the program's file shrinks during the session: the guest faults
+# (SIGBUS) on the pages the file lost; zerovm's own reads of them (the
+# memory etag) see zeros instead of killing it, and it says so
+cp "$G/probe" "$T/shrinks"
+printf 'W 1 0 1\nspin\n' >"$T/spin.in"
+manifest shrink "$T/shrinks" "$T/spin.in"
+sed -i 's/^Timeout = 20/Timeout = 3/' "$T/shrink.m"
+(
+	for _ in $(seq 100); do [ -s "$T/shrink.out" ] && break; sleep 0.05; done
+	truncate -s 0 "$T/shrinks"
+) &
+"$ZVM" -Z "$T/shrink.m" >"$T/shrink.rep" 2>"$T/shrink.err"
+rc=$?
+wait
+check "the program's file truncated mid-run: the report is printed, exit 4" "$rc $(wc -l <"$T/shrink.rep")" "4 6"
+check_re "the program's file truncated mid-run: the guest faults, the memory etag is there" \
+	"$(sed -n '4p;6p' "$T/shrink.rep" | tr '\n' ' ')" '/dev/memory [0-9a-f]{40} (Signal 7 from untrusted code: Bus error|session timeout) $'
+check "the program's file truncated mid-run: zerovm warns" "$(cat "$T/shrink.err")" \
+	"zerovm: warning: program $T/shrinks: the file shrank during the session; its pages past the new end read as zeros here (docs/memory.md)"
+
 # ---- on a noexec file system, the copy path, said in -v 2
 if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/noexec" && mount -t tmpfs -o noexec,size=4m none "$T/noexec" 2>/dev/null; then
 	cp "$G/probe" "$T/noexec/probe"
