@@ -169,21 +169,12 @@ static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64
 		g->copy_why = "no whole read-only page";
 		return;
 	}
-	for (uint32_t i = 0; i < g->nfmap; i++) {
-		const struct boot_fmap *f = &g->fmap[i];
-		if (mmap(g->base + f->addr, f->len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)f->off) !=
-		    MAP_FAILED)
-			continue;
-		/* Our view as it was (the memfd) for those done already. */
-		for (uint32_t j = 0; j < i; j++)
-			mmap(g->base + g->fmap[j].addr, g->fmap[j].len, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_FIXED | MAP_NORESERVE, g->memfd, (off_t)g->fmap[j].addr);
-		g->nfmap = 0;
+	struct boot_fmap plan[BOOT_FMAP_MAX];
+	uint32_t nf = g->nfmap;
+	memcpy(plan, g->fmap, nf * sizeof plan[0]);
+	g->nfmap = 0;
+	if (guest_map_prog(g, fd, plan, nf) < 0)
 		g->copy_why = "mmap of the file failed";
-		return;
-	}
-	g->progfd = fd;
-	guest_guard_prog(g);
 }
 
 /* The file part of segment p, but its file-backed ranges, into the memfd. */

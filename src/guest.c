@@ -295,6 +295,25 @@ void guest_guard_prog(struct guest *g)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (mmap(g->base + f[i].addr, f[i].len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)f[i].off) !=
+		    MAP_FAILED)
+			continue;
+		/* Our view as it was (the memfd) for those done already. */
+		for (uint32_t j = 0; j < i; j++)
+			mmap(g->base + f[j].addr, f[j].len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+			     g->memfd, (off_t)f[j].addr);
+		return -1;
+	}
+	memcpy(g->fmap, f, n * sizeof f[0]);
+	g->nfmap = n;
+	g->progfd = fd;
+	guest_guard_prog(g);
+	return 0;
+}
+
 void guest_close_prog(struct guest *g)
 {
 	if (g->progfd >= 0)
@@ -383,7 +402,7 @@ static int each_memfd(const struct guest *g, uint64_t off, uint64_t end, int (*f
 	return 0;
 }
 
-int guest_each_page(const struct guest *g, int (*fn)(void *ctx, uint64_t addr), void *ctx)
+int guest_each_page(const struct guest *g, bool files, int (*fn)(void *ctx, uint64_t addr), void *ctx)
 {
 	/* File-backed ranges are holes of the memfd with the file's bytes in
 	 * our view: the memfd's extents between them, then each of them, in
@@ -392,7 +411,7 @@ int guest_each_page(const struct guest *g, int (*fn)(void *ctx, uint64_t addr), 
 	for (uint32_t i = 0; i < g->nfmap; i++) {
 		const struct boot_fmap *f = &g->fmap[i];
 		int r = each_memfd(g, off, f->addr, fn, ctx);
-		if (!r)
+		if (!r && files)
 			r = each_in(g, f->addr, f->addr + f->len, fn, ctx);
 		if (r)
 			return r;
@@ -419,7 +438,7 @@ int guest_memory_etag(const struct guest *g, char *hex)
 	struct etag_walk w = {.t = etag_new(), .g = g};
 	if (!w.t)
 		return -ENOMEM;
-	guest_each_page(g, etag_page, &w);
+	guest_each_page(g, true, etag_page, &w);
 	etag_finish(w.t, hex);
 	return 0;
 }

@@ -97,10 +97,16 @@ bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool wri
 int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
 
 /* Call fn for every page of guest memory from the trampoline up that may
- * hold data (the memfd's data extents and the file-backed ranges), in
- * address order, and that is not all zeros. Stops at fn's first non-zero
- * result and returns it. */
-int guest_each_page(const struct guest *g, int (*fn)(void *ctx, uint64_t addr), void *ctx);
+ * hold data (the memfd's data extents, and with files the file-backed
+ * ranges), in address order, and that is not all zeros. Stops at fn's
+ * first non-zero result and returns it. */
+int guest_each_page(const struct guest *g, bool files, int (*fn)(void *ctx, uint64_t addr), void *ctx);
+
+/* Map the file-backed ranges f[0..n) of the program open at fd over our
+ * view of guest memory (elf.c's plan, or a snapshot's): g->fmap, g->progfd
+ * (fd, taken) and the SIGBUS guard are set. 0, or -1 when a mapping
+ * failed (our view is the memfd again, fd is not taken). */
+int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t n);
 
 /* From here on, a read of our view of a file-backed page that the file no
  * longer holds (it shrank) reads zeros and sets g->prog_shrank, instead

@@ -170,9 +170,13 @@ static int prepare(struct session *s, const struct options *o, int *spare)
 	step(s, "guest memory created");
 	if (sn) {
 		s->vstate = (enum validation_state)snapshot_vstate(sn);
-		if (snapshot_fill(sn, &s->g, &s->err) < 0)
+		if (snapshot_fill(sn, &s->g, s->m.program, &s->err) < 0)
 			return snapshot_free(sn), -1;
 		step(s, "guest memory filled from the snapshot");
+		if (s->g.mapped_bytes || s->g.copied_bytes)
+			vlog(s, 2, "program: %llu bytes mapped from its file, %llu read%s%s",
+			     (unsigned long long)s->g.mapped_bytes, (unsigned long long)s->g.copied_bytes,
+			     s->g.copy_why ? ": nothing mapped, " : "", s->g.copy_why ? s->g.copy_why : "");
 	} else {
 		/* A served session copies, as its ready sandbox gets one
 		 * descriptor only (docs/memory.md). */

@@ -46,15 +46,15 @@ static int ext_page(void *ctx, uint64_t a)
 }
 
 /* The pages of guest memory that hold data (guest_each_page: the memfd's
- * data extents and the program's file-backed ranges, which a snapshot
- * stores as data) from the trampoline up (never the boot block, which a
+ * data extents, not the program's file-backed ranges, which a resume maps
+ * from the program's file again) from the trampoline up (never the boot block, which a
  * resume writes afresh), with pages of zeros left out. */
 static int extents(const struct guest *g, struct snap_extent **out, uint64_t *n, uint64_t *bytes)
 {
 	struct ext_walk w = {.x = malloc(16 * sizeof(struct snap_extent)), .cap = 16};
 	if (!w.x)
 		return -ENOMEM;
-	if (guest_each_page(g, ext_page, &w) < 0) {
+	if (guest_each_page(g, false, ext_page, &w) < 0) {
 		free(w.x);
 		return -ENOMEM;
 	}
@@ -171,6 +171,8 @@ static const char *describe(const struct session *s, struct snap_meta *m, uint64
 	m->resume_entry = entry, m->resume_sp = sp;
 	m->nregion = g->nregion;
 	memcpy(m->region, g->region, g->nregion * sizeof g->region[0]);
+	m->nfmap = g->nfmap;
+	memcpy(m->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
 	m->prot = calloc(ZRT_PROT_MAX, sizeof *m->prot);
 	if (!m->prot)
 		return "out of memory";

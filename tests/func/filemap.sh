@@ -136,6 +136,44 @@ else
 	skip "static glibc program" "gcc -static failed: $(head -n 1 "$T/g.cc")"
 fi
 
+# ---- snapshots name the file-backed ranges instead of holding them; a
+# resumed session maps them again: resumed = cold (output, memory etag)
+printf 'f\nwa 1 0x401000 64 0\nx 0\n' >"$T/snap.in"
+manifest snap "$G/probe" "$T/snap.in"
+rm -f "$T/snap.out"
+"$ZVM" -Z "$T/snap.m" >"$T/snap.cold" 2>/dev/null
+cp "$T/snap.out" "$T/snap.cold.out"
+rm -f "$T/snap.out"
+"$ZVM" -Z --snapshot "$T/s1" "$T/snap.m" >/dev/null 2>&1
+rm -f "$T/snap.out"
+ZEROVM_TEST_COPY_PROGRAM=1 "$ZVM" -Z --snapshot "$T/s2" "$T/snap.m" >/dev/null 2>&1
+check "a snapshot does not hold the page mapped from the file (the copy path's holds 4096 bytes more)" \
+	"$(($(stat -c %s "$T/s2") - $(stat -c %s "$T/s1")))" 4096
+for mode in map copy; do
+	rm -f "$T/snap.out"
+	if [ $mode == copy ]; then
+		ZEROVM_TEST_COPY_PROGRAM=1 "$ZVM" -Z -v 2 --resume "$T/s1" "$T/snap.m" >"$T/snap.$mode" 2>"$T/snap.$mode.v"
+	else
+		"$ZVM" -Z -v 2 --resume "$T/s1" "$T/snap.m" >"$T/snap.$mode" 2>"$T/snap.$mode.v"
+	fi
+	# (the fork's own result differs: 0 cold, -1 in a copy)
+	check "resumed ($mode): the bytes written from the mapped page and the memory etag as cold" \
+		"$(tail -c 64 "$T/snap.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/snap.$mode")" \
+		"$(tail -c 64 "$T/snap.cold.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/snap.cold")"
+done
+check "resumed: -v 2 says the page was mapped from the file" "$(grep '^zerovm: program:' "$T/snap.map.v")" \
+	"zerovm: program: 4096 bytes mapped from its file, 0 read"
+check "resumed with the copy path: -v 2 says the page was read" "$(grep '^zerovm: program:' "$T/snap.copy.v")" \
+	"zerovm: program: 0 bytes mapped from its file, 4096 read: nothing mapped, ZEROVM_TEST_COPY_PROGRAM is set"
+cp "$G/probe" "$T/probe2"
+sed "s#^Program = .*#Program = $T/probe2#" "$T/snap.m" >"$T/snap2.m"
+rm -f "$T/snap.out"
+"$ZVM" -Z --snapshot "$T/s3" "$T/snap2.m" >/dev/null 2>&1
+printf 'x' | dd of="$T/probe2" bs=1 seek=4096 conv=notrunc 2>/dev/null
+"$ZVM" -Z --resume "$T/s3" "$T/snap2.m" >"$T/snap3" 2>"$T/snap3.err"
+check_re "resumed after the program's file changed: refused by the key" \
+	"$? $(cat "$T/snap3.err")" '^14 zerovm: snapshot .*/s3: refused: Program .*/probe2 is not the snapshot'"'"'s'
+
 # ---- the program's file shrinks during the session: the guest faults
 # (SIGBUS) on the pages the file lost; zerovm's own reads of them (the
 # memory etag) see zeros instead of killing it, and it says so
