@@ -162,8 +162,8 @@ static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64
 		prev = (int)i;
 		if ((p->p_flags & PF_W) || a >= e || g->nfmap == BOOT_FMAP_MAX)
 			continue;
-		g->fmap[g->nfmap++] =
-			(struct boot_fmap){.addr = a, .len = e - a, .off = p->p_offset + (a - lo), .prot = prot_of(p->p_flags)};
+		g->fmap[g->nfmap++] = (struct boot_fmap){
+			.addr = a, .len = e - a, .off = p->p_offset + (a - lo), .prot = prot_of(p->p_flags)};
 	}
 	if (!g->nfmap) {
 		g->copy_why = "no whole read-only page";

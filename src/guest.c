@@ -303,8 +303,8 @@ int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t 
 			continue;
 		/* Our view as it was (the memfd) for those done already. */
 		for (uint32_t j = 0; j < i; j++)
-			mmap(g->base + f[j].addr, f[j].len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
-			     g->memfd, (off_t)f[j].addr);
+			mmap(g->base + f[j].addr, f[j].len, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_FIXED | MAP_NORESERVE, g->memfd, (off_t)f[j].addr);
 		return -1;
 	}
 	memcpy(g->fmap, f, n * sizeof f[0]);

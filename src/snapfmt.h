@@ -15,7 +15,7 @@
 #include "zrt_abi.h"
 
 #define SNAP_MAGIC "zvmSnap1"
-#define SNAP_VERSION 2u /* 2: the program's file-backed ranges, not their data */
+#define SNAP_VERSION 2u   /* 2: the program's file-backed ranges, not their data */
 #define SNAP_BUILD_LEN 40 /* hex SHA-1 of the build (snap_build.h) */
 #define SNAP_DATA_ALIGN 4096u
 #define SNAP_META_MAX (64u << 20)

@@ -186,8 +186,9 @@ static int map_program(const struct snap *sn, struct guest *g, const char *progr
 		fits = m->fmap[i].off + m->fmap[i].len <= (uint64_t)st.st_size;
 	if (!same_ident(&id, &m->prog) || !fits) {
 		close(fd);
-		return zvm_fail(err, ZVM_EXIT_MANIFEST, "snapshot %s: refused: Program %s is not the snapshot's (%s, unchanged)",
-				sn->name, program, m->prog_path),
+		return zvm_fail(err, ZVM_EXIT_MANIFEST,
+				"snapshot %s: refused: Program %s is not the snapshot's (%s, unchanged)", sn->name,
+				program, m->prog_path),
 		       -1;
 	}
 	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
