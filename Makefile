@@ -529,6 +529,8 @@ func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer $(BUILD
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/snapshot.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/filemap.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 
 # Warnings must also be clean under clang (glibc, shared libraries).
