@@ -2,7 +2,7 @@
 # The program's read-only pages mapped from its file (docs/memory.md, "The
 # program's read-only pages") against the copy path, in the same run.
 #
-#   tests/func/filemap.sh ZEROVM GUEST_DIR
+#   tests/func/filemap.sh ZEROVM GUEST_DIR [JOBCLIENT]
 #
 # Each program runs twice: as zerovm runs it (whole pages of its
 # non-writable segments mapped from the file) and with the test-only
@@ -17,8 +17,11 @@
 set -u
 ZVM=$(readlink -f "$1")
 G=$(readlink -f "$2")
+JC=${3:+$(readlink -f "$3")}
 . "$(dirname "$0")/../lib.sh"
 tmpdir zvm-filemap
+DAEMON=
+cleanup() { [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null; }
 
 # manifest NAME PROGRAM STDIN [NVRAM]: memory etag on.
 manifest() {
@@ -176,6 +179,23 @@ printf 'x' | dd of="$T/probe2" bs=1 seek=4096 conv=notrunc 2>/dev/null
 "$ZVM" -Z --resume "$T/s3" "$T/snap2.m" >"$T/snap3" 2>"$T/snap3.err"
 check_re "resumed after the program's file changed: refused by the key" \
 	"$? $(cat "$T/snap3.err")" '^14 zerovm: snapshot .*/s3: refused: Program .*/probe2 is not the snapshot'"'"'s'
+
+# ---- a daemon (Job) maps the ranges again for each request
+if [ -n "$JC" ]; then
+	manifest job "$G/probe" "$T/snap.in"
+	echo "Job = $T/job.sock" >>"$T/job.m"
+	"$ZVM" -Z -v 1 "$T/job.m" >/dev/null 2>"$T/job.err"
+	DAEMON=$(sed -n 's/^zerovm: daemon \([0-9]*\) serves .*/\1/p' "$T/job.err")
+	rm -f "$T/snap.out"
+	"$JC" "$T/job.sock" "$T/snap.m" >"$T/job.rep" 2>/dev/null
+	check "daemon: a request writes the mapped page's bytes and has the cold memory etag" \
+		"$(tail -c 64 "$T/snap.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/job.rep")" \
+		"$(tail -c 64 "$T/snap.cold.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/snap.cold")"
+	[ -n "$DAEMON" ] && kill -TERM "$DAEMON"
+	DAEMON=
+else
+	skip "daemon" "no job client given"
+fi
 
 # ---- the program's file shrinks during the session: the guest faults
 # (SIGBUS) on the pages the file lost; zerovm's own reads of them (the
