@@ -2,8 +2,9 @@
  * elf.c - ELF checks and loading into guest memory, see elf.h.
  *
  * The file is untrusted: every header field is bounds-checked before use,
- * sizes are checked for overflow, and segment bytes are pread straight into
- * the supervisor's mapping of guest memory (no intermediate copy, so a
+ * sizes are checked for overflow. The whole pages of read-only segments
+ * are mapped from the file (plan_fmaps); the rest of each segment's bytes
+ * is copied into the memfd by the kernel (no intermediate copy, so a
  * program of hundreds of MiB costs one pass).
  */
 #include "elf.h"
@@ -12,10 +13,10 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>

@@ -161,8 +161,10 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	child_note(sync, have);
 
 	/* Exactly fd 0 = guest memory, fd 1023 = sync, fd 2 = boot (close on
-	 * exec), and fd 1022 = the program's file when boot maps from it. Move everything high first so dup2 cannot clobber. The sync
-	 * descriptor's number needs a descriptor limit above it for now. */
+	 * exec), and fd 1022 = the program's file when boot maps parts of it
+	 * (boot_abi.h). Move everything high first so dup2 cannot clobber.
+	 * The sync descriptor's number needs a descriptor limit above it for
+	 * now. */
 	struct rlimit nofile;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur <= BOOT_SYNC_FD) {
 		nofile.rlim_cur = BOOT_SYNC_FD + 1;
@@ -170,8 +172,8 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 			child_die(sync, EMFILE, "descriptor limit below 1024");
 	}
 	/* A ready sandbox (g NULL) gets guest memory later, from boot's
-	 * receive on the sync socket, at the same number. */
-	/* The program's file, when boot maps parts of it (boot_abi.h). */
+	 * receive on the sync socket, at the same number, and never the
+	 * program's file (a served session copies the program). */
 	bool prog = g && g->nfmap > 0 && g->progfd >= 0;
 	int m = g ? fcntl(g->memfd, F_DUPFD, 10) : 10, s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
 	int p = prog ? fcntl(g->progfd, F_DUPFD, 10) : 10;
