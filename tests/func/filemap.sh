@@ -184,14 +184,21 @@ check_re "resumed after the program's file changed: refused by the key" \
 if [ -n "$JC" ]; then
 	manifest job "$G/probe" "$T/snap.in"
 	echo "Job = $T/job.sock" >>"$T/job.m"
-	"$ZVM" -Z -v 1 "$T/job.m" >/dev/null 2>"$T/job.err"
-	DAEMON=$(sed -n 's/^zerovm: daemon \([0-9]*\) serves .*/\1/p' "$T/job.err")
+	"$ZVM" -Z -v 1 "$T/job.m" >/dev/null 2>"$T/job.v"
+	DAEMON=$(sed -n 's/^zerovm: daemon \([0-9]*\) serves .*/\1/p' "$T/job.v")
 	rm -f "$T/snap.out"
 	"$JC" "$T/job.sock" "$T/snap.m" >"$T/job.rep" 2>/dev/null
 	check "daemon: a request writes the mapped page's bytes and has the cold memory etag" \
 		"$(tail -c 64 "$T/snap.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/job.rep")" \
 		"$(tail -c 64 "$T/snap.cold.out" | od -An -tx1 | tr -d ' \n') $(grep -ao '/dev/memory [0-9a-f]*' "$T/snap.cold")"
-	[ -n "$DAEMON" ] && kill -TERM "$DAEMON"
+	# (zerovm's own messages go to job.v: job.err is the guest's stderr)
+	if [ -n "$DAEMON" ]; then
+		kill -TERM "$DAEMON"
+		for _ in $(seq 50); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.1; done
+		check "daemon: SIGTERM ends it" "$(kill -0 "$DAEMON" 2>/dev/null && echo running || echo gone)" gone
+	else
+		bad "daemon: its pid is said" "$(cat "$T/job.v")"
+	fi
 	DAEMON=
 else
 	skip "daemon" "no job client given"
