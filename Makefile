@@ -392,6 +392,7 @@ func: $(BUILD)/zerovm $(GUESTS) $(BUILD)/jobclient
 	@tests/func/run.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/serve.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/func/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+	@tests/func/filemap.sh $(BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 
 # A client of daemon mode's Job socket, for tests/func/snapshot.sh.
 $(BUILD)/jobclient: tests/func/jobclient.c
@@ -527,6 +528,8 @@ func-asan: $(ASAN_BUILD)/zerovm $(GUESTS) $(BUILD)/zvns $(BUILD)/netpeer $(BUILD
 		tests/func/serve.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/snapshot.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/func/filemap.sh $(ASAN_BUILD)/zerovm $(BUILD)/guests $(BUILD)/jobclient
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		tests/func/net.sh $(BUILD) $(ASAN_BUILD)/zerovm
 

@@ -6,14 +6,17 @@
  * starts the sandbox: program segments, user manifest, initial stack, the
  * trap trampoline and, in the first 64 KiB (which the guest never sees), a
  * boot block telling boot what to map and which seccomp filter to install.
- * Boot is exec'd with exactly two descriptors:
+ * Boot is exec'd with these descriptors:
  *
  *   fd 0    (BOOT_MEMFD_FD)  the guest-memory memfd
+ *   fd 1022 (BOOT_PROG_FD)   the program's file, opened O_RDONLY, only when
+ *                            the boot block maps parts of it (nfmap > 0)
  *   fd 1023 (BOOT_SYNC_FD)   a socket to the supervisor (high, so that the
  *                            runtime's descriptors never share its number)
  *
  * and nothing else (fd 2 holds boot's own file, close-on-exec). Boot maps
- * the regions, closes fd 0, installs the filter with a new notification
+ * the regions, then the program's file-backed ranges over them, closes
+ * fd 0 and BOOT_PROG_FD, installs the filter with a new notification
  * listener (which lands on fd 0, the lowest free descriptor), then closes
  * BOOT_SYNC_FD. The supervisor sees end-of-file on its end of the socket
  * and copies the listener out with pidfd_getfd(). If boot fails before
@@ -35,6 +38,7 @@
 
 #define BOOT_MEMFD_FD 0
 #define BOOT_SYNC_FD 1023
+#define BOOT_PROG_FD 1022
 #define BOOT_LISTENER_FD 0       /* where the seccomp listener lands in boot */
 #define BOOT_ARG_NODUMP "nodump" /* argv[1]: make the sandbox non-dumpable */
 #define BOOT_ARG_DUMP "dump"     /* argv[1]: leave it dumpable */
@@ -49,6 +53,7 @@
 #define BOOT_FILTER_OFFSET 0x1000u       /* sock_filter array in the block */
 #define BOOT_FILTER_MAX ((BOOT_BLOCK_SIZE - BOOT_FILTER_OFFSET) / 8u)
 #define BOOT_REGIONS_MAX 32u
+#define BOOT_FMAP_MAX 8u
 
 /* The runtime's signal stack: private anonymous memory that boot maps
  * outside guest memory (above 2^41, where the mprotect rule of the filter
@@ -77,6 +82,20 @@ struct boot_region {
 	uint32_t pad;
 };
 
+/* A file-backed range (docs/memory.md, "The program's read-only pages"):
+ * whole pages of a non-writable segment of the program, mapped MAP_SHARED
+ * from BOOT_PROG_FD (opened read-only, so no mprotect can make them
+ * writable) over the memfd region that holds them, with that region's
+ * protection. The memfd holds nothing (a hole) at these offsets; the
+ * supervisor maps the same file range over its own view. */
+struct boot_fmap {
+	uint64_t addr; /* guest address, page aligned, inside one region */
+	uint64_t len;  /* page multiple */
+	uint64_t off;  /* offset in the program's file, page aligned */
+	uint32_t prot; /* the region's PROT_* (never PROT_WRITE) */
+	uint32_t pad;
+};
+
 struct boot_block {
 	uint64_t magic;
 	uint64_t entry; /* guest entry point */
@@ -93,6 +112,9 @@ struct boot_block {
 	/* BOOT_F_LIMITS: the session's limits for a ready sandbox, made
 	 * before its session was known (RLIMIT_AS bytes, RLIMIT_CPU s). */
 	uint64_t rlimit_as, rlimit_cpu;
+	/* File-backed ranges, mapped from BOOT_PROG_FD after the regions. */
+	uint32_t nfmap, pad2;
+	struct boot_fmap fmap[BOOT_FMAP_MAX];
 };
 
 /* What boot writes to BOOT_SYNC_FD when it cannot seal. The pre-exec child

@@ -8,7 +8,8 @@
  * named in boot_abi.h.
  *
  * Steps: read the boot block from the memfd, map every guest region at its
- * fixed address, close the memfd, remove the vDSO (it would give the program
+ * fixed address and the program's file-backed ranges over them, close the
+ * memfd and the program's file, remove the vDSO (it would give the program
  * a clock outside our control), switch rdtsc to faulting, install the
  * filter (listener on fd 0), close the sync socket to tell the supervisor,
  * and jump to the program with a clean register file.
@@ -235,7 +236,21 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 		if ((uint64_t)r != g->addr)
 			fail(BOOT_STAGE_MAP, -14, "guest region misplaced");
 	}
+	/* The program's file-backed ranges over their regions (boot_abi.h):
+	 * shared, from a descriptor opened read-only, so the kernel refuses
+	 * to make them writable. The descriptor goes with the memfd. */
+	if (b->nfmap > BOOT_FMAP_MAX)
+		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
+	for (uint32_t i = 0; i < b->nfmap; i++) {
+		const struct boot_fmap *f = &b->fmap[i];
+		r = sys(__NR_mmap, f->addr, f->len, f->prot, MAP_SHARED | MAP_FIXED, BOOT_PROG_FD, f->off);
+		if (r < 0)
+			fail(BOOT_STAGE_MAP, r, "mmap program file");
+		if ((uint64_t)r != f->addr)
+			fail(BOOT_STAGE_MAP, -14, "program file misplaced");
+	}
 	sys(__NR_close, BOOT_MEMFD_FD, 0, 0, 0, 0, 0);
+	sys(__NR_close, BOOT_PROG_FD, 0, 0, 0, 0, 0);
 	drop_vdso(initial_sp);
 	/* The kernel's initial stack holds 16 random bytes (AT_RANDOM) and
 	 * this machine's auxv: a program could read them and differ between

@@ -2,8 +2,9 @@
  * elf.c - ELF checks and loading into guest memory, see elf.h.
  *
  * The file is untrusted: every header field is bounds-checked before use,
- * sizes are checked for overflow, and segment bytes are pread straight into
- * the supervisor's mapping of guest memory (no intermediate copy, so a
+ * sizes are checked for overflow. The whole pages of read-only segments
+ * are mapped from the file (plan_fmaps); the rest of each segment's bytes
+ * is copied into the memfd by the kernel (no intermediate copy, so a
  * program of hundreds of MiB costs one pass).
  */
 #include "elf.h"
@@ -12,10 +13,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PAGE 4096ull
@@ -120,7 +123,85 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
 	return 0;
 }
 
-int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enum validation_state *state,
+/* The file-backed ranges (docs/memory.md, "The program's read-only
+ * pages"): in each non-writable segment, the whole pages inside its file
+ * part that share no page with another segment. Each is mapped over our
+ * view of guest memory, read-only and shared, from the file opened
+ * read-only; the sandbox maps the same (boot_abi.h). Nothing is planned,
+ * and copy_why says why, when the file cannot be mapped so. */
+static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64_t base, int fd)
+{
+	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
+	if (force && *force) {
+		g->copy_why = "ZEROVM_TEST_COPY_PROGRAM is set";
+		return;
+	}
+	struct statvfs vf;
+	if (fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC)) {
+		g->copy_why = "its file system is mounted noexec";
+		return;
+	}
+	int prev = -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		int next = -1;
+		for (unsigned j = i + 1; j < n && next < 0; j++)
+			if (ph[j].p_type == PT_LOAD && ph[j].p_memsz)
+				next = (int)j;
+		const Elf64_Phdr *p = &ph[i];
+		uint64_t lo = base + p->p_vaddr;
+		uint64_t a = (lo + PAGE - 1) & ~(PAGE - 1), e = (lo + p->p_filesz) & ~(PAGE - 1);
+		if (prev >= 0) {
+			uint64_t pe = (base + ph[prev].p_vaddr + ph[prev].p_memsz + PAGE - 1) & ~(PAGE - 1);
+			a = a > pe ? a : pe;
+		}
+		if (next >= 0) {
+			uint64_t ns = (base + ph[next].p_vaddr) & ~(PAGE - 1);
+			e = e < ns ? e : ns;
+		}
+		prev = (int)i;
+		if ((p->p_flags & PF_W) || a >= e || g->nfmap == BOOT_FMAP_MAX)
+			continue;
+		g->fmap[g->nfmap++] = (struct boot_fmap){
+			.addr = a, .len = e - a, .off = p->p_offset + (a - lo), .prot = prot_of(p->p_flags)};
+	}
+	if (!g->nfmap) {
+		g->copy_why = "no whole read-only page";
+		return;
+	}
+	struct boot_fmap plan[BOOT_FMAP_MAX];
+	uint32_t nf = g->nfmap;
+	memcpy(plan, g->fmap, nf * sizeof plan[0]);
+	g->nfmap = 0;
+	if (guest_map_prog(g, fd, plan, nf) < 0)
+		g->copy_why = "mmap of the file failed";
+}
+
+/* The file part of segment p, but its file-backed ranges, into the memfd. */
+static int load_segment(struct guest *g, const Elf64_Phdr *p, uint64_t base, int fd)
+{
+	uint64_t lo = base + p->p_vaddr, end = lo + p->p_filesz, cur = lo;
+	for (uint32_t i = 0; i <= g->nfmap; i++) {
+		uint64_t stop = end, skip = 0;
+		if (i < g->nfmap) {
+			if (g->fmap[i].addr < lo || g->fmap[i].addr >= end)
+				continue;
+			stop = g->fmap[i].addr, skip = g->fmap[i].len;
+			g->mapped_bytes += skip;
+		}
+		if (stop > cur) {
+			int r = load_at(g, cur, fd, stop - cur, (off_t)(p->p_offset + (cur - lo)));
+			if (r < 0)
+				return r;
+			g->copied_bytes += stop - cur;
+		}
+		cur = stop + skip;
+	}
+	return 0;
+}
+
+int elf_load(struct guest *g, const char *path, bool validate, bool runtime, bool map, enum validation_state *state,
 	     struct zvm_error *err)
 {
 	int rc = -1;
@@ -260,11 +341,13 @@ int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enu
 		goto out;
 	if (validate)
 		*state = VALIDATION_PASSED;
+	if (map)
+		plan_fmaps(g, ph, eh.e_phnum, base, fd);
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD || !p->p_filesz)
 			continue;
-		r = load_at(g, base + p->p_vaddr, fd, p->p_filesz, (off_t)p->p_offset);
+		r = load_segment(g, p, base, fd);
 		if (r < 0) {
 			read_error(err, path, r, " while loading");
 			goto out;
@@ -275,6 +358,7 @@ int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enu
 	g->phnum = eh.e_phnum;
 	rc = 0;
 out:
-	close(fd);
+	if (fd != g->progfd)
+		close(fd);
 	return rc;
 }

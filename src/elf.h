@@ -23,11 +23,14 @@ enum validation_state { VALIDATION_PASSED = 0, VALIDATION_FAILED = 1, VALIDATION
 
 /*
  * Load path into g (segments copied into guest memory, regions added,
- * entry/phdr/prog_end set). validate turns on validation; *state reports
+ * entry/phdr/prog_end set). map: the whole pages of non-writable segments
+ * are mapped from the file instead of copied, where the file allows it
+ * (g->fmap, g->progfd; else g->copy_why says why not). validate turns on
+ * validation; *state reports
  * the validator state. Errors: 2 program missing, 5 not a regular file or
  * unreadable, 8 malformed or failing validation.
  */
-int elf_load(struct guest *g, const char *path, bool validate, bool runtime, enum validation_state *state,
+int elf_load(struct guest *g, const char *path, bool validate, bool runtime, bool map, enum validation_state *state,
 	     struct zvm_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ int guest_create_from(struct guest *g, int memfd, uint64_t size, struct zvm_erro
 {
 	memset(g, 0, sizeof *g);
 	g->memfd = -1;
+	g->progfd = -1;
 	size = ALIGN_DOWN(size, PAGE);
 	if (size > GUEST_MEMORY_MAX || size < GUEST_LOW_END + 4 * GUEST_STACK_MIN) {
 		if (memfd >= 0)
@@ -253,6 +255,70 @@ void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags)
 	b->nfilter = nfilter;
 	b->flags = flags;
 	memcpy(b->region, g->region, g->nregion * sizeof g->region[0]);
+	b->nfmap = g->nfmap;
+	memcpy(b->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
+}
+
+/* The program's file shrinking under a session (docs/memory.md): our
+ * reads of its mapped pages past the new end raise SIGBUS. A zero page
+ * takes the place of such a page in our view, and the read goes on. */
+static struct guest *guarded;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	struct guest *g = guarded;
+	uint8_t *a = si->si_addr;
+	if (g && a >= g->base && a < g->base + g->size) {
+		uint64_t off = (uint64_t)(a - g->base);
+		for (uint32_t i = 0; i < g->nfmap; i++) {
+			if (off < g->fmap[i].addr || off - g->fmap[i].addr >= g->fmap[i].len)
+				continue;
+			void *page = g->base + ALIGN_DOWN(off, PAGE);
+			if (mmap(page, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+				g->prog_shrank = true;
+				return;
+			}
+		}
+	}
+	signal(sig, SIG_DFL); /* not ours: the fault comes again, and kills */
+}
+
+void guest_guard_prog(struct guest *g)
+{
+	guarded = g;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (mmap(g->base + f[i].addr, f[i].len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)f[i].off) !=
+		    MAP_FAILED)
+			continue;
+		/* Our view as it was (the memfd) for those done already. */
+		for (uint32_t j = 0; j < i; j++)
+			mmap(g->base + f[j].addr, f[j].len, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_FIXED | MAP_NORESERVE, g->memfd, (off_t)f[j].addr);
+		return -1;
+	}
+	memcpy(g->fmap, f, n * sizeof f[0]);
+	g->nfmap = n;
+	g->progfd = fd;
+	guest_guard_prog(g);
+	return 0;
+}
+
+void guest_close_prog(struct guest *g)
+{
+	if (g->progfd >= 0)
+		close(g->progfd);
+	g->progfd = -1;
 }
 
 bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool write)
@@ -305,29 +371,74 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
-int guest_memory_etag(const struct guest *g, char *hex)
+/* The pages of [a, e) that are not all zeros. */
+static int each_in(const struct guest *g, uint64_t a, uint64_t e, int (*fn)(void *, uint64_t), void *ctx)
 {
-	struct etag *t = etag_new();
-	if (!t)
-		return -ENOMEM;
-	/* Only pages the memfd really holds can be non-zero: walk its data
-	 * extents instead of reading (and faulting in) every hole. */
-	off_t off = GUEST_TRAMPOLINE;
-	while ((uint64_t)off < g->size) {
-		off_t data = lseek(g->memfd, off, SEEK_DATA);
-		if (data < 0)
+	for (; a < e; a += PAGE) {
+		if (page_is_zero(g->base + a))
+			continue;
+		int r = fn(ctx, a);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* The memfd's data extents within [off, end): only pages the memfd really
+ * holds can be non-zero, so its holes are never read (nor faulted in). */
+static int each_memfd(const struct guest *g, uint64_t off, uint64_t end, int (*fn)(void *, uint64_t), void *ctx)
+{
+	while (off < end) {
+		off_t data = lseek(g->memfd, (off_t)off, SEEK_DATA);
+		if (data < 0 || (uint64_t)data >= end)
 			break;
 		off_t hole = lseek(g->memfd, data, SEEK_HOLE);
-		if (hole < 0)
-			hole = (off_t)g->size;
-		for (uint64_t a = ALIGN_DOWN((uint64_t)data, PAGE); a < (uint64_t)hole; a += PAGE) {
-			if (page_is_zero(g->base + a))
-				continue;
-			etag_update(t, &a, sizeof a);
-			etag_update(t, g->base + a, PAGE);
-		}
-		off = hole;
+		uint64_t h = hole < 0 || (uint64_t)hole > end ? end : (uint64_t)hole;
+		int r = each_in(g, ALIGN_DOWN((uint64_t)data, PAGE), h, fn, ctx);
+		if (r)
+			return r;
+		off = h;
 	}
-	etag_finish(t, hex);
+	return 0;
+}
+
+int guest_each_page(const struct guest *g, bool files, int (*fn)(void *ctx, uint64_t addr), void *ctx)
+{
+	/* File-backed ranges are holes of the memfd with the file's bytes in
+	 * our view: the memfd's extents between them, then each of them, in
+	 * address order, so that the pages come out as a copy would give. */
+	uint64_t off = GUEST_TRAMPOLINE;
+	for (uint32_t i = 0; i < g->nfmap; i++) {
+		const struct boot_fmap *f = &g->fmap[i];
+		int r = each_memfd(g, off, f->addr, fn, ctx);
+		if (!r && files)
+			r = each_in(g, f->addr, f->addr + f->len, fn, ctx);
+		if (r)
+			return r;
+		off = f->addr + f->len;
+	}
+	return each_memfd(g, off, g->size, fn, ctx);
+}
+
+struct etag_walk {
+	struct etag *t;
+	const struct guest *g;
+};
+
+static int etag_page(void *ctx, uint64_t a)
+{
+	struct etag_walk *w = ctx;
+	etag_update(w->t, &a, sizeof a);
+	etag_update(w->t, w->g->base + a, PAGE);
+	return 0;
+}
+
+int guest_memory_etag(const struct guest *g, char *hex)
+{
+	struct etag_walk w = {.t = etag_new(), .g = g};
+	if (!w.t)
+		return -ENOMEM;
+	guest_each_page(g, true, etag_page, &w);
+	etag_finish(w.t, hex);
 	return 0;
 }

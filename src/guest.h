@@ -48,6 +48,15 @@ struct guest {
 	uint32_t nregion;
 	uint8_t *jailed; /* one byte per heap chunk: 1 = jailed (R+X) */
 	bool runtime_in; /* the memfd holds the runtime's image already (a pool's spare, runtime_spare) */
+	/* The program's file-backed ranges (elf.c; docs/memory.md): mapped
+	 * from progfd, not copied into the memfd. progfd is open (read-only,
+	 * close-on-exec) only while nfmap > 0 and until the sandbox has it. */
+	struct boot_fmap fmap[BOOT_FMAP_MAX]; /* sorted by address */
+	uint32_t nfmap;
+	int progfd;
+	uint64_t mapped_bytes, copied_bytes; /* of the program's file parts (-v 2) */
+	const char *copy_why;                /* why nothing was mapped (NULL: something was) */
+	volatile bool prog_shrank;           /* the file shrank: pages of our view read as zeros */
 };
 
 /* Create guest memory of size bytes (Memory key). 12 on failure. */
@@ -86,6 +95,26 @@ bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool wri
 /* jail/unjail rules (docs/traps.md, "jail and unjail"): 0 or -EINVAL. On success the
  * jail map is updated (the mprotect itself is done inside the sandbox). */
 int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
+
+/* Call fn for every page of guest memory from the trampoline up that may
+ * hold data (the memfd's data extents, and with files the file-backed
+ * ranges), in address order, and that is not all zeros. Stops at fn's
+ * first non-zero result and returns it. */
+int guest_each_page(const struct guest *g, bool files, int (*fn)(void *ctx, uint64_t addr), void *ctx);
+
+/* Map the file-backed ranges f[0..n) of the program open at fd over our
+ * view of guest memory (elf.c's plan, or a snapshot's): g->fmap, g->progfd
+ * (fd, taken) and the SIGBUS guard are set. 0, or -1 when a mapping
+ * failed (our view is the memfd again, fd is not taken). */
+int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t n);
+
+/* From here on, a read of our view of a file-backed page that the file no
+ * longer holds (it shrank) reads zeros and sets g->prog_shrank, instead
+ * of killing the supervisor with SIGBUS. */
+void guest_guard_prog(struct guest *g);
+
+/* Close the program's file (the sandbox has its own copy of it). */
+void guest_close_prog(struct guest *g);
 
 /* SHA-1 of every non-zero page of guest memory, each prefixed by its
  * address: the memory etag. hex gets ETAG_HEX_LEN + 1 bytes. */

@@ -170,14 +170,24 @@ static int prepare(struct session *s, const struct options *o, int *spare)
 	step(s, "guest memory created");
 	if (sn) {
 		s->vstate = (enum validation_state)snapshot_vstate(sn);
-		if (snapshot_fill(sn, &s->g, &s->err) < 0)
+		if (snapshot_fill(sn, &s->g, s->m.program, &s->err) < 0)
 			return snapshot_free(sn), -1;
 		step(s, "guest memory filled from the snapshot");
+		if (s->g.mapped_bytes || s->g.copied_bytes)
+			vlog(s, 2, "program: %llu bytes mapped from its file, %llu read%s%s",
+			     (unsigned long long)s->g.mapped_bytes, (unsigned long long)s->g.copied_bytes,
+			     s->g.copy_why ? ": nothing mapped, " : "", s->g.copy_why ? s->g.copy_why : "");
 	} else {
-		if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, &s->vstate, &s->err) < 0)
+		/* A served session copies, as its ready sandbox gets one
+		 * descriptor only (docs/memory.md). */
+		if (elf_load(&s->g, s->m.program, !o->skip_validation, !o->raw, !s->served, &s->vstate, &s->err) < 0)
 			return -1;
 		step(s,
 		     o->skip_validation ? "program loaded (validation skipped, -s)" : "program loaded and validated");
+		const char *why = s->served ? "a served session copies" : s->g.copy_why;
+		vlog(s, 2, "program: %llu bytes mapped from its file, %llu copied%s%s",
+		     (unsigned long long)s->g.mapped_bytes, (unsigned long long)s->g.copied_bytes,
+		     why ? ": nothing mapped, " : "", why ? why : "");
 		if (!o->raw) {
 			if (runtime_load(&s->g, &s->err) < 0)
 				return -1;
@@ -226,6 +236,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	static struct session s; /* large: not on the stack */
 	memset(&s, 0, sizeof s); /* a daemon's request runs a second session in the process */
 	s.g.memfd = -1;
+	s.g.progfd = -1;
 	s.daemon_snap = -1;
 	s.report_fd = o->report_fd >= 0 ? o->report_fd : STDOUT_FILENO;
 	s.report_framed = o->report_fd >= 0;
@@ -265,6 +276,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);
 		if (ready)
 			s.sb = *ready;
+		guest_close_prog(&s.g); /* the sandbox has its own, or failed */
 		if (started == 0) {
 			step(&s, "sandbox sealed, program running");
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
@@ -276,6 +288,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 		}
 		sandbox_close(&s.sb);
 	}
+	guest_close_prog(&s.g); /* not started: -F, or a failure */
 	/* Writers end their streams cleanly only after a session that ran to
 	 * its end without a failure; else their readers see them cut. */
 	s.cs.ended_ok = s.sb.pid > 0 && !s.err.code;
@@ -293,6 +306,11 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	char mem_hex[ETAG_HEX_LEN + 1] = "";
 	if (s.m.memory_etag && s.sb.pid > 0 && guest_memory_etag(&s.g, mem_hex) < 0)
 		zvm_fail(&s.err, ZVM_EXIT_NOMEM, "memory etag: out of memory");
+	if (s.g.prog_shrank)
+		out_printf(STDERR_FILENO, s.deadline_ms + OUT_GRACE_MS,
+			   "zerovm: warning: program %s: the file shrank during the session; its pages past the new "
+			   "end read as zeros here (docs/memory.md)\n",
+			   s.m.program);
 	trace_close(&s.trace);
 	if (s.trace.err)
 		zvm_fail(&s.err, ZVM_EXIT_IO, "trace %s: %s", s.trace.path, strerror(s.trace.err));

@@ -114,6 +114,8 @@ void snap_encode(struct snap_buf *b, const struct snap_meta *m)
 	}
 	snap_put_u64(b, m->next);
 	snap_put(b, m->ext, m->next * sizeof m->ext[0]);
+	snap_put_u64(b, m->nfmap);
+	snap_put(b, m->fmap, m->nfmap * sizeof m->fmap[0]);
 }
 
 /* A bounded reader. */
@@ -221,6 +223,11 @@ int snap_decode(const uint8_t *p, size_t len, struct snap_meta *m, const char **
 	if (!m->ext)
 		return *what = "out of memory", -1;
 	get(&r, m->ext, n * sizeof *m->ext);
+	n = get_u64(&r);
+	if (r.bad || n > BOOT_FMAP_MAX)
+		return *what = "bad file-backed range count", -1;
+	m->nfmap = (uint32_t)n;
+	get(&r, m->fmap, n * sizeof *m->fmap);
 	if (r.bad || r.at != r.len)
 		return *what = "metadata cut or malformed", -1;
 	return 0;
@@ -294,5 +301,21 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 	}
 	if (total != data_len)
 		return "the data length";
+	/* File-backed ranges: sorted, disjoint, each inside one region of the
+	 * program's with that region's protection, never writable, and no
+	 * extent over them (the data does not hold them). */
+	uint64_t fat = GUEST_TRAMPOLINE + PAGE;
+	for (uint32_t i = 0; i < m->nfmap; i++) {
+		const struct boot_fmap *f = &m->fmap[i];
+		const struct boot_region *g = region_of(m, f->addr);
+		if (f->addr % PAGE || f->len % PAGE || f->off % PAGE || f->len == 0 || f->addr < fat ||
+		    f->addr >= m->prog_end || f->len > m->prog_end - f->addr || f->pad || !g || g->prot != f->prot ||
+		    f->len > g->addr + g->len - f->addr || (f->prot & PROT_WRITE) || f->off + f->len < f->off)
+			return "a file-backed range";
+		for (uint64_t j = 0; j < m->next; j++)
+			if (m->ext[j].off < f->addr + f->len && f->addr < m->ext[j].off + m->ext[j].len)
+				return "a file-backed range (data over it)";
+		fat = f->addr + f->len;
+	}
 	return NULL;
 }

@@ -15,7 +15,7 @@
 #include "zrt_abi.h"
 
 #define SNAP_MAGIC "zvmSnap1"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u   /* 2: the program's file-backed ranges, not their data */
 #define SNAP_BUILD_LEN 40 /* hex SHA-1 of the build (snap_build.h) */
 #define SNAP_DATA_ALIGN 4096u
 #define SNAP_META_MAX (64u << 20)
@@ -91,6 +91,10 @@ struct snap_meta {
 	struct snap_chan *ch;
 	uint64_t next;
 	struct snap_extent *ext;
+	/* The program's file-backed ranges (docs/memory.md): not in the data;
+	 * a resume maps them from the program's file, which the key names. */
+	uint32_t nfmap;
+	struct boot_fmap fmap[BOOT_FMAP_MAX];
 };
 
 /* A growing byte buffer for encoding. */

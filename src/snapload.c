@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fsize.h"
@@ -161,7 +162,61 @@ int snapshot_vstate(const struct snap *sn)
  * (the kernel allocates the pages in one call, no fault per page), hashed
  * on the way; the daemon's own memfd is copied in the kernel and not
  * hashed, so neither the buffer nor the digest is made for it. */
-int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
+/* The program's file-backed ranges, from the program's file again: it
+ * must still be the file the key names (checked on the descriptor we map,
+ * not only on the name). Where it cannot be mapped (a noexec mount now,
+ * the test switch, mmap failing) its bytes are read into the memfd. */
+static int map_program(const struct snap *sn, struct guest *g, const char *program, struct zvm_error *err)
+{
+	const struct snap_meta *m = &sn->m;
+	int fd = open(program, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	struct snap_ident id;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return zvm_fail(err, ZVM_EXIT_NOENT, "snapshot %s: refused: Program %s: %s", sn->name, program,
+				strerror(e)),
+		       -1;
+	}
+	snap_ident_of(&st, &id);
+	bool fits = S_ISREG(st.st_mode);
+	for (uint32_t i = 0; i < m->nfmap && fits; i++)
+		fits = m->fmap[i].off + m->fmap[i].len <= (uint64_t)st.st_size;
+	if (!same_ident(&id, &m->prog) || !fits) {
+		close(fd);
+		return zvm_fail(err, ZVM_EXIT_MANIFEST,
+				"snapshot %s: refused: Program %s is not the snapshot's (%s, unchanged)", sn->name,
+				program, m->prog_path),
+		       -1;
+	}
+	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
+	struct statvfs vf;
+	bool noexec = fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC);
+	if (!(force && *force) && !noexec && guest_map_prog(g, fd, m->fmap, m->nfmap) == 0) {
+		for (uint32_t i = 0; i < m->nfmap; i++)
+			g->mapped_bytes += m->fmap[i].len;
+		return 0;
+	}
+	g->copy_why = force && *force ? "ZEROVM_TEST_COPY_PROGRAM is set"
+		      : noexec        ? "its file system is mounted noexec"
+				      : "mmap of the file failed";
+	int r = 0;
+	for (uint32_t i = 0; i < m->nfmap && !r; i++) {
+		r = read_all(fd, g->base + m->fmap[i].addr, m->fmap[i].len, m->fmap[i].off);
+		g->copied_bytes += m->fmap[i].len;
+	}
+	int e = errno;
+	close(fd);
+	if (r)
+		return zvm_fail(err, ZVM_EXIT_IO, "snapshot %s: Program %s: read error: %s", sn->name, program,
+				strerror(e)),
+		       -1;
+	return 0;
+}
+
+int snapshot_fill(const struct snap *sn, struct guest *g, const char *program, struct zvm_error *err)
 {
 	const struct snap_meta *m = &sn->m;
 	enum { CHUNK = 1 << 20 };
@@ -223,6 +278,8 @@ int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err)
 		return zvm_fail(err, ZVM_EXIT_NOMEM, "snapshot %s: cannot fill guest memory: %s", sn->name,
 				strerror(e)),
 		       -1;
+	if (m->nfmap && map_program(sn, g, program, err) < 0)
+		return -1;
 	g->prog_end = m->prog_end, g->runtime_end = m->runtime_end;
 	g->heap_start = m->heap_start, g->heap_end = m->heap_end, g->stack_start = m->stack_start;
 	g->interp_addr = m->interp_addr, g->interp_len = m->interp_len, g->man_end = m->man_end;

@@ -21,54 +21,44 @@
 #define PAGE 4096ull
 #define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 
-static bool page_is_zero(const uint8_t *p)
+struct ext_walk {
+	struct snap_extent *x;
+	size_t cap;
+	uint64_t n, bytes;
+};
+
+static int ext_page(void *ctx, uint64_t a)
 {
-	const uint64_t *q = (const uint64_t *)p;
-	for (size_t i = 0; i < PAGE / 8; i++)
-		if (q[i])
-			return false;
-	return true;
+	struct ext_walk *w = ctx;
+	if (w->n && w->x[w->n - 1].off + w->x[w->n - 1].len == a) {
+		w->x[w->n - 1].len += PAGE;
+	} else {
+		if (w->n == w->cap) {
+			struct snap_extent *y = realloc(w->x, 2 * w->cap * sizeof *y);
+			if (!y)
+				return -ENOMEM;
+			w->x = y, w->cap *= 2;
+		}
+		w->x[w->n++] = (struct snap_extent){a, PAGE};
+	}
+	w->bytes += PAGE;
+	return 0;
 }
 
-/* The pages of guest memory that hold data: the memfd's data extents from
- * the trampoline up (never the boot block, which a resume writes afresh),
- * with pages of zeros left out. */
+/* The pages of guest memory that hold data (guest_each_page: the memfd's
+ * data extents, not the program's file-backed ranges, which a resume maps
+ * from the program's file again) from the trampoline up (never the boot block, which a
+ * resume writes afresh), with pages of zeros left out. */
 static int extents(const struct guest *g, struct snap_extent **out, uint64_t *n, uint64_t *bytes)
 {
-	size_t cap = 16;
-	struct snap_extent *x = malloc(cap * sizeof *x);
-	if (!x)
+	struct ext_walk w = {.x = malloc(16 * sizeof(struct snap_extent)), .cap = 16};
+	if (!w.x)
 		return -ENOMEM;
-	*n = 0, *bytes = 0;
-	off_t off = GUEST_TRAMPOLINE;
-	while ((uint64_t)off < g->size) {
-		off_t data = lseek(g->memfd, off, SEEK_DATA);
-		if (data < 0)
-			break;
-		off_t hole = lseek(g->memfd, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > g->size)
-			hole = (off_t)g->size;
-		for (uint64_t a = (uint64_t)data & ~(PAGE - 1); a < (uint64_t)hole; a += PAGE) {
-			if (page_is_zero(g->base + a))
-				continue;
-			if (*n && x[*n - 1].off + x[*n - 1].len == a) {
-				x[*n - 1].len += PAGE;
-			} else {
-				if (*n == cap) {
-					struct snap_extent *y = realloc(x, 2 * cap * sizeof *x);
-					if (!y) {
-						free(x);
-						return -ENOMEM;
-					}
-					x = y, cap *= 2;
-				}
-				x[(*n)++] = (struct snap_extent){a, PAGE};
-			}
-			*bytes += PAGE;
-		}
-		off = hole;
+	if (guest_each_page(g, false, ext_page, &w) < 0) {
+		free(w.x);
+		return -ENOMEM;
 	}
-	*out = x;
+	*out = w.x, *n = w.n, *bytes = w.bytes;
 	return 0;
 }
 
@@ -181,6 +171,8 @@ static const char *describe(const struct session *s, struct snap_meta *m, uint64
 	m->resume_entry = entry, m->resume_sp = sp;
 	m->nregion = g->nregion;
 	memcpy(m->region, g->region, g->nregion * sizeof g->region[0]);
+	m->nfmap = g->nfmap;
+	memcpy(m->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
 	m->prot = calloc(ZRT_PROT_MAX, sizeof *m->prot);
 	if (!m->prot)
 		return "out of memory";

@@ -48,7 +48,7 @@ void snapshot_free(struct snap *sn);
 
 /* Guest memory (created at the snapshot's size) gets the snapshot's bytes,
  * layout and regions. 0, or -1 with err set. */
-int snapshot_fill(const struct snap *sn, struct guest *g, struct zvm_error *err);
+int snapshot_fill(const struct snap *sn, struct guest *g, const char *program, struct zvm_error *err);
 
 /* After the channels are open: same layout as the snapshot's, the channels
  * read before the fork unchanged (their position and etag carried over).

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	enum validation_state st;
-	int r = elf_load(&g, path, true, true, &st, &err);
+	int r = elf_load(&g, path, true, true, false, &st, &err);
 	if (r == 0) {
 		if (st != VALIDATION_PASSED || g.entry < GUEST_LOW_END || g.entry >= g.size || g.prog_end > g.size)
 			abort();

@@ -84,6 +84,9 @@ START=$((${EPOCHREALTIME/[.,]/} / 1000))
 #   out=N, rout=N      the file behind /dev/out, /dev/rout has exactly N bytes
 #   code=N             report line 3 (user return code) is N
 #   maxtime=S          the session took at most S seconds
+#   prog               the program's file has the same SHA-1 after the run,
+#                      and zerovm (run with -v 2 for this row) mapped part
+#                      of it from the file (docs/memory.md)
 TABLE=$(
 	cat <<'EOF'
 # ---- host files: open, create, change, execute
@@ -157,6 +160,9 @@ mmap_rwx              | -          | SIGSYS          | ^try mmap 1 MiB rwx;$ | -
 mprotect_boot         | -          | SIGSYS          | TRY | -
 mprotect_unmapped     | -          | SEGV            | ^try mprotect 0x40000000 rw;mprotect -12;try store at 0x40000000;$ | -
 jit_wx                | -          | SIGSYS          | ^try mprotect heap rwx;$ | -
+mprotect_text_write   | -          | SEGV            | ^try mprotect own code rw;mprotect -13;try store into own code;$ | prog
+munmap_filetext       | -          | SIGSYS          | ^try munmap file-backed code;$ | prog
+mremap_filetext       | -          | SIGSYS          | ^try mremap file-backed code;$ | prog
 memory_bomb           | -          | SEGV            | ^try touch 256 MiB from the heap;$ | -
 stack_bomb            | -          | SEGV            | ^try unbounded recursion;$ | -
 # ---- time
@@ -167,6 +173,7 @@ fifo_stall            | fifo T=2   | TIMEOUT         | ^try read a silent fifo;$
 pread_trampoline      | -          | OK              | ^try pread into the trampoline;pread -22;trampoline intact;$ | code=0
 pread_text            | -          | OK              | ^try pread into own code;pread -22;code intact;$ | -
 pread_rodata          | -          | OK              | ^try pread into read-only data;pread -22;rodata intact;$ | -
+pread_filetext        | -          | OK              | ^try pread into file-backed code;pread -22;code intact;$ | prog
 pread_manifest        | -          | OK              | ^try pread into the user manifest;pread -22;channels 3;$ | -
 pread_kernel          | -          | OK              | ^try pread into a kernel address;pread -22;$ | -
 pread_boot_image      | -          | OK              | ^try pread into boot data;pread -22;$ | -
@@ -403,6 +410,11 @@ run_attack() {
 	[ "$outre" == TRY ] && outre='^try [^;]*;$'
 	mkdir "$R"
 	printf '%s' "$STDIN_TEXT" >"$R/stdin"
+	local prog_sum=""
+	if [[ " $checks " == *" prog "* ]]; then
+		prog_sum=$(sha1sum <"$OUTD/$name")
+		opts+=(-v 2)
+	fi
 	: >"$T/net/conn"
 	for e in $extras; do
 		k=${e%%=*}
@@ -537,6 +549,11 @@ run_attack() {
 			;;
 		code) [ "$code" == "$v" ] || why+=("user return code [$code], want $v") ;;
 		maxtime) [ "$ms" -le $((v * 1000)) ] || why+=("took ${ms} ms, more than $v s") ;;
+		prog)
+			[ "$(sha1sum <"$OUTD/$name")" == "$prog_sum" ] || why+=("HOST CHANGED: the program's file")
+			grep -Eq '^zerovm: program: [1-9][0-9]* bytes mapped from its file' "$R/zerr" ||
+				why+=("no page of the program was mapped from its file: $(grep '^zerovm: program:' "$R/zerr")")
+			;;
 		*) why+=("unknown check $e") ;;
 		esac
 	done

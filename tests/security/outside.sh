@@ -8,7 +8,8 @@
 # While the probe guest spins inside a session:
 #   - its descriptors, listed from /proc: the seccomp listener (fd 0) and
 #     nothing else of zerovm's (not its standard output, nor anything the
-#     caller left open);
+#     caller left open, nor the program's file, whose page of code it maps
+#     shared and read-only: its maps show the file);
 #   - as root, a host process running as the sandbox's uid (nobody) can
 #     neither ptrace it nor read its maps or memory (the sandbox is
 #     non-dumpable and its user namespace belongs to root);
@@ -81,6 +82,11 @@ if [ -n "$SPID" ]; then
 	fds=$(for f in /proc/"$SPID"/fd/*; do printf '%s->%s ' "${f##*/}" "$(readlink "$f")"; done)
 	check "the sandbox holds its trap listener and nothing else (not zerovm's stdout, nor inherited descriptors)" \
 		"$fds" "0->anon_inode:seccomp notify "
+	# The probe's page of code is mapped from its file (docs/memory.md),
+	# from a descriptor boot closed before sealing: the mapping is there,
+	# the descriptor is not (above).
+	check "the sandbox maps the program's file, shared and read-only, without a descriptor of it" \
+		"$(awk -v p="$G/probe" '$6 == p {print $2}' /proc/"$SPID"/maps | sort -u | tr '\n' ' ')" "r-xs "
 else
 	bad "the sandbox holds its trap listener and nothing else" "no sandbox process found"
 fi

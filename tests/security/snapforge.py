@@ -57,6 +57,9 @@ def main():
             r.skip(56 + 8 + 8 + 8 + 96)
     next_ = r.u64()
     ext_at = r.at
+    r.skip(next_ * 16)
+    nfmap = r.u64()
+    fmap_at = r.at  # nfmap x {addr, len, off: u64; prot, pad: u32}
     data = f[doff:]
     for e in edits:
         k, v = e.split("=", 1)
@@ -73,6 +76,11 @@ def main():
             i, fld = k[3:].split(".")
             i = next_ - 1 if i == "last" else int(i)
             struct.pack_into("<Q", meta, ext_at + 16 * i, int(v, 0))
+        elif k.startswith("fmap"):
+            i, fld = k[4:].split(".")
+            i = nfmap - 1 if i == "last" else int(i)
+            off = fmap_at + 32 * i + {"addr": 0, "len": 8, "off": 16, "prot": 24}[fld]
+            struct.pack_into("<I" if fld == "prot" else "<Q", meta, off, int(v, 0))
         else:
             sys.exit("unknown field " + k)
     msha = hashlib.sha1(meta).digest()

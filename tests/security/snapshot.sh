@@ -67,6 +67,38 @@ forged "data over the boot block" "an extent" ext0.off=0
 forged "data far past guest memory (an offset that wraps a naive bounds check)" "an extent" extlast.off=0x4000000000000000
 forged "a last region starting far past guest memory" "a memory region" regionlast.addr=0x4000000000000000
 
+# The program's file-backed ranges (docs/memory.md): the probe guest has a
+# page of code mapped from its file, which its snapshot names instead of
+# holding. A forged range must be refused before anything is mapped.
+printf 'f\nx 0\n' >"$T/pin"
+sed -e "s#$G/forky#$G/probe#" -e "s#$T/in,#$T/pin,#" "$T/m" >"$T/pm"
+if "$ZVM" -Z --snapshot "$T/psnap" "$T/pm" >/dev/null 2>&1; then
+	"$ZVM" -Z --resume "$T/psnap" "$T/pm" >"$T/out" 2>&1
+	[ "$(tail -n 1 "$T/out")" = ok ] && ok "a snapshot naming a file-backed range resumes" || bad "probe resume" "not ok"
+	pforged() {
+		local name=$1 re=$2 want=${3:-14}
+		shift 3
+		"$FORGE" "$T/psnap" "$T/f" "$@" || { bad "$name" "forge failed"; return; }
+		local code last
+		code=$("$ZVM" -Z --resume "$T/f" "$T/pm" >"$T/out" 2>"$T/err"; echo $?)
+		last=$(tail -n 1 "$T/out")
+		if [ "$code" = "$want" ] && [ "$(wc -l <"$T/out")" = 6 ] && [[ "$last" =~ $re ]]; then
+			ok "refused: $name"
+		else
+			bad "refused: $name" "exit $code, [$last]"
+		fi
+	}
+	pforged "a file-backed range made writable" "a file-backed range" 14 fmap0.prot=3
+	pforged "a file-backed range over the stack" "a file-backed range" 14 fmap0.addr=0x1fff000
+	pforged "a file-backed range over the boot block" "a file-backed range" 14 fmap0.addr=0
+	pforged "a file-backed range past guest memory (wrapping)" "a file-backed range" 14 fmap0.len=0xfffffffffffff000
+	pforged "a file-backed range not page aligned in the file" "a file-backed range" 14 fmap0.off=0x1001
+	pforged "a file-backed range under the snapshot's data" "a file-backed range" 14 fmap0.addr=0x400000
+	pforged "a file-backed range past the program file's end" "is not the snapshot's" 14 fmap0.off=0x100000
+else
+	bad "probe snapshot" "zerovm --snapshot of the probe failed"
+fi
+
 # Forged code: the resume entry on a system call instruction of the
 # program's text (boot enters with rax 0: read): the copy must die by the
 # filter, as a cold program making that call would.
