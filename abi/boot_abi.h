@@ -56,12 +56,12 @@
  * jumps. A block it cannot follow, or any other answer: boot makes a
  * system call the filter kills the process for (an x32 number). */
 #define BOOT_ARG_READY "ready"
-#define BOOT_READY_END (1ull << 40)           /* == GUEST_MEMORY_MAX (src/guest.h) */
-#define BOOT_READY_VIEW 0x28000000000ull      /* above what the filter's mprotect rule reaches (2^41) */
-#define BOOT_TRAP_READY 0x79646552u           /* "Redy" (args[0]) */
-#define BOOT_TRAP_STARTED 0x74727453u         /* "Strt" */
-#define BOOT_READY_GO 0x6f47l                 /* "Go": the answer that lets boot on */
-#define BOOT_KILL_SYSCALL 0x40000000l         /* x32 bit: the filter kills the process */
+#define BOOT_READY_END (1ull << 40)      /* == GUEST_MEMORY_MAX (src/guest.h) */
+#define BOOT_READY_VIEW 0x28000000000ull /* above what the filter's mprotect rule reaches (2^41) */
+#define BOOT_TRAP_READY 0x79646552u      /* "Redy" (args[0]) */
+#define BOOT_TRAP_STARTED 0x74727453u    /* "Strt" */
+#define BOOT_READY_GO 0x6f47l            /* "Go": the answer that lets boot on */
+#define BOOT_KILL_SYSCALL 0x40000000l    /* x32 bit: the filter kills the process */
 
 #define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
 #define BOOT_BLOCK_SIZE 0x10000u         /* the unmapped bottom 64 KiB */

@@ -454,7 +454,8 @@ static int ready_trap(struct sandbox *s, uint32_t id, int64_t deadline_ms, uint6
 		*nid = u.n.id;
 		/* Only boot runs in the sandbox yet, and it makes this trap and
 		 * nothing else: anything else means it broke. */
-		return u.n.pid == (uint32_t)s->pid && u.n.data.nr == ZVM_TRAP_SYSCALL && u.n.data.args[0] == id ? 0 : -1;
+		return u.n.pid == (uint32_t)s->pid && u.n.data.nr == ZVM_TRAP_SYSCALL && u.n.data.args[0] == id ? 0
+														: -1;
 	}
 }
 
@@ -548,7 +549,8 @@ int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_op
 	uint64_t id;
 	if (o->start_trap) {
 		if (ready_trap(s, BOOT_TRAP_STARTED, o->deadline_ms, &id) < 0)
-			return zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: the ready sandbox could not start its session"),
+			return zvm_fail(err, ZVM_EXIT_MANIFEST,
+					"sandbox: the ready sandbox could not start its session"),
 			       -1;
 		struct timespec t;
 		clock_gettime(CLOCK_MONOTONIC, &t);
