@@ -12,6 +12,11 @@
  * a clock outside our control), switch rdtsc to faulting, install the
  * filter (listener on fd 0), close the sync socket to tell the supervisor,
  * and jump to the program with a clean register file.
+ *
+ * A ready sandbox of the server's pool (argv[2], boot_abi.h) receives
+ * guest memory first, maps it whole PROT_NONE instead of region by region,
+ * seals the same way, then waits in a trap for its session (ready_go): the
+ * regions are made accessible with mprotect only, after the answer.
  */
 #include <stdbool.h>
 #include <stddef.h>
