@@ -493,6 +493,8 @@ static void send_memory(int sync, int memfd)
 	}
 }
 
+_Static_assert(BOOT_READY_END == GUEST_MEMORY_MAX, "a ready sandbox maps all of guest memory");
+
 int sandbox_prepare(struct sandbox *s, int memfd, int64_t deadline_ms, struct zvm_error *err)
 {
 	struct sandbox_opts o = {.timeout = 0, .deadline_ms = deadline_ms};
