@@ -305,6 +305,6 @@ int runtime_ready_block(int memfd)
 	size_t fl = b.nfilter * 8u;
 	if (pwrite(memfd, policy_program(true), fl, BOOT_FILTER_OFFSET) != (ssize_t)fl ||
 	    pwrite(memfd, &b, sizeof b, 0) != (ssize_t)sizeof b)
-		return errno ? -1 : (errno = EIO, -1);
+		return -1;
 	return 0;
 }
