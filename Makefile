@@ -449,6 +449,7 @@ security: $(BUILD)/zerovm $(GUESTS)
 	@tests/security/quota_property.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/outside.sh $(BUILD)/zerovm $(BUILD)/guests
 	@tests/security/snapshot.sh $(BUILD)/zerovm $(BUILD)/guests
+	@tests/security/pool.sh $(BUILD)/zerovm $(BUILD)/guests
 
 # libFuzzer targets (clang): the manifest parser, the ELF loader, and the
 # parsers of untrusted/ (nvram, tar, the dynamic ELF reader). `make

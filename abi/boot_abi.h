@@ -42,11 +42,30 @@
 #define BOOT_LISTENER_FD 0       /* where the seccomp listener lands in boot */
 #define BOOT_ARG_NODUMP "nodump" /* argv[1]: make the sandbox non-dumpable */
 #define BOOT_ARG_DUMP "dump"     /* argv[1]: leave it dumpable */
-/* argv[2]: a ready sandbox (the server's pool). Boot starts without guest
- * memory and receives it first: one byte with one descriptor (SCM_RIGHTS)
- * on BOOT_SYNC_FD, which lands at BOOT_MEMFD_FD; end-of-file instead means
- * the supervisor gave up, and boot exits. */
+/* argv[2]: a ready sandbox (the server's pool), sealed before its session
+ * is known (docs/performance.md, "The ready sandbox pool"). Boot starts
+ * without guest memory and receives it first: one byte with one descriptor
+ * (SCM_RIGHTS) on BOOT_SYNC_FD, which lands at BOOT_MEMFD_FD; end-of-file
+ * instead means the supervisor gave up, and boot exits. The block it then
+ * reads is the ready block: magic, filter, BOOT_F_RUNTIME | BOOT_F_TSC_SIGSEGV
+ * and the runtime's handlers, no regions. Boot maps guest memory whole,
+ * [BOOT_BLOCK_SIZE, BOOT_READY_END) of the memfd, PROT_NONE, and the
+ * memfd's first page read-only and private at BOOT_READY_VIEW; seals as
+ * usual (the supervisor takes the listener at end-of-file); and waits in
+ * the trap {BOOT_TRAP_READY}, which the supervisor answers with
+ * BOOT_READY_GO once the session's block, guest memory and limits are in
+ * place. Boot then reads the session's block through the view, makes each
+ * region R, R+W or R+X with mprotect, makes the trap {BOOT_TRAP_STARTED}
+ * if BOOT_F_START_TRAP asks (-v 2 times the program's start by it), and
+ * jumps. A block it cannot follow, or any other answer: boot makes a
+ * system call the filter kills the process for (an x32 number). */
 #define BOOT_ARG_READY "ready"
+#define BOOT_READY_END (1ull << 40)      /* == GUEST_MEMORY_MAX (src/guest.h) */
+#define BOOT_READY_VIEW 0x28000000000ull /* above what the filter's mprotect rule reaches (2^41) */
+#define BOOT_TRAP_READY 0x79646552u      /* "Redy" (args[0]) */
+#define BOOT_TRAP_STARTED 0x74727453u    /* "Strt" */
+#define BOOT_READY_GO 0x6f47l            /* "Go": the answer that lets boot on */
+#define BOOT_KILL_SYSCALL 0x40000000l    /* x32 bit: the filter kills the process */
 
 #define BOOT_MAGIC 0x31746f6f426d767aULL /* "zvmBoot1" */
 #define BOOT_BLOCK_SIZE 0x10000u         /* the unmapped bottom 64 KiB */
@@ -66,7 +85,6 @@
 #define BOOT_F_TSC_SIGSEGV 0x1u /* trap rdtsc with PR_SET_TSC */
 #define BOOT_F_RUNTIME 0x2u     /* install the runtime's handlers (rt_* below) */
 #define BOOT_F_CPUID_FAULT 0x4u /* make cpuid fault (ARCH_SET_CPUID), if the CPU can */
-#define BOOT_F_LIMITS 0x8u      /* lower RLIMIT_AS and RLIMIT_CPU to rlimit_as, rlimit_cpu */
 /* A resumed session (docs/snapshots.md): entry and sp are the fork trap's
  * resume_entry and resume_sp; guest memory already holds the snapshot's
  * bytes. Boot seals exactly as for a cold start (same filter, same
@@ -74,6 +92,9 @@
  * supervisor checked that both lie inside mapped guest memory (entry in
  * an executable region, sp in a writable one). */
 #define BOOT_F_RESUME 0x10u
+/* A ready sandbox's session (BOOT_ARG_READY): the trap {BOOT_TRAP_STARTED}
+ * right before the jump, so that -v 2 can time the program's start. */
+#define BOOT_F_START_TRAP 0x20u
 
 struct boot_region {
 	uint64_t addr; /* guest address == memfd offset, page aligned */
@@ -109,9 +130,6 @@ struct boot_block {
 	 * for rdtsc, with BOOT_F_TSC_SIGSEGV) on its own signal stack; entry
 	 * is then the runtime's entry point (abi/zrt_abi.h). */
 	uint64_t rt_sigsys, rt_sigsegv, rt_restorer, rt_altstack, rt_altstack_size;
-	/* BOOT_F_LIMITS: the session's limits for a ready sandbox, made
-	 * before its session was known (RLIMIT_AS bytes, RLIMIT_CPU s). */
-	uint64_t rlimit_as, rlimit_cpu;
 	/* File-backed ranges, mapped from BOOT_PROG_FD after the regions. */
 	uint32_t nfmap, pad2;
 	struct boot_fmap fmap[BOOT_FMAP_MAX];

@@ -245,7 +245,7 @@ if [ -z "$err" ]; then
 	t_pool=$(calc %.9f "$(median <"$OUT/pool.steps") / 1000")
 	row "pool: request to the program's first instruction (zerovm --serve)" "$(calc %.3f "$t_pool * 1000") ms" "-" "-" \
 		"<= 0.1 ms" "$(yesno "$n_pool > 0 && $t_pool <= 0.0001")"
-	RUNS+=("pool: $n_pool sessions of hello through zerovm --connect -v 2, one after another (a server with --pool 2); median of the server's step time to \"sandbox sealed, program running\"")
+	RUNS+=("pool: $n_pool sessions of hello through zerovm --connect -v 2, one after another (a server with --pool 2); median of the server's step time to \"sandbox sealed, program running\" (timed at the loader's last trap, right before its jump into the program)")
 else
 	FAILURES+=("pool: $err")
 	row "pool: request to the program's first instruction" "FAILED" "-" "-" "<= 0.1 ms" "**no**"

@@ -13,6 +13,11 @@
  * a clock outside our control), switch rdtsc to faulting, install the
  * filter (listener on fd 0), close the sync socket to tell the supervisor,
  * and jump to the program with a clean register file.
+ *
+ * A ready sandbox of the server's pool (argv[2], boot_abi.h) receives
+ * guest memory first, maps it whole PROT_NONE instead of region by region,
+ * seals the same way, then waits in a trap for its session (ready_go): the
+ * regions are made accessible with mprotect only, after the answer.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -200,15 +205,60 @@ static void receive_memory(void)
 		fail(BOOT_STAGE_BLOCK, r < 0 ? r : -22, "receiving guest memory");
 }
 
-/* A ready sandbox's limits, which its child could not know (boot_abi.h). */
-static void session_limits(const struct boot_block *b)
+/* ---- a ready sandbox (BOOT_ARG_READY, boot_abi.h) ---------------------- */
+
+__attribute__((noreturn)) static void ready_die(void)
 {
-	const uint64_t as[2] = {b->rlimit_as, b->rlimit_as}, cpu[2] = {b->rlimit_cpu, b->rlimit_cpu};
-	long r = sys(__NR_prlimit64, 0, 9 /* RLIMIT_AS */, as, 0, 0, 0);
-	if (r == 0)
-		r = sys(__NR_prlimit64, 0, 0 /* RLIMIT_CPU */, cpu, 0, 0, 0);
-	if (r < 0)
-		fail(BOOT_STAGE_PRCTL, r, "session limits");
+	for (;;)
+		sys(BOOT_KILL_SYSCALL, 0, 0, 0, 0, 0, 0); /* the filter kills the process */
+}
+
+/* Guest memory whole, PROT_NONE, and the view of its first page. */
+static void ready_map(void)
+{
+	long r = sys(__NR_mmap, BOOT_BLOCK_SIZE, BOOT_READY_END - BOOT_BLOCK_SIZE, PROT_NONE,
+		     MAP_SHARED | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, BOOT_BLOCK_SIZE);
+	if (r < 0 || (uint64_t)r != BOOT_BLOCK_SIZE)
+		fail(BOOT_STAGE_MAP, r < 0 ? r : -14, "mmap guest memory");
+	/* Private: a write to it (which the program cannot make: read-only,
+	 * and out of the filter's mprotect reach) would never reach the memfd. */
+	r = sys(__NR_mmap, BOOT_READY_VIEW, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, 0);
+	if (r < 0 || (uint64_t)r != BOOT_READY_VIEW)
+		fail(BOOT_STAGE_MAP, r < 0 ? r : -14, "mmap boot block view");
+}
+
+static bool ready_prot_ok(uint32_t prot)
+{
+	return prot == PROT_READ || prot == (PROT_READ | PROT_WRITE) || prot == (PROT_READ | PROT_EXEC);
+}
+
+/* Sealed: wait for the session, then make its regions and jump. Every
+ * call from here on is one the filter allows: the two traps and mprotect
+ * below 2^40. ready is the ready block, whose handlers are installed. */
+__attribute__((noreturn)) static void ready_go(const struct boot_block *ready)
+{
+	if (sys(ZVM_TRAP_SYSCALL, BOOT_TRAP_READY, 0, 0, 0, 0, 0) != BOOT_READY_GO)
+		ready_die();
+	const volatile struct boot_block *v = (const volatile struct boot_block *)BOOT_READY_VIEW;
+	uint32_t n = v->nregions;
+	/* No file-backed ranges: mmap is the filter's to refuse now, so a
+	 * served session's program is copied (src/run.c) and nfmap is 0. */
+	if (v->magic != BOOT_MAGIC || n > BOOT_REGIONS_MAX || v->nfmap != 0 ||
+	    (v->flags & ~BOOT_F_START_TRAP) != ready->flags ||
+	    v->rt_sigsys != ready->rt_sigsys || v->rt_sigsegv != ready->rt_sigsegv ||
+	    v->rt_restorer != ready->rt_restorer)
+		ready_die();
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t a = v->region[i].addr, len = v->region[i].len;
+		uint32_t prot = v->region[i].prot;
+		if (a < BOOT_BLOCK_SIZE || len > BOOT_READY_END || a > BOOT_READY_END - len || !ready_prot_ok(prot) ||
+		    sys(__NR_mprotect, a, len, prot, 0, 0, 0) != 0)
+			ready_die();
+	}
+	uint64_t entry = v->entry, sp = v->sp;
+	if (v->flags & BOOT_F_START_TRAP)
+		sys(ZVM_TRAP_SYSCALL, BOOT_TRAP_STARTED, 0, 0, 0, 0, 0);
+	boot_enter(entry, sp);
 }
 
 __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
@@ -218,17 +268,18 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	/* argv (boot_abi.h), read before the stack is unmapped. */
 	const uint64_t argc = initial_sp[0];
 	const bool nodump = argc >= 2 && ((const char *)initial_sp[2])[0] == 'n';
-	if (argc >= 3)
+	const bool ready = argc >= 3;
+	if (ready)
 		receive_memory();
 
 	read_full(b, sizeof *b, 0, "boot block");
 	if (b->magic != BOOT_MAGIC || b->nregions > BOOT_REGIONS_MAX || b->nfilter == 0 || b->nfilter > BOOT_FILTER_MAX)
 		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
 	read_full(filter_buf, (uint64_t)b->nfilter * sizeof filter_buf[0], BOOT_FILTER_OFFSET, "filter");
-	if (b->flags & BOOT_F_LIMITS)
-		session_limits(b);
 
-	for (uint32_t i = 0; i < b->nregions; i++) {
+	if (ready)
+		ready_map();
+	for (uint32_t i = 0; !ready && i < b->nregions; i++) {
 		const struct boot_region *g = &b->region[i];
 		r = sys(__NR_mmap, g->addr, g->len, g->prot, MAP_SHARED | MAP_FIXED_NOREPLACE, BOOT_MEMFD_FD, g->addr);
 		if (r < 0)
@@ -311,6 +362,8 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	/* Sealed. The filter allows exactly this close; the supervisor wakes up
 	 * on end-of-file and takes the listener. */
 	sys(__NR_close, BOOT_SYNC_FD, 0, 0, 0, 0, 0);
+	if (ready)
+		ready_go(b);
 	if (b->flags & BOOT_F_RESUME)
 		boot_resume(b->entry, b->sp);
 	boot_enter(b->entry, b->sp);

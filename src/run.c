@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -121,9 +122,14 @@ static const char *basename_of(const char *p)
 
 /* -v 2: each step of the session with the time since start, so that a
  * user can see where a slow start goes. */
+static void step_at(const struct session *s, const char *what, double t)
+{
+	vlog(s, 2, "[%8.3f ms] %s", (t - s->t0) * 1e3, what);
+}
+
 static void step(const struct session *s, const char *what)
 {
-	vlog(s, 2, "[%8.3f ms] %s", (session_now() - s->t0) * 1e3, what);
+	step_at(s, what, session_now());
 }
 
 /* The manifest's Timeout in seconds; beyond a century it is a century, so
@@ -259,10 +265,22 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 
-	/* A ready sandbox's spare guest memory (worker.c) is the session's. */
-	int spare = ready ? ready->spare_memfd : -1;
-	if (ready)
+	/* A ready sandbox is sealed already, with the runtime's filter and
+	 * handlers and cpuid left native (sandbox.h): a raw program, -C or a
+	 * resume takes a cold sandbox instead (docs/performance.md). Its
+	 * spare guest memory (worker.c), mapped in it, is the session's. */
+	int spare = -1;
+	if (ready && (o->raw || o->cpuid || o->resume || o->resume_fd >= 0)) {
+		sandbox_kill(ready);
+		while (waitpid(ready->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		sandbox_close(ready);
+		ready = NULL;
+		vlog(&s, 1, "a cold sandbox: the ready ones are sealed for the runtime without -C");
+	} else if (ready) {
+		spare = ready->spare_memfd;
 		ready->spare_memfd = -1;
+	}
 	int prepared = -1;
 	if (o->request_error)
 		zvm_fail(&s.err, ZVM_EXIT_MANIFEST, "%s", o->request_error);
@@ -272,13 +290,16 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 		close(spare);
 	if (prepared == 0 && !o->stop_before_run) {
 		/* Stop signals are blocked already (prepare()). */
-		struct sandbox_opts so = {.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms};
+		struct sandbox_opts so = {
+			.timeout = timeout_s(&s.m), .deadline_ms = s.deadline_ms, .start_trap = s.verbosity >= 2};
 		int started = ready ? sandbox_go(ready, &s.g, &so, &s.err) : sandbox_start(&s.sb, &s.g, &so, &s.err);
 		if (ready)
 			s.sb = *ready;
 		guest_close_prog(&s.g); /* the sandbox has its own, or failed */
 		if (started == 0) {
-			step(&s, "sandbox sealed, program running");
+			/* A ready sandbox: when boot made its last trap, right
+			 * before the jump (sandbox.h), not after our answer. */
+			step_at(&s, "sandbox sealed, program running", s.sb.started > 0 ? s.sb.started : session_now());
 			vlog(&s, 1, "sandbox: %s", s.sb.isolation);
 			vlog(&s, 1, "traps: %s", s.sb.sync_wakeup ? "synchronous wake-up" : "plain wake-up");
 			loop_serve(&s);
@@ -287,6 +308,9 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 			sandbox_kill(&s.sb);
 		}
 		sandbox_close(&s.sb);
+	} else if (ready) {
+		sandbox_kill(ready); /* never released: it dies in its trap */
+		sandbox_close(ready);
 	}
 	guest_close_prog(&s.g); /* not started: -F, or a failure */
 	/* Writers end their streams cleanly only after a session that ran to

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "zrt_abi.h"
 
 extern const unsigned char zvm_zrt_start[], zvm_zrt_end[];
@@ -282,4 +283,28 @@ void runtime_finish(struct guest *g, const struct channels *cs, bool cpuid, bool
 	b->rt_restorer = h.restorer;
 	b->rt_altstack = BOOT_ALTSTACK_ADDR;
 	b->rt_altstack_size = h.altstack_size;
+}
+
+int runtime_ready_block(int memfd)
+{
+	struct zrt_header h;
+	if (!blob_header(&h))
+		return errno = ENOEXEC, -1;
+	/* The same values runtime_finish() writes for a session without -C:
+	 * boot checks that the session's block has them. */
+	struct boot_block b;
+	memset(&b, 0, sizeof b);
+	b.magic = BOOT_MAGIC;
+	b.nfilter = (uint32_t)policy_length(true);
+	b.flags = BOOT_F_TSC_SIGSEGV | BOOT_F_RUNTIME;
+	b.rt_sigsys = h.sigsys;
+	b.rt_sigsegv = h.sigsegv;
+	b.rt_restorer = h.restorer;
+	b.rt_altstack = BOOT_ALTSTACK_ADDR;
+	b.rt_altstack_size = h.altstack_size;
+	size_t fl = b.nfilter * 8u;
+	if (pwrite(memfd, policy_program(true), fl, BOOT_FILTER_OFFSET) != (ssize_t)fl ||
+	    pwrite(memfd, &b, sizeof b, 0) != (ssize_t)sizeof b)
+		return -1;
+	return 0;
 }

@@ -22,6 +22,11 @@ int runtime_load(struct guest *g, struct zvm_error *err);
  * session makes its own). */
 int runtime_spare(void);
 
+/* Write a ready sandbox's boot block into a spare (runtime_spare): the
+ * runtime's filter and handlers, BOOT_F_RUNTIME | BOOT_F_TSC_SIGSEGV, no
+ * regions (boot_abi.h, BOOT_ARG_READY). 0, or -1 with errno. */
+int runtime_ready_block(int memfd);
+
 /* After guest_finish(): describe the session to the runtime (struct
  * zrt_info) and point the boot block at its entry and handlers. cpuid:
  * record the host's CPUID table (APIC ids zeroed) and make cpuid fault in

@@ -435,43 +435,50 @@ int sandbox_start(struct sandbox *s, const struct guest *g, const struct sandbox
 	return seal(s, o, err);
 }
 
-int sandbox_prepare(struct sandbox *s, int64_t deadline_ms, struct zvm_error *err)
+/* Wait (until deadline_ms) for boot's trap id on the listener; its
+ * notification id in *nid. */
+static int ready_trap(struct sandbox *s, uint32_t id, int64_t deadline_ms, uint64_t *nid)
 {
-	struct sandbox_opts o = {.timeout = 0, .deadline_ms = deadline_ms};
-	if (spawn(s, NULL, &o, err) < 0)
-		return -1;
-	/* The child's note (which namespaces it has) comes before its exec
-	 * of boot; a failure before it, instead of it. */
-	struct boot_error e;
-	struct pollfd pf = {.fd = s->sync, .events = POLLIN};
-	int64_t left = deadline_ms - now_ms();
-	int r = poll(&pf, 1, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
-	ssize_t n = r == 1 ? read(s->sync, &e, sizeof e) : -1;
-	if (n == (ssize_t)sizeof e && e.stage == 0) {
-		describe(s, (uint32_t)e.err);
-		return 0;
+	for (;;) {
+		int64_t left = deadline_ms - now_ms();
+		struct pollfd pf = {.fd = s->listener, .events = POLLIN};
+		int r = poll(&pf, 1, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || !(pf.revents & POLLIN))
+			return -1; /* too late, or the sandbox is gone (POLLHUP) */
+		/* The kernel's struct may be larger than our header's. */
+		union {
+			struct seccomp_notif n;
+			char room[512];
+		} u;
+		memset(&u, 0, sizeof u);
+		if (syscall(SYS_ioctl, s->listener, SECCOMP_IOCTL_NOTIF_RECV, &u) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return -1;
+		}
+		*nid = u.n.id;
+		/* Only boot runs in the sandbox yet, and it makes this trap and
+		 * nothing else: anything else means it broke. */
+		return u.n.pid == (uint32_t)s->pid && u.n.data.nr == ZVM_TRAP_SYSCALL && u.n.data.args[0] == id ? 0
+														: -1;
 	}
-	if (n == (ssize_t)sizeof e) {
-		e.what[sizeof e.what - 1] = 0;
-		zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: %s failed: %s: %s", stage_name(e.stage), e.what,
-			 strerror(e.err));
-	} else {
-		zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: no word from the sandbox being made ready");
-	}
-	sandbox_kill(s);
-	sandbox_close(s);
-	return -1;
 }
 
-int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+static int answer(int listener, uint64_t id, int64_t val)
 {
-	/* The session's limits, which the ready sandbox could not know. */
-	struct boot_block *b = (struct boot_block *)g->base;
-	b->flags |= BOOT_F_LIMITS;
-	b->rlimit_as = g->size + (64u << 20);
-	b->rlimit_cpu = (uint64_t)o->timeout + 2;
-	/* Guest memory goes to boot as the one descriptor of a one-byte
-	 * message; it lands at BOOT_MEMFD_FD there, its lowest free number. */
+	struct seccomp_notif_resp r = {.id = id, .val = val};
+	int rc;
+	while ((rc = (int)syscall(SYS_ioctl, listener, SECCOMP_IOCTL_NOTIF_SEND, &r)) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+/* Hand boot its guest memory: one byte with one descriptor, which lands at
+ * BOOT_MEMFD_FD there (its lowest free number). */
+static void send_memory(int sync, int memfd)
+{
 	char byte = 'g';
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	union {
@@ -484,29 +491,82 @@ int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_op
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &g->memfd, sizeof(int));
-	/* Wake boot on our CPU: the ready sandbox slept long, and waking it
-	 * on the other (idle, halted) CPU costs an inter-processor wake-up,
-	 * slow in virtual machines (docs/performance.md, "The ready sandbox
-	 * pool"). Its CPUs are given back once it is sealed. */
-	cpu_set_t one, all;
-	CPU_ZERO(&one);
-	int cpu = sched_getcpu();
-	bool pinned = false;
-	if (cpu >= 0 && sched_getaffinity(s->pid, sizeof all, &all) == 0) {
-		CPU_SET((size_t)cpu, &one);
-		pinned = sched_setaffinity(s->pid, sizeof one, &one) == 0;
-	}
+	memcpy(CMSG_DATA(c), &memfd, sizeof(int));
 	ssize_t n;
-	while ((n = sendmsg(s->sync, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+	while ((n = sendmsg(sync, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
 	if (n != 1) {
-		/* The ready sandbox is gone: wait_sealed says why, if it can. */
+		/* The sandbox is gone: wait_sealed says why, if it can. */
 	}
-	int r = seal(s, o, err);
-	if (pinned)
-		sched_setaffinity(s->pid, sizeof all, &all);
-	return r;
+}
+
+_Static_assert(BOOT_READY_END == GUEST_MEMORY_MAX, "a ready sandbox maps all of guest memory");
+
+int sandbox_prepare(struct sandbox *s, int memfd, int64_t deadline_ms, struct zvm_error *err)
+{
+	struct sandbox_opts o = {.timeout = 0, .deadline_ms = deadline_ms};
+	if (spawn(s, NULL, &o, err) < 0) {
+		close(memfd);
+		return -1;
+	}
+	s->spare_memfd = memfd;
+	/* The child's note (which namespaces it has) comes before its exec
+	 * of boot, a failure instead of it; guest memory is sent only after
+	 * it (the child takes anything more from us as our end). */
+	struct boot_error e;
+	struct pollfd pf = {.fd = s->sync, .events = POLLIN};
+	int64_t left = deadline_ms - now_ms();
+	int r = poll(&pf, 1, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+	ssize_t n = r == 1 ? read(s->sync, &e, sizeof e) : -1;
+	if (n == (ssize_t)sizeof e && e.stage != 0) {
+		e.what[sizeof e.what - 1] = 0;
+		zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: %s failed: %s: %s", stage_name(e.stage), e.what,
+			 strerror(e.err));
+	} else if (n == (ssize_t)sizeof e) {
+		describe(s, (uint32_t)e.err);
+		send_memory(s->sync, memfd);
+	}
+	if (n != (ssize_t)sizeof e || e.stage != 0 || seal(s, &o, err) < 0 || s->listener < 0 ||
+	    ready_trap(s, BOOT_TRAP_READY, deadline_ms, &s->ready_id) < 0) {
+		if (!err->code)
+			zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: the ready sandbox did not wait for its session");
+		sandbox_kill(s);
+		sandbox_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+int sandbox_go(struct sandbox *s, const struct guest *g, const struct sandbox_opts *o, struct zvm_error *err)
+{
+	struct boot_block *b = (struct boot_block *)g->base;
+	if (o->start_trap)
+		b->flags |= BOOT_F_START_TRAP;
+	/* The session's limits, as sandbox_start's child sets them (a ready
+	 * sandbox has GUEST_MEMORY_MAX and no CPU limit until now): lowered
+	 * from here, before boot may go on. The sandbox's hard limits can
+	 * only go down: nothing in it can raise them again. */
+	struct rlimit as = {g->size + (64u << 20), g->size + (64u << 20)};
+	struct rlimit cpu = {(rlim_t)o->timeout + 2, (rlim_t)o->timeout + 2};
+	if (syscall(SYS_prlimit64, s->pid, RLIMIT_AS, &as, NULL) < 0 ||
+	    syscall(SYS_prlimit64, s->pid, RLIMIT_CPU, &cpu, NULL) < 0)
+		return zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: cannot set the session's limits: %s",
+				strerror(errno)),
+		       -1;
+	if (answer(s->listener, s->ready_id, BOOT_READY_GO) < 0)
+		return zvm_fail(err, ZVM_EXIT_MANIFEST, "sandbox: the ready sandbox is gone: %s", strerror(errno)), -1;
+	uint64_t id;
+	if (o->start_trap) {
+		if (ready_trap(s, BOOT_TRAP_STARTED, o->deadline_ms, &id) < 0)
+			return zvm_fail(err, ZVM_EXIT_MANIFEST,
+					"sandbox: the ready sandbox could not start its session"),
+			       -1;
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		s->started = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+		answer(s->listener, id, 0);
+	}
+	return 0;
 }
 
 void sandbox_kill(struct sandbox *s)

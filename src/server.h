@@ -3,8 +3,9 @@
  *
  * A master process listens on a Unix socket and keeps --pool workers
  * ready. A worker is a supervisor that has already made its sandbox: the
- * process cloned into its namespaces, ids dropped, limits set, boot exec'd
- * and waiting for guest memory (sandbox_prepare). The workers accept
+ * process cloned into its namespaces, ids dropped, boot exec'd with guest
+ * memory (the runtime in it), sealed and waiting in a trap the worker
+ * holds (sandbox_prepare). The workers accept
  * connections themselves; the one that takes a request runs one session
  * for it exactly as `zerovm` would (run.c), then exits; the master
  * replaces it. A sandbox serves one session and is never reused: nothing

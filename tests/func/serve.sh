@@ -88,6 +88,21 @@ check "determinism: a raw session (-Z) as cold, memory etag included" "$(stable 
 check "  ... which differs from the runtime's (the check can see it)" \
 	"$([ "$(tail -n 3 "$T/poolZ" | head -n 1)" != "$(tail -n 3 "$T/cold" | head -n 1)" ] && echo differs)" differs
 
+# The ready sandboxes are sealed with the runtime and cpuid left native: a
+# raw session (above) and -C take a cold sandbox in the worker, and say so
+# at -v 1 (docs/performance.md, "The ready sandbox pool").
+"$ZVM" -C "$T/d.m" >"$T/coldC" 2>/dev/null </dev/null
+"$ZVM" --connect "$S" -C -v 1 "$T/d.m" >"$T/poolC" 2>"$T/poolC.err" </dev/null
+check "determinism: a session with -C as cold, memory etag included" "$(stable "$T/poolC")" "$(stable "$T/coldC")"
+check "  ... run in a cold sandbox, said at -v 1" "$(grep -c 'a cold sandbox: the ready ones are sealed' "$T/poolC.err")" 1
+"$ZVM" --connect "$S" -v 1 "$T/d.m" >/dev/null 2>"$T/poolv.err" </dev/null
+check "  ... which a plain session does not need" "$(grep -c 'a cold sandbox' "$T/poolv.err")" 0
+# The sealed sandbox's step to "program running" is timed at boot's last
+# trap, right before its jump (-v 2).
+"$ZVM" --connect "$S" -v 2 "$T/d.m" >"$T/poolv2" 2>"$T/poolv2.err" </dev/null
+check "-v 2: a served session says when its program started, and runs as cold" \
+	"$(grep -c 'sandbox sealed, program running' "$T/poolv2.err")|$(stable "$T/poolv2")" "1|$(stable "$T/cold")"
+
 # ---- the same errors as cold
 printf 'Version = 20130611\nProgram = %s/missing\nMemory = 33554432, 0\nTimeout = 5\n' "$T" >"$T/e.m"
 "$ZVM" "$T/e.m" >"$T/e.cold" 2>&1 </dev/null
