@@ -244,9 +244,8 @@ __attribute__((noreturn)) static void ready_go(const struct boot_block *ready)
 	/* No file-backed ranges: mmap is the filter's to refuse now, so a
 	 * served session's program is copied (src/run.c) and nfmap is 0. */
 	if (v->magic != BOOT_MAGIC || n > BOOT_REGIONS_MAX || v->nfmap != 0 ||
-	    (v->flags & ~BOOT_F_START_TRAP) != ready->flags ||
-	    v->rt_sigsys != ready->rt_sigsys || v->rt_sigsegv != ready->rt_sigsegv ||
-	    v->rt_restorer != ready->rt_restorer)
+	    (v->flags & ~BOOT_F_START_TRAP) != ready->flags || v->rt_sigsys != ready->rt_sigsys ||
+	    v->rt_sigsegv != ready->rt_sigsegv || v->rt_restorer != ready->rt_restorer)
 		ready_die();
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t a = v->region[i].addr, len = v->region[i].len;

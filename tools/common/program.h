@@ -16,7 +16,7 @@
  * not NULL) saying whether it came from an image, or -1 (said in lg: 127
  * when it is found nowhere, 126 when it cannot be used).
  */
-int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *s, const char *name,
-		    char **path, bool *in_image);
+int program_resolve(struct workdir *w, struct tool_log *lg, const struct image_search *s, const char *name, char **path,
+		    bool *in_image);
 
 #endif
