@@ -200,8 +200,9 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	set_limit(sync, RLIMIT_CORE, 0);
 	set_limit(sync, RLIMIT_MEMLOCK, 0);
 	set_limit(sync, RLIMIT_MSGQUEUE, 0);
-	/* A ready sandbox does not know its session yet: boot lowers these
-	 * two to the session's values (BOOT_F_LIMITS) before it seals. */
+	/* A ready sandbox does not know its session yet: the worker lowers
+	 * these two to the session's values from outside, with prlimit,
+	 * before it lets the sandbox go (sandbox_go). */
 	set_limit(sync, RLIMIT_AS, (g ? g->size : GUEST_MEMORY_MAX) + (64u << 20));
 	set_limit(sync, RLIMIT_CPU, g ? (rlim_t)o->timeout + 2 : RLIM_INFINITY);
 
