@@ -133,6 +133,7 @@ else
 	printf 'city,temp\nOslo,4.5\nLima,19.25\nCairo,28\nOslo,6.5\n' >data.csv
 	pysame "-c" -c 'print(sum(range(10)), "héllo".upper())'
 	pysame "stdlib: json re csv hashlib decimal sqlite3 datetime zlib struct collections itertools statistics unicode" @stdlib.py @data.csv
+	pysame "directories of 700 entries made, renamed, removed, listed (the runtime's directory index)" @bigdir.py
 	pysame "-m json.tool" -m json.tool @data.json
 	printf 'import sys\nprint(sys.argv, len(sys.stdin.read()))\n' >in
 	pysame "a script on standard input" - x y

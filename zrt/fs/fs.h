@@ -58,8 +58,10 @@ extern int64_t (*fs_fork_read)(void *buf, uint64_t len, uint64_t off);
 struct inode;
 struct dent {
 	struct dent *next;
+	struct dent *hnext; /* the next of its bucket in its directory's index */
 	struct inode *ino;
-	size_t alloc;
+	uint32_t alloc; /* bytes, for mem_free */
+	uint32_t len;   /* of name: lookups compare it before any byte */
 	char name[];
 };
 
@@ -70,6 +72,8 @@ struct inode {
 	struct inode *parent;         /* directories */
 	struct dent *first, *last;    /* directories, in creation order */
 	uint64_t nent;
+	struct dent **hash; /* a large directory's index: 2^hbits buckets (dir.c) */
+	uint32_t hbits;
 	unsigned char *data; /* file contents or symlink target */
 	uint64_t size, cap;
 	struct zchan *tar; /* file contents still in an image */
@@ -137,6 +141,7 @@ void dir_remove(struct inode *d, struct inode *n, const char *name, size_t len);
 /* An entry of its own, for rename: made first, so a full heap changes
  * nothing; then taken out of one directory and appended to another. */
 struct dent *dir_entry_new(const char *name, size_t len, struct inode *n);
+void dir_index_free(struct inode *d); /* a directory inode freed: its index too */
 bool dir_entry_drop(struct inode *d, struct inode *n, const char *name, size_t len);
 void dir_entry_append(struct inode *d, struct dent *e);
 struct inode *dir_mkdirs(const char *path, size_t len); /* mkdir -p, for the runtime's own use */

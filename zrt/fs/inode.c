@@ -26,6 +26,7 @@ void inode_put(struct inode *n)
 		return;
 	if (n->data)
 		mem_free(n->data, n->cap);
+	dir_index_free(n);
 	pipe_free(n->pipe);
 	epoll_free(n->ep);
 	eventfd_free(n->evt);
