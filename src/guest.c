@@ -251,10 +251,21 @@ void guest_write_boot_block(struct guest *g, uint32_t nfilter, uint32_t flags)
 	b->magic = BOOT_MAGIC;
 	b->entry = g->entry;
 	b->sp = g->sp;
-	b->nregions = g->nregion;
 	b->nfilter = nfilter;
 	b->flags = flags;
-	memcpy(b->region, g->region, g->nregion * sizeof g->region[0]);
+	/* Adjacent regions of the same protection as one: boot maps (or, in
+	 * a ready sandbox, mprotects) each region with one call, and a heap
+	 * followed by the stack, or two read-only segments, need only one. */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < g->nregion; i++) {
+		const struct boot_region *r = &g->region[i];
+		struct boot_region *last = n ? &b->region[n - 1] : NULL;
+		if (last && last->prot == r->prot && last->addr + last->len == r->addr)
+			last->len += r->len;
+		else
+			b->region[n++] = *r;
+	}
+	b->nregions = n;
 	b->nfmap = g->nfmap;
 	memcpy(b->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
 }
