@@ -9,14 +9,17 @@
  * Boot is exec'd with these descriptors:
  *
  *   fd 0    (BOOT_MEMFD_FD)  the guest-memory memfd
+ *   fd 1021 (BOOT_RT_FD)     zerovm's own executable, opened O_RDONLY, only
+ *                            when the boot block maps the runtime's code
+ *                            from it (an fmap of src BOOT_FMAP_RUNTIME)
  *   fd 1022 (BOOT_PROG_FD)   the program's file, opened O_RDONLY, only when
  *                            the boot block maps parts of it (nfmap > 0)
  *   fd 1023 (BOOT_SYNC_FD)   a socket to the supervisor (high, so that the
  *                            runtime's descriptors never share its number)
  *
  * and nothing else (fd 2 holds boot's own file, close-on-exec). Boot maps
- * the regions, then the program's file-backed ranges over them, closes
- * fd 0 and BOOT_PROG_FD, installs the filter with a new notification
+ * the regions, then the file-backed ranges over them, closes fd 0,
+ * BOOT_RT_FD and BOOT_PROG_FD, installs the filter with a new notification
  * listener (which lands on fd 0, the lowest free descriptor), then closes
  * BOOT_SYNC_FD. The supervisor sees end-of-file on its end of the socket
  * and copies the listener out with pidfd_getfd(). If boot fails before
@@ -39,6 +42,7 @@
 #define BOOT_MEMFD_FD 0
 #define BOOT_SYNC_FD 1023
 #define BOOT_PROG_FD 1022
+#define BOOT_RT_FD 1021
 #define BOOT_LISTENER_FD 0       /* where the seccomp listener lands in boot */
 #define BOOT_ARG_NODUMP "nodump" /* argv[1]: make the sandbox non-dumpable */
 #define BOOT_ARG_DUMP "dump"     /* argv[1]: leave it dumpable */
@@ -107,14 +111,18 @@ struct boot_region {
  * whole pages of a non-writable segment of the program, mapped MAP_SHARED
  * from BOOT_PROG_FD (opened read-only, so no mprotect can make them
  * writable) over the memfd region that holds them, with that region's
- * protection. The memfd holds nothing (a hole) at these offsets; the
- * supervisor maps the same file range over its own view. */
+ * protection; or (src BOOT_FMAP_RUNTIME) the whole pages of the runtime's
+ * code, from zerovm's own file, BOOT_RT_FD. The memfd holds nothing (a
+ * hole) at these offsets; the supervisor maps the same file range over
+ * its own view. */
+#define BOOT_FMAP_PROGRAM 0u
+#define BOOT_FMAP_RUNTIME 1u
 struct boot_fmap {
 	uint64_t addr; /* guest address, page aligned, inside one region */
 	uint64_t len;  /* page multiple */
-	uint64_t off;  /* offset in the program's file, page aligned */
+	uint64_t off;  /* offset in the file, page aligned */
 	uint32_t prot; /* the region's PROT_* (never PROT_WRITE) */
-	uint32_t pad;
+	uint32_t src;  /* BOOT_FMAP_PROGRAM or BOOT_FMAP_RUNTIME */
 };
 
 struct boot_block {

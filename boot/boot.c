@@ -293,7 +293,8 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 		fail(BOOT_STAGE_BLOCK, -22, "bad boot block");
 	for (uint32_t i = 0; i < b->nfmap; i++) {
 		const struct boot_fmap *f = &b->fmap[i];
-		r = sys(__NR_mmap, f->addr, f->len, f->prot, MAP_SHARED | MAP_FIXED, BOOT_PROG_FD, f->off);
+		long fd = f->src == BOOT_FMAP_RUNTIME ? BOOT_RT_FD : BOOT_PROG_FD;
+		r = sys(__NR_mmap, f->addr, f->len, f->prot, MAP_SHARED | MAP_FIXED, fd, f->off);
 		if (r < 0)
 			fail(BOOT_STAGE_MAP, r, "mmap program file");
 		if ((uint64_t)r != f->addr)
@@ -301,6 +302,7 @@ __attribute__((noreturn)) void boot_main(const uint64_t *initial_sp)
 	}
 	sys(__NR_close, BOOT_MEMFD_FD, 0, 0, 0, 0, 0);
 	sys(__NR_close, BOOT_PROG_FD, 0, 0, 0, 0, 0);
+	sys(__NR_close, BOOT_RT_FD, 0, 0, 0, 0, 0);
 	drop_vdso(initial_sp);
 	/* The kernel's initial stack holds 16 random bytes (AT_RANDOM) and
 	 * this machine's auxv: a program could read them and differ between

@@ -31,6 +31,7 @@ int guest_create_from(struct guest *g, int memfd, uint64_t size, struct zvm_erro
 	memset(g, 0, sizeof *g);
 	g->memfd = -1;
 	g->progfd = -1;
+	g->rtfd = -1;
 	size = ALIGN_DOWN(size, PAGE);
 	if (size > GUEST_MEMORY_MAX || size < GUEST_LOW_END + 4 * GUEST_STACK_MIN) {
 		if (memfd >= 0)
@@ -330,6 +331,9 @@ void guest_close_prog(struct guest *g)
 	if (g->progfd >= 0)
 		close(g->progfd);
 	g->progfd = -1;
+	if (g->rtfd >= 0)
+		close(g->rtfd);
+	g->rtfd = -1;
 }
 
 bool guest_range_ok(const struct guest *g, uint64_t addr, uint64_t len, bool write)

@@ -54,6 +54,9 @@ struct guest {
 	struct boot_fmap fmap[BOOT_FMAP_MAX]; /* sorted by address */
 	uint32_t nfmap;
 	int progfd;
+	int rtfd;                            /* zerovm's own file, when the runtime's code is mapped (runtime.c) */
+	uint64_t rt_mapped;                  /* bytes of the runtime's code mapped from it (-v 2) */
+	const char *rt_why;                  /* why none was (NULL: mapped, or not tried) */
 	uint64_t mapped_bytes, copied_bytes; /* of the program's file parts (-v 2) */
 	const char *copy_why;                /* why nothing was mapped (NULL: something was) */
 	volatile bool prog_shrank;           /* the file shrank: pages of our view read as zeros */

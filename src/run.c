@@ -195,9 +195,17 @@ static int prepare(struct session *s, const struct options *o, int *spare)
 		     (unsigned long long)s->g.mapped_bytes, (unsigned long long)s->g.copied_bytes,
 		     why ? ": nothing mapped, " : "", why ? why : "");
 		if (!o->raw) {
-			if (runtime_load(&s->g, &s->err) < 0)
+			/* Its code mapped from zerovm's own file, but in a session
+			 * that may take a snapshot (which names the program's
+			 * ranges only) or is served (one descriptor). */
+			bool map = !s->served && !o->snapshot && !s->m.job;
+			if (runtime_load(&s->g, map, &s->err) < 0)
 				return -1;
 			step(s, "runtime loaded");
+			if (map)
+				vlog(s, 2, "runtime: %llu bytes of code mapped from zerovm's file%s%s",
+				     (unsigned long long)s->g.rt_mapped, s->g.rt_why ? ", none: " : "",
+				     s->g.rt_why ? s->g.rt_why : "");
 		}
 	}
 	if (channels_open(&s->cs, &s->m, &s->copts, &s->err) < 0)
@@ -243,6 +251,7 @@ int session_run(const struct options *o, struct sandbox *ready, double t0)
 	memset(&s, 0, sizeof s); /* a daemon's request runs a second session in the process */
 	s.g.memfd = -1;
 	s.g.progfd = -1;
+	s.g.rtfd = -1;
 	s.daemon_snap = -1;
 	s.report_fd = o->report_fd >= 0 ? o->report_fd : STDOUT_FILENO;
 	s.report_framed = o->report_fd >= 0;

@@ -14,7 +14,7 @@
 /* Copy the runtime's segments into guest memory (after the program was
  * loaded: the program must lie above the runtime). 8 (ENOEXEC) when the
  * program overlaps it, 12 when memory is too small. */
-int runtime_load(struct guest *g, struct zvm_error *err);
+int runtime_load(struct guest *g, bool map, struct zvm_error *err);
 
 /* A pool's spare guest memory, made before its request: a new memfd with
  * the runtime's segments written at their addresses (what runtime_load

@@ -161,8 +161,9 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	child_note(sync, have);
 
 	/* Exactly fd 0 = guest memory, fd 1023 = sync, fd 2 = boot (close on
-	 * exec), and fd 1022 = the program's file when boot maps parts of it
-	 * (boot_abi.h). Move everything high first so dup2 cannot clobber.
+	 * exec), fd 1022 = the program's file when boot maps parts of it and
+	 * fd 1021 = zerovm's own file when boot maps the runtime's code from
+	 * it (boot_abi.h). Move everything high first so dup2 cannot clobber.
 	 * The sync descriptor's number needs a descriptor limit above it for
 	 * now. */
 	struct rlimit nofile;
@@ -174,11 +175,12 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	/* A ready sandbox (g NULL) gets guest memory later, from boot's
 	 * receive on the sync socket, at the same number, and never the
 	 * program's file (a served session copies the program). */
-	bool prog = g && g->nfmap > 0 && g->progfd >= 0;
+	bool prog = g && g->nfmap > 0 && g->progfd >= 0, rt = g && g->nfmap > 0 && g->rtfd >= 0;
 	int m = g ? fcntl(g->memfd, F_DUPFD, 10) : 10, s = fcntl(sync, F_DUPFD, 10), b = fcntl(bootfd, F_DUPFD, 10);
-	int p = prog ? fcntl(g->progfd, F_DUPFD, 10) : 10;
-	if (m < 0 || s < 0 || b < 0 || p < 0 || (g && dup2(m, BOOT_MEMFD_FD) < 0) || dup2(s, BOOT_SYNC_FD) < 0 ||
-	    dup2(b, 2) < 0 || fcntl(2, F_SETFD, FD_CLOEXEC) < 0 || (prog && dup2(p, BOOT_PROG_FD) < 0))
+	int p = prog ? fcntl(g->progfd, F_DUPFD, 10) : 10, z = rt ? fcntl(g->rtfd, F_DUPFD, 10) : 10;
+	if (m < 0 || s < 0 || b < 0 || p < 0 || z < 0 || (g && dup2(m, BOOT_MEMFD_FD) < 0) ||
+	    dup2(s, BOOT_SYNC_FD) < 0 || dup2(b, 2) < 0 || fcntl(2, F_SETFD, FD_CLOEXEC) < 0 ||
+	    (prog && dup2(p, BOOT_PROG_FD) < 0) || (rt && dup2(z, BOOT_RT_FD) < 0))
 		child_die(sync, errno, "descriptors");
 	if (!g)
 		close(BOOT_MEMFD_FD);
@@ -186,7 +188,9 @@ __attribute__((noreturn)) static void child_main(const struct guest *g, int sync
 	/* Nothing else of the supervisor's: not its standard output either
 	 * (fd 1), which would otherwise be open for writing in the sandbox. */
 	close(STDOUT_FILENO);
-	syscall(SYS_close_range, 3u, BOOT_PROG_FD - 1u, 0u);
+	syscall(SYS_close_range, 3u, BOOT_RT_FD - 1u, 0u);
+	if (!rt)
+		close(BOOT_RT_FD);
 	if (!prog)
 		close(BOOT_PROG_FD);
 	syscall(SYS_close_range, BOOT_SYNC_FD + 1u, ~0u, 0u);

@@ -171,6 +171,11 @@ static const char *describe(const struct session *s, struct snap_meta *m, uint64
 	m->resume_entry = entry, m->resume_sp = sp;
 	m->nregion = g->nregion;
 	memcpy(m->region, g->region, g->nregion * sizeof g->region[0]);
+	/* A snapshot names the program's ranges only; the runtime's code is
+	 * mapped only in sessions that cannot take one (run.c). */
+	for (uint32_t i = 0; i < g->nfmap; i++)
+		if (g->fmap[i].src != BOOT_FMAP_PROGRAM)
+			return "the runtime's code is mapped from zerovm's file";
 	m->nfmap = g->nfmap;
 	memcpy(m->fmap, g->fmap, g->nfmap * sizeof g->fmap[0]);
 	m->prot = calloc(ZRT_PROT_MAX, sizeof *m->prot);

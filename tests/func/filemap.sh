@@ -95,6 +95,23 @@ manifest hello "$G/hello" /dev/null
 check_re "hello: no whole read-only page, -v 2 says why" "$(grep '^zerovm: program:' "$T/hello.v")" \
 	'^zerovm: program: 0 bytes mapped from its file, [0-9]+ copied: nothing mapped, no whole read-only page$'
 
+# ---- the runtime's code, mapped from zerovm's own file (hello, with the
+# runtime this time): the same report, memory etag included, as copied
+both hello
+if cmp -s "$T/hello.map" "$T/hello.copy"; then
+	ok "runtime: output, status, report and memory etag as with its code copied"
+else
+	bad "runtime: output, status, report and memory etag as with its code copied" \
+		"$(diff "$T/hello.map" "$T/hello.copy" | head -n 6 | tr '\n' ' ')"
+fi
+check_re "runtime: -v 2 says its code was mapped from zerovm's file" \
+	"$(grep '^zerovm: runtime:' "$T/hello.map.v")" "^zerovm: runtime: [1-9][0-9]* bytes of code mapped from zerovm's file$"
+check "runtime: ... and none with the copy path" "$(grep '^zerovm: runtime:' "$T/hello.copy.v")" \
+	"zerovm: runtime: 0 bytes of code mapped from zerovm's file, none: ZEROVM_TEST_COPY_PROGRAM is set"
+"$ZVM" -v 2 --snapshot "$T/hello.snap" "$T/hello.m" >/dev/null 2>"$T/hello.snap.v"
+check "runtime: a session that may take a snapshot copies it (says nothing of it)" \
+	"$(grep -c '^zerovm: runtime:' "$T/hello.snap.v")" 0
+
 # ---- busybox through the runtime
 BB=$(command -v busybox || true)
 if [ -n "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked'; then

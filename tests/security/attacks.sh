@@ -73,6 +73,8 @@ START=$((${EPOCHREALTIME/[.,]/} / 1000))
 #   fifo               /dev/fifo: a FIFO whose writer holds it open, silent
 #   T=N                Timeout = N
 #   P                  zerovm -P: no preallocation of output files
+#   rt                 with the runtime loaded (no -Z): ZRT's code mapped
+#                      from zerovm's own file at 0x100000
 # STATE: report line 6, one of (or several joined by "/"):
 #   OK, SIGSYS (Signal 31 ... Bad system call), SEGV (Signal 11), ILL
 #   (Signal 4), TRAP (Signal 5), TIMEOUT (session timeout), DQUOT (disk
@@ -87,6 +89,8 @@ START=$((${EPOCHREALTIME/[.,]/} / 1000))
 #   prog               the program's file has the same SHA-1 after the run,
 #                      and zerovm (run with -v 2 for this row) mapped part
 #                      of it from the file (docs/memory.md)
+#   zvm                the same for zerovm's own file, from which the
+#                      runtime's code is mapped
 TABLE=$(
 	cat <<'EOF'
 # ---- host files: open, create, change, execute
@@ -163,6 +167,7 @@ jit_wx                | -          | SIGSYS          | ^try mprotect heap rwx;$ 
 mprotect_text_write   | -          | SEGV            | ^try mprotect own code rw;mprotect -13;try store into own code;$ | prog
 munmap_filetext       | -          | SIGSYS          | ^try munmap file-backed code;$ | prog
 mremap_filetext       | -          | SIGSYS          | ^try mremap file-backed code;$ | prog
+mprotect_rt_write     | rt         | SEGV            | ^try mprotect runtime code rw;mprotect -13;try store into runtime code;$ | zvm
 memory_bomb           | -          | SEGV            | ^try touch 256 MiB from the heap;$ | -
 stack_bomb            | -          | SEGV            | ^try unbounded recursion;$ | -
 # ---- time
@@ -406,13 +411,17 @@ fi
 STDIN_TEXT=$'stdin canary: must stay as it is\n'
 run_attack() {
 	local name=$1 extras=$2 states=$3 outre=$4 checks=$5
-	local timeout=5 lines=() opts=() holder="" why=() e k v R=$T/run-$1
+	local timeout=5 lines=() opts=() raw=(-Z) holder="" why=() e k v R=$T/run-$1
 	[ "$outre" == TRY ] && outre='^try [^;]*;$'
 	mkdir "$R"
 	printf '%s' "$STDIN_TEXT" >"$R/stdin"
-	local prog_sum=""
+	local prog_sum="" zvm_sum=""
 	if [[ " $checks " == *" prog "* ]]; then
 		prog_sum=$(sha1sum <"$OUTD/$name")
+		opts+=(-v 2)
+	fi
+	if [[ " $checks " == *" zvm "* ]]; then
+		zvm_sum=$(sha1sum <"$ZVM")
 		opts+=(-v 2)
 	fi
 	: >"$T/net/conn"
@@ -423,6 +432,7 @@ run_attack() {
 		-) ;;
 		T) timeout=$v ;;
 		P) opts+=(-P) ;;
+		rt) raw=() ;;
 		in)
 			printf '01234567890123456789' >"$R/in"
 			lines+=("Channel = $R/in, /dev/in, 0, 0, ${v%,*}, ${v#*,}, 0, 0")
@@ -465,7 +475,7 @@ run_attack() {
 	local t0 ms
 	now_ms
 	t0=$NOW
-	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" -Z "$R/manifest" "${opts[@]}"
+	"$HARNESS" run "$R/result" "$R/report" "$R/zerr" $((timeout + 15)) -- "$ZVM" "${raw[@]}" "$R/manifest" "${opts[@]}"
 	now_ms
 	ms=$((NOW - t0))
 	if [ -n "$holder" ]; then
@@ -554,6 +564,11 @@ run_attack() {
 			grep -Eq '^zerovm: program: [1-9][0-9]* bytes mapped from its file' "$R/zerr" ||
 				why+=("no page of the program was mapped from its file: $(grep '^zerovm: program:' "$R/zerr")")
 			;;
+		zvm)
+			[ "$(sha1sum <"$ZVM")" == "$zvm_sum" ] || why+=("HOST CHANGED: zerovm's own file")
+			grep -Eq "^zerovm: runtime: [1-9][0-9]* bytes of code mapped from zerovm's file$" "$R/zerr" ||
+				why+=("the runtime's code was not mapped from zerovm's file: $(grep '^zerovm: runtime:' "$R/zerr")")
+			;;
 		*) why+=("unknown check $e") ;;
 		esac
 	done
@@ -585,7 +600,7 @@ for row in "${ROWS[@]}"; do
 done
 
 # Nothing left once all have run: no zerovm of ours still running.
-if pgrep -f "^$ZVM -Z $T/" >/dev/null 2>&1; then
+if pgrep -f "^$ZVM (-Z )?$T/" >/dev/null 2>&1; then
 	say_bad "cleanup: a zerovm session of this run is still running"
 fi
 

@@ -87,6 +87,9 @@ if [ -n "$SPID" ]; then
 	# the descriptor is not (above).
 	check "the sandbox maps the program's file, shared and read-only, without a descriptor of it" \
 		"$(awk -v p="$G/probe" '$6 == p {print $2}' /proc/"$SPID"/maps | sort -u | tr '\n' ' ')" "r-xs "
+	# The runtime's code, the same way from zerovm's own file.
+	check "the sandbox maps the runtime's code from zerovm's own file, shared and read-only, without a descriptor of it" \
+		"$(awk -v p="$(readlink -f "$ZVM")" '$6 == p {print $2}' /proc/"$SPID"/maps | sort -u | tr '\n' ' ')" "r-xs "
 else
 	bad "the sandbox holds its trap listener and nothing else" "no sandbox process found"
 fi
