@@ -89,8 +89,11 @@ static const char *map_code(struct guest *g, const Elf64_Phdr *ph, uint64_t *len
 		g->fmap[i] = g->fmap[i - 1];
 		i--;
 	}
-	g->fmap[i] = (struct boot_fmap){.addr = ph->p_vaddr, .len = *len, .off = (uint64_t)off,
-					.prot = PROT_READ | PROT_EXEC, .src = BOOT_FMAP_RUNTIME};
+	g->fmap[i] = (struct boot_fmap){.addr = ph->p_vaddr,
+					.len = *len,
+					.off = (uint64_t)off,
+					.prot = PROT_READ | PROT_EXEC,
+					.src = BOOT_FMAP_RUNTIME};
 	g->nfmap++;
 	g->rtfd = fd;
 	return NULL;
@@ -150,8 +153,8 @@ int runtime_load(struct guest *g, bool map, struct zvm_error *err)
 				mapped = 0;
 			g->rt_mapped = mapped;
 		}
-		if (!g->runtime_in && guest_write(g, ph.p_vaddr + mapped, zvm_zrt_start + ph.p_offset + mapped,
-						  ph.p_filesz - mapped) < 0)
+		if (!g->runtime_in &&
+		    guest_write(g, ph.p_vaddr + mapped, zvm_zrt_start + ph.p_offset + mapped, ph.p_filesz - mapped) < 0)
 			return zvm_fail(err, ZVM_EXIT_NOMEM, "runtime: cannot write guest memory: %s", strerror(errno)),
 			       -1;
 		if (guest_add_region(g, ph.p_vaddr, ALIGN_UP(ph.p_memsz, PAGE), prot, err) < 0)

@@ -309,8 +309,9 @@ const char *snap_layout_bad(const struct snap_meta *m, uint64_t data_len)
 		const struct boot_fmap *f = &m->fmap[i];
 		const struct boot_region *g = region_of(m, f->addr);
 		if (f->addr % PAGE || f->len % PAGE || f->off % PAGE || f->len == 0 || f->addr < fat ||
-		    f->addr >= m->prog_end || f->len > m->prog_end - f->addr || f->src != BOOT_FMAP_PROGRAM || !g || g->prot != f->prot ||
-		    f->len > g->addr + g->len - f->addr || (f->prot & PROT_WRITE) || f->off + f->len < f->off)
+		    f->addr >= m->prog_end || f->len > m->prog_end - f->addr || f->src != BOOT_FMAP_PROGRAM || !g ||
+		    g->prot != f->prot || f->len > g->addr + g->len - f->addr || (f->prot & PROT_WRITE) ||
+		    f->off + f->len < f->off)
 			return "a file-backed range";
 		for (uint64_t j = 0; j < m->next; j++)
 			if (m->ext[j].off < f->addr + f->len && f->addr < m->ext[j].off + m->ext[j].len)
