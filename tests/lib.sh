@@ -16,6 +16,7 @@
 #                   and "want [WANT]", if CHECK_TWO_LINES is set)
 # check_re NAME GOT RE    ok if GOT matches the regex RE, else bad with
 #                   "got [GOT] want /RE/"
+# alive PID...      how many of them still run (zombies do not count)
 # tmpdir PREFIX     T, a new directory; at exit cleanup runs if the
 #                   script defines it (to stop its servers), then T goes
 # finish            "N passed, N failed", with ", N skipped" once skip
@@ -58,6 +59,13 @@ check_re() {
 finish() {
 	echo "$PASS passed, $FAIL failed${SKIP+, $SKIP skipped}"
 	[ "$FAIL" -eq 0 ]
+}
+alive() {
+	local p n=0
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] && n=$((n + 1))
+	done
+	echo $n
 }
 tmpdir() {
 	T=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1

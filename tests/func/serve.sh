@@ -36,14 +36,6 @@ manifest() {
 }
 # Everything but the CPU times (report line 5's first two fields).
 stable() { awk -v n="$(wc -l <"$1")" 'NR == n - 1 { $1 = "-"; $2 = "-" } { print }' "$1"; }
-# alive PID...: how many of them still run (zombies waiting for init do not)
-alive() {
-	local p n=0
-	for p in "$@"; do
-		[ -r "/proc/$p/stat" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] && n=$((n + 1))
-	done
-	echo $n
-}
 # descendants PID: every process below PID
 descendants() {
 	local p

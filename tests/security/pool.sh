@@ -48,13 +48,6 @@ manifest() {
 out() { head -n -6 "$1" | tr '\n' ';'; }
 state() { tail -n 1 "$1"; }
 etag() { sed -n 4p "$1" | head -c 200; }
-alive() {
-	local p n=0
-	for p in "$@"; do
-		[ -r "/proc/$p/stat" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] && n=$((n + 1))
-	done
-	echo $n
-}
 # The sandboxes (children of the workers, children of the server).
 sandboxes() {
 	local w
