@@ -175,6 +175,19 @@ bench() {
 		| "\($m) \($n) \(.[0]) \($cpu)"' "$J/$tag"-*.json
 }
 
+# per_op <tag> <rounds> <runs> <N> <ours, 0> <ours, N> <native, 0> <native, N>:
+# the cost of one operation under each, (median(N) - median(0)) / N in
+# seconds, and the runs each command had: "OURS NATIVE RUNS".
+per_op() {
+	local res z0 zn n0 nn runs
+	mapfile -t res < <(bench "$1" "$2" "$3" 1 "$5" "$6" "$7" "$8")
+	read -r z0 runs _ <<<"${res[0]}"
+	read -r zn _ _ <<<"${res[1]}"
+	read -r n0 _ _ <<<"${res[2]}"
+	read -r nn _ _ <<<"${res[3]}"
+	echo "$(calc %.9f "($zn - $z0) / $4") $(calc %.9f "($nn - $n0) / $4") $runs"
+}
+
 # pair_ratio <tag> <i> <j>: median over rounds of time(command i) / time(command
 # j) within the same round (runs of a round are close in time, so this cancels
 # slow drifts of the machine's speed).
@@ -261,14 +274,8 @@ TN_M=$(manifest trapsN "$G/trapsN.zvm" "$STD_IN" "$NULL_OUT" "$STD_ERR")
 err=""
 if err=$(zvm_check "$T0_M" "") && err=$(zvm_check "$TN_M" "") &&
 	err=$(native_quiet "$G/traps0.native") && err=$(native_quiet "$G/trapsN.native"); then
-	mapfile -t res < <(bench traps "$TRAP_ROUNDS" "$TRAP_RUNS" 1 \
+	read -r tz tn n_t < <(per_op traps "$TRAP_ROUNDS" "$TRAP_RUNS" "$TRAP_N" \
 		"$ZVM $T0_M" "$ZVM $TN_M" "$G/traps0.native" "$G/trapsN.native")
-	read -r z0 n_t _ <<<"${res[0]}"
-	read -r zn _ _ <<<"${res[1]}"
-	read -r n0 _ _ <<<"${res[2]}"
-	read -r nn _ _ <<<"${res[3]}"
-	tz=$(calc %.9f "($zn - $z0) / $TRAP_N")
-	tn=$(calc %.9f "($nn - $n0) / $TRAP_N")
 	row "trap round trip (1-byte zvm_pwrite)" "$(calc %.2f "$tz * 1e6") us" \
 		"native pwrite64 $(calc %.3f "$tn * 1e6") us" "$(calc %.1fx "$tz / $tn")" "<= 3 us" \
 		"$(yesno "$tz <= 3e-6")"
@@ -377,13 +384,8 @@ SYS0_M=$(manifest sys0 "$G/sys0" "$STD_IN" "$STD_OUT" "$STD_ERR")
 SYSN_M=$(manifest sysN "$G/sysN" "$STD_IN" "$STD_OUT" "$STD_ERR")
 err=""
 if err=$(zvm_check "$SYS0_M" "") && err=$(zvm_check "$SYSN_M" "") && err=$(native_quiet "$G/sysN"); then
-	mapfile -t res < <(bench sys "$TRAP_ROUNDS" "$TRAP_RUNS" 1 "$ZVM $SYS0_M" "$ZVM $SYSN_M" "$G/sys0" "$G/sysN")
-	read -r z0 n_s _ <<<"${res[0]}"
-	read -r zn _ _ <<<"${res[1]}"
-	read -r n0 _ _ <<<"${res[2]}"
-	read -r nn _ _ <<<"${res[3]}"
-	tz=$(calc %.9f "($zn - $z0) / $SYS_N")
-	tn=$(calc %.9f "($nn - $n0) / $SYS_N")
+	read -r tz tn n_s < <(per_op sys "$TRAP_ROUNDS" "$TRAP_RUNS" "$SYS_N" \
+		"$ZVM $SYS0_M" "$ZVM $SYSN_M" "$G/sys0" "$G/sysN")
 	row "emulated system call (getppid, ZRT's SIGSYS handler)" "$(calc %.2f "$tz * 1e6") us" \
 		"native getppid $(calc %.3f "$tn * 1e6") us" "$(calc %.1fx "$tz / $tn")" "<= 1.5 us" "$(yesno "$tz <= 1.5e-6")"
 	RUNS+=("emulated system call: $n_s runs each of N = $SYS_N and N = 0 getppid calls, under zerovm and native ($TRAP_ROUNDS rounds); per call = (median(N) - median(0)) / N")

@@ -40,14 +40,8 @@ if gcc -O2 -static -pthread -o "$TB" "$ROOT/bench/threads.c" 2>/dev/null && comm
 	want=$(taskset -c 0 "$TB" pingpong "$PING_N")
 	got=$("$ZVSH" "$TB" pingpong "$PING_N" 2>&1)
 	if [ "$got" = "$want" ]; then
-		mapfile -t res < <(bench thrping "$THR_ROUNDS" "$THR_RUNS" 1 "$ZVSH $TB pingpong 0" "$ZVSH $TB pingpong $PING_N" \
-			"taskset -c 0 $TB pingpong 0" "taskset -c 0 $TB pingpong $PING_N")
-		read -r z0 n_p _ <<<"${res[0]}"
-		read -r zn _ _ <<<"${res[1]}"
-		read -r n0 _ _ <<<"${res[2]}"
-		read -r nn _ _ <<<"${res[3]}"
-		pz=$(calc %.9f "($zn - $z0) / $PING_N")
-		pn=$(calc %.9f "($nn - $n0) / $PING_N")
+		read -r pz pn n_p < <(per_op thrping "$THR_ROUNDS" "$THR_RUNS" "$PING_N" "$ZVSH $TB pingpong 0" \
+			"$ZVSH $TB pingpong $PING_N" "taskset -c 0 $TB pingpong 0" "taskset -c 0 $TB pingpong $PING_N")
 		row "futex ping-pong between two threads, per round trip" "$(calc %.2f "$pz * 1e6") us" \
 			"native, taskset -c 0: $(calc %.2f "$pn * 1e6") us" "$(calc %.2fx "$pz / $pn")" "reported" "-"
 		RUNS+=("threads, ping-pong: $n_p runs each of N = $PING_N and N = 0 round trips, under zvsh and natively pinned ($THR_ROUNDS rounds); per round trip = (median(N) - median(0)) / N; a round trip is 2 FUTEX_WAKE and 2 FUTEX_WAIT calls (4 emulated calls under zvsh, each a SIGSYS)")
