@@ -49,7 +49,7 @@ static int blob_at(struct dl_phdr_info *info, size_t size, void *data)
  * own file, as elf.c maps the program's (docs/memory.md): its whole pages
  * over our view, shared and read-only, a file-backed range for boot, the
  * descriptor in g->rtfd. Saves allocating, filling and at the end freeing
- * ~29 pages of guest memory in every session (docs/performance.md). NULL
+ * 28 pages of guest memory in every session (docs/performance.md). NULL
  * with *len the bytes mapped, or why nothing was (all is copied then). */
 static const char *map_code(struct guest *g, const Elf64_Phdr *ph, uint64_t *len)
 {

@@ -177,6 +177,16 @@ static void test_paths(void **state)
 	bad_path(2, "usr//bin/python3.1", "a path that is not clean (//)");
 	bad_path(2, "usr/./bin/python31", "a path that is not clean (.)");
 	bad_path(2, "usr/bin/python3.1/", "a trailing /");
+	bad_path(2, "./sr/bin/python3.1", "a leading . component");
+	bad_path(2, "usr/bin/python3/..", "a trailing .. component");
+	/* Names that only start with dots are clean (the check is per component). */
+	const char *fine[] = {"usr/bin/..ython3.1", "usr/bin/.ython3.11", "usr/bin/python3..."};
+	for (size_t k = 0; k < sizeof fine / sizeof fine[0]; k++) {
+		struct fixture g = fixture();
+		memcpy(g.b + g.rec[2] + TARINDEX_REC, fine[k], strlen(fine[k]));
+		assert_int_equal(tarindex_scan(g.b, g.len, g.size, NULL, NULL, &scratch, NULL), 0);
+		free(g.b);
+	}
 	struct fixture f = fixture();
 	f.b[f.rec[2] + TARINDEX_REC + 10] = 0;
 	refused(&f, f.len, f.size, "a NUL inside");
