@@ -13,12 +13,10 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PAGE 4096ull
@@ -131,16 +129,8 @@ static int add_segments(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint6
  * and copy_why says why, when the file cannot be mapped so. */
 static void plan_fmaps(struct guest *g, const Elf64_Phdr *ph, unsigned n, uint64_t base, int fd)
 {
-	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
-	if (force && *force) {
-		g->copy_why = "ZEROVM_TEST_COPY_PROGRAM is set";
+	if ((g->copy_why = guest_no_map(fd)))
 		return;
-	}
-	struct statvfs vf;
-	if (fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC)) {
-		g->copy_why = "its file system is mounted noexec";
-		return;
-	}
 	int prev = -1;
 	for (unsigned i = 0; i < n; i++) {
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)

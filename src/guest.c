@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "zvm.h"
@@ -305,6 +306,17 @@ void guest_guard_prog(struct guest *g)
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+}
+
+const char *guest_no_map(int fd)
+{
+	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM");
+	if (force && *force)
+		return "ZEROVM_TEST_COPY_PROGRAM is set";
+	struct statvfs vf;
+	if (fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC))
+		return "its file system is mounted noexec";
+	return NULL;
 }
 
 int guest_map_prog(struct guest *g, int fd, const struct boot_fmap *f, uint32_t n)

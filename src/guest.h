@@ -105,6 +105,12 @@ int guest_jail(struct guest *g, uint64_t addr, int64_t size, bool jail);
  * first non-zero result and returns it. */
 int guest_each_page(const struct guest *g, bool files, int (*fn)(void *ctx, uint64_t addr), void *ctx);
 
+/* Why the file open at fd may not be mapped into guest memory, or NULL
+ * when it may: the test-only ZEROVM_TEST_COPY_PROGRAM (HACKING.md) is set,
+ * or its file system is mounted noexec (an executable mapping of it would
+ * be refused). The program's and the runtime's files ask the same. */
+const char *guest_no_map(int fd);
+
 /* Map the file-backed ranges f[0..n) of the program open at fd over our
  * view of guest memory (elf.c's plan, or a snapshot's): g->fmap, g->progfd
  * (fd, taken) and the SIGBUS guard are set. 0, or -1 when a mapping

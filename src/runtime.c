@@ -13,11 +13,9 @@
 #include <link.h>
 #include <stddef.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -54,9 +52,6 @@ static int blob_at(struct dl_phdr_info *info, size_t size, void *data)
 static const char *map_code(struct guest *g, const Elf64_Phdr *ph, uint64_t *len)
 {
 	*len = ph->p_filesz & ~(PAGE - 1);
-	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
-	if (force && *force)
-		return "ZEROVM_TEST_COPY_PROGRAM is set";
 	if (!*len || g->nfmap == BOOT_FMAP_MAX)
 		return "no room";
 	off_t off = -1;
@@ -66,15 +61,12 @@ static const char *map_code(struct guest *g, const Elf64_Phdr *ph, uint64_t *len
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return "zerovm's own file cannot be opened";
-	struct statvfs vf;
 	unsigned char head[sizeof(struct zrt_header)];
-	const char *why = NULL;
-	if (fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC))
-		why = "zerovm's file system is mounted noexec";
-	else if (pread(fd, head, sizeof head, off) != (ssize_t)sizeof head ||
-		 memcmp(head, zvm_zrt_start + ph->p_offset, sizeof head))
+	const char *why = guest_no_map(fd);
+	if (!why && (pread(fd, head, sizeof head, off) != (ssize_t)sizeof head ||
+		     memcmp(head, zvm_zrt_start + ph->p_offset, sizeof head)))
 		why = "zerovm's file does not hold it where expected";
-	else if (mmap(g->base + ph->p_vaddr, *len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED) {
+	if (!why && mmap(g->base + ph->p_vaddr, *len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED) {
 		/* Our view as it was, the memfd. */
 		mmap(g->base + ph->p_vaddr, *len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
 		     g->memfd, (off_t)ph->p_vaddr);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fsize.h"
@@ -191,17 +190,13 @@ static int map_program(const struct snap *sn, struct guest *g, const char *progr
 				program, m->prog_path),
 		       -1;
 	}
-	const char *force = getenv("ZEROVM_TEST_COPY_PROGRAM"); /* test-only: HACKING.md */
-	struct statvfs vf;
-	bool noexec = fstatvfs(fd, &vf) == 0 && (vf.f_flag & ST_NOEXEC);
-	if (!(force && *force) && !noexec && guest_map_prog(g, fd, m->fmap, m->nfmap) == 0) {
+	const char *why = guest_no_map(fd);
+	if (!why && guest_map_prog(g, fd, m->fmap, m->nfmap) == 0) {
 		for (uint32_t i = 0; i < m->nfmap; i++)
 			g->mapped_bytes += m->fmap[i].len;
 		return 0;
 	}
-	g->copy_why = force && *force ? "ZEROVM_TEST_COPY_PROGRAM is set"
-		      : noexec        ? "its file system is mounted noexec"
-				      : "mmap of the file failed";
+	g->copy_why = why ? why : "mmap of the file failed";
 	int r = 0;
 	for (uint32_t i = 0; i < m->nfmap && !r; i++) {
 		r = read_all(fd, g->base + m->fmap[i].addr, m->fmap[i].len, m->fmap[i].off);
